@@ -1,0 +1,133 @@
+// Configuration comes from the environment and is validated once, at start-up, with a
+// message per bad value.
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  /** Owner connection: runs migrations and the outbox relay. */
+  databaseUrl: string;
+  /** The role requests run as. It owns no tables, so row-level security applies. */
+  appDbUser: string;
+  appDbPassword: string;
+  dbPoolSize: number;
+  redisUrl: string;
+  /** Prefix of every Redis key and channel (queues, pub/sub). */
+  redisPrefix: string;
+  jwtSecret: string;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Folders scanned for addon packages (workspace addons/ and node_modules). */
+  addonPaths: string[];
+  /** Run BullMQ workers inside the API process. */
+  workers: boolean;
+  /** Poll interval of the outbox relay (it is also woken after each commit). */
+  relayIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEV_SECRET = 'dev-only-secret-change-me-dev-only-secret';
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const str = (key: string, fallback: string) => env[key]?.trim() || fallback;
+  const int = (key: string, fallback: number, min: number, max: number) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${key}="${raw}" must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`${key}="${raw}" must be one of: ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const url = (key: string, fallback: string, protocols: string[]) => {
+    const raw = str(key, fallback);
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${key}="${raw}" must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      }
+    } catch {
+      problems.push(`${key}="${raw}" is not a valid URL`);
+    }
+    return raw;
+  };
+  const bool = (key: string, fallback: boolean) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${key}="${raw}" must be true or false`);
+    return fallback;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', 'development', ['development', 'test', 'production'] as const);
+  const jwtSecret = str('JWT_SECRET', nodeEnv === 'production' ? '' : DEV_SECRET);
+  if (jwtSecret.length < 32) {
+    problems.push(
+      jwtSecret === ''
+        ? 'JWT_SECRET is required in production (at least 32 characters)'
+        : 'JWT_SECRET must be at least 32 characters',
+    );
+  }
+  const config: Config = {
+    env: nodeEnv,
+    host: str('HOST', '127.0.0.1'),
+    port: int('PORT', 3000, 0, 65535),
+    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/elevate', ['postgres:', 'postgresql:']),
+    appDbUser: str('DATABASE_APP_USER', 'elevate_app'),
+    appDbPassword: str('DATABASE_APP_PASSWORD', 'elevate_app'),
+    dbPoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: str('REDIS_PREFIX', 'elevate'),
+    jwtSecret,
+    accessTokenTtlSec: int('ACCESS_TOKEN_TTL', 900, 30, 86_400),
+    refreshTokenTtlSec: int('REFRESH_TOKEN_TTL', 30 * 86_400, 300, 365 * 86_400),
+    logLevel: oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ] as const),
+    addonPaths: str('ADDON_PATHS', '').split(',').map((s) => s.trim()).filter(Boolean),
+    workers: bool('WORKERS', true),
+    relayIntervalMs: int('RELAY_INTERVAL_MS', 500, 10, 60_000),
+  };
+  if (!/^[a-z_][a-z0-9_]*$/.test(config.appDbUser)) {
+    problems.push(`DATABASE_APP_USER="${config.appDbUser}" must be a lowercase SQL identifier`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...config, ...overrides };
+}
+
+/** The app role's connection string: the owner URL with the app role's credentials. */
+export function appDatabaseUrl(config: Config): string {
+  const u = new URL(config.databaseUrl);
+  u.username = config.appDbUser;
+  u.password = config.appDbPassword;
+  return u.toString();
+}

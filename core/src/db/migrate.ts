@@ -1,0 +1,91 @@
+import type { AnyAddon, MigrationClass } from '@elevate/sdk';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type pg from 'pg';
+import type { Config } from '../config/config.ts';
+import type { Log } from '../logger.ts';
+import { CoreInit0001 } from '../migrations/core-0001-init.ts';
+import { quoteIdent, quoteLiteral } from './pools.ts';
+
+export const coreMigrations: readonly MigrationClass[] = [CoreInit0001];
+
+function trackingTable(owner: string): string {
+  return `mikro_orm_migrations_${owner.replace(/[^a-z0-9_]/g, '_')}`;
+}
+
+/**
+ * Runs MikroORM migrations owned by one addon (or the core): each owner has its own
+ * migration list and tracking table, so addons never see each other's history.
+ */
+export async function runMigrations(
+  config: Config,
+  owners: { id: string; migrations: readonly MigrationClass[] }[],
+  log: Log,
+): Promise<{ owner: string; applied: string[] }[]> {
+  const orm = await MikroORM.init({
+    clientUrl: config.databaseUrl,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    debug: false,
+    allowGlobalContext: true,
+  });
+  const results: { owner: string; applied: string[] }[] = [];
+  try {
+    for (const owner of owners) {
+      if (owner.migrations.length === 0) continue;
+      orm.config.set('migrations', {
+        ...orm.config.get('migrations'),
+        tableName: trackingTable(owner.id),
+        migrationsList: owner.migrations.map((cls) => ({ name: migrationName(cls), class: cls })),
+        snapshot: false,
+        snapshotOnMigrate: false,
+        silent: true,
+        transactional: true,
+        allOrNothing: true,
+      });
+      const migrator = new Migrator(orm.em);
+      const applied = await migrator.up();
+      if (applied.length) log.info({ owner: owner.id, applied: applied.map((m) => m.name) }, 'migrations applied');
+      results.push({ owner: owner.id, applied: applied.map((m) => m.name) });
+    }
+  } finally {
+    await orm.close(true);
+  }
+  return results;
+}
+
+function migrationName(cls: MigrationClass): string {
+  // Class names can be mangled by bundlers; a `name` field on the instance is preferred.
+  const probe = Object.create(cls.prototype) as { name?: string };
+  return (probe.name && typeof probe.name === 'string' ? probe.name : undefined) ?? cls.name;
+}
+
+/** Creates the app role if missing and grants it data access (never ownership). */
+export async function ensureAppRole(owner: pg.Pool, config: Config): Promise<void> {
+  const role = config.appDbUser;
+  const exists = await owner.query('select 1 from pg_roles where rolname = $1', [role]);
+  if (exists.rowCount === 0) {
+    try {
+      await owner.query(
+        `create role ${quoteIdent(role)} login password ${quoteLiteral(config.appDbPassword)} nosuperuser nobypassrls`,
+      );
+    } catch (err) {
+      // Another process created it concurrently.
+      if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42710') throw err;
+    }
+  }
+  const db = (await owner.query<{ db: string }>('select current_database() as db')).rows[0]?.db ?? '';
+  await owner.query(`grant connect on database ${quoteIdent(db)} to ${quoteIdent(role)}`);
+  await owner.query(`grant usage on schema public to ${quoteIdent(role)}`);
+  const tables = await owner.query<{ t: string }>(
+    `select tablename as t from pg_tables where schemaname = 'public' and tablename not like 'mikro_orm_migrations%'`,
+  );
+  for (const { t } of tables.rows) {
+    await owner.query(`grant select, insert, update, delete on ${quoteIdent(t)} to ${quoteIdent(role)}`);
+  }
+  await owner.query(`grant usage, select on all sequences in schema public to ${quoteIdent(role)}`);
+}
+
+export function migrationOwners(addons: readonly AnyAddon[]): { id: string; migrations: readonly MigrationClass[] }[] {
+  return [{ id: 'core', migrations: coreMigrations }, ...addons.map((a) => ({ id: a.id, migrations: a.migrations }))];
+}

@@ -1,0 +1,135 @@
+import type { Migration } from '@mikro-orm/migrations';
+import type { SystemContext } from './context.ts';
+import type { EventDef, SubscriberDef } from './events.ts';
+import type { GraphQLBuilder } from './graphql.ts';
+import type { JobDef } from './jobs.ts';
+import type { AnyModel } from './model.ts';
+import type { Permissions } from './permissions.ts';
+import type { JsonSchema, RestFragment } from './rest.ts';
+
+/** The platform (SDK + core) version addons declare a range against. */
+export const PLATFORM_VERSION = '1.0.0';
+
+export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
+
+/** A data step run once per tenant when an addon is upgraded; recorded so a failed upgrade resumes. */
+export interface DataStep {
+  /** Stable id, recorded per tenant. */
+  id: string;
+  /** The addon version that introduced the step. Steps run in version order. */
+  version: string;
+  run: (ctx: SystemContext) => Promise<void> | void;
+}
+
+export interface InstallContext {
+  /** Runs SQL as the schema owner (outside any tenant). */
+  query(sql: string, params?: readonly unknown[]): Promise<unknown[]>;
+}
+
+export interface LifecycleHooks {
+  /** Once per deployment, after the addon's migrations ran. */
+  install?: (ctx: InstallContext) => Promise<void> | void;
+  /** Per tenant, in the tenant's transaction, after its dependencies were enabled. */
+  enable?: (ctx: SystemContext) => Promise<void> | void;
+  /** Per tenant. The tenant's data is kept. */
+  disable?: (ctx: SystemContext) => Promise<void> | void;
+  /** Data migrations between versions, run per tenant. */
+  upgrade?: readonly DataStep[];
+}
+
+export interface SettingsDef {
+  schema: JsonSchema;
+  defaults: Record<string, unknown>;
+}
+
+export interface Manifest {
+  /** Lowercase id, also the REST prefix (/api/v1/<id>) and the permission prefix. */
+  id: string;
+  version: string;
+  title: string;
+  description: string;
+  category: string;
+  icon?: string;
+  /** The platform versions this addon supports (semver range), checked at boot. */
+  platform: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the exports of an arbitrary addon's GraphQL fragment
+export type AnyAddon = AddonDef<string, any>;
+
+export type Dependency = AnyAddon | { addon: AnyAddon; range: string };
+
+type AddonOf<X> = X extends { addon: infer A } ? A : X;
+/** The GraphQL refs of the dependencies, keyed by addon id. */
+export type DepExports<D extends readonly Dependency[]> = {
+  // biome-ignore lint/suspicious/noExplicitAny: inference positions
+  [A in AddonOf<D[number]> as A extends AddonDef<infer Id, any> ? Id : never]: A extends AddonDef<any, infer E>
+    ? E
+    : never;
+};
+
+export interface AddonDef<Id extends string, GqlExports> extends Manifest {
+  readonly kind: 'addon';
+  readonly id: Id;
+  readonly depends: readonly { addon: AnyAddon; range: string }[];
+  readonly models: readonly AnyModel[];
+  readonly migrations: readonly MigrationClass[];
+  // biome-ignore lint/suspicious/noExplicitAny: deps are checked at the defineAddon call
+  readonly graphql: ((builder: GraphQLBuilder, deps: any) => GqlExports) | undefined;
+  readonly rest: RestFragment | undefined;
+  readonly permissions: Permissions;
+  readonly settings: SettingsDef | undefined;
+  readonly events: readonly EventDef[];
+  readonly subscribers: readonly SubscriberDef[];
+  readonly jobs: readonly JobDef[];
+  readonly lifecycle: LifecycleHooks;
+}
+
+export interface AddonInput<Id extends string, D extends readonly Dependency[], G> extends Manifest {
+  id: Id;
+  depends?: D;
+  models?: readonly AnyModel[];
+  /** MikroORM migration classes, in order. */
+  migrations?: readonly MigrationClass[];
+  graphql?: (builder: GraphQLBuilder, deps: DepExports<D>) => G;
+  rest?: RestFragment;
+  permissions?: Permissions;
+  settings?: SettingsDef;
+  events?: readonly EventDef[];
+  // biome-ignore lint/suspicious/noExplicitAny: subscribers of differently-typed events
+  subscribers?: readonly SubscriberDef<any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: jobs of differently-typed data
+  jobs?: readonly JobDef<any, any>[];
+  lifecycle?: LifecycleHooks;
+}
+
+export function defineAddon<const Id extends string, const D extends readonly Dependency[] = [], G = void>(
+  input: AddonInput<Id, D, G>,
+): AddonDef<Id, G> {
+  return {
+    kind: 'addon',
+    id: input.id,
+    version: input.version,
+    title: input.title,
+    description: input.description,
+    category: input.category,
+    ...(input.icon === undefined ? {} : { icon: input.icon }),
+    platform: input.platform,
+    depends: (input.depends ?? []).map((d) => ('kind' in d ? { addon: d, range: '*' } : d)),
+    models: input.models ?? [],
+    migrations: input.migrations ?? [],
+    graphql: input.graphql as AddonDef<Id, G>['graphql'],
+    rest: input.rest,
+    permissions: input.permissions ?? {},
+    settings: input.settings,
+    events: input.events ?? [],
+    subscribers: input.subscribers ?? [],
+    jobs: input.jobs ?? [],
+    lifecycle: input.lifecycle ?? {},
+  };
+}
+
+/** Depend on an addon with a version range: `depends: [dependsOn(crm, '^1.0.0')]`. */
+export function dependsOn(addon: AnyAddon, range: string): { addon: AnyAddon; range: string } {
+  return { addon, range };
+}

@@ -1,0 +1,98 @@
+import type { EventPublisher } from './events.ts';
+import type { JobEnqueuer } from './jobs.ts';
+import type { AnyModel, NewRow, Patch, Row } from './model.ts';
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
+
+type Scalar = string | number | boolean | null;
+/** A condition on one field: a value (equality), or an operator object. */
+export type Condition<V> =
+  | V
+  | null
+  | { in: readonly V[] }
+  | { ne: V | null }
+  | { gt: V }
+  | { gte: V }
+  | { lt: V }
+  | { lte: V }
+  | { ilike: string };
+
+export type Where<M extends AnyModel> = {
+  [K in keyof Row<M>]?: Condition<Exclude<Row<M>[K], null> & Scalar>;
+};
+
+export type OrderBy<M extends AnyModel> = { field: keyof Row<M> & string; dir?: 'asc' | 'desc' }[];
+
+export interface FindOptions<M extends AnyModel> {
+  where?: Where<M>;
+  orderBy?: OrderBy<M>;
+  limit?: number;
+  offset?: number;
+}
+
+/** A model's rows in the current tenant. Every statement is scoped to the tenant. */
+export interface Repository<M extends AnyModel> {
+  readonly model: M;
+  get(id: string): Promise<Row<M> | null>;
+  /** Throws NOT_FOUND (404) when the row does not exist in this tenant. */
+  getOrThrow(id: string): Promise<Row<M>>;
+  /** Rows for many ids in the same order (null where missing): the DataLoader batch shape. */
+  getMany(ids: readonly string[]): Promise<(Row<M> | null)[]>;
+  find(opts?: FindOptions<M>): Promise<Row<M>[]>;
+  count(where?: Where<M>): Promise<number>;
+  /** One page plus the total count. */
+  page(opts: FindOptions<M> & { limit: number; offset: number }): Promise<{ rows: Row<M>[]; total: number }>;
+  insert(data: NewRow<M>): Promise<Row<M>>;
+  update(id: string, patch: Patch<M>): Promise<Row<M> | null>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** The database as the current tenant sees it, inside the request's transaction. */
+export interface TenantDb {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  repo<M extends AnyModel>(model: M): Repository<M>;
+}
+
+export interface TenantInfo {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface UserInfo {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** Batches and caches loads for one request (DataLoader). */
+export interface LoaderFactory {
+  loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): {
+    load(key: K): Promise<V>;
+  };
+}
+
+/** What code run on behalf of a tenant gets: resolvers, routes, subscribers, jobs, hooks. */
+export interface SystemContext extends LoaderFactory {
+  tenant: TenantInfo;
+  db: TenantDb;
+  events: EventPublisher;
+  jobs: JobEnqueuer;
+  log: Logger;
+  /** This addon's validated settings for the tenant. */
+  settings<T = Record<string, unknown>>(addonId: string): Promise<T>;
+}
+
+/** A request by a user (or API key) of a tenant. */
+export interface RequestContext extends SystemContext {
+  requestId: string;
+  user: UserInfo;
+  can(permission: string): boolean;
+  /** Throws FORBIDDEN (403) naming the permission when the caller lacks it. */
+  require(permission: string): void;
+}

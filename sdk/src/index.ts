@@ -1,0 +1,73 @@
+export {
+  type AddonDef,
+  type AddonInput,
+  type AnyAddon,
+  type DataStep,
+  type Dependency,
+  type InstallContext,
+  type LifecycleHooks,
+  type Manifest,
+  type MigrationClass,
+  type SettingsDef,
+  defineAddon,
+  dependsOn,
+  PLATFORM_VERSION,
+} from './addon.ts';
+export type {
+  Condition,
+  FindOptions,
+  LoaderFactory,
+  Logger,
+  OrderBy,
+  Repository,
+  RequestContext,
+  SystemContext,
+  TenantDb,
+  TenantInfo,
+  UserInfo,
+  Where,
+} from './context.ts';
+export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
+export {
+  AppError,
+  ConflictError,
+  type ErrorDetail,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from './errors.ts';
+export {
+  defineEvent,
+  type EventDef,
+  type EventPublisher,
+  type PublishedEvent,
+  type SubscriberDef,
+  subscribe,
+} from './events.ts';
+export type { ElevateSchemaTypes, GraphQLBuilder, GraphQLFragment } from './graphql.ts';
+export { defineJob, type JobContext, type JobDef, type JobEnqueuer } from './jobs.ts';
+export {
+  type AnyModel,
+  columnName,
+  defineModel,
+  type FieldDef,
+  f,
+  fieldColumn,
+  type ModelDef,
+  type NewRow,
+  type Patch,
+  type Row,
+} from './model.ts';
+export { definePermissions, type PermissionDef, type Permissions, permissionMatches, type SeededRole } from './permissions.ts';
+export {
+  type JsonSchema,
+  type Page,
+  paginationQuery,
+  type RestFragment,
+  type RestRequest,
+  type RestRouter,
+  type RouteDef,
+  type RouteOptions,
+} from './rest.ts';
+export { Migration } from '@mikro-orm/migrations';

@@ -1,0 +1,59 @@
+import type { RequestContext } from './context.ts';
+
+/** JSON schema (validated with ajv). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface RestRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  params: P;
+  query: Q;
+  body: B;
+  ctx: RequestContext;
+}
+
+/** What a handler returns: a body (200), or an explicit status and body. */
+export type RestResult = unknown | { status: number; body: unknown };
+
+export interface RouteOptions {
+  /** Permission required before the handler runs. */
+  permission?: string;
+  query?: JsonSchema;
+  body?: JsonSchema;
+  summary?: string;
+}
+
+export type RestHandler<P, Q, B> = (req: RestRequest<P, Q, B>) => Promise<RestResult> | RestResult;
+
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  options: RouteOptions;
+  // biome-ignore lint/suspicious/noExplicitAny: handlers are typed at the call site
+  handler: RestHandler<any, any, any>;
+}
+
+/** Routes are mounted under /api/v1/<addon id>/. */
+export interface RestRouter {
+  get<P = Record<string, string>, Q = Record<string, unknown>>(path: string, opts: RouteOptions, handler: RestHandler<P, Q, undefined>): void;
+  post<P = Record<string, string>, B = unknown>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, B>): void;
+  put<P = Record<string, string>, B = unknown>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, B>): void;
+  patch<P = Record<string, string>, B = unknown>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, B>): void;
+  delete<P = Record<string, string>>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, undefined>): void;
+}
+
+export type RestFragment = (router: RestRouter) => void;
+
+/** Standard list query: limit/offset with sane bounds. */
+export const paginationQuery: JsonSchema = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+};
+
+export interface Page<T> {
+  data: T[];
+  total_count: number;
+  limit: number;
+  offset: number;
+}
