@@ -30,15 +30,22 @@ export interface SubscriberDef<P = unknown> {
   readonly kind: 'subscriber';
   readonly event: EventDef<P>;
   readonly name: string;
+  /**
+   * `inline` (default): run by the outbox relay right after commit, in order per aggregate.
+   * `queued`: run by a BullMQ worker, with retries and backoff, for slow work.
+   */
+  readonly mode: 'inline' | 'queued';
   readonly handle: (event: PublishedEvent<P>, ctx: SystemContext) => Promise<void> | void;
 }
 
+/** Subscribe to an event (of this addon or another). `name` must be unique and stable. */
 export function subscribe<P>(
   event: EventDef<P>,
   name: string,
   handle: (event: PublishedEvent<P>, ctx: SystemContext) => Promise<void> | void,
+  opts: { mode?: 'inline' | 'queued' } = {},
 ): SubscriberDef<P> {
-  return { kind: 'subscriber', event, name, handle };
+  return { kind: 'subscriber', event, name, mode: opts.mode ?? 'inline', handle };
 }
 
 export interface EventPublisher {

@@ -101,6 +101,7 @@ export class CoreInit0001 extends Migration {
       job_id varchar(128),
       created_at timestamptz not null default now(),
       relayed_at timestamptz,
+      delivered text[] not null default '{}',
       attempts integer not null default 0,
       last_error text,
       primary key (tenant_id, id)

@@ -1,0 +1,42 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface AccessClaims {
+  sub: string;
+  tid: string;
+  iat: number;
+  exp: number;
+  typ: 'access';
+}
+
+const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+function sign(data: string, secret: string): string {
+  return createHmac('sha256', secret).update(data).digest('base64url');
+}
+
+export function signAccessToken(claims: Omit<AccessClaims, 'iat' | 'exp' | 'typ'>, secret: string, ttlSec: number): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = Buffer.from(JSON.stringify({ ...claims, typ: 'access', iat: now, exp: now + ttlSec })).toString(
+    'base64url',
+  );
+  return `${header}.${payload}.${sign(`${header}.${payload}`, secret)}`;
+}
+
+/** Returns the claims, or null for any malformed, forged or expired token. */
+export function verifyAccessToken(token: string, secret: string): AccessClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const [h, p, s] = parts as [string, string, string];
+  if (h !== header) return null;
+  const expected = Buffer.from(sign(`${h}.${p}`, secret));
+  const given = Buffer.from(s);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as AccessClaims;
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.tid !== 'string') return null;
+    if (typeof claims.exp !== 'number' || claims.exp <= Math.floor(Date.now() / 1000)) return null;
+    return claims;
+  } catch {
+    return null;
+  }
+}

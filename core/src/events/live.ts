@@ -1,0 +1,74 @@
+import type { PublishedEvent } from '@elevate/sdk';
+import type { Redis } from 'ioredis';
+import { workerRedis } from '../jobs/queues.ts';
+import type { Runtime } from '../runtime.ts';
+
+interface LiveClient {
+  can(permission: string): boolean;
+  send(event: PublishedEvent): void;
+  close(): void;
+}
+
+/**
+ * Fans a tenant's events (from Redis pub/sub, so every API node sees them) out to its
+ * connected browsers, each filtered by the user's permissions.
+ */
+export class LiveHub {
+  private readonly rt: Runtime;
+  private readonly clients = new Map<string, Set<LiveClient>>();
+  private sub: Redis | null = null;
+
+  constructor(rt: Runtime) {
+    this.rt = rt;
+  }
+
+  async start(): Promise<void> {
+    const sub = workerRedis(this.rt.config);
+    this.sub = sub;
+    const pattern = `${this.rt.config.redisPrefix}:live:*`;
+    sub.on('pmessage', (_p, channel, message) => this.dispatch(channel, message));
+    sub.on('ready', () => {
+      sub.psubscribe(pattern).catch(() => {});
+    });
+  }
+
+  private dispatch(channel: string, message: string): void {
+    const tenantId = channel.slice(channel.lastIndexOf(':') + 1);
+    const set = this.clients.get(tenantId);
+    if (!set?.size) return;
+    let event: PublishedEvent & { permission: string | null };
+    try {
+      event = JSON.parse(message);
+    } catch {
+      return;
+    }
+    const { permission, ...rest } = event;
+    for (const c of set) if (!permission || c.can(permission)) c.send(rest);
+  }
+
+  add(tenantId: string, client: LiveClient): () => void {
+    let set = this.clients.get(tenantId);
+    if (!set) {
+      set = new Set();
+      this.clients.set(tenantId, set);
+    }
+    set.add(client);
+    return () => {
+      set.delete(client);
+      if (set.size === 0) this.clients.delete(tenantId);
+    };
+  }
+
+  get connections(): number {
+    let n = 0;
+    for (const s of this.clients.values()) n += s.size;
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.sub?.disconnect();
+    this.sub = null;
+    for (const set of this.clients.values()) for (const c of set) c.close();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,163 @@
+import type { Redis } from 'ioredis';
+import { bounded, type Queues } from '../jobs/queues.ts';
+import type { Runtime } from '../runtime.ts';
+import { type OutboxRow, runSubscriber, subscribersFor, toEvent } from './dispatch.ts';
+
+const RELAY_LOCK = 0x0e1e7a7e;
+
+/** The Redis channel on which a tenant's live events are published. */
+export function liveChannel(prefix: string, tenantId: string): string {
+  return `${prefix}:live:${tenantId}`;
+}
+
+/**
+ * Moves committed outbox rows, strictly in id order (so in order per aggregate), to
+ * inline subscribers, BullMQ and Redis pub/sub. One relay runs at a time across
+ * processes (advisory lock). A failure stops the batch; the row is retried later, so
+ * delivery is at least once. Inline subscribers already delivered are recorded and skipped.
+ */
+export class OutboxRelay {
+  private readonly rt: Runtime;
+  private readonly queues: Queues;
+  private readonly publisher: Redis;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(rt: Runtime, queues: Queues) {
+    this.rt = rt;
+    this.queues = queues;
+    this.publisher = queues.redis;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.rt.config.relayIntervalMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err) => this.rt.log.warn({ err: String(err) }, 'outbox relay pass failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Resolves when everything committed so far has been relayed (used by tests and shutdown). */
+  async flush(): Promise<number> {
+    await this.running;
+    await this.drain();
+    const rows = await this.rt.pools.owner.query<{ n: number }>(
+      'select count(*)::int as n from core_outbox where relayed_at is null',
+    );
+    return rows.rows[0]?.n ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    const client = await this.rt.pools.owner.connect();
+    try {
+      const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [RELAY_LOCK]);
+      if (!got.rows[0]?.ok) return;
+      try {
+        for (;;) {
+          const rows = await client.query<OutboxRow>(
+            `select tenant_id, id::text, kind, name, aggregate_id, payload, actor_id, job_id, created_at, delivered
+             from core_outbox where relayed_at is null order by id limit 100`,
+          );
+          if (rows.rows.length === 0) return;
+          for (const row of rows.rows) {
+            try {
+              await this.deliver(row, (sub) =>
+                client.query('update core_outbox set delivered = array_append(delivered, $3) where tenant_id = $1 and id = $2', [
+                  row.tenant_id,
+                  row.id,
+                  sub,
+                ]),
+              );
+              await client.query('update core_outbox set relayed_at = now() where tenant_id = $1 and id = $2', [
+                row.tenant_id,
+                row.id,
+              ]);
+            } catch (err) {
+              await client.query(
+                'update core_outbox set attempts = attempts + 1, last_error = $3 where tenant_id = $1 and id = $2',
+                [row.tenant_id, row.id, String((err as Error)?.message ?? err).slice(0, 1000)],
+              );
+              this.rt.log.warn({ outboxId: row.id, name: row.name, err: String(err) }, 'outbox row not relayed; will retry');
+              return;
+            }
+          }
+        }
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [RELAY_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async deliver(row: OutboxRow, markDelivered: (sub: string) => Promise<unknown>): Promise<void> {
+    if (row.kind === 'job') {
+      const def = this.rt.jobsByName.get(row.name);
+      await bounded(
+        this.queues.jobs.add(
+          row.name,
+          { tenantId: row.tenant_id, data: row.payload, actorId: row.actor_id },
+          {
+            jobId: row.job_id ?? row.id,
+            attempts: def?.job.attempts ?? 5,
+            backoff: { type: 'exponential', delay: def?.job.backoffMs ?? 1000 },
+            removeOnComplete: { age: 86_400, count: 10_000 },
+            removeOnFail: { age: 7 * 86_400 },
+          },
+        ),
+        3000,
+        'queue jobs',
+      );
+      return;
+    }
+    const event = toEvent(row);
+    for (const { addon, sub } of await subscribersFor(this.rt, row.tenant_id, row.name, 'inline')) {
+      const key = `${addon.id}:${sub.name}`;
+      if (row.delivered.includes(key)) continue;
+      await runSubscriber(this.rt, addon, sub, event);
+      await markDelivered(key);
+      row.delivered.push(key);
+    }
+    await bounded(
+      this.queues.events.add(row.name, event, {
+        jobId: `evt-${row.id}`,
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 7 * 86_400 },
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+      }),
+      3000,
+      'queue event',
+    );
+    const permission = this.rt.eventPermissions.get(row.name) ?? null;
+    await bounded(
+      this.publisher.publish(liveChannel(this.rt.config.redisPrefix, row.tenant_id), JSON.stringify({ ...event, permission })),
+      3000,
+      'publish event',
+    );
+  }
+}

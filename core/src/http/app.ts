@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import Koa from 'koa';
+import type { Log } from '../logger.ts';
+import type { State } from './state.ts';
+import { errorMiddleware } from './errors.ts';
+
+export interface AppParts {
+  log: Log;
+  health: Router<State>;
+  auth: Router<State>;
+  authenticate: Koa.Middleware<State>;
+  core: Router<State>;
+  /** Addon route middleware by addon id, mounted at /api/v1/<id>. */
+  addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
+  graphql: Koa.Middleware<State>;
+}
+
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
+/** request id + log → error format → health → public auth → authenticated APIs. */
+export function createApp(parts: AppParts): Koa<State> {
+  const app = new Koa<State>();
+  app.proxy = true;
+  app.silent = true;
+  app.use(async (ctx, next) => {
+    const given = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = parts.log.child({ requestId });
+    ctx.set('x-request-id', requestId);
+    const t0 = performance.now();
+    try {
+      await next();
+    } finally {
+      if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+        ctx.state.log.info(
+          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - t0) * 10) / 10 },
+          'request',
+        );
+      }
+    }
+  });
+  app.use(errorMiddleware());
+  app.use(parts.health.routes());
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' });
+  app.use(async (ctx, next) => (ctx.path === '/graphql' ? next() : json(ctx, next)));
+  app.use(parts.auth.routes());
+  const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
+  app.use(async (ctx, next) => {
+    const p = ctx.path;
+    if (p === '/graphql') {
+      await parts.authenticate(ctx, () => parts.graphql(ctx, next));
+      return;
+    }
+    if (!p.startsWith('/api/v1/')) return next();
+    const id = p.split('/')[3] ?? '';
+    if (id === 'core') {
+      await parts.authenticate(ctx, () => coreRoutes(ctx, next));
+      return;
+    }
+    const router = parts.addonRouters.get(id);
+    if (!router) return next();
+    await parts.authenticate(ctx, async () => {
+      // A disabled addon's API answers as if it did not exist for this tenant.
+      if (!ctx.state.enabled?.has(id)) return;
+      await router(ctx, async () => {});
+    });
+  });
+  return app;
+}

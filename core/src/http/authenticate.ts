@@ -1,0 +1,56 @@
+import { UnauthenticatedError } from '@elevate/sdk';
+import type Koa from 'koa';
+import { verifyAccessToken } from '../auth/jwt.ts';
+import { loadPrincipal } from '../auth/sessions.ts';
+import { permissionChecker, requestContext, systemContext } from '../context/context.ts';
+import { TenantTx } from '../db/tenant-tx.ts';
+import type { Runtime } from '../runtime.ts';
+import type { State } from './state.ts';
+
+function bearer(ctx: Koa.Context, allowQuery: boolean): string | null {
+  const h = ctx.get('authorization');
+  if (h.toLowerCase().startsWith('bearer ')) return h.slice(7).trim();
+  // EventSource cannot send headers: the live channel accepts the token as a query parameter.
+  if (allowQuery && typeof ctx.query.access_token === 'string') return ctx.query.access_token;
+  return null;
+}
+
+/**
+ * Resolves the caller (JWT → tenant → user → permissions) and wraps the rest of the
+ * request in one tenant transaction: committed on success, rolled back on any error.
+ */
+export function authenticate(rt: Runtime): Koa.Middleware<State> {
+  return async (ctx, next) => {
+    const token = bearer(ctx, ctx.path === '/api/v1/core/live');
+    if (!token) throw new UnauthenticatedError();
+    const claims = verifyAccessToken(token, rt.config.jwtSecret);
+    if (!claims) throw new UnauthenticatedError('Invalid or expired access token');
+    const tenant = await rt.tenantById(claims.tid);
+    if (!tenant) throw new UnauthenticatedError('Invalid or expired access token');
+    const enabled = await rt.enabledAddons(tenant.id);
+    const tx = new TenantTx(rt.pools.app, tenant.id);
+    try {
+      const principal = await loadPrincipal(tx, claims.sub);
+      if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
+      const log = ctx.state.log.child({ tenant: tenant.slug, user: principal.user.id });
+      ctx.state.log = log;
+      const base = systemContext(
+        { addonsById: rt.addonsById, wakeRelay: () => rt.wakeRelay() },
+        tx,
+        tenant,
+        log,
+        principal.user.id,
+      );
+      ctx.state.rc = requestContext(base, ctx.state.requestId, principal.user, permissionChecker(principal.patterns, enabled));
+      ctx.state.tx = tx;
+      ctx.state.enabled = enabled;
+      ctx.state.patterns = principal.patterns;
+      await next();
+      if (ctx.state.failed || ctx.status >= 400) await tx.rollback();
+      else await tx.commit();
+    } catch (err) {
+      await tx.rollback();
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,127 @@
+import { PassThrough } from 'node:stream';
+import { NotFoundError, type PublishedEvent } from '@elevate/sdk';
+import Router from '@koa/router';
+import type { LiveHub } from '../events/live.ts';
+import type { Queues } from '../jobs/queues.ts';
+import { bounded } from '../jobs/queues.ts';
+import type { TenantAddons } from '../registry/tenant-addons.ts';
+import type { Runtime } from '../runtime.ts';
+import type { State } from './state.ts';
+import { compileSettings } from './validate.ts';
+
+/** Kernel endpoints under /api/v1/core (authenticated). */
+export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queues, live: LiveHub): Router<State> {
+  const r = new Router<State>({ prefix: '/api/v1/core' });
+  const rc = (s: State) => {
+    if (!s.rc) throw new Error('core route without request context');
+    return s.rc;
+  };
+
+  r.get('/me', (ctx) => {
+    const c = rc(ctx.state);
+    ctx.body = {
+      user: c.user,
+      tenant: c.tenant,
+      permissions: ctx.state.patterns ?? [],
+      enabledAddons: [...(ctx.state.enabled ?? [])].sort(),
+    };
+  });
+
+  r.get('/addons', async (ctx) => {
+    const c = rc(ctx.state);
+    const data = await tenantAddons.list(c.tenant.id);
+    ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
+  });
+
+  r.post('/addons/:id/enable', async (ctx) => {
+    const c = rc(ctx.state);
+    c.require('core.addons.manage');
+    ctx.body = await tenantAddons.enable(c.tenant.id, ctx.params.id as string);
+  });
+
+  r.post('/addons/:id/disable', async (ctx) => {
+    const c = rc(ctx.state);
+    c.require('core.addons.manage');
+    await tenantAddons.disable(c.tenant.id, ctx.params.id as string);
+    ctx.body = { disabled: ctx.params.id };
+  });
+
+  const enabledAddon = (s: State, id: string) => {
+    const addon = rt.addonsById.get(id);
+    if (!addon || !s.enabled?.has(id)) throw new NotFoundError(`Addon "${id}"`, { code: 'ADDON_NOT_FOUND' });
+    return addon;
+  };
+
+  r.get('/addons/:id/settings', async (ctx) => {
+    const c = rc(ctx.state);
+    enabledAddon(ctx.state, ctx.params.id as string);
+    ctx.body = await c.settings(ctx.params.id as string);
+  });
+
+  r.put('/addons/:id/settings', async (ctx) => {
+    const c = rc(ctx.state);
+    c.require('core.addons.manage');
+    const addon = enabledAddon(ctx.state, ctx.params.id as string);
+    if (!addon.settings) throw new NotFoundError(`Settings of addon "${addon.id}"`);
+    const next = { ...addon.settings.defaults, ...(ctx.request.body as object) };
+    compileSettings(addon.settings.schema)(next);
+    await c.db.query('update core_tenant_addon set settings = $2, updated_at = now() where addon_id = $1', [
+      addon.id,
+      JSON.stringify(next),
+    ]);
+    ctx.body = next;
+  });
+
+  // Job status for polling. A job is visible only to the tenant that queued it.
+  r.get('/jobs/:id', async (ctx) => {
+    const c = rc(ctx.state);
+    const id = ctx.params.id as string;
+    const pending = await c.db.query<{ name: string }>(
+      'select name from core_outbox where kind = $1 and job_id = $2 and relayed_at is null',
+      ['job', id],
+    );
+    if (pending[0]) {
+      ctx.body = { id, name: pending[0].name, state: 'pending', progress: 0, result: null, error: null, attempts: 0 };
+      return;
+    }
+    const job = await bounded(queues.jobs.getJob(id), 2000, 'job lookup').catch(() => undefined);
+    if (!job || (job.data as { tenantId?: string }).tenantId !== c.tenant.id) throw new NotFoundError('Job');
+    const state = await bounded(job.getState(), 2000, 'job state');
+    ctx.body = {
+      id,
+      name: job.name,
+      state,
+      progress: typeof job.progress === 'number' ? job.progress : 0,
+      result: job.returnvalue ?? null,
+      error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
+      attempts: job.attemptsMade,
+    };
+  });
+
+  // Server-sent events: the tenant's domain events, filtered by the user's permissions.
+  r.get('/live', async (ctx) => {
+    const c = rc(ctx.state);
+    await ctx.state.tx?.commit();
+    const stream = new PassThrough();
+    ctx.req.socket.setTimeout(0);
+    ctx.req.socket.setNoDelay(true);
+    ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    ctx.status = 200;
+    ctx.body = stream;
+    stream.write(': connected\n\n');
+    const heartbeat = setInterval(() => stream.write(': ping\n\n'), 15_000);
+    const remove = live.add(c.tenant.id, {
+      can: c.can,
+      send: (e: PublishedEvent) => stream.write(`id: ${e.id}\nevent: ${e.name}\ndata: ${JSON.stringify(e)}\n\n`),
+      close: () => stream.end(),
+    });
+    const done = () => {
+      clearInterval(heartbeat);
+      remove();
+    };
+    ctx.req.on('close', done);
+    stream.on('close', done);
+  });
+
+  return r;
+}

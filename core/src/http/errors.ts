@@ -1,0 +1,42 @@
+import { AppError, type ErrorDetail } from '@elevate/sdk';
+import type Koa from 'koa';
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details: ErrorDetail[];
+}
+
+/** Maps anything thrown to the one error format; unknown errors never leak their message. */
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody; expected: boolean } {
+  if (err instanceof AppError) {
+    if (err.expose) {
+      return { status: err.status, body: { code: err.code, message: err.message, details: err.details ?? [] }, expected: true };
+    }
+    return { status: err.status, body: { code: err.code, message: 'Internal error', details: [] }, expected: false };
+  }
+  const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
+  // Koa/body-parser errors (malformed JSON, payload too large) carry a status and are safe.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose !== false) {
+    const code = e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    return { status: e.status, body: { code, message: e.message ?? 'Bad request', details: [] }, expected: true };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'Internal error', details: [] }, expected: false };
+}
+
+export function errorMiddleware(): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { code: 'NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}`, details: [] };
+      }
+    } catch (err) {
+      const { status, body, expected } = toErrorBody(err);
+      if (!expected) ctx.state.log?.error({ err }, 'request failed');
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };
+}

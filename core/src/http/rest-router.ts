@@ -1,0 +1,57 @@
+import type { AnyAddon, RestRequest, RestRouter, RouteDef, RouteOptions } from '@elevate/sdk';
+import Router from '@koa/router';
+import type Koa from 'koa';
+import { compileBody, compileQuery } from './validate.ts';
+import type { State } from './state.ts';
+
+/** Collects an addon's route declarations. */
+export function collectRoutes(addon: AnyAddon): RouteDef[] {
+  const routes: RouteDef[] = [];
+  const add =
+    (method: RouteDef['method']) =>
+    (path: string, options: RouteOptions, handler: RouteDef['handler']): void => {
+      if (!path.startsWith('/')) throw new Error(`Addon ${addon.id}: route path "${path}" must start with /`);
+      routes.push({ method, path, options, handler });
+    };
+  const router: RestRouter = {
+    get: add('GET'),
+    post: add('POST'),
+    put: add('PUT'),
+    patch: add('PATCH'),
+    delete: add('DELETE'),
+  };
+  addon.rest?.(router);
+  return routes;
+}
+
+function isResult(v: unknown): v is { status: number; body: unknown } {
+  return typeof v === 'object' && v !== null && 'status' in v && 'body' in v && Object.keys(v).length === 2;
+}
+
+/** A Koa router for one addon, mounted at /api/v1/<id>. Validation and permission run first. */
+export function addonRouter(addon: AnyAddon): Router<State> {
+  const router = new Router<State>({ prefix: `/api/v1/${addon.id}` });
+  for (const route of collectRoutes(addon)) {
+    const checkQuery = compileQuery(route.options.query);
+    const checkBody = compileBody(route.options.body);
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    router[method](route.path, async (ctx: Koa.ParameterizedContext<State>) => {
+      const rc = ctx.state.rc;
+      if (!rc) throw new Error('REST route reached without a request context');
+      if (route.options.permission) rc.require(route.options.permission);
+      const query = checkQuery({ ...ctx.query });
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : checkBody(ctx.request.body);
+      const req: RestRequest = { params: { ...ctx.params } as Record<string, string>, query, body, ctx: rc };
+      const out = await route.handler(req);
+      if (isResult(out)) {
+        ctx.status = out.status;
+        ctx.body = out.body ?? null;
+        if (out.status === 204) ctx.body = null;
+      } else {
+        ctx.status = 200;
+        ctx.body = out ?? null;
+      }
+    });
+  }
+  return router;
+}

@@ -1,0 +1,15 @@
+import type { RequestContext } from '@elevate/sdk';
+import type { TenantTx } from '../db/tenant-tx.ts';
+import type { Log } from '../logger.ts';
+
+/** What Koa middleware keeps per request. */
+export interface State {
+  requestId: string;
+  log: Log;
+  rc?: RequestContext;
+  tx?: TenantTx;
+  enabled?: ReadonlySet<string>;
+  patterns?: readonly string[];
+  /** Set when a GraphQL resolver failed: the transaction is rolled back. */
+  failed?: boolean;
+}

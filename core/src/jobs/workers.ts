@@ -1,0 +1,81 @@
+import type { PublishedEvent } from '@elevate/sdk';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { systemContext } from '../context/context.ts';
+import { withTenant } from '../db/tenant-tx.ts';
+import { runSubscriber, subscribersFor } from '../events/dispatch.ts';
+import type { Runtime } from '../runtime.ts';
+import { EVENTS_QUEUE, JOBS_QUEUE, workerRedis } from './queues.ts';
+
+interface JobData {
+  tenantId: string;
+  data: unknown;
+  actorId: string | null;
+}
+
+/** BullMQ workers for addon jobs and queued subscribers. They can run in `start` or alone. */
+export class Workers {
+  private readonly rt: Runtime;
+  private workers: Worker[] = [];
+  private conns: Redis[] = [];
+
+  constructor(rt: Runtime) {
+    this.rt = rt;
+  }
+
+  start(concurrency = 4): void {
+    const opts = (conn: Redis) => ({ connection: conn, prefix: this.rt.config.redisPrefix, concurrency });
+    const a = workerRedis(this.rt.config);
+    const b = workerRedis(this.rt.config);
+    this.conns.push(a, b);
+    const jobs = new Worker(JOBS_QUEUE, (job: Job<JobData>) => this.runJob(job), opts(a));
+    const events = new Worker(EVENTS_QUEUE, (job: Job<PublishedEvent>) => this.runQueuedSubscribers(job), opts(b));
+    for (const w of [jobs, events]) {
+      w.on('error', (err) => this.rt.log.warn({ err: String(err) }, 'worker error'));
+      w.on('failed', (job, err) =>
+        this.rt.log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: String(err) }, 'job failed'),
+      );
+    }
+    this.workers.push(jobs, events);
+  }
+
+  private async runJob(job: Job<JobData>): Promise<unknown> {
+    const entry = this.rt.jobsByName.get(job.name);
+    if (!entry) throw new UnrecoverableError(`No job named "${job.name}" is installed`);
+    const { tenantId, data, actorId } = job.data;
+    const enabled = await this.rt.enabledAddons(tenantId);
+    // An addon's jobs never run for a tenant that has not enabled it.
+    if (!enabled.has(entry.addon.id)) {
+      throw new UnrecoverableError(`Addon "${entry.addon.id}" is not enabled for this tenant`);
+    }
+    const tenant = await this.rt.tenantById(tenantId);
+    if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
+    const log = this.rt.log.child({ tenant: tenant.slug, job: job.name, jobId: job.id });
+    return withTenant(this.rt.pools.app, tenantId, async (tx) => {
+      const base = systemContext({ addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() }, tx, tenant, log, actorId);
+      return entry.job.run(data, {
+        ...base,
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+        progress: async (p: number) => {
+          await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
+        },
+      });
+    });
+  }
+
+  private async runQueuedSubscribers(job: Job<PublishedEvent>): Promise<void> {
+    const event = job.data;
+    for (const { addon, sub } of await subscribersFor(this.rt, event.tenantId, event.name, 'queued')) {
+      await runSubscriber(this.rt, addon, sub, event);
+    }
+  }
+
+  /** Waits for running jobs to finish. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    for (const c of this.conns) c.disconnect();
+    this.workers = [];
+    this.conns = [];
+  }
+}

@@ -1,0 +1,205 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type Koa from 'koa';
+import type { AddressInfo } from 'node:net';
+import { type AnyAddon, PLATFORM_VERSION } from '@elevate/sdk';
+import { container, type DependencyContainer } from 'tsyringe';
+import { Sessions } from './auth/sessions.ts';
+import type { Config } from './config/config.ts';
+import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
+import { createPools } from './db/pools.ts';
+import { LiveHub } from './events/live.ts';
+import { OutboxRelay } from './events/relay.ts';
+import { SchemaCache } from './graphql/schema.ts';
+import { graphqlMiddleware } from './graphql/yoga.ts';
+import { createApp } from './http/app.ts';
+import { authRoutes } from './http/auth.routes.ts';
+import { authenticate } from './http/authenticate.ts';
+import { coreRoutes } from './http/core.routes.ts';
+import { healthRoutes } from './http/health.ts';
+import type { State } from './http/state.ts';
+import { addonRouter } from './http/rest-router.ts';
+import { createQueues } from './jobs/queues.ts';
+import { Workers } from './jobs/workers.ts';
+import type { Kernel } from './kernel-api.ts';
+import { createLogger } from './logger.ts';
+import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
+import { resolveAddons } from './registry/resolve.ts';
+import { TenantAddons } from './registry/tenant-addons.ts';
+import { Runtime } from './runtime.ts';
+import { Tenants } from './tenancy/tenants.ts';
+
+export const TOKENS = {
+  Runtime: Symbol('Runtime'),
+  TenantAddons: Symbol('TenantAddons'),
+  Tenants: Symbol('Tenants'),
+  Sessions: Symbol('Sessions'),
+  SchemaCache: Symbol('SchemaCache'),
+  Relay: Symbol('OutboxRelay'),
+} as const;
+
+export interface KernelOptions {
+  config: Config;
+  /** The addons this deployment runs. Omitted: discovered from the workspace and node_modules. */
+  addons?: readonly AnyAddon[];
+}
+
+/** A kernel with its internals exposed, for the test kit and benchmarks. */
+export interface KernelInternals extends Kernel {
+  readonly container: DependencyContainer;
+  readonly runtime: Runtime;
+  readonly schemas: SchemaCache;
+  readonly relay: OutboxRelay;
+  readonly live: LiveHub;
+  readonly tenantAddonService: TenantAddons;
+}
+
+export const DEMO = { slug: 'demo', name: 'Demo Company', email: 'admin@demo.test', password: 'elevate-demo' };
+
+export async function createKernel(opts: KernelOptions): Promise<KernelInternals> {
+  const { config } = opts;
+  const log = createLogger(config);
+  const given = opts.addons ?? (await discoverAddons(findWorkspaceRoot(), config.addonPaths));
+  const addons = resolveAddons(given, PLATFORM_VERSION);
+  const pools = createPools(config);
+  const rt = new Runtime(config, log, pools, addons);
+  const queues = createQueues(config);
+  const tenantAddons = new TenantAddons(rt);
+  const tenants = new Tenants(rt);
+  const sessions = new Sessions(rt);
+  const schemas = new SchemaCache(addons, tenantAddons);
+  const relay = new OutboxRelay(rt, queues);
+  const live = new LiveHub(rt);
+  const workers = new Workers(rt);
+  rt.wakeRelay = () => relay.wake();
+
+  const di = container.createChildContainer();
+  di.register(TOKENS.Runtime, { useValue: rt });
+  di.register(TOKENS.TenantAddons, { useValue: tenantAddons });
+  di.register(TOKENS.Tenants, { useValue: tenants });
+  di.register(TOKENS.Sessions, { useValue: sessions });
+  di.register(TOKENS.SchemaCache, { useValue: schemas });
+  di.register(TOKENS.Relay, { useValue: relay });
+
+  let server: Server | null = null;
+  let relayStarted = false;
+  let workersStarted = false;
+  const startBackground = async (withWorkers: boolean) => {
+    if (!relayStarted) {
+      relay.start();
+      relayStarted = true;
+    }
+    if (withWorkers && !workersStarted) {
+      workers.start();
+      workersStarted = true;
+    }
+  };
+
+  const kernel: KernelInternals = {
+    config,
+    log,
+    addons,
+    container: di,
+    runtime: rt,
+    schemas,
+    relay,
+    live,
+    tenantAddonService: tenantAddons,
+
+    async migrate() {
+      await runMigrations(config, migrationOwners(addons), log);
+      await ensureAppRole(pools.owner, config);
+      for (const addon of addons) {
+        const row = await pools.owner.query<{ version: string }>(
+          'select version from core_addon_install where addon_id = $1',
+          [addon.id],
+        );
+        if (row.rows[0]?.version === addon.version) continue;
+        if (!row.rows[0]) {
+          await addon.lifecycle.install?.({ query: async (sql, params) => (await pools.owner.query(sql, params as unknown[])).rows });
+        }
+        await pools.owner.query(
+          `insert into core_addon_install (addon_id, version) values ($1, $2)
+           on conflict (addon_id) do update set version = excluded.version, upgraded_at = now()`,
+          [addon.id, addon.version],
+        );
+      }
+      await tenantAddons.upgradeAll();
+    },
+
+    async listen() {
+      const addonRouters = new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a).routes() as unknown as Koa.Middleware<State>] as const));
+      const app = createApp({
+        log,
+        health: healthRoutes(rt, queues.redis),
+        auth: authRoutes(tenants, sessions),
+        authenticate: authenticate(rt),
+        core: coreRoutes(rt, tenantAddons, queues, live),
+        addonRouters,
+        graphql: graphqlMiddleware(schemas, log),
+      });
+      await live.start();
+      await startBackground(config.workers);
+      server = app.listen(config.port, config.host);
+      await new Promise<void>((resolve, reject) => {
+        server?.once('listening', resolve);
+        server?.once('error', reject);
+      });
+      const { port } = server.address() as AddressInfo;
+      const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+      log.info({ url, addons: addons.map((a) => `${a.id}@${a.version}`) }, 'listening');
+      return { url };
+    },
+
+    async startWorkers() {
+      await startBackground(true);
+    },
+
+    async stop() {
+      if (server) {
+        const s = server;
+        server = null;
+        await live.stop();
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+          setTimeout(() => s.closeAllConnections(), 5000).unref();
+        });
+      }
+      await relay.stop();
+      await workers.stop();
+      await queues.close();
+      await pools.close();
+    },
+
+    tenants: {
+      create: (input) => tenants.create(input),
+      bySlug: (slug) => rt.tenantBySlug(slug),
+      list: () => tenants.list(),
+    },
+    users: { create: (tenantId, input) => tenants.createUser(tenantId, input) },
+    tenantAddons: {
+      list: (tenantId) => tenantAddons.list(tenantId),
+      enable: (tenantId, id) => tenantAddons.enable(tenantId, id),
+      disable: (tenantId, id) => tenantAddons.disable(tenantId, id),
+    },
+
+    async seedDemo() {
+      let tenant = await rt.tenantBySlug(DEMO.slug);
+      if (!tenant) {
+        tenant = (
+          await tenants.create({
+            slug: DEMO.slug,
+            name: DEMO.name,
+            ownerEmail: DEMO.email,
+            ownerPassword: DEMO.password,
+            ownerName: 'Demo Admin',
+          })
+        ).tenant;
+      }
+      for (const addon of addons) await tenantAddons.enable(tenant.id, addon.id);
+      return { tenant, email: DEMO.email, password: DEMO.password };
+    },
+  };
+  return kernel;
+}

@@ -1,0 +1,81 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyAddon } from '@elevate/sdk';
+
+interface PackageJson {
+  name?: string;
+  exports?: string | Record<string, string | Record<string, string>>;
+  main?: string;
+  elevate?: { addon?: boolean; export?: string };
+}
+
+/** The workspace root: the nearest folder upward holding pnpm-workspace.yaml. */
+export function findWorkspaceRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(from);
+    dir = up;
+  }
+}
+
+function entryOf(pkg: PackageJson): string | null {
+  const e = pkg.exports;
+  if (typeof e === 'string') return e;
+  const dot = e?.['.'];
+  if (typeof dot === 'string') return dot;
+  if (dot && typeof dot === 'object') return dot.import ?? dot.default ?? null;
+  return pkg.main ?? null;
+}
+
+function packageDirs(root: string): string[] {
+  const dirs: string[] = [];
+  const addonsDir = join(root, 'addons');
+  if (existsSync(addonsDir)) {
+    for (const d of readdirSync(addonsDir, { withFileTypes: true })) if (d.isDirectory()) dirs.push(join(addonsDir, d.name));
+  }
+  const nm = join(root, 'node_modules');
+  if (existsSync(nm)) {
+    for (const d of readdirSync(nm, { withFileTypes: true })) {
+      if (d.name.startsWith('.')) continue;
+      if (d.name.startsWith('@')) {
+        for (const s of readdirSync(join(nm, d.name), { withFileTypes: true })) dirs.push(join(nm, d.name, s.name));
+      } else dirs.push(join(nm, d.name));
+    }
+  }
+  return dirs;
+}
+
+/**
+ * Finds addon packages: the workspace's addons/* and installed packages whose
+ * package.json says `"elevate": { "addon": true }`. Extra folders can be given.
+ */
+export async function discoverAddons(root: string, extraDirs: readonly string[] = []): Promise<AnyAddon[]> {
+  const found = new Map<string, AnyAddon>();
+  for (const dir of [...packageDirs(root), ...extraDirs.map((d) => resolve(root, d))]) {
+    const pkgPath = join(dir, 'package.json');
+    if (!existsSync(pkgPath)) continue;
+    let pkg: PackageJson;
+    try {
+      pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as PackageJson;
+    } catch {
+      continue;
+    }
+    if (pkg.elevate?.addon !== true) continue;
+    const entry = entryOf(pkg);
+    if (!entry) throw new Error(`Addon package ${pkg.name ?? dir} has no entry point ("exports")`);
+    const mod = (await import(pathToFileURL(join(dir, entry)).href)) as Record<string, unknown>;
+    const exportName = pkg.elevate.export;
+    const candidate = exportName
+      ? mod[exportName]
+      : Object.values(mod).find((v) => (v as { kind?: string } | null)?.kind === 'addon');
+    if ((candidate as { kind?: string } | undefined)?.kind !== 'addon') {
+      throw new Error(`Addon package ${pkg.name ?? dir} does not export an addon${exportName ? ` named "${exportName}"` : ''}`);
+    }
+    const addon = candidate as AnyAddon;
+    found.set(addon.id, addon);
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,221 @@
+import { type AnyAddon, AppError, NotFoundError, type SeededRole } from '@elevate/sdk';
+import semver from 'semver';
+import { systemContext } from '../context/context.ts';
+import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
+import type { AddonStatus } from '../kernel-api.ts';
+import type { Runtime } from '../runtime.ts';
+import { dependencyClosure } from './resolve.ts';
+
+interface TenantAddonRow {
+  addon_id: string;
+  version: string;
+  enabled: boolean;
+}
+
+/** Per-tenant enable/disable/upgrade of installed addons, with the dependency rules. */
+export class TenantAddons {
+  private readonly rt: Runtime;
+  constructor(rt: Runtime) {
+    this.rt = rt;
+  }
+
+  private addon(id: string): AnyAddon {
+    const a = this.rt.addonsById.get(id);
+    if (!a) throw new NotFoundError(`Addon "${id}"`, { code: 'ADDON_NOT_FOUND' });
+    return a;
+  }
+
+  private async rows(tx: TenantTx): Promise<Map<string, TenantAddonRow>> {
+    const rows = await tx.query<TenantAddonRow>('select addon_id, version, enabled from core_tenant_addon');
+    return new Map(rows.map((r) => [r.addon_id, r]));
+  }
+
+  async list(tenantId: string): Promise<AddonStatus[]> {
+    return withTenant(this.rt.pools.app, tenantId, async (tx) => {
+      const state = await this.rows(tx);
+      const enabled = (id: string) => state.get(id)?.enabled === true;
+      return this.rt.addons.map((a) => ({
+        id: a.id,
+        title: a.title,
+        description: a.description,
+        category: a.category,
+        icon: a.icon ?? null,
+        version: a.version,
+        enabled: enabled(a.id),
+        tenantVersion: state.get(a.id)?.version ?? null,
+        depends: a.depends.map((d) => ({ id: d.addon.id, range: d.range })),
+        requiredBy: this.dependents(a.id).filter(enabled),
+      }));
+    });
+  }
+
+  /** Installed addons that declare a dependency on `id`. */
+  private dependents(id: string): string[] {
+    return this.rt.addons.filter((a) => a.depends.some((d) => d.addon.id === id)).map((a) => a.id);
+  }
+
+  async enable(tenantId: string, addonId: string): Promise<{ enabled: string[] }> {
+    const target = this.addon(addonId);
+    const tenant = await this.rt.tenantById(tenantId);
+    if (!tenant) throw new NotFoundError('Tenant');
+    const enabledNow: string[] = [];
+    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
+      // Serialise concurrent enable/disable for one tenant.
+      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
+      const state = await this.rows(tx);
+      for (const addon of dependencyClosure(target, this.rt.addonsById)) {
+        const row = state.get(addon.id);
+        if (row?.enabled && row.version === addon.version) continue;
+        const ctx = systemContext(
+          { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
+          tx,
+          tenant,
+          this.rt.log.child({ tenant: tenant.slug, addon: addon.id }),
+        );
+        if (!row) {
+          // Fresh data needs no data migrations: record every step as applied.
+          for (const step of addon.lifecycle.upgrade ?? []) {
+            await tx.query('insert into core_tenant_addon_step (tenant_id, addon_id, step_id) values ($1, $2, $3)', [
+              tenantId,
+              addon.id,
+              step.id,
+            ]);
+          }
+        } else {
+          await this.applyPendingSteps(tx, addon, ctx);
+        }
+        await tx.query(
+          `insert into core_tenant_addon (tenant_id, addon_id, version, enabled, enabled_at)
+           values ($1, $2, $3, true, now())
+           on conflict (tenant_id, addon_id) do update set version = excluded.version, enabled = true,
+             enabled_at = case when core_tenant_addon.enabled then core_tenant_addon.enabled_at else now() end,
+             updated_at = now()`,
+          [tenantId, addon.id, addon.version],
+        );
+        await this.grantDefaults(tx, addon);
+        if (!row?.enabled) {
+          await addon.lifecycle.enable?.(ctx);
+          enabledNow.push(addon.id);
+        }
+      }
+    });
+    this.changed(tenantId);
+    return { enabled: enabledNow };
+  }
+
+  /** Runs the data steps this tenant has not had yet, in version order, recording each. */
+  private async applyPendingSteps(tx: TenantTx, addon: AnyAddon, ctx: ReturnType<typeof systemContext>): Promise<void> {
+    const done = new Set(
+      (
+        await tx.query<{ step_id: string }>('select step_id from core_tenant_addon_step where addon_id = $1', [
+          addon.id,
+        ])
+      ).map((r) => r.step_id),
+    );
+    const steps = [...(addon.lifecycle.upgrade ?? [])].sort((a, b) => semver.compare(a.version, b.version));
+    for (const step of steps) {
+      if (done.has(step.id)) continue;
+      await tx.query('savepoint data_step');
+      await step.run(ctx);
+      await tx.query('insert into core_tenant_addon_step (tenant_id, addon_id, step_id) values ($1, $2, $3)', [
+        tx.tenantId,
+        addon.id,
+        step.id,
+      ]);
+      await tx.query('release savepoint data_step');
+    }
+  }
+
+  /** Adds the addon's declared default grants to the seeded roles. */
+  private async grantDefaults(tx: TenantTx, addon: AnyAddon): Promise<void> {
+    const byRole = new Map<SeededRole, string[]>();
+    for (const [key, def] of Object.entries(addon.permissions)) {
+      for (const role of def.grant ?? []) byRole.set(role, [...(byRole.get(role) ?? []), key]);
+    }
+    for (const [role, perms] of byRole) {
+      if (role === 'owner') continue; // owner holds '*'
+      await tx.query(
+        `update core_role set permissions = array(select distinct unnest(permissions || $2::text[]) order by 1), updated_at = now()
+         where key = $1`,
+        [role, perms],
+      );
+    }
+  }
+
+  async disable(tenantId: string, addonId: string): Promise<void> {
+    const addon = this.addon(addonId);
+    const tenant = await this.rt.tenantById(tenantId);
+    if (!tenant) throw new NotFoundError('Tenant');
+    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
+      const state = await this.rows(tx);
+      if (!state.get(addonId)?.enabled) {
+        throw new AppError('ADDON_NOT_ENABLED', `Addon "${addonId}" is not enabled`, { status: 409 });
+      }
+      const blockers = this.dependents(addonId).filter((id) => state.get(id)?.enabled);
+      if (blockers.length) {
+        const names = blockers.map((b) => `"${b}"`).join(', ');
+        throw new AppError(
+          'ADDON_REQUIRED',
+          `Cannot disable "${addonId}": the enabled addon${blockers.length > 1 ? 's' : ''} ${names} depend${blockers.length > 1 ? '' : 's'} on it. Disable ${names} first.`,
+          { status: 409, details: blockers.map((id) => ({ message: `${id} depends on ${addonId}`, addon: id })) },
+        );
+      }
+      const ctx = systemContext(
+        { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
+        tx,
+        tenant,
+        this.rt.log.child({ tenant: tenant.slug, addon: addonId }),
+      );
+      await addon.lifecycle.disable?.(ctx);
+      await tx.query(
+        'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where addon_id = $1',
+        [addonId],
+      );
+    });
+    this.changed(tenantId);
+  }
+
+  /** Explicit purge of a disabled addon's data for one tenant. */
+  async uninstall(tenantId: string, addonId: string): Promise<void> {
+    const addon = this.addon(addonId);
+    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
+      const state = await this.rows(tx);
+      if (state.get(addonId)?.enabled) {
+        throw new AppError('ADDON_ENABLED', `Disable "${addonId}" before removing its data`, { status: 409 });
+      }
+      for (const model of [...addon.models].reverse()) {
+        await tx.query(`delete from "${model.table}" where tenant_id = $1`, [tenantId]);
+      }
+      await tx.query('delete from core_tenant_addon_step where addon_id = $1', [addonId]);
+      await tx.query('delete from core_tenant_addon where addon_id = $1', [addonId]);
+      const perms = Object.keys(addon.permissions);
+      await tx.query(
+        'update core_role set permissions = array(select p from unnest(permissions) p where not p = any($1::text[]))',
+        [perms],
+      );
+    });
+    this.changed(tenantId);
+  }
+
+  /** Brings every tenant that enabled an older version up to date (resumable). */
+  async upgradeAll(): Promise<{ tenantId: string; addon: string; from: string; to: string }[]> {
+    const done: { tenantId: string; addon: string; from: string; to: string }[] = [];
+    const tenants = await this.rt.pools.app.query<{ id: string }>('select id from core_tenant order by created_at');
+    for (const { id } of tenants.rows) {
+      const rows = await withTenant(this.rt.pools.app, id, (tx) => this.rows(tx));
+      for (const addon of this.rt.addons) {
+        const row = rows.get(addon.id);
+        if (!row?.enabled || row.version === addon.version) continue;
+        await this.enable(id, addon.id);
+        done.push({ tenantId: id, addon: addon.id, from: row.version, to: addon.version });
+      }
+    }
+    return done;
+  }
+
+  private changed(tenantId: string): void {
+    this.rt.invalidateEnabled(tenantId);
+    this.rt.onAddonsChanged(tenantId);
+  }
+}

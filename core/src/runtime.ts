@@ -1,0 +1,73 @@
+import type { AnyAddon, JobDef, TenantInfo } from '@elevate/sdk';
+import type { Config } from './config/config.ts';
+import type { Pools } from './db/pools.ts';
+import { isUuid } from './db/repository.ts';
+import type { Log } from './logger.ts';
+
+/** Shared state of one kernel instance: pools, addons, small caches. Registered in the container. */
+export class Runtime {
+  readonly config: Config;
+  readonly log: Log;
+  readonly pools: Pools;
+  readonly addons: readonly AnyAddon[];
+  readonly addonsById: ReadonlyMap<string, AnyAddon>;
+  /** Every addon job by name, with the addon declaring it. */
+  readonly jobsByName: ReadonlyMap<string, { addon: AnyAddon; job: JobDef }>;
+  /** Who may receive each event on the live channel. */
+  readonly eventPermissions: ReadonlyMap<string, string | null>;
+  /** Set by the relay: called after a commit that wrote to the outbox. */
+  wakeRelay: () => void = () => {};
+  /** Called when a tenant's enabled set changed (other nodes are told through Redis). */
+  onAddonsChanged: (tenantId: string) => void = () => {};
+  private readonly enabledCache = new Map<string, { ids: ReadonlySet<string>; at: number }>();
+  private readonly tenantCache = new Map<string, TenantInfo>();
+
+  constructor(config: Config, log: Log, pools: Pools, addons: readonly AnyAddon[]) {
+    this.config = config;
+    this.log = log;
+    this.pools = pools;
+    this.addons = addons;
+    this.addonsById = new Map(addons.map((a) => [a.id, a]));
+    this.jobsByName = new Map(addons.flatMap((a) => a.jobs.map((job) => [job.name, { addon: a, job }] as const)));
+    this.eventPermissions = new Map(addons.flatMap((a) => a.events.map((e) => [e.name, e.permission] as const)));
+  }
+
+  /** The ids of the addons a tenant has enabled (cached briefly; invalidated on change). */
+  async enabledAddons(tenantId: string): Promise<ReadonlySet<string>> {
+    const hit = this.enabledCache.get(tenantId);
+    if (hit && Date.now() - hit.at < 30_000) return hit.ids;
+    if (!isUuid(tenantId)) return new Set();
+    const client = await this.pools.app.connect();
+    try {
+      const res = await client.query<{ addon_id: string }>(
+        `begin; select set_config('app.tenant_id', $$${tenantId}$$, true); select addon_id from core_tenant_addon where enabled; commit`,
+      );
+      const last = (res as unknown as { rows: { addon_id: string }[] }[])[2];
+      const ids = new Set((last?.rows ?? []).map((r) => r.addon_id).filter((id) => this.addonsById.has(id)));
+      this.enabledCache.set(tenantId, { ids, at: Date.now() });
+      return ids;
+    } finally {
+      client.release();
+    }
+  }
+
+  invalidateEnabled(tenantId: string): void {
+    this.enabledCache.delete(tenantId);
+  }
+
+  async tenantById(id: string): Promise<TenantInfo | null> {
+    const hit = this.tenantCache.get(id);
+    if (hit) return hit;
+    const rows = await this.pools.app.query<TenantInfo>('select id, slug, name from core_tenant where id = $1', [id]);
+    const t = rows.rows[0] ?? null;
+    if (t) this.tenantCache.set(id, t);
+    return t;
+  }
+
+  async tenantBySlug(slug: string): Promise<TenantInfo | null> {
+    const rows = await this.pools.app.query<TenantInfo>('select id, slug, name from core_tenant where slug = $1', [
+      slug.toLowerCase(),
+    ]);
+    return rows.rows[0] ?? null;
+  }
+}
