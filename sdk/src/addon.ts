@@ -130,6 +130,6 @@ export function defineAddon<const Id extends string, const D extends readonly De
 }
 
 /** Depend on an addon with a version range: `depends: [dependsOn(crm, '^1.0.0')]`. */
-export function dependsOn(addon: AnyAddon, range: string): { addon: AnyAddon; range: string } {
+export function dependsOn<const A extends AnyAddon>(addon: A, range: string): { addon: A; range: string } {
   return { addon, range };
 }

@@ -3,6 +3,8 @@ import type { RequestContext } from './context.ts';
 
 export interface ElevateSchemaTypes {
   Context: RequestContext;
+  /** Fields are non-null unless they say `nullable: true`. */
+  DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: string; Output: string | Date };
     Decimal: { Input: string; Output: string };

@@ -22,7 +22,7 @@ export interface FieldOptions {
   index?: boolean;
 }
 
-export interface FieldDef<T = unknown, R extends boolean = boolean> {
+export interface FieldDef<T = unknown, R extends boolean = boolean, D extends boolean = boolean> {
   readonly kind: FieldKind;
   readonly required: R;
   readonly personal: boolean;
@@ -37,15 +37,18 @@ export interface FieldDef<T = unknown, R extends boolean = boolean> {
   readonly onDelete?: 'restrict' | 'cascade' | 'set null';
   /** Phantom: the TypeScript type of the value. */
   readonly __type?: T;
+  /** Phantom: whether the database supplies a default (then inserts may omit it). */
+  readonly __default?: D;
 }
 
-type Opt<R extends boolean> = FieldOptions & { required?: R };
+type Req<O> = O extends { required: true } ? true : false;
+type HasDefault<O> = O extends { default: unknown } ? true : false;
 
-function field<T, R extends boolean>(
+function field<T, R extends boolean, D extends boolean = false>(
   kind: FieldKind,
-  opts: (FieldOptions & { required?: R }) | undefined,
+  opts: FieldOptions | undefined,
   extra: Partial<FieldDef> = {},
-): FieldDef<T, R> {
+): FieldDef<T, R, D> {
   return {
     kind,
     required: (opts?.required ?? false) as R,
@@ -53,48 +56,62 @@ function field<T, R extends boolean>(
     unique: opts?.unique ?? false,
     index: opts?.index ?? false,
     ...extra,
-  } as FieldDef<T, R>;
+  } as FieldDef<T, R, D>;
 }
 
-/** Field builders. Decimals travel as strings so amounts stay exact. */
+const sqlLiteral = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/**
+ * Field builders. `required: true` makes the column NOT NULL and the TypeScript type
+ * non-null. Decimals travel as strings so amounts stay exact; timestamps as ISO strings.
+ */
 export const f = {
-  string: <R extends boolean = false>(opts?: Opt<R> & { max?: number }) =>
-    field<string, R>('string', opts, { max: opts?.max ?? 255 }),
-  text: <R extends boolean = false>(opts?: Opt<R>) => field<string, R>('text', opts),
-  integer: <R extends boolean = false>(opts?: Opt<R> & { default?: number }) =>
-    field<number, R>(
+  string: <const O extends FieldOptions & { max?: number; default?: string }>(opts?: O) =>
+    field<string, Req<O>, HasDefault<O>>('string', opts, {
+      max: opts?.max ?? 255,
+      ...(opts?.default === undefined ? {} : { defaultSql: sqlLiteral(opts.default) }),
+    }),
+  text: <const O extends FieldOptions>(opts?: O) => field<string, Req<O>>('text', opts),
+  integer: <const O extends FieldOptions & { default?: number }>(opts?: O) =>
+    field<number, Req<O>, HasDefault<O>>(
       'integer',
       opts,
       opts?.default === undefined ? {} : { defaultSql: String(Math.trunc(opts.default)) },
     ),
-  decimal: <R extends boolean = false>(opts?: Opt<R> & { precision?: [number, number] }) =>
-    field<string, R>('decimal', opts, { precision: opts?.precision ?? [18, 4] }),
-  boolean: <R extends boolean = false>(opts?: Opt<R> & { default?: boolean }) =>
-    field<boolean, R>(
+  decimal: <const O extends FieldOptions & { precision?: [number, number] }>(opts?: O) =>
+    field<string, Req<O>>('decimal', opts, { precision: opts?.precision ?? [18, 4] }),
+  boolean: <const O extends FieldOptions & { default?: boolean }>(opts?: O) =>
+    field<boolean, Req<O>, HasDefault<O>>(
       'boolean',
       opts,
       opts?.default === undefined ? {} : { defaultSql: String(opts.default) },
     ),
-  datetime: <R extends boolean = false>(opts?: Opt<R>) => field<string, R>('datetime', opts),
-  date: <R extends boolean = false>(opts?: Opt<R>) => field<string, R>('date', opts),
-  json: <T = unknown, R extends boolean = false>(opts?: Opt<R>) => field<T, R>('json', opts),
-  uuid: <R extends boolean = false>(opts?: Opt<R>) => field<string, R>('uuid', opts),
-  enum: <const V extends readonly string[], R extends boolean = false>(
+  datetime: <const O extends FieldOptions & { defaultNow?: boolean }>(opts?: O) =>
+    field<string, Req<O>, O extends { defaultNow: true } ? true : false>(
+      'datetime',
+      opts,
+      opts?.defaultNow ? { defaultSql: 'now()' } : {},
+    ),
+  date: <const O extends FieldOptions>(opts?: O) => field<string, Req<O>>('date', opts),
+  json: <T = unknown, const O extends FieldOptions = FieldOptions>(opts?: O) => field<T, Req<O>>('json', opts),
+  uuid: <const O extends FieldOptions>(opts?: O) => field<string, Req<O>>('uuid', opts),
+  enum: <const V extends readonly string[], const O extends FieldOptions & { default?: V[number] }>(
     values: V,
-    opts?: Opt<R> & { default?: V[number] },
+    opts?: O,
   ) =>
-    field<V[number], R>('enum', opts, {
+    field<V[number], Req<O>, HasDefault<O>>('enum', opts, {
       values,
-      ...(opts?.default === undefined ? {} : { defaultSql: `'${opts.default}'` }),
+      ...(opts?.default === undefined ? {} : { defaultSql: sqlLiteral(opts.default) }),
     }),
   /** A reference to another tenant-owned model; the foreign key includes tenant_id. */
-  ref: <R extends boolean = false>(
+  ref: <const O extends FieldOptions & { onDelete?: 'restrict' | 'cascade' | 'set null' }>(
     target: () => AnyModel,
-    opts?: Opt<R> & { onDelete?: 'restrict' | 'cascade' | 'set null' },
-  ) => field<string, R>('ref', opts, { target, onDelete: opts?.onDelete ?? 'restrict' }),
+    opts?: O,
+  ) => field<string, Req<O>>('ref', opts, { target, onDelete: opts?.onDelete ?? 'restrict' }),
 };
 
-export type Fields = Record<string, FieldDef>;
+// biome-ignore lint/suspicious/noExplicitAny: fields of any value type
+export type Fields = Record<string, FieldDef<any, boolean, boolean>>;
 
 export interface ModelDef<N extends string = string, F extends Fields = Fields> {
   readonly kind: 'model';
@@ -108,7 +125,7 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields> 
 // biome-ignore lint/suspicious/noExplicitAny: variance escape hatch for heterogeneous model lists
 export type AnyModel = ModelDef<string, any>;
 
-type ValueOf<D> = D extends FieldDef<infer T, infer R> ? (R extends true ? T : T | null) : never;
+type ValueOf<D> = D extends FieldDef<infer T, infer R, boolean> ? (R extends true ? T : T | null) : never;
 
 /** A row as the repository returns it: audit fields plus the declared fields (camelCase). */
 export type Row<M extends AnyModel> = {
@@ -119,7 +136,7 @@ export type Row<M extends AnyModel> = {
 } & { [K in keyof M['fields']]: ValueOf<M['fields'][K]> };
 
 type RequiredKeys<F extends Fields> = {
-  [K in keyof F]: F[K] extends FieldDef<unknown, true> ? (F[K]['defaultSql'] extends string ? never : K) : never;
+  [K in keyof F]: F[K] extends FieldDef<unknown, true, false> ? K : never;
 }[keyof F];
 
 /** What `insert` accepts: required fields must be given, the rest may be. */

@@ -100,7 +100,7 @@ export class SchemaCache {
   }
 
   private build(enabled: ReadonlySet<string>): GraphQLSchema {
-    const b = new SchemaBuilder<ElevateSchemaTypes>({});
+    const b = new SchemaBuilder<ElevateSchemaTypes>({ defaultFieldNullability: false });
     coreFragment(b, this.tenantAddons);
     const exportsById = new Map<string, unknown>();
     // this.addons is in dependency order, so a dependency's refs exist before its dependents run.

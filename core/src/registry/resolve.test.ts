@@ -1,0 +1,67 @@
+import { defineAddon, dependsOn, PLATFORM_VERSION } from '@elevate/sdk';
+import { describe, expect, it } from 'vitest';
+import { dependencyClosure, resolveAddons } from './resolve.ts';
+
+const base = { title: 'T', description: 'D', category: 'Test', platform: '^1.0.0' };
+const a = defineAddon({ ...base, id: 'alpha', version: '1.2.0' });
+const b = defineAddon({ ...base, id: 'beta', version: '1.0.0', depends: [dependsOn(a, '^1.0.0')] });
+const c = defineAddon({ ...base, id: 'gamma', version: '1.0.0', depends: [b] });
+
+describe('resolveAddons', () => {
+  it('orders dependencies before dependents whatever the input order', () => {
+    const ids = resolveAddons([c, b, a], PLATFORM_VERSION).map((x) => x.id);
+    expect(ids).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
+  it('names the addon and the missing dependency', () => {
+    expect(() => resolveAddons([c, b], PLATFORM_VERSION)).toThrow(
+      'Addon "beta" depends on "alpha", which is not installed',
+    );
+  });
+
+  it('names both addons and the range when a version range is not met', () => {
+    const needsNew = defineAddon({ ...base, id: 'delta', version: '1.0.0', depends: [dependsOn(a, '^2.0.0')] });
+    expect(() => resolveAddons([a, needsNew], PLATFORM_VERSION)).toThrow(
+      'Addon "delta" needs "alpha" ^2.0.0, but version 1.2.0 is installed',
+    );
+  });
+
+  it('names the addons on a cycle', () => {
+    const x = defineAddon({ ...base, id: 'xray', version: '1.0.0' });
+    const y = defineAddon({ ...base, id: 'yankee', version: '1.0.0', depends: [x] });
+    // Close the loop after definition (a cycle cannot be written with imported values alone).
+    (x as { depends: unknown }).depends = [{ addon: y, range: '*' }];
+    expect(() => resolveAddons([x, y], PLATFORM_VERSION)).toThrow(
+      'Addon dependency cycle: xray → yankee → xray',
+    );
+  });
+
+  it('refuses an addon built for another platform version, at boot', () => {
+    const future = defineAddon({ ...base, id: 'future', version: '1.0.0', platform: '^2.0.0' });
+    expect(() => resolveAddons([future], PLATFORM_VERSION)).toThrow(
+      'Addon "future" supports platform ^2.0.0, but this platform is 1.0.0',
+    );
+  });
+
+  it('validates manifests and lists every problem', () => {
+    const bad = defineAddon({ ...base, id: 'Bad Id', version: 'one', title: '', platform: 'whatever' });
+    expect(() => resolveAddons([bad], PLATFORM_VERSION)).toThrow(/invalid manifest: .*id must match.*title must NOT have fewer than 1 characters.*not a semantic version.*not a version range/);
+  });
+
+  it('refuses permissions outside the addon namespace', () => {
+    const sneaky = defineAddon({ ...base, id: 'sneaky', version: '1.0.0', permissions: { 'core.addons.manage': { title: 'x' } } });
+    expect(() => resolveAddons([sneaky], PLATFORM_VERSION)).toThrow('permission "core.addons.manage" must start with "sneaky."');
+  });
+
+  it('refuses two addons with one id', () => {
+    const twin = defineAddon({ ...base, id: 'alpha', version: '9.0.0' });
+    expect(() => resolveAddons([a, twin], PLATFORM_VERSION)).toThrow('Two addons declare the id "alpha"');
+  });
+});
+
+describe('dependencyClosure', () => {
+  it('lists an addon after everything it needs', () => {
+    const byId = new Map([a, b, c].map((x) => [x.id, x]));
+    expect(dependencyClosure(c, byId).map((x) => x.id)).toEqual(['alpha', 'beta', 'gamma']);
+  });
+});
