@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import type Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { type AnyAddon, PLATFORM_VERSION } from '@elevate/sdk';
+import type Koa from 'koa';
 import { container, type DependencyContainer } from 'tsyringe';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
@@ -17,8 +17,8 @@ import { authRoutes } from './http/auth.routes.ts';
 import { authenticate } from './http/authenticate.ts';
 import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
-import type { State } from './http/state.ts';
 import { addonRouter } from './http/rest-router.ts';
+import type { State } from './http/state.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
@@ -116,7 +116,9 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         );
         if (row.rows[0]?.version === addon.version) continue;
         if (!row.rows[0]) {
-          await addon.lifecycle.install?.({ query: async (sql, params) => (await pools.owner.query(sql, params as unknown[])).rows });
+          await addon.lifecycle.install?.({
+            query: async (sql, params) => (await pools.owner.query(sql, params as unknown[])).rows,
+          });
         }
         await pools.owner.query(
           `insert into core_addon_install (addon_id, version) values ($1, $2)
@@ -128,7 +130,11 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     },
 
     async listen() {
-      const addonRouters = new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a).routes() as unknown as Koa.Middleware<State>] as const));
+      const addonRouters = new Map(
+        addons
+          .filter((a) => a.rest)
+          .map((a) => [a.id, addonRouter(a).routes() as unknown as Koa.Middleware<State>] as const),
+      );
       const app = createApp({
         log,
         health: healthRoutes(rt, queues.redis),

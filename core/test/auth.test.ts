@@ -51,7 +51,9 @@ describe('sign-up, login, refresh, logout', () => {
     });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('TENANT_SLUG_TAKEN');
-    const bad = await env.anonymous().post('/api/v1/auth/signup', { company: 'A', slug: 'Bad Slug!', email: 'nope', password: 'x' });
+    const bad = await env
+      .anonymous()
+      .post('/api/v1/auth/signup', { company: 'A', slug: 'Bad Slug!', email: 'nope', password: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.details.length).toBeGreaterThan(0);
@@ -65,8 +67,12 @@ describe('sign-up, login, refresh, logout', () => {
 
   it('rejects wrong passwords and unknown tenants alike', async () => {
     const t = await env.tenant('initech');
-    const wrong = await env.anonymous().post('/api/v1/auth/login', { tenant: 'initech', email: t.ownerEmail, password: 'wrong-password' });
-    const unknown = await env.anonymous().post('/api/v1/auth/login', { tenant: 'nobody', email: t.ownerEmail, password: t.password });
+    const wrong = await env
+      .anonymous()
+      .post('/api/v1/auth/login', { tenant: 'initech', email: t.ownerEmail, password: 'wrong-password' });
+    const unknown = await env
+      .anonymous()
+      .post('/api/v1/auth/login', { tenant: 'nobody', email: t.ownerEmail, password: t.password });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -99,7 +105,9 @@ describe('sign-up, login, refresh, logout', () => {
     expect((await env.anonymous().get('/api/v1/core/me')).status).toBe(401);
     const t = await env.tenant('vandelay');
     const forged = `${t.client.token?.slice(0, -4)}AAAA`;
-    const res = await env.anonymous().request('GET', '/api/v1/core/me', undefined, { authorization: `Bearer ${forged}` });
+    const res = await env
+      .anonymous()
+      .request('GET', '/api/v1/core/me', undefined, { authorization: `Bearer ${forged}` });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });

@@ -72,7 +72,10 @@ export interface UserInfo {
 
 /** Batches and caches loads for one request (DataLoader). */
 export interface LoaderFactory {
-  loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): {
+  loader<K, V>(
+    key: string,
+    batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>,
+  ): {
     load(key: K): Promise<V>;
   };
 }

@@ -72,9 +72,7 @@ export function createModelTableSql(model: AnyModel): string[] {
           : def.onDelete === 'cascade'
             ? ' on delete cascade'
             : '';
-      constraints.push(
-        `foreign key (tenant_id, ${q(col)}) references ${q(target)} (tenant_id, id)${onDelete}`,
-      );
+      constraints.push(`foreign key (tenant_id, ${q(col)}) references ${q(target)} (tenant_id, id)${onDelete}`);
       after.push(`create index ${q(`${t}_${col}_idx`)} on ${q(t)} (tenant_id, ${q(col)})`);
     }
     if (def.unique) constraints.push(`unique (tenant_id, ${q(col)})`);
@@ -89,15 +87,9 @@ export function createModelTableSql(model: AnyModel): string[] {
   );
   for (const idx of model.indexes) {
     const names = idx.map((k) => fieldColumn(k, model.fields[k] as FieldDef));
-    after.push(
-      `create index ${q(`${t}_${names.join('_')}_idx`)} on ${q(t)} (tenant_id, ${names.map(q).join(', ')})`,
-    );
+    after.push(`create index ${q(`${t}_${names.join('_')}_idx`)} on ${q(t)} (tenant_id, ${names.map(q).join(', ')})`);
   }
-  return [
-    `create table ${q(t)} (\n  ${[...cols, ...constraints].join(',\n  ')}\n)`,
-    ...after,
-    ...tenantPolicySql(t),
-  ];
+  return [`create table ${q(t)} (\n  ${[...cols, ...constraints].join(',\n  ')}\n)`, ...after, ...tenantPolicySql(t)];
 }
 
 export function dropModelTableSql(model: AnyModel): string[] {

@@ -13,9 +13,7 @@ export interface ElevateSchemaTypes {
 }
 
 /** The Pothos builder addons receive. A new one is made for each schema build. */
-export type GraphQLBuilder = PothosSchemaTypes.SchemaBuilder<
-  PothosSchemaTypes.ExtendDefaultTypes<ElevateSchemaTypes>
->;
+export type GraphQLBuilder = PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<ElevateSchemaTypes>>;
 
 /** Keeps the SchemaBuilder import as the source of the builder's shape. */
 export type GraphQLBuilderClass = typeof SchemaBuilder;

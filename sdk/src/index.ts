@@ -1,17 +1,18 @@
+export { Migration } from '@mikro-orm/migrations';
 export {
   type AddonDef,
   type AddonInput,
   type AnyAddon,
   type DataStep,
   type Dependency,
+  defineAddon,
+  dependsOn,
   type InstallContext,
   type LifecycleHooks,
   type Manifest,
   type MigrationClass,
-  type SettingsDef,
-  defineAddon,
-  dependsOn,
   PLATFORM_VERSION,
+  type SettingsDef,
 } from './addon.ts';
 export type {
   Condition,
@@ -59,7 +60,13 @@ export {
   type Patch,
   type Row,
 } from './model.ts';
-export { definePermissions, type PermissionDef, type Permissions, permissionMatches, type SeededRole } from './permissions.ts';
+export {
+  definePermissions,
+  type PermissionDef,
+  type Permissions,
+  permissionMatches,
+  type SeededRole,
+} from './permissions.ts';
 export {
   type JsonSchema,
   type Page,
@@ -70,4 +77,3 @@ export {
   type RouteDef,
   type RouteOptions,
 } from './rest.ts';
-export { Migration } from '@mikro-orm/migrations';

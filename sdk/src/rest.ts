@@ -33,11 +33,31 @@ export interface RouteDef {
 
 /** Routes are mounted under /api/v1/<addon id>/. */
 export interface RestRouter {
-  get<P = Record<string, string>, Q = Record<string, unknown>>(path: string, opts: RouteOptions, handler: RestHandler<P, Q, undefined>): void;
-  post<P = Record<string, string>, B = unknown>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, B>): void;
-  put<P = Record<string, string>, B = unknown>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, B>): void;
-  patch<P = Record<string, string>, B = unknown>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, B>): void;
-  delete<P = Record<string, string>>(path: string, opts: RouteOptions, handler: RestHandler<P, Record<string, unknown>, undefined>): void;
+  get<P = Record<string, string>, Q = Record<string, unknown>>(
+    path: string,
+    opts: RouteOptions,
+    handler: RestHandler<P, Q, undefined>,
+  ): void;
+  post<P = Record<string, string>, B = unknown>(
+    path: string,
+    opts: RouteOptions,
+    handler: RestHandler<P, Record<string, unknown>, B>,
+  ): void;
+  put<P = Record<string, string>, B = unknown>(
+    path: string,
+    opts: RouteOptions,
+    handler: RestHandler<P, Record<string, unknown>, B>,
+  ): void;
+  patch<P = Record<string, string>, B = unknown>(
+    path: string,
+    opts: RouteOptions,
+    handler: RestHandler<P, Record<string, unknown>, B>,
+  ): void;
+  delete<P = Record<string, string>>(
+    path: string,
+    opts: RouteOptions,
+    handler: RestHandler<P, Record<string, unknown>, undefined>,
+  ): void;
 }
 
 export type RestFragment = (router: RestRouter) => void;

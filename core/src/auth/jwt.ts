@@ -14,7 +14,11 @@ function sign(data: string, secret: string): string {
   return createHmac('sha256', secret).update(data).digest('base64url');
 }
 
-export function signAccessToken(claims: Omit<AccessClaims, 'iat' | 'exp' | 'typ'>, secret: string, ttlSec: number): string {
+export function signAccessToken(
+  claims: Omit<AccessClaims, 'iat' | 'exp' | 'typ'>,
+  secret: string,
+  ttlSec: number,
+): string {
   const now = Math.floor(Date.now() / 1000);
   const payload = Buffer.from(JSON.stringify({ ...claims, typ: 'access', iat: now, exp: now + ttlSec })).toString(
     'base64url',

@@ -148,6 +148,6 @@ export async function loadPrincipal(
     [userId],
   );
   const row = rows[0];
-  if (!row || !row.active) return null;
+  if (!row?.active) return null;
   return { user: { id: row.id, email: row.email, name: row.name }, patterns: row.patterns ?? [] };
 }

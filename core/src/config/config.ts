@@ -113,7 +113,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       'trace',
       'silent',
     ] as const),
-    addonPaths: str('ADDON_PATHS', '').split(',').map((s) => s.trim()).filter(Boolean),
+    addonPaths: str('ADDON_PATHS', '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     workers: bool('WORKERS', true),
     relayIntervalMs: int('RELAY_INTERVAL_MS', 500, 10, 60_000),
   };

@@ -1,6 +1,6 @@
 import type { AnyAddon, MigrationClass } from '@elevate/sdk';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Config } from '../config/config.ts';
 import type { Log } from '../logger.ts';

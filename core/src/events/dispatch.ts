@@ -47,7 +47,12 @@ export async function subscribersFor(
 }
 
 /** Runs one subscriber in its own tenant transaction. */
-export async function runSubscriber(rt: Runtime, addon: AnyAddon, sub: SubscriberDef, event: PublishedEvent): Promise<void> {
+export async function runSubscriber(
+  rt: Runtime,
+  addon: AnyAddon,
+  sub: SubscriberDef,
+  event: PublishedEvent,
+): Promise<void> {
   const tenant = await rt.tenantById(event.tenantId);
   if (!tenant) return;
   const log = rt.log.child({ tenant: tenant.slug, addon: addon.id, subscriber: sub.name, event: event.name });

@@ -86,11 +86,10 @@ export class OutboxRelay {
           for (const row of rows.rows) {
             try {
               await this.deliver(row, (sub) =>
-                client.query('update core_outbox set delivered = array_append(delivered, $3) where tenant_id = $1 and id = $2', [
-                  row.tenant_id,
-                  row.id,
-                  sub,
-                ]),
+                client.query(
+                  'update core_outbox set delivered = array_append(delivered, $3) where tenant_id = $1 and id = $2',
+                  [row.tenant_id, row.id, sub],
+                ),
               );
               await client.query('update core_outbox set relayed_at = now() where tenant_id = $1 and id = $2', [
                 row.tenant_id,
@@ -101,7 +100,10 @@ export class OutboxRelay {
                 'update core_outbox set attempts = attempts + 1, last_error = $3 where tenant_id = $1 and id = $2',
                 [row.tenant_id, row.id, String((err as Error)?.message ?? err).slice(0, 1000)],
               );
-              this.rt.log.warn({ outboxId: row.id, name: row.name, err: String(err) }, 'outbox row not relayed; will retry');
+              this.rt.log.warn(
+                { outboxId: row.id, name: row.name, err: String(err) },
+                'outbox row not relayed; will retry',
+              );
               return;
             }
           }
@@ -155,7 +157,10 @@ export class OutboxRelay {
     );
     const permission = this.rt.eventPermissions.get(row.name) ?? null;
     await bounded(
-      this.publisher.publish(liveChannel(this.rt.config.redisPrefix, row.tenant_id), JSON.stringify({ ...event, permission })),
+      this.publisher.publish(
+        liveChannel(this.rt.config.redisPrefix, row.tenant_id),
+        JSON.stringify({ ...event, permission }),
+      ),
       3000,
       'publish event',
     );

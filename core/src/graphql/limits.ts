@@ -32,7 +32,8 @@ export function limitsRule(limits: QueryLimits) {
           inner = walk(sel.selectionSet, depth, seen);
         } else {
           const frag = fragments.get(sel.name.value);
-          if (frag && !seen.has(frag.name.value)) inner = walk(frag.selectionSet, depth, new Set([...seen, frag.name.value]));
+          if (frag && !seen.has(frag.name.value))
+            inner = walk(frag.selectionSet, depth, new Set([...seen, frag.name.value]));
         }
         if (inner) {
           maxDepth = Math.max(maxDepth, inner.depth);

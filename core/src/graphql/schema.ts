@@ -10,7 +10,8 @@ function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
     description: 'ISO-8601 timestamp',
     serialize: (v) => (v instanceof Date ? v.toISOString() : String(v)),
     parseValue: (v) => {
-      if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw new ValidationError('DateTime must be an ISO-8601 string');
+      if (typeof v !== 'string' || Number.isNaN(Date.parse(v)))
+        throw new ValidationError('DateTime must be an ISO-8601 string');
       return v;
     },
   });

@@ -2,25 +2,33 @@ import { AppError } from '@elevate/sdk';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type Koa from 'koa';
-import type { Log } from '../logger.ts';
 import type { State } from '../http/state.ts';
+import type { Log } from '../logger.ts';
 import { limitsRule } from './limits.ts';
 import type { SchemaCache } from './schema.ts';
 
 /** Maps thrown errors to GraphQL errors carrying the same code/details as REST. */
 function maskError(log: Log) {
   return (error: unknown): Error => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? null) : error;
-    const path = error instanceof GraphQLError ? error.path : undefined;
+    // Yoga and graphql-js may wrap a resolver's error more than once; graphql 17 keeps it in
+    // `cause` (older: `originalError`). Duck-typed: yoga may load another copy of graphql.
+    const inner = (e: unknown) =>
+      (e as { originalError?: unknown } | null)?.originalError ?? (e as { cause?: unknown } | null)?.cause;
+    let original: unknown = error;
+    while (!(original instanceof AppError) && inner(original)) original = inner(original);
+    const path = (error as { path?: readonly (string | number)[] }).path;
     if (original instanceof AppError && original.expose) {
       return new GraphQLError(original.message, {
         ...(path ? { path } : {}),
         extensions: { code: original.code, status: original.status, details: original.details ?? [] },
       });
     }
-    if (error instanceof GraphQLError && !original) return error;
+    if (original === error && (error as { name?: string })?.name === 'GraphQLError') return error as Error;
     log.error({ err: original ?? error }, 'graphql resolver failed');
-    return new GraphQLError('Internal error', { ...(path ? { path } : {}), extensions: { code: 'INTERNAL', details: [] } });
+    return new GraphQLError('Internal error', {
+      ...(path ? { path } : {}),
+      extensions: { code: 'INTERNAL', details: [] },
+    });
   };
 }
 

@@ -3,8 +3,8 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Log } from '../logger.ts';
-import type { State } from './state.ts';
 import { errorMiddleware } from './errors.ts';
+import type { State } from './state.ts';
 
 export interface AppParts {
   log: Log;
@@ -36,7 +36,12 @@ export function createApp(parts: AppParts): Koa<State> {
     } finally {
       if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
         ctx.state.log.info(
-          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - t0) * 10) / 10 },
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round((performance.now() - t0) * 10) / 10,
+          },
           'request',
         );
       }

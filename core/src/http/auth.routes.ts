@@ -28,7 +28,13 @@ const tokenBody = compileBody({
 export function authRoutes(tenants: Tenants, sessions: Sessions): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/auth' });
   r.post('/signup', async (ctx) => {
-    const b = signupBody(ctx.request.body) as { company: string; slug: string; email: string; password: string; name?: string };
+    const b = signupBody(ctx.request.body) as {
+      company: string;
+      slug: string;
+      email: string;
+      password: string;
+      name?: string;
+    };
     const { tenant } = await tenants.create({
       slug: b.slug,
       name: b.company,

@@ -41,7 +41,12 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
         log,
         principal.user.id,
       );
-      ctx.state.rc = requestContext(base, ctx.state.requestId, principal.user, permissionChecker(principal.patterns, enabled));
+      ctx.state.rc = requestContext(
+        base,
+        ctx.state.requestId,
+        principal.user,
+        permissionChecker(principal.patterns, enabled),
+      );
       ctx.state.tx = tx;
       ctx.state.enabled = enabled;
       ctx.state.patterns = principal.patterns;

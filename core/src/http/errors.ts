@@ -11,7 +11,11 @@ export interface ErrorBody {
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody; expected: boolean } {
   if (err instanceof AppError) {
     if (err.expose) {
-      return { status: err.status, body: { code: err.code, message: err.message, details: err.details ?? [] }, expected: true };
+      return {
+        status: err.status,
+        body: { code: err.code, message: err.message, details: err.details ?? [] },
+        expected: true,
+      };
     }
     return { status: err.status, body: { code: err.code, message: 'Internal error', details: [] }, expected: false };
   }

@@ -1,8 +1,8 @@
 import type { AnyAddon, RestRequest, RestRouter, RouteDef, RouteOptions } from '@elevate/sdk';
 import Router from '@koa/router';
 import type Koa from 'koa';
-import { compileBody, compileQuery } from './validate.ts';
 import type { State } from './state.ts';
+import { compileBody, compileQuery } from './validate.ts';
 
 /** Collects an addon's route declarations. */
 export function collectRoutes(addon: AnyAddon): RouteDef[] {

@@ -17,7 +17,11 @@ function details(errors: ErrorObject[] | null | undefined) {
           ? (e.params as { additionalProperty: string }).additionalProperty
           : e.instancePath.slice(1).replace(/\//g, '.');
     const message =
-      e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not allowed' : (e.message ?? 'is invalid');
+      e.keyword === 'required'
+        ? 'is required'
+        : e.keyword === 'additionalProperties'
+          ? 'is not allowed'
+          : (e.message ?? 'is invalid');
     return { path, message };
   });
 }

@@ -33,7 +33,10 @@ export class Workers {
     for (const w of [jobs, events]) {
       w.on('error', (err) => this.rt.log.warn({ err: String(err) }, 'worker error'));
       w.on('failed', (job, err) =>
-        this.rt.log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: String(err) }, 'job failed'),
+        this.rt.log.warn(
+          { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: String(err) },
+          'job failed',
+        ),
       );
     }
     this.workers.push(jobs, events);
@@ -52,7 +55,13 @@ export class Workers {
     if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
     const log = this.rt.log.child({ tenant: tenant.slug, job: job.name, jobId: job.id });
     return withTenant(this.rt.pools.app, tenantId, async (tx) => {
-      const base = systemContext({ addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() }, tx, tenant, log, actorId);
+      const base = systemContext(
+        { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
+        tx,
+        tenant,
+        log,
+        actorId,
+      );
       return entry.job.run(data, {
         ...base,
         jobId: String(job.id),

@@ -12,7 +12,6 @@ const tenantTables = [
 
 /** The kernel's own tables: tenant directory, users and roles, addon state, outbox. */
 export class CoreInit0001 extends Migration {
-
   override up(): void {
     this.addSql(`create table core_tenant (
       id uuid primary key default gen_random_uuid(),
@@ -26,7 +25,8 @@ export class CoreInit0001 extends Migration {
       installed_at timestamptz not null default now(),
       upgraded_at timestamptz
     )`);
-    const tid = "tenant_id uuid not null default nullif(current_setting('app.tenant_id', true), '')::uuid references core_tenant(id) on delete cascade";
+    const tid =
+      "tenant_id uuid not null default nullif(current_setting('app.tenant_id', true), '')::uuid references core_tenant(id) on delete cascade";
     this.addSql(`create table core_user (
       ${tid},
       id uuid not null default gen_random_uuid(),

@@ -34,7 +34,8 @@ function packageDirs(root: string): string[] {
   const dirs: string[] = [];
   const addonsDir = join(root, 'addons');
   if (existsSync(addonsDir)) {
-    for (const d of readdirSync(addonsDir, { withFileTypes: true })) if (d.isDirectory()) dirs.push(join(addonsDir, d.name));
+    for (const d of readdirSync(addonsDir, { withFileTypes: true }))
+      if (d.isDirectory()) dirs.push(join(addonsDir, d.name));
   }
   const nm = join(root, 'node_modules');
   if (existsSync(nm)) {
@@ -72,7 +73,9 @@ export async function discoverAddons(root: string, extraDirs: readonly string[] 
       ? mod[exportName]
       : Object.values(mod).find((v) => (v as { kind?: string } | null)?.kind === 'addon');
     if ((candidate as { kind?: string } | undefined)?.kind !== 'addon') {
-      throw new Error(`Addon package ${pkg.name ?? dir} does not export an addon${exportName ? ` named "${exportName}"` : ''}`);
+      throw new Error(
+        `Addon package ${pkg.name ?? dir} does not export an addon${exportName ? ` named "${exportName}"` : ''}`,
+      );
     }
     const addon = candidate as AnyAddon;
     found.set(addon.id, addon);

@@ -31,9 +31,7 @@ describe('resolveAddons', () => {
     const y = defineAddon({ ...base, id: 'yankee', version: '1.0.0', depends: [x] });
     // Close the loop after definition (a cycle cannot be written with imported values alone).
     (x as { depends: unknown }).depends = [{ addon: y, range: '*' }];
-    expect(() => resolveAddons([x, y], PLATFORM_VERSION)).toThrow(
-      'Addon dependency cycle: xray → yankee → xray',
-    );
+    expect(() => resolveAddons([x, y], PLATFORM_VERSION)).toThrow('Addon dependency cycle: xray → yankee → xray');
   });
 
   it('refuses an addon built for another platform version, at boot', () => {
@@ -45,12 +43,21 @@ describe('resolveAddons', () => {
 
   it('validates manifests and lists every problem', () => {
     const bad = defineAddon({ ...base, id: 'Bad Id', version: 'one', title: '', platform: 'whatever' });
-    expect(() => resolveAddons([bad], PLATFORM_VERSION)).toThrow(/invalid manifest: .*id must match.*title must NOT have fewer than 1 characters.*not a semantic version.*not a version range/);
+    expect(() => resolveAddons([bad], PLATFORM_VERSION)).toThrow(
+      /invalid manifest: .*id must match.*title must NOT have fewer than 1 characters.*not a semantic version.*not a version range/,
+    );
   });
 
   it('refuses permissions outside the addon namespace', () => {
-    const sneaky = defineAddon({ ...base, id: 'sneaky', version: '1.0.0', permissions: { 'core.addons.manage': { title: 'x' } } });
-    expect(() => resolveAddons([sneaky], PLATFORM_VERSION)).toThrow('permission "core.addons.manage" must start with "sneaky."');
+    const sneaky = defineAddon({
+      ...base,
+      id: 'sneaky',
+      version: '1.0.0',
+      permissions: { 'core.addons.manage': { title: 'x' } },
+    });
+    expect(() => resolveAddons([sneaky], PLATFORM_VERSION)).toThrow(
+      'permission "core.addons.manage" must start with "sneaky."',
+    );
   });
 
   it('refuses two addons with one id', () => {

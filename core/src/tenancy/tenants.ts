@@ -36,7 +36,8 @@ export class Tenants {
     if (!SLUG.test(slug) || RESERVED.has(slug)) {
       details.push({ path: 'slug', message: 'must be 1-63 lowercase letters, digits or dashes, and not reserved' });
     }
-    if (!input.name.trim() || input.name.length > 200) details.push({ path: 'name', message: 'must be 1-200 characters' });
+    if (!input.name.trim() || input.name.length > 200)
+      details.push({ path: 'name', message: 'must be 1-200 characters' });
     if (details.length) throw new ValidationError('Invalid tenant', details);
     validateCredentials(input.ownerEmail, input.ownerPassword);
     const passwordHash = await hashPassword(input.ownerPassword);

@@ -17,7 +17,12 @@ export class ApiClient {
     this.token = token;
   }
 
-  async request<T = Json>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  async request<T = Json>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -55,10 +60,9 @@ export class ApiClient {
 
   /** POST /graphql. */
   graphql<T = Json>(query: string, variables?: Record<string, unknown>) {
-    return this.request<{ data?: T; errors?: { message: string; extensions?: Record<string, Json>; path?: string[] }[] }>(
-      'POST',
-      '/graphql',
-      { query, ...(variables ? { variables } : {}) },
-    );
+    return this.request<{
+      data?: T;
+      errors?: { message: string; extensions?: Record<string, Json>; path?: string[] }[];
+    }>('POST', '/graphql', { query, ...(variables ? { variables } : {}) });
   }
 }

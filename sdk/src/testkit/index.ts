@@ -90,7 +90,12 @@ export async function bootTestKernel(opts: {
     async tenant(slug, tOpts = {}) {
       const password = 'correct-horse-battery';
       const ownerEmail = `owner@${slug}.test`;
-      const { tenant } = await kernel.tenants.create({ slug, name: `${slug} Inc`, ownerEmail, ownerPassword: password });
+      const { tenant } = await kernel.tenants.create({
+        slug,
+        name: `${slug} Inc`,
+        ownerEmail,
+        ownerPassword: password,
+      });
       for (const addon of tOpts.enable ?? []) await kernel.tenantAddons.enable(tenant.id, addon);
       const session = await login(slug, ownerEmail, password);
       let n = 0;

@@ -1,0 +1,165 @@
+// Runs the real `elevate` CLI as a child process against a fresh database of its own.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropDatabase, ensureDatabase } from '../src/database.ts';
+
+const BIN = fileURLToPath(new URL('../bin/elevate.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const suffix = randomBytes(5).toString('hex');
+const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/elevate_cli_${suffix}`;
+const REDIS_PREFIX = `elevate_cli_${suffix}`;
+
+interface RedisClient {
+  keys(pattern: string): Promise<string[]>;
+  del(...keys: string[]): Promise<number>;
+  quit(): Promise<unknown>;
+}
+
+/** Removes the queues the child processes created under this file's prefix (ioredis comes with the core). */
+async function dropRedisKeys(): Promise<void> {
+  const require = createRequire(import.meta.resolve('@elevate/core'));
+  const { Redis } = require('ioredis') as { Redis: new (url: string) => RedisClient };
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const keys = await redis.keys(`${REDIS_PREFIX}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
+}
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function elevate(args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL,
+    REDIS_PREFIX,
+    ...extraEnv,
+  };
+  delete env.DEBUG;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function expectOneLineError(result: Result, pattern: RegExp): void {
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^elevate: /);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('elevate CLI without a database', () => {
+  it('--help exits 0 and lists every command', async () => {
+    const result = await elevate(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['start', 'migrate', 'seed', 'tenant', 'user', 'addon', 'worker']) {
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
+  });
+
+  it('rejects an unknown command with one line', async () => {
+    const result = await elevate(['frobnicate']);
+    expectOneLineError(result, /unknown command 'frobnicate'/);
+  });
+
+  it('names a bad environment value', async () => {
+    const result = await elevate(['tenant', 'list'], { PORT: 'abc' });
+    expectOneLineError(result, /PORT/);
+  });
+
+  it('says which PostgreSQL URL could not be reached', async () => {
+    const result = await elevate(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/elevate' });
+    expectOneLineError(result, /cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/elevate/);
+  });
+});
+
+describe('elevate CLI against a fresh database', () => {
+  beforeAll(async () => {
+    expect(await ensureDatabase(DATABASE_URL)).toBe(true);
+    const migrated = await elevate(['migrate']);
+    expect(migrated.stderr).toBe('');
+    expect(migrated.code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await dropDatabase(DATABASE_URL);
+    await dropRedisKeys();
+  });
+
+  it('reports an unknown tenant slug', async () => {
+    const result = await elevate(['addon', 'list', '--tenant', 'nope']);
+    expectOneLineError(result, /^elevate: no tenant with slug "nope"$/);
+  });
+
+  it('creates a tenant and a user, then lists the addons', async () => {
+    const slug = `acme-${suffix}`;
+    const created = await elevate([
+      'tenant',
+      'create',
+      '--slug',
+      slug,
+      '--name',
+      'Acme Inc',
+      '--owner-email',
+      `ada@${slug}.test`,
+      '--owner-password',
+      'correct horse battery staple',
+      '--owner-name',
+      'Ada Lovelace',
+    ]);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`Created tenant "${slug}"`);
+
+    const listed = await elevate(['tenant', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${slug}\\s+Acme Inc\\s`, 'm'));
+
+    const user = await elevate([
+      'user',
+      'create',
+      '--tenant',
+      slug,
+      '--email',
+      `bob@${slug}.test`,
+      '--password',
+      'another long password',
+      '--role',
+      'admin',
+    ]);
+    expect(user.stderr).toBe('');
+    expect(user.code).toBe(0);
+    expect(user.stdout).toContain(`bob@${slug}.test`);
+
+    const addons = await elevate(['addon', 'list', '--tenant', slug]);
+    expect(addons.stderr).toBe('');
+    expect(addons.code).toBe(0);
+    expect(addons.stdout.split('\n')[0]).toMatch(/^id\s+version\s+enabled\s+tenant version\s+depends\s+required by$/);
+
+    const unknownAddon = await elevate(['addon', 'enable', 'no-such-addon', '--tenant', slug]);
+    expect(unknownAddon.code).toBe(1);
+    expect(unknownAddon.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});

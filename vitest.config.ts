@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'core/**/*.test.ts',
+      'sdk/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'addons/*/test/**/*.test.ts',
+      'addons/*/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
+    exclude: ['**/node_modules/**'],
+    pool: 'forks',
+    // Two files at a time: each integration file owns its own database, and the machine has 2 cores.
+    fileParallelism: true,
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
