@@ -1,4 +1,4 @@
-import { type AnyAddon, AppError, NotFoundError, type SeededRole } from '@elevate/sdk';
+import { type AnyAddon, AppError, NotFoundError, type SeededRole, type TenantInfo } from '@elevate/sdk';
 import semver from 'semver';
 import { systemContext } from '../context/context.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
@@ -59,6 +59,12 @@ export class TenantAddons {
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
     const enabledNow: string[] = [];
+    // Data steps of an upgrade commit one by one, so a failed upgrade resumes where it stopped.
+    const before = await withTenant(this.rt.pools.app, tenantId, (tx) => this.rows(tx));
+    for (const addon of dependencyClosure(target, this.rt.addonsById)) {
+      const row = before.get(addon.id);
+      if (row && row.version !== addon.version) await this.applyPendingSteps(tenant, addon);
+    }
     await withTenant(this.rt.pools.app, tenantId, async (tx) => {
       // Serialise concurrent enable/disable for one tenant.
       await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
@@ -81,8 +87,6 @@ export class TenantAddons {
               step.id,
             ]);
           }
-        } else {
-          await this.applyPendingSteps(tx, addon, ctx);
         }
         await tx.query(
           `insert into core_tenant_addon (tenant_id, addon_id, version, enabled, enabled_at)
@@ -103,26 +107,31 @@ export class TenantAddons {
     return { enabled: enabledNow };
   }
 
-  /** Runs the data steps this tenant has not had yet, in version order, recording each. */
-  private async applyPendingSteps(tx: TenantTx, addon: AnyAddon, ctx: ReturnType<typeof systemContext>): Promise<void> {
-    const done = new Set(
-      (
-        await tx.query<{ step_id: string }>('select step_id from core_tenant_addon_step where addon_id = $1', [
-          addon.id,
-        ])
-      ).map((r) => r.step_id),
-    );
+  /** Runs the data steps this tenant has not had yet, in version order, each in its own transaction. */
+  private async applyPendingSteps(tenant: TenantInfo, addon: AnyAddon): Promise<void> {
     const steps = [...(addon.lifecycle.upgrade ?? [])].sort((a, b) => semver.compare(a.version, b.version));
     for (const step of steps) {
-      if (done.has(step.id)) continue;
-      await tx.query('savepoint data_step');
-      await step.run(ctx);
-      await tx.query('insert into core_tenant_addon_step (tenant_id, addon_id, step_id) values ($1, $2, $3)', [
-        tx.tenantId,
-        addon.id,
-        step.id,
-      ]);
-      await tx.query('release savepoint data_step');
+      await withTenant(this.rt.pools.app, tenant.id, async (tx) => {
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`step:${tenant.id}:${addon.id}`]);
+        const done = await tx.query('select 1 from core_tenant_addon_step where addon_id = $1 and step_id = $2', [
+          addon.id,
+          step.id,
+        ]);
+        if (done.length) return;
+        const ctx = systemContext(
+          { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
+          tx,
+          tenant,
+          this.rt.log.child({ tenant: tenant.slug, addon: addon.id, step: step.id }),
+        );
+        await step.run(ctx);
+        await tx.query('insert into core_tenant_addon_step (tenant_id, addon_id, step_id) values ($1, $2, $3)', [
+          tx.tenantId,
+          addon.id,
+          step.id,
+        ]);
+        this.rt.log.info({ tenant: tenant.slug, addon: addon.id, step: step.id }, 'data step applied');
+      });
     }
   }
 
@@ -198,17 +207,26 @@ export class TenantAddons {
     this.changed(tenantId);
   }
 
-  /** Brings every tenant that enabled an older version up to date (resumable). */
-  async upgradeAll(): Promise<{ tenantId: string; addon: string; from: string; to: string }[]> {
-    const done: { tenantId: string; addon: string; from: string; to: string }[] = [];
+  /**
+   * Brings every tenant that enabled an older version up to date. A tenant whose data step
+   * fails keeps its old version and is reported; the next run resumes after the last step
+   * that committed.
+   */
+  async upgradeAll(): Promise<{ tenantId: string; addon: string; from: string; to: string; error?: string }[]> {
+    const done: { tenantId: string; addon: string; from: string; to: string; error?: string }[] = [];
     const tenants = await this.rt.pools.app.query<{ id: string }>('select id from core_tenant order by created_at');
     for (const { id } of tenants.rows) {
       const rows = await withTenant(this.rt.pools.app, id, (tx) => this.rows(tx));
       for (const addon of this.rt.addons) {
         const row = rows.get(addon.id);
         if (!row?.enabled || row.version === addon.version) continue;
-        await this.enable(id, addon.id);
-        done.push({ tenantId: id, addon: addon.id, from: row.version, to: addon.version });
+        try {
+          await this.enable(id, addon.id);
+          done.push({ tenantId: id, addon: addon.id, from: row.version, to: addon.version });
+        } catch (err) {
+          this.rt.log.error({ tenantId: id, addon: addon.id, err }, 'addon upgrade failed; will resume');
+          done.push({ tenantId: id, addon: addon.id, from: row.version, to: addon.version, error: String(err) });
+        }
       }
     }
     return done;

@@ -59,10 +59,7 @@ export class ApiClient {
   }
 
   /** POST /graphql. */
-  graphql<T = Json>(query: string, variables?: Record<string, unknown>) {
-    return this.request<{
-      data?: T;
-      errors?: { message: string; extensions?: Record<string, Json>; path?: string[] }[];
-    }>('POST', '/graphql', { query, ...(variables ? { variables } : {}) });
+  graphql(query: string, variables?: Record<string, unknown>): Promise<HttpResult<Json>> {
+    return this.request('POST', '/graphql', { query, ...(variables ? { variables } : {}) });
   }
 }

@@ -122,7 +122,17 @@ export async function bootTestKernel(opts: {
       await owner.end();
       const a = new pg.Client({ connectionString: ADMIN_URL });
       await a.connect();
-      await a.query(`drop database if exists ${dbName} with (force)`);
+      // Let closing connections finish first: forcing them closed mid-shutdown raises
+      // errors on clients nobody listens to any more.
+      for (let i = 0; ; i++) {
+        try {
+          await a.query(`drop database if exists ${dbName}${i >= 30 ? ' with (force)' : ''}`);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '55006' || i >= 30) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       await a.end();
     },
   };
