@@ -65,6 +65,22 @@ describe('enabling and disabling per tenant', () => {
     expect(back.body.name).toBe('Kept');
   });
 
+  it('purges a disabled addon’s data only on an explicit uninstall, and only for this tenant', async () => {
+    const t = await env.tenant('purge', { enable: ['projects'] });
+    const other = await env.tenant('keeper', { enable: ['projects'] });
+    await t.client.post('/api/v1/projects/projects', { name: 'Doomed' });
+    await other.client.post('/api/v1/projects/projects', { name: 'Safe' });
+    const refused = await t.client.delete('/api/v1/core/addons/projects/data');
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('ADDON_ENABLED');
+    await t.client.post('/api/v1/core/addons/projects/disable');
+    expect((await t.client.delete('/api/v1/core/addons/projects/data')).status).toBe(204);
+    expect(await env.sql('select name from projects_project where tenant_id = $1', [t.id])).toEqual([]);
+    expect(await env.sql('select name from projects_project where tenant_id = $1', [other.id])).toEqual([{ name: 'Safe' }]);
+    const state = await t.client.get('/api/v1/core/addons');
+    expect(state.body.data.find((a: { id: string }) => a.id === 'projects')).toMatchObject({ enabled: false, tenantVersion: null });
+  });
+
   it('answers 404 for unknown addons and refuses members', async () => {
     expect((await full.client.post('/api/v1/core/addons/nope/enable')).body.code).toBe('ADDON_NOT_FOUND');
     const member = await full.as('member');

@@ -46,6 +46,14 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     ctx.body = { disabled: ctx.params.id };
   });
 
+  // Explicit, separate purge of a disabled addon's data for this tenant.
+  r.delete('/addons/:id/data', async (ctx) => {
+    const c = rc(ctx.state);
+    c.require('core.addons.manage');
+    await tenantAddons.uninstall(c.tenant.id, ctx.params.id as string);
+    ctx.status = 204;
+  });
+
   const enabledAddon = (s: State, id: string) => {
     const addon = rt.addonsById.get(id);
     if (!addon || !s.enabled?.has(id)) throw new NotFoundError(`Addon "${id}"`, { code: 'ADDON_NOT_FOUND' });

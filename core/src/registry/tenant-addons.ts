@@ -193,6 +193,14 @@ export class TenantAddons {
       if (state.get(addonId)?.enabled) {
         throw new AppError('ADDON_ENABLED', `Disable "${addonId}" before removing its data`, { status: 409 });
       }
+      // A dependent addon's rows may point into this addon's tables: remove its data first.
+      const holders = this.dependents(addonId).filter((id) => state.has(id));
+      if (holders.length) {
+        const names = holders.map((h) => `"${h}"`).join(', ');
+        throw new AppError('ADDON_REQUIRED', `Remove the data of ${names} before removing the data of "${addonId}"`, {
+          status: 409,
+        });
+      }
       for (const model of [...addon.models].reverse()) {
         await tx.query(`delete from "${model.table}" where tenant_id = $1`, [tenantId]);
       }
