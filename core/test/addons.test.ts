@@ -76,9 +76,14 @@ describe('enabling and disabling per tenant', () => {
     await t.client.post('/api/v1/core/addons/projects/disable');
     expect((await t.client.delete('/api/v1/core/addons/projects/data')).status).toBe(204);
     expect(await env.sql('select name from projects_project where tenant_id = $1', [t.id])).toEqual([]);
-    expect(await env.sql('select name from projects_project where tenant_id = $1', [other.id])).toEqual([{ name: 'Safe' }]);
+    expect(await env.sql('select name from projects_project where tenant_id = $1', [other.id])).toEqual([
+      { name: 'Safe' },
+    ]);
     const state = await t.client.get('/api/v1/core/addons');
-    expect(state.body.data.find((a: { id: string }) => a.id === 'projects')).toMatchObject({ enabled: false, tenantVersion: null });
+    expect(state.body.data.find((a: { id: string }) => a.id === 'projects')).toMatchObject({
+      enabled: false,
+      tenantVersion: null,
+    });
   });
 
   it('answers 404 for unknown addons and refuses members', async () => {
