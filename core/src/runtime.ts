@@ -40,7 +40,7 @@ export class Runtime {
     const client = await this.pools.app.connect();
     try {
       const res = await client.query<{ addon_id: string }>(
-        `begin; select set_config('app.tenant_id', $$${tenantId}$$, true); select addon_id from core_tenant_addon where enabled; commit`,
+        `begin; select set_config('app.tenant_id', $$${tenantId}$$, true); select addon_id from core_tenant_addon where tenant_id = $$${tenantId}$$ and enabled; commit`,
       );
       const last = (res as unknown as { rows: { addon_id: string }[] }[])[2];
       const ids = new Set((last?.rows ?? []).map((r) => r.addon_id).filter((id) => this.addonsById.has(id)));

@@ -34,8 +34,8 @@ export class Sessions {
     }
     return withTenant(this.rt.pools.app, tenant.id, async (tx) => {
       const rows = await tx.query<UserInfo & { password_hash: string; active: boolean }>(
-        'select id, email, name, password_hash, active from core_user where lower(email) = lower($1)',
-        [email.trim()],
+        'select id, email, name, password_hash, active from core_user where tenant_id = $2 and lower(email) = lower($1)',
+        [email.trim(), tx.tenantId],
       );
       const user = rows[0];
       const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
@@ -89,24 +89,25 @@ export class Sessions {
       }>(
         `select t.user_id, t.family_id, t.token_hash, t.revoked_at, t.expires_at < now() as expired, u.active
          from core_refresh_token t join core_user u on u.tenant_id = t.tenant_id and u.id = t.user_id
-         where t.id = $1 for update of t`,
-        [tokenId],
+         where t.tenant_id = $2 and t.id = $1 for update of t`,
+        [tokenId, tx.tenantId],
       );
       const row = rows[0];
       if (!row || row.token_hash !== sha256(secret)) throw new UnauthenticatedError('Invalid refresh token');
       if (row.revoked_at) {
-        await tx.query('update core_refresh_token set revoked_at = coalesce(revoked_at, now()) where family_id = $1', [
-          row.family_id,
-        ]);
+        await tx.query(
+          'update core_refresh_token set revoked_at = coalesce(revoked_at, now()) where tenant_id = $2 and family_id = $1',
+          [row.family_id, tx.tenantId],
+        );
         reused = true;
         return null;
       }
       if (row.expired || !row.active) throw new UnauthenticatedError('Refresh token expired');
       const next = await this.issue(tx, row.user_id, row.family_id);
-      await tx.query('update core_refresh_token set revoked_at = now(), replaced_by = $2 where id = $1', [
-        tokenId,
-        next.tokenId,
-      ]);
+      await tx.query(
+        'update core_refresh_token set revoked_at = now(), replaced_by = $2 where tenant_id = $3 and id = $1',
+        [tokenId, next.tokenId, tx.tenantId],
+      );
       return next;
     });
     if (reused || !result) {
@@ -122,14 +123,15 @@ export class Sessions {
     const { tenantId, tokenId, secret } = this.parse(token);
     await withTenant(this.rt.pools.app, tenantId, async (tx) => {
       const rows = await tx.query<{ family_id: string; token_hash: string }>(
-        'select family_id, token_hash from core_refresh_token where id = $1',
-        [tokenId],
+        'select family_id, token_hash from core_refresh_token where tenant_id = $2 and id = $1',
+        [tokenId, tx.tenantId],
       );
       const row = rows[0];
       if (!row || row.token_hash !== sha256(secret)) throw new UnauthenticatedError('Invalid refresh token');
-      await tx.query('update core_refresh_token set revoked_at = coalesce(revoked_at, now()) where family_id = $1', [
-        row.family_id,
-      ]);
+      await tx.query(
+        'update core_refresh_token set revoked_at = coalesce(revoked_at, now()) where tenant_id = $2 and family_id = $1',
+        [row.family_id, tx.tenantId],
+      );
     });
   }
 }
@@ -144,8 +146,8 @@ export async function loadPrincipal(
     `select u.id, u.email, u.name, u.active,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
           unnest(r.permissions) p where ur.user_id = u.id) as patterns
-     from core_user u where u.id = $1`,
-    [userId],
+     from core_user u where u.tenant_id = $2 and u.id = $1`,
+    [userId, tx.tenantId],
   );
   const row = rows[0];
   if (!row?.active) return null;

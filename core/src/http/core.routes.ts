@@ -73,10 +73,10 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     if (!addon.settings) throw new NotFoundError(`Settings of addon "${addon.id}"`);
     const next = { ...addon.settings.defaults, ...(ctx.request.body as object) };
     compileSettings(addon.settings.schema)(next);
-    await c.db.query('update core_tenant_addon set settings = $2, updated_at = now() where addon_id = $1', [
-      addon.id,
-      JSON.stringify(next),
-    ]);
+    await c.db.query(
+      'update core_tenant_addon set settings = $2, updated_at = now() where tenant_id = $3 and addon_id = $1',
+      [addon.id, JSON.stringify(next), c.tenant.id],
+    );
     ctx.body = next;
   });
 
@@ -85,8 +85,8 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     const c = rc(ctx.state);
     const id = ctx.params.id as string;
     const pending = await c.db.query<{ name: string }>(
-      'select name from core_outbox where kind = $1 and job_id = $2 and relayed_at is null',
-      ['job', id],
+      'select name from core_outbox where tenant_id = $3 and kind = $1 and job_id = $2 and relayed_at is null',
+      ['job', id, c.tenant.id],
     );
     if (pending[0]) {
       ctx.body = { id, name: pending[0].name, state: 'pending', progress: 0, result: null, error: null, attempts: 0 };
@@ -113,10 +113,12 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     const stream = new PassThrough();
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);
+    // `close`: when the stream ends (e.g. at shutdown) the socket goes too, instead of
+    // idling as keep-alive and holding up the server's close.
     ctx.set({
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
+      Connection: 'close',
       'X-Accel-Buffering': 'no',
     });
     ctx.status = 200;

@@ -26,7 +26,10 @@ export class TenantAddons {
   }
 
   private async rows(tx: TenantTx): Promise<Map<string, TenantAddonRow>> {
-    const rows = await tx.query<TenantAddonRow>('select addon_id, version, enabled from core_tenant_addon');
+    const rows = await tx.query<TenantAddonRow>(
+      'select addon_id, version, enabled from core_tenant_addon where tenant_id = $1',
+      [tx.tenantId],
+    );
     return new Map(rows.map((r) => [r.addon_id, r]));
   }
 
@@ -113,10 +116,10 @@ export class TenantAddons {
     for (const step of steps) {
       await withTenant(this.rt.pools.app, tenant.id, async (tx) => {
         await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`step:${tenant.id}:${addon.id}`]);
-        const done = await tx.query('select 1 from core_tenant_addon_step where addon_id = $1 and step_id = $2', [
-          addon.id,
-          step.id,
-        ]);
+        const done = await tx.query(
+          'select 1 from core_tenant_addon_step where tenant_id = $3 and addon_id = $1 and step_id = $2',
+          [addon.id, step.id, tx.tenantId],
+        );
         if (done.length) return;
         const ctx = systemContext(
           { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
@@ -145,8 +148,8 @@ export class TenantAddons {
       if (role === 'owner') continue; // owner holds '*'
       await tx.query(
         `update core_role set permissions = array(select distinct unnest(permissions || $2::text[]) order by 1), updated_at = now()
-         where key = $1`,
-        [role, perms],
+         where tenant_id = $3 and key = $1`,
+        [role, perms, tx.tenantId],
       );
     }
   }
@@ -178,8 +181,8 @@ export class TenantAddons {
       );
       await addon.lifecycle.disable?.(ctx);
       await tx.query(
-        'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where addon_id = $1',
-        [addonId],
+        'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where tenant_id = $2 and addon_id = $1',
+        [addonId, tenantId],
       );
     });
     this.changed(tenantId);
@@ -204,12 +207,12 @@ export class TenantAddons {
       for (const model of [...addon.models].reverse()) {
         await tx.query(`delete from "${model.table}" where tenant_id = $1`, [tenantId]);
       }
-      await tx.query('delete from core_tenant_addon_step where addon_id = $1', [addonId]);
-      await tx.query('delete from core_tenant_addon where addon_id = $1', [addonId]);
+      await tx.query('delete from core_tenant_addon_step where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
+      await tx.query('delete from core_tenant_addon where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
       const perms = Object.keys(addon.permissions);
       await tx.query(
-        'update core_role set permissions = array(select p from unnest(permissions) p where not p = any($1::text[]))',
-        [perms],
+        'update core_role set permissions = array(select p from unnest(permissions) p where not p = any($1::text[])) where tenant_id = $2',
+        [perms, tenantId],
       );
     });
     this.changed(tenantId);

@@ -116,7 +116,10 @@ async function insertUser(
     }
     throw err;
   }
-  const role = await tx.query<{ id: string }>('select id from core_role where key = $1', [u.role]);
+  const role = await tx.query<{ id: string }>('select id from core_role where tenant_id = $2 and key = $1', [
+    u.role,
+    tx.tenantId,
+  ]);
   if (!role[0]) throw new AppError('ROLE_NOT_FOUND', `No role "${u.role}"`, { status: 400 });
   await tx.query('insert into core_user_role (tenant_id, user_id, role_id) values ($1, $2, $3)', [
     tx.tenantId,
