@@ -82,6 +82,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   di.register(TOKENS.Relay, { useValue: relay });
 
   let server: Server | null = null;
+  let stopping: Promise<void> | null = null;
   let relayStarted = false;
   let workersStarted = false;
   const startBackground = async (withWorkers: boolean) => {
@@ -161,21 +162,25 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       await startBackground(true);
     },
 
-    async stop() {
-      if (server) {
-        const s = server;
-        server = null;
-        await live.stop();
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeIdleConnections();
-          setTimeout(() => s.closeAllConnections(), 5000).unref();
-        });
-      }
-      await relay.stop();
-      await workers.stop();
-      await queues.close();
-      await pools.close();
+    stop() {
+      // Idempotent: a signal handler and a test may both ask.
+      stopping ??= (async () => {
+        if (server) {
+          const s = server;
+          server = null;
+          await live.stop();
+          await new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeIdleConnections();
+            setTimeout(() => s.closeAllConnections(), 5000).unref();
+          });
+        }
+        await relay.stop();
+        await workers.stop();
+        await queues.close();
+        await pools.close();
+      })();
+      return stopping;
     },
 
     tenants: {
