@@ -23,6 +23,7 @@ import { createQueues } from './jobs/queues.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
+import { AddonChangeBus } from './registry/change-bus.ts';
 import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 import { resolveAddons } from './registry/resolve.ts';
 import { TenantAddons } from './registry/tenant-addons.ts';
@@ -72,6 +73,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const live = new LiveHub(rt);
   const workers = new Workers(rt);
   rt.wakeRelay = () => relay.wake();
+  const changes = new AddonChangeBus(rt, queues.redis);
+  rt.onAddonsChanged = (tenantId) => changes.publish(tenantId);
 
   const di = container.createChildContainer();
   di.register(TOKENS.Runtime, { useValue: rt });
@@ -86,6 +89,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   let relayStarted = false;
   let workersStarted = false;
   const startBackground = async (withWorkers: boolean) => {
+    changes.start();
     if (!relayStarted) {
       relay.start();
       relayStarted = true;
@@ -175,6 +179,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             setTimeout(() => s.closeAllConnections(), 5000).unref();
           });
         }
+        changes.stop();
         await relay.stop();
         await workers.stop();
         await queues.close();

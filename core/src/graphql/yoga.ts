@@ -23,6 +23,14 @@ function maskError(log: Log) {
         extensions: { code: original.code, status: original.status, details: original.details ?? [] },
       });
     }
+    if (original instanceof AppError) {
+      // Not safe to show: keep the code (as REST does), hide the message.
+      log.error({ err: original }, 'graphql resolver failed');
+      return new GraphQLError('Internal error', {
+        ...(path ? { path } : {}),
+        extensions: { code: original.code, status: original.status, details: [] },
+      });
+    }
     if (original === error && (error as { name?: string })?.name === 'GraphQLError') return error as Error;
     log.error({ err: original ?? error }, 'graphql resolver failed');
     return new GraphQLError('Internal error', {

@@ -50,6 +50,7 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
       ctx.state.tx = tx;
       ctx.state.enabled = enabled;
       ctx.state.patterns = principal.patterns;
+      ctx.state.tokenExp = claims.exp;
       await next();
       if (ctx.state.failed || ctx.status >= 400) await tx.rollback();
       else await tx.commit();

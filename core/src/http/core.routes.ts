@@ -62,6 +62,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
 
   r.get('/addons/:id/settings', async (ctx) => {
     const c = rc(ctx.state);
+    c.require('core.addons.manage');
     enabledAddon(ctx.state, ctx.params.id as string);
     ctx.body = await c.settings(ctx.params.id as string);
   });
@@ -84,25 +85,34 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   r.get('/jobs/:id', async (ctx) => {
     const c = rc(ctx.state);
     const id = ctx.params.id as string;
-    const pending = await c.db.query<{ name: string }>(
-      'select name from core_outbox where tenant_id = $3 and kind = $1 and job_id = $2 and relayed_at is null',
+    const pending = await c.db.query<{ name: string; actor_id: string | null }>(
+      'select name, actor_id from core_outbox where tenant_id = $3 and kind = $1 and job_id = $2 and relayed_at is null',
       ['job', id, c.tenant.id],
     );
-    if (pending[0]) {
+    if (pending[0] && (pending[0].actor_id === c.user.id || c.can('core.addons.manage'))) {
       ctx.body = { id, name: pending[0].name, state: 'pending', progress: 0, result: null, error: null, attempts: 0 };
       return;
     }
     const job = await bounded(queues.jobs.getJob(id), 2000, 'job lookup').catch(() => undefined);
-    if (!job || (job.data as { tenantId?: string }).tenantId !== c.tenant.id) throw new NotFoundError('Job');
+    const data = job?.data as { tenantId?: string; actorId?: string | null } | undefined;
+    // A job is visible to its tenant only: to the user who queued it, and to addon managers.
+    if (!job || data?.tenantId !== c.tenant.id) throw new NotFoundError('Job');
+    if (data.actorId !== c.user.id && !c.can('core.addons.manage')) throw new NotFoundError('Job');
     const state = await bounded(job.getState(), 2000, 'job state');
+    // The job and its state are two reads: a job seen finished is read again, so that it
+    // comes with its final result and attempts (not "completed" with no result yet).
+    const last =
+      state === 'completed' || state === 'failed'
+        ? ((await bounded(queues.jobs.getJob(id), 2000, 'job lookup')) ?? job)
+        : job;
     ctx.body = {
       id,
-      name: job.name,
+      name: last.name,
       state,
-      progress: typeof job.progress === 'number' ? job.progress : 0,
-      result: job.returnvalue ?? null,
-      error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
-      attempts: job.attemptsMade,
+      progress: typeof last.progress === 'number' ? last.progress : 0,
+      result: last.returnvalue ?? null,
+      error: state === 'failed' ? (last.failedReason ?? 'failed') : null,
+      attempts: last.attemptsMade,
     };
   });
 
@@ -125,6 +135,14 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     ctx.body = stream;
     stream.write(': connected\n\n');
     const heartbeat = setInterval(() => stream.write(': ping\n\n'), 15_000);
+    // The stream lives as long as the token that opened it; the browser reconnects with a fresh one.
+    const expiry = setTimeout(
+      () => {
+        stream.write('event: token-expired\ndata: {}\n\n');
+        stream.end();
+      },
+      Math.max(0, (ctx.state.tokenExp ?? 0) * 1000 - Date.now()),
+    );
     const remove = live.add(c.tenant.id, {
       can: c.can,
       send: (e: PublishedEvent) => stream.write(`id: ${e.id}\nevent: ${e.name}\ndata: ${JSON.stringify(e)}\n\n`),
@@ -132,6 +150,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     });
     const done = () => {
       clearInterval(heartbeat);
+      clearTimeout(expiry);
       remove();
     };
     ctx.req.on('close', done);

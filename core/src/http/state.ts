@@ -10,6 +10,8 @@ export interface State {
   tx?: TenantTx;
   enabled?: ReadonlySet<string>;
   patterns?: readonly string[];
+  /** Expiry (epoch seconds) of the access token that authenticated the request. */
+  tokenExp?: number;
   /** Set when a GraphQL resolver failed: the transaction is rolled back. */
   failed?: boolean;
 }

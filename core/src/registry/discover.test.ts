@@ -38,6 +38,17 @@ describe('discoverAddons', () => {
     expect(findWorkspaceRoot(join(root, 'addons', 'crm'))).toBe(root);
   });
 
+  it('scans ADDON_PATHS folders of packages and refuses a second package with the same id', async () => {
+    pkg(
+      join(root, 'more', 'crm-fork'),
+      { name: 'crm-fork', exports: './index.mjs', elevate: { addon: true } },
+      addonSource('crm'),
+    );
+    await expect(discoverAddons(root, ['more'])).rejects.toThrow(
+      'Two packages declare the addon id "crm": crm and crm-fork',
+    );
+  });
+
   it('says which package is wrong when its export is missing', async () => {
     const extra = join(root, 'extra', 'broken');
     pkg(

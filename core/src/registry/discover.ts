@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AnyAddon } from '@elevate/sdk';
+import { type AnyAddon, AppError } from '@elevate/sdk';
 
 interface PackageJson {
   name?: string;
@@ -49,13 +49,24 @@ function packageDirs(root: string): string[] {
   return dirs;
 }
 
+/** An extra folder is either an addon package itself or a folder of packages. */
+function expandExtra(dir: string): string[] {
+  if (existsSync(join(dir, 'package.json'))) return [dir];
+  if (!existsSync(dir)) throw new Error(`Addon folder ${dir} does not exist`);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(dir, d.name));
+}
+
 /**
  * Finds addon packages: the workspace's addons/* and installed packages whose
- * package.json says `"elevate": { "addon": true }`. Extra folders can be given.
+ * package.json says `"elevate": { "addon": true }`. Extra folders (ADDON_PATHS) can be
+ * addon packages or folders holding them.
  */
 export async function discoverAddons(root: string, extraDirs: readonly string[] = []): Promise<AnyAddon[]> {
-  const found = new Map<string, AnyAddon>();
-  for (const dir of [...packageDirs(root), ...extraDirs.map((d) => resolve(root, d))]) {
+  const found = new Map<string, { addon: AnyAddon; from: string }>();
+  const dirs = [...packageDirs(root), ...extraDirs.flatMap((d) => expandExtra(resolve(root, d)))];
+  for (const dir of dirs) {
     const pkgPath = join(dir, 'package.json');
     if (!existsSync(pkgPath)) continue;
     let pkg: PackageJson;
@@ -78,7 +89,18 @@ export async function discoverAddons(root: string, extraDirs: readonly string[] 
       );
     }
     const addon = candidate as AnyAddon;
-    found.set(addon.id, addon);
+    const prev = found.get(addon.id);
+    // The same package reached twice (a workspace addon also linked into node_modules) is fine.
+    if (prev && prev.addon !== addon) {
+      throw new AppError(
+        'ADDON_DUPLICATE',
+        `Two packages declare the addon id "${addon.id}": ${prev.from} and ${pkg.name ?? dir}`,
+        {
+          status: 500,
+        },
+      );
+    }
+    found.set(addon.id, { addon, from: pkg.name ?? dir });
   }
-  return [...found.values()];
+  return [...found.values()].map((f) => f.addon);
 }

@@ -19,6 +19,9 @@ const manifestSchema = {
 };
 const validateManifest = ajv.compile(manifestSchema);
 
+/** Ids the kernel uses itself (URL segments under /api/v1, migration owner, permission prefix). */
+const RESERVED_IDS = new Set(['core', 'auth', 'api', 'graphql', 'admin', 'app', 'web', 'static', 'system']);
+
 /** Checks one addon's manifest; throws ADDON_INVALID naming the addon and each problem. */
 export function checkManifest(addon: AnyAddon, source = ''): void {
   const problems: string[] = [];
@@ -27,6 +30,7 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
       problems.push(`${e.instancePath.slice(1) || 'manifest'} ${e.message ?? 'is invalid'}`);
     }
   }
+  if (RESERVED_IDS.has(addon.id)) problems.push(`id "${addon.id}" is reserved by the platform`);
   if (typeof addon.version === 'string' && !semver.valid(addon.version)) {
     problems.push(`version "${addon.version}" is not a semantic version`);
   }
@@ -45,6 +49,15 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
   for (const model of addon.models ?? []) {
     if (!model.name.startsWith(prefix)) problems.push(`model "${model.name}" must start with "${prefix}"`);
   }
+  for (const event of addon.events ?? []) {
+    if (!event.name.startsWith(prefix)) problems.push(`event "${event.name}" must start with "${prefix}"`);
+  }
+  for (const job of addon.jobs ?? []) {
+    if (!job.name.startsWith(prefix)) problems.push(`job "${job.name}" must start with "${prefix}"`);
+  }
+  const subs = (addon.subscribers ?? []).map((s) => s.name);
+  const dupSub = subs.find((n, i) => subs.indexOf(n) !== i);
+  if (dupSub) problems.push(`subscriber name "${dupSub}" is used twice`);
   if (addon.settings) {
     try {
       ajv.compile(addon.settings.schema);

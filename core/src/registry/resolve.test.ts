@@ -1,4 +1,4 @@
-import { defineAddon, dependsOn, PLATFORM_VERSION } from '@elevate/sdk';
+import { defineAddon, defineEvent, defineJob, dependsOn, PLATFORM_VERSION } from '@elevate/sdk';
 import { describe, expect, it } from 'vitest';
 import { dependencyClosure, resolveAddons } from './resolve.ts';
 
@@ -57,6 +57,21 @@ describe('resolveAddons', () => {
     });
     expect(() => resolveAddons([sneaky], PLATFORM_VERSION)).toThrow(
       'permission "core.addons.manage" must start with "sneaky."',
+    );
+  });
+
+  it('refuses ids the platform uses and names outside the addon namespace', () => {
+    const core = defineAddon({ ...base, id: 'core', version: '1.0.0' });
+    expect(() => resolveAddons([core], PLATFORM_VERSION)).toThrow('id "core" is reserved by the platform');
+    const stray = defineAddon({
+      ...base,
+      id: 'stray',
+      version: '1.0.0',
+      events: [defineEvent('crm.contact.created')],
+      jobs: [defineJob({ name: 'crm.import', run: () => {} })],
+    });
+    expect(() => resolveAddons([stray], PLATFORM_VERSION)).toThrow(
+      /event "crm.contact.created" must start with "stray."; job "crm.import" must start with "stray."/,
     );
   });
 
