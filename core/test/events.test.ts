@@ -179,12 +179,21 @@ describe('relay', () => {
   });
 
   it('relays the events of one aggregate in commit order', async () => {
-    const id = await createProject(a, unique('Ordered'));
     const names = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
-    for (const name of names) {
-      // Each request commits before the next starts: this is the commit order.
-      expect((await a.client.patch(`/api/v1/projects/projects/${id}`, { name })).status).toBe(200);
-    }
+    const id = await withRelayPaused(async () => {
+      // Let the outbox ids of this aggregate cross a digit boundary (…98, 99, 100, 101…), and
+      // hold the relay so that they are all relayed in one batch.
+      await env.sql(
+        `select setval(pg_get_serial_sequence('core_outbox', 'id'),
+                       power(10, length((select coalesce(max(id), 0) from core_outbox)::text) + 1)::bigint - 3)`,
+      );
+      const created = await createProject(a, unique('Ordered'));
+      for (const name of names) {
+        // Each request commits before the next starts: this is the commit order.
+        expect((await a.client.patch(`/api/v1/projects/projects/${created}`, { name })).status).toBe(200);
+      }
+      return created;
+    });
     await drained();
     const rows = await outboxOf(id);
     expect(rows.map((r) => r.name)).toEqual([
@@ -192,6 +201,7 @@ describe('relay', () => {
       ...names.map(() => 'projects.project.updated'),
     ]);
     expect(rows.slice(1).map((r) => r.payload.name)).toEqual(names);
+    expect(rows.map((r) => r.id.length)).toContain((rows[0]?.id.length as number) + 1);
     // The subscriber saw them in the same order, each once.
     expect(updatesSeen.filter((s) => s.startsWith(`${id}:`))).toEqual(names.map((n) => `${id}:${n}`));
     // Relayed one after another in id order.

@@ -78,9 +78,10 @@ export class OutboxRelay {
       if (!got.rows[0]?.ok) return;
       try {
         for (;;) {
+          // `core_outbox.id`, the bigint: a bare `id` would sort by the text alias ('10' < '9').
           const rows = await client.query<OutboxRow>(
             `select tenant_id, id::text, kind, name, aggregate_id, payload, actor_id, job_id, created_at, delivered
-             from core_outbox where relayed_at is null order by id limit 100`,
+             from core_outbox where relayed_at is null order by core_outbox.id limit 100`,
           );
           if (rows.rows.length === 0) return;
           for (const row of rows.rows) {
