@@ -230,6 +230,30 @@ describe('relay', () => {
     ]);
   });
 
+  it('a failing subscriber holds back only its own aggregate, with backoff', async () => {
+    const poison = unique('Poison');
+    failing.add(poison);
+    try {
+      const stuckId = await createProject(a, poison);
+      const okId = await createProject(a, unique('Healthy'));
+      await vi.waitFor(async () => {
+        await env.flush();
+        const [ok] = await outboxOf(okId);
+        expect(ok?.relayed_at).toBeInstanceOf(Date);
+      }, WAIT);
+      const [stuck] = await outboxOf(stuckId);
+      expect(stuck?.relayed_at).toBeNull();
+      const wait = await env.sql<{ later: boolean }>(
+        'select next_attempt_at > now() as later from core_outbox where aggregate_id = $1 and relayed_at is null',
+        [stuckId],
+      );
+      expect(wait[0]?.later).toBe(true);
+    } finally {
+      failing.delete(poison);
+    }
+    await drained();
+  });
+
   it('retries a failed row without re-running the subscribers that already succeeded', async () => {
     const name = unique('Flaky');
     failing.add(name);

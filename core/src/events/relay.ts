@@ -1,9 +1,16 @@
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import { bounded, type Queues } from '../jobs/queues.ts';
 import type { Runtime } from '../runtime.ts';
 import { type OutboxRow, runSubscriber, subscribersFor, toEvent } from './dispatch.ts';
 
 const RELAY_LOCK = 0x0e1e7a7e;
+const BATCH = 200;
+/** After this many failed attempts (about 17 minutes of backoff) a row is set aside. */
+const MAX_SUBSCRIBER_ATTEMPTS = 12;
+
+/** A subscriber threw: only this aggregate waits; other rows go on. */
+class SubscriberFailure extends Error {}
 
 /** The Redis channel on which a tenant's live events are published. */
 export function liveChannel(prefix: string, tenantId: string): string {
@@ -60,7 +67,7 @@ export class OutboxRelay {
     await this.running;
     await this.drain();
     const rows = await this.rt.pools.owner.query<{ n: number }>(
-      'select count(*)::int as n from core_outbox where relayed_at is null',
+      'select count(*)::int as n from core_outbox where relayed_at is null and failed_at is null',
     );
     return rows.rows[0]?.n ?? 0;
   }
@@ -77,37 +84,8 @@ export class OutboxRelay {
       const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [RELAY_LOCK]);
       if (!got.rows[0]?.ok) return;
       try {
-        for (;;) {
-          // `core_outbox.id`, the bigint: a bare `id` would sort by the text alias ('10' < '9').
-          const rows = await client.query<OutboxRow>(
-            `select tenant_id, id::text, kind, name, aggregate_id, payload, actor_id, job_id, created_at, delivered
-             from core_outbox where relayed_at is null order by core_outbox.id limit 100`,
-          );
-          if (rows.rows.length === 0) return;
-          for (const row of rows.rows) {
-            try {
-              await this.deliver(row, (sub) =>
-                client.query(
-                  'update core_outbox set delivered = array_append(delivered, $3) where tenant_id = $1 and id = $2',
-                  [row.tenant_id, row.id, sub],
-                ),
-              );
-              await client.query('update core_outbox set relayed_at = now() where tenant_id = $1 and id = $2', [
-                row.tenant_id,
-                row.id,
-              ]);
-            } catch (err) {
-              await client.query(
-                'update core_outbox set attempts = attempts + 1, last_error = $3 where tenant_id = $1 and id = $2',
-                [row.tenant_id, row.id, String((err as Error)?.message ?? err).slice(0, 1000)],
-              );
-              this.rt.log.warn(
-                { outboxId: row.id, name: row.name, err: String(err) },
-                'outbox row not relayed; will retry',
-              );
-              return;
-            }
-          }
+        while (await this.pass(client)) {
+          // a full batch went through: look for more
         }
       } finally {
         await client.query('select pg_advisory_unlock($1)', [RELAY_LOCK]);
@@ -115,6 +93,62 @@ export class OutboxRelay {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * One batch in id order. A row whose subscriber fails waits with backoff, and so do the
+   * rows after it on the same aggregate; other aggregates go on. When Redis or the queue
+   * fails, the pass stops: every row would fail the same way. Returns whether to continue.
+   */
+  private async pass(client: pg.PoolClient): Promise<boolean> {
+    // `core_outbox.id`, the bigint: a bare `id` would sort by the text alias ('10' < '9').
+    const rows = await client.query<OutboxRow & { waiting: boolean; attempts: number }>(
+      `select tenant_id, id::text, kind, name, aggregate_id, payload, actor_id, job_id, created_at, delivered, attempts,
+         coalesce(next_attempt_at > now(), false) as waiting
+       from core_outbox where relayed_at is null and failed_at is null order by core_outbox.id limit ${BATCH}`,
+    );
+    const blocked = new Set<string>();
+    let progressed = 0;
+    for (const row of rows.rows) {
+      const key = `${row.tenant_id}:${row.kind}:${row.aggregate_id}`;
+      if (row.waiting) blocked.add(key);
+      if (blocked.has(key)) continue;
+      try {
+        await this.deliver(row, (sub) =>
+          client.query(
+            'update core_outbox set delivered = array_append(delivered, $3) where tenant_id = $1 and id = $2',
+            [row.tenant_id, row.id, sub],
+          ),
+        );
+        await client.query('update core_outbox set relayed_at = now() where tenant_id = $1 and id = $2', [
+          row.tenant_id,
+          row.id,
+        ]);
+        progressed += 1;
+      } catch (err) {
+        const message = String((err as Error)?.message ?? err).slice(0, 1000);
+        const subscriberFault = err instanceof SubscriberFailure;
+        const dead = subscriberFault && row.attempts + 1 >= MAX_SUBSCRIBER_ATTEMPTS;
+        await client.query(
+          `update core_outbox set attempts = attempts + 1, last_error = $3,
+             next_attempt_at = case when $4 then now() + make_interval(secs => least(300, 0.25 * power(2, attempts + 1))) end,
+             failed_at = case when $5 then now() end
+           where tenant_id = $1 and id = $2`,
+          [row.tenant_id, row.id, message, subscriberFault, dead],
+        );
+        if (dead) {
+          this.rt.log.error(
+            { outboxId: row.id, name: row.name, err: message },
+            'outbox row failed for good (dead letter)',
+          );
+        } else {
+          this.rt.log.warn({ outboxId: row.id, name: row.name, err: message }, 'outbox row not relayed; will retry');
+        }
+        if (!subscriberFault) return false;
+        blocked.add(key);
+      }
+    }
+    return rows.rows.length === BATCH && progressed > 0;
   }
 
   private async deliver(row: OutboxRow, markDelivered: (sub: string) => Promise<unknown>): Promise<void> {
@@ -141,7 +175,11 @@ export class OutboxRelay {
     for (const { addon, sub } of await subscribersFor(this.rt, row.tenant_id, row.name, 'inline')) {
       const key = `${addon.id}:${sub.name}`;
       if (row.delivered.includes(key)) continue;
-      await runSubscriber(this.rt, addon, sub, event);
+      try {
+        await runSubscriber(this.rt, addon, sub, event);
+      } catch (err) {
+        throw new SubscriberFailure(`${key}: ${String((err as Error)?.message ?? err)}`);
+      }
       await markDelivered(key);
       row.delivered.push(key);
     }

@@ -104,6 +104,8 @@ export class CoreInit0001 extends Migration {
       delivered text[] not null default '{}',
       attempts integer not null default 0,
       last_error text,
+      next_attempt_at timestamptz,
+      failed_at timestamptz,
       primary key (tenant_id, id)
     )`);
     this.addSql('create index core_outbox_pending_idx on core_outbox (id) where relayed_at is null');
