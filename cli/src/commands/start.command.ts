@@ -23,12 +23,13 @@ function banner(url: string, login: { tenant: string; email: string; password: s
   print(`ElevateCRM is running at ${base}`);
   print('');
   if (login) {
-    print(`  Log in:     ${base}`);
+    // The web app (with its login page) is not built yet: the API is the way in.
+    print(`  Log in:     POST ${base}/api/v1/auth/login  {"tenant","email","password"}`);
     print(`  Tenant:     ${login.tenant}`);
     print(`  Email:      ${login.email}`);
     print(`  Password:   ${login.password}`);
   } else if (tenants.length) {
-    print(`  Log in:     ${base}  (tenants: ${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', ...' : ''})`);
+    print(`  Log in:     POST ${base}/api/v1/auth/login  (tenants: ${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', ...' : ''})`);
   } else {
     print('  No tenant yet: restart with `elevate start --demo`, or run');
     print('  `elevate tenant create --slug acme --name "Acme" --owner-email you@acme.test --owner-password ...`');
