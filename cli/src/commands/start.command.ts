@@ -29,7 +29,9 @@ function banner(url: string, login: { tenant: string; email: string; password: s
     print(`  Email:      ${login.email}`);
     print(`  Password:   ${login.password}`);
   } else if (tenants.length) {
-    print(`  Log in:     POST ${base}/api/v1/auth/login  (tenants: ${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', ...' : ''})`);
+    print(
+      `  Log in:     POST ${base}/api/v1/auth/login  (tenants: ${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', ...' : ''})`,
+    );
   } else {
     print('  No tenant yet: restart with `elevate start --demo`, or run');
     print('  `elevate tenant create --slug acme --name "Acme" --owner-email you@acme.test --owner-password ...`');
