@@ -2,7 +2,7 @@ import type { AnyAddon, TenantInfo, UserInfo } from '@elevate/sdk';
 import type { Config } from './config/config.ts';
 import type { Log } from './logger.ts';
 
-export type RoleKey = 'owner' | 'admin' | 'member';
+export type RoleKey = 'owner' | 'admin' | 'manager' | 'member';
 
 export interface AddonStatus {
   id: string;

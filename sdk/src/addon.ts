@@ -1,6 +1,7 @@
 import type { Migration } from '@mikro-orm/migrations';
 import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
+import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef } from './jobs.ts';
 import type { AnyModel } from './model.ts';
@@ -82,6 +83,7 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly events: readonly EventDef[];
   readonly subscribers: readonly SubscriberDef[];
   readonly jobs: readonly JobDef[];
+  readonly contributes: readonly Contribution[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -100,6 +102,9 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   subscribers?: readonly SubscriberDef<any>[];
   // biome-ignore lint/suspicious/noExplicitAny: jobs of differently-typed data
   jobs?: readonly JobDef<any, any>[];
+  /** Contributions to other addons' extension points (timeline entries, panels, ...). */
+  // biome-ignore lint/suspicious/noExplicitAny: contributions to differently-typed points
+  contributes?: readonly Contribution<any, any>[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -125,6 +130,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     events: input.events ?? [],
     subscribers: input.subscribers ?? [],
     jobs: input.jobs ?? [],
+    contributes: input.contributes ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

@@ -1,6 +1,8 @@
 import type { EventPublisher } from './events.ts';
+import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
 import type { AnyModel, NewRow, Patch, Row } from './model.ts';
+import type { RecordScope } from './permissions.ts';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -98,4 +100,16 @@ export interface RequestContext extends SystemContext {
   can(permission: string): boolean;
   /** Throws FORBIDDEN (403) naming the permission when the caller lacks it. */
   require(permission: string): void;
+  /** The widest record scope the caller holds for a permission (`all`, `team`, `own`), or null. */
+  scope(permission: string): RecordScope | null;
+  /**
+   * A repository limited by the caller's record rules for `permission`: every read, update
+   * and delete sees only the rows the caller may see; inserts and owner changes stay inside
+   * the scope. FORBIDDEN (403) when the caller lacks the permission.
+   */
+  scoped<M extends AnyModel>(model: M, permission: string): Promise<Repository<M>>;
+  /** The user ids whose `own` records the caller sees under `team` scope (including the caller). */
+  teamUserIds(): Promise<readonly string[]>;
+  /** Contributions of enabled addons to an extension point. */
+  extensions: Extensions;
 }

@@ -85,6 +85,13 @@ export function createModelTableSql(model: AnyModel): string[] {
     'updated_at timestamptz not null default now()',
     'created_by uuid',
   );
+  if (model.owned) {
+    cols.push('owner_id uuid');
+    constraints.push(
+      'foreign key (tenant_id, owner_id) references core_user (tenant_id, id) on delete set null (owner_id)',
+    );
+    after.push(`create index ${q(`${t}_owner_idx`)} on ${q(t)} (tenant_id, owner_id)`);
+  }
   for (const idx of model.indexes) {
     const names = idx.map((k) => fieldColumn(k, model.fields[k] as FieldDef));
     after.push(`create index ${q(`${t}_${names.join('_')}_idx`)} on ${q(t)} (tenant_id, ${names.map(q).join(', ')})`);

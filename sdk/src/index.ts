@@ -46,6 +46,13 @@ export {
   type SubscriberDef,
   subscribe,
 } from './events.ts';
+export {
+  type Contribution,
+  contribute,
+  defineExtensionPoint,
+  type ExtensionPoint,
+  type Extensions,
+} from './extensions.ts';
 export type { ElevateSchemaTypes, GraphQLBuilder, GraphQLFragment } from './graphql.ts';
 export { defineJob, type JobContext, type JobDef, type JobEnqueuer } from './jobs.ts';
 export {
@@ -62,10 +69,14 @@ export {
 } from './model.ts';
 export {
   definePermissions,
+  type Grant,
   type PermissionDef,
   type Permissions,
+  parseGrant,
   permissionMatches,
+  type RecordScope,
   type SeededRole,
+  widestScope,
 } from './permissions.ts';
 export {
   type JsonSchema,

@@ -113,8 +113,13 @@ export const f = {
 // biome-ignore lint/suspicious/noExplicitAny: fields of any value type
 export type Fields = Record<string, FieldDef<any, boolean, boolean>>;
 
-export interface ModelDef<N extends string = string, F extends Fields = Fields> {
+export interface ModelDef<N extends string = string, F extends Fields = Fields, O extends boolean = boolean> {
   readonly kind: 'model';
+  /**
+   * Owned records carry `owner_id` (a user; the creator by default), which record rules
+   * (`member@own`, `manager@team`) filter on.
+   */
+  readonly owned: O;
   /** `addon.noun`, e.g. `crm.contact`. Stable: it names the table. */
   readonly name: N;
   readonly table: string;
@@ -123,7 +128,7 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields> 
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: variance escape hatch for heterogeneous model lists
-export type AnyModel = ModelDef<string, any>;
+export type AnyModel = ModelDef<string, any, boolean>;
 
 type ValueOf<D> = D extends FieldDef<infer T, infer R, boolean> ? (R extends true ? T : T | null) : never;
 
@@ -133,37 +138,46 @@ export type Row<M extends AnyModel> = {
   createdAt: string;
   updatedAt: string;
   createdBy: string | null;
-} & { [K in keyof M['fields']]: ValueOf<M['fields'][K]> };
+} & (M['owned'] extends true ? { ownerId: string | null } : unknown) & {
+    [K in keyof M['fields']]: ValueOf<M['fields'][K]>;
+  };
 
 type RequiredKeys<F extends Fields> = {
   [K in keyof F]: F[K] extends FieldDef<unknown, true, false> ? K : never;
 }[keyof F];
 
 /** What `insert` accepts: required fields must be given, the rest may be. */
-export type NewRow<M extends AnyModel> = { id?: string } & {
-  [K in RequiredKeys<M['fields']>]: Exclude<ValueOf<M['fields'][K]>, null>;
-} & { [K in keyof M['fields']]?: ValueOf<M['fields'][K]> };
+export type NewRow<M extends AnyModel> = { id?: string } & (M['owned'] extends true
+  ? { ownerId?: string | null }
+  : unknown) & {
+    [K in RequiredKeys<M['fields']>]: Exclude<ValueOf<M['fields'][K]>, null>;
+  } & { [K in keyof M['fields']]?: ValueOf<M['fields'][K]> };
 
-export type Patch<M extends AnyModel> = { [K in keyof M['fields']]?: ValueOf<M['fields'][K]> };
+export type Patch<M extends AnyModel> = (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
+  [K in keyof M['fields']]?: ValueOf<M['fields'][K]>;
+};
 
 const MODEL_NAME = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
-export function defineModel<const N extends string, const F extends Fields>(def: {
+export function defineModel<const N extends string, const F extends Fields, const O extends boolean = false>(def: {
   name: N;
   fields: F;
   /** Extra indexes, as lists of field names. */
   indexes?: (keyof F & string)[][];
-}): ModelDef<N, F> {
+  /** Adds `ownerId` for record rules (see ModelDef.owned). */
+  owned?: O;
+}): ModelDef<N, F, O> {
   if (!MODEL_NAME.test(def.name)) {
     throw new Error(`Model name "${def.name}" must look like "addon.noun" (lowercase, one dot)`);
   }
   for (const key of Object.keys(def.fields)) {
-    if (['id', 'tenantId', 'createdAt', 'updatedAt', 'createdBy'].includes(key)) {
+    if (['id', 'tenantId', 'createdAt', 'updatedAt', 'createdBy', 'ownerId'].includes(key)) {
       throw new Error(`Model ${def.name}: field "${key}" is reserved (the SDK adds it)`);
     }
   }
   return {
     kind: 'model',
+    owned: (def.owned ?? false) as O,
     name: def.name,
     table: def.name.replace('.', '_'),
     fields: def.fields,

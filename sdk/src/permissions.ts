@@ -1,11 +1,20 @@
 /** Roles seeded for every tenant. */
-export type SeededRole = 'owner' | 'admin' | 'member';
+export type SeededRole = 'owner' | 'admin' | 'manager' | 'member';
+
+/**
+ * Record rules: how much of a model a grant covers. `all` rows, the rows owned by the user's
+ * `team` (anyone sharing a team with them), or only the user's `own` rows.
+ */
+export type RecordScope = 'all' | 'team' | 'own';
+
+/** A seeded role, optionally limited to a record scope: `'member@own'`, `'manager@team'`. */
+export type Grant = SeededRole | `${SeededRole}@${'own' | 'team'}`;
 
 export interface PermissionDef {
   /** Readable description for the role editor. */
   title: string;
   /** Seeded roles that get this permission when the addon is enabled (owner always has all). */
-  grant?: readonly SeededRole[];
+  grant?: readonly Grant[];
 }
 
 /** The grant table: permission key → definition. Keys look like `addon.noun.action`. */
@@ -22,8 +31,30 @@ export function definePermissions<const P extends Permissions>(p: P): P {
   return p;
 }
 
-/** Does a granted pattern (`*`, `crm.*`, `crm.contact.read`) cover a permission? */
-export function permissionMatches(pattern: string, permission: string): boolean {
+/** Splits a granted pattern into its permission part and record scope (`crm.contact.read@own`). */
+export function parseGrant(pattern: string): { pattern: string; scope: RecordScope } {
+  const at = pattern.indexOf('@');
+  if (at < 0) return { pattern, scope: 'all' };
+  const scope = pattern.slice(at + 1);
+  return { pattern: pattern.slice(0, at), scope: scope === 'own' || scope === 'team' ? scope : 'own' };
+}
+
+/** Does a granted pattern (`*`, `crm.*`, `crm.contact.read`, `crm.contact.read@own`) cover a permission? */
+export function permissionMatches(granted: string, permission: string): boolean {
+  const { pattern } = parseGrant(granted);
   if (pattern === '*' || pattern === permission) return true;
   return pattern.endsWith('.*') && permission.startsWith(pattern.slice(0, -1));
+}
+
+const RANK: Record<RecordScope, number> = { own: 1, team: 2, all: 3 };
+
+/** The widest record scope the granted patterns give for a permission, or null. */
+export function widestScope(granted: readonly string[], permission: string): RecordScope | null {
+  let best: RecordScope | null = null;
+  for (const g of granted) {
+    if (!permissionMatches(g, permission)) continue;
+    const { scope } = parseGrant(g);
+    if (!best || RANK[scope] > RANK[best]) best = scope;
+  }
+  return best;
 }

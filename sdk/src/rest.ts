@@ -10,14 +10,16 @@ export interface RestRequest<P = Record<string, string>, Q = Record<string, unkn
   ctx: RequestContext;
 }
 
-/** What a handler returns: a body (200), or an explicit status and body. */
-export type RestResult = unknown | { status: number; body: unknown };
+/** What a handler returns: a body (200), or an explicit status and body (and headers). */
+export type RestResult = unknown | { status: number; body: unknown; headers?: Record<string, string> };
 
 export interface RouteOptions {
   /** Permission required before the handler runs. */
   permission?: string;
   query?: JsonSchema;
   body?: JsonSchema;
+  /** `text` routes receive the raw body as a string (CSV uploads); JSON is the default. */
+  bodyType?: 'json' | 'text';
   summary?: string;
 }
 

@@ -1,16 +1,21 @@
 import {
   type AnyAddon,
+  type AnyModel,
+  type ExtensionPoint,
   ForbiddenError,
   type Logger,
   NotFoundError,
   permissionMatches,
+  type RecordScope,
+  type Repository,
   type RequestContext,
   type SystemContext,
   type TenantInfo,
   type UserInfo,
+  widestScope,
 } from '@elevate/sdk';
 import DataLoader from 'dataloader';
-import { tenantDb } from '../db/repository.ts';
+import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 
@@ -26,7 +31,7 @@ export function systemContext(
   tenant: TenantInfo,
   log: Logger,
   actorId: string | null = null,
-): SystemContext {
+): SystemContext & { db: TenantDbWithScopes } {
   const outbox = outboxPublisher(tx, actorId, deps.wakeRelay);
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
@@ -69,20 +74,62 @@ export function permissionChecker(patterns: readonly string[], enabled: Readonly
   };
 }
 
-export function requestContext(
-  base: SystemContext,
-  requestId: string,
-  user: UserInfo,
-  can: (permission: string) => boolean,
-): RequestContext {
+export interface RequestDeps {
+  requestId: string;
+  user: UserInfo;
+  patterns: readonly string[];
+  enabled: ReadonlySet<string>;
+  /** Installed addons in dependency order (extension point contributors). */
+  addons: readonly AnyAddon[];
+}
+
+export function requestContext(base: SystemContext & { db: TenantDbWithScopes }, deps: RequestDeps): RequestContext {
+  const can = permissionChecker(deps.patterns, deps.enabled);
+  let team: Promise<readonly string[]> | null = null;
+  const teamUserIds = () => {
+    team ??= base.db
+      .query<{ user_id: string }>(
+        `select distinct m2.user_id from core_team_member m1
+         join core_team_member m2 on m2.tenant_id = m1.tenant_id and m2.team_id = m1.team_id
+         where m1.tenant_id = $1 and m1.user_id = $2`,
+        [base.tenant.id, deps.user.id],
+      )
+      .then((rows) => [...new Set([deps.user.id, ...rows.map((r) => r.user_id)])]);
+    return team;
+  };
+  const scope = (permission: string): RecordScope | null =>
+    can(permission) ? widestScope(deps.patterns, permission) : null;
   // A plain object (not a class) so GraphQL Yoga can merge it into its context.
-  return {
+  const rc: RequestContext = {
     ...base,
-    requestId,
-    user,
+    requestId: deps.requestId,
+    user: deps.user,
     can,
     require(permission: string) {
       if (!can(permission)) throw new ForbiddenError(permission);
     },
+    scope,
+    async scoped<M extends AnyModel>(model: M, permission: string): Promise<Repository<M>> {
+      const s = scope(permission);
+      if (!s) throw new ForbiddenError(permission);
+      if (s === 'all') return base.db.repo(model);
+      const userIds = s === 'own' ? [deps.user.id] : await teamUserIds();
+      return base.db.scoped(model, { userIds, permission });
+    },
+    teamUserIds,
+    extensions: {
+      async collect<I, O>(point: ExtensionPoint<I, O>, input: I) {
+        const out: { addon: string; result: O }[] = [];
+        for (const addon of deps.addons) {
+          if (!deps.enabled.has(addon.id)) continue;
+          for (const c of addon.contributes) {
+            if (c.point.name !== point.name) continue;
+            out.push({ addon: addon.id, result: (await c.run(input, rc)) as O });
+          }
+        }
+        return out;
+      },
+    },
   };
+  return rc;
 }

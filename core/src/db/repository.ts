@@ -2,6 +2,7 @@ import {
   type AnyModel,
   type FieldDef,
   type FindOptions,
+  ForbiddenError,
   fieldColumn,
   type NewRow,
   NotFoundError,
@@ -32,7 +33,7 @@ const cache = new WeakMap<AnyModel, ModelColumns>();
 function columnsOf(model: AnyModel): ModelColumns {
   let c = cache.get(model);
   if (!c) {
-    const columns = new Map<string, string>(AUDIT);
+    const columns = new Map<string, string>(model.owned ? [...AUDIT, ['ownerId', 'owner_id']] : AUDIT);
     for (const [key, def] of Object.entries(model.fields) as [string, FieldDef][]) {
       columns.set(key, fieldColumn(key, def));
     }
@@ -60,19 +61,44 @@ function toDb(def: FieldDef | undefined, value: unknown): unknown {
  * The ORM filter: every statement names the tenant explicitly, and row-level security
  * checks it again underneath.
  */
+export interface OwnerScope {
+  /** Owners whose rows are visible (record rules). */
+  userIds: readonly string[];
+  /** The permission the scope came from, named in 403s. */
+  permission: string;
+}
+
 export class SqlRepository<M extends AnyModel> implements Repository<M> {
   readonly model: M;
   private readonly tx: TenantTx;
   private readonly actorId: string | null;
   private readonly cols: ModelColumns;
   private readonly table: string;
+  private readonly owners: OwnerScope | null;
 
-  constructor(tx: TenantTx, model: M, actorId: string | null) {
+  constructor(tx: TenantTx, model: M, actorId: string | null, owners: OwnerScope | null = null) {
     this.tx = tx;
     this.model = model;
     this.actorId = actorId;
     this.cols = columnsOf(model);
     this.table = q(model.table);
+    if (owners && !model.owned) throw new Error(`${model.name} is not an owned model: record rules need owned: true`);
+    this.owners = owners;
+  }
+
+  /** ` and owner_id = any(...)` under record rules, else nothing. */
+  private ownerSql(p: SqlParams): string {
+    return this.owners ? ` and owner_id = any(${p.add(this.owners.userIds)}::uuid[])` : '';
+  }
+
+  private checkOwner(ownerId: unknown): void {
+    if (
+      this.owners &&
+      ownerId !== undefined &&
+      (ownerId === null || !this.owners.userIds.includes(ownerId as string))
+    ) {
+      throw new ForbiddenError(this.owners.permission);
+    }
   }
 
   private column(key: string): string {
@@ -82,7 +108,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   }
 
   private where(where: Where<M> | undefined, p: SqlParams): string {
-    const parts = [`tenant_id = ${p.add(this.tx.tenantId)}`];
+    const parts = [`tenant_id = ${p.add(this.tx.tenantId)}${this.ownerSql(p)}`];
     for (const [key, cond] of Object.entries(where ?? {})) {
       if (cond === undefined) continue;
       const col = this.column(key);
@@ -132,9 +158,10 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
 
   async get(id: string): Promise<Row<M> | null> {
     if (!isUuid(id)) return null;
+    const p = new SqlParams();
     const rows = await this.tx.query<Row<M>>(
-      `select ${this.cols.selectList} from ${this.table} where tenant_id = $1 and id = $2`,
-      [this.tx.tenantId, id],
+      `select ${this.cols.selectList} from ${this.table} where tenant_id = ${p.add(this.tx.tenantId)} and id = ${p.add(id)}${this.ownerSql(p)}`,
+      p.values,
     );
     return rows[0] ?? null;
   }
@@ -147,10 +174,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
 
   async getMany(ids: readonly string[]): Promise<(Row<M> | null)[]> {
     const valid = ids.filter(isUuid);
+    const p = new SqlParams();
     const rows = valid.length
       ? await this.tx.query<Row<M>>(
-          `select ${this.cols.selectList} from ${this.table} where tenant_id = $1 and id = any($2)`,
-          [this.tx.tenantId, valid],
+          `select ${this.cols.selectList} from ${this.table} where tenant_id = ${p.add(this.tx.tenantId)} and id = any(${p.add(valid)})${this.ownerSql(p)}`,
+          p.values,
         )
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -189,9 +217,19 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const p = new SqlParams();
     const cols = ['tenant_id', 'created_by'];
     const vals = [p.add(this.tx.tenantId), p.add(this.actorId)];
+    if (this.model.owned) {
+      const ownerId = (data as { ownerId?: string | null }).ownerId;
+      this.checkOwner(ownerId);
+      if (ownerId === undefined) {
+        cols.push('owner_id');
+        vals.push(p.add(this.actorId));
+      }
+    }
     for (const [key, value] of Object.entries(data)) {
       if (value === undefined) continue;
-      if (key !== 'id' && !(key in this.model.fields)) throw new Error(`${this.model.name} has no field "${key}"`);
+      if (key !== 'id' && key !== 'ownerId' && !(key in this.model.fields)) {
+        throw new Error(`${this.model.name} has no field "${key}"`);
+      }
       cols.push(this.column(key));
       vals.push(p.add(toDb(this.model.fields[key] as FieldDef | undefined, value)));
     }
@@ -208,11 +246,16 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const sets = ['updated_at = now()'];
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue;
+      if (key === 'ownerId' && this.model.owned) {
+        this.checkOwner(value);
+        sets.push(`owner_id = ${p.add(value)}`);
+        continue;
+      }
       if (!(key in this.model.fields)) throw new Error(`${this.model.name} has no field "${key}"`);
       sets.push(`${this.column(key)} = ${p.add(toDb(this.model.fields[key] as FieldDef, value))}`);
     }
     const rows = await this.tx.query<Row<M>>(
-      `update ${this.table} set ${sets.join(', ')} where tenant_id = ${p.add(this.tx.tenantId)} and id = ${p.add(id)} returning ${this.cols.selectList}`,
+      `update ${this.table} set ${sets.join(', ')} where tenant_id = ${p.add(this.tx.tenantId)} and id = ${p.add(id)}${this.ownerSql(p)} returning ${this.cols.selectList}`,
       p.values,
     );
     return rows[0] ?? null;
@@ -220,10 +263,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
 
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const rows = await this.tx.query(`delete from ${this.table} where tenant_id = $1 and id = $2 returning id`, [
-      this.tx.tenantId,
-      id,
-    ]);
+    const p = new SqlParams();
+    const rows = await this.tx.query(
+      `delete from ${this.table} where tenant_id = ${p.add(this.tx.tenantId)} and id = ${p.add(id)}${this.ownerSql(p)} returning id`,
+      p.values,
+    );
     return rows.length > 0;
   }
 }
@@ -233,7 +277,12 @@ export function isUuid(v: string): boolean {
   return UUID.test(v);
 }
 
-export function tenantDb(tx: TenantTx, actorId: string | null): TenantDb {
+export interface TenantDbWithScopes extends TenantDb {
+  /** A repository under record rules (see RequestContext.scoped). */
+  scoped<M extends AnyModel>(model: M, owners: OwnerScope): Repository<M>;
+}
+
+export function tenantDb(tx: TenantTx, actorId: string | null): TenantDbWithScopes {
   const repos = new Map<AnyModel, SqlRepository<AnyModel>>();
   return {
     query: (sql, params) => tx.query(sql, params),
@@ -244,6 +293,9 @@ export function tenantDb(tx: TenantTx, actorId: string | null): TenantDb {
         repos.set(model, r);
       }
       return r as unknown as Repository<M>;
+    },
+    scoped<M extends AnyModel>(model: M, owners: OwnerScope) {
+      return new SqlRepository(tx, model, actorId, owners) as unknown as Repository<M>;
     },
   };
 }

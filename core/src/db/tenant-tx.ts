@@ -13,6 +13,8 @@ export class TenantTx {
   private client: Promise<pg.PoolClient> | null = null;
   private done = false;
   private readonly afterCommit: (() => void)[] = [];
+  /** Round trips to the database so far (the opening BEGIN + tenant setting counts as one). */
+  statements = 0;
 
   constructor(pool: pg.Pool, tenantId: string) {
     if (!UUID.test(tenantId)) throw new Error(`Invalid tenant id: ${tenantId}`);
@@ -29,6 +31,7 @@ export class TenantTx {
     if (!this.client) {
       this.client = (async () => {
         const c = await this.pool.connect();
+        this.statements += 1;
         try {
           await c.query(`begin; select set_config('app.tenant_id', '${this.tenantId}', true)`);
         } catch (err) {
@@ -43,6 +46,7 @@ export class TenantTx {
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     const c = await this.connect();
+    this.statements += 1;
     const res = await c.query(sql, params as unknown[] | undefined);
     return res.rows as T[];
   }

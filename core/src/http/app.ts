@@ -49,7 +49,13 @@ export function createApp(parts: AppParts): Koa<State> {
   });
   app.use(errorMiddleware());
   app.use(parts.health.routes());
-  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' });
+  // JSON everywhere; text (CSV uploads) for routes that ask for it, up to 25 MB.
+  const json = bodyParser({
+    enableTypes: ['json', 'text'],
+    jsonLimit: '1mb',
+    textLimit: '25mb',
+    extendTypes: { text: ['text/csv', 'text/plain'] },
+  });
   app.use(async (ctx, next) => (ctx.path === '/graphql' ? next() : json(ctx, next)));
   app.use(parts.auth.routes());
   const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;

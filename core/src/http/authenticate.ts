@@ -2,7 +2,7 @@ import { UnauthenticatedError } from '@elevate/sdk';
 import type Koa from 'koa';
 import { verifyAccessToken } from '../auth/jwt.ts';
 import { loadPrincipal } from '../auth/sessions.ts';
-import { permissionChecker, requestContext, systemContext } from '../context/context.ts';
+import { requestContext, systemContext } from '../context/context.ts';
 import { TenantTx } from '../db/tenant-tx.ts';
 import type { Runtime } from '../runtime.ts';
 import type { State } from './state.ts';
@@ -41,17 +41,20 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
         log,
         principal.user.id,
       );
-      ctx.state.rc = requestContext(
-        base,
-        ctx.state.requestId,
-        principal.user,
-        permissionChecker(principal.patterns, enabled),
-      );
+      ctx.state.rc = requestContext(base, {
+        requestId: ctx.state.requestId,
+        user: principal.user,
+        patterns: principal.patterns,
+        enabled,
+        addons: rt.addons,
+      });
       ctx.state.tx = tx;
       ctx.state.enabled = enabled;
       ctx.state.patterns = principal.patterns;
       ctx.state.tokenExp = claims.exp;
       await next();
+      // Outside production, expose the round-trip count so tests can catch N+1 queries.
+      if (rt.config.env !== 'production' && !ctx.headerSent) ctx.set('x-db-statements', String(tx.statements));
       if (ctx.state.failed || ctx.status >= 400) await tx.rollback();
       else await tx.commit();
     } catch (err) {

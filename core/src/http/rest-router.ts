@@ -1,4 +1,11 @@
-import type { AnyAddon, RestRequest, RestRouter, RouteDef, RouteOptions } from '@elevate/sdk';
+import {
+  type AnyAddon,
+  AppError,
+  type RestRequest,
+  type RestRouter,
+  type RouteDef,
+  type RouteOptions,
+} from '@elevate/sdk';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import type { State } from './state.ts';
@@ -24,8 +31,10 @@ export function collectRoutes(addon: AnyAddon): RouteDef[] {
   return routes;
 }
 
-function isResult(v: unknown): v is { status: number; body: unknown } {
-  return typeof v === 'object' && v !== null && 'status' in v && 'body' in v && Object.keys(v).length === 2;
+function isResult(v: unknown): v is { status: number; body: unknown; headers?: Record<string, string> } {
+  if (typeof v !== 'object' || v === null || !('status' in v) || !('body' in v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 2 || (keys.length === 3 && 'headers' in v);
 }
 
 /** A Koa router for one addon, mounted at /api/v1/<id>. Validation and permission run first. */
@@ -40,10 +49,26 @@ export function addonRouter(addon: AnyAddon): Router<State> {
       if (!rc) throw new Error('REST route reached without a request context');
       if (route.options.permission) rc.require(route.options.permission);
       const query = checkQuery({ ...ctx.query });
-      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : checkBody(ctx.request.body);
+      let body: unknown;
+      if (route.method !== 'GET' && route.method !== 'DELETE') {
+        const raw = ctx.request.body;
+        const isText = typeof raw === 'string';
+        if ((route.options.bodyType ?? 'json') === 'text') {
+          if (!isText) {
+            throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as text/csv or text/plain', { status: 415 });
+          }
+          body = raw;
+        } else {
+          if (isText && raw !== '') {
+            throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { status: 415 });
+          }
+          body = checkBody(isText ? undefined : raw);
+        }
+      }
       const req: RestRequest = { params: { ...ctx.params } as Record<string, string>, query, body, ctx: rc };
       const out = await route.handler(req);
       if (isResult(out)) {
+        if (out.headers) ctx.set(out.headers);
         ctx.status = out.status;
         ctx.body = out.body ?? null;
         if (out.status === 204) ctx.body = null;

@@ -142,7 +142,11 @@ export class TenantAddons {
   private async grantDefaults(tx: TenantTx, addon: AnyAddon): Promise<void> {
     const byRole = new Map<SeededRole, string[]>();
     for (const [key, def] of Object.entries(addon.permissions)) {
-      for (const role of def.grant ?? []) byRole.set(role, [...(byRole.get(role) ?? []), key]);
+      for (const grant of def.grant ?? []) {
+        // 'member@own' grants 'crm.contact.read@own' to the member role.
+        const [role, scope] = grant.split('@') as [SeededRole, string | undefined];
+        byRole.set(role, [...(byRole.get(role) ?? []), scope ? `${key}@${scope}` : key]);
+      }
     }
     for (const [role, perms] of byRole) {
       if (role === 'owner') continue; // owner holds '*'
@@ -211,7 +215,7 @@ export class TenantAddons {
       await tx.query('delete from core_tenant_addon where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
       const perms = Object.keys(addon.permissions);
       await tx.query(
-        'update core_role set permissions = array(select p from unnest(permissions) p where not p = any($1::text[])) where tenant_id = $2',
+        "update core_role set permissions = array(select p from unnest(permissions) p where not split_part(p, '@', 1) = any($1::text[])) where tenant_id = $2",
         [perms, tenantId],
       );
     });

@@ -61,7 +61,8 @@ export class Tenants {
       const owner = await withTenant(this.rt.pools.app, tenant.id, async (tx) => {
         await tx.query(
           `insert into core_role (tenant_id, key, name, permissions) values
-           ($1, 'owner', 'Owner', '{*}'), ($1, 'admin', 'Administrator', '{core.*}'), ($1, 'member', 'Member', '{}')`,
+           ($1, 'owner', 'Owner', '{*}'), ($1, 'admin', 'Administrator', '{core.*}'),
+           ($1, 'manager', 'Manager', '{}'), ($1, 'member', 'Member', '{}')`,
           [tenant.id],
         );
         return insertUser(tx, {

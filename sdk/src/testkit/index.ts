@@ -15,7 +15,7 @@ export interface TestTenant {
   password: string;
   refreshToken: string;
   /** A new user with the given seeded role, logged in. */
-  as(role: 'owner' | 'admin' | 'member', email?: string): Promise<ApiClient>;
+  as(role: 'owner' | 'admin' | 'manager' | 'member', email?: string): Promise<ApiClient>;
 }
 
 export interface TestEnv {
