@@ -108,6 +108,12 @@ export interface RequestContext extends SystemContext {
    * the scope. FORBIDDEN (403) when the caller lacks the permission.
    */
   scoped<M extends AnyModel>(model: M, permission: string): Promise<Repository<M>>;
+  /**
+   * For hand-written SQL under record rules: the owner ids the caller may see for
+   * `permission` (filter with `owner_id = any($n)`), or null when the caller sees all rows.
+   * FORBIDDEN (403) when the caller lacks the permission.
+   */
+  ownerIds(permission: string): Promise<readonly string[] | null>;
   /** The user ids whose `own` records the caller sees under `team` scope (including the caller). */
   teamUserIds(): Promise<readonly string[]>;
   /** Contributions of enabled addons to an extension point. */

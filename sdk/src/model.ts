@@ -93,7 +93,8 @@ export const f = {
       opts?.defaultNow ? { defaultSql: 'now()' } : {},
     ),
   date: <const O extends FieldOptions>(opts?: O) => field<string, Req<O>>('date', opts),
-  json: <T = unknown, const O extends FieldOptions = FieldOptions>(opts?: O) => field<T, Req<O>>('json', opts),
+  /** `f.json<MyShape, true>({ required: true })`: the value type first, then whether it is required. */
+  json: <T = unknown, R extends boolean = false>(opts?: FieldOptions & { required?: R }) => field<T, R>('json', opts),
   uuid: <const O extends FieldOptions>(opts?: O) => field<string, Req<O>>('uuid', opts),
   enum: <const V extends readonly string[], const O extends FieldOptions & { default?: V[number] }>(
     values: V,

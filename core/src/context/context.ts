@@ -116,6 +116,12 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       const userIds = s === 'own' ? [deps.user.id] : await teamUserIds();
       return base.db.scoped(model, { userIds, permission });
     },
+    async ownerIds(permission: string) {
+      const s = scope(permission);
+      if (!s) throw new ForbiddenError(permission);
+      if (s === 'all') return null;
+      return s === 'own' ? [deps.user.id] : await teamUserIds();
+    },
     teamUserIds,
     extensions: {
       async collect<I, O>(point: ExtensionPoint<I, O>, input: I) {

@@ -1,0 +1,78 @@
+import { defineAddon, PLATFORM_VERSION } from '@elevate/sdk';
+import { CrmInit0001 } from '../migrations/Migration0001CrmInit.ts';
+import { crmEvents } from './events.ts';
+import { contactsGraphql } from './graphql/contacts.graphql.ts';
+import { pipelineGraphql } from './graphql/pipeline.graphql.ts';
+import { searchGraphql } from './graphql/search.graphql.ts';
+import { timelineGraphql } from './graphql/timeline.graphql.ts';
+import { crmTypes } from './graphql/types.graphql.ts';
+import { importContactsJob } from './jobs/import-contacts.job.ts';
+import { Activity, Note } from './models/activity.model.ts';
+import { Contact } from './models/contact.model.ts';
+import { Lead } from './models/lead.model.ts';
+import { Opportunity } from './models/opportunity.model.ts';
+import { Pipeline, Stage } from './models/pipeline.model.ts';
+import { ImportRun, ScoringRule, Segment } from './models/segment.model.ts';
+import { ContactTag, Tag } from './models/tag.model.ts';
+import { permissions } from './permissions.ts';
+import { contactRoutes } from './rest/contacts.routes.ts';
+import { importRoutes } from './rest/import.routes.ts';
+import { pipelineRoutes } from './rest/pipeline.routes.ts';
+import { searchRoutes } from './rest/search.routes.ts';
+import { seedDefaults } from './services/seed.service.ts';
+import { crmSubscribers } from './workflows/subscribers.ts';
+
+export const crm = defineAddon({
+  id: 'crm',
+  version: '1.0.0',
+  title: 'CRM',
+  description:
+    'Contacts and companies, leads, pipelines with a drag-and-drop board, activities, notes and tags, a 360° contact view, search, saved filters, lead scoring, duplicate merge and CSV import/export.',
+  category: 'Sales',
+  icon: 'users',
+  platform: `^${PLATFORM_VERSION}`,
+  models: [
+    Contact,
+    Tag,
+    ContactTag,
+    Pipeline,
+    Stage,
+    Lead,
+    Opportunity,
+    Activity,
+    Note,
+    Segment,
+    ScoringRule,
+    ImportRun,
+  ],
+  migrations: [CrmInit0001],
+  permissions,
+  events: crmEvents,
+  subscribers: crmSubscribers,
+  jobs: [importContactsJob],
+  graphql: (b) => {
+    const types = crmTypes(b);
+    contactsGraphql(b, types);
+    pipelineGraphql(b, types);
+    searchGraphql(b, types);
+    timelineGraphql(b, types);
+    return types;
+  },
+  rest: (r) => {
+    contactRoutes(r);
+    pipelineRoutes(r);
+    searchRoutes(r);
+    importRoutes(r);
+  },
+  lifecycle: { enable: seedDefaults },
+});
+
+export * from './events.ts';
+export { type ContactPanel, ContactPanels, ContactTimeline, type TimelineEntry } from './extensions.ts';
+export type { CrmTypes } from './graphql/types.graphql.ts';
+export { Activity, Note } from './models/activity.model.ts';
+export { Contact } from './models/contact.model.ts';
+export { Lead } from './models/lead.model.ts';
+export { Opportunity } from './models/opportunity.model.ts';
+export { Pipeline, Stage } from './models/pipeline.model.ts';
+export { ContactTag, Tag } from './models/tag.model.ts';

@@ -1,0 +1,216 @@
+import type { JsonSchema, RequestContext } from '@elevate/sdk';
+import { crmErrors } from '../errors.ts';
+
+/**
+ * The one filter language of crm lists. REST query strings, GraphQL arguments, saved
+ * segments and CSV export all become a ListFilter and run through `listSql`, so a segment or
+ * an export shows exactly what the list shows, under the same record rules.
+ */
+export type ListTarget = 'contact' | 'lead' | 'opportunity';
+
+export interface ListFilter {
+  /** Full-text search, prefix-matched and ranked. */
+  q?: string;
+  kind?: 'person' | 'company';
+  companyId?: string;
+  /** Contacts carrying all of these tag ids. */
+  tagIds?: string[];
+  ownerId?: string;
+  status?: string;
+  pipelineId?: string;
+  stageId?: string;
+  source?: string;
+  city?: string;
+  country?: string;
+  email?: string;
+  minScore?: number;
+  minValue?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+}
+
+export interface ListOptions {
+  filter: ListFilter;
+  /** A sortable column, `-` prefix for descending (e.g. `-createdAt`). */
+  sort?: string;
+  limit: number;
+  offset: number;
+}
+
+interface TargetDef {
+  table: string;
+  permission: string;
+  /** filter key → SQL column (only keys valid for the target). */
+  columns: Record<string, string>;
+  sortable: Record<string, string>;
+  defaultSort: string;
+}
+
+const common = { ownerId: 'owner_id', source: 'source' };
+export const TARGETS: Record<ListTarget, TargetDef> = {
+  contact: {
+    table: 'crm_contact',
+    permission: 'crm.contact.read',
+    columns: { ...common, kind: 'kind', companyId: 'company_id', city: 'city', country: 'country' },
+    sortable: { name: 'name', createdAt: 'created_at', updatedAt: 'updated_at', city: 'city', email: 'email' },
+    defaultSort: 'name',
+  },
+  lead: {
+    table: 'crm_lead',
+    permission: 'crm.lead.read',
+    columns: { ...common, status: 'status' },
+    sortable: { title: 'title', createdAt: 'created_at', updatedAt: 'updated_at', score: 'score', status: 'status' },
+    defaultSort: '-createdAt',
+  },
+  opportunity: {
+    table: 'crm_opportunity',
+    permission: 'crm.opportunity.read',
+    columns: { ownerId: 'owner_id', status: 'status', pipelineId: 'pipeline_id', stageId: 'stage_id' },
+    sortable: {
+      title: 'title',
+      createdAt: 'created_at',
+      updatedAt: 'updated_at',
+      value: 'value',
+      expectedCloseDate: 'expected_close_date',
+      position: 'position',
+    },
+    defaultSort: '-createdAt',
+  },
+};
+
+const uuid = { type: 'string', format: 'uuid' };
+/** JSON schema of a ListFilter (segments store it; REST validates query strings with it). */
+export const listFilterSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: 200 },
+    kind: { enum: ['person', 'company'] },
+    companyId: uuid,
+    tagIds: { type: 'array', items: uuid, maxItems: 20 },
+    ownerId: uuid,
+    status: { type: 'string', maxLength: 40 },
+    pipelineId: uuid,
+    stageId: uuid,
+    source: { type: 'string', maxLength: 60 },
+    city: { type: 'string', maxLength: 100 },
+    country: { type: 'string', maxLength: 2 },
+    email: { type: 'string', maxLength: 320 },
+    minScore: { type: 'integer' },
+    minValue: { type: 'string', pattern: '^-?\\d{1,14}(\\.\\d{1,4})?$' },
+    createdAfter: { type: 'string', format: 'date-time' },
+    createdBefore: { type: 'string', format: 'date-time' },
+  },
+};
+
+/** Query-string schema for list endpoints: the filter keys plus paging and sort. */
+export function listQuerySchema(target: ListTarget): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...(listFilterSchema.properties as object),
+      // Query strings carry one tag id or a comma-separated list.
+      tagIds: { type: 'string', maxLength: 800 },
+      limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+      offset: { type: 'integer', minimum: 0, default: 0 },
+      sort: { enum: Object.keys(TARGETS[target].sortable).flatMap((k) => [k, `-${k}`]) },
+      segmentId: uuid,
+    },
+  };
+}
+
+/** Turns words into a prefix tsquery: `ada lov` → `ada:* & lov:*`. Returns null for no words. */
+export function prefixQuery(q: string): string | null {
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+export interface BuiltQuery {
+  /** `from <table> t where ...` (alias `t`), ready for a select list. */
+  from: string;
+  orderBy: string;
+  params: unknown[];
+}
+
+/**
+ * Builds the WHERE and ORDER BY of a list under the caller's record rules. The caller picks
+ * the columns: `select t.* ... ${from} order by ${orderBy} limit ... offset ...`.
+ */
+export async function listSql(ctx: RequestContext, target: ListTarget, opts: Omit<ListOptions, 'limit' | 'offset'>) {
+  const def = TARGETS[target];
+  const params: unknown[] = [ctx.tenant.id];
+  const add = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where = ['t.tenant_id = $1'];
+  const owners = await ctx.ownerIds(def.permission);
+  if (owners) where.push(`t.owner_id = any(${add(owners)}::uuid[])`);
+  const f = opts.filter;
+  for (const [key, column] of Object.entries(def.columns)) {
+    const v = f[key as keyof ListFilter];
+    if (v !== undefined && v !== null && v !== '') where.push(`t.${column} = ${add(v)}`);
+  }
+  if (f.email) where.push(`lower(t.email) = lower(${add(f.email)})`);
+  if (f.tagIds?.length) {
+    if (target !== 'contact') throw crmErrors.badFilter('tagIds applies to contacts only');
+    where.push(
+      `(select count(*) from crm_contact_tag ct where ct.tenant_id = t.tenant_id and ct.contact_id = t.id and ct.tag_id = any(${add(f.tagIds)}::uuid[])) = ${add(new Set(f.tagIds).size)}`,
+    );
+  }
+  if (f.minScore !== undefined) {
+    if (target !== 'lead') throw crmErrors.badFilter('minScore applies to leads only');
+    where.push(`t.score >= ${add(f.minScore)}`);
+  }
+  if (f.minValue !== undefined) {
+    if (target === 'contact') throw crmErrors.badFilter('minValue applies to leads and opportunities');
+    where.push(`t.value >= ${add(f.minValue)}::numeric`);
+  }
+  if (f.createdAfter) where.push(`t.created_at >= ${add(f.createdAfter)}`);
+  if (f.createdBefore) where.push(`t.created_at < ${add(f.createdBefore)}`);
+  let rank: string | null = null;
+  if (f.q) {
+    const tsq = prefixQuery(f.q);
+    if (tsq) {
+      const p = add(tsq);
+      where.push(`t.search @@ to_tsquery('simple', ${p})`);
+      rank = `ts_rank(t.search, to_tsquery('simple', ${p}))`;
+    }
+  }
+  const sortKey = opts.sort ?? (rank ? null : def.defaultSort);
+  let orderBy: string;
+  if (sortKey) {
+    const desc = sortKey.startsWith('-');
+    const column = def.sortable[desc ? sortKey.slice(1) : sortKey];
+    if (!column) throw crmErrors.badFilter(`cannot sort by "${sortKey}"`);
+    orderBy = `t.${column} ${desc ? 'desc nulls last' : 'asc nulls last'}, t.id`;
+  } else {
+    orderBy = `${rank} desc, t.id`;
+  }
+  return { from: `from ${def.table} t where ${where.join(' and ')}`, orderBy, params } satisfies BuiltQuery;
+}
+
+/** Parses a REST query (strings) into ListOptions. */
+export function fromQuery(q: Record<string, unknown>): ListOptions {
+  const {
+    limit,
+    offset,
+    sort,
+    segmentId: _s,
+    tagIds,
+    ...rest
+  } = q as Record<string, unknown> & {
+    limit: number;
+    offset: number;
+    sort?: string;
+    tagIds?: string;
+  };
+  const filter: ListFilter = { ...(rest as ListFilter) };
+  if (typeof tagIds === 'string' && tagIds) filter.tagIds = tagIds.split(',').map((s) => s.trim());
+  return { filter, ...(sort ? { sort } : {}), limit, offset };
+}
