@@ -136,19 +136,23 @@ export class Sessions {
   }
 }
 
-/** The caller's identity and permission patterns, read inside the request's transaction. */
-export async function loadPrincipal(
+/**
+ * Opens the request's transaction and reads the caller's identity and permission patterns in
+ * the same round trip (ids are validated UUIDs, so they can travel as literals).
+ */
+export async function openWithPrincipal(
   tx: TenantTx,
   userId: string,
+  readOnly: boolean,
 ): Promise<{ user: UserInfo; patterns: string[] } | null> {
   if (!isUuid(userId)) return null;
-  const rows = await tx.query<UserInfo & { active: boolean; patterns: string[] | null }>(
-    `select u.id, u.email, u.name, u.active,
+  const rows = (await tx.open({
+    readOnly,
+    extra: `select u.id, u.email, u.name, u.active,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
-          unnest(r.permissions) p where ur.user_id = u.id) as patterns
-     from core_user u where u.tenant_id = $2 and u.id = $1`,
-    [userId, tx.tenantId],
-  );
+          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns
+     from core_user u where u.tenant_id = '${tx.tenantId}' and u.id = '${userId}'`,
+  })) as unknown as (UserInfo & { active: boolean; patterns: string[] | null })[];
   const row = rows[0];
   if (!row?.active) return null;
   return { user: { id: row.id, email: row.email, name: row.name }, patterns: row.patterns ?? [] };

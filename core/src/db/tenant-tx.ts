@@ -28,20 +28,33 @@ export class TenantTx {
 
   private connect(): Promise<pg.PoolClient> {
     if (this.done) return Promise.reject(new Error('Transaction already finished'));
-    if (!this.client) {
-      this.client = (async () => {
-        const c = await this.pool.connect();
-        this.statements += 1;
-        try {
-          await c.query(`begin; select set_config('app.tenant_id', '${this.tenantId}', true)`);
-        } catch (err) {
-          c.release(err as Error);
-          throw err;
-        }
-        return c;
-      })();
-    }
-    return this.client;
+    if (!this.client) this.open();
+    return this.client as Promise<pg.PoolClient>;
+  }
+
+  /**
+   * Opens the transaction now, sending `extra` (simple-protocol SQL, no parameters: only
+   * validated literals) in the same round trip as BEGIN and the tenant setting. Returns the
+   * rows of the last statement of `extra`. `readOnly` makes any write fail loudly.
+   */
+  async open(opts: { extra?: string; readOnly?: boolean } = {}): Promise<Record<string, unknown>[]> {
+    if (this.client) throw new Error('Transaction already open');
+    let rows: Record<string, unknown>[] = [];
+    this.client = (async () => {
+      const c = await this.pool.connect();
+      this.statements += 1;
+      try {
+        const sql = `begin${opts.readOnly ? ' read only' : ''}; select set_config('app.tenant_id', '${this.tenantId}', true)${opts.extra ? `; ${opts.extra}` : ''}`;
+        const res = (await c.query(sql)) as unknown as pg.QueryResult[];
+        rows = (res[res.length - 1]?.rows ?? []) as Record<string, unknown>[];
+      } catch (err) {
+        c.release(err as Error);
+        throw err;
+      }
+      return c;
+    })();
+    await this.client;
+    return rows;
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {

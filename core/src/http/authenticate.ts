@@ -1,7 +1,7 @@
 import { UnauthenticatedError } from '@elevate/sdk';
 import type Koa from 'koa';
 import { verifyAccessToken } from '../auth/jwt.ts';
-import { loadPrincipal } from '../auth/sessions.ts';
+import { openWithPrincipal } from '../auth/sessions.ts';
 import { requestContext, systemContext } from '../context/context.ts';
 import { TenantTx } from '../db/tenant-tx.ts';
 import type { Runtime } from '../runtime.ts';
@@ -30,7 +30,9 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
     const enabled = await rt.enabledAddons(tenant.id);
     const tx = new TenantTx(rt.pools.app, tenant.id);
     try {
-      const principal = await loadPrincipal(tx, claims.sub);
+      // Reads (GET) run in a read-only transaction: a write there fails loudly.
+      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
+      const principal = await openWithPrincipal(tx, claims.sub, readOnly);
       if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
       const log = ctx.state.log.child({ tenant: tenant.slug, user: principal.user.id });
       ctx.state.log = log;
@@ -55,7 +57,10 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
       await next();
       // Outside production, expose the round-trip count so tests can catch N+1 queries.
       if (rt.config.env !== 'production' && !ctx.headerSent) ctx.set('x-db-statements', String(tx.statements));
-      if (ctx.state.failed || ctx.status >= 400) await tx.rollback();
+      if (readOnly) {
+        // Nothing to keep: end it without holding the response back for the round trip.
+        tx.rollback().catch((err) => ctx.state.log.warn({ err: String(err) }, 'rollback of read-only request failed'));
+      } else if (ctx.state.failed || ctx.status >= 400) await tx.rollback();
       else await tx.commit();
     } catch (err) {
       await tx.rollback();
