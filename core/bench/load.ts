@@ -10,8 +10,14 @@ export interface LoadResult {
 
 /** A closed-loop load generator: `concurrency` keep-alive connections for `ms` milliseconds. */
 export async function load(
-  url: string,
-  opts: { concurrency: number; ms: number; headers?: Record<string, string>; method?: string; body?: string },
+  url: string | (() => string),
+  opts: {
+    concurrency: number;
+    ms: number;
+    headers?: Record<string, string>;
+    method?: string;
+    body?: string | (() => string);
+  },
 ): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const latencies: number[] = [];
@@ -20,19 +26,23 @@ export async function load(
   const one = () =>
     new Promise<void>((resolve) => {
       const t0 = performance.now();
-      const req = http.request(url, { agent, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if ((res.statusCode ?? 500) >= 400) errors += 1;
-          latencies.push(performance.now() - t0);
-          resolve();
-        });
-      });
+      const req = http.request(
+        typeof url === 'string' ? url : url(),
+        { agent, method: opts.method ?? 'GET', headers: opts.headers },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if ((res.statusCode ?? 500) >= 400) errors += 1;
+            latencies.push(performance.now() - t0);
+            resolve();
+          });
+        },
+      );
       req.on('error', () => {
         errors += 1;
         resolve();
       });
-      if (opts.body) req.write(opts.body);
+      if (opts.body) req.write(typeof opts.body === 'string' ? opts.body : opts.body());
       req.end();
     });
   const t0 = performance.now();

@@ -1,0 +1,159 @@
+// crm benchmark: list 50 contacts with company and tags from a tenant of 10,000 contacts,
+// and create contacts one per request — over REST and GraphQL, authenticated, under RLS,
+// permissions and record rules — against a minimal raw-SQL server (node:http + pg) serving
+// the same rows, measured in the same run.   pnpm exec tsx addons/crm/bench/contacts.bench.ts
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bootTestKernel } from '@elevate/sdk/testkit';
+import pg from 'pg';
+import { load } from '../../../core/bench/load.ts';
+import { crm } from '../src/index.ts';
+
+const CONCURRENCY = 10;
+const MS = Number(process.env.BENCH_MS ?? 5000);
+const CONTACTS = 10_000;
+
+const env = await bootTestKernel({ addons: [crm], workers: false, env: { DATABASE_POOL_SIZE: '10' } });
+const t = await env.tenant('bench', { enable: ['crm'] });
+const [owner] = await env.sql<{ id: string }>('select id from core_user where tenant_id = $1', [t.id]);
+
+// 10,000 contacts: 500 companies, 9,500 people (each at a company), 20 tags, 0-3 tags each.
+await env.sql(
+  `insert into crm_tag (tenant_id, name, color) select $1, 'tag ' || g, 'blue' from generate_series(1, 20) g`,
+  [t.id],
+);
+await env.sql(
+  `insert into crm_contact (tenant_id, owner_id, kind, name, email, city)
+   select $1, $2, 'company', 'Company ' || g, 'info@company' || g || '.test', 'City ' || (g % 50)
+   from generate_series(1, 500) g`,
+  [t.id, owner?.id],
+);
+await env.sql(
+  `insert into crm_contact (tenant_id, owner_id, kind, name, first_name, last_name, email, city, company_id)
+   select $1, $2, 'person', 'Person ' || g, 'First' || g, 'Last' || g, 'person' || g || '@example.test', 'City ' || (g % 50),
+     (select id from crm_contact where tenant_id = $1 and kind = 'company' and name = 'Company ' || (1 + g % 500))
+   from generate_series(1, ${CONTACTS - 500}) g`,
+  [t.id, owner?.id],
+);
+await env.sql(
+  `insert into crm_contact_tag (tenant_id, contact_id, tag_id)
+   select c.tenant_id, c.id, tg.id from crm_contact c
+   join lateral (select id from crm_tag where tenant_id = c.tenant_id order by md5(c.id::text || id::text) limit (abs(hashtext(c.id::text)) % 4)) tg on true
+   where c.tenant_id = $1`,
+  [t.id],
+);
+await env.sql('analyze');
+
+// The reference: the same rows (contact columns, company {id,name}, tags, total) in one statement.
+const raw = new pg.Pool({ connectionString: env.databaseUrl, max: 10 });
+const LIST_SQL = `select c.id, c.kind, c.name, c.first_name as "firstName", c.last_name as "lastName", c.email, c.phone,
+    c.job_title as "jobTitle", c.city, c.country, c.owner_id as "ownerId", c.created_at as "createdAt", c.updated_at as "updatedAt",
+    case when co.id is null then null else json_build_object('id', co.id, 'name', co.name) end as company,
+    coalesce((select json_agg(json_build_object('id', tg.id, 'name', tg.name, 'color', tg.color) order by tg.name)
+      from crm_contact_tag ct join crm_tag tg on tg.tenant_id = ct.tenant_id and tg.id = ct.tag_id
+      where ct.tenant_id = c.tenant_id and ct.contact_id = c.id), '[]') as tags,
+    count(*) over () as total
+  from crm_contact c left join crm_contact co on co.tenant_id = c.tenant_id and co.id = c.company_id
+  where c.tenant_id = $1 order by c.name, c.id limit 50 offset $2`;
+let seq = 0;
+const rawServer = http.createServer(async (req, res) => {
+  try {
+    if (req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const input = JSON.parse(body) as { name: string; email: string };
+      const r = await raw.query(
+        'insert into crm_contact (tenant_id, owner_id, created_by, kind, name, email) values ($1, $2, $2, $3, $4, $5) returning *',
+        [t.id, owner?.id, 'person', input.name, input.email],
+      );
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(r.rows[0]));
+      return;
+    }
+    const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset') ?? 0);
+    const r = await raw.query(LIST_SQL, [t.id, offset]);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: r.rows, total_count: Number(r.rows[0]?.total ?? 0), limit: 50, offset }));
+  } catch (err) {
+    res.writeHead(500);
+    res.end(String(err));
+  }
+});
+await new Promise<void>((r) => rawServer.listen(0, '127.0.0.1', r));
+const rawBase = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}`;
+
+const offset = () => Math.floor(Math.random() * 199) * 50;
+const auth = { authorization: `Bearer ${t.client.token}` };
+const json = { ...auth, 'content-type': 'application/json' };
+const gql = () =>
+  JSON.stringify({
+    query: `{ contacts(limit: 50, offset: ${offset()}, sort: "name") { totalCount items { id kind name firstName lastName email phone jobTitle city country ownerId createdAt updatedAt company { id name } tags { id name color } } } }`,
+  });
+const newContact = () => {
+  seq += 1;
+  return JSON.stringify({
+    name: `Bench ${seq}`,
+    email: `bench${seq}-${Math.random().toString(36).slice(2)}@example.test`,
+  });
+};
+
+// Sanity: every server answers the same first page.
+const check = async (res: Response) => {
+  if (!res.ok) throw new Error(`${res.url}: ${res.status} ${await res.text()}`);
+  return res.json();
+};
+const rawFirst = await check(await fetch(`${rawBase}/?offset=0`));
+const restFirst = await check(
+  await fetch(`${env.url}/api/v1/crm/contacts?limit=50&offset=0&sort=name`, { headers: auth }),
+);
+if (rawFirst.data[0].id !== restFirst.data[0].id || restFirst.total_count !== rawFirst.total_count) {
+  throw new Error('REST and raw SQL disagree on the first page');
+}
+
+const run = { concurrency: CONCURRENCY, ms: MS };
+const warm = { concurrency: CONCURRENCY, ms: 1000 };
+await load(() => `${rawBase}/?offset=${offset()}`, warm);
+const rawList = await load(() => `${rawBase}/?offset=${offset()}`, run);
+await load(() => `${env.url}/api/v1/crm/contacts?limit=50&sort=name&offset=${offset()}`, { ...warm, headers: auth });
+const restList = await load(() => `${env.url}/api/v1/crm/contacts?limit=50&sort=name&offset=${offset()}`, {
+  ...run,
+  headers: auth,
+});
+await load(`${env.url}/graphql`, { ...warm, method: 'POST', body: gql, headers: json });
+const gqlList = await load(`${env.url}/graphql`, { ...run, method: 'POST', body: gql, headers: json });
+const rawCreate = await load(rawBase, {
+  ...run,
+  method: 'POST',
+  body: newContact,
+  headers: { 'content-type': 'application/json' },
+});
+const restCreate = await load(`${env.url}/api/v1/crm/contacts`, {
+  ...run,
+  method: 'POST',
+  body: newContact,
+  headers: json,
+});
+
+rawServer.close();
+await raw.end();
+const ratio = (a: { rps: number }, b: { rps: number }) => Math.round((a.rps / b.rps) * 100) / 100;
+console.log(
+  JSON.stringify(
+    {
+      contacts: CONTACTS,
+      concurrency: CONCURRENCY,
+      seconds: MS / 1000,
+      list: {
+        raw: rawList,
+        rest: restList,
+        graphql: gqlList,
+        restRatio: ratio(restList, rawList),
+        graphqlRatio: ratio(gqlList, rawList),
+      },
+      create: { raw: rawCreate, rest: restCreate, ratio: ratio(restCreate, rawCreate) },
+    },
+    null,
+    2,
+  ),
+);
+await env.close();
