@@ -13,6 +13,7 @@ export class TenantTx {
   private client: Promise<pg.PoolClient> | null = null;
   private done = false;
   private readonly afterCommit: (() => void)[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
   /** Round trips to the database so far (the opening BEGIN + tenant setting counts as one). */
   statements = 0;
 
@@ -58,10 +59,18 @@ export class TenantTx {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    const c = await this.connect();
-    this.statements += 1;
-    const res = await c.query(sql, params as unknown[] | undefined);
-    return res.rows as T[];
+    // One connection runs one statement at a time: concurrent callers (GraphQL resolvers,
+    // DataLoader batches) queue here instead of piling onto the client.
+    const run = this.queue.then(async () => {
+      const c = await this.connect();
+      this.statements += 1;
+      return c.query(sql, params as unknown[] | undefined);
+    });
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return (await run).rows as T[];
   }
 
   /** Runs after a successful commit (e.g. wake the outbox relay). */
@@ -78,6 +87,23 @@ export class TenantTx {
       await c.query('commit');
       c.release();
     } catch (err) {
+      c.release(err as Error);
+      throw err;
+    }
+    for (const fn of this.afterCommit) fn();
+  }
+
+  /** Commits and opens a new transaction on the same connection (long jobs commit chunk by chunk). */
+  async checkpoint(): Promise<void> {
+    if (this.done) throw new Error('Transaction already finished');
+    if (!this.client) return;
+    const c = await this.client;
+    this.statements += 1;
+    try {
+      await c.query(`commit; begin; select set_config('app.tenant_id', '${this.tenantId}', true)`);
+    } catch (err) {
+      // Whatever failed, the connection is no longer in our transaction: give it up.
+      this.done = true;
       c.release(err as Error);
       throw err;
     }

@@ -1,5 +1,229 @@
-import type { GraphQLBuilder } from '@elevate/sdk';
+import { type GraphQLBuilder, ValidationError } from '@elevate/sdk';
+import { CONTACT_KINDS } from '../models/contact.model.ts';
+import {
+  type ContactInput,
+  checkContactFilter,
+  createContact,
+  deleteContact,
+  getContact,
+  listContacts,
+  peopleOfCompany,
+  updateContact,
+  visibleContact,
+} from '../services/contacts.service.ts';
+import type { ListFilter } from '../services/list-query.ts';
+import { createNote, deleteNote, notesOfContact } from '../services/notes.service.ts';
+import { createTag, deleteTag, listTags, setContactTags, tagsOfContact, updateTag } from '../services/tags.service.ts';
 import type { CrmTypes } from './types.graphql.ts';
 
-// Placeholder: filled in by the contacts area.
-export function contactsGraphql(_b: GraphQLBuilder, _types: CrmTypes): void {}
+/** Drops GraphQL nulls ("not given") from an input object. */
+function given<T extends object>(input: T | null | undefined): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], null>;
+  };
+}
+
+export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
+  const { Contact, ContactPage, Note, Tag } = types;
+
+  const ContactKind = b.enumType('ContactKind', { values: CONTACT_KINDS });
+
+  const ContactFilter = b.inputType('ContactFilter', {
+    fields: (t) => ({
+      q: t.string({ description: 'Full-text search, prefix-matched' }),
+      kind: t.field({ type: ContactKind }),
+      companyId: t.id(),
+      tagIds: t.idList({ description: 'Contacts carrying all of these tags' }),
+      ownerId: t.id(),
+      source: t.string(),
+      city: t.string(),
+      country: t.string(),
+      email: t.string(),
+      createdAfter: t.field({ type: 'DateTime' }),
+      createdBefore: t.field({ type: 'DateTime' }),
+    }),
+  });
+
+  // Create and update take the same fields; in an update, null clears a field.
+  const contactFields = (name: string, description: string) =>
+    b.inputType(name, {
+      description,
+      fields: (t) => ({
+        kind: t.field({ type: ContactKind }),
+        name: t.string(),
+        firstName: t.string(),
+        lastName: t.string(),
+        email: t.string(),
+        phone: t.string(),
+        jobTitle: t.string(),
+        companyId: t.id({ description: "A person's company (a contact of kind company)" }),
+        website: t.string(),
+        street: t.string(),
+        city: t.string(),
+        postalCode: t.string(),
+        country: t.string({ description: 'ISO 3166 two-letter code' }),
+        source: t.string(),
+        ownerId: t.id(),
+        tagIds: t.idList({ description: 'Replaces the tag set' }),
+      }),
+    });
+  const CreateContactInput = contactFields(
+    'CreateContactInput',
+    'A new person (name defaults to "first last") or company',
+  );
+  const UpdateContactInput = contactFields('UpdateContactInput', 'Fields to change; null clears a field');
+
+  b.objectFields(Contact, (t) => ({
+    company: t.field({
+      type: Contact,
+      nullable: true,
+      description: "A person's company, when the caller can see it",
+      resolve: (c, _a, ctx) => (c.company ? visibleContact(ctx, c.company) : null),
+    }),
+    people: t.field({
+      type: [Contact],
+      description: "A company's people the caller can see",
+      resolve: (c, _a, ctx) => (c.kind === 'company' ? peopleOfCompany(ctx, c.id) : []),
+    }),
+    tags: t.field({ type: [Tag], resolve: (c, _a, ctx) => tagsOfContact(ctx, c.id) }),
+    notes: t.field({
+      type: [Note],
+      resolve: (c, _a, ctx) => {
+        ctx.require('crm.activity.read');
+        return notesOfContact(ctx, c.id);
+      },
+    }),
+  }));
+
+  b.queryField('contacts', (t) =>
+    t.field({
+      type: ContactPage,
+      args: {
+        filter: t.arg({ type: ContactFilter }),
+        sort: t.arg.string({ description: 'name, createdAt, updatedAt, city, email; "-" prefix for descending' }),
+        limit: t.arg.int({ defaultValue: 50 }),
+        offset: t.arg.int({ defaultValue: 0 }),
+      },
+      resolve: async (_r, args, ctx) => {
+        ctx.require('crm.contact.read');
+        const limit = args.limit ?? 50;
+        const offset = args.offset ?? 0;
+        if (limit < 1 || limit > 200 || offset < 0) {
+          throw new ValidationError('Invalid page', [
+            ...(limit < 1 || limit > 200 ? [{ path: 'limit', message: 'must be between 1 and 200' }] : []),
+            ...(offset < 0 ? [{ path: 'offset', message: 'must be at least 0' }] : []),
+          ]);
+        }
+        const filter = checkContactFilter(given(args.filter) as ListFilter);
+        const { rows, total } = await listContacts(ctx, {
+          filter,
+          ...(args.sort ? { sort: args.sort } : {}),
+          limit,
+          offset,
+        });
+        return { items: rows, totalCount: total };
+      },
+    }),
+  );
+
+  b.queryField('contact', (t) =>
+    t.field({
+      type: Contact,
+      nullable: true,
+      description: 'A contact, or null when it does not exist or the caller may not see it',
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_r, args, ctx) => getContact(ctx, args.id),
+    }),
+  );
+
+  b.queryField('tags', (t) => t.field({ type: [Tag], resolve: async (_r, _a, ctx) => (await listTags(ctx)).rows }));
+
+  b.mutationField('createContact', (t) =>
+    t.field({
+      type: Contact,
+      args: { input: t.arg({ type: CreateContactInput, required: true }) },
+      resolve: (_r, args, ctx) => createContact(ctx, given(args.input) as ContactInput),
+    }),
+  );
+
+  b.mutationField('updateContact', (t) =>
+    t.field({
+      type: Contact,
+      args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateContactInput, required: true }) },
+      // Nulls are kept here: they clear fields.
+      resolve: (_r, args, ctx) => updateContact(ctx, args.id, args.input as ContactInput),
+    }),
+  );
+
+  b.mutationField('deleteContact', (t) =>
+    t.boolean({
+      args: { id: t.arg.id({ required: true }) },
+      resolve: async (_r, args, ctx) => {
+        await deleteContact(ctx, args.id);
+        return true;
+      },
+    }),
+  );
+
+  b.mutationField('setContactTags', (t) =>
+    t.field({
+      type: Contact,
+      args: { id: t.arg.id({ required: true }), tagIds: t.arg.idList({ required: true }) },
+      resolve: (_r, args, ctx) => setContactTags(ctx, args.id, args.tagIds),
+    }),
+  );
+
+  b.mutationField('createTag', (t) =>
+    t.field({
+      type: Tag,
+      args: { name: t.arg.string({ required: true }), color: t.arg.string() },
+      resolve: (_r, args, ctx) => createTag(ctx, { name: args.name, color: args.color ?? null }),
+    }),
+  );
+
+  b.mutationField('updateTag', (t) =>
+    t.field({
+      type: Tag,
+      args: { id: t.arg.id({ required: true }), name: t.arg.string(), color: t.arg.string() },
+      resolve: (_r, args, ctx) =>
+        updateTag(ctx, args.id, {
+          ...(args.name != null ? { name: args.name } : {}),
+          ...(args.color !== undefined ? { color: args.color } : {}),
+        }),
+    }),
+  );
+
+  b.mutationField('deleteTag', (t) =>
+    t.boolean({
+      args: { id: t.arg.id({ required: true }) },
+      resolve: async (_r, args, ctx) => {
+        await deleteTag(ctx, args.id);
+        return true;
+      },
+    }),
+  );
+
+  b.mutationField('addNote', (t) =>
+    t.field({
+      type: Note,
+      description: 'A note on exactly one of a contact, a lead or an opportunity',
+      args: {
+        body: t.arg.string({ required: true }),
+        contactId: t.arg.id(),
+        leadId: t.arg.id(),
+        opportunityId: t.arg.id(),
+      },
+      resolve: (_r, args, ctx) => createNote(ctx, args),
+    }),
+  );
+
+  b.mutationField('deleteNote', (t) =>
+    t.boolean({
+      args: { id: t.arg.id({ required: true }) },
+      resolve: async (_r, args, ctx) => {
+        await deleteNote(ctx, args.id);
+        return true;
+      },
+    }),
+  );
+}

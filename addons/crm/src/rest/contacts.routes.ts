@@ -1,4 +1,198 @@
-import type { RestRouter } from '@elevate/sdk';
+import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
+import type { NoteRow, TagRow } from '../graphql/types.graphql.ts';
+import { CONTACT_KINDS } from '../models/contact.model.ts';
+import {
+  type ContactInput,
+  type ContactView,
+  contactListOptions,
+  createContact,
+  deleteContact,
+  listContacts,
+  listPeople,
+  requireContact,
+  updateContact,
+  withRelations,
+} from '../services/contacts.service.ts';
+import { listQuerySchema, TARGETS } from '../services/list-query.ts';
+import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
+import { createTag, deleteTag, listTags, setContactTags, type TagInput, updateTag } from '../services/tags.service.ts';
 
-// Placeholder: filled in by the contacts area.
-export function contactRoutes(_r: RestRouter): void {}
+const uuid = { type: 'string', format: 'uuid' };
+const text = (maxLength: number) => ({ type: 'string', maxLength, nullable: true });
+
+const contactBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    kind: { enum: [...CONTACT_KINDS] },
+    name: text(200),
+    firstName: text(100),
+    lastName: text(100),
+    email: { type: 'string', format: 'email', maxLength: 320, nullable: true },
+    phone: text(50),
+    jobTitle: text(120),
+    companyId: { ...uuid, nullable: true },
+    website: text(300),
+    street: text(200),
+    city: text(100),
+    postalCode: text(20),
+    country: { type: 'string', pattern: '^[A-Za-z]{2}$', nullable: true },
+    source: text(60),
+    ownerId: uuid,
+    tagIds: { type: 'array', items: uuid, maxItems: 50 },
+  },
+};
+
+const tagBody = (required: string[]): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 60 },
+    color: { type: 'string', maxLength: 20, nullable: true },
+  },
+});
+
+const pageQuery = (extra: Record<string, unknown> = {}): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...(paginationQuery.properties as object), ...extra },
+});
+
+const parentQuery = { contactId: uuid, leadId: uuid, opportunityId: uuid };
+const sortable = Object.keys(TARGETS.contact.sortable).flatMap((k) => [k, `-${k}`]);
+
+interface PageQuery {
+  limit: number;
+  offset: number;
+  sort?: string;
+}
+
+export function contactRoutes(r: RestRouter): void {
+  r.get(
+    '/contacts',
+    { permission: 'crm.contact.read', query: listQuerySchema('contact'), summary: 'List contacts and companies' },
+    async ({ query, ctx }): Promise<Page<ContactView>> => {
+      const opts = await contactListOptions(ctx, query);
+      const { rows, total } = await listContacts(ctx, opts);
+      return { data: await withRelations(ctx, rows), total_count: total, limit: opts.limit, offset: opts.offset };
+    },
+  );
+
+  r.post<Record<string, string>, ContactInput>(
+    '/contacts',
+    { permission: 'crm.contact.write', body: contactBody, summary: 'Create a person or a company' },
+    async ({ body, ctx }) => {
+      const [view] = await withRelations(ctx, [await createContact(ctx, body)]);
+      return { status: 201, body: view };
+    },
+  );
+
+  r.get<{ id: string }>('/contacts/:id', { permission: 'crm.contact.read' }, async ({ params, ctx }) => {
+    const [view] = await withRelations(ctx, [await requireContact(ctx, params.id)]);
+    return view;
+  });
+
+  r.patch<{ id: string }, ContactInput>(
+    '/contacts/:id',
+    { permission: 'crm.contact.write', body: contactBody, summary: 'Change a contact' },
+    async ({ params, body, ctx }) => {
+      const [view] = await withRelations(ctx, [await updateContact(ctx, params.id, body)]);
+      return view;
+    },
+  );
+
+  r.delete<{ id: string }>('/contacts/:id', { permission: 'crm.contact.delete' }, async ({ params, ctx }) => {
+    await deleteContact(ctx, params.id);
+    return { status: 204, body: null };
+  });
+
+  r.put<{ id: string }, { tagIds: string[] }>(
+    '/contacts/:id/tags',
+    {
+      permission: 'crm.contact.write',
+      summary: "Replace a contact's tags",
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tagIds'],
+        properties: { tagIds: { type: 'array', items: uuid, maxItems: 50 } },
+      },
+    },
+    async ({ params, body, ctx }) => {
+      const [view] = await withRelations(ctx, [await setContactTags(ctx, params.id, body.tagIds)]);
+      return view;
+    },
+  );
+
+  r.get<{ id: string }, PageQuery>(
+    '/contacts/:id/people',
+    { permission: 'crm.contact.read', query: pageQuery({ sort: { enum: sortable } }), summary: "A company's people" },
+    async ({ params, query, ctx }): Promise<Page<ContactView>> => {
+      const { rows, total } = await listPeople(ctx, params.id, query);
+      return { data: await withRelations(ctx, rows), total_count: total, limit: query.limit, offset: query.offset };
+    },
+  );
+
+  r.get<Record<string, string>, PageQuery>(
+    '/tags',
+    { permission: 'crm.contact.read', query: pageQuery(), summary: 'List tags' },
+    async ({ query, ctx }): Promise<Page<TagRow>> => {
+      const { rows, total } = await listTags(ctx, { limit: query.limit, offset: query.offset });
+      return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
+    },
+  );
+
+  r.post<Record<string, string>, TagInput>(
+    '/tags',
+    { permission: 'crm.tag.manage', body: tagBody(['name']), summary: 'Create a tag' },
+    async ({ body, ctx }) => ({ status: 201, body: await createTag(ctx, body) }),
+  );
+
+  r.patch<{ id: string }, TagInput>(
+    '/tags/:id',
+    { permission: 'crm.tag.manage', body: tagBody([]), summary: 'Rename or recolour a tag' },
+    ({ params, body, ctx }) => updateTag(ctx, params.id, body),
+  );
+
+  r.delete<{ id: string }>('/tags/:id', { permission: 'crm.tag.manage' }, async ({ params, ctx }) => {
+    await deleteTag(ctx, params.id);
+    return { status: 204, body: null };
+  });
+
+  r.get<Record<string, string>, PageQuery & NoteParent>(
+    '/notes',
+    {
+      permission: 'crm.activity.read',
+      query: pageQuery(parentQuery),
+      summary: 'Notes on a contact, lead or opportunity',
+    },
+    async ({ query, ctx }): Promise<Page<NoteRow>> => {
+      const { limit, offset, ...parent } = query;
+      const { rows, total } = await listNotes(ctx, parent, { limit, offset });
+      return { data: rows, total_count: total, limit, offset };
+    },
+  );
+
+  r.post<Record<string, string>, NoteParent & { body: string }>(
+    '/notes',
+    {
+      permission: 'crm.activity.write',
+      // The parent may come in the body or, as in GET, in the query string.
+      query: { type: 'object', additionalProperties: false, properties: parentQuery },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['body'],
+        properties: { body: { type: 'string', minLength: 1, maxLength: 20000 }, ...parentQuery },
+      },
+      summary: 'Write a note',
+    },
+    async ({ query, body, ctx }) => ({ status: 201, body: await createNote(ctx, { ...query, ...body }) }),
+  );
+
+  r.delete<{ id: string }>('/notes/:id', { permission: 'crm.activity.write' }, async ({ params, ctx }) => {
+    await deleteNote(ctx, params.id);
+    return { status: 204, body: null };
+  });
+}

@@ -1,0 +1,309 @@
+import {
+  type ErrorDetail,
+  type FieldDef,
+  fieldColumn,
+  NotFoundError,
+  type Patch,
+  type RequestContext,
+  ValidationError,
+} from '@elevate/sdk';
+import { crmErrors } from '../errors.ts';
+import { ContactCreated, ContactUpdated } from '../events.ts';
+import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
+import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
+import { fromQuery, type ListFilter, type ListOptions, listSql } from './list-query.ts';
+import { filterForSegment } from './segments.service.ts';
+import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
+
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+const TEXT_FIELDS = [
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'jobTitle',
+  'website',
+  'street',
+  'city',
+  'postalCode',
+  'country',
+  'source',
+] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+
+/** Writable contact fields. `null` clears a field; a missing key leaves it as it is. */
+export type ContactInput = { [K in TextField]?: string | null } & {
+  kind?: ContactKind | null;
+  companyId?: string | null;
+  ownerId?: string | null;
+  tagIds?: readonly string[] | null;
+};
+
+/** A contact as lists and REST return it: its company and tags embedded. */
+export type ContactView = Omit<ContactRow, 'company'> & {
+  companyId: string | null;
+  company: { id: string; name: string } | null;
+  tags: { id: string; name: string; color: string | null }[];
+};
+
+type ContactPatch = { -readonly [K in keyof Patch<typeof Contact>]: Patch<typeof Contact>[K] };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const invalid = (details: ErrorDetail[]) => new ValidationError('Invalid contact', details);
+
+/** Checks and normalises input (trimmed strings, empty → null), reporting every problem at once. */
+export function cleanContactInput(input: ContactInput): ContactInput {
+  const details: ErrorDetail[] = [];
+  const out: ContactInput = {};
+  for (const key of TEXT_FIELDS) {
+    const v: unknown = input[key];
+    if (v === undefined) continue;
+    if (v !== null && typeof v !== 'string') {
+      details.push({ path: key, message: 'must be a string' });
+      continue;
+    }
+    const s = v?.trim() || null;
+    const max = (Contact.fields[key] as FieldDef).max ?? 255;
+    if (s && s.length > max) details.push({ path: key, message: `must be at most ${max} characters` });
+    else if (s && key === 'email' && !EMAIL.test(s)) details.push({ path: key, message: 'must be an email address' });
+    else if (s && key === 'country' && !/^[A-Za-z]{2}$/.test(s))
+      details.push({ path: key, message: 'must be a two-letter country code' });
+    else out[key] = key === 'country' && s ? s.toUpperCase() : s;
+  }
+  if (input.kind !== undefined) {
+    if (input.kind === null || !CONTACT_KINDS.includes(input.kind)) {
+      details.push({ path: 'kind', message: `must be one of ${CONTACT_KINDS.join(', ')}` });
+    } else out.kind = input.kind;
+  }
+  for (const key of ['companyId', 'ownerId'] as const) {
+    const v = input[key];
+    if (v === undefined) continue;
+    if (v !== null && !isUuid(v)) details.push({ path: key, message: 'must be an id' });
+    else out[key] = v;
+  }
+  if (input.tagIds !== undefined) out.tagIds = input.tagIds ?? [];
+  if (details.length) throw invalid(details);
+  return out;
+}
+
+/** A person's default name: "first last". */
+export function personName(first: string | null | undefined, last: string | null | undefined): string | null {
+  return [first, last].filter(Boolean).join(' ') || null;
+}
+
+/** A person's company must be a company the caller can see; companies belong to no company. */
+async function checkCompany(ctx: RequestContext, kind: ContactKind, companyId: string | null): Promise<void> {
+  if (!companyId) return;
+  if (kind === 'company') throw invalid([{ path: 'companyId', message: 'a company cannot belong to a company' }]);
+  const company = await (await ctx.scoped(Contact, 'crm.contact.read')).get(companyId);
+  if (company?.kind !== 'company') throw invalid([{ path: 'companyId', message: 'must be a company you can see' }]);
+}
+
+/** An owner that is not a user of the tenant fails the foreign key: report it as bad input. */
+function foreignKey(err: unknown): never {
+  const e = err as { code?: string; constraint?: string };
+  if (e.code === '23503' && e.constraint?.includes('owner'))
+    throw invalid([{ path: 'ownerId', message: 'no such user' }]);
+  throw err;
+}
+
+function textPatch(data: ContactInput): ContactPatch {
+  const patch: ContactPatch = {};
+  // A null name is resolved by the caller (default name or an error).
+  for (const key of TEXT_FIELDS) {
+    const v = data[key];
+    if (v !== undefined && !(key === 'name' && v === null)) (patch as Record<string, unknown>)[key] = v;
+  }
+  if (data.ownerId !== undefined) patch.ownerId = data.ownerId;
+  return patch;
+}
+
+export async function createContact(ctx: RequestContext, input: ContactInput): Promise<ContactRow> {
+  const repo = await ctx.scoped(Contact, 'crm.contact.write');
+  const data = cleanContactInput(input);
+  const kind = data.kind ?? 'person';
+  const name = data.name ?? (kind === 'person' ? personName(data.firstName, data.lastName) : null);
+  if (!name) {
+    throw invalid([
+      { path: 'name', message: kind === 'person' ? 'is required (or give firstName or lastName)' : 'is required' },
+    ]);
+  }
+  await checkCompany(ctx, kind, data.companyId ?? null);
+  const row = await repo.insert({ ...textPatch(data), kind, name, company: data.companyId ?? null }).catch(foreignKey);
+  if (data.tagIds?.length) await replaceTags(ctx, row.id, data.tagIds);
+  await ctx.events.publish(ContactCreated, row.id, { id: row.id, title: row.name, ownerId: row.ownerId });
+  return row;
+}
+
+/** Field names (as the API spells them) whose value differs. */
+function changedFields(before: ContactRow, after: ContactRow): string[] {
+  const keys = [...Object.keys(Contact.fields), 'ownerId'] as (keyof ContactRow)[];
+  return keys.filter((k) => before[k] !== after[k]).map((k) => (k === 'company' ? 'companyId' : k));
+}
+
+export async function updateContact(ctx: RequestContext, id: string, input: ContactInput): Promise<ContactRow> {
+  const repo = await ctx.scoped(Contact, 'crm.contact.write');
+  const before = await repo.get(id);
+  if (!before) throw new NotFoundError('Contact');
+  const data = cleanContactInput(input);
+  const kind = data.kind ?? before.kind;
+  const patch = textPatch(data);
+  // A person's name follows first/last name while it is the default one; null resets it.
+  if (
+    data.name === null ||
+    (data.name === undefined && before.name === personName(before.firstName, before.lastName))
+  ) {
+    const pick = (k: 'firstName' | 'lastName') => (data[k] !== undefined ? data[k] : before[k]);
+    const name = kind === 'person' ? personName(pick('firstName'), pick('lastName')) : null;
+    if (name) patch.name = name;
+    else if (data.name === null) throw invalid([{ path: 'name', message: 'is required' }]);
+  }
+  if (kind !== before.kind) {
+    patch.kind = kind;
+    if (kind === 'person' && (await ctx.db.repo(Contact).count({ company: id })) > 0)
+      throw crmErrors.companyHasPeople();
+  }
+  const companyId = data.companyId !== undefined ? data.companyId : before.company;
+  if (data.companyId !== undefined || kind !== before.kind) await checkCompany(ctx, kind, companyId);
+  if (data.companyId !== undefined) patch.company = data.companyId;
+  const after = await repo.update(id, patch).catch(foreignKey);
+  if (!after) throw new NotFoundError('Contact');
+  const changes = changedFields(before, after);
+  if (data.tagIds !== undefined && data.tagIds !== null && (await replaceTags(ctx, id, data.tagIds))) {
+    changes.push('tags');
+  }
+  if (changes.length) {
+    await ctx.events.publish(ContactUpdated, id, { id, title: after.name, ownerId: after.ownerId, changes });
+  }
+  return after;
+}
+
+export async function deleteContact(ctx: RequestContext, id: string): Promise<void> {
+  if (!(await (await ctx.scoped(Contact, 'crm.contact.delete')).delete(id))) throw new NotFoundError('Contact');
+}
+
+/** A contact the caller may see, or null. */
+export async function getContact(ctx: RequestContext, id: string): Promise<ContactRow | null> {
+  return (await ctx.scoped(Contact, 'crm.contact.read')).get(id);
+}
+
+export async function requireContact(ctx: RequestContext, id: string): Promise<ContactRow> {
+  const row = await getContact(ctx, id);
+  if (!row) throw new NotFoundError('Contact');
+  return row;
+}
+
+/** Contacts by id under record rules, batched per request (GraphQL `Contact.company`, `contact(id)`). */
+export function visibleContact(ctx: RequestContext, id: string): Promise<ContactRow | null> {
+  return ctx
+    .loader<string, ContactRow | null>('crm.contact.visible', async (ids) =>
+      (await ctx.scoped(Contact, 'crm.contact.read')).getMany(ids),
+    )
+    .load(id);
+}
+
+/** A company's people under record rules, batched per request (GraphQL `Contact.people`). */
+export function peopleOfCompany(ctx: RequestContext, companyId: string): Promise<ContactRow[]> {
+  return ctx
+    .loader<string, ContactRow[]>('crm.contact.people', async (ids) => {
+      const rows = await (await ctx.scoped(Contact, 'crm.contact.read')).find({
+        where: { company: { in: ids } },
+        orderBy: [{ field: 'name' }],
+      });
+      const byCompany = new Map<string, ContactRow[]>(ids.map((id) => [id, []]));
+      for (const row of rows) if (row.company) byCompany.get(row.company)?.push(row);
+      return ids.map((id) => byCompany.get(id) ?? []);
+    })
+    .load(companyId);
+}
+
+// The repository's select list: columns aliased to the row's camelCase keys.
+const SELECT = [
+  ['id', 'id'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+  ['createdBy', 'created_by'],
+  ['ownerId', 'owner_id'],
+  ...Object.entries(Contact.fields).map(([key, def]) => [key, fieldColumn(key, def as FieldDef)]),
+]
+  .map(([key, col]) => `t."${col}" as "${key}"`)
+  .join(', ');
+
+/** One page of contacts under record rules and the list filter, with the total, in one statement. */
+export async function listContacts(
+  ctx: RequestContext,
+  opts: ListOptions,
+): Promise<{ rows: ContactRow[]; total: number }> {
+  const q = await listSql(ctx, 'contact', { filter: opts.filter, ...(opts.sort ? { sort: opts.sort } : {}) });
+  const n = q.params.length;
+  const rows = await ctx.db.query<ContactRow & { __total?: number }>(
+    `select ${SELECT}, count(*) over ()::int as "__total" ${q.from} order by ${q.orderBy} limit $${n + 1} offset $${n + 2}`,
+    [...q.params, opts.limit, opts.offset],
+  );
+  let total = rows[0]?.__total ?? 0;
+  if (rows.length === 0 && opts.offset > 0) {
+    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
+  }
+  for (const r of rows) delete r.__total;
+  return { rows, total };
+}
+
+/** A REST list query as ListOptions; a saved segment's filter lies under the query's own keys. */
+export async function contactListOptions(ctx: RequestContext, query: Record<string, unknown>): Promise<ListOptions> {
+  const opts = fromQuery(query);
+  if (typeof query.segmentId === 'string') {
+    opts.filter = { ...(await filterForSegment(ctx, query.segmentId, 'contact')), ...opts.filter };
+  }
+  return opts;
+}
+
+/** The people of a company the caller can see (404 when it is not a visible company). */
+export async function listPeople(ctx: RequestContext, companyId: string, opts: Omit<ListOptions, 'filter'>) {
+  const company = await getContact(ctx, companyId);
+  if (company?.kind !== 'company') throw new NotFoundError('Company');
+  return listContacts(ctx, { ...opts, filter: { companyId } });
+}
+
+/** Embeds company and tags: two statements for any number of rows. */
+export async function withRelations(ctx: RequestContext, rows: readonly ContactRow[]): Promise<ContactView[]> {
+  if (rows.length === 0) return [];
+  const companyIds = [...new Set(rows.map((r) => r.company).filter((id): id is string => id !== null))];
+  // One after the other: both run on the request's single connection anyway.
+  const companies = companyIds.length ? await (await ctx.scoped(Contact, 'crm.contact.read')).getMany(companyIds) : [];
+  const tags = await tagsOfContacts(
+    ctx,
+    rows.map((r) => r.id),
+  );
+  const byId = new Map(companies.filter((c) => c !== null).map((c) => [c.id, c]));
+  return rows.map(({ company, ...row }, i) => {
+    const c = company ? byId.get(company) : undefined;
+    return {
+      ...row,
+      companyId: company,
+      company: c ? { id: c.id, name: c.name } : null,
+      tags: (tags[i] ?? []).map((t: TagRow) => ({ id: t.id, name: t.name, color: t.color })),
+    };
+  });
+}
+
+const UUID_KEYS = ['companyId', 'ownerId'] as const;
+/** Checks a filter that did not come through a JSON schema (GraphQL): ids must be ids. */
+export function checkContactFilter(filter: ListFilter, path = 'filter'): ListFilter {
+  const details: ErrorDetail[] = [];
+  for (const key of UUID_KEYS) {
+    const v = filter[key];
+    if (v !== undefined && !isUuid(v)) details.push({ path: `${path}.${key}`, message: 'must be an id' });
+  }
+  filter.tagIds?.forEach((id, i) => {
+    if (!isUuid(id)) details.push({ path: `${path}.tagIds.${i}`, message: 'must be an id' });
+  });
+  for (const key of ['createdAfter', 'createdBefore'] as const) {
+    const v = filter[key];
+    if (v !== undefined && Number.isNaN(Date.parse(v)))
+      details.push({ path: `${path}.${key}`, message: 'must be a date-time' });
+  }
+  if (details.length) throw new ValidationError('Invalid filter', details);
+  return filter;
+}
