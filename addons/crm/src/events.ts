@@ -27,7 +27,7 @@ export const ContactCreated = defineEvent<RecordEvent>('crm.contact.created', { 
 export const ContactUpdated = defineEvent<RecordEvent>('crm.contact.updated', { permission: 'crm.contact.read' });
 export const LeadCreated = defineEvent<RecordEvent>('crm.lead.created', { permission: 'crm.lead.read' });
 export const LeadUpdated = defineEvent<RecordEvent>('crm.lead.updated', { permission: 'crm.lead.read' });
-export const LeadConverted = defineEvent<RecordEvent & { opportunityId: string; contactId: string }>(
+export const LeadConverted = defineEvent<RecordEvent & { opportunityId: string; contactId: string | null }>(
   'crm.lead.converted',
   { permission: 'crm.lead.read' },
 );

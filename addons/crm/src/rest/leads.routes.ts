@@ -1,0 +1,97 @@
+import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
+import type { LeadRow } from '../graphql/types.graphql.ts';
+import { type ConvertInput, convertLead } from '../services/lead-convert.service.ts';
+import {
+  createLead,
+  deleteLead,
+  getLead,
+  LEAD_EDITABLE_STATUSES,
+  type LeadInput,
+  listLeads,
+  updateLead,
+} from '../services/leads.service.ts';
+import { fromQuery, listQuerySchema } from '../services/list-query.ts';
+import { filterForSegment } from '../services/segments.service.ts';
+
+type Id = { id: string };
+const READ = 'crm.lead.read';
+const WRITE = 'crm.lead.write';
+
+const uuid = { type: 'string', format: 'uuid' };
+const str = (maxLength: number) => ({ type: 'string', maxLength, nullable: true });
+const fields = {
+  title: { type: 'string', minLength: 1, maxLength: 200 },
+  contactName: str(200),
+  companyName: str(200),
+  email: { type: 'string', maxLength: 320, format: 'email', nullable: true },
+  phone: str(50),
+  source: str(60),
+  status: { enum: [...LEAD_EDITABLE_STATUSES] },
+  value: { type: 'string', nullable: true, pattern: '^-?\\d{1,14}(\\.\\d{1,4})?$' },
+  currency: { type: 'string', nullable: true, pattern: '^[A-Z]{3}$' },
+  description: str(100_000),
+  contactId: { ...uuid, nullable: true },
+  ownerId: uuid,
+};
+const createBody: JsonSchema = { type: 'object', required: ['title'], additionalProperties: false, properties: fields };
+const patchBody: JsonSchema = { type: 'object', additionalProperties: false, properties: fields };
+const convertBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    createContact: { type: 'boolean', default: true },
+    contactId: uuid,
+    opportunity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        title: { type: 'string', minLength: 1, maxLength: 200 },
+        value: { type: 'string', pattern: '^-?\\d{1,14}(\\.\\d{1,2})?$' },
+        pipelineId: uuid,
+        stageId: uuid,
+      },
+    },
+  },
+};
+
+export function leadRoutes(r: RestRouter): void {
+  r.get<Record<string, string>, Record<string, unknown>>(
+    '/leads',
+    { permission: READ, query: listQuerySchema('lead'), summary: 'List leads' },
+    async ({ query, ctx }): Promise<Page<LeadRow>> => {
+      const opts = fromQuery(query);
+      if (typeof query.segmentId === 'string') {
+        opts.filter = { ...(await filterForSegment(ctx, query.segmentId, 'lead')), ...opts.filter };
+      }
+      const { rows, total } = await listLeads(ctx, opts);
+      return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
+    },
+  );
+
+  r.get<Id>('/leads/:id', { permission: READ }, async ({ params, ctx }) => {
+    const row = await getLead(ctx, params.id);
+    if (!row) throw new NotFoundError('Lead');
+    return row;
+  });
+
+  r.post<Record<string, string>, LeadInput>(
+    '/leads',
+    { permission: WRITE, body: createBody, summary: 'Create a lead' },
+    async ({ body, ctx }) => ({ status: 201, body: await createLead(ctx, body) }),
+  );
+
+  r.patch<Id, Partial<LeadInput>>('/leads/:id', { permission: WRITE, body: patchBody }, ({ params, body, ctx }) =>
+    updateLead(ctx, params.id, body),
+  );
+
+  r.delete<Id>('/leads/:id', { permission: 'crm.lead.delete' }, async ({ params, ctx }) => {
+    await deleteLead(ctx, params.id);
+    return { status: 204, body: null };
+  });
+
+  r.post<Id, ConvertInput>(
+    '/leads/:id/convert',
+    { permission: WRITE, body: convertBody, summary: 'Convert to a contact (+ company) and an opportunity' },
+    async ({ params, body, ctx }) => ({ status: 201, body: await convertLead(ctx, params.id, body) }),
+  );
+}

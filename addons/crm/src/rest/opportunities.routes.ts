@@ -1,0 +1,114 @@
+import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
+import type { OpportunityRow } from '../graphql/types.graphql.ts';
+import { fromQuery, listQuerySchema } from '../services/list-query.ts';
+import {
+  createOpportunity,
+  deleteOpportunity,
+  getOpportunity,
+  listOpportunities,
+  type OpportunityInput,
+  type OpportunityPatch,
+  updateOpportunity,
+} from '../services/opportunities.service.ts';
+import {
+  loseOpportunity,
+  moveOpportunity,
+  reopenOpportunity,
+  winOpportunity,
+} from '../services/opportunity-stage.service.ts';
+import { filterForSegment } from '../services/segments.service.ts';
+
+type Id = { id: string };
+const READ = 'crm.opportunity.read';
+const WRITE = 'crm.opportunity.write';
+
+const uuid = { type: 'string', format: 'uuid' };
+const nullableUuid = { type: 'string', format: 'uuid', nullable: true };
+const fields = {
+  title: { type: 'string', minLength: 1, maxLength: 200 },
+  contactId: nullableUuid,
+  leadId: nullableUuid,
+  pipelineId: uuid,
+  stageId: uuid,
+  value: { type: 'string', nullable: true, pattern: '^-?\\d{1,14}(\\.\\d{1,2})?$' },
+  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  expectedCloseDate: { type: 'string', format: 'date', nullable: true },
+  probability: { type: 'integer', minimum: 0, maximum: 100 },
+  ownerId: uuid,
+};
+const createBody: JsonSchema = { type: 'object', required: ['title'], additionalProperties: false, properties: fields };
+const patchBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...fields, lostReason: { type: 'string', maxLength: 2000 } },
+};
+const reason = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' };
+const moveBody: JsonSchema = {
+  type: 'object',
+  required: ['stageId'],
+  additionalProperties: false,
+  properties: { stageId: uuid, position: { type: 'integer', minimum: 0 }, reason },
+};
+
+export function opportunityRoutes(r: RestRouter): void {
+  r.get<Record<string, string>, Record<string, unknown>>(
+    '/opportunities',
+    { permission: READ, query: listQuerySchema('opportunity'), summary: 'List opportunities' },
+    async ({ query, ctx }): Promise<Page<OpportunityRow>> => {
+      const opts = fromQuery(query);
+      if (typeof query.segmentId === 'string') {
+        opts.filter = { ...(await filterForSegment(ctx, query.segmentId, 'opportunity')), ...opts.filter };
+      }
+      const { rows, total } = await listOpportunities(ctx, opts);
+      return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
+    },
+  );
+
+  r.get<Id>('/opportunities/:id', { permission: READ }, async ({ params, ctx }) => {
+    const row = await getOpportunity(ctx, params.id);
+    if (!row) throw new NotFoundError('Opportunity');
+    return row;
+  });
+
+  r.post<Record<string, string>, OpportunityInput>(
+    '/opportunities',
+    { permission: WRITE, body: createBody, summary: 'Create an opportunity (default pipeline, first open stage)' },
+    async ({ body, ctx }) => ({ status: 201, body: await createOpportunity(ctx, body) }),
+  );
+
+  r.patch<Id, OpportunityPatch>('/opportunities/:id', { permission: WRITE, body: patchBody }, ({ params, body, ctx }) =>
+    updateOpportunity(ctx, params.id, body),
+  );
+
+  r.delete<Id>('/opportunities/:id', { permission: 'crm.opportunity.delete' }, async ({ params, ctx }) => {
+    await deleteOpportunity(ctx, params.id);
+    return { status: 204, body: null };
+  });
+
+  r.post<Id, { stageId: string; position?: number; reason?: string }>(
+    '/opportunities/:id/move',
+    { permission: WRITE, body: moveBody, summary: 'Drag and drop: move to a stage at a position' },
+    ({ params, body, ctx }) => moveOpportunity(ctx, params.id, body),
+  );
+
+  r.post<Id>(
+    '/opportunities/:id/win',
+    { permission: WRITE, body: { type: 'object', additionalProperties: false, properties: {} } },
+    ({ params, ctx }) => winOpportunity(ctx, params.id),
+  );
+
+  r.post<Id, { reason: string }>(
+    '/opportunities/:id/lose',
+    {
+      permission: WRITE,
+      body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } },
+    },
+    ({ params, body, ctx }) => loseOpportunity(ctx, params.id, body.reason),
+  );
+
+  r.post<Id, { stageId?: string }>(
+    '/opportunities/:id/reopen',
+    { permission: WRITE, body: { type: 'object', additionalProperties: false, properties: { stageId: uuid } } },
+    ({ params, body, ctx }) => reopenOpportunity(ctx, params.id, body),
+  );
+}

@@ -1,0 +1,175 @@
+import { NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
+import { ActivityCreated } from '../events.ts';
+import type { ActivityRow } from '../graphql/types.graphql.ts';
+import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
+import { Contact } from '../models/contact.model.ts';
+import { Lead } from '../models/lead.model.ts';
+import { Opportunity } from '../models/opportunity.model.ts';
+import { checkLinks, checkPage, optionalText, selectList, text } from './pipeline-sql.ts';
+
+export const ACTIVITY_READ = 'crm.activity.read';
+export const ACTIVITY_WRITE = 'crm.activity.write';
+export const DUE_FILTERS = ['overdue', 'today', 'upcoming', 'done'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export interface ActivityInput {
+  kind: ActivityKind;
+  subject: string;
+  description?: string | null | undefined;
+  dueAt?: string | null | undefined;
+  done?: boolean | null | undefined;
+  contactId?: string | null | undefined;
+  leadId?: string | null | undefined;
+  opportunityId?: string | null | undefined;
+  ownerId?: string | null | undefined;
+}
+
+export interface ActivityListOptions {
+  /** overdue: open and past due; today: open and due today; upcoming: open and due after today. */
+  due?: (typeof DUE_FILTERS)[number] | null | undefined;
+  kind?: ActivityKind | null | undefined;
+  contactId?: string | null | undefined;
+  leadId?: string | null | undefined;
+  opportunityId?: string | null | undefined;
+  ownerId?: string | null | undefined;
+  /** IANA time zone that decides what "today" is (default UTC). */
+  tz?: string | null | undefined;
+  limit: number;
+  offset: number;
+}
+
+function checkTz(tz: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    throw new ValidationError('Unknown time zone', [{ path: 'tz', message: 'must be an IANA time zone' }]);
+  }
+}
+
+/** Activities under record rules, filtered, by due date (undated last). Two statements at most. */
+export async function listActivities(
+  ctx: RequestContext,
+  opts: ActivityListOptions,
+): Promise<{ rows: ActivityRow[]; total: number }> {
+  checkPage(opts.limit, opts.offset);
+  const params: unknown[] = [ctx.tenant.id];
+  const add = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where = ['t.tenant_id = $1'];
+  const owners = await ctx.ownerIds(ACTIVITY_READ);
+  if (owners) where.push(`t.owner_id = any(${add(owners)}::uuid[])`);
+  const eq = {
+    kind: 'kind',
+    contactId: 'contact_id',
+    leadId: 'lead_id',
+    opportunityId: 'opportunity_id',
+    ownerId: 'owner_id',
+  };
+  for (const [key, column] of Object.entries(eq)) {
+    const v = opts[key as keyof typeof eq];
+    if (v) where.push(`t.${column} = ${add(v)}`);
+  }
+  if (opts.due) {
+    const tz = checkTz(opts.tz ?? 'UTC');
+    // Midnight of today in the caller's time zone, as a timestamptz.
+    const today = () => {
+      const p = add(tz);
+      return `(date_trunc('day', now() at time zone ${p}::text) at time zone ${p}::text)`;
+    };
+    const conditions: Record<(typeof DUE_FILTERS)[number], () => string> = {
+      overdue: () => 'not t.done and t.due_at < now()',
+      today: () => {
+        const d = today();
+        return `not t.done and t.due_at >= ${d} and t.due_at < ${d} + interval '1 day'`;
+      },
+      upcoming: () => `not t.done and t.due_at >= ${today()} + interval '1 day'`,
+      done: () => 't.done',
+    };
+    where.push(conditions[opts.due]());
+  }
+  const from = `from crm_activity t where ${where.join(' and ')}`;
+  const rows = await ctx.db.query<ActivityRow & { __total?: number }>(
+    `select ${selectList(Activity)}, count(*) over ()::int as "__total" ${from}
+      order by t.due_at asc nulls last, t.id limit ${add(opts.limit)} offset ${add(opts.offset)}`,
+    params,
+  );
+  let total = rows[0]?.__total ?? 0;
+  if (rows.length === 0 && opts.offset > 0) {
+    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${from}`, params.slice(0, -2)))[0]?.n ?? 0;
+  }
+  for (const r of rows) delete r.__total;
+  return { rows, total };
+}
+
+export async function getActivity(ctx: RequestContext, id: string): Promise<ActivityRow | null> {
+  return (await ctx.scoped(Activity, ACTIVITY_READ)).get(id);
+}
+
+function links(input: Partial<ActivityInput>) {
+  return [
+    { model: Contact, permission: 'crm.contact.read', id: input.contactId, path: 'contactId', what: 'contact' },
+    { model: Lead, permission: 'crm.lead.read', id: input.leadId, path: 'leadId', what: 'lead' },
+    {
+      model: Opportunity,
+      permission: 'crm.opportunity.read',
+      id: input.opportunityId,
+      path: 'opportunityId',
+      what: 'opportunity',
+    },
+  ];
+}
+
+function fields(input: Partial<ActivityInput>, wasDone: boolean) {
+  const description = optionalText(input.description, 'description', 100_000);
+  return {
+    ...(input.kind == null ? {} : { kind: input.kind }),
+    ...(input.subject == null ? {} : { subject: text(input.subject, 'subject', 200) }),
+    ...(description === undefined ? {} : { description }),
+    ...(input.dueAt === undefined ? {} : { dueAt: input.dueAt }),
+    ...(input.done == null || input.done === wasDone
+      ? {}
+      : { done: input.done, doneAt: input.done ? new Date().toISOString() : null }),
+    ...(input.contactId === undefined ? {} : { contact: input.contactId }),
+    ...(input.leadId === undefined ? {} : { lead: input.leadId }),
+    ...(input.opportunityId === undefined ? {} : { opportunity: input.opportunityId }),
+    ...(input.ownerId == null ? {} : { ownerId: input.ownerId }),
+  };
+}
+
+export async function createActivity(ctx: RequestContext, input: ActivityInput): Promise<ActivityRow> {
+  const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
+  const data = fields(input, false);
+  if (!data.subject) text('', 'subject', 200);
+  if (!data.kind) {
+    throw new ValidationError('kind is required', [{ path: 'kind', message: `one of ${ACTIVITY_KINDS.join(', ')}` }]);
+  }
+  await checkLinks(ctx, links(input));
+  const row = await repo.insert({ ...data, kind: data.kind, subject: data.subject as string });
+  await ctx.events.publish(ActivityCreated, row.id, { id: row.id, title: row.subject, ownerId: row.ownerId });
+  return row;
+}
+
+export async function updateActivity(
+  ctx: RequestContext,
+  id: string,
+  patch: Partial<ActivityInput>,
+): Promise<ActivityRow> {
+  const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
+  const before = await repo.get(id);
+  if (!before) throw new NotFoundError('Activity');
+  await checkLinks(ctx, links(patch));
+  return (await repo.update(id, fields(patch, before.done))) ?? before;
+}
+
+/** Marks an activity done (now); completing a done activity changes nothing. */
+export async function completeActivity(ctx: RequestContext, id: string): Promise<ActivityRow> {
+  return updateActivity(ctx, id, { done: true });
+}
+
+export async function deleteActivity(ctx: RequestContext, id: string): Promise<void> {
+  const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
+  if (!(await repo.delete(id))) throw new NotFoundError('Activity');
+}

@@ -1,0 +1,115 @@
+import { NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
+import { crmErrors } from '../errors.ts';
+import { LeadCreated, LeadUpdated } from '../events.ts';
+import type { LeadRow } from '../graphql/types.graphql.ts';
+import { Contact } from '../models/contact.model.ts';
+import { LEAD_STATUSES, Lead } from '../models/lead.model.ts';
+import type { ListFilter } from './list-query.ts';
+import { changedKeys, checkLinks, optionalText, pageOf, text } from './pipeline-sql.ts';
+import { rescoreLead } from './scoring.service.ts';
+
+export const LEAD_READ = 'crm.lead.read';
+export const LEAD_WRITE = 'crm.lead.write';
+
+/** Statuses a client may set; `converted` comes only from converting. */
+export const LEAD_EDITABLE_STATUSES = LEAD_STATUSES.filter((s) => s !== 'converted');
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export interface LeadInput {
+  title: string;
+  contactName?: string | null | undefined;
+  companyName?: string | null | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  source?: string | null | undefined;
+  status?: LeadStatus | null | undefined;
+  value?: string | null | undefined;
+  currency?: string | null | undefined;
+  description?: string | null | undefined;
+  contactId?: string | null | undefined;
+  ownerId?: string | null | undefined;
+}
+
+export function listLeads(
+  ctx: RequestContext,
+  opts: { filter: ListFilter; sort?: string | undefined; limit: number; offset: number },
+) {
+  return pageOf(ctx, Lead, 'lead', opts);
+}
+
+export async function getLead(ctx: RequestContext, id: string): Promise<LeadRow | null> {
+  return (await ctx.scoped(Lead, LEAD_READ)).get(id);
+}
+
+/** For GraphQL relations: leads by id under record rules (null when not visible). */
+export function leadById(ctx: RequestContext, id: string): Promise<LeadRow | null> {
+  return ctx
+    .loader<string, LeadRow | null>('crm.pipeline.lead', async (ids) =>
+      ctx.can(LEAD_READ) ? (await ctx.scoped(Lead, LEAD_READ)).getMany(ids) : ids.map(() => null),
+    )
+    .load(id);
+}
+
+function fields(input: Partial<LeadInput>) {
+  if (input.status === 'converted') {
+    throw new ValidationError('A lead becomes converted by converting it', [
+      { path: 'status', message: `must be one of ${LEAD_EDITABLE_STATUSES.join(', ')}` },
+    ]);
+  }
+  if (input.currency != null && !/^[A-Z]{3}$/.test(input.currency)) {
+    throw new ValidationError('currency must be an ISO 4217 code', [{ path: 'currency', message: 'like USD' }]);
+  }
+  const opt = (key: keyof LeadInput, max: number) => {
+    const v = optionalText(input[key] as string | null | undefined, key, max);
+    return v === undefined ? {} : { [key]: v };
+  };
+  return {
+    ...(input.title == null ? {} : { title: text(input.title, 'title', 200) }),
+    ...opt('contactName', 200),
+    ...opt('companyName', 200),
+    ...opt('email', 320),
+    ...opt('phone', 50),
+    ...opt('source', 60),
+    ...opt('description', 100_000),
+    ...(input.status == null ? {} : { status: input.status }),
+    ...(input.value === undefined ? {} : { value: input.value }),
+    ...(input.currency === undefined ? {} : { currency: input.currency }),
+    ...(input.contactId === undefined ? {} : { contact: input.contactId }),
+    ...(input.ownerId == null ? {} : { ownerId: input.ownerId }),
+  } as Partial<LeadRow>;
+}
+
+function contactLink(input: Partial<LeadInput>) {
+  return [{ model: Contact, permission: 'crm.contact.read', id: input.contactId, path: 'contactId', what: 'contact' }];
+}
+
+export async function createLead(ctx: RequestContext, input: LeadInput): Promise<LeadRow> {
+  const repo = await ctx.scoped(Lead, LEAD_WRITE);
+  const data = fields(input);
+  if (!data.title) text('', 'title', 200);
+  await checkLinks(ctx, contactLink(input));
+  const inserted = await repo.insert({ ...data, title: data.title as string });
+  const row = await rescoreLead(ctx, inserted);
+  await ctx.events.publish(LeadCreated, row.id, { id: row.id, title: row.title, ownerId: row.ownerId });
+  return row;
+}
+
+export async function updateLead(ctx: RequestContext, id: string, patch: Partial<LeadInput>): Promise<LeadRow> {
+  const repo = await ctx.scoped(Lead, LEAD_WRITE);
+  const before = await repo.get(id);
+  if (!before) throw new NotFoundError('Lead');
+  const data = fields(patch);
+  if (before.status === 'converted' && data.status) throw crmErrors.alreadyConverted();
+  await checkLinks(ctx, contactLink(patch));
+  const changes = changedKeys(before, data);
+  if (!changes.length) return before;
+  const updated = (await repo.update(id, data)) ?? before;
+  const row = await rescoreLead(ctx, updated);
+  await ctx.events.publish(LeadUpdated, id, { id, title: row.title, ownerId: row.ownerId, changes });
+  return row;
+}
+
+export async function deleteLead(ctx: RequestContext, id: string): Promise<void> {
+  const repo = await ctx.scoped(Lead, 'crm.lead.delete');
+  if (!(await repo.delete(id))) throw new NotFoundError('Lead');
+}
