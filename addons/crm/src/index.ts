@@ -7,6 +7,7 @@ import { searchGraphql } from './graphql/search.graphql.ts';
 import { timelineGraphql } from './graphql/timeline.graphql.ts';
 import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob } from './jobs/import-contacts.job.ts';
+import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { Activity, Note } from './models/activity.model.ts';
 import { Contact } from './models/contact.model.ts';
 import { Lead } from './models/lead.model.ts';
@@ -49,7 +50,7 @@ export const crm = defineAddon({
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,
-  jobs: [importContactsJob],
+  jobs: [importContactsJob, rescoreLeadsJob],
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);

@@ -1,0 +1,42 @@
+import type { RestRouter } from '@elevate/sdk';
+import { duplicatePairs, duplicatesOf, mergeContacts } from '../services/duplicates.service.ts';
+
+const uuid = { type: 'string', format: 'uuid' };
+
+/** Duplicate detection and merge of contacts. */
+export function duplicateRoutes(r: RestRouter): void {
+  r.get<{ id: string }>(
+    '/contacts/:id/duplicates',
+    { permission: 'crm.contact.read', summary: 'Contacts that look like duplicates of this one' },
+    async ({ params, ctx }) => ({ data: await duplicatesOf(ctx, params.id) }),
+  );
+
+  r.get<Record<string, string>, { limit: number }>(
+    '/duplicates',
+    {
+      permission: 'crm.contact.read',
+      summary: 'Likely duplicate pairs among the contacts the caller sees',
+      query: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      },
+    },
+    async ({ query, ctx }) => ({ data: await duplicatePairs(ctx, query.limit) }),
+  );
+
+  r.post<{ id: string }, { duplicateId: string }>(
+    '/contacts/:id/merge',
+    {
+      permission: 'crm.contact.merge',
+      summary: 'Merge a duplicate into this contact',
+      body: {
+        type: 'object',
+        required: ['duplicateId'],
+        additionalProperties: false,
+        properties: { duplicateId: uuid },
+      },
+    },
+    ({ params, body, ctx }) => mergeContacts(ctx, params.id, body.duplicateId),
+  );
+}

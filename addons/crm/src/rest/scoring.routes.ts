@@ -1,0 +1,71 @@
+import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
+import type { ScoringRuleRow } from '../graphql/types.graphql.ts';
+import { SCORING_OPERATORS } from '../models/segment.model.ts';
+import { SCORABLE_FIELDS } from '../services/scoring.service.ts';
+import {
+  createRule,
+  deleteRule,
+  getRule,
+  listRules,
+  recompute,
+  type ScoringOperator,
+  type ScoringRuleInput,
+  updateRule,
+} from '../services/scoring-rules.service.ts';
+
+const MANAGE = 'crm.scoring.manage';
+
+const fields: Record<string, JsonSchema> = {
+  field: { enum: Object.keys(SCORABLE_FIELDS) },
+  operator: { enum: [...SCORING_OPERATORS] },
+  value: { type: 'string', nullable: true, maxLength: 200 },
+  points: { type: 'integer', minimum: -1000, maximum: 1000 },
+  active: { type: 'boolean' },
+};
+const createBody: JsonSchema = {
+  type: 'object',
+  required: ['field', 'operator', 'points'],
+  additionalProperties: false,
+  properties: fields,
+};
+const updateBody: JsonSchema = { type: 'object', additionalProperties: false, properties: fields };
+
+/** Lead scoring rules; every change rescores the tenant's leads. */
+export function scoringRoutes(r: RestRouter): void {
+  r.get<Record<string, string>, { limit: number; offset: number }>(
+    '/scoring-rules',
+    { permission: MANAGE, query: { ...paginationQuery, additionalProperties: false } },
+    async ({ query, ctx }): Promise<Page<ScoringRuleRow>> => {
+      const { rows, total } = await listRules(ctx, query);
+      return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
+    },
+  );
+
+  r.get<{ id: string }>('/scoring-rules/:id', { permission: MANAGE }, ({ params, ctx }) => getRule(ctx, params.id));
+
+  r.post<Record<string, string>, ScoringRuleInput & { field: string; operator: ScoringOperator; points: number }>(
+    '/scoring-rules',
+    { permission: MANAGE, body: createBody, summary: 'Add a scoring rule and rescore every lead' },
+    async ({ body, ctx }) => ({ status: 201, body: await createRule(ctx, body) }),
+  );
+
+  r.patch<{ id: string }, ScoringRuleInput>(
+    '/scoring-rules/:id',
+    { permission: MANAGE, body: updateBody, summary: 'Change a scoring rule and rescore every lead' },
+    ({ params, body, ctx }) => updateRule(ctx, params.id, body),
+  );
+
+  r.delete<{ id: string }>('/scoring-rules/:id', { permission: MANAGE }, async ({ params, ctx }) => {
+    await deleteRule(ctx, params.id);
+    return { status: 204, body: null };
+  });
+
+  r.post(
+    '/scoring-rules/recompute',
+    { permission: MANAGE, summary: 'Rescore every lead (inline, or as a job for large tenants)' },
+    async ({ ctx }) => {
+      const res = await recompute(ctx);
+      return { status: res.mode === 'job' ? 202 : 200, body: res };
+    },
+  );
+}

@@ -1,0 +1,184 @@
+import { NotFoundError, type RequestContext } from '@elevate/sdk';
+import { crmErrors } from '../errors.ts';
+import { ContactUpdated } from '../events.ts';
+import type { ContactRow } from '../graphql/types.graphql.ts';
+import { Contact } from '../models/contact.model.ts';
+
+export type DuplicateReason = 'same_email' | 'similar_name';
+
+export interface Duplicate {
+  contact: ContactRow;
+  reason: DuplicateReason;
+  /** 1 for the same email, else the name similarity (0.6–1). */
+  score: number;
+}
+
+export interface DuplicatePair extends Duplicate {
+  duplicate: ContactRow;
+}
+
+/** Names at least this similar (pg_trgm) at the same company are duplicates. */
+export const NAME_SIMILARITY = 0.6;
+
+// Candidates for one contact: `$1` tenant, `$2` id, `$3` kind, `$4` email, `$5` name,
+// `$6` company id, `$7` owner ids or null. One pass over the tenant's contacts: under forced
+// row-level security the trigram index cannot serve similarity (not a leakproof operator).
+const FOR_CONTACT = `select id, case when same_email then 'same_email' else 'similar_name' end as reason,
+    case when same_email then 1 else similarity(lower(name), lower($5)) end::float8 as score
+  from (select c.*, coalesce(nullif($4, '') is not null and lower(c.email) = lower($4), false) as same_email
+        from crm_contact c
+        where c.tenant_id = $1 and c.id <> $2 and c.kind = $3 and ($7::uuid[] is null or c.owner_id = any($7::uuid[]))) t
+  where same_email
+    or (similarity(lower(name), lower($5)) > ${NAME_SIMILARITY} and company_id is not distinct from $6::uuid)
+  order by score desc, name, id limit 50`;
+
+/** Contacts that look like duplicates of one the caller sees, best match first. */
+export async function duplicatesOf(ctx: RequestContext, id: string): Promise<Duplicate[]> {
+  const contact = await (await ctx.scoped(Contact, 'crm.contact.read')).get(id);
+  if (!contact) throw new NotFoundError('Contact');
+  const owners = await ctx.ownerIds('crm.contact.read');
+  const rows = await ctx.db.query<{ id: string; reason: DuplicateReason; score: number }>(FOR_CONTACT, [
+    ctx.tenant.id,
+    contact.id,
+    contact.kind,
+    contact.email ?? '',
+    contact.name,
+    contact.company,
+    owners,
+  ]);
+  const found = await ctx.db.repo(Contact).getMany(rows.map((r) => r.id));
+  return rows.flatMap((r, i) => {
+    const c = found[i];
+    return c ? [{ contact: c, reason: r.reason, score: r.score }] : [];
+  });
+}
+
+// Pairs across the tenant (`$1` tenant, `$2` owner ids or null), each pair once (a < b).
+// Under forced row-level security the trigram index cannot serve `%` (the operator is not
+// leakproof), and comparing every name with every other is quadratic. So names are compared
+// only within blocks of the same kind and company that share the beginnings (three letters) of
+// two of their first four words of 3+ letters, in any order ("Ada Lovelace" and "Lovelace,
+// Ada"), or of their one word. Names that similar practically always share such a block.
+const PAIRS = `with visible as (
+    select id, kind, lower(name) as name, lower(nullif(email, '')) as email,
+      coalesce(company_id, '00000000-0000-0000-0000-000000000000') as company
+    from crm_contact where tenant_id = $1 and ($2::uuid[] is null or owner_id = any($2::uuid[]))
+  ), words as materialized (
+    select v.id, v.kind, v.company, array(
+      select left(w, 3) from regexp_split_to_table(v.name, '[^[:alnum:]]+') with ordinality s(w, n)
+      where length(w) >= 3 order by n limit 4) as p
+    from visible v
+  ), blocks as (
+    select distinct w.id, w.kind, w.company,
+      case when cardinality(w.p) = 1 then w.p[1] else least(a.x, b.x) || '|' || greatest(a.x, b.x) end as k
+    from words w
+    cross join lateral unnest(w.p) with ordinality a(x, i)
+    cross join lateral unnest(w.p) with ordinality b(x, j)
+    where a.i < b.j or cardinality(w.p) = 1
+  ), candidates as (
+    select distinct a.id as a, b.id as b from blocks a
+    join blocks b on b.k = a.k and b.kind = a.kind and b.company = a.company and a.id < b.id
+  ), pairs as (
+    select a.id as a, b.id as b, 'same_email' as reason, 1::float8 as score
+    from visible a join visible b on b.email = a.email and b.kind = a.kind and a.id < b.id
+    union all
+    select x.id, y.id, 'similar_name', similarity(x.name, y.name)::float8
+    from candidates c join visible x on x.id = c.a join visible y on y.id = c.b
+    where similarity(x.name, y.name) > ${NAME_SIMILARITY}
+  )
+  select distinct on (a, b) a, b, reason, score from pairs order by a, b, score desc, reason`;
+
+/** Likely duplicate pairs among the contacts the caller sees, best first, at most `limit`. */
+export async function duplicatePairs(ctx: RequestContext, limit: number): Promise<DuplicatePair[]> {
+  const owners = await ctx.ownerIds('crm.contact.read');
+  const rows = await ctx.db.query<{ a: string; b: string; reason: DuplicateReason; score: number }>(
+    `select * from (${PAIRS}) x order by score desc, a, b limit $3`,
+    [ctx.tenant.id, owners, limit],
+  );
+  const ids = [...new Set(rows.flatMap((r) => [r.a, r.b]))];
+  const contacts = new Map((await ctx.db.repo(Contact).getMany(ids)).flatMap((c) => (c ? [[c.id, c] as const] : [])));
+  return rows.flatMap((r) => {
+    const a = contacts.get(r.a);
+    const b = contacts.get(r.b);
+    return a && b ? [{ contact: a, duplicate: b, reason: r.reason, score: r.score }] : [];
+  });
+}
+
+/** Fields of the survivor that the duplicate fills when they are empty. */
+const FILLABLE = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'jobTitle',
+  'company',
+  'website',
+  'street',
+  'city',
+  'postalCode',
+  'country',
+  'source',
+] as const satisfies readonly (keyof ContactRow)[];
+
+const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * Merges a duplicate into a surviving contact, in the request's transaction: its activities,
+ * notes, tags (without doubles), leads, opportunities and the people of a duplicate company
+ * move to the survivor, the survivor's empty fields are filled from it, and it is deleted.
+ * Both must be within the caller's merge scope.
+ */
+export async function mergeContacts(ctx: RequestContext, survivorId: string, duplicateId: string): Promise<ContactRow> {
+  if (survivorId === duplicateId) throw crmErrors.mergeSelf();
+  const contacts = await ctx.scoped(Contact, 'crm.contact.merge');
+  const [survivor, dup] = await contacts.getMany([survivorId, duplicateId]);
+  if (!survivor) throw new NotFoundError('Contact');
+  if (!dup) throw new NotFoundError('Duplicate contact');
+  if (survivor.kind !== dup.kind) throw crmErrors.mergeKindMismatch();
+
+  const t = ctx.tenant.id;
+  const move = (table: string, column: string) =>
+    ctx.db.query(`update ${table} set ${column} = $2 where tenant_id = $1 and ${column} = $3`, [
+      t,
+      survivor.id,
+      dup.id,
+    ]);
+  await move('crm_activity', 'contact_id');
+  await move('crm_note', 'contact_id');
+  await move('crm_lead', 'contact_id');
+  await move('crm_opportunity', 'contact_id');
+  // People of a duplicate company; a survivor that belonged to it belongs to no company.
+  await ctx.db.query(
+    `update crm_contact set company_id = case when id = $2 then null else $2::uuid end
+     where tenant_id = $1 and company_id = $3`,
+    [t, survivor.id, dup.id],
+  );
+  // Tags the survivor lacks move over; the rest go with the duplicate (cascade).
+  await ctx.db.query(
+    `update crm_contact_tag d set contact_id = $2 where d.tenant_id = $1 and d.contact_id = $3
+       and not exists (select 1 from crm_contact_tag s where s.tenant_id = $1 and s.contact_id = $2 and s.tag_id = d.tag_id)`,
+    [t, survivor.id, dup.id],
+  );
+
+  const patch: Partial<Record<(typeof FILLABLE)[number], string | null>> = {};
+  for (const key of FILLABLE) {
+    if (isEmpty(survivor[key]) && !isEmpty(dup[key])) patch[key] = dup[key];
+  }
+  // The survivor never becomes its own company (the duplicate's company may be the survivor).
+  if (patch.company === survivor.id) delete patch.company;
+  try {
+    await ctx.db.repo(Contact).delete(dup.id);
+  } catch (err) {
+    // Another addon's row still references the duplicate (a restrict foreign key).
+    if ((err as { code?: string }).code === '23503') throw crmErrors.contactReferenced();
+    throw err;
+  }
+  const row = (await ctx.db.repo(Contact).update(survivor.id, patch)) ?? survivor;
+  await ctx.events.publish(ContactUpdated, row.id, {
+    id: row.id,
+    title: row.name,
+    ownerId: row.ownerId,
+    changes: [...Object.keys(patch), 'mergedFrom'],
+  });
+  return row;
+}

@@ -1,0 +1,184 @@
+import {
+  type AnyModel,
+  type FieldDef,
+  fieldColumn,
+  NotFoundError,
+  type RequestContext,
+  type Row,
+  ValidationError,
+} from '@elevate/sdk';
+import { crmErrors } from '../errors.ts';
+import type { SegmentRow } from '../graphql/types.graphql.ts';
+import { Contact } from '../models/contact.model.ts';
+import { Lead } from '../models/lead.model.ts';
+import { Opportunity } from '../models/opportunity.model.ts';
+import { Segment } from '../models/segment.model.ts';
+import { type ListFilter, type ListTarget, listSql } from './list-query.ts';
+import { validateFilter } from './segment-filter.ts';
+
+export interface SegmentInput {
+  name?: string | undefined;
+  target?: ListTarget | undefined;
+  filter?: unknown;
+  shared?: boolean | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEGMENT_COLUMNS = `id, name, target, filter, shared, owner_id as "ownerId", created_by as "createdBy",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+// Private segments are their owner's alone; shared ones are everyone's in the tenant. The
+// crm.segment.read grant is tenant-wide, so this rule is the segment's record rule.
+const VISIBLE = 'tenant_id = $1 and (shared or owner_id = $2)';
+
+/** The segments the caller sees, their own and the shared ones, by name; one statement. */
+export async function listSegments(
+  ctx: RequestContext,
+  opts: { target?: ListTarget | undefined; limit: number; offset: number },
+): Promise<{ rows: SegmentRow[]; total: number }> {
+  ctx.require('crm.segment.read');
+  const params: unknown[] = [ctx.tenant.id, ctx.user.id, opts.limit, opts.offset];
+  if (opts.target) params.push(opts.target);
+  const rows = await ctx.db.query<SegmentRow & { __total?: number }>(
+    `select ${SEGMENT_COLUMNS}, count(*) over ()::int as "__total" from crm_segment
+     where ${VISIBLE}${opts.target ? ' and target = $5' : ''} order by name, id limit $3 offset $4`,
+    params,
+  );
+  const total = rows[0]?.__total ?? 0;
+  for (const r of rows) delete r.__total;
+  return { rows, total };
+}
+
+/** A segment the caller sees, or 404 (a private segment of someone else does not exist for them). */
+export async function getSegment(ctx: RequestContext, id: string): Promise<SegmentRow> {
+  ctx.require('crm.segment.read');
+  const rows = UUID.test(id)
+    ? await ctx.db.query<SegmentRow>(`select ${SEGMENT_COLUMNS} from crm_segment where ${VISIBLE} and id = $3`, [
+        ctx.tenant.id,
+        ctx.user.id,
+        id,
+      ])
+    : [];
+  if (!rows[0]) throw new NotFoundError('Segment');
+  return rows[0];
+}
+
+export async function createSegment(
+  ctx: RequestContext,
+  input: SegmentInput & { name: string; target: ListTarget },
+): Promise<SegmentRow> {
+  ctx.require('crm.segment.read');
+  if (input.shared) ctx.require('crm.segment.share');
+  const filter = validateFilter(input.target, input.filter ?? {});
+  return ctx.db.repo(Segment).insert({
+    name: segmentName(input.name),
+    target: input.target,
+    filter: filter as Record<string, unknown>,
+    shared: input.shared ?? false,
+    ownerId: ctx.user.id,
+  });
+}
+
+function segmentName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new ValidationError('Invalid segment', [{ path: 'name', message: 'must not be blank' }]);
+  return trimmed;
+}
+
+async function ownSegment(ctx: RequestContext, id: string): Promise<SegmentRow> {
+  const seg = await getSegment(ctx, id);
+  if (seg.ownerId !== ctx.user.id) throw crmErrors.segmentNotOwner();
+  return seg;
+}
+
+export async function updateSegment(ctx: RequestContext, id: string, input: SegmentInput): Promise<SegmentRow> {
+  const seg = await ownSegment(ctx, id);
+  if (input.shared && !seg.shared) ctx.require('crm.segment.share');
+  const target = input.target ?? seg.target;
+  const filter =
+    input.filter !== undefined || target !== seg.target
+      ? validateFilter(target, input.filter ?? seg.filter)
+      : undefined;
+  const row = await ctx.db.repo(Segment).update(seg.id, {
+    name: input.name === undefined ? undefined : segmentName(input.name),
+    target: input.target,
+    filter: filter as Record<string, unknown> | undefined,
+    shared: input.shared,
+  });
+  if (!row) throw new NotFoundError('Segment');
+  return row;
+}
+
+export async function deleteSegment(ctx: RequestContext, id: string): Promise<void> {
+  const seg = await ownSegment(ctx, id);
+  await ctx.db.repo(Segment).delete(seg.id);
+}
+
+/**
+ * The filter of a segment the caller sees, for a list of `target` (the lists' `segmentId`
+ * parameter). Filters in the request are laid over it by the caller.
+ */
+export async function filterForSegment(
+  ctx: RequestContext,
+  segmentId: string,
+  target: ListTarget,
+): Promise<ListFilter> {
+  const seg = await getSegment(ctx, segmentId);
+  if (seg.target !== target) throw crmErrors.badFilter(`segment ${seg.name} lists ${seg.target}s, not ${target}s`);
+  return seg.filter as ListFilter;
+}
+
+const MODELS = { contact: Contact, lead: Lead, opportunity: Opportunity } satisfies Record<ListTarget, AnyModel>;
+export type TargetRow<T extends ListTarget> = Row<(typeof MODELS)[T]>;
+
+const selectLists = new Map<ListTarget, string>();
+/** `t.col as "field"` for every column of a target's model: rows shaped as the repository returns them. */
+function selectList(target: ListTarget): string {
+  let s = selectLists.get(target);
+  if (!s) {
+    const cols: [string, string][] = [
+      ['id', 'id'],
+      ['createdAt', 'created_at'],
+      ['updatedAt', 'updated_at'],
+      ['createdBy', 'created_by'],
+      ['ownerId', 'owner_id'],
+    ];
+    for (const [key, def] of Object.entries(MODELS[target].fields) as [string, FieldDef][]) {
+      cols.push([key, fieldColumn(key, def)]);
+    }
+    s = cols.map(([key, col]) => `t."${col}" as "${key}"`).join(', ');
+    selectLists.set(target, s);
+  }
+  return s;
+}
+
+export interface SegmentResults {
+  target: ListTarget;
+  rows: Row<AnyModel>[];
+  total: number;
+}
+
+/**
+ * Evaluates a segment on the server under the CALLER's record rules: a shared segment shows
+ * each user only the records they may see. One statement (plus a count past the last page).
+ */
+export async function segmentResults(
+  ctx: RequestContext,
+  id: string,
+  page: { limit: number; offset: number; sort?: string | undefined },
+): Promise<SegmentResults> {
+  const seg = await getSegment(ctx, id);
+  const target = seg.target;
+  const q = await listSql(ctx, target, { filter: seg.filter as ListFilter, ...(page.sort ? { sort: page.sort } : {}) });
+  const n = q.params.length;
+  const rows = await ctx.db.query<Row<AnyModel> & { __total?: number }>(
+    `select ${selectList(target)}, count(*) over ()::int as "__total" ${q.from} order by ${q.orderBy} limit $${n + 1} offset $${n + 2}`,
+    [...q.params, page.limit, page.offset],
+  );
+  let total = rows[0]?.__total ?? 0;
+  if (rows.length === 0 && page.offset > 0) {
+    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
+  }
+  for (const r of rows) delete r.__total;
+  return { target, rows, total };
+}
