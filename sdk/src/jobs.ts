@@ -6,6 +6,13 @@ export interface JobContext extends SystemContext {
   attempt: number;
   /** Report progress (0-100) that clients can poll. */
   progress(percent: number): Promise<void>;
+  /**
+   * Commits what the job wrote so far and goes on in a new transaction, so a long job shows
+   * its progress in the database and holds no locks for its whole run. A later failure rolls
+   * back only to the last checkpoint: a job that checkpoints must resume from its committed
+   * state when it is retried.
+   */
+  checkpoint(): Promise<void>;
 }
 
 export interface JobDef<D = unknown, R = unknown> {

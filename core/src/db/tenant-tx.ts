@@ -97,16 +97,24 @@ export class TenantTx {
   async checkpoint(): Promise<void> {
     if (this.done) throw new Error('Transaction already finished');
     if (!this.client) return;
-    const c = await this.client;
-    this.statements += 1;
-    try {
-      await c.query(`commit; begin; select set_config('app.tenant_id', '${this.tenantId}', true)`);
-    } catch (err) {
-      // Whatever failed, the connection is no longer in our transaction: give it up.
-      this.done = true;
-      c.release(err as Error);
-      throw err;
-    }
+    // Behind any statement still queued, like a query.
+    const run = this.queue.then(async () => {
+      const c = await (this.client as Promise<pg.PoolClient>);
+      this.statements += 1;
+      try {
+        await c.query(`commit; begin; select set_config('app.tenant_id', '${this.tenantId}', true)`);
+      } catch (err) {
+        // Whatever failed, the connection is no longer in our transaction: give it up.
+        this.done = true;
+        c.release(err as Error);
+        throw err;
+      }
+    });
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    await run;
     for (const fn of this.afterCommit) fn();
   }
 

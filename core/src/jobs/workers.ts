@@ -69,6 +69,7 @@ export class Workers {
         progress: async (p: number) => {
           await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
         },
+        checkpoint: () => tx.checkpoint(),
       });
     });
   }

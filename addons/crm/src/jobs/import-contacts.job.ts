@@ -1,8 +1,19 @@
 import { defineJob } from '@elevate/sdk';
+import type { ImportActor } from '../services/import-rows.service.ts';
+import { type ImportResult, runImport } from '../services/import-run.service.ts';
 
-// Placeholder: filled in by the import/export area.
-export const importContactsJob = defineJob<{ importId: string }>({
+export interface ImportContactsData extends ImportActor {
+  importId: string;
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * Imports the rows of an uploaded CSV (crm.import) as contacts. Commits chunk by chunk; a
+ * retry resumes after the last committed chunk.
+ */
+export const importContactsJob = defineJob<ImportContactsData, ImportResult>({
   name: 'crm.import_contacts',
-  attempts: 3,
-  run: () => ({ imported: 0 }),
+  attempts: ATTEMPTS,
+  run: (data, ctx) => runImport(ctx, data.importId, data, ctx.attempt >= ATTEMPTS),
 });

@@ -1,0 +1,117 @@
+import { type ErrorDetail, ValidationError } from '@elevate/sdk';
+import { type ContactInput, cleanContactInput, personName } from './contacts.service.ts';
+
+/** Contact fields a CSV column can be mapped to. `company` is a company NAME; `tags` are names. */
+export const IMPORT_FIELDS = [
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'jobTitle',
+  'company',
+  'website',
+  'street',
+  'city',
+  'postalCode',
+  'country',
+  'source',
+  'kind',
+  'tags',
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/**
+ * A problem with one row. `row` is the 1-based number of the data record: the header is
+ * row 0 and is not counted, blank lines are not records, a quoted cell spanning lines is
+ * still one row.
+ */
+export interface RowError {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+/** A data record and its number (see RowError.row). */
+export interface NumberedRow {
+  row: number;
+  fields: string[];
+}
+
+/** Who runs an import: the owner of what it creates, and the companies it may link to. */
+export interface ImportActor {
+  /** The user who started the import: owner of the contacts, companies and tags it creates. */
+  userId: string;
+  /** Owners of the companies that user sees (null: all), so rows link only to visible companies. */
+  companyOwners: readonly string[] | null;
+}
+
+/** `cols[i]` is the field CSV column `i` feeds, or null when the column is not imported. */
+export type ColumnFields = readonly (ImportField | null)[];
+
+export interface ValidRow {
+  row: number;
+  contact: ContactInput & { kind: 'person' | 'company'; name: string };
+  company: string | null;
+  tags: string[];
+}
+
+export const TEXT_KEYS = IMPORT_FIELDS.filter(
+  (f): f is Exclude<ImportField, 'company' | 'tags' | 'kind'> => f !== 'company' && f !== 'tags' && f !== 'kind',
+);
+
+/** Checks one record with the same rules as the contact API; every problem is reported. */
+export function validateRow(r: NumberedRow, cols: ColumnFields): ValidRow | RowError[] {
+  if (r.fields.length > cols.length) {
+    return [
+      { row: r.row, field: '', reason: `has ${r.fields.length} values; the header names ${cols.length} columns` },
+    ];
+  }
+  const raw: Partial<Record<ImportField, string>> = {};
+  cols.forEach((field, i) => {
+    const v = r.fields[i]?.trim();
+    if (field && v) raw[field] = v;
+  });
+  const errors: RowError[] = [];
+  const fail = (field: string, reason: string) => errors.push({ row: r.row, field, reason });
+  // Field by field with the contact API's own checks, so one bad field leaves the others' values.
+  const input: ContactInput = {};
+  for (const key of TEXT_KEYS) {
+    if (raw[key] === undefined) continue;
+    try {
+      Object.assign(input, cleanContactInput({ [key]: raw[key] }));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      for (const d of (err.details ?? []) as ErrorDetail[]) fail(d.path ?? key, d.message);
+    }
+  }
+  const kindText = raw.kind?.toLowerCase() ?? 'person';
+  const kind = kindText === 'person' || kindText === 'company' ? kindText : null;
+  if (!kind) fail('kind', 'must be person or company');
+  const name = input.name ?? (kind === 'person' ? personName(input.firstName, input.lastName) : null);
+  const nameFailed = errors.some((e) => e.field === 'name' || e.field === 'firstName' || e.field === 'lastName');
+  if (!name && !nameFailed) {
+    fail('name', kind === 'company' ? 'is required' : 'is required (or give firstName or lastName)');
+  } else if (name && name.length > 200) fail('name', 'must be at most 200 characters');
+  const company = raw.company ?? null;
+  if (company && kind === 'company') fail('company', 'a company cannot belong to a company');
+  if (company && company.length > 200) fail('company', 'must be at most 200 characters');
+  // Names split on ; or , and deduplicated case-insensitively (the first spelling wins).
+  const tags: string[] = [];
+  for (const t of (raw.tags ?? '').split(/[;,]/)) {
+    const name = t.trim();
+    if (name && !tags.some((x) => x.toLowerCase() === name.toLowerCase())) tags.push(name);
+  }
+  if (tags.some((t) => t.length > 60)) fail('tags', 'a tag name must be at most 60 characters');
+  if (tags.length > 20) fail('tags', 'at most 20 tags');
+  if (errors.length || !kind || !name) return errors;
+  return { row: r.row, contact: { ...input, kind, name, source: input.source ?? 'import' }, company, tags };
+}
+
+/** `cols[i]` for each CSV column, from the stored mapping (header → field). */
+export function columnFields(headers: readonly string[], mapping: Record<string, string>): ColumnFields {
+  return headers.map((h) => {
+    const f = mapping[h];
+    return f && (IMPORT_FIELDS as readonly string[]).includes(f) ? (f as ImportField) : null;
+  });
+}

@@ -1,0 +1,269 @@
+import { type ErrorDetail, NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
+import { crmErrors } from '../errors.ts';
+import { importContactsJob } from '../jobs/import-contacts.job.ts';
+import { ImportRun } from '../models/segment.model.ts';
+import { CsvError, csvRecords, detectDelimiter, firstRecord } from './csv.ts';
+import { IMPORT_FIELDS, type ImportField, type RowError } from './import-rows.service.ts';
+import { MAX_KEPT_ERRORS } from './import-run.service.ts';
+import { isUuid } from './tags.service.ts';
+
+/** The most data rows one import may hold (413 CRM_IMPORT_TOO_LARGE beyond). */
+export const MAX_IMPORT_ROWS = 50_000;
+const PERMISSION = 'crm.contact.import';
+
+/** How CSV headers usually name each field, compared after lower-casing and dropping non-letters. */
+const SYNONYMS: Record<ImportField, string[]> = {
+  name: ['name', 'fullname', 'contactname', 'displayname', 'contact'],
+  firstName: ['firstname', 'givenname', 'first', 'forename', 'prenom'],
+  lastName: ['lastname', 'surname', 'familyname', 'last', 'nom'],
+  email: ['email', 'emailaddress', 'mail', 'emailaddr'],
+  phone: ['phone', 'phonenumber', 'telephone', 'tel', 'mobile', 'cell', 'mobilephone'],
+  jobTitle: ['jobtitle', 'title', 'position', 'role', 'job'],
+  company: ['company', 'companyname', 'organization', 'organisation', 'account', 'employer', 'org'],
+  website: ['website', 'url', 'web', 'homepage', 'site', 'www'],
+  street: ['street', 'address', 'streetaddress', 'address1', 'addressline1'],
+  city: ['city', 'town', 'locality'],
+  postalCode: ['postalcode', 'zip', 'zipcode', 'postcode', 'postal'],
+  country: ['country', 'countrycode', 'countryiso'],
+  source: ['source', 'leadsource', 'origin'],
+  kind: ['kind', 'type', 'contacttype'],
+  tags: ['tags', 'tag', 'labels', 'label'],
+};
+
+const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/** Edit distance where swapping two neighbouring letters counts as one edit ("Emial"). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * CSV header → contact field by name similarity: a known spelling first ("E-mail" → email,
+ * "First name" → firstName, "Company" → company), then a near miss ("Emial"). Each field is
+ * suggested for one column at most; other columns map to null (not imported).
+ */
+export function suggestMapping(headers: readonly string[]): Record<string, ImportField | null> {
+  const out: Record<string, ImportField | null> = Object.fromEntries(headers.map((h) => [h, null]));
+  const taken = new Set<ImportField>();
+  const pass = (match: (h: string, syn: string) => boolean) => {
+    for (const h of headers) {
+      if (out[h]) continue;
+      const n = norm(h);
+      const field = IMPORT_FIELDS.find((f) => !taken.has(f) && SYNONYMS[f].some((s) => match(n, s)));
+      if (field) {
+        out[h] = field;
+        taken.add(field);
+      }
+    }
+  };
+  pass((h, s) => h === s);
+  pass((h, s) => s.length >= 5 && h.length >= 5 && distance(h, s) <= (s.length >= 8 ? 2 : 1));
+  return out;
+}
+
+/** Checks a mapping against the file's headers; returns it without the unmapped columns. */
+export function validateMapping(headers: readonly string[], mapping: Record<string, unknown>): Record<string, string> {
+  const details: ErrorDetail[] = [];
+  const clean: Record<string, string> = {};
+  const used = new Map<string, string>();
+  for (const [header, field] of Object.entries(mapping)) {
+    if (!headers.includes(header)) {
+      details.push({ path: `mapping.${header}`, message: 'is not a column of the file' });
+      continue;
+    }
+    if (field === null || field === '') continue;
+    if (typeof field !== 'string' || !(IMPORT_FIELDS as readonly string[]).includes(field)) {
+      details.push({ path: `mapping.${header}`, message: `unknown field; use one of ${IMPORT_FIELDS.join(', ')}` });
+      continue;
+    }
+    const other = used.get(field);
+    if (other !== undefined) {
+      details.push({ path: `mapping.${header}`, message: `field ${field} is already mapped from column "${other}"` });
+      continue;
+    }
+    used.set(field, header);
+    clean[header] = field;
+  }
+  if (!details.length && !['name', 'firstName', 'lastName'].some((f) => used.has(f))) {
+    details.push({ path: 'mapping', message: 'map a column to name, or to firstName or lastName' });
+  }
+  if (details.length) throw new ValidationError('Invalid column mapping', details);
+  return clean;
+}
+
+interface Scan {
+  delimiter: string;
+  headers: string[];
+  sampleRows: string[][];
+  totalRows: number;
+}
+
+/** Reads the header, the first rows and the row count; refuses broken or oversized files. */
+function scan(csv: string): Scan {
+  const delimiter = detectDelimiter(csv);
+  let headers: string[] | null = null;
+  const sampleRows: string[][] = [];
+  let totalRows = 0;
+  try {
+    for (const rec of csvRecords(csv, delimiter)) {
+      if (!headers) {
+        headers = rec.fields.map((h: string) => h.trim());
+        continue;
+      }
+      totalRows += 1;
+      if (totalRows > MAX_IMPORT_ROWS) throw crmErrors.importTooLarge(MAX_IMPORT_ROWS);
+      if (sampleRows.length < 5) sampleRows.push(rec.fields);
+    }
+  } catch (err) {
+    if (err instanceof CsvError)
+      throw new ValidationError('The file is not valid CSV', [{ path: 'body', message: err.message }]);
+    throw err;
+  }
+  if (!headers) throw new ValidationError('The file is empty: its first line must name the columns');
+  const seen = new Set<string>();
+  const details: ErrorDetail[] = [];
+  headers.forEach((h, i) => {
+    if (!h) details.push({ path: `headers.${i}`, message: 'a column has no name' });
+    else if (seen.has(h)) details.push({ path: `headers.${i}`, message: `column "${h}" appears twice` });
+    seen.add(h);
+  });
+  if (details.length) throw new ValidationError('The header line must name each column once', details);
+  return { delimiter, headers, sampleRows, totalRows };
+}
+
+/** Stores an upload (status pending) and proposes a column mapping. */
+export async function createImport(ctx: RequestContext, csv: string, filename: string | null) {
+  const s = scan(csv);
+  const repo = await ctx.scoped(ImportRun, PERMISSION);
+  const row = await repo.insert({
+    status: 'pending',
+    filename,
+    mapping: {},
+    csv,
+    totalRows: s.totalRows,
+    errors: [],
+  });
+  return {
+    id: row.id,
+    filename,
+    delimiter: s.delimiter,
+    headers: s.headers,
+    totalRows: s.totalRows,
+    sampleRows: s.sampleRows,
+    suggestedMapping: suggestMapping(s.headers),
+  };
+}
+
+interface ImportRow {
+  id: string;
+  filename: string | null;
+  status: string;
+  mapping: Record<string, string>;
+  total_rows: number;
+  processed_rows: number;
+  imported_rows: number;
+  errors: RowError[];
+  job_id: string | null;
+  owner_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+// Never the CSV itself: it may be 25 MB and clients poll.
+const COLUMNS =
+  'id, filename, status, mapping, total_rows, processed_rows, imported_rows, errors, job_id, owner_id, created_at, updated_at';
+
+async function loadImport(ctx: RequestContext, id: string, extra = ''): Promise<ImportRow & { headers?: string }> {
+  if (!isUuid(id)) throw new NotFoundError('Import');
+  const owners = await ctx.ownerIds(PERMISSION);
+  const rows = await ctx.db.query<ImportRow>(
+    `select ${COLUMNS}${extra} from crm_import where tenant_id = $1 and id = $2${owners ? ' and owner_id = any($3::uuid[])' : ''}`,
+    owners ? [ctx.tenant.id, id, owners] : [ctx.tenant.id, id],
+  );
+  if (!rows[0]) throw new NotFoundError('Import');
+  return rows[0];
+}
+
+function view(r: ImportRow) {
+  const columnOf = new Map(Object.entries(r.mapping).map(([header, field]) => [field, header]));
+  const progress =
+    r.status === 'completed' ? 100 : r.total_rows ? Math.floor((r.processed_rows * 100) / r.total_rows) : 0;
+  return {
+    id: r.id,
+    filename: r.filename,
+    status: r.status,
+    mapping: r.mapping,
+    totalRows: r.total_rows,
+    processedRows: r.processed_rows,
+    importedRows: r.imported_rows,
+    failedRows: r.processed_rows - r.imported_rows,
+    progress,
+    // The CSV column beside the field, for the user's spreadsheet.
+    errors: r.errors.slice(0, MAX_KEPT_ERRORS).map((e) => ({ ...e, column: columnOf.get(e.field) ?? null })),
+    jobId: r.job_id,
+    ownerId: r.owner_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export type ImportView = ReturnType<typeof view>;
+
+export async function getImport(ctx: RequestContext, id: string): Promise<ImportView> {
+  return view(await loadImport(ctx, id));
+}
+
+/** Validates the mapping, saves it and queues the job. 409 when the import was already started. */
+export async function startImport(ctx: RequestContext, id: string, mapping: Record<string, unknown>) {
+  // The first line only: the header, without scanning the whole upload again.
+  const row = await loadImport(ctx, id, ', substr(csv, 1, 65536) as headers');
+  if (row.status !== 'pending' || row.job_id) throw crmErrors.importStarted();
+  const head = row.headers ?? '';
+  let headers: string[] = [];
+  try {
+    headers = firstRecord(csvRecords(head, detectDelimiter(head))).map((h) => h.trim());
+  } catch {
+    // A header longer than the prefix read: every column then counts as unknown.
+  }
+  const clean = validateMapping(headers, mapping);
+  // The job has no user context: it gets the starter and the companies they see.
+  const jobId = await ctx.jobs.enqueue(importContactsJob, {
+    importId: id,
+    userId: ctx.user.id,
+    companyOwners: await ctx.ownerIds('crm.contact.read'),
+  });
+  // Two starts at once: one updates, the other answers 409 and its job is rolled back.
+  const updated = await ctx.db.query(
+    `update crm_import set mapping = $3, job_id = $4, updated_at = now()
+     where tenant_id = $1 and id = $2 and status = 'pending' and job_id is null returning id`,
+    [ctx.tenant.id, id, JSON.stringify(clean), jobId],
+  );
+  if (!updated.length) throw crmErrors.importStarted();
+  return { id, jobId, mapping: clean };
+}
+
+/** The caller's imports, newest first, without files and errors (those are on GET /imports/:id). */
+export async function listImports(ctx: RequestContext, page: { limit: number; offset: number }) {
+  const owners = await ctx.ownerIds(PERMISSION);
+  const params: unknown[] = [ctx.tenant.id, page.limit, page.offset];
+  if (owners) params.push(owners);
+  const rows = await ctx.db.query<ImportRow & { total: number }>(
+    `select ${COLUMNS.replace('errors', "'[]'::jsonb as errors")}, count(*) over ()::int as total from crm_import
+     where tenant_id = $1${owners ? ' and owner_id = any($4::uuid[])' : ''}
+     order by created_at desc, id limit $2 offset $3`,
+    params,
+  );
+  return { rows: rows.map(view), total: rows[0]?.total ?? 0 };
+}
