@@ -46,15 +46,18 @@ await env.sql('analyze');
 
 // The reference: the same rows (contact columns, company {id,name}, tags, total) in one statement.
 const raw = new pg.Pool({ connectionString: env.databaseUrl, max: 10 });
-const LIST_SQL = `select c.id, c.kind, c.name, c.first_name as "firstName", c.last_name as "lastName", c.email, c.phone,
+const LIST_SQL = `with page as (
+    select * from crm_contact where tenant_id = $1 order by name, id limit 50 offset $2
+  )
+  select c.id, c.kind, c.name, c.first_name as "firstName", c.last_name as "lastName", c.email, c.phone,
     c.job_title as "jobTitle", c.city, c.country, c.owner_id as "ownerId", c.created_at as "createdAt", c.updated_at as "updatedAt",
     case when co.id is null then null else json_build_object('id', co.id, 'name', co.name) end as company,
     coalesce((select json_agg(json_build_object('id', tg.id, 'name', tg.name, 'color', tg.color) order by tg.name)
       from crm_contact_tag ct join crm_tag tg on tg.tenant_id = ct.tenant_id and tg.id = ct.tag_id
       where ct.tenant_id = c.tenant_id and ct.contact_id = c.id), '[]') as tags,
-    count(*) over () as total
-  from crm_contact c left join crm_contact co on co.tenant_id = c.tenant_id and co.id = c.company_id
-  where c.tenant_id = $1 order by c.name, c.id limit 50 offset $2`;
+    (select count(*) from crm_contact where tenant_id = $1) as total
+  from page c left join crm_contact co on co.tenant_id = c.tenant_id and co.id = c.company_id
+  order by c.name, c.id`;
 let seq = 0;
 const rawServer = http.createServer(async (req, res) => {
   try {
