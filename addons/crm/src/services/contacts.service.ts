@@ -11,7 +11,7 @@ import { crmErrors } from '../errors.ts';
 import { ContactCreated, ContactUpdated } from '../events.ts';
 import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
-import { fromQuery, type ListFilter, type ListOptions, listSql } from './list-query.ts';
+import { fromQuery, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
 import { filterForSegment } from './segments.service.ts';
 import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
 
@@ -237,11 +237,8 @@ export async function listContacts(
   opts: ListOptions,
 ): Promise<{ rows: ContactRow[]; total: number }> {
   const q = await listSql(ctx, 'contact', { filter: opts.filter, ...(opts.sort ? { sort: opts.sort } : {}) });
-  const n = q.params.length;
-  const rows = await ctx.db.query<ContactRow & { __total?: number }>(
-    `select ${SELECT}, count(*) over ()::int as "__total" ${q.from} order by ${q.orderBy} limit $${n + 1} offset $${n + 2}`,
-    [...q.params, opts.limit, opts.offset],
-  );
+  const page = pagedSql(SELECT, q, opts.limit, opts.offset);
+  const rows = await ctx.db.query<ContactRow & { __total?: number }>(page.sql, page.params);
   let total = rows[0]?.__total ?? 0;
   if (rows.length === 0 && opts.offset > 0) {
     total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;

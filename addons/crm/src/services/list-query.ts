@@ -214,3 +214,22 @@ export function fromQuery(q: Record<string, unknown>): ListOptions {
   if (typeof tagIds === 'string' && tagIds) filter.tagIds = tagIds.split(',').map((s) => s.trim());
   return { filter, ...(sort ? { sort } : {}), limit, offset };
 }
+
+/**
+ * One page and the total in one statement. The page is cut first (an index can serve the
+ * order), the total is a separate count: cheaper than `count(*) over ()`, which sorts every
+ * matching row. `select` names columns of the alias `t`.
+ */
+export function pagedSql(
+  select: string,
+  q: { from: string; orderBy: string; params: readonly unknown[] },
+  limit: number,
+  offset: number,
+): { sql: string; params: unknown[] } {
+  const n = q.params.length;
+  return {
+    sql: `with page as (select t.* ${q.from} order by ${q.orderBy} limit $${n + 1} offset $${n + 2})
+      select ${select}, (select count(*)::int ${q.from}) as "__total" from page t order by ${q.orderBy}`,
+    params: [...q.params, limit, offset],
+  };
+}

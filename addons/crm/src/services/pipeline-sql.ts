@@ -8,7 +8,7 @@ import {
 } from '@elevate/sdk';
 import { Contact } from '../models/contact.model.ts';
 import type { ListFilter, ListTarget } from './list-query.ts';
-import { listSql } from './list-query.ts';
+import { listSql, pagedSql } from './list-query.ts';
 
 // Helpers shared by the pipeline area's services (pipelines, opportunities, leads, activities).
 
@@ -45,11 +45,8 @@ export async function pageOf<M extends AnyModel>(
     filter: opts.filter,
     ...(opts.sort ? { sort: opts.sort } : {}),
   });
-  const n = params.length;
-  const rows = await ctx.db.query<Row<M> & { __total: number }>(
-    `select ${selectList(model)}, count(*) over ()::int as "__total" ${from} order by ${orderBy} limit $${n + 1} offset $${n + 2}`,
-    [...params, opts.limit, opts.offset],
-  );
+  const page = pagedSql(selectList(model), { from, orderBy, params }, opts.limit, opts.offset);
+  const rows = await ctx.db.query<Row<M> & { __total: number }>(page.sql, page.params);
   let total = rows[0]?.__total ?? 0;
   if (rows.length === 0 && opts.offset > 0) {
     total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${from}`, params))[0]?.n ?? 0;

@@ -13,7 +13,7 @@ import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { Segment } from '../models/segment.model.ts';
-import { type ListFilter, type ListTarget, listSql } from './list-query.ts';
+import { type ListFilter, type ListTarget, listSql, pagedSql } from './list-query.ts';
 import { validateFilter } from './segment-filter.ts';
 
 export interface SegmentInput {
@@ -170,11 +170,8 @@ export async function segmentResults(
   const seg = await getSegment(ctx, id);
   const target = seg.target;
   const q = await listSql(ctx, target, { filter: seg.filter as ListFilter, ...(page.sort ? { sort: page.sort } : {}) });
-  const n = q.params.length;
-  const rows = await ctx.db.query<Row<AnyModel> & { __total?: number }>(
-    `select ${selectList(target)}, count(*) over ()::int as "__total" ${q.from} order by ${q.orderBy} limit $${n + 1} offset $${n + 2}`,
-    [...q.params, page.limit, page.offset],
-  );
+  const paged = pagedSql(selectList(target), q, page.limit, page.offset);
+  const rows = await ctx.db.query<Row<AnyModel> & { __total?: number }>(paged.sql, paged.params);
   let total = rows[0]?.__total ?? 0;
   if (rows.length === 0 && page.offset > 0) {
     total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
