@@ -109,10 +109,44 @@ export class OutboxRelay {
     );
     const blocked = new Set<string>();
     let progressed = 0;
+    // Consecutive events without inline subscribers go out together: one BullMQ bulk add, one
+    // Redis pipeline, one UPDATE. Order is kept: the run is flushed before any other row.
+    let run: OutboxRow[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (run.length === 0) return true;
+      const batch = run;
+      run = [];
+      try {
+        await this.deliverEvents(batch);
+      } catch (err) {
+        this.rt.log.warn({ rows: batch.length, err: String(err) }, 'outbox events not relayed; will retry');
+        await client.query(
+          `update core_outbox set attempts = attempts + 1, last_error = $2
+           where (tenant_id, id) in (select * from unnest($1::uuid[], $3::bigint[]))`,
+          [
+            batch.map((b) => b.tenant_id),
+            String((err as Error)?.message ?? err).slice(0, 1000),
+            batch.map((b) => b.id),
+          ],
+        );
+        return false;
+      }
+      await client.query(
+        'update core_outbox set relayed_at = now() where (tenant_id, id) in (select * from unnest($1::uuid[], $2::bigint[]))',
+        [batch.map((b) => b.tenant_id), batch.map((b) => b.id)],
+      );
+      progressed += batch.length;
+      return true;
+    };
     for (const row of rows.rows) {
       const key = `${row.tenant_id}:${row.kind}:${row.aggregate_id}`;
       if (row.waiting) blocked.add(key);
       if (blocked.has(key)) continue;
+      if (row.kind === 'event' && (await subscribersFor(this.rt, row.tenant_id, row.name, 'inline')).length === 0) {
+        run.push(row);
+        continue;
+      }
+      if (!(await flush())) return false;
       try {
         await this.deliver(row, (sub) =>
           client.query(
@@ -148,7 +182,41 @@ export class OutboxRelay {
         blocked.add(key);
       }
     }
+    if (!(await flush())) return false;
     return rows.rows.length === BATCH && progressed > 0;
+  }
+
+  /** Events with no inline subscriber: to the events queue and the live channel, in bulk. */
+  private async deliverEvents(rows: OutboxRow[]): Promise<void> {
+    const events = rows.map(toEvent);
+    await bounded(
+      this.queues.events.addBulk(
+        events.map((event, i) => ({
+          name: event.name,
+          data: event,
+          opts: {
+            jobId: `evt-${rows[i]?.id}`,
+            removeOnComplete: { age: 3600, count: 1000 },
+            removeOnFail: { age: 7 * 86_400 },
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 1000 },
+          },
+        })),
+      ),
+      5000,
+      'queue events',
+    );
+    const pipeline = this.publisher.pipeline();
+    for (const event of events) {
+      const permission = this.rt.eventPermissions.get(event.name) ?? null;
+      pipeline.publish(
+        liveChannel(this.rt.config.redisPrefix, event.tenantId),
+        JSON.stringify({ ...event, permission }),
+      );
+    }
+    const results = await bounded(pipeline.exec(), 5000, 'publish events');
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   private async deliver(row: OutboxRow, markDelivered: (sub: string) => Promise<unknown>): Promise<void> {
