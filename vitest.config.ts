@@ -9,6 +9,8 @@ export default defineConfig({
       'addons/*/test/**/*.test.ts',
       'addons/*/src/**/*.test.ts',
       'tests/**/*.test.ts',
+      'web/src/**/*.test.ts',
+      'web/test/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**'],
     pool: 'forks',

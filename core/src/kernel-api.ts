@@ -38,7 +38,8 @@ export interface Kernel {
   /** Run core + addon migrations, grant the app role, run install hooks. Idempotent. */
   migrate(): Promise<void>;
   /** Start HTTP (and the outbox relay, and workers when config.workers). */
-  listen(): Promise<{ url: string }>;
+  /** `web`: whether the web app (a SvelteKit build, WEB_BUILD_DIR) is served for non-API paths. */
+  listen(): Promise<{ url: string; web: boolean }>;
   /** Start only the outbox relay and the job workers (the `elevate worker` process). */
   startWorkers(): Promise<void>;
   /** Graceful: stop accepting, finish in-flight requests and jobs, close pools. */

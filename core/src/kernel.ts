@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isAbsolute, join, resolve } from 'node:path';
 import { type AnyAddon, PLATFORM_VERSION } from '@elevate/sdk';
 import type Koa from 'koa';
 import { container, type DependencyContainer } from 'tsyringe';
@@ -19,6 +20,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { addonRouter } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
+import { loadWebHandler } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
@@ -84,6 +86,25 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   di.register(TOKENS.SchemaCache, { useValue: schemas });
   di.register(TOKENS.Relay, { useValue: relay });
 
+  /** The SvelteKit build, when configured or found (config.webBuildDir). */
+  const webApp = async () => {
+    if (!config.webBuildDir) return null;
+    const root = findWorkspaceRoot();
+    const auto = config.webBuildDir === 'auto';
+    const dir = auto
+      ? join(root, 'web', 'build')
+      : isAbsolute(config.webBuildDir)
+        ? config.webBuildDir
+        : resolve(root, config.webBuildDir);
+    const handler = await loadWebHandler(dir);
+    if (!handler && !auto)
+      throw new Error(
+        `WEB_BUILD_DIR=${config.webBuildDir}: no handler.js in ${dir} (run pnpm --filter @elevate/web build)`,
+      );
+    if (!handler) log.warn({ dir }, 'no web app build: serving the APIs only (pnpm --filter @elevate/web build)');
+    return handler;
+  };
+
   let server: Server | null = null;
   let stopping: Promise<void> | null = null;
   let relayStarted = false;
@@ -140,6 +161,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
           .filter((a) => a.rest)
           .map((a) => [a.id, addonRouter(a).routes() as unknown as Koa.Middleware<State>] as const),
       );
+      const web = await webApp();
       const app = createApp({
         log,
         health: healthRoutes(rt, queues.redis),
@@ -148,6 +170,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         core: coreRoutes(rt, tenantAddons, queues, live),
         addonRouters,
         graphql: graphqlMiddleware(schemas, log),
+        web,
       });
       await live.start();
       await startBackground(config.workers);
@@ -158,8 +181,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       });
       const { port } = server.address() as AddressInfo;
       const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+      // The web app's server side calls this process's API at this address.
+      process.env.ELEVATE_API_URL ||= url;
       log.info({ url, addons: addons.map((a) => `${a.id}@${a.version}`) }, 'listening');
-      return { url };
+      return { url, web: web !== null };
     },
 
     async startWorkers() {

@@ -17,17 +17,30 @@ export function parsePort(value: string): number {
   return n;
 }
 
-function banner(url: string, login: { tenant: string; email: string; password: string } | null, tenants: string[]) {
+function banner(
+  url: string,
+  web: boolean,
+  login: { tenant: string; email: string; password: string } | null,
+  tenants: string[],
+) {
   const base = url.replace(/\/$/, '');
   print('');
   print(`ElevateCRM is running at ${base}`);
   print('');
-  if (login) {
-    // The web app (with its login page) is not built yet: the API is the way in.
+  if (login && web) {
+    print(
+      `  Web app:    ${base}/t/${login.tenant}   (or http://${login.tenant}.localhost:${new URL(base).port || 80})`,
+    );
+    print(`  Email:      ${login.email}`);
+    print(`  Password:   ${login.password}`);
+  } else if (login) {
+    // No web app build (pnpm build:web): the API is the way in.
     print(`  Log in:     POST ${base}/api/v1/auth/login  {"tenant","email","password"}`);
     print(`  Tenant:     ${login.tenant}`);
     print(`  Email:      ${login.email}`);
     print(`  Password:   ${login.password}`);
+  } else if (web) {
+    print(`  Web app:    ${base}/   (sign in, or create a company at ${base}/signup)`);
   } else if (tenants.length) {
     print(
       `  Log in:     POST ${base}/api/v1/auth/login  (tenants: ${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', ...' : ''})`,
@@ -56,11 +69,11 @@ async function start(opts: StartOptions): Promise<void> {
   try {
     await kernel.migrate();
     const demo = opts.demo ? await kernel.seedDemo() : null;
-    const { url } = await kernel.listen();
+    const { url, web } = await kernel.listen();
     keepAlive();
     stopOnSignals(kernel, 'ElevateCRM');
     const tenants = demo ? [] : (await kernel.tenants.list()).map((t) => t.slug);
-    banner(url, demo && { tenant: demo.tenant.slug, email: demo.email, password: demo.password }, tenants);
+    banner(url, web, demo && { tenant: demo.tenant.slug, email: demo.email, password: demo.password }, tenants);
   } catch (err) {
     await kernel.stop().catch(() => {});
     throw err;

@@ -24,6 +24,11 @@ export interface Config {
   workers: boolean;
   /** Poll interval of the outbox relay (it is also woken after each commit). */
   relayIntervalMs: number;
+  /**
+   * The web app's build folder (SvelteKit adapter-node output) served for non-API paths.
+   * 'auto': <workspace>/web/build when it exists, except in tests; null: no web app.
+   */
+  webBuildDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -119,12 +124,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       .filter(Boolean),
     workers: bool('WORKERS', true),
     relayIntervalMs: int('RELAY_INTERVAL_MS', 500, 10, 60_000),
+    webBuildDir: webBuildDir(env.WEB_BUILD_DIR, nodeEnv),
   };
   if (!/^[a-z_][a-z0-9_]*$/.test(config.appDbUser)) {
     problems.push(`DATABASE_APP_USER="${config.appDbUser}" must be a lowercase SQL identifier`);
   }
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };
+}
+
+/** WEB_BUILD_DIR: a folder, `off`, or unset (auto-detect, but never in tests unless named). */
+function webBuildDir(raw: string | undefined, nodeEnv: Config['env']): string | null {
+  const v = raw?.trim();
+  if (!v) return nodeEnv === 'test' ? null : 'auto';
+  return ['off', 'false', 'none', '0'].includes(v.toLowerCase()) ? null : v;
 }
 
 /** The app role's connection string: the owner URL with the app role's credentials. */

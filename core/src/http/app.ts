@@ -5,6 +5,7 @@ import Koa from 'koa';
 import type { Log } from '../logger.ts';
 import { errorMiddleware } from './errors.ts';
 import type { State } from './state.ts';
+import { type WebHandler, webMiddleware } from './web.ts';
 
 export interface AppParts {
   log: Log;
@@ -15,11 +16,13 @@ export interface AppParts {
   /** Addon route middleware by addon id, mounted at /api/v1/<id>. */
   addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
   graphql: Koa.Middleware<State>;
+  /** The web app (SvelteKit build): serves every path that is not an API path. */
+  web?: WebHandler | null;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
-/** request id + log → error format → health → public auth → authenticated APIs. */
+/** request id + log → error format → health → public auth → authenticated APIs → web app. */
 export function createApp(parts: AppParts): Koa<State> {
   const app = new Koa<State>();
   app.proxy = true;
@@ -56,7 +59,8 @@ export function createApp(parts: AppParts): Koa<State> {
     textLimit: '25mb',
     extendTypes: { text: ['text/csv', 'text/plain'] },
   });
-  app.use(async (ctx, next) => (ctx.path === '/graphql' ? next() : json(ctx, next)));
+  // Only the REST API's bodies: /graphql (Yoga) and the web app read their own.
+  app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
   app.use(parts.auth.routes());
   const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
   app.use(async (ctx, next) => {
@@ -79,5 +83,6 @@ export function createApp(parts: AppParts): Koa<State> {
       await router(ctx, async () => {});
     });
   });
+  if (parts.web) app.use(webMiddleware(parts.web));
   return app;
 }

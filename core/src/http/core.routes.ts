@@ -6,6 +6,7 @@ import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
+import { brandingRoutes } from './branding.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
 
@@ -157,5 +158,6 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     stream.on('close', done);
   });
 
+  brandingRoutes(r);
   return r;
 }

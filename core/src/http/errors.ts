@@ -32,7 +32,8 @@ export function errorMiddleware(): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
+      // respond === false: the web app wrote its own response (its own not-found page).
+      if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
         ctx.status = 404;
         ctx.body = { code: 'NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}`, details: [] };
       }

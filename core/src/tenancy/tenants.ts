@@ -12,6 +12,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const corePermissions = {
   'core.addons.manage': { title: 'Enable, disable and configure addons' },
   'core.users.manage': { title: 'Invite users and assign roles' },
+  'core.settings.manage': { title: 'Change company settings and branding (logo, colours)' },
 };
 
 export function validateCredentials(email: string, password: string): void {

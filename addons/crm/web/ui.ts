@@ -1,0 +1,52 @@
+// Shared Tailwind classes of the crm pages (scanned by the app's Tailwind build).
+export const ui = {
+  input:
+    'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-950',
+  label: 'block text-sm font-medium',
+  primary:
+    'inline-flex items-center gap-2 rounded-md bg-primary px-4 py-2 text-sm font-semibold text-on-primary hover:bg-primary-hover disabled:opacity-60',
+  secondary:
+    'inline-flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-900 dark:hover:bg-slate-800',
+  card: 'rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900',
+  muted: 'text-slate-600 dark:text-slate-400',
+  th: 'px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400',
+  td: 'px-3 py-2 text-sm',
+  error: 'rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200',
+};
+
+/** A list's state in the query string: read with defaults, write without them. */
+export function readParams<T extends Record<string, string>>(url: URL, defaults: T): T {
+  const out = { ...defaults };
+  for (const key of Object.keys(defaults)) {
+    const v = url.searchParams.get(key);
+    if (v !== null) (out as Record<string, string>)[key] = v;
+  }
+  return out;
+}
+
+export function withParams(url: URL, change: Record<string, string | number | null>): string {
+  const next = new URL(url);
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null || v === '') next.searchParams.delete(k);
+    else next.searchParams.set(k, String(v));
+  }
+  return `${next.pathname}${next.search}`;
+}
+
+/**
+ * Calls `fn` once, `ms` after the last call (e.g. a refresh after a burst of live events).
+ * Cancel it when the page goes away, so a late call does not act on another page.
+ */
+export function debounce(fn: () => void, ms: number): (() => void) & { cancel(): void } {
+  let t: ReturnType<typeof setTimeout> | null = null;
+  const run = () => {
+    if (t) clearTimeout(t);
+    t = setTimeout(fn, ms);
+  };
+  return Object.assign(run, {
+    cancel() {
+      if (t) clearTimeout(t);
+      t = null;
+    },
+  });
+}

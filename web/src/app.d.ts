@@ -1,0 +1,19 @@
+// See https://svelte.dev/docs/kit/types#app.d.ts
+declare global {
+  namespace App {
+    interface Locals {
+      /** The tenant named by the URL (`/t/<slug>` or `<slug>.<TENANT_DOMAIN>`), if any. */
+      tenant: string | null;
+      /** A fresh access token for that tenant, read from the httpOnly cookie (refreshed if needed). */
+      accessToken: string | null;
+      /** The user id inside the access token (used for per-user preferences such as the theme). */
+      userId: string | null;
+    }
+    interface Error {
+      message: string;
+      code?: string;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,29 @@
+import type { Handle } from '@sveltejs/kit/hooks';
+import { freshAccessToken, readClaims } from '#lib/server/session.ts';
+import { tenantBase } from '#lib/tenant.ts';
+import { themeCookie } from '#lib/theme.ts';
+import { TENANT_DOMAIN } from '$app/env/public';
+
+/** Resolves the tenant and its session (refreshing it once when due) for every request of /t/<slug>. */
+export const handle: Handle = async ({ event, resolve }) => {
+  const slug = event.params.tenant ?? null;
+  event.locals.tenant = slug;
+  event.locals.accessToken = null;
+  event.locals.userId = null;
+  if (slug) {
+    const base = tenantBase(event.url, slug, TENANT_DOMAIN);
+    const token = await freshAccessToken(event.cookies, slug, base, event.url.protocol === 'https:');
+    event.locals.accessToken = token;
+    event.locals.userId = (token && readClaims(token)?.sub) || null;
+  }
+  // The theme is remembered per user (cookie per user id) and rendered on the server: no flash.
+  const theme = event.locals.userId ? event.cookies.get(themeCookie(event.locals.userId)) : undefined;
+  const response = await resolve(event, {
+    transformPageChunk: ({ html }) =>
+      html.replace('%elevate.theme%', theme === 'dark' || theme === 'light' ? theme : ''),
+  });
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'same-origin');
+  if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
+  return response;
+};

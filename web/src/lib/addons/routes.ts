@@ -1,0 +1,51 @@
+// File conventions of addons/<id>/web/, as pure functions (the registry applies them to the
+// files Vite finds).
+
+const FILE = /\/addons\/([a-z][a-z0-9_]{1,31})\/web\/(?:pages|widgets|menu)(?:\/(.+))?\.(?:svelte|ts)$/;
+const PARAM = /^\[[a-zA-Z_]\w*\]$/;
+
+/** `…/addons/crm/web/pages/contacts/[id].svelte` → { addon: 'crm', rest: 'contacts/[id]' }. */
+export function parseFile(file: string): { addon: string; rest: string } | null {
+  const m = FILE.exec(file);
+  return m?.[1] ? { addon: m[1], rest: m[2] ?? '' } : null;
+}
+
+/** A page file's path segments below its addon: `index` names the folder itself. */
+export function pageSegments(rest: string): string[] {
+  const segments = rest.split('/');
+  if (segments.at(-1) === 'index') segments.pop();
+  return segments;
+}
+
+export interface RouteLike {
+  addon: string;
+  segments: string[];
+}
+
+/**
+ * The route of `addon` matching `path`, with its parameters. Same length only; a static segment
+ * must be equal, `[name]` takes any one segment; the route with more static segments wins.
+ */
+export function matchRoute<R extends RouteLike>(
+  routes: readonly R[],
+  addon: string,
+  path: readonly string[],
+): { route: R; params: Record<string, string> } | null {
+  let best: { route: R; statics: number } | null = null;
+  for (const route of routes) {
+    if (route.addon !== addon || route.segments.length !== path.length) continue;
+    let statics = 0;
+    const ok = route.segments.every((s, i) => {
+      if (PARAM.test(s)) return (path[i] ?? '') !== '';
+      statics += 1;
+      return s === path[i];
+    });
+    if (ok && (!best || statics > best.statics)) best = { route, statics };
+  }
+  if (!best) return null;
+  const params: Record<string, string> = {};
+  best.route.segments.forEach((s, i) => {
+    if (PARAM.test(s)) params[s.slice(1, -1)] = path[i] ?? '';
+  });
+  return { route: best.route, params };
+}

@@ -1,0 +1,74 @@
+// What an addon's web folder (addons/<id>/web/) contributes, and what its pages receive.
+//   web/menu.ts           export const menu: MenuEntry[]
+//   web/pages/**.svelte   /<addon>/<path>; `index.svelte` is the folder itself, `[name]` a parameter
+//   web/widgets/*.svelte  dashboard widgets; `<script module>` exports `widget: WidgetMeta`
+// A page or widget may export, from `<script module>`, `permission` (needed to open it) and
+// `load(args)`: it runs in the route's universal load (server first, then browser), and its
+// result arrives as the `data` prop, so the first paint is server-rendered.
+import type { Component } from 'svelte';
+import type { Api } from './api.ts';
+
+export interface MenuEntry {
+  /** Visible text. */
+  label: string;
+  /** Path inside the addon: 'contacts' → /<addon>/contacts; '' → /<addon>. */
+  path: string;
+  /** An icon name known to the shell (see Icon.svelte); unknown names show a dot. */
+  icon?: string;
+  /** Hidden unless the user holds it. */
+  permission?: string;
+  /** Sort key across all addons' entries (default 100). */
+  order?: number;
+}
+
+export interface WidgetMeta {
+  title: string;
+  /** Hidden unless the user holds it. */
+  permission?: string;
+  /** 1 = one column, 2 = two columns on wide screens. */
+  span?: 1 | 2;
+  /** Sort key across all addons' widgets (default 100). */
+  order?: number;
+}
+
+export interface LoadArgs {
+  /** The API, bound to the load's fetch (cookies on the server, the proxy in the browser). */
+  api: Api;
+  /** Route parameters from `[name]` segments of the page file. */
+  params: Record<string, string>;
+  url: URL;
+}
+
+export interface PageProps<D = unknown> {
+  data: D;
+  params: Record<string, string>;
+}
+
+export interface ContributedModule {
+  default: Component<PageProps<never>>;
+  permission?: string;
+  load?: (args: LoadArgs) => Promise<unknown>;
+  widget?: WidgetMeta;
+  /** Page title (a string, or a function of the page data). */
+  title?: string | ((data: never) => string);
+}
+
+export interface Me {
+  user: { id: string; email: string; name: string };
+  tenant: { id: string; slug: string; name: string };
+  permissions: string[];
+  enabledAddons: string[];
+}
+
+export interface ListResponse<T> {
+  data: T[];
+  total_count: number;
+  limit: number;
+  offset: number;
+}
+
+/** A tenant's white label: its logo (a data URL) and primary colour (#rrggbb); null = TECHGURU's. */
+export interface Branding {
+  logo: string | null;
+  primaryColor: string | null;
+}

@@ -1,0 +1,56 @@
+// How the web server talks to the kernel API. `elevate start` serves both from one process and
+// sets ELEVATE_API_URL to its own address; `vite dev` defaults to a kernel on 127.0.0.1:3000.
+
+export function apiUrl(path: string): string {
+  const origin = (process.env.ELEVATE_API_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+  return `${origin}${path}`;
+}
+
+export interface KernelError {
+  code: string;
+  message: string;
+  details?: { path?: string; message: string }[];
+}
+
+/** A JSON call to the kernel. Never throws for HTTP errors: callers show `error.message` inline. */
+export async function kernelJson<T>(
+  path: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {},
+): Promise<{ ok: true; status: number; data: T } | { ok: false; status: number; error: KernelError }> {
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path), {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        accept: 'application/json',
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  } catch {
+    return {
+      ok: false,
+      status: 503,
+      error: { code: 'UNAVAILABLE', message: 'The server cannot be reached. Try again in a moment.' },
+    };
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (res.ok) return { ok: true, status: res.status, data: body as T };
+  const err = body as Partial<KernelError> | null;
+  return {
+    ok: false,
+    status: res.status,
+    error: {
+      code: err?.code ?? 'INTERNAL',
+      message: err?.message ?? `Request failed (${res.status})`,
+      details: err?.details ?? [],
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { Branding, Me } from '#lib/kit/types.ts';
+import { kernelJson } from '#lib/server/kernel.ts';
+import { clearSession } from '#lib/server/session.ts';
+import { type Theme, themeCookie } from '#lib/theme.ts';
+import type { LayoutServerLoad } from './$types';
+
+const NO_BRANDING: Branding = { logo: null, primaryColor: null };
+
+/** Everything behind the login: who the user is, which addons the tenant enabled, its branding. */
+export const load: LayoutServerLoad = async ({ locals, parent, url, cookies, params, depends, untrack }) => {
+  depends('app:session');
+  const { base } = await parent();
+  const token = locals.accessToken;
+  if (!token) {
+    const next = untrack(() => url.pathname + url.search);
+    redirect(303, `${base}/auth/login?next=${encodeURIComponent(next)}`);
+  }
+  const [me, branding] = await Promise.all([
+    kernelJson<Me>('/api/v1/core/me', { token }),
+    kernelJson<Branding>('/api/v1/core/branding', { token }),
+  ]);
+  if (!me.ok) {
+    if (me.status === 401) {
+      clearSession(cookies, params.tenant, base);
+      redirect(303, `${base}/auth/login?ended=1`);
+    }
+    error(me.status, me.error.message);
+  }
+  const theme = cookies.get(themeCookie(me.data.user.id));
+  return {
+    me: me.data,
+    branding: branding.ok ? { ...NO_BRANDING, ...branding.data } : NO_BRANDING,
+    theme: theme === 'dark' || theme === 'light' ? (theme as Theme) : null,
+  };
+};

@@ -1,0 +1,27 @@
+import { error } from '@sveltejs/kit';
+import { createApi } from '#lib/kit/api.ts';
+import { allows } from '#lib/kit/permissions.ts';
+import type { ListResponse } from '#lib/kit/types.ts';
+import type { PageLoad } from './$types';
+
+export interface AddonCard {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  icon: string | null;
+  version: string;
+  enabled: boolean;
+  depends: { id: string; range: string }[];
+  requiredBy: string[];
+}
+
+export const load: PageLoad = async ({ parent, fetch, depends }) => {
+  depends('app:addons');
+  const { me, base } = await parent();
+  if (!allows(me.permissions, me.enabledAddons, 'core.addons.manage')) {
+    error(403, 'Only administrators can manage addons.');
+  }
+  const list = await createApi(base, fetch).get<ListResponse<AddonCard>>('/v1/core/addons');
+  return { addons: list.data };
+};

@@ -1,0 +1,181 @@
+// Starts the real platform for browser tests: `elevate start` (kernel + web app in one process)
+// on a free port, with a database and Redis prefix of its own; and the system Chromium.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = `${ROOT}cli/bin/elevate.js`;
+const BUILD = `${ROOT}web/build`;
+export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+export interface Platform {
+  url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+interface PgClient {
+  connect(): Promise<unknown>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+// pg and ioredis are the core's dependencies: borrow them from there.
+const requireFromCore = () => createRequire(`${ROOT}core/package.json`);
+
+async function dropDatabase(name: string): Promise<void> {
+  const { Client } = requireFromCore()('pg') as { Client: new (o: { connectionString: string }) => PgClient };
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const { Redis } = requireFromCore()('ioredis') as {
+    Redis: new (
+      url: string,
+    ) => { keys(p: string): Promise<string[]>; del(...k: string[]): Promise<number>; quit(): Promise<unknown> };
+  };
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** `elevate start` as a child process, like an operator runs it. */
+export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
+  if (!existsSync(`${BUILD}/handler.js`)) {
+    throw new Error('web/build is missing: run `pnpm --filter @elevate/web build` (pnpm test does it first)');
+  }
+  const id = randomBytes(5).toString('hex');
+  const db = `elevate_e2e_${id}`;
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${db}`;
+  const redisPrefix = `elevate_e2e_${id}`;
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--port', '0'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      DATABASE_URL: databaseUrl,
+      REDIS_PREFIX: redisPrefix,
+      RELAY_INTERVAL_MS: '100',
+      WEB_BUILD_DIR: BUILD,
+      ELEVATE_API_URL: '', // the child points its web app at itself
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`elevate start did not come up:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /running at (http:\/\/\S+)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (process.env.E2E_LOG_LEVEL) process.stderr.write(c);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`elevate start exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    databaseUrl,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await dropDatabase(db);
+      await dropRedisKeys(redisPrefix);
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export async function newContext(browser: Browser, width = 1280): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width, height: 860 }, colorScheme: 'light', locale: 'en-US' });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Navigates and waits until the page is hydrated (clicks before that would hit inert HTML). */
+export async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await ready(page);
+}
+
+/** Waits until the current page is hydrated. */
+export async function ready(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.ready === '1');
+}
+
+/** Full-page screenshots of the current page, saved as web/test/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** The theme switch in the top bar (remembered per user). */
+export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  const pressed = (await toggle.getAttribute('aria-pressed')) === 'true';
+  if (pressed !== (theme === 'dark')) await toggle.click();
+  await page.waitForFunction((t) => document.documentElement.classList.contains('dark') === (t === 'dark'), theme);
+}
+
+/** A JSON API call as a tenant owner, for preparing data (signs up when asked). */
+export async function api<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
