@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bootTestKernel } from '@elevate/sdk/testkit';
 import pg from 'pg';
-import { load } from '../../../core/bench/load.ts';
+import { spawnLoad } from '../../../core/bench/spawn-load.ts';
 import { crm } from '../src/index.ts';
 
 const CONCURRENCY = 10;
@@ -58,7 +58,6 @@ const LIST_SQL = `with page as (
     (select count(*) from crm_contact where tenant_id = $1) as total
   from page c left join crm_contact co on co.tenant_id = c.tenant_id and co.id = c.company_id
   order by c.name, c.id`;
-let seq = 0;
 const rawServer = http.createServer(async (req, res) => {
   try {
     if (req.method === 'POST') {
@@ -85,16 +84,8 @@ const rawServer = http.createServer(async (req, res) => {
 await new Promise<void>((r) => rawServer.listen(0, '127.0.0.1', r));
 const rawBase = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}`;
 
-const offset = () => Math.floor(Math.random() * 199) * 50;
 const auth = { authorization: `Bearer ${t.client.token}` };
 const json = { ...auth, 'content-type': 'application/json' };
-const newContact = () => {
-  seq += 1;
-  return JSON.stringify({
-    name: `Bench ${seq}`,
-    email: `bench${seq}-${Math.random().toString(36).slice(2)}@example.test`,
-  });
-};
 
 // Sanity: every server answers the same first page.
 const check = async (res: Response) => {
@@ -112,20 +103,20 @@ if (rawFirst.data[0].id !== restFirst.data[0].id || restFirst.total_count !== ra
 const run = { concurrency: CONCURRENCY, ms: MS };
 const warm = { concurrency: CONCURRENCY, ms: 1000 };
 
-/** The three list servers, for one way of choosing pages. */
-async function lists(pick: () => number) {
-  const gqlBody = () =>
-    JSON.stringify({
-      query: `{ contacts(limit: 50, offset: ${pick()}, sort: "name") { totalCount items { id kind name firstName lastName email phone jobTitle city country ownerId createdAt updatedAt company { id name } tags { id name color } } } }`,
-    });
-  const rawUrl = () => `${rawBase}/?offset=${pick()}`;
-  const restUrl = () => `${env.url}/api/v1/crm/contacts?limit=50&sort=name&offset=${pick()}`;
-  await load(rawUrl, warm);
-  const rawRes = await load(rawUrl, run);
-  await load(restUrl, { ...warm, headers: auth });
-  const restRes = await load(restUrl, { ...run, headers: auth });
-  await load(`${env.url}/graphql`, { ...warm, method: 'POST', body: gqlBody, headers: json });
-  const gqlRes = await load(`${env.url}/graphql`, { ...run, method: 'POST', body: gqlBody, headers: json });
+/** The three list servers, for one way of choosing pages (load from a separate process). */
+async function lists(offset: { fixed: number } | { randomBelow: number }) {
+  const gqlBody = JSON.stringify({
+    query: `{ contacts(limit: 50, offset: {offset}, sort: "name") { totalCount items { id kind name firstName lastName email phone jobTitle city country ownerId createdAt updatedAt company { id name } tags { id name color } } } }`,
+  }).replace('"{offset}"', '{offset}');
+  const rawSpec = { url: `${rawBase}/?offset={offset}`, offset };
+  const restSpec = { url: `${env.url}/api/v1/crm/contacts?limit=50&sort=name&offset={offset}`, headers: auth, offset };
+  const gqlSpec = { url: `${env.url}/graphql`, method: 'POST', body: gqlBody, headers: json, offset };
+  await spawnLoad({ ...rawSpec, ...warm });
+  const rawRes = await spawnLoad({ ...rawSpec, ...run });
+  await spawnLoad({ ...restSpec, ...warm });
+  const restRes = await spawnLoad({ ...restSpec, ...run });
+  await spawnLoad({ ...gqlSpec, ...warm });
+  const gqlRes = await spawnLoad({ ...gqlSpec, ...run });
   return {
     raw: rawRes,
     rest: restRes,
@@ -137,20 +128,19 @@ async function lists(pick: () => number) {
 const ratio = (a: { rps: number }, b: { rps: number }) => Math.round((a.rps / b.rps) * 100) / 100;
 
 // The first page (what a list view opens on) and random pages across all 10,000 rows.
-const firstPage = await lists(() => 0);
-const randomPages = await lists(offset);
-const rawCreate = await load(rawBase, {
-  ...run,
-  method: 'POST',
-  body: newContact,
+const firstPage = await lists({ fixed: 0 });
+const randomPages = await lists({ randomBelow: CONTACTS });
+const createBody = JSON.stringify({ name: 'Bench {seq}', email: 'bench{seq}-{rand}@example.test' });
+const createSpec = { method: 'POST', body: createBody };
+await spawnLoad({ ...createSpec, url: rawBase, headers: { 'content-type': 'application/json' }, ...warm });
+const rawCreate = await spawnLoad({
+  ...createSpec,
+  url: rawBase,
   headers: { 'content-type': 'application/json' },
-});
-const restCreate = await load(`${env.url}/api/v1/crm/contacts`, {
   ...run,
-  method: 'POST',
-  body: newContact,
-  headers: json,
 });
+await spawnLoad({ ...createSpec, url: `${env.url}/api/v1/crm/contacts`, headers: json, ...warm });
+const restCreate = await spawnLoad({ ...createSpec, url: `${env.url}/api/v1/crm/contacts`, headers: json, ...run });
 
 rawServer.close();
 await raw.end();
