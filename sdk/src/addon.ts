@@ -36,6 +36,12 @@ export interface LifecycleHooks {
   disable?: (ctx: SystemContext) => Promise<void> | void;
   /** Data migrations between versions, run per tenant. */
   upgrade?: readonly DataStep[];
+  /**
+   * Sample data for the demo tenant (`elevate seed --demo`, `elevate start --demo`): run once,
+   * in the tenant's transaction, right after the addon is enabled for a newly created demo
+   * tenant. `ownerId` is the demo user.
+   */
+  demo?: (ctx: SystemContext, ownerId: string) => Promise<void> | void;
 }
 
 export interface SettingsDef {

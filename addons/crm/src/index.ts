@@ -1,5 +1,6 @@
 import { defineAddon, PLATFORM_VERSION } from '@elevate/sdk';
 import { CrmInit0001 } from '../migrations/Migration0001CrmInit.ts';
+import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
 import { contactsGraphql } from './graphql/contacts.graphql.ts';
 import { pipelineGraphql } from './graphql/pipeline.graphql.ts';
@@ -65,7 +66,7 @@ export const crm = defineAddon({
     searchRoutes(r);
     importRoutes(r);
   },
-  lifecycle: { enable: seedDefaults },
+  lifecycle: { enable: seedDefaults, demo: seedDemoData },
 });
 
 export * from './events.ts';
