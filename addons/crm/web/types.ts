@@ -112,7 +112,8 @@ export interface Contact360 {
   company: Contact | null;
   people: Contact[];
   timeline: TimelineEntry[];
-  panels: { id: string; title: string; addon: string; items?: unknown[] }[];
+  /** Other addons' panels (the crm `ContactPanel` extension point), tagged with their addon. */
+  panels: { id: string; title: string; addon: string; items?: { label: string; value: string }[] }[];
 }
 
 export interface ImportPreview {

@@ -160,23 +160,25 @@ describe('crm pages', { timeout: 90_000 }, () => {
   });
 
   it('imports a CSV with a column mapping and shows its progress', async () => {
+    const ROWS = 5000;
     const rows = ['Full name;E-mail;Town;Notes'];
-    for (let i = 0; i < 1500; i++) rows.push(`Person ${i};person${i}@import.test;Springfield;row ${i}`);
+    // Enough rows (500 per chunk) that the bar is seen part-way on any machine.
+    for (let i = 0; i < ROWS; i++) rows.push(`Person ${i};person${i}@import.test;Springfield;row ${i}`);
     await open(page, app('/crm/import'));
     await page
       .getByLabel('CSV file')
       .setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.getByText('1500 rows, 4 columns').waitFor();
+    await page.getByText(`${ROWS} rows, 4 columns`).waitFor();
     await page.getByLabel('Field for column Town').selectOption('city');
     await page.getByLabel('Field for column Notes').selectOption('');
     await page.getByLabel('Field for column Full name').selectOption('name');
     await screenshot(page, 'import-mapping-light');
     const seen = new Set<string>();
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
-    await page.getByRole('button', { name: 'Import 1500 rows' }).click();
+    await page.getByRole('button', { name: `Import ${ROWS} rows` }).click();
     await bar.waitFor();
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       seen.add((await bar.getAttribute('aria-valuenow')) ?? '');
       if (await page.getByText('Import finished').isVisible()) break;
       await page.waitForTimeout(50);
@@ -186,7 +188,7 @@ describe('crm pages', { timeout: 90_000 }, () => {
     // The bar was seen before the end (and, on this machine, usually part-way through).
     console.log('import progress seen:', [...seen].join(','));
     expect(seen.size).toBeGreaterThanOrEqual(2);
-    await page.getByText('1500 of 1500 rows · 1500 imported').waitFor();
+    await page.getByText(`${ROWS} of ${ROWS} rows · ${ROWS} imported`).waitFor();
     await screenshot(page, 'import-done-light');
     const list = await api<{ total_count: number }>(
       platform.url,
@@ -195,7 +197,7 @@ describe('crm pages', { timeout: 90_000 }, () => {
       undefined,
       token,
     );
-    expect(list.total_count).toBe(1500);
+    expect(list.total_count).toBe(ROWS);
   });
 
   it('shows a change made in one page live in a second page', async () => {
@@ -252,7 +254,7 @@ describe('crm pages', { timeout: 90_000 }, () => {
     await api(platform.url, 'POST', `/api/v1/crm/opportunities/${won.id}/win`, {}, token);
     await open(page, app());
     await page.getByRole('heading', { name: 'Pipeline value by stage' }).waitFor();
-    expect(await page.getByTestId('kpi-contacts').textContent()).toMatch(/1,50[34]/);
+    expect(await page.getByTestId('kpi-contacts').textContent()).toMatch(/5,00[34]/); // 5,000 imported + the contacts made by the earlier tests
     await screenshot(page, 'dashboard-crm-light');
     await open(page, app('/crm/activities?due=overdue'));
     await page.getByText('Call about the engine', { exact: true }).waitFor();
@@ -272,6 +274,152 @@ describe('crm pages', { timeout: 90_000 }, () => {
       await page.waitForLoadState('networkidle').catch(() => {});
       await screenshot(page, name);
     }
+    await setTheme(page, 'light');
+  });
+
+  it('asks for a reason when a card moves onto a Lost stage, by keyboard and by button', async () => {
+    // A pipeline where Lost comes straight after an open stage, so a card gets there in one move.
+    const pipeline = await api<{ id: string }>(
+      platform.url,
+      'POST',
+      '/api/v1/crm/pipelines',
+      {
+        name: 'Renewals',
+        stages: [
+          { name: 'Due', probability: 50, kind: 'open' },
+          { name: 'Lost', probability: 0, kind: 'lost' },
+          { name: 'Renewed', probability: 100, kind: 'won' },
+        ],
+      },
+      token,
+    );
+    const opportunity = (title: string) =>
+      api<{ id: string }>(
+        platform.url,
+        'POST',
+        '/api/v1/crm/opportunities',
+        { title, value: '900', pipelineId: pipeline.id },
+        token,
+      );
+    const get = (id: string) =>
+      api<{ status: string; lostReason: string | null; stage: string }>(
+        platform.url,
+        'GET',
+        `/api/v1/crm/opportunities/${id}`,
+        undefined,
+        token,
+      );
+    const byKeyboard = await opportunity('Vandelay renewal');
+    const byButton = await opportunity('Kramerica renewal');
+    await open(page, app(`/crm/pipeline?pipeline=${pipeline.id}`));
+
+    // Keyboard: arrow right onto Lost opens the reason dialog; nothing moves before it is confirmed.
+    await page.getByRole('button', { name: /^Vandelay renewal, .* in Due$/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    const dialog = page.getByRole('dialog', { name: 'Why was it lost?' });
+    await dialog.waitFor();
+    expect((await get(byKeyboard.id)).status).toBe('open');
+    await dialog.getByLabel('Reason').fill('Went with a cheaper latex supplier');
+    await screenshot(page, 'pipeline-lost-reason-light');
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('Vandelay renewal moved to Lost').waitFor();
+    await expect.poll(async () => (await get(byKeyboard.id)).status).toBe('lost');
+    expect((await get(byKeyboard.id)).lostReason).toBe('Went with a cheaper latex supplier');
+
+    // Buttons: cancelling leaves the card where it was; confirming marks it lost.
+    await page.getByRole('button', { name: 'Move Kramerica renewal to Lost' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await get(byButton.id)).status).toBe('open');
+    await page.getByRole('button', { name: 'Move Kramerica renewal to Lost' }).click();
+    await dialog.getByLabel('Reason').fill('Budget frozen');
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    await expect.poll(async () => (await get(byButton.id)).status).toBe('lost');
+    expect((await get(byButton.id)).lostReason).toBe('Budget frozen');
+    await page.locator('section[data-stage="Lost"]').getByText('Kramerica renewal').waitFor();
+  });
+
+  it('converts a lead into a contact and an opportunity from the leads page', async () => {
+    const lead = await api<{ id: string }>(
+      platform.url,
+      'POST',
+      '/api/v1/crm/leads',
+      { title: 'Umbrella expansion', contactName: 'Albert Wesker', email: 'wesker@umbrella.test', source: 'event' },
+      token,
+    );
+    await open(page, app('/crm/leads'));
+    const row = page.getByRole('row', { name: /Umbrella expansion/ });
+    await row.getByRole('button', { name: 'Convert Umbrella expansion' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Convert Umbrella expansion' });
+    await dialog.waitFor();
+    // Labelled controls; a contact is created unless unticked; focus starts inside the dialog.
+    expect(await dialog.getByLabel('Create a contact from this lead').isChecked()).toBe(true);
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await dialog.getByLabel('Opportunity title (optional)').fill('Umbrella expansion deal');
+    await dialog.getByLabel('Opportunity value (optional)').fill('48000.50');
+    // Tab does not leave the dialog (modal: the rest of the page is inert).
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(
+        await dialog.evaluate((d) => d.contains(document.activeElement) || document.activeElement === document.body),
+      ).toBe(true);
+    }
+    await screenshot(page, 'lead-convert-light');
+    await dialog.getByRole('button', { name: 'Convert lead' }).click();
+    const contactLink = dialog.getByRole('link', { name: 'Open Albert Wesker (360° view)' });
+    await contactLink.waitFor();
+    await screenshot(page, 'lead-converted-light');
+    // The list shows the lead converted, without a Convert action.
+    await row.getByText('converted', { exact: true }).waitFor();
+    expect(await row.getByRole('button', { name: /^Convert/ }).count()).toBe(0);
+
+    // Through the API: the lead is converted and its opportunity exists with the given title and value.
+    const converted = await api<{ status: string }>(
+      platform.url,
+      'GET',
+      `/api/v1/crm/leads/${lead.id}`,
+      undefined,
+      token,
+    );
+    expect(converted.status).toBe('converted');
+    const opportunities = await api<{ data: { title: string; value: string; status: string }[] }>(
+      platform.url,
+      'GET',
+      `/api/v1/crm/opportunities?q=${encodeURIComponent('Umbrella expansion deal')}`,
+      undefined,
+      token,
+    );
+    expect(opportunities.data).toEqual([
+      expect.objectContaining({ title: 'Umbrella expansion deal', value: '48000.50', status: 'open' }),
+    ]);
+
+    // The link leads to the new contact's 360° page.
+    await contactLink.click();
+    await page.getByRole('heading', { level: 1, name: 'Albert Wesker' }).waitFor();
+
+    // Dark, and an API error shown inline: converted elsewhere while the dialog is open.
+    const other = await api<{ id: string }>(
+      platform.url,
+      'POST',
+      '/api/v1/crm/leads',
+      { title: 'Soylent trial' },
+      token,
+    );
+    await open(page, app('/crm/leads'));
+    await setTheme(page, 'dark');
+    await page.getByRole('button', { name: 'Convert Soylent trial' }).click();
+    const second = page.getByRole('dialog', { name: 'Convert Soylent trial' });
+    await second.waitFor();
+    await screenshot(page, 'lead-convert-dark');
+    await api(platform.url, 'POST', `/api/v1/crm/leads/${other.id}/convert`, { createContact: false }, token);
+    await second.getByRole('button', { name: 'Convert lead' }).click();
+    await second.getByRole('alert').getByText('This lead was already converted').waitFor();
+    await screenshot(page, 'lead-convert-error-dark');
+    // Escape closes the dialog.
+    await page.keyboard.press('Escape');
+    await second.waitFor({ state: 'hidden' });
     await setTheme(page, 'light');
   });
 });
