@@ -341,6 +341,57 @@ describe('crm pages', { timeout: 90_000 }, () => {
     await page.locator('section[data-stage="Lost"]').getByText('Kramerica renewal').waitFor();
   });
 
+  it('marks a card lost and reopens it with its own buttons on the default pipeline', async () => {
+    // On the default pipeline Won comes before Lost, so moving right closes the deal as won; the
+    // card's own actions reach Lost (with a reason) and reopen it.
+    const card = await api<{ id: string }>(
+      platform.url,
+      'POST',
+      '/api/v1/crm/opportunities',
+      { title: 'Monorail pitch', value: '1200' },
+      token,
+    );
+    const get = () =>
+      api<{ status: string; lostReason: string | null }>(
+        platform.url,
+        'GET',
+        `/api/v1/crm/opportunities/${card.id}`,
+        undefined,
+        token,
+      );
+    await open(page, app('/crm/pipeline'));
+    await page.getByRole('button', { name: 'Mark Monorail pitch as won' }).waitFor();
+    await screenshot(page, 'pipeline-actions-light');
+    // Keyboard: the button is focusable and Enter opens the reason dialog; nothing changes before it is confirmed.
+    await page.getByRole('button', { name: 'Mark Monorail pitch as lost…' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Why was it lost?' });
+    await dialog.waitFor();
+    expect((await get()).status).toBe('open');
+    // A reason is required.
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Reason').fill('Town voted for a new bridge');
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(async () => (await get()).status).toBe('lost');
+    expect((await get()).lostReason).toBe('Town voted for a new bridge');
+    await page.locator('section[data-stage="Lost"]').getByText('Monorail pitch').waitFor();
+
+    // Closed: Reopen instead of Won and Lost.
+    const reopen = page.getByRole('button', { name: 'Reopen Monorail pitch' });
+    await reopen.waitFor();
+    expect(await page.getByRole('button', { name: 'Mark Monorail pitch as won' }).count()).toBe(0);
+    await setTheme(page, 'dark');
+    await screenshot(page, 'pipeline-actions-dark');
+    await setTheme(page, 'light');
+    await reopen.click();
+    await expect.poll(async () => (await get()).status).toBe('open');
+    expect((await get()).lostReason).toBeNull();
+    await page.locator('section[data-stage="New"]').getByText('Monorail pitch').waitFor();
+    await page.getByRole('button', { name: 'Mark Monorail pitch as lost…' }).waitFor();
+  });
+
   it('converts a lead into a contact and an opportunity from the leads page', async () => {
     const lead = await api<{ id: string }>(
       platform.url,
