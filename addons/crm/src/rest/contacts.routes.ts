@@ -83,7 +83,8 @@ export function contactRoutes(r: RestRouter): void {
     '/contacts',
     { permission: 'crm.contact.write', body: contactBody, summary: 'Create a person or a company' },
     async ({ body, ctx }) => {
-      const [view] = await withRelations(ctx, [await createContact(ctx, body)]);
+      const created = await createContact(ctx, body);
+      const [view] = await withRelations(ctx, [created], { knownUntagged: !body.tagIds?.length });
       return { status: 201, body: view };
     },
   );

@@ -264,15 +264,22 @@ export async function listPeople(ctx: RequestContext, companyId: string, opts: O
 }
 
 /** Embeds company and tags: two statements for any number of rows. */
-export async function withRelations(ctx: RequestContext, rows: readonly ContactRow[]): Promise<ContactView[]> {
+export async function withRelations(
+  ctx: RequestContext,
+  rows: readonly ContactRow[],
+  opts: { knownUntagged?: boolean } = {},
+): Promise<ContactView[]> {
   if (rows.length === 0) return [];
   const companyIds = [...new Set(rows.map((r) => r.company).filter((id): id is string => id !== null))];
   // One after the other: both run on the request's single connection anyway.
   const companies = companyIds.length ? await (await ctx.scoped(Contact, 'crm.contact.read')).getMany(companyIds) : [];
-  const tags = await tagsOfContacts(
-    ctx,
-    rows.map((r) => r.id),
-  );
+  // A contact just created without tags has none: no need to ask.
+  const tags = opts.knownUntagged
+    ? rows.map(() => [])
+    : await tagsOfContacts(
+        ctx,
+        rows.map((r) => r.id),
+      );
   const byId = new Map(companies.filter((c) => c !== null).map((c) => [c.id, c]));
   return rows.map(({ company, ...row }, i) => {
     const c = company ? byId.get(company) : undefined;
