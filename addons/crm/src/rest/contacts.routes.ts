@@ -1,6 +1,7 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { NoteRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
+import { listContactViews } from '../services/contact-views.service.ts';
 import {
   type ContactInput,
   type ContactView,
@@ -74,8 +75,8 @@ export function contactRoutes(r: RestRouter): void {
     { permission: 'crm.contact.read', query: listQuerySchema('contact'), summary: 'List contacts and companies' },
     async ({ query, ctx }): Promise<Page<ContactView>> => {
       const opts = await contactListOptions(ctx, query);
-      const { rows, total } = await listContacts(ctx, opts);
-      return { data: await withRelations(ctx, rows), total_count: total, limit: opts.limit, offset: opts.offset };
+      const { rows, total } = await listContactViews(ctx, opts);
+      return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
     },
   );
 
