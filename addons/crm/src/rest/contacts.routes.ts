@@ -8,7 +8,6 @@ import {
   contactListOptions,
   createContact,
   deleteContact,
-  listContacts,
   listPeople,
   requireContact,
   updateContact,
