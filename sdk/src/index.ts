@@ -63,9 +63,11 @@ export {
   f,
   fieldColumn,
   type ModelDef,
+  modelColumns,
   type NewRow,
   type Patch,
   type Row,
+  selectList,
 } from './model.ts';
 export {
   definePermissions,

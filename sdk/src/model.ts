@@ -195,3 +195,36 @@ export function columnName(field: string): string {
 export function fieldColumn(key: string, def: FieldDef): string {
   return def.kind === 'ref' ? `${columnName(key)}_id` : columnName(key);
 }
+
+const columnCache = new WeakMap<AnyModel, ReadonlyMap<string, string>>();
+
+/** Every column of a model's rows, field key → column: audit fields, owner, declared fields. */
+export function modelColumns(model: AnyModel): ReadonlyMap<string, string> {
+  let cols = columnCache.get(model);
+  if (!cols) {
+    const map = new Map<string, string>([
+      ['id', 'id'],
+      ['createdAt', 'created_at'],
+      ['updatedAt', 'updated_at'],
+      ['createdBy', 'created_by'],
+    ]);
+    if (model.owned) map.set('ownerId', 'owner_id');
+    for (const [key, def] of Object.entries(model.fields) as [string, FieldDef][]) map.set(key, fieldColumn(key, def));
+    cols = map;
+    columnCache.set(model, cols);
+  }
+  return cols;
+}
+
+/**
+ * A select list giving rows the repository's shape (`t."stage_id" as "stage", ...`), for
+ * hand-written SQL. `alias: ''` leaves columns unqualified; `omit` drops field keys.
+ */
+export function selectList(model: AnyModel, opts: { alias?: string; omit?: readonly string[] } = {}): string {
+  const alias = opts.alias ?? 't';
+  const prefix = alias ? `${alias}.` : '';
+  return [...modelColumns(model)]
+    .filter(([key]) => !opts.omit?.includes(key))
+    .map(([key, col]) => `${prefix}"${col}" as "${key}"`)
+    .join(', ');
+}

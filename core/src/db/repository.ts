@@ -3,12 +3,13 @@ import {
   type FieldDef,
   type FindOptions,
   ForbiddenError,
-  fieldColumn,
+  modelColumns,
   type NewRow,
   NotFoundError,
   type Patch,
   type Repository,
   type Row,
+  selectList,
   type TenantDb,
   type Where,
 } from '@elevate/sdk';
@@ -17,28 +18,16 @@ import type { TenantTx } from './tenant-tx.ts';
 
 interface ModelColumns {
   /** field key → column */
-  columns: Map<string, string>;
+  columns: ReadonlyMap<string, string>;
   selectList: string;
 }
-
-const AUDIT: [string, string][] = [
-  ['id', 'id'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-  ['createdBy', 'created_by'],
-];
 
 const cache = new WeakMap<AnyModel, ModelColumns>();
 
 function columnsOf(model: AnyModel): ModelColumns {
   let c = cache.get(model);
   if (!c) {
-    const columns = new Map<string, string>(model.owned ? [...AUDIT, ['ownerId', 'owner_id']] : AUDIT);
-    for (const [key, def] of Object.entries(model.fields) as [string, FieldDef][]) {
-      columns.set(key, fieldColumn(key, def));
-    }
-    const selectList = [...columns].map(([key, col]) => (key === col ? q(col) : `${q(col)} as ${q(key)}`)).join(', ');
-    c = { columns, selectList };
+    c = { columns: modelColumns(model), selectList: selectList(model, { alias: '' }) };
     cache.set(model, c);
   }
   return c;
@@ -146,11 +135,15 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     return parts.join(' and ');
   }
 
-  private orderLimit(opts: FindOptions<M>, p: SqlParams): string {
+  private orderSql(opts: FindOptions<M>): string {
     const order = (opts.orderBy ?? []).map((o) => `${this.column(o.field)} ${o.dir === 'desc' ? 'desc' : 'asc'}`);
     // A stable tie-breaker keeps pages from overlapping.
     order.push('id asc');
-    let sql = ` order by ${order.join(', ')}`;
+    return ` order by ${order.join(', ')}`;
+  }
+
+  private limitSql(opts: FindOptions<M>, p: SqlParams): string {
+    let sql = '';
     if (opts.limit !== undefined) sql += ` limit ${p.add(opts.limit)}`;
     if (opts.offset) sql += ` offset ${p.add(opts.offset)}`;
     return sql;
@@ -187,7 +180,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
 
   async find(opts: FindOptions<M> = {}): Promise<Row<M>[]> {
     const p = new SqlParams();
-    const sql = `select ${this.cols.selectList} from ${this.table} where ${this.where(opts.where, p)}${this.orderLimit(opts, p)}`;
+    const sql = `select ${this.cols.selectList} from ${this.table} where ${this.where(opts.where, p)}${this.orderSql(opts)}${this.limitSql(opts, p)}`;
     return this.tx.query<Row<M>>(sql, p.values);
   }
 
@@ -201,9 +194,13 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   }
 
   async page(opts: FindOptions<M> & { limit: number; offset: number }): Promise<{ rows: Row<M>[]; total: number }> {
-    // One statement: the window count rides along with the page.
+    // One statement: the page is cut first (an index can serve the order), the total is a
+    // separate count — cheaper than count(*) over (), which sorts every matching row.
     const p = new SqlParams();
-    const sql = `select ${this.cols.selectList}, count(*) over ()::int as "__total" from ${this.table} where ${this.where(opts.where, p)}${this.orderLimit(opts, p)}`;
+    const where = this.where(opts.where, p);
+    const order = this.orderSql(opts);
+    const sql = `with page as (select * from ${this.table} where ${where}${order}${this.limitSql(opts, p)})
+      select ${this.cols.selectList}, (select count(*)::int from ${this.table} where ${where}) as "__total" from page${order}`;
     const rows = await this.tx.query<Row<M> & { __total: number }>(sql, p.values);
     if (rows.length === 0 && opts.offset > 0) {
       return { rows: [], total: await this.count(opts.where) };

@@ -1,11 +1,12 @@
-import { NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
+import { NotFoundError, type RequestContext, selectList, ValidationError } from '@elevate/sdk';
 import { ActivityCreated } from '../events.ts';
 import type { ActivityRow } from '../graphql/types.graphql.ts';
 import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
-import { checkLinks, checkPage, optionalText, selectList, text } from './pipeline-sql.ts';
+import { finishPage, pagedSql } from './list-query.ts';
+import { checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
 
 export const ACTIVITY_READ = 'crm.activity.read';
 export const ACTIVITY_WRITE = 'crm.activity.write';
@@ -90,18 +91,14 @@ export async function listActivities(
     };
     where.push(conditions[opts.due]());
   }
-  const from = `from crm_activity t where ${where.join(' and ')}`;
-  const rows = await ctx.db.query<ActivityRow & { __total?: number }>(
-    `select ${selectList(Activity)}, count(*) over ()::int as "__total" ${from}
-      order by t.due_at asc nulls last, t.id limit ${add(opts.limit)} offset ${add(opts.offset)}`,
+  const q = {
+    from: `from crm_activity t where ${where.join(' and ')}`,
+    orderBy: 't.due_at asc nulls last, t.id',
     params,
-  );
-  let total = rows[0]?.__total ?? 0;
-  if (rows.length === 0 && opts.offset > 0) {
-    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${from}`, params.slice(0, -2)))[0]?.n ?? 0;
-  }
-  for (const r of rows) delete r.__total;
-  return { rows, total };
+  };
+  const page = pagedSql(selectList(Activity), q, opts.limit, opts.offset);
+  const rows = await ctx.db.query<ActivityRow & { __total?: number }>(page.sql, page.params);
+  return finishPage<ActivityRow>(ctx, rows, q, opts.offset);
 }
 
 export async function getActivity(ctx: RequestContext, id: string): Promise<ActivityRow | null> {

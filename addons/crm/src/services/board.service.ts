@@ -1,8 +1,7 @@
-import type { RequestContext } from '@elevate/sdk';
+import { type RequestContext, selectList } from '@elevate/sdk';
 import type { OpportunityRow, PipelineRow, StageRow } from '../graphql/types.graphql.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { OPP_READ } from './opportunity-stage.service.ts';
-import { selectList } from './pipeline-sql.ts';
 import { pipelineOrThrow, stagesOf } from './pipelines.service.ts';
 
 export interface BoardColumn {

@@ -1,20 +1,9 @@
-import { type FieldDef, fieldColumn, type RequestContext } from '@elevate/sdk';
+import { type RequestContext, selectList } from '@elevate/sdk';
 import { Contact } from '../models/contact.model.ts';
 import type { ContactView } from './contacts.service.ts';
-import { type ListOptions, listSql } from './list-query.ts';
+import { finishPage, type ListOptions, listSql } from './list-query.ts';
 
-const COLUMNS = [
-  ['id', 'id'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-  ['createdBy', 'created_by'],
-  ['ownerId', 'owner_id'],
-  ...Object.entries(Contact.fields)
-    .filter(([key]) => key !== 'company')
-    .map(([key, def]) => [key, fieldColumn(key, def as FieldDef)]),
-]
-  .map(([key, col]) => `t."${col}" as "${key}"`)
-  .join(', ');
+const COLUMNS = selectList(Contact, { omit: ['company'] });
 
 /**
  * A page of contacts as the REST list shows them — with company `{id, name}`, tags and the
@@ -47,10 +36,5 @@ export async function listContactViews(
      order by ${q.orderBy}`,
     params,
   );
-  let total = rows[0]?.__total ?? 0;
-  if (rows.length === 0 && opts.offset > 0) {
-    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
-  }
-  for (const r of rows) delete (r as { __total?: number }).__total;
-  return { rows, total };
+  return finishPage<ContactView>(ctx, rows, q, opts.offset);
 }

@@ -1,17 +1,17 @@
 import {
   type ErrorDetail,
   type FieldDef,
-  fieldColumn,
   NotFoundError,
   type Patch,
   type RequestContext,
+  selectList,
   ValidationError,
 } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 import { ContactCreated, ContactUpdated } from '../events.ts';
 import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
-import { fromQuery, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
+import { finishPage, fromQuery, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
 import { filterForSegment } from './segments.service.ts';
 import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
 
@@ -220,16 +220,6 @@ export function peopleOfCompany(ctx: RequestContext, companyId: string): Promise
 }
 
 // The repository's select list: columns aliased to the row's camelCase keys.
-const SELECT = [
-  ['id', 'id'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-  ['createdBy', 'created_by'],
-  ['ownerId', 'owner_id'],
-  ...Object.entries(Contact.fields).map(([key, def]) => [key, fieldColumn(key, def as FieldDef)]),
-]
-  .map(([key, col]) => `t."${col}" as "${key}"`)
-  .join(', ');
 
 /** One page of contacts under record rules and the list filter, with the total, in one statement. */
 export async function listContacts(
@@ -237,14 +227,9 @@ export async function listContacts(
   opts: ListOptions,
 ): Promise<{ rows: ContactRow[]; total: number }> {
   const q = await listSql(ctx, 'contact', { filter: opts.filter, ...(opts.sort ? { sort: opts.sort } : {}) });
-  const page = pagedSql(SELECT, q, opts.limit, opts.offset);
+  const page = pagedSql(selectList(Contact), q, opts.limit, opts.offset);
   const rows = await ctx.db.query<ContactRow & { __total?: number }>(page.sql, page.params);
-  let total = rows[0]?.__total ?? 0;
-  if (rows.length === 0 && opts.offset > 0) {
-    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
-  }
-  for (const r of rows) delete r.__total;
-  return { rows, total };
+  return finishPage<ContactRow>(ctx, rows, q, opts.offset);
 }
 
 /** A REST list query as ListOptions; a saved segment's filter lies under the query's own keys. */

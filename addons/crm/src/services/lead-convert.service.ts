@@ -1,4 +1,4 @@
-import { NotFoundError, type RequestContext } from '@elevate/sdk';
+import { NotFoundError, type RequestContext, selectList } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 import { ContactCreated, LeadConverted } from '../events.ts';
 import type { ContactRow, LeadRow, OpportunityRow } from '../graphql/types.graphql.ts';
@@ -6,7 +6,7 @@ import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { LEAD_WRITE } from './leads.service.ts';
 import { createOpportunity } from './opportunities.service.ts';
-import { missingLink, selectList } from './pipeline-sql.ts';
+import { missingLink } from './pipeline-sql.ts';
 import { rescoreLead } from './scoring.service.ts';
 
 export interface ConvertInput {

@@ -233,3 +233,21 @@ export function pagedSql(
     params: [...q.params, limit, offset],
   };
 }
+
+/**
+ * Ends a page read with `pagedSql`: takes the total off the rows, and past the last page
+ * (no rows, so no total) counts separately.
+ */
+export async function finishPage<T>(
+  ctx: RequestContext,
+  rows: (T & { __total?: number })[],
+  q: { from: string; params: readonly unknown[] },
+  offset: number,
+): Promise<{ rows: T[]; total: number }> {
+  let total = rows[0]?.__total ?? 0;
+  if (rows.length === 0 && offset > 0) {
+    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
+  }
+  for (const r of rows) delete r.__total;
+  return { rows, total };
+}

@@ -1,37 +1,9 @@
-import {
-  type AnyModel,
-  type FieldDef,
-  fieldColumn,
-  type RequestContext,
-  type Row,
-  ValidationError,
-} from '@elevate/sdk';
+import { type AnyModel, type RequestContext, type Row, selectList, ValidationError } from '@elevate/sdk';
 import { Contact } from '../models/contact.model.ts';
 import type { ListFilter, ListTarget } from './list-query.ts';
-import { listSql, pagedSql } from './list-query.ts';
+import { finishPage, listSql, pagedSql } from './list-query.ts';
 
 // Helpers shared by the pipeline area's services (pipelines, opportunities, leads, activities).
-
-const lists = new WeakMap<AnyModel, string>();
-
-/** `t."stage_id" as "stage", ...`: the repository's row shape, for hand-written selects. */
-export function selectList(model: AnyModel, alias = 't'): string {
-  let list = lists.get(model);
-  if (!list) {
-    const cols: [string, string][] = [
-      ['id', 'id'],
-      ['createdAt', 'created_at'],
-      ['updatedAt', 'updated_at'],
-      ['createdBy', 'created_by'],
-    ];
-    if (model.owned) cols.push(['ownerId', 'owner_id']);
-    for (const [key, def] of Object.entries(model.fields) as [string, FieldDef][])
-      cols.push([key, fieldColumn(key, def)]);
-    list = cols.map(([key, col]) => `${alias}."${col}" as "${key}"`).join(', ');
-    lists.set(model, list);
-  }
-  return list;
-}
 
 /** One page of a crm list (listSql: record rules, filters, search, sort) in one statement. */
 export async function pageOf<M extends AnyModel>(
@@ -46,13 +18,8 @@ export async function pageOf<M extends AnyModel>(
     ...(opts.sort ? { sort: opts.sort } : {}),
   });
   const page = pagedSql(selectList(model), { from, orderBy, params }, opts.limit, opts.offset);
-  const rows = await ctx.db.query<Row<M> & { __total: number }>(page.sql, page.params);
-  let total = rows[0]?.__total ?? 0;
-  if (rows.length === 0 && opts.offset > 0) {
-    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${from}`, params))[0]?.n ?? 0;
-  }
-  for (const r of rows) delete (r as { __total?: number }).__total;
-  return { rows, total };
+  const rows = await ctx.db.query<Row<M> & { __total?: number }>(page.sql, page.params);
+  return finishPage<Row<M>>(ctx, rows, { from, params }, opts.offset);
 }
 
 export function checkPage(limit: number, offset: number): void {

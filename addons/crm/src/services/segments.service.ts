@@ -1,19 +1,11 @@
-import {
-  type AnyModel,
-  type FieldDef,
-  fieldColumn,
-  NotFoundError,
-  type RequestContext,
-  type Row,
-  ValidationError,
-} from '@elevate/sdk';
+import { type AnyModel, NotFoundError, type RequestContext, type Row, selectList, ValidationError } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 import type { SegmentRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { Segment } from '../models/segment.model.ts';
-import { type ListFilter, type ListTarget, listSql, pagedSql } from './list-query.ts';
+import { finishPage, type ListFilter, type ListTarget, listSql, pagedSql } from './list-query.ts';
 import { validateFilter } from './segment-filter.ts';
 
 export interface SegmentInput {
@@ -131,27 +123,6 @@ export async function filterForSegment(
 const MODELS = { contact: Contact, lead: Lead, opportunity: Opportunity } satisfies Record<ListTarget, AnyModel>;
 export type TargetRow<T extends ListTarget> = Row<(typeof MODELS)[T]>;
 
-const selectLists = new Map<ListTarget, string>();
-/** `t.col as "field"` for every column of a target's model: rows shaped as the repository returns them. */
-function selectList(target: ListTarget): string {
-  let s = selectLists.get(target);
-  if (!s) {
-    const cols: [string, string][] = [
-      ['id', 'id'],
-      ['createdAt', 'created_at'],
-      ['updatedAt', 'updated_at'],
-      ['createdBy', 'created_by'],
-      ['ownerId', 'owner_id'],
-    ];
-    for (const [key, def] of Object.entries(MODELS[target].fields) as [string, FieldDef][]) {
-      cols.push([key, fieldColumn(key, def)]);
-    }
-    s = cols.map(([key, col]) => `t."${col}" as "${key}"`).join(', ');
-    selectLists.set(target, s);
-  }
-  return s;
-}
-
 export interface SegmentResults {
   target: ListTarget;
   rows: Row<AnyModel>[];
@@ -170,12 +141,8 @@ export async function segmentResults(
   const seg = await getSegment(ctx, id);
   const target = seg.target;
   const q = await listSql(ctx, target, { filter: seg.filter as ListFilter, ...(page.sort ? { sort: page.sort } : {}) });
-  const paged = pagedSql(selectList(target), q, page.limit, page.offset);
-  const rows = await ctx.db.query<Row<AnyModel> & { __total?: number }>(paged.sql, paged.params);
-  let total = rows[0]?.__total ?? 0;
-  if (rows.length === 0 && page.offset > 0) {
-    total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
-  }
-  for (const r of rows) delete r.__total;
+  const paged = pagedSql(selectList(MODELS[target]), q, page.limit, page.offset);
+  const raw = await ctx.db.query<Row<AnyModel> & { __total?: number }>(paged.sql, paged.params);
+  const { rows, total } = await finishPage<Row<AnyModel>>(ctx, raw, q, page.offset);
   return { target, rows, total };
 }
