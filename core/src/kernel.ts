@@ -7,10 +7,8 @@ import type Koa from 'koa';
 import { container, type DependencyContainer } from 'tsyringe';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
-import { systemContext } from './context/context.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createPools } from './db/pools.ts';
-import { withTenant } from './db/tenant-tx.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
 import { SchemaCache } from './graphql/schema.ts';
@@ -32,6 +30,7 @@ import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 import { resolveAddons } from './registry/resolve.ts';
 import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
+import { seedDemo } from './tenancy/demo.ts';
 import { Tenants } from './tenancy/tenants.ts';
 
 export const TOKENS = {
@@ -59,7 +58,7 @@ export interface KernelInternals extends Kernel {
   readonly tenantAddonService: TenantAddons;
 }
 
-export const DEMO = { slug: 'demo', name: 'Demo Company', email: 'admin@demo.test', password: 'elevate-demo' };
+export { DEMO } from './tenancy/demo.ts';
 
 export async function createKernel(opts: KernelOptions): Promise<KernelInternals> {
   const { config } = opts;
@@ -227,52 +226,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       disable: (tenantId, id) => tenantAddons.disable(tenantId, id),
     },
 
-    async seedDemo() {
-      let tenant = await rt.tenantBySlug(DEMO.slug);
-      let ownerId: string | null = null;
-      if (!tenant) {
-        const created = await tenants.create({
-          slug: DEMO.slug,
-          name: DEMO.name,
-          ownerEmail: DEMO.email,
-          ownerPassword: DEMO.password,
-          ownerName: 'Demo Admin',
-        });
-        tenant = created.tenant;
-        ownerId = created.owner.id;
-      }
-      const fresh = await tenantAddons.list(tenant.id);
-      for (const addon of addons) await tenantAddons.enable(tenant.id, addon.id);
-      // Sample data: once per addon, the first time it is enabled for the demo tenant.
-      for (const addon of addons) {
-        const before = fresh.find((a) => a.id === addon.id);
-        if (!addon.lifecycle.demo || before?.tenantVersion) continue;
-        const demoTenant = tenant;
-        const owner =
-          ownerId ??
-          (
-            await withTenant(pools.app, demoTenant.id, (tx) =>
-              tx.query<{ id: string }>('select id from core_user where tenant_id = $1 and lower(email) = lower($2)', [
-                demoTenant.id,
-                DEMO.email,
-              ]),
-            )
-          )[0]?.id ??
-          null;
-        if (!owner) continue;
-        await withTenant(pools.app, demoTenant.id, async (tx) => {
-          const ctx = systemContext(
-            { addonsById: rt.addonsById, wakeRelay: () => rt.wakeRelay() },
-            tx,
-            demoTenant,
-            log.child({ tenant: demoTenant.slug, addon: addon.id, step: 'demo' }),
-            owner,
-          );
-          await addon.lifecycle.demo?.(ctx, owner);
-        });
-      }
-      return { tenant, email: DEMO.email, password: DEMO.password };
-    },
+    seedDemo: () => seedDemo(rt, tenants, tenantAddons),
   };
   return kernel;
 }

@@ -1,29 +1,10 @@
 import { createModelTableSql, Migration } from '@elevate/sdk';
-import { Activity, Note } from '../src/models/activity.model.ts';
-import { Contact } from '../src/models/contact.model.ts';
-import { Lead } from '../src/models/lead.model.ts';
-import { Opportunity } from '../src/models/opportunity.model.ts';
-import { Pipeline, Stage } from '../src/models/pipeline.model.ts';
-import { ImportRun, ScoringRule, Segment } from '../src/models/segment.model.ts';
-import { ContactTag, Tag } from '../src/models/tag.model.ts';
+import { crmModels } from '../src/models/index.ts';
 
 /** The crm tables, their full-text search columns and the indexes the lists use. */
 export class CrmInit0001 extends Migration {
   override up(): void {
-    for (const model of [
-      Contact,
-      Tag,
-      ContactTag,
-      Pipeline,
-      Stage,
-      Lead,
-      Opportunity,
-      Activity,
-      Note,
-      Segment,
-      ScoringRule,
-      ImportRun,
-    ]) {
+    for (const model of crmModels) {
       for (const s of createModelTableSql(model)) this.addSql(s);
     }
     this.addSql('alter table crm_contact_tag add constraint crm_contact_tag_uq unique (tenant_id, contact_id, tag_id)');

@@ -9,13 +9,7 @@ import { timelineGraphql } from './graphql/timeline.graphql.ts';
 import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
-import { Activity, Note } from './models/activity.model.ts';
-import { Contact } from './models/contact.model.ts';
-import { Lead } from './models/lead.model.ts';
-import { Opportunity } from './models/opportunity.model.ts';
-import { Pipeline, Stage } from './models/pipeline.model.ts';
-import { ImportRun, ScoringRule, Segment } from './models/segment.model.ts';
-import { ContactTag, Tag } from './models/tag.model.ts';
+import { crmModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { contactRoutes } from './rest/contacts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
@@ -33,20 +27,7 @@ export const crm = defineAddon({
   category: 'Sales',
   icon: 'users',
   platform: `^${PLATFORM_VERSION}`,
-  models: [
-    Contact,
-    Tag,
-    ContactTag,
-    Pipeline,
-    Stage,
-    Lead,
-    Opportunity,
-    Activity,
-    Note,
-    Segment,
-    ScoringRule,
-    ImportRun,
-  ],
+  models: crmModels,
   migrations: [CrmInit0001],
   permissions,
   events: crmEvents,

@@ -19,9 +19,10 @@ import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 
+/** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
 export interface ContextDeps {
   addonsById: ReadonlyMap<string, AnyAddon>;
-  wakeRelay: () => void;
+  wakeRelay(): void;
 }
 
 /** Context for kernel-driven work: subscribers, jobs, lifecycle hooks. */

@@ -57,7 +57,7 @@ export async function runSubscriber(
   if (!tenant) return;
   const log = rt.log.child({ tenant: tenant.slug, addon: addon.id, subscriber: sub.name, event: event.name });
   await withTenant(rt.pools.app, tenant.id, async (tx) => {
-    const ctx = systemContext({ addonsById: rt.addonsById, wakeRelay: () => rt.wakeRelay() }, tx, tenant, log);
+    const ctx = systemContext(rt, tx, tenant, log);
     await sub.handle(event, ctx);
   });
 }

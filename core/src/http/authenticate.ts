@@ -36,13 +36,7 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
       if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
       const log = ctx.state.log.child({ tenant: tenant.slug, user: principal.user.id });
       ctx.state.log = log;
-      const base = systemContext(
-        { addonsById: rt.addonsById, wakeRelay: () => rt.wakeRelay() },
-        tx,
-        tenant,
-        log,
-        principal.user.id,
-      );
+      const base = systemContext(rt, tx, tenant, log, principal.user.id);
       ctx.state.rc = requestContext(base, {
         requestId: ctx.state.requestId,
         user: principal.user,

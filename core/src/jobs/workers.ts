@@ -55,13 +55,7 @@ export class Workers {
     if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
     const log = this.rt.log.child({ tenant: tenant.slug, job: job.name, jobId: job.id });
     return withTenant(this.rt.pools.app, tenantId, async (tx) => {
-      const base = systemContext(
-        { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
-        tx,
-        tenant,
-        log,
-        actorId,
-      );
+      const base = systemContext(this.rt, tx, tenant, log, actorId);
       return entry.job.run(data, {
         ...base,
         jobId: String(job.id),

@@ -75,12 +75,7 @@ export class TenantAddons {
       for (const addon of dependencyClosure(target, this.rt.addonsById)) {
         const row = state.get(addon.id);
         if (row?.enabled && row.version === addon.version) continue;
-        const ctx = systemContext(
-          { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
-          tx,
-          tenant,
-          this.rt.log.child({ tenant: tenant.slug, addon: addon.id }),
-        );
+        const ctx = systemContext(this.rt, tx, tenant, this.rt.log.child({ tenant: tenant.slug, addon: addon.id }));
         if (!row) {
           // Fresh data needs no data migrations: record every step as applied.
           for (const step of addon.lifecycle.upgrade ?? []) {
@@ -122,7 +117,7 @@ export class TenantAddons {
         );
         if (done.length) return;
         const ctx = systemContext(
-          { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
+          this.rt,
           tx,
           tenant,
           this.rt.log.child({ tenant: tenant.slug, addon: addon.id, step: step.id }),
@@ -177,12 +172,7 @@ export class TenantAddons {
           { status: 409, details: blockers.map((id) => ({ message: `${id} depends on ${addonId}`, addon: id })) },
         );
       }
-      const ctx = systemContext(
-        { addonsById: this.rt.addonsById, wakeRelay: () => this.rt.wakeRelay() },
-        tx,
-        tenant,
-        this.rt.log.child({ tenant: tenant.slug, addon: addonId }),
-      );
+      const ctx = systemContext(this.rt, tx, tenant, this.rt.log.child({ tenant: tenant.slug, addon: addonId }));
       await addon.lifecycle.disable?.(ctx);
       await tx.query(
         'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where tenant_id = $2 and addon_id = $1',
