@@ -14,7 +14,7 @@ import {
 import { leadById } from '../services/leads.service.ts';
 import { opportunityById } from '../services/opportunities.service.ts';
 import { contactById } from '../services/pipeline-sql.ts';
-import { given } from './opportunities.graphql.ts';
+import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
 
 export function activitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {

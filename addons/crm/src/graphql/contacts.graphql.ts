@@ -14,14 +14,8 @@ import {
 import type { ListFilter } from '../services/list-query.ts';
 import { createNote, deleteNote, notesOfContact } from '../services/notes.service.ts';
 import { createTag, deleteTag, listTags, setContactTags, tagsOfContact, updateTag } from '../services/tags.service.ts';
+import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
-
-/** Drops GraphQL nulls ("not given") from an input object. */
-function given<T extends object>(input: T | null | undefined): { [K in keyof T]?: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null && v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], null>;
-  };
-}
 
 export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   const { Contact, ContactPage, Note, Tag } = types;

@@ -11,8 +11,8 @@ import {
 } from '../services/leads.service.ts';
 import type { ListFilter } from '../services/list-query.ts';
 import { contactById } from '../services/pipeline-sql.ts';
-import { filterForSegment } from '../services/segments.service.ts';
-import { given } from './opportunities.graphql.ts';
+import { withSegment } from '../services/segments.service.ts';
+import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
 
 export function leadsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
@@ -99,10 +99,7 @@ export function leadsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       resolve: async (_r, args, ctx) => {
         ctx.require('crm.lead.read');
         const { rows, total } = await listLeads(ctx, {
-          filter: {
-            ...(args.segmentId == null ? {} : await filterForSegment(ctx, String(args.segmentId), 'lead')),
-            ...(given(args.filter) as ListFilter),
-          },
+          filter: await withSegment(ctx, 'lead', args.segmentId, given(args.filter) as ListFilter),
           sort: args.sort ?? undefined,
           limit: args.limit ?? 50,
           offset: args.offset ?? 0,

@@ -18,15 +18,9 @@ import {
 } from '../services/opportunity-stage.service.ts';
 import { contactById } from '../services/pipeline-sql.ts';
 import { pipelineById, stageById } from '../services/pipelines.service.ts';
-import { filterForSegment } from '../services/segments.service.ts';
+import { withSegment } from '../services/segments.service.ts';
+import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
-
-/** Drops GraphQL nulls ("not given") from an input object. */
-export function given<T extends object>(input: T | null | undefined): { [K in keyof T]?: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null && v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], null>;
-  };
-}
 
 export function must<T>(what: string) {
   return (row: T | null): T => {
@@ -108,10 +102,7 @@ export function opportunitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       resolve: async (_r, args, ctx) => {
         ctx.require('crm.opportunity.read');
         const { rows, total } = await listOpportunities(ctx, {
-          filter: {
-            ...(args.segmentId == null ? {} : await filterForSegment(ctx, String(args.segmentId), 'opportunity')),
-            ...(given(args.filter) as ListFilter),
-          },
+          filter: await withSegment(ctx, 'opportunity', args.segmentId, given(args.filter) as ListFilter),
           sort: args.sort ?? undefined,
           limit: args.limit ?? 50,
           offset: args.offset ?? 0,

@@ -5,7 +5,6 @@ import { listContactViews } from '../services/contact-views.service.ts';
 import {
   type ContactInput,
   type ContactView,
-  contactListOptions,
   createContact,
   deleteContact,
   listPeople,
@@ -15,6 +14,7 @@ import {
 } from '../services/contacts.service.ts';
 import { listQuerySchema, TARGETS } from '../services/list-query.ts';
 import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
+import { listOptions } from '../services/segments.service.ts';
 import { createTag, deleteTag, listTags, setContactTags, type TagInput, updateTag } from '../services/tags.service.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
@@ -73,7 +73,7 @@ export function contactRoutes(r: RestRouter): void {
     '/contacts',
     { permission: 'crm.contact.read', query: listQuerySchema('contact'), summary: 'List contacts and companies' },
     async ({ query, ctx }): Promise<Page<ContactView>> => {
-      const opts = await contactListOptions(ctx, query);
+      const opts = await listOptions(ctx, 'contact', query);
       const { rows, total } = await listContactViews(ctx, opts);
       return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
     },

@@ -10,8 +10,8 @@ import {
   listLeads,
   updateLead,
 } from '../services/leads.service.ts';
-import { fromQuery, listQuerySchema } from '../services/list-query.ts';
-import { filterForSegment } from '../services/segments.service.ts';
+import { listQuerySchema } from '../services/list-query.ts';
+import { listOptions } from '../services/segments.service.ts';
 
 type Id = { id: string };
 const READ = 'crm.lead.read';
@@ -59,10 +59,7 @@ export function leadRoutes(r: RestRouter): void {
     '/leads',
     { permission: READ, query: listQuerySchema('lead'), summary: 'List leads' },
     async ({ query, ctx }): Promise<Page<LeadRow>> => {
-      const opts = fromQuery(query);
-      if (typeof query.segmentId === 'string') {
-        opts.filter = { ...(await filterForSegment(ctx, query.segmentId, 'lead')), ...opts.filter };
-      }
+      const opts = await listOptions(ctx, 'lead', query);
       const { rows, total } = await listLeads(ctx, opts);
       return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
     },

@@ -1,6 +1,6 @@
 import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
 import type { OpportunityRow } from '../graphql/types.graphql.ts';
-import { fromQuery, listQuerySchema } from '../services/list-query.ts';
+import { listQuerySchema } from '../services/list-query.ts';
 import {
   createOpportunity,
   deleteOpportunity,
@@ -16,7 +16,7 @@ import {
   reopenOpportunity,
   winOpportunity,
 } from '../services/opportunity-stage.service.ts';
-import { filterForSegment } from '../services/segments.service.ts';
+import { listOptions } from '../services/segments.service.ts';
 
 type Id = { id: string };
 const READ = 'crm.opportunity.read';
@@ -55,10 +55,7 @@ export function opportunityRoutes(r: RestRouter): void {
     '/opportunities',
     { permission: READ, query: listQuerySchema('opportunity'), summary: 'List opportunities' },
     async ({ query, ctx }): Promise<Page<OpportunityRow>> => {
-      const opts = fromQuery(query);
-      if (typeof query.segmentId === 'string') {
-        opts.filter = { ...(await filterForSegment(ctx, query.segmentId, 'opportunity')), ...opts.filter };
-      }
+      const opts = await listOptions(ctx, 'opportunity', query);
       const { rows, total } = await listOpportunities(ctx, opts);
       return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
     },

@@ -11,8 +11,7 @@ import { crmErrors } from '../errors.ts';
 import { ContactCreated, ContactUpdated } from '../events.ts';
 import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
-import { finishPage, fromQuery, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
-import { filterForSegment } from './segments.service.ts';
+import { finishPage, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
 import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
 
 export type ContactKind = (typeof CONTACT_KINDS)[number];
@@ -230,15 +229,6 @@ export async function listContacts(
   const page = pagedSql(selectList(Contact), q, opts.limit, opts.offset);
   const rows = await ctx.db.query<ContactRow & { __total?: number }>(page.sql, page.params);
   return finishPage<ContactRow>(ctx, rows, q, opts.offset);
-}
-
-/** A REST list query as ListOptions; a saved segment's filter lies under the query's own keys. */
-export async function contactListOptions(ctx: RequestContext, query: Record<string, unknown>): Promise<ListOptions> {
-  const opts = fromQuery(query);
-  if (typeof query.segmentId === 'string') {
-    opts.filter = { ...(await filterForSegment(ctx, query.segmentId, 'contact')), ...opts.filter };
-  }
-  return opts;
 }
 
 /** The people of a company the caller can see (404 when it is not a visible company). */

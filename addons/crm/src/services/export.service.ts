@@ -1,7 +1,7 @@
 import type { RequestContext } from '@elevate/sdk';
 import { type CsvValue, csvRow } from './csv.ts';
-import { fromQuery, type ListFilter, type ListTarget, listQuerySchema, listSql } from './list-query.ts';
-import { filterForSegment } from './segments.service.ts';
+import { fromQuery, type ListTarget, listQuerySchema, listSql } from './list-query.ts';
+import { withSegment } from './segments.service.ts';
 
 /** The most rows one export returns; the response says when it stopped there. */
 export const MAX_EXPORT_ROWS = 100_000;
@@ -134,10 +134,8 @@ export async function exportCsv(
 ): Promise<CsvExport> {
   ctx.require('crm.contact.export');
   const opts = fromQuery({ ...query, limit: query.limit ?? MAX_EXPORT_ROWS, offset: query.offset ?? 0 });
-  let filter: ListFilter = opts.filter;
-  if (typeof query.segmentId === 'string') {
-    filter = { ...(await filterForSegment(ctx, query.segmentId, target)), ...filter };
-  }
+  const segmentId = typeof query.segmentId === 'string' ? query.segmentId : null;
+  const filter = await withSegment(ctx, target, segmentId, opts.filter);
   const q = await listSql(ctx, target, { filter, ...(opts.sort ? { sort: opts.sort } : {}) });
   const params = [...q.params];
   const add = (v: unknown) => {

@@ -5,7 +5,15 @@ import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { Segment } from '../models/segment.model.ts';
-import { finishPage, type ListFilter, type ListTarget, listSql, pagedSql } from './list-query.ts';
+import {
+  finishPage,
+  fromQuery,
+  type ListFilter,
+  type ListOptions,
+  type ListTarget,
+  listSql,
+  pagedSql,
+} from './list-query.ts';
 import { validateFilter } from './segment-filter.ts';
 
 export interface SegmentInput {
@@ -145,4 +153,25 @@ export async function segmentResults(
   const raw = await ctx.db.query<Row<AnyModel> & { __total?: number }>(paged.sql, paged.params);
   const { rows, total } = await finishPage<Row<AnyModel>>(ctx, raw, q, page.offset);
   return { target, rows, total };
+}
+
+/** A filter laid over a saved segment's filter (the given keys win); the filter itself when no segment. */
+export async function withSegment(
+  ctx: RequestContext,
+  target: ListTarget,
+  segmentId: string | null | undefined,
+  filter: ListFilter,
+): Promise<ListFilter> {
+  return segmentId == null ? filter : { ...(await filterForSegment(ctx, String(segmentId), target)), ...filter };
+}
+
+/** A REST list query as ListOptions; a saved segment's filter lies under the query's own keys. */
+export async function listOptions(
+  ctx: RequestContext,
+  target: ListTarget,
+  query: Record<string, unknown>,
+): Promise<ListOptions> {
+  const opts = fromQuery(query);
+  const segmentId = typeof query.segmentId === 'string' ? query.segmentId : null;
+  return { ...opts, filter: await withSegment(ctx, target, segmentId, opts.filter) };
 }
