@@ -136,11 +136,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
       await ensureAppRole(pools.owner, config);
+      // Addons whose tenants are not all at the deployed version yet (new version, or an
+      // upgrade that failed for some tenant last time): only these need the per-tenant scan.
+      const stale = new Set<string>();
       for (const addon of addons) {
-        const row = await pools.owner.query<{ version: string }>(
-          'select version from core_addon_install where addon_id = $1',
+        const row = await pools.owner.query<{ version: string; tenants_version: string | null }>(
+          'select version, tenants_version from core_addon_install where addon_id = $1',
           [addon.id],
         );
+        if (row.rows[0]?.tenants_version !== addon.version) stale.add(addon.id);
         if (row.rows[0]?.version === addon.version) continue;
         if (!row.rows[0]) {
           await addon.lifecycle.install?.({
@@ -153,7 +157,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
           [addon.id, addon.version],
         );
       }
-      await tenantAddons.upgradeAll();
+      if (stale.size === 0) return;
+      const failed = new Set((await tenantAddons.upgradeAll(stale)).filter((r) => r.error).map((r) => r.addon));
+      for (const addon of addons) {
+        if (!stale.has(addon.id) || failed.has(addon.id)) continue;
+        await pools.owner.query('update core_addon_install set tenants_version = $2 where addon_id = $1', [
+          addon.id,
+          addon.version,
+        ]);
+      }
     },
 
     async listen() {

@@ -7,9 +7,15 @@ import type { Log } from '../logger.ts';
 import { CoreInit0001 } from '../migrations/core-0001-init.ts';
 import { CoreTeams0002 } from '../migrations/core-0002-teams.ts';
 import { CoreBranding0003 } from '../migrations/core-0003-branding.ts';
+import { CoreAddonTenantsVersion0004 } from '../migrations/core-0004-addon-tenants-version.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
-export const coreMigrations: readonly MigrationClass[] = [CoreInit0001, CoreTeams0002, CoreBranding0003];
+export const coreMigrations: readonly MigrationClass[] = [
+  CoreInit0001,
+  CoreTeams0002,
+  CoreBranding0003,
+  CoreAddonTenantsVersion0004,
+];
 
 function trackingTable(owner: string): string {
   return `mikro_orm_migrations_${owner.replace(/[^a-z0-9_]/g, '_')}`;

@@ -217,12 +217,15 @@ export class TenantAddons {
    * fails keeps its old version and is reported; the next run resumes after the last step
    * that committed.
    */
-  async upgradeAll(): Promise<{ tenantId: string; addon: string; from: string; to: string; error?: string }[]> {
+  async upgradeAll(
+    only?: ReadonlySet<string>,
+  ): Promise<{ tenantId: string; addon: string; from: string; to: string; error?: string }[]> {
     const done: { tenantId: string; addon: string; from: string; to: string; error?: string }[] = [];
     const tenants = await this.rt.pools.app.query<{ id: string }>('select id from core_tenant order by created_at');
     for (const { id } of tenants.rows) {
       const rows = await withTenant(this.rt.pools.app, id, (tx) => this.rows(tx));
       for (const addon of this.rt.addons) {
+        if (only && !only.has(addon.id)) continue;
         const row = rows.get(addon.id);
         if (!row?.enabled || row.version === addon.version) continue;
         try {
