@@ -29,6 +29,7 @@ export type {
   Where,
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
+export { type EntityRow, entitySchemaOf, entitySchemasOf } from './entity.ts';
 export {
   AppError,
   ConflictError,

@@ -1,5 +1,5 @@
 import { defineAddon, PLATFORM_VERSION } from '@elevate/sdk';
-import { CrmInit0001 } from '../migrations/Migration0001CrmInit.ts';
+import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
 import { contactsGraphql } from './graphql/contacts.graphql.ts';
@@ -28,7 +28,7 @@ export const crm = defineAddon({
   icon: 'users',
   platform: `^${PLATFORM_VERSION}`,
   models: crmModels,
-  migrations: [CrmInit0001],
+  migrations,
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,

@@ -64,7 +64,15 @@ function expandExtra(dir: string): string[] {
  * addon packages or folders holding them.
  */
 export async function discoverAddons(root: string, extraDirs: readonly string[] = []): Promise<AnyAddon[]> {
-  const found = new Map<string, { addon: AnyAddon; from: string }>();
+  return (await discoverAddonPackages(root, extraDirs)).map((p) => p.addon);
+}
+
+/** Like discoverAddons, with each addon's package folder (where its migrations live). */
+export async function discoverAddonPackages(
+  root: string,
+  extraDirs: readonly string[] = [],
+): Promise<{ addon: AnyAddon; dir: string }[]> {
+  const found = new Map<string, { addon: AnyAddon; from: string; dir: string }>();
   const dirs = [...packageDirs(root), ...extraDirs.flatMap((d) => expandExtra(resolve(root, d)))];
   for (const dir of dirs) {
     const pkgPath = join(dir, 'package.json');
@@ -100,7 +108,7 @@ export async function discoverAddons(root: string, extraDirs: readonly string[] 
         },
       );
     }
-    found.set(addon.id, { addon, from: pkg.name ?? dir });
+    if (!prev) found.set(addon.id, { addon, from: pkg.name ?? dir, dir });
   }
-  return [...found.values()].map((f) => f.addon);
+  return [...found.values()].map((f) => ({ addon: f.addon, dir: f.dir }));
 }

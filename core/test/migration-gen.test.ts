@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type AnyModel, defineAddon, defineModel, f, type MigrationClass, PLATFORM_VERSION } from '@elevate/sdk';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { coreMigrations, runMigrations } from '../src/db/migrate.ts';
+import { checkTenantSchema, discoverAddonPackages, findWorkspaceRoot, generateMigration } from '../src/index.ts';
+import { createLogger } from '../src/logger.ts';
+
+// Generated migrations: a field added to a model becomes migration 0002 with one call, and a
+// fresh database and an upgraded one end with the same catalog.
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TMP = join(import.meta.dirname, '.tmp');
+const log = createLogger({ logLevel: 'silent' });
+const cleanup: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+});
+
+function tmpDir(): string {
+  const dir = join(TMP, randomBytes(6).toString('hex'));
+  mkdirSync(dir, { recursive: true });
+  cleanup.push(async () => {
+    if (!process.env.KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `elevate_test_mig_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  cleanup.push(async () => {
+    const a = new pg.Client({ connectionString: ADMIN_URL });
+    await a.connect();
+    await a.query(`drop database if exists ${name} with (force)`);
+    await a.end();
+  });
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function migrate(databaseUrl: string, id: string, migrations: readonly MigrationClass[]): Promise<void> {
+  await runMigrations(
+    { databaseUrl } as never,
+    [
+      { id: 'core', migrations: coreMigrations },
+      { id, migrations },
+    ],
+    log,
+  );
+}
+
+async function load(dir: string): Promise<MigrationClass[]> {
+  // A fresh URL each time: the index changes between generations.
+  const mod = (await import(`${pathToFileURL(join(dir, 'index.ts')).href}?v=${randomBytes(4).toString('hex')}`)) as {
+    migrations: MigrationClass[];
+  };
+  return mod.migrations;
+}
+
+/** Columns, constraints, indexes, policies and RLS flags of a set of tables, as the catalogs say. */
+async function catalog(databaseUrl: string, tables: string[]): Promise<unknown> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const q = async (sql: string) => (await db.query(sql, [tables])).rows;
+    return {
+      columns: await q(`select table_name, column_name, data_type, character_maximum_length, is_nullable, column_default
+        from information_schema.columns where table_name = any($1) order by table_name, column_name`),
+      constraints: await q(`select conrelid::regclass::text as t, conname, pg_get_constraintdef(oid) as def
+        from pg_constraint where conrelid::regclass::text = any($1) order by 1, 2`),
+      indexes: await q(`select tablename, indexname, indexdef from pg_indexes where tablename = any($1) order by 1, 2`),
+      policies: await q(
+        `select tablename, policyname, qual, with_check from pg_policies where tablename = any($1) order by 1, 2`,
+      ),
+      rls: await q(
+        `select relname, relrowsecurity, relforcerowsecurity from pg_class where relname = any($1) order by 1`,
+      ),
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+function shelfAddon(fields: Record<string, ReturnType<typeof f.string>>) {
+  const Shelf = defineModel({ name: 'migfix.shelf', fields: { label: f.string({ required: true, max: 80 }) } });
+  const Book: AnyModel = defineModel({
+    name: 'migfix.book',
+    owned: true,
+    fields: {
+      title: f.string({ required: true, max: 200, index: true }),
+      shelf: f.ref(() => Shelf, { onDelete: 'set null' }),
+      status: f.enum(['draft', 'published'] as const, { required: true, default: 'draft' }),
+      ...fields,
+    },
+  });
+  return defineAddon({
+    id: 'migfix',
+    version: '1.0.0',
+    title: 'Migration fixture',
+    description: 'Two models for the migration generator test',
+    category: 'Test',
+    platform: `^${PLATFORM_VERSION}`,
+    models: [Shelf, Book],
+  });
+}
+
+describe('generated migrations', () => {
+  it('adds a field as migration 0002; a fresh and an upgraded database end with the same schema', async () => {
+    const dir = tmpDir();
+    const v1 = await generateMigration(shelfAddon({}), dir);
+    expect(v1.className).toBe('MigfixInit0001');
+    expect(readFileSync(v1.file as string, 'utf8')).toContain('force row level security');
+
+    const upgraded = await freshDatabase();
+    await migrate(upgraded, 'migfix', await load(dir));
+
+    // The author adds one field and runs one command.
+    const v2 = await generateMigration(shelfAddon({ nickname: f.string({ max: 60 }) }), dir, 'add nickname');
+    expect(v2.className).toBe('MigfixAddNickname0002');
+    expect(v2.up).toEqual(['alter table "migfix_book" add "nickname" varchar(60) null;']);
+    const both = await load(dir);
+    expect(both.map((m) => m.name)).toEqual(['MigfixInit0001', 'MigfixAddNickname0002']);
+
+    await migrate(upgraded, 'migfix', both);
+    const fresh = await freshDatabase();
+    await migrate(fresh, 'migfix', both);
+
+    const tables = ['migfix_shelf', 'migfix_book'];
+    const a = await catalog(upgraded, tables);
+    expect(a).toEqual(await catalog(fresh, tables));
+    expect(JSON.stringify(a)).toContain('"column_name":"nickname"');
+
+    // Generated tables carry the same protections as every tenant table.
+    const db = new pg.Client({ connectionString: fresh });
+    await db.connect();
+    const problems = await checkTenantSchema(db);
+    await db.end();
+    expect(problems.filter((p) => p.startsWith('migfix_'))).toEqual([]);
+
+    // Nothing changed: no file.
+    const again = await generateMigration(shelfAddon({ nickname: f.string({ max: 60 }) }), dir);
+    expect(again.file).toBeNull();
+  });
+
+  it("keeps every workspace addon's committed snapshot in step with its models (a model change without a migration fails here)", async () => {
+    const packages = await discoverAddonPackages(findWorkspaceRoot(import.meta.dirname));
+    const withSnapshots = packages.filter((p) => existsSync(join(p.dir, 'migrations', `.snapshot-${p.addon.id}.json`)));
+    expect(withSnapshots.map((p) => p.addon.id)).toContain('crm');
+    for (const { addon, dir } of withSnapshots) {
+      const copy = tmpDir();
+      cpSync(join(dir, 'migrations'), copy, { recursive: true });
+      const res = await generateMigration(addon, copy);
+      expect({ addon: addon.id, pending: res.up }).toEqual({ addon: addon.id, pending: [] });
+    }
+  });
+});

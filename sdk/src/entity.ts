@@ -1,0 +1,144 @@
+import { EntitySchema, type EntitySchemaProperty } from '@mikro-orm/core';
+import { TENANT_SETTING } from './ddl.ts';
+import { type AnyModel, type FieldDef, fieldColumn } from './model.ts';
+
+// A model, as declared by its addon, is the one source of its table. This turns it into a
+// MikroORM entity schema: tenant_id first in the primary key, every relation's foreign key
+// through (tenant_id, <column>), audit columns, the owner column of owned models. The schema
+// diff of generated migrations and the request EntityManager both read it.
+
+/** A model's entity as MikroORM sees it: plain objects, property names as the model's keys. */
+export type EntityRow = Record<string, unknown>;
+
+// biome-ignore lint/suspicious/noExplicitAny: MikroORM's property builder types are per-entity generics
+type Prop = EntitySchemaProperty<any, EntityRow>;
+
+/** The tenant of the current transaction, as row-level security reads it. */
+export const CURRENT_TENANT_SQL = `nullif(current_setting('${TENANT_SETTING}', true), '')::uuid`;
+
+const cache = new WeakMap<AnyModel, EntitySchema<EntityRow>>();
+
+function scalar(def: FieldDef, column: string): Prop {
+  const base = {
+    fieldName: column,
+    nullable: !def.required,
+    ...(def.defaultSql ? { defaultRaw: def.defaultSql } : {}),
+  };
+  switch (def.kind) {
+    case 'string':
+      return { ...base, type: 'string', columnType: `varchar(${def.max ?? 255})` };
+    case 'text':
+      return { ...base, type: 'text', columnType: 'text' };
+    case 'integer':
+      return { ...base, type: 'integer', columnType: 'int' };
+    case 'decimal': {
+      const [precision, scale] = def.precision ?? [18, 4];
+      return { ...base, type: 'decimal', precision, scale, columnType: `numeric(${precision},${scale})` };
+    }
+    case 'boolean':
+      return { ...base, type: 'boolean', columnType: 'boolean' };
+    // Timestamps and dates stay the ISO strings the driver gives (no Date round trip).
+    case 'datetime':
+      return { ...base, type: 'string', columnType: 'timestamptz' };
+    case 'date':
+      return { ...base, type: 'string', columnType: 'date' };
+    case 'json':
+      return { ...base, type: 'json', columnType: 'jsonb' };
+    case 'uuid':
+      return { ...base, type: 'uuid', columnType: 'uuid' };
+    case 'enum':
+      return { ...base, enum: true, items: [...(def.values ?? [])], type: 'string', columnType: 'varchar(64)' };
+    case 'ref':
+      throw new Error('refs are relations');
+  }
+}
+
+/** `on delete` for a tenant-keyed foreign key: `set null` must spare tenant_id (PostgreSQL 15+). */
+function deleteRule(def: FieldDef, column: string): string | undefined {
+  if (def.onDelete === 'set null') return `set null ("${column}")`;
+  if (def.onDelete === 'cascade') return 'cascade';
+  return undefined;
+}
+
+/** The MikroORM entity schema of a model (cached: one per model object). */
+export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
+  const hit = cache.get(model);
+  if (hit) return hit;
+  const t = model.table;
+  const properties: Record<string, Prop> = {
+    tenantId: {
+      type: 'uuid',
+      columnType: 'uuid',
+      primary: true,
+      fieldName: 'tenant_id',
+      defaultRaw: CURRENT_TENANT_SQL,
+    },
+    id: { type: 'uuid', columnType: 'uuid', primary: true, fieldName: 'id', defaultRaw: 'gen_random_uuid()' },
+  };
+  const indexes: { name: string; properties: string[] }[] = [];
+  const uniques: { name: string; properties: string[] }[] = [];
+  for (const [key, def] of Object.entries(model.fields) as [string, FieldDef][]) {
+    const col = fieldColumn(key, def);
+    if (def.kind === 'ref' && def.target) {
+      const target = def.target;
+      properties[key] = {
+        kind: 'm:1',
+        entity: () => entitySchemaOf(target()),
+        joinColumns: ['tenant_id', col],
+        referencedColumnNames: ['tenant_id', 'id'],
+        nullable: !def.required,
+        updateRule: 'no action',
+        ...(deleteRule(def, col) ? { deleteRule: deleteRule(def, col) } : { deleteRule: 'no action' }),
+        // The (tenant_id, <column>) index is declared below with the migration's name.
+        index: false,
+      } as Prop;
+      indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
+    } else {
+      properties[key] = scalar(def, col);
+      if (def.unique) uniques.push({ name: `${t}_tenant_id_${col}_key`, properties: ['tenantId', key] });
+      else if (def.index) indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
+    }
+  }
+  properties.createdAt = { type: 'string', columnType: 'timestamptz', fieldName: 'created_at', defaultRaw: 'now()' };
+  properties.updatedAt = { type: 'string', columnType: 'timestamptz', fieldName: 'updated_at', defaultRaw: 'now()' };
+  properties.createdBy = { type: 'uuid', columnType: 'uuid', fieldName: 'created_by', nullable: true };
+  if (model.owned) {
+    properties.ownerId = { type: 'uuid', columnType: 'uuid', fieldName: 'owner_id', nullable: true };
+    indexes.push({ name: `${t}_owner_idx`, properties: ['tenantId', 'ownerId'] });
+  }
+  for (const idx of model.indexes) {
+    const cols = idx.map((k) => fieldColumn(k, model.fields[k] as FieldDef));
+    indexes.push({ name: `${t}_${cols.join('_')}_idx`, properties: ['tenantId', ...idx] });
+  }
+  const schema = new EntitySchema<EntityRow>({
+    name: model.name,
+    tableName: t,
+    properties: properties as never,
+    indexes,
+    uniques,
+    // Forced row-level security with USING and WITH CHECK: the last line of defence under the ORM filter.
+    rowLevelSecurity: 'force',
+    policies: [
+      {
+        name: 'tenant_isolation',
+        using: `tenant_id = ${CURRENT_TENANT_SQL}`,
+        check: `tenant_id = ${CURRENT_TENANT_SQL}`,
+      },
+    ],
+    forceConstructor: false,
+  });
+  cache.set(model, schema);
+  return schema;
+}
+
+/** Entity schemas for a list of models and every model they reference (MikroORM needs the targets). */
+export function entitySchemasOf(models: readonly AnyModel[]): EntitySchema<EntityRow>[] {
+  const seen = new Set<AnyModel>();
+  const visit = (m: AnyModel) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const def of Object.values(m.fields) as FieldDef[]) if (def.kind === 'ref' && def.target) visit(def.target());
+  };
+  for (const m of models) visit(m);
+  return [...seen].map(entitySchemaOf);
+}
