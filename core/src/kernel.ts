@@ -8,6 +8,7 @@ import { container, type DependencyContainer } from 'tsyringe';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
+import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
@@ -66,7 +67,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const given = opts.addons ?? (await discoverAddons(findWorkspaceRoot(), config.addonPaths));
   const addons = resolveAddons(given, PLATFORM_VERSION);
   const pools = createPools(config);
-  const rt = new Runtime(config, log, pools, addons);
+  const orm = await createOrm(addons.flatMap((a) => a.models));
+  const rt = new Runtime(config, log, pools, orm, addons);
   const queues = createQueues(config);
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
@@ -222,6 +224,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         await workers.stop();
         await queues.close();
         await pools.close();
+        await orm.close();
       })();
       return stopping;
     },

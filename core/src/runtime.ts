@@ -1,7 +1,8 @@
 import type { AnyAddon, JobDef, TenantInfo } from '@elevate/sdk';
 import type { Config } from './config/config.ts';
+import type { Orm } from './db/orm.ts';
 import type { Pools } from './db/pools.ts';
-import { isUuid } from './db/repository.ts';
+import { isUuid } from './db/uuid.ts';
 import type { Log } from './logger.ts';
 
 /** Shared state of one kernel instance: pools, addons, small caches. Registered in the container. */
@@ -9,6 +10,8 @@ export class Runtime {
   readonly config: Config;
   readonly log: Log;
   readonly pools: Pools;
+  /** The data layer: every installed addon's models as MikroORM entities. */
+  readonly orm: Orm;
   readonly addons: readonly AnyAddon[];
   readonly addonsById: ReadonlyMap<string, AnyAddon>;
   /** Every addon job by name, with the addon declaring it. */
@@ -22,10 +25,11 @@ export class Runtime {
   private readonly enabledCache = new Map<string, { ids: ReadonlySet<string>; at: number }>();
   private readonly tenantCache = new Map<string, TenantInfo>();
 
-  constructor(config: Config, log: Log, pools: Pools, addons: readonly AnyAddon[]) {
+  constructor(config: Config, log: Log, pools: Pools, orm: Orm, addons: readonly AnyAddon[]) {
     this.config = config;
     this.log = log;
     this.pools = pools;
+    this.orm = orm;
     this.addons = addons;
     this.addonsById = new Map(addons.map((a) => [a.id, a]));
     this.jobsByName = new Map(addons.flatMap((a) => a.jobs.map((job) => [job.name, { addon: a, job }] as const)));

@@ -1,4 +1,5 @@
 import { createPools, loadConfig, withTenant } from '@elevate/core';
+import { entitySchemaOf } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
 import { Project, projects } from '@elevate-fixture/projects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ describe('repository tenant filter without RLS', () => {
 
   it('find, count, page, get, update and delete see only the tenant', async () => {
     await withTenant(pools.owner, a.id, async (tx) => {
-      const repo = tenantDb(tx, null).repo(Project);
+      const repo = tenantDb(tx, null, env.kernel.runtime.orm).repo(Project);
       expect((await repo.find()).map((r) => r.name)).toEqual(['A1']);
       expect(await repo.count()).toBe(1);
       expect((await repo.page({ limit: 10, offset: 0 })).total).toBe(1);
@@ -49,6 +50,22 @@ describe('repository tenant filter without RLS', () => {
         inserted.id,
       ]);
       expect(owner[0]?.tenant_id).toBe(a.id);
+    });
+    const bRow = await env.sql<{ name: string }>('select name from projects_project where id = $1', [bId]);
+    expect(bRow).toEqual([{ name: 'B1' }]);
+  });
+
+  it('ctx.em (MikroORM) names the tenant in find, count, update and delete on its own', async () => {
+    const P = entitySchemaOf(Project);
+    await withTenant(pools.owner, a.id, async (tx) => {
+      const em = tenantDb(tx, null, env.kernel.runtime.orm).em();
+      const names = (await em.find(P, {})).map((r) => r.name);
+      expect(names).toContain('A1');
+      expect(names).not.toContain('B1');
+      expect(await em.count(P, {})).toBe(names.length);
+      expect(await em.findOne(P, { id: bId })).toBeNull();
+      expect(await em.nativeUpdate(P, { id: bId }, { name: 'hijacked' })).toBe(0);
+      expect(await em.nativeDelete(P, { id: bId })).toBe(0);
     });
     const bRow = await env.sql<{ name: string }>('select name from projects_project where id = $1', [bId]);
     expect(bRow).toEqual([{ name: 'B1' }]);

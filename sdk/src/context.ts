@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { EventPublisher } from './events.ts';
 import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
@@ -60,6 +61,16 @@ export interface TenantDb {
   repo<M extends AnyModel>(model: M): Repository<M>;
 }
 
+/** What the data layer asks the caller's permissions when it reads or writes an owned model. */
+export interface RecordRules {
+  /**
+   * The owners whose rows of `model` the caller may see (`read`), change (`update`) or delete,
+   * from the grants on `<model.access>.read|write|delete`; null for all rows. Throws FORBIDDEN
+   * when the caller lacks the permission.
+   */
+  ownerIds(model: AnyModel, op: 'read' | 'update' | 'delete'): Promise<readonly string[] | null>;
+}
+
 export interface TenantInfo {
   id: string;
   slug: string;
@@ -86,6 +97,14 @@ export interface LoaderFactory {
 export interface SystemContext extends LoaderFactory {
   tenant: TenantInfo;
   db: TenantDb;
+  /**
+   * MikroORM's EntityManager for this transaction: entities are the models (`entitySchemaOf(Model)`),
+   * every statement is filtered to the tenant (and checked by row-level security), new rows get
+   * tenant_id, created_by and owner_id. In a request it also applies the caller's record rules to
+   * owned models on every find, count, update and delete (`filters: { records: false }` opts out,
+   * visibly). Runs in the same transaction as `db`.
+   */
+  readonly em: EntityManager;
   events: EventPublisher;
   jobs: JobEnqueuer;
   log: Logger;

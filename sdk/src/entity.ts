@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { EntitySchema, type EntitySchemaProperty } from '@mikro-orm/core';
+import type { RecordRules } from './context.ts';
 import { TENANT_SETTING } from './ddl.ts';
 import { type AnyModel, type FieldDef, fieldColumn } from './model.ts';
 
@@ -13,16 +15,37 @@ export type EntityRow = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: MikroORM's property builder types are per-entity generics
 type Prop = EntitySchemaProperty<any, EntityRow>;
 
+/** What the platform attaches to every EntityManager it hands out; the entity hooks read it. */
+export const EM_SCOPE: unique symbol = Symbol.for('elevate.em-scope');
+
+export interface EmScope {
+  tenantId: string;
+  /** The user on whose behalf rows are written (created_by, default owner). */
+  actorId: string | null;
+  /** Record rules of the caller; absent for system work (jobs, subscribers, hooks). */
+  rules?: RecordRules;
+}
+
+/** The scope of an EntityManager made by the platform. */
+export function emScope(em: unknown): EmScope | undefined {
+  return (em as { [EM_SCOPE]?: EmScope } | null)?.[EM_SCOPE];
+}
+
 /** The tenant of the current transaction, as row-level security reads it. */
 export const CURRENT_TENANT_SQL = `nullif(current_setting('${TENANT_SETTING}', true), '')::uuid`;
 
 const cache = new WeakMap<AnyModel, EntitySchema<EntityRow>>();
+
+// Kinds the database normalises (scale, time zone, key order): an insert reads them back, so the
+// row returned is the row stored.
+const NORMALISED = new Set(['decimal', 'datetime', 'date', 'json']);
 
 function scalar(def: FieldDef, column: string): Prop {
   const base = {
     fieldName: column,
     nullable: !def.required,
     ...(def.defaultSql ? { defaultRaw: def.defaultSql } : {}),
+    ...(NORMALISED.has(def.kind) ? { returning: true } : {}),
   };
   switch (def.kind) {
     case 'string':
@@ -39,9 +62,9 @@ function scalar(def: FieldDef, column: string): Prop {
       return { ...base, type: 'boolean', columnType: 'boolean' };
     // Timestamps and dates stay the ISO strings the driver gives (no Date round trip).
     case 'datetime':
-      return { ...base, type: 'string', columnType: 'timestamptz' };
+      return { ...base, type: 'string', runtimeType: 'string', columnType: 'timestamptz' };
     case 'date':
-      return { ...base, type: 'string', columnType: 'date' };
+      return { ...base, type: 'string', runtimeType: 'string', columnType: 'date' };
     case 'json':
       return { ...base, type: 'json', columnType: 'jsonb' };
     case 'uuid':
@@ -73,7 +96,16 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
       fieldName: 'tenant_id',
       defaultRaw: CURRENT_TENANT_SQL,
     },
-    id: { type: 'uuid', columnType: 'uuid', primary: true, fieldName: 'id', defaultRaw: 'gen_random_uuid()' },
+    // Ids are made here, not by the database default: MikroORM then knows the whole composite key
+    // of a new row (with a database-made id it loses tenant_id from the key after the insert).
+    id: {
+      type: 'uuid',
+      columnType: 'uuid',
+      primary: true,
+      fieldName: 'id',
+      defaultRaw: 'gen_random_uuid()',
+      onCreate: () => randomUUID(),
+    },
   };
   const indexes: { name: string; properties: string[] }[] = [];
   const uniques: { name: string; properties: string[] }[] = [];
@@ -99,11 +131,25 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
       else if (def.index) indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
     }
   }
-  properties.createdAt = { type: 'string', columnType: 'timestamptz', fieldName: 'created_at', defaultRaw: 'now()' };
-  properties.updatedAt = { type: 'string', columnType: 'timestamptz', fieldName: 'updated_at', defaultRaw: 'now()' };
-  properties.createdBy = { type: 'uuid', columnType: 'uuid', fieldName: 'created_by', nullable: true };
+  properties.createdAt = {
+    type: 'string',
+    runtimeType: 'string',
+    columnType: 'timestamptz',
+    fieldName: 'created_at',
+    defaultRaw: 'now()',
+  };
+  properties.updatedAt = {
+    type: 'string',
+    runtimeType: 'string',
+    columnType: 'timestamptz',
+    fieldName: 'updated_at',
+    defaultRaw: 'now()',
+    onUpdate: () => new Date().toISOString(),
+  };
+  const actor = (_e: unknown, em: unknown) => emScope(em)?.actorId ?? null;
+  properties.createdBy = { type: 'uuid', columnType: 'uuid', fieldName: 'created_by', nullable: true, onCreate: actor };
   if (model.owned) {
-    properties.ownerId = { type: 'uuid', columnType: 'uuid', fieldName: 'owner_id', nullable: true };
+    properties.ownerId = { type: 'uuid', columnType: 'uuid', fieldName: 'owner_id', nullable: true, onCreate: actor };
     indexes.push({ name: `${t}_owner_idx`, properties: ['tenantId', 'ownerId'] });
   }
   for (const idx of model.indexes) {

@@ -20,6 +20,7 @@ export type {
   LoaderFactory,
   Logger,
   OrderBy,
+  RecordRules,
   Repository,
   RequestContext,
   SystemContext,
@@ -29,7 +30,7 @@ export type {
   Where,
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
-export { type EntityRow, entitySchemaOf, entitySchemasOf } from './entity.ts';
+export { EM_SCOPE, type EmScope, type EntityRow, emScope, entitySchemaOf, entitySchemasOf } from './entity.ts';
 export {
   AppError,
   ConflictError,

@@ -124,6 +124,12 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields, 
   /** `addon.noun`, e.g. `crm.contact`. Stable: it names the table. */
   readonly name: N;
   readonly table: string;
+  /**
+   * The permission prefix guarding the rows: `<access>.read` to see them, `.write` to change,
+   * `.delete` to delete. Record rules (`@own`, `@team`) on those grants filter owned models'
+   * rows in the data layer. Defaults to the model name (`crm.contact`).
+   */
+  readonly access: string;
   readonly fields: F;
   readonly indexes: readonly (readonly string[])[];
 }
@@ -167,6 +173,8 @@ export function defineModel<const N extends string, const F extends Fields, cons
   indexes?: (keyof F & string)[][];
   /** Adds `ownerId` for record rules (see ModelDef.owned). */
   owned?: O;
+  /** Permission prefix guarding the rows (see ModelDef.access); defaults to `name`. */
+  access?: string;
 }): ModelDef<N, F, O> {
   if (!MODEL_NAME.test(def.name)) {
     throw new Error(`Model name "${def.name}" must look like "addon.noun" (lowercase, one dot)`);
@@ -181,6 +189,7 @@ export function defineModel<const N extends string, const F extends Fields, cons
     owned: (def.owned ?? false) as O,
     name: def.name,
     table: def.name.replace('.', '_'),
+    access: def.access ?? def.name,
     fields: def.fields,
     indexes: def.indexes ?? [],
   };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
-import { isUuid } from '../db/repository.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
+import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
 import { signAccessToken } from './jwt.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';

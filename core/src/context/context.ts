@@ -6,6 +6,7 @@ import {
   type Logger,
   NotFoundError,
   permissionMatches,
+  type RecordRules,
   type RecordScope,
   type Repository,
   type RequestContext,
@@ -14,7 +15,9 @@ import {
   type UserInfo,
   widestScope,
 } from '@elevate/sdk';
+import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
+import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
@@ -22,6 +25,7 @@ import { outboxPublisher } from '../events/outbox.ts';
 /** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
 export interface ContextDeps {
   addonsById: ReadonlyMap<string, AnyAddon>;
+  orm: Orm;
   wakeRelay(): void;
 }
 
@@ -35,9 +39,14 @@ export function systemContext(
 ): SystemContext & { db: TenantDbWithScopes } {
   const outbox = outboxPublisher(tx, actorId, deps.wakeRelay);
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  const db = tenantDb(tx, actorId, deps.orm);
   return {
     tenant,
-    db: tenantDb(tx, actorId),
+    db,
+    // Forked on first use: most requests never touch it.
+    get em(): EntityManager {
+      return db.em();
+    },
     events: { publish: outbox.publish },
     jobs: { enqueue: outbox.enqueue },
     log,
@@ -100,9 +109,23 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
   };
   const scope = (permission: string): RecordScope | null =>
     can(permission) ? widestScope(deps.patterns, permission) : null;
+  const ownerIds = async (permission: string): Promise<readonly string[] | null> => {
+    const s = scope(permission);
+    if (!s) throw new ForbiddenError(permission);
+    if (s === 'all') return null;
+    return s === 'own' ? [deps.user.id] : await teamUserIds();
+  };
+  // The data layer asks these for every read, update and delete of an owned model through ctx.em.
+  const rules: RecordRules = {
+    ownerIds: (model, op) =>
+      ownerIds(`${model.access}.${op === 'read' ? 'read' : op === 'update' ? 'write' : 'delete'}`),
+  };
   // A plain object (not a class) so GraphQL Yoga can merge it into its context.
   const rc: RequestContext = {
     ...base,
+    get em(): EntityManager {
+      return base.db.em(rules);
+    },
     requestId: deps.requestId,
     user: deps.user,
     can,
@@ -117,12 +140,7 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       const userIds = s === 'own' ? [deps.user.id] : await teamUserIds();
       return base.db.scoped(model, { userIds, permission });
     },
-    async ownerIds(permission: string) {
-      const s = scope(permission);
-      if (!s) throw new ForbiddenError(permission);
-      if (s === 'all') return null;
-      return s === 'own' ? [deps.user.id] : await teamUserIds();
-    },
+    ownerIds,
     teamUserIds,
     extensions: {
       async collect<I, O>(point: ExtensionPoint<I, O>, input: I) {

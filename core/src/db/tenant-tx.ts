@@ -61,8 +61,13 @@ export class TenantTx {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return (await this.run(sql, params)).rows as T[];
+  }
+
+  /** Like query, with the affected row count (the ORM's unit of work checks it). */
+  async run(sql: string, params?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
     // One connection runs one statement at a time: concurrent callers (GraphQL resolvers,
-    // DataLoader batches) queue here instead of piling onto the client.
+    // DataLoader batches, the EntityManager) queue here instead of piling onto the client.
     const run = this.queue.then(async () => {
       const c = await this.connect();
       this.statements += 1;
@@ -72,7 +77,8 @@ export class TenantTx {
       () => undefined,
       () => undefined,
     );
-    return (await run).rows as T[];
+    const res = await run;
+    return { rows: res.rows, rowCount: res.rowCount ?? res.rows.length };
   }
 
   /**
