@@ -6,6 +6,9 @@ import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef } from './jobs.ts';
 import type { AnyModel } from './model.ts';
 import type { Permissions } from './permissions.ts';
+import { resourceGraphql } from './resource/resource.graphql.ts';
+import { resourceRoutes } from './resource/resource.rest.ts';
+import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
 
 /** The platform (SDK + core) version addons declare a range against. */
@@ -84,6 +87,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   // biome-ignore lint/suspicious/noExplicitAny: deps are checked at the defineAddon call
   readonly graphql: ((builder: GraphQLBuilder, deps: any) => GqlExports) | undefined;
   readonly rest: RestFragment | undefined;
+  /** Models offered over REST and GraphQL with derived CRUD (their routes and fields are in rest/graphql). */
+  readonly resources: readonly ResourceDef[];
   readonly permissions: Permissions;
   readonly settings: SettingsDef | undefined;
   readonly events: readonly EventDef[];
@@ -101,6 +106,9 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   migrations?: readonly MigrationClass[];
   graphql?: (builder: GraphQLBuilder, deps: DepExports<D>) => G;
   rest?: RestFragment;
+  /** `defineResource(Model)`: list/get/create/update/delete on REST and GraphQL, derived from the model. */
+  // biome-ignore lint/suspicious/noExplicitAny: resources of different models
+  resources?: readonly ResourceDef<any>[];
   permissions?: Permissions;
   settings?: SettingsDef;
   events?: readonly EventDef[];
@@ -129,8 +137,9 @@ export function defineAddon<const Id extends string, const D extends readonly De
     depends: (input.depends ?? []).map((d) => ('kind' in d ? { addon: d, range: '*' } : d)),
     models: input.models ?? [],
     migrations: input.migrations ?? [],
-    graphql: input.graphql as AddonDef<Id, G>['graphql'],
-    rest: input.rest,
+    graphql: withResourceTypes(input.resources ?? [], input.graphql) as AddonDef<Id, G>['graphql'],
+    rest: withResourceRoutes(input.resources ?? [], input.rest),
+    resources: input.resources ?? [],
     permissions: input.permissions ?? {},
     settings: input.settings,
     events: input.events ?? [],
@@ -144,4 +153,28 @@ export function defineAddon<const Id extends string, const D extends readonly De
 /** Depend on an addon with a version range: `depends: [dependsOn(crm, '^1.0.0')]`. */
 export function dependsOn<const A extends AnyAddon>(addon: A, range: string): { addon: A; range: string } {
   return { addon, range };
+}
+
+function withResourceRoutes(
+  resources: readonly ResourceDef[],
+  rest: RestFragment | undefined,
+): RestFragment | undefined {
+  if (!resources.length) return rest;
+  return (r) => {
+    for (const res of resources) resourceRoutes(res, r);
+    rest?.(r);
+  };
+}
+
+function withResourceTypes<G>(
+  resources: readonly ResourceDef[],
+  // biome-ignore lint/suspicious/noExplicitAny: deps are checked at the defineAddon call
+  graphql: ((b: GraphQLBuilder, deps: any) => G) | undefined,
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+): ((b: GraphQLBuilder, deps: any) => G | undefined) | undefined {
+  if (!resources.length) return graphql;
+  return (b, deps) => {
+    for (const res of resources) resourceGraphql(res, b);
+    return graphql?.(b, deps);
+  };
 }

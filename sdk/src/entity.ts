@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, type EntitySchemaProperty } from '@mikro-orm/core';
 import type { RecordRules } from './context.ts';
 import { TENANT_SETTING } from './ddl.ts';
-import { type AnyModel, type FieldDef, fieldColumn } from './model.ts';
+import { type AnyModel, type FieldDef, fieldColumn, modelColumns } from './model.ts';
 
 // A model, as declared by its addon, is the one source of its table. This turns it into a
 // MikroORM entity schema: tenant_id first in the primary key, every relation's foreign key
@@ -15,9 +15,6 @@ export type EntityRow = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: MikroORM's property builder types are per-entity generics
 type Prop = EntitySchemaProperty<any, EntityRow>;
 
-/** What the platform attaches to every EntityManager it hands out; the entity hooks read it. */
-export const EM_SCOPE: unique symbol = Symbol.for('elevate.em-scope');
-
 export interface EmScope {
   tenantId: string;
   /** The user on whose behalf rows are written (created_by, default owner). */
@@ -26,9 +23,21 @@ export interface EmScope {
   rules?: RecordRules;
 }
 
-/** The scope of an EntityManager made by the platform. */
+interface FilterParamsReader {
+  getFilterParams(name: string): Record<string, unknown> | undefined;
+}
+
+/**
+ * The scope of an EntityManager made by the platform. It travels as the parameters of the
+ * `tenant` and `records` filters, which MikroORM copies into every fork (find with
+ * disableIdentityMap forks internally), so no fork loses its tenant or its record rules.
+ */
 export function emScope(em: unknown): EmScope | undefined {
-  return (em as { [EM_SCOPE]?: EmScope } | null)?.[EM_SCOPE];
+  const reader = em as Partial<FilterParamsReader> | null;
+  const tenant = reader?.getFilterParams?.('tenant') as { id?: string; actorId?: string | null } | undefined;
+  if (!tenant?.id) return undefined;
+  const records = reader?.getFilterParams?.('records') as { rules?: RecordRules } | undefined;
+  return { tenantId: tenant.id, actorId: tenant.actorId ?? null, ...(records?.rules ? { rules: records.rules } : {}) };
 }
 
 /** The tenant of the current transaction, as row-level security reads it. */
@@ -187,4 +196,15 @@ export function entitySchemasOf(models: readonly AnyModel[]): EntitySchema<Entit
   };
   for (const m of models) visit(m);
   return [...seen].map(entitySchemaOf);
+}
+
+/** An entity as the APIs return it: the model's keys only, references as ids. */
+export function rowOf(model: AnyModel, e: EntityRow, keys?: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const fields = model.fields as Record<string, FieldDef>;
+  for (const key of keys ?? modelColumns(model).keys()) {
+    const v = e[key];
+    out[key] = fields[key]?.kind === 'ref' ? ((v as { id?: string } | null | undefined)?.id ?? null) : (v ?? null);
+  }
+  return out;
 }

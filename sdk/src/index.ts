@@ -30,7 +30,15 @@ export type {
   Where,
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
-export { EM_SCOPE, type EmScope, type EntityRow, emScope, entitySchemaOf, entitySchemasOf } from './entity.ts';
+export {
+  CURRENT_TENANT_SQL,
+  type EmScope,
+  type EntityRow,
+  emScope,
+  entitySchemaOf,
+  entitySchemasOf,
+  rowOf,
+} from './entity.ts';
 export {
   AppError,
   ConflictError,
@@ -82,6 +90,17 @@ export {
   type SeededRole,
   widestScope,
 } from './permissions.ts';
+export { resourceGraphql } from './resource/resource.graphql.ts';
+export { resourceRoutes } from './resource/resource.rest.ts';
+export {
+  defineResource,
+  type ListArgs,
+  type Operation,
+  type ResourceDef,
+  type ResourceOptions,
+  type ResourcePage,
+} from './resource/resource.ts';
+export { createSchema, fieldSchema, patchSchema, rowSchema } from './resource/schemas.ts';
 export {
   type JsonSchema,
   type Page,

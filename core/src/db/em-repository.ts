@@ -11,6 +11,7 @@ import {
   type Patch,
   type Repository,
   type Row,
+  rowOf,
   type Where,
 } from '@elevate/sdk';
 import { type EntityManager, type FilterQuery, raw } from '@mikro-orm/core';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AnyAddon, type AnyModel, entitySchemasOf } from '@elevate/sdk';
+import { type AnyAddon, type AnyModel, CURRENT_TENANT_SQL, entitySchemasOf } from '@elevate/sdk';
 import { Migrator, TSMigrationGenerator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 
@@ -9,6 +9,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 // file. Offline: the snapshot, not a database, is the "before". The diff is restricted to the
 // addon's own tables (other addons' and core tables are skipped), so it never proposes to
 // drop or alter what it does not own.
+
+const TENANT_DEFAULT_CHANGE = /^alter table "[^"]+" alter column "tenant_id" (drop|set) default/;
 
 /** Migration files: `Migration0002CrmAddNickname.ts` holds class `CrmAddNickname0002`. */
 const FILE = /^Migration(\d{4})([A-Za-z0-9]+)\.ts$/;
@@ -60,13 +62,21 @@ function generatorFor(addon: AnyAddon, dir: string) {
       const label = `${pascal(addon.id)}${pascal(name ?? (next === 1 ? 'init' : 'update'))}`;
       const className = `${label}${seq}`;
       const up: string[] = [];
-      for (const sql of diff.up) {
+      for (const raw of diff.up) {
+        // MikroORM forgets tenant_id's default when a relation shares the column (its join
+        // column has none): keep the default, which raw-SQL inserts rely on.
+        if (TENANT_DEFAULT_CHANGE.test(raw)) continue;
+        const sql = raw.replace(
+          '"tenant_id" uuid not null,',
+          `"tenant_id" uuid not null default ${CURRENT_TENANT_SQL},`,
+        );
         up.push(sql);
         const created = /^create table "([^"]+)"/.exec(sql)?.[1];
         const model = created ? own.get(created) : undefined;
         if (model) up.push(...coreKeys(model));
       }
-      const code = migrationSource(className, up, diff.down, (sql) => this.createStatement(sql, 4));
+      const down = diff.down.filter((sql) => !TENANT_DEFAULT_CHANGE.test(sql));
+      const code = migrationSource(className, up, down, (sql) => this.createStatement(sql, 4));
       const fileName = `Migration${seq}${label}.ts`;
       writeFileSync(join(dir, fileName), code);
       writeIndex(dir);

@@ -1,4 +1,4 @@
-import { type AnyModel, EM_SCOPE, type EmScope, emScope, entitySchemasOf, type RecordRules } from '@elevate/sdk';
+import { type AnyModel, emScope, entitySchemasOf, type RecordRules } from '@elevate/sdk';
 import { type Configuration, type EntityManager, MikroORM } from '@mikro-orm/core';
 import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { TenantTx } from './tenant-tx.ts';
@@ -108,7 +108,6 @@ export async function createOrm(models: readonly AnyModel[]): Promise<Orm> {
         name: 'records',
         entity: owned,
         default: true,
-        args: false,
         cond: async (
           _args: unknown,
           type: 'read' | 'update' | 'delete',
@@ -128,10 +127,10 @@ export async function createOrm(models: readonly AnyModel[]): Promise<Orm> {
   return {
     em(tx, actorId, rules) {
       const em = orm.em.fork({ clear: true, useContext: false });
-      em.setFilterParams('tenant', { id: tx.tenantId });
+      // The scope travels as filter parameters: MikroORM copies them into every fork.
+      em.setFilterParams('tenant', { id: tx.tenantId, actorId });
+      em.setFilterParams('records', rules ? { rules } : {});
       em.setTransactionContext(new TxBridge(tx) as never);
-      const scope: EmScope = { tenantId: tx.tenantId, actorId, ...(rules ? { rules } : {}) };
-      Object.defineProperty(em, EM_SCOPE, { value: scope });
       return em;
     },
     model: (name) => byName.get(name),

@@ -1,0 +1,191 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ValidationError } from '../errors.ts';
+import type { GraphQLBuilder } from '../graphql.ts';
+import type { FieldDef } from '../model.ts';
+import type { JsonSchema } from '../rest.ts';
+import type { ListArgs, ResourceDef } from './resource.ts';
+
+// The GraphQL side of a resource: an object type with the same fields as the REST rows, a page
+// type, list and get queries with the same arguments as the REST list, and create/update/delete
+// mutations whose inputs are validated with the same JSON Schemas as REST bodies.
+
+const ajv = new Ajv({ allErrors: true });
+addFormats.default(ajv);
+const validators = new WeakMap<JsonSchema, ReturnType<typeof ajv.compile>>();
+
+function validate(schema: JsonSchema, value: unknown, arg: string): void {
+  let v = validators.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    validators.set(schema, v);
+  }
+  if (v(value)) return;
+  const details = (v.errors ?? []).map((e: ErrorObject) => {
+    const key =
+      e.keyword === 'required'
+        ? (e.params as { missingProperty: string }).missingProperty
+        : e.keyword === 'additionalProperties'
+          ? (e.params as { additionalProperty: string }).additionalProperty
+          : e.instancePath.slice(1).replace(/\//g, '.');
+    return { path: [arg, key].filter(Boolean).join('.'), message: e.message ?? 'is invalid' };
+  });
+  throw new ValidationError(`Invalid ${arg}`, details);
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+type AnyRef = string | object;
+// biome-ignore lint/suspicious/noExplicitAny: fields are generated from the model; their types are checked by the model, not by Pothos' generics
+type Loose = any;
+
+/** Adds a resource's types, queries and mutations to the schema. */
+export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
+  const defs = res.model.fields as Record<string, FieldDef>;
+  const ops = new Set(res.operations);
+  const enums = new Map<string, AnyRef>();
+  const scalarOf = (key: string, def: FieldDef): AnyRef => {
+    switch (def.kind) {
+      case 'integer':
+        return 'Int';
+      case 'boolean':
+        return 'Boolean';
+      case 'decimal':
+        return 'Decimal';
+      case 'datetime':
+        return 'DateTime';
+      case 'json':
+        return 'JSON';
+      case 'uuid':
+      case 'ref':
+        return 'ID';
+      case 'enum': {
+        let e = enums.get(key);
+        if (!e) {
+          e = b.enumType(`${res.type}${pascal(key)}`, { values: [...(def.values ?? [])] as string[] });
+          enums.set(key, e);
+        }
+        return e;
+      }
+      default:
+        return 'String';
+    }
+  };
+  const lb = b as Loose;
+
+  const Type = lb.objectRef(res.type).implement({
+    description: `${res.model.name} (derived from the model)`,
+    fields: (t: Loose) => {
+      const f: Record<string, unknown> = {
+        id: t.field({ type: 'ID', resolve: (r: Loose) => r.id }),
+        createdAt: t.field({ type: 'DateTime', resolve: (r: Loose) => r.createdAt }),
+        updatedAt: t.field({ type: 'DateTime', resolve: (r: Loose) => r.updatedAt }),
+        createdBy: t.field({ type: 'ID', nullable: true, resolve: (r: Loose) => r.createdBy }),
+      };
+      if (res.model.owned) f.ownerId = t.field({ type: 'ID', nullable: true, resolve: (r: Loose) => r.ownerId });
+      for (const [key, def] of Object.entries(defs)) {
+        f[key] = t.field({ type: scalarOf(key, def), nullable: !def.required, resolve: (r: Loose) => r[key] });
+      }
+      return f;
+    },
+  });
+
+  const Page = lb.objectRef(`${res.type}Page`).implement({
+    fields: (t: Loose) => ({
+      data: t.field({ type: [Type], resolve: (p: Loose) => p.data }),
+      total_count: t.int({ nullable: true, resolve: (p: Loose) => p.total_count }),
+      limit: t.int({ resolve: (p: Loose) => p.limit }),
+      offset: t.int({ resolve: (p: Loose) => p.offset }),
+    }),
+  });
+
+  const inputFields = (schema: JsonSchema, required: boolean) => (t: Loose) => {
+    const props = (schema as { properties: Record<string, unknown>; required?: string[] }).properties;
+    const req = new Set(required ? ((schema as { required?: string[] }).required ?? []) : []);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(props)) {
+      const def = defs[key];
+      out[key] = t.field({ type: def ? scalarOf(key, def) : 'ID', required: req.has(key) });
+    }
+    return out;
+  };
+  const CreateInput = ops.has('create')
+    ? lb.inputType(`${res.type}CreateInput`, { fields: inputFields(res.schemas.create, true) })
+    : null;
+  const PatchInput = ops.has('update')
+    ? lb.inputType(`${res.type}PatchInput`, { fields: inputFields(res.schemas.patch, false) })
+    : null;
+  // GraphQL passes absent input fields as undefined; JSON Schema wants them absent.
+  const clean = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+  if (ops.has('list')) {
+    lb.queryField(lowerFirst(res.plural), (t: Loose) =>
+      t.field({
+        type: Page,
+        args: {
+          limit: t.arg.int({ defaultValue: 50 }),
+          offset: t.arg.int({ defaultValue: 0 }),
+          sort: t.arg.string(),
+          order: t.arg.string(),
+          ...(res.search.length ? { q: t.arg.string() } : {}),
+          count: t.arg.boolean({ defaultValue: true }),
+          ...Object.fromEntries(res.filters.map((k) => [k, t.arg({ type: scalarOf(k, defs[k] as FieldDef) })])),
+        },
+        resolve: (_root: unknown, args: Record<string, unknown>, ctx: Loose) => {
+          const a = clean(args);
+          validate(res.schemas.list, a, 'arguments');
+          return res.list(ctx, a as ListArgs);
+        },
+      }),
+    );
+  }
+  if (ops.has('get')) {
+    lb.queryField(lowerFirst(res.type), (t: Loose) =>
+      t.field({
+        type: Type,
+        args: { id: t.arg.id({ required: true }) },
+        resolve: (_r: unknown, args: { id: string }, ctx: Loose) => res.get(ctx, String(args.id)),
+      }),
+    );
+  }
+  if (CreateInput) {
+    lb.mutationField(`create${res.type}`, (t: Loose) =>
+      t.field({
+        type: Type,
+        args: { input: t.arg({ type: CreateInput, required: true }) },
+        resolve: (_r: unknown, args: { input: Record<string, unknown> }, ctx: Loose) => {
+          const input = clean(args.input);
+          validate(res.schemas.create, input, 'input');
+          return res.create(ctx, input);
+        },
+      }),
+    );
+  }
+  if (PatchInput) {
+    lb.mutationField(`update${res.type}`, (t: Loose) =>
+      t.field({
+        type: Type,
+        args: { id: t.arg.id({ required: true }), input: t.arg({ type: PatchInput, required: true }) },
+        resolve: (_r: unknown, args: { id: string; input: Record<string, unknown> }, ctx: Loose) => {
+          const input = clean(args.input);
+          validate(res.schemas.patch, input, 'input');
+          return res.update(ctx, String(args.id), input);
+        },
+      }),
+    );
+  }
+  if (ops.has('delete')) {
+    lb.mutationField(`delete${res.type}`, (t: Loose) =>
+      t.field({
+        type: 'Boolean',
+        args: { id: t.arg.id({ required: true }) },
+        resolve: async (_r: unknown, args: { id: string }, ctx: Loose) => {
+          await res.remove(ctx, String(args.id));
+          return true;
+        },
+      }),
+    );
+  }
+}

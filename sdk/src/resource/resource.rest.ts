@@ -1,0 +1,47 @@
+import type { RestRouter } from '../rest.ts';
+import type { ListArgs, ResourceDef } from './resource.ts';
+
+/** The REST routes of a resource: GET/POST /<path>, GET/PATCH/DELETE /<path>/:id. */
+export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
+  const ops = new Set(res.operations);
+  const base = `/${res.path}`;
+  const name = res.model.name;
+  if (ops.has('list')) {
+    r.get(
+      base,
+      { permission: res.permission('list'), query: res.schemas.list, summary: `List ${name} records` },
+      ({ query, ctx }) => res.list(ctx, query as ListArgs),
+    );
+  }
+  if (ops.has('get')) {
+    r.get<{ id: string }>(
+      `${base}/:id`,
+      { permission: res.permission('get'), summary: `Get one ${name}` },
+      ({ params, ctx }) => res.get(ctx, params.id),
+    );
+  }
+  if (ops.has('create')) {
+    r.post(
+      base,
+      { permission: res.permission('create'), body: res.schemas.create, summary: `Create a ${name}` },
+      async ({ body, ctx }) => ({ status: 201, body: await res.create(ctx, body as Record<string, unknown>) }),
+    );
+  }
+  if (ops.has('update')) {
+    r.patch<{ id: string }>(
+      `${base}/:id`,
+      { permission: res.permission('update'), body: res.schemas.patch, summary: `Change a ${name}` },
+      ({ params, body, ctx }) => res.update(ctx, params.id, body as Record<string, unknown>),
+    );
+  }
+  if (ops.has('delete')) {
+    r.delete<{ id: string }>(
+      `${base}/:id`,
+      { permission: res.permission('delete'), summary: `Delete a ${name}` },
+      async ({ params, ctx }) => {
+        await res.remove(ctx, params.id);
+        return { status: 204, body: null };
+      },
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import { type AnyModel, type FieldDef, modelColumns } from '../model.ts';
+import type { JsonSchema } from '../rest.ts';
+
+// JSON Schemas derived from a model: the one source for request validation (REST and GraphQL
+// inputs go through the same ajv schemas), response shapes and the OpenAPI document.
+
+const UUID = { type: 'string', format: 'uuid' } as const;
+const DATETIME = { type: 'string', format: 'date-time' } as const;
+const DECIMAL = { type: 'string', pattern: '^-?\\d{1,18}(\\.\\d{1,8})?$' } as const;
+
+/** The JSON Schema of one field's value (without null). */
+export function fieldSchema(def: FieldDef): JsonSchema {
+  switch (def.kind) {
+    case 'string':
+      return { type: 'string', maxLength: def.max ?? 255 };
+    case 'text':
+      return { type: 'string', maxLength: 100_000 };
+    case 'integer':
+      return { type: 'integer', minimum: -2_147_483_648, maximum: 2_147_483_647 };
+    case 'decimal':
+      return { ...DECIMAL };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'datetime':
+      return { ...DATETIME };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'json':
+      return {};
+    case 'uuid':
+    case 'ref':
+      return { ...UUID };
+    case 'enum':
+      return { type: 'string', enum: [...(def.values ?? [])] };
+  }
+}
+
+/** Null allowed too, in one keyword (an anyOf would report every branch as a separate error). */
+function nullable(s: JsonSchema, required: boolean): JsonSchema {
+  if (required || s.type === undefined) return s;
+  return { ...s, type: [s.type, 'null'], ...(Array.isArray(s.enum) ? { enum: [...s.enum, null] } : {}) };
+}
+
+function fields(model: AnyModel): [string, FieldDef][] {
+  return Object.entries(model.fields) as [string, FieldDef][];
+}
+
+/** A stored row as the APIs return it (references as ids). */
+export function rowSchema(model: AnyModel): JsonSchema {
+  const properties: Record<string, JsonSchema> = {
+    id: { ...UUID },
+    createdAt: { ...DATETIME },
+    updatedAt: { ...DATETIME },
+    createdBy: nullable({ ...UUID }, false),
+  };
+  if (model.owned) properties.ownerId = nullable({ ...UUID }, false);
+  for (const [key, def] of fields(model)) properties[key] = nullable(fieldSchema(def), def.required);
+  return { type: 'object', properties, required: [...modelColumns(model).keys()], additionalProperties: false };
+}
+
+/** What a create accepts: required fields without a default must be given; no unknown keys. */
+export function createSchema(model: AnyModel, readOnly: readonly string[] = []): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [key, def] of fields(model)) {
+    if (readOnly.includes(key)) continue;
+    properties[key] = nullable(fieldSchema(def), def.required);
+    if (def.required && def.defaultSql === undefined) required.push(key);
+  }
+  if (model.owned) properties.ownerId = { ...UUID };
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+/** What an update accepts: any writable field, at least one. */
+export function patchSchema(model: AnyModel, readOnly: readonly string[] = []): JsonSchema {
+  const { properties } = createSchema(model, readOnly) as { properties: Record<string, JsonSchema> };
+  return { type: 'object', properties, minProperties: 1, additionalProperties: false };
+}
