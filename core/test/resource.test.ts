@@ -45,6 +45,10 @@ describe('derived REST resources', () => {
     expect((await t.client.delete(`/api/v1/journal/entries/${e.id}`)).status).toBe(204);
     expect((await t.client.get(`/api/v1/journal/entries/${e.id}`)).status).toBe(404);
     expect((await t.client.get('/api/v1/journal/entries/not-a-uuid')).status).toBe(404);
+    // An explicit null reference on create is no reference (it shares its key with tenant_id).
+    const unfiled = await t.client.post('/api/v1/journal/entries', { text: 'unfiled', topic: null });
+    expect(unfiled.status).toBe(201);
+    expect((unfiled.body as Row).topic).toBeNull();
   });
 
   it('filters by field and reference, searches, sorts, selects fields and counts only when asked', async () => {

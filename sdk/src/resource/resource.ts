@@ -206,7 +206,11 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
     async create(ctx, input) {
       ctx.require(permission('create'));
       await checkOwner(ctx, 'update', input.ownerId);
-      const e = ctx.em.create(entity, toData(ctx, input));
+      // A null reference is left out: MikroORM would also null tenant_id, which the key shares.
+      const given = Object.fromEntries(
+        Object.entries(input).filter(([k, v]) => !(v === null && defs[k]?.kind === 'ref')),
+      );
+      const e = ctx.em.create(entity, toData(ctx, given));
       await ctx.em.flush();
       return rowOf(model, e) as Row<M>;
     },
