@@ -4,13 +4,14 @@ import { tasks } from '@elevate-fixture/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let env: TestEnv;
-let full: TestTenant; // projects + tasks
-let bare: TestTenant; // nothing enabled
+let seq = 0;
+/** Each test makes the tenants it needs, so tests pass in any order. */
+const tenant = (name: string, enable: string[] = []) => env.tenant(`${name}${++seq}`, { enable });
+const full = () => tenant('full', ['projects', 'tasks']); // projects + tasks
+const bare = () => tenant('bare'); // nothing enabled
 
 beforeAll(async () => {
   env = await bootTestKernel({ addons: [projects, tasks], workers: false });
-  full = await env.tenant('full');
-  bare = await env.tenant('bare');
 });
 afterAll(() => env?.close());
 
@@ -21,53 +22,63 @@ const typeNames = async (t: TestTenant) => {
 
 describe('enabling and disabling per tenant', () => {
   it('enabling an addon enables its dependencies first, over REST', async () => {
-    const res = await full.client.post('/api/v1/core/addons/tasks/enable');
+    const t = await bare();
+    const res = await t.client.post('/api/v1/core/addons/tasks/enable');
     expect(res.status).toBe(200);
     expect(res.body.enabled).toEqual(['projects', 'tasks']);
-    const list = await full.client.get('/api/v1/core/addons');
+    const list = await t.client.get('/api/v1/core/addons');
     const byId = Object.fromEntries(list.body.data.map((a: { id: string }) => [a.id, a]));
     expect(byId.projects).toMatchObject({ enabled: true, tenantVersion: '1.0.0', requiredBy: ['tasks'] });
     expect(byId.tasks).toMatchObject({ enabled: true, depends: [{ id: 'projects', range: '^1.0.0' }] });
   });
 
   it('refuses to disable an addon another enabled addon needs, naming it', async () => {
-    const res = await full.client.post('/api/v1/core/addons/projects/disable');
+    const t = await full();
+    const res = await t.client.post('/api/v1/core/addons/projects/disable');
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('ADDON_REQUIRED');
     expect(res.body.message).toBe(
       'Cannot disable "projects": the enabled addon "tasks" depends on it. Disable "tasks" first.',
     );
-    const gql = await full.client.graphql('mutation { disableAddon(id: "projects") }');
+    const gql = await t.client.graphql('mutation { disableAddon(id: "projects") }');
     expect(gql.body.errors[0].extensions.code).toBe('ADDON_REQUIRED');
   });
 
   it('runs the enable hook once per tenant and records the version and data steps', async () => {
-    const welcome = await env.sql<{ tenant_id: string }>('select tenant_id from projects_welcome');
-    expect(welcome.map((r) => r.tenant_id)).toEqual([full.id]);
+    const t = await full();
+    const other = await bare();
+    // enabling again (already enabled) must not run the hook a second time
+    expect((await t.client.post('/api/v1/core/addons/projects/enable')).status).toBe(200);
+    const welcome = await env.sql<{ tenant_id: string }>(
+      'select tenant_id from projects_welcome where tenant_id = any($1::uuid[])',
+      [[t.id, other.id]],
+    );
+    expect(welcome.map((r) => r.tenant_id)).toEqual([t.id]);
     const steps = await env.sql<{ step_id: string }>(
       'select step_id from core_tenant_addon_step where tenant_id = $1 and addon_id = $2',
-      [full.id, 'projects'],
+      [t.id, 'projects'],
     );
     expect(steps.map((s) => s.step_id)).toEqual(['backfill-archived']);
   });
 
   it('keeps the data when disabled, and shows it again when re-enabled', async () => {
-    const created = await full.client.post('/api/v1/projects/projects', { name: 'Kept' });
+    const t = await full();
+    const created = await t.client.post('/api/v1/projects/projects', { name: 'Kept' });
     expect(created.status).toBe(201);
-    expect((await full.client.post('/api/v1/core/addons/tasks/disable')).status).toBe(200);
-    expect((await full.client.post('/api/v1/core/addons/projects/disable')).status).toBe(200);
-    expect((await full.client.get(`/api/v1/projects/projects/${created.body.id}`)).status).toBe(404);
+    expect((await t.client.post('/api/v1/core/addons/tasks/disable')).status).toBe(200);
+    expect((await t.client.post('/api/v1/core/addons/projects/disable')).status).toBe(200);
+    expect((await t.client.get(`/api/v1/projects/projects/${created.body.id}`)).status).toBe(404);
     const rows = await env.sql('select 1 from projects_project where id = $1', [created.body.id]);
     expect(rows).toHaveLength(1);
-    expect((await full.client.post('/api/v1/core/addons/tasks/enable')).body.enabled).toEqual(['projects', 'tasks']);
-    const back = await full.client.get(`/api/v1/projects/projects/${created.body.id}`);
+    expect((await t.client.post('/api/v1/core/addons/tasks/enable')).body.enabled).toEqual(['projects', 'tasks']);
+    const back = await t.client.get(`/api/v1/projects/projects/${created.body.id}`);
     expect(back.status).toBe(200);
     expect(back.body.name).toBe('Kept');
   });
 
   it('purges a disabled addon’s data only on an explicit uninstall, and only for this tenant', async () => {
-    const t = await env.tenant('purge', { enable: ['projects'] });
-    const other = await env.tenant('keeper', { enable: ['projects'] });
+    const t = await tenant('purge', ['projects']);
+    const other = await tenant('keeper', ['projects']);
     await t.client.post('/api/v1/projects/projects', { name: 'Doomed' });
     await other.client.post('/api/v1/projects/projects', { name: 'Safe' });
     const refused = await t.client.delete('/api/v1/core/addons/projects/data');
@@ -87,8 +98,9 @@ describe('enabling and disabling per tenant', () => {
   });
 
   it('answers 404 for unknown addons and refuses members', async () => {
-    expect((await full.client.post('/api/v1/core/addons/nope/enable')).body.code).toBe('ADDON_NOT_FOUND');
-    const member = await full.as('member');
+    const t = await full();
+    expect((await t.client.post('/api/v1/core/addons/nope/enable')).body.code).toBe('ADDON_NOT_FOUND');
+    const member = await t.as('member');
     const res = await member.post('/api/v1/core/addons/tasks/disable');
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ code: 'FORBIDDEN', message: 'Missing permission: core.addons.manage' });
@@ -97,44 +109,47 @@ describe('enabling and disabling per tenant', () => {
 
 describe('a tenant without an addon sees nothing of it', () => {
   it('GraphQL: introspection shows none of its types or fields', async () => {
-    const names = await typeNames(bare);
+    const none = await bare();
+    const names = await typeNames(none);
     expect(names).not.toContain('Project');
     expect(names).not.toContain('Task');
-    const q = await bare.client.graphql('{ projects { totalCount } }');
+    const q = await none.client.graphql('{ projects { totalCount } }');
     expect(q.body.errors[0].message).toMatch(/Cannot query field "projects"/);
-    const withAll = await typeNames(full);
+    const withAll = await typeNames(await full());
     expect(withAll).toEqual(expect.arrayContaining(['Project', 'Task']));
   });
 
   it('GraphQL: a dependent addon’s extension fields exist only where it is enabled', async () => {
-    const onlyProjects = await env.tenant('onlyprojects', { enable: ['projects'] });
+    const onlyProjects = await tenant('onlyprojects', ['projects']);
     const fields = async (t: TestTenant) => {
       const r = await t.client.graphql('{ __type(name: "Project") { fields { name } } }');
       return (r.body.data.__type.fields as { name: string }[]).map((f) => f.name);
     };
     expect(await fields(onlyProjects)).not.toContain('tasks');
-    expect(await fields(full)).toEqual(expect.arrayContaining(['tasks', 'openTaskCount']));
+    expect(await fields(await full())).toEqual(expect.arrayContaining(['tasks', 'openTaskCount']));
   });
 
   it('REST: its routes answer 404 exactly like a route that does not exist', async () => {
-    const disabled = await bare.client.get('/api/v1/projects/projects');
-    const missing = await bare.client.get('/api/v1/nothing/here');
+    const none = await bare();
+    const disabled = await none.client.get('/api/v1/projects/projects');
+    const missing = await none.client.get('/api/v1/nothing/here');
     expect(disabled.status).toBe(404);
     expect(disabled.body.code).toBe('NOT_FOUND');
     expect(missing.status).toBe(404);
-    expect((await full.client.get('/api/v1/projects/projects')).status).toBe(200);
+    expect((await (await full()).client.get('/api/v1/projects/projects')).status).toBe(200);
   });
 
   it('settings and lifecycle: no settings endpoint, no enable hook', async () => {
-    expect((await bare.client.get('/api/v1/core/addons/projects/settings')).status).toBe(404);
-    const rows = await env.sql('select 1 from projects_welcome where tenant_id = $1', [bare.id]);
+    const none = await bare();
+    expect((await none.client.get('/api/v1/core/addons/projects/settings')).status).toBe(404);
+    const rows = await env.sql('select 1 from projects_welcome where tenant_id = $1', [none.id]);
     expect(rows).toHaveLength(0);
   });
 
   it('caches one schema per distinct set of enabled addons', async () => {
-    const other = await env.tenant('twin', { enable: ['tasks'] });
+    const other = await tenant('twin', ['tasks']);
     await typeNames(other);
-    await typeNames(full);
+    await typeNames(await full());
     const keys = [...env.kernel.schemas.buildMs.keys()];
     expect(keys).toContain('projects,tasks');
     expect(keys.filter((k) => k === 'projects,tasks')).toHaveLength(1);
@@ -146,7 +161,8 @@ describe('a tenant without an addon sees nothing of it', () => {
 
 describe('permissions declared by addons', () => {
   it('members get the grants addons declare; missing ones answer 403 naming the permission', async () => {
-    const member = await full.as('member');
+    const t = await full();
+    const member = await t.as('member');
     const created = await member.post('/api/v1/projects/projects', { name: 'By member' });
     expect(created.status).toBe(201);
     const del = await member.delete(`/api/v1/projects/projects/${created.body.id}`);
@@ -164,13 +180,14 @@ describe('permissions declared by addons', () => {
     const gql = await member.graphql('mutation($id: ID!) { deleteProject(id: $id) }', { id: created.body.id });
     expect(gql.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', status: 403 });
     expect(gql.body.errors[0].message).toBe('Missing permission: projects.project.delete');
-    const admin = await full.as('admin');
+    const admin = await t.as('admin');
     expect((await admin.delete(`/api/v1/projects/projects/${created.body.id}`)).status).toBe(204);
   });
 
   it('a role without a permission is refused even on reads', async () => {
-    await env.sql("update core_role set permissions = '{}' where key = 'member' and tenant_id = $1", [full.id]);
-    const member = await full.as('member');
+    const t = await full();
+    await env.sql("update core_role set permissions = '{}' where key = 'member' and tenant_id = $1", [t.id]);
+    const member = await t.as('member');
     const res = await member.get('/api/v1/projects/projects');
     expect(res.status).toBe(403);
     expect(res.body.message).toBe('Missing permission: projects.project.read');
@@ -179,11 +196,12 @@ describe('permissions declared by addons', () => {
 
 describe('settings, validation, pagination', () => {
   it('validates settings against the addon’s JSON schema', async () => {
-    expect((await full.client.get('/api/v1/core/addons/projects/settings')).body).toEqual({
+    const t = await full();
+    expect((await t.client.get('/api/v1/core/addons/projects/settings')).body).toEqual({
       defaultStatus: 'active',
       maxProjects: 1000,
     });
-    const bad = await full.client.put('/api/v1/core/addons/projects/settings', { maxProjects: 0, colour: 'red' });
+    const bad = await t.client.put('/api/v1/core/addons/projects/settings', { maxProjects: 0, colour: 'red' });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.details).toEqual(
@@ -192,13 +210,13 @@ describe('settings, validation, pagination', () => {
         { path: 'maxProjects', message: 'must be >= 1' },
       ]),
     );
-    const ok = await full.client.put('/api/v1/core/addons/projects/settings', { maxProjects: 5 });
+    const ok = await t.client.put('/api/v1/core/addons/projects/settings', { maxProjects: 5 });
     expect(ok.body.maxProjects).toBe(5);
-    expect((await full.client.get('/api/v1/core/addons/projects/settings')).body.maxProjects).toBe(5);
+    expect((await t.client.get('/api/v1/core/addons/projects/settings')).body.maxProjects).toBe(5);
   });
 
   it('pages with limit/offset/total_count and rejects bad input with 400', async () => {
-    const t = await env.tenant('pager', { enable: ['projects'] });
+    const t = await tenant('pager', ['projects']);
     for (const name of ['c', 'a', 'b', 'e', 'd']) {
       expect((await t.client.post('/api/v1/projects/projects', { name })).status).toBe(201);
     }
@@ -216,13 +234,14 @@ describe('settings, validation, pagination', () => {
   });
 
   it('rejects GraphQL queries beyond the depth and size limits before running them', async () => {
-    expect((await full.client.graphql('{ me { tenant { slug } } }')).body.errors).toBeUndefined();
+    const t = await full();
+    expect((await t.client.graphql('{ me { tenant { slug } } }')).body.errors).toBeUndefined();
     const deep = `{ __schema { types { fields { type ${'{ ofType '.repeat(10)}{ name }${' }'.repeat(10)} } } } }`;
-    const res = await full.client.graphql(deep);
+    const res = await t.client.graphql(deep);
     expect(res.body.errors[0].extensions.code).toBe('QUERY_TOO_DEEP');
     expect(res.body.errors[0].message).toMatch(/^Query depth 1\d exceeds the limit of 12$/);
     const wide = `{ ${Array.from({ length: 1001 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
-    const big = await full.client.graphql(wide);
+    const big = await t.client.graphql(wide);
     expect(big.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toContain(
       'QUERY_TOO_COMPLEX',
     );

@@ -43,9 +43,10 @@ describe('sign-up, login, refresh, logout', () => {
   });
 
   it('refuses a taken slug and bad input with a code and details', async () => {
+    await env.tenant('taken');
     const dup = await env.anonymous().post('/api/v1/auth/signup', {
-      company: 'Globex 2',
-      slug: 'globex',
+      company: 'Taken 2',
+      slug: 'taken',
       email: 'x@globex.test',
       password: 'supersecret1',
     });

@@ -118,16 +118,20 @@ describe('merge', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  // Each merge test merges contacts of its own, so the detection tests above see the same rows in any order.
   it('rolls everything back when the duplicate cannot be deleted', async () => {
+    const u1 = (await fx.userId(rep1)) as string;
+    const survivor = await fx.contact(acme.id, u1, { name: 'Edsger Dijkstra', city: 'Austin' });
+    const held = await fx.contact(acme.id, u1, { name: 'Edsger Dykstra' });
     const tag = await fx.tag(acme.id, 'held');
-    await fx.tagContact(acme.id, ids.alan as string, tag);
-    await fx.activity(acme.id, (await fx.userId(rep1)) as string, ids.alan as string, 'Call Alan');
+    await fx.tagContact(acme.id, held, tag);
+    await fx.activity(acme.id, u1, held, 'Call Edsger');
     await env.sql(`create table test_hold (tenant_id uuid, contact_id uuid,
       foreign key (tenant_id, contact_id) references crm_contact (tenant_id, id))`);
-    await env.sql('insert into test_hold values ($1, $2)', [acme.id, ids.alan]);
+    await env.sql('insert into test_hold values ($1, $2)', [acme.id, held]);
     try {
       const before = await snapshot();
-      const res = await manager.post(`${C}/contacts/${ids.graceDup}/merge`, { duplicateId: ids.alan });
+      const res = await manager.post(`${C}/contacts/${survivor}/merge`, { duplicateId: held });
       expect(res).toMatchObject({ status: 409, body: { code: 'CRM_CONTACT_REFERENCED' } });
       expect(await snapshot()).toEqual(before);
     } finally {
@@ -137,34 +141,30 @@ describe('merge', () => {
 
   it('moves activities, notes, tags, leads and opportunities and fills empty fields', async () => {
     const u1 = (await fx.userId(rep1)) as string;
+    const ada = await fx.contact(acme.id, u1, { name: 'Ada Lovelace', email: 'ada@engine.test' });
+    const adaDup = await fx.contact(acme.id, u1, { name: 'Ada Lovelace', phone: '555-0100', city: 'Arlington' });
     const [t1, t2] = [await fx.tag(acme.id, 'vip'), await fx.tag(acme.id, 'speaker')];
-    await fx.tagContact(acme.id, ids.grace as string, t1);
-    await fx.tagContact(acme.id, ids.graceDup as string, t1);
-    await fx.tagContact(acme.id, ids.graceDup as string, t2);
-    const acts = [
-      await fx.activity(acme.id, u1, ids.grace as string, 'a'),
-      await fx.activity(acme.id, u1, ids.graceDup as string, 'b'),
-    ];
-    const notes = [
-      await fx.note(acme.id, u1, ids.grace as string, 'n1'),
-      await fx.note(acme.id, u1, ids.graceDup as string, 'n2'),
-    ];
-    const lead = await fx.lead(acme.id, u1, { title: 'Compiler', contactId: ids.graceDup });
-    const opp = await fx.opportunity(acme.id, u1, { title: 'COBOL', contactId: ids.graceDup });
+    await fx.tagContact(acme.id, ada, t1);
+    await fx.tagContact(acme.id, adaDup, t1);
+    await fx.tagContact(acme.id, adaDup, t2);
+    const acts = [await fx.activity(acme.id, u1, ada, 'a'), await fx.activity(acme.id, u1, adaDup, 'b')];
+    const notes = [await fx.note(acme.id, u1, ada, 'n1'), await fx.note(acme.id, u1, adaDup, 'n2')];
+    const lead = await fx.lead(acme.id, u1, { title: 'Compiler', contactId: adaDup });
+    const opp = await fx.opportunity(acme.id, u1, { title: 'COBOL', contactId: adaDup });
 
-    const res = await manager.post(`${C}/contacts/${ids.grace}/merge`, { duplicateId: ids.graceDup });
+    const res = await manager.post(`${C}/contacts/${ada}/merge`, { duplicateId: adaDup });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      id: ids.grace,
-      name: 'Grace Hopper',
-      email: 'grace@navy.test',
+      id: ada,
+      name: 'Ada Lovelace',
+      email: 'ada@engine.test',
       phone: '555-0100',
       city: 'Arlington',
     });
     const on = (table: string) =>
       env.sql<{ id: string }>(`select id from ${table} where tenant_id = $1 and contact_id = $2 order by id`, [
         acme.id,
-        ids.grace,
+        ada,
       ]);
     expect((await on('crm_activity')).map((r) => r.id)).toEqual([...acts].sort());
     expect((await on('crm_note')).map((r) => r.id)).toEqual([...notes].sort());
@@ -172,31 +172,33 @@ describe('merge', () => {
     expect((await on('crm_opportunity')).map((r) => r.id)).toEqual([opp]);
     const tags = await env.sql<{ tag_id: string }>(
       'select tag_id from crm_contact_tag where tenant_id = $1 and contact_id = $2 order by tag_id',
-      [acme.id, ids.grace],
+      [acme.id, ada],
     );
     expect(tags.map((t) => t.tag_id)).toEqual([t1, t2].sort());
-    expect(
-      await env.sql('select id from crm_contact where tenant_id = $1 and id = $2', [acme.id, ids.graceDup]),
-    ).toEqual([]);
+    expect(await env.sql('select id from crm_contact where tenant_id = $1 and id = $2', [acme.id, adaDup])).toEqual([]);
     const events = await env.sql<{ payload: { changes: string[] } }>(
       "select payload from core_outbox where tenant_id = $1 and name = 'crm.contact.updated' and aggregate_id = $2",
-      [acme.id, ids.grace],
+      [acme.id, ada],
     );
     expect(events.at(-1)?.payload.changes).toEqual(expect.arrayContaining(['phone', 'city', 'mergedFrom']));
   });
 
   it('moves the people of a duplicate company to the survivor', async () => {
+    const owner = (await fx.userId(acme.client)) as string;
+    const keep = await fx.contact(acme.id, owner, { name: 'Initech', kind: 'company' });
+    const gone = await fx.contact(acme.id, owner, { name: 'Initech LLC', kind: 'company', city: 'Paris' });
+    const person = await fx.contact(acme.id, owner, { name: 'Peter Gibbons', companyId: gone });
     const res = await acme.client.graphql(
       'mutation($id: ID!, $dup: ID!) { mergeContacts(id: $id, duplicateId: $dup) { id kind city } }',
-      { id: ids.acmeA, dup: ids.acmeB },
+      { id: keep, dup: gone },
     );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.mergeContacts).toEqual({ id: ids.acmeA, kind: 'company', city: 'Paris' });
+    expect(res.body.data.mergeContacts).toEqual({ id: keep, kind: 'company', city: 'Paris' });
     const [p] = await env.sql<{ company_id: string }>(
       'select company_id from crm_contact where tenant_id = $1 and id = $2',
-      [acme.id, ids.person],
+      [acme.id, person],
     );
-    expect(p?.company_id).toBe(ids.acmeA);
+    expect(p?.company_id).toBe(keep);
   });
 
   it('answers detection over GraphQL', async () => {

@@ -5,32 +5,20 @@ import { compareDecimal } from '../src/services/scoring.service.ts';
 import { fixtures } from './search-fixtures.ts';
 
 let env: TestEnv;
-let acme: TestTenant;
-let globex: TestTenant;
-let api: ApiClient;
-const ids: Record<string, string> = {};
 const R = '/api/v1/crm/scoring-rules';
+let seq = 0;
 
-const scores = async (tenantId = acme.id) =>
-  Object.fromEntries(
-    (
-      await env.sql<{ id: string; score: number }>('select id, score from crm_lead where tenant_id = $1', [tenantId])
-    ).map((r) => [r.id, r.score]),
-  );
-const rule = async (body: Record<string, unknown>) => {
-  const res = await api.post(R, body);
-  expect(res.status).toBe(201);
-  return res.body as { id: string; rescore: { mode: string; changed: number } };
-};
+type World = { acme: TestTenant; globex: TestTenant; api: ApiClient; ids: Record<string, string> };
 
-beforeAll(async () => {
-  // Workers run: a tenant with many leads is rescored by a background job.
-  env = await bootTestKernel({ addons: [crm] });
+/** Two fresh companies with three leads (and one in the other company), made per test so any order works. */
+const world = async (): Promise<World> => {
   const fx = fixtures(env);
-  acme = await env.tenant('acme', { enable: ['crm'] });
-  globex = await env.tenant('globex', { enable: ['crm'] });
-  api = acme.client;
+  const n = ++seq;
+  const acme = await env.tenant(`acme${n}`, { enable: ['crm'] });
+  const globex = await env.tenant(`globex${n}`, { enable: ['crm'] });
+  const api = acme.client;
   const owner = await fx.userId(api);
+  const ids: Record<string, string> = {};
   ids.l1 = await fx.lead(acme.id, owner, {
     title: 'Referral',
     source: 'referral',
@@ -41,11 +29,40 @@ beforeAll(async () => {
   ids.l2 = await fx.lead(acme.id, owner, { title: 'Web', source: 'web', value: '500' });
   ids.l3 = await fx.lead(acme.id, owner, { title: 'Labs', companyName: 'ACME labs' });
   ids.g1 = await fx.lead(globex.id, await fx.userId(globex.client), { title: 'Globex', source: 'referral' });
+  return { acme, globex, api, ids };
+};
+
+const scores = async (tenantId: string) =>
+  Object.fromEntries(
+    (
+      await env.sql<{ id: string; score: number }>('select id, score from crm_lead where tenant_id = $1', [tenantId])
+    ).map((r) => [r.id, r.score]),
+  );
+const rule = async (api: ApiClient, body: Record<string, unknown>) => {
+  const res = await api.post(R, body);
+  expect(res.status).toBe(201);
+  return res.body as { id: string; rescore: { mode: string; changed: number } };
+};
+/** The six rules the stories below start from. */
+const sixRules = async (api: ApiClient) => {
+  const first = await rule(api, { field: 'source', operator: 'equals', value: 'referral', points: 20 });
+  await rule(api, { field: 'companyName', operator: 'contains', value: 'acme', points: 10 });
+  await rule(api, { field: 'value', operator: 'greater_than', value: '10000', points: 15 });
+  const isSet = await rule(api, { field: 'email', operator: 'is_set', value: 'ignored', points: 5 });
+  await rule(api, { field: 'value', operator: 'less_than', value: '1000', points: -5 });
+  await rule(api, { field: 'value', operator: 'equals', value: '25000.00', points: 1 });
+  return { first, isSet };
+};
+
+beforeAll(async () => {
+  // Workers run: a tenant with many leads is rescored by a background job.
+  env = await bootTestKernel({ addons: [crm] });
 });
 afterAll(() => env?.close());
 
 describe('lead scoring rules', () => {
   it('is for those who manage scoring only', async () => {
+    const { acme } = await world();
     const member = await acme.as('member');
     expect((await member.get(R)).status).toBe(403);
     expect((await member.post(R, { field: 'source', operator: 'equals', value: 'x', points: 1 })).status).toBe(403);
@@ -53,15 +70,15 @@ describe('lead scoring rules', () => {
   });
 
   it('rescores every lead when a rule is added', async () => {
-    const r1 = await rule({ field: 'source', operator: 'equals', value: 'referral', points: 20 });
-    expect(r1).toMatchObject({ active: true, rescore: { mode: 'inline', changed: 1 } });
-    await rule({ field: 'companyName', operator: 'contains', value: 'acme', points: 10 });
-    await rule({ field: 'value', operator: 'greater_than', value: '10000', points: 15 });
-    const isSet = await rule({ field: 'email', operator: 'is_set', value: 'ignored', points: 5 });
+    const { acme, globex, api, ids } = await world();
+    const { first, isSet } = await sixRules(api);
+    expect(first).toMatchObject({ active: true, rescore: { mode: 'inline', changed: 1 } });
     expect(isSet).toMatchObject({ value: null });
-    await rule({ field: 'value', operator: 'less_than', value: '1000', points: -5 });
-    await rule({ field: 'value', operator: 'equals', value: '25000.00', points: 1 });
-    expect(await scores()).toMatchObject({ [ids.l1 as string]: 51, [ids.l2 as string]: -5, [ids.l3 as string]: 10 });
+    expect(await scores(acme.id)).toMatchObject({
+      [ids.l1 as string]: 51,
+      [ids.l2 as string]: -5,
+      [ids.l3 as string]: 10,
+    });
     // Another tenant's leads are untouched by these rules.
     expect(await scores(globex.id)).toEqual({ [ids.g1 as string]: 0 });
     const list = await api.get(R);
@@ -69,30 +86,41 @@ describe('lead scoring rules', () => {
   });
 
   it('rescores a lead when it is created or changed', async () => {
+    const { acme, api, ids } = await world();
+    await sixRules(api);
     const changed = await api.patch(`/api/v1/crm/leads/${ids.l2}`, { source: 'referral' });
     expect(changed).toMatchObject({ status: 200, body: { score: 15 } });
     const created = await api.post('/api/v1/crm/leads', { title: 'New', companyName: 'Acme', value: '20000' });
     expect(created).toMatchObject({ status: 201, body: { score: 25 } });
-    ids.l4 = created.body.id;
     // A direct write outside the services is caught up by an explicit recompute.
     await env.sql("update crm_lead set source = 'web' where tenant_id = $1 and id = $2", [acme.id, ids.l2]);
     const res = await api.post(`${R}/recompute`);
     expect(res).toMatchObject({ status: 200, body: { mode: 'inline', changed: 1 } });
-    expect((await scores())[ids.l2 as string]).toBe(-5);
+    expect((await scores(acme.id))[ids.l2 as string]).toBe(-5);
   });
 
   it('rescores every lead when a rule changes or goes', async () => {
+    const { acme, api, ids } = await world();
+    await sixRules(api);
+    const l4 = await api.post('/api/v1/crm/leads', { title: 'New', companyName: 'Acme', value: '20000' });
+    ids.l4 = l4.body.id;
     const [first] = (await api.get(R)).body.data;
     const off = await api.patch(`${R}/${first.id}`, { active: false });
     expect(off).toMatchObject({ status: 200, body: { active: false, rescore: { mode: 'inline', changed: 1 } } });
-    expect((await scores())[ids.l1 as string]).toBe(31);
+    expect((await scores(acme.id))[ids.l1 as string]).toBe(31);
     const [, contains] = (await api.get(R)).body.data;
     expect((await api.delete(`${R}/${contains.id}`)).status).toBe(204);
-    expect(await scores()).toMatchObject({ [ids.l1 as string]: 21, [ids.l3 as string]: 0, [ids.l4 as string]: 15 });
+    expect(await scores(acme.id)).toMatchObject({
+      [ids.l1 as string]: 21,
+      [ids.l3 as string]: 0,
+      [ids.l4 as string]: 15,
+    });
     expect((await api.get(`${R}/${contains.id}`)).status).toBe(404);
   });
 
   it('validates rules', async () => {
+    const { globex, api } = await world();
+    await rule(api, { field: 'source', operator: 'equals', value: 'referral', points: 20 });
     const cases = [
       [{ field: 'value', operator: 'greater_than', value: 'lots', points: 1 }, 'value'],
       [{ field: 'bogus', operator: 'equals', value: 'x', points: 1 }, 'field'],
@@ -108,6 +136,7 @@ describe('lead scoring rules', () => {
   });
 
   it('answers over GraphQL', async () => {
+    const { api } = await world();
     const res = await api.graphql(
       `mutation { createScoringRule(input: { field: "title", operator: contains, value: "labs", points: 7 }) {
         id operator points rescore { mode changed jobId } } }`,
@@ -118,7 +147,7 @@ describe('lead scoring rules', () => {
       rescore: { mode: 'inline', changed: 1 },
     });
     const list = await api.graphql('{ scoringRules { field operator value points active } }');
-    expect(list.body.data.scoringRules).toHaveLength(6);
+    expect(list.body.data.scoringRules).toHaveLength(1);
   });
 
   it('compares decimals exactly', () => {

@@ -10,6 +10,8 @@ let rep1: ApiClient;
 let rep2: ApiClient;
 let manager: ApiClient;
 const ids: Record<string, string> = {};
+let shared: string; // manager's shared contact segment "London"
+let mine: string; // rep1's private lead segment "My referrals"
 const S = '/api/v1/crm/segments';
 
 const resultIds = async (client: ApiClient, segmentId: string, qs = '') => {
@@ -45,18 +47,22 @@ beforeAll(async () => {
   ids.paris = await fx.contact(a, u1 as string, { name: 'Rep One Paris', city: 'Paris' });
   ids.lead1 = await fx.lead(a, u1 as string, { title: 'Big deal', source: 'referral' });
   ids.lead2 = await fx.lead(a, u2 as string, { title: 'Small deal', source: 'referral' });
+  // Two segments every test may read (none changes them), so tests pass in any order.
+  const london = await manager.post(S, { name: 'London', target: 'contact', filter: { city: 'London' }, shared: true });
+  shared = london.body.id;
+  const referrals = await rep1.post(S, { name: 'My referrals', target: 'lead', filter: { source: 'referral' } });
+  mine = referrals.body.id;
 });
 afterAll(() => env?.close());
 
 describe('segments (saved filters)', () => {
-  let shared: string;
-  let mine: string;
-
   it('evaluates a shared segment under each caller’s record rules', async () => {
     const res = await manager.post(S, { name: 'London', target: 'contact', filter: { city: 'London' }, shared: true });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'London', target: 'contact', shared: true, filter: { city: 'London' } });
-    shared = res.body.id;
+    const own = res.body.id;
+    expect(await resultIds(acme.client, own)).toEqual([ids.c1, ids.c2, ids.c3].sort());
+    expect(await resultIds(manager, own)).toEqual([ids.c1]); // the team: rep1
     expect(await resultIds(acme.client, shared)).toEqual([ids.c1, ids.c2, ids.c3].sort());
     expect(await resultIds(manager, shared)).toEqual([ids.c1]); // the team: rep1
     expect(await resultIds(rep1, shared)).toEqual([ids.c1]);
@@ -84,9 +90,6 @@ describe('segments (saved filters)', () => {
   });
 
   it('keeps private segments to their owner', async () => {
-    const res = await rep1.post(S, { name: 'My referrals', target: 'lead', filter: { source: 'referral' } });
-    expect(res.status).toBe(201);
-    mine = res.body.id;
     expect(await resultIds(rep1, mine)).toEqual([ids.lead1]);
     for (const other of [rep2, manager, acme.client]) {
       expect((await other.get(S)).body.data.map((s: { id: string }) => s.id)).not.toContain(mine);
@@ -104,7 +107,8 @@ describe('segments (saved filters)', () => {
     const foreign = await rep1.patch(`${S}/${shared}`, { name: 'Mine now' });
     expect(foreign).toMatchObject({ status: 403, body: { code: 'CRM_SEGMENT_NOT_OWNER' } });
     expect((await rep1.delete(`${S}/${shared}`)).status).toBe(403);
-    const renamed = await rep1.patch(`${S}/${mine}`, {
+    const own = await rep2.post(S, { name: 'Mine', target: 'lead', filter: { source: 'referral' } });
+    const renamed = await rep2.patch(`${S}/${own.body.id}`, {
       name: 'Referrals',
       filter: { source: 'referral', minScore: 0 },
     });
@@ -167,7 +171,9 @@ describe('segments (saved filters)', () => {
   });
 
   it('deletes a segment of one’s own', async () => {
-    expect((await rep1.delete(`${S}/${mine}`)).status).toBe(204);
-    expect((await rep1.get(`${S}/${mine}`)).status).toBe(404);
+    const own = await rep2.post(S, { name: 'Short-lived', target: 'contact', filter: { city: 'Paris' } });
+    expect(own.status).toBe(201);
+    expect((await rep2.delete(`${S}/${own.body.id}`)).status).toBe(204);
+    expect((await rep2.get(`${S}/${own.body.id}`)).status).toBe(404);
   });
 });
