@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, type EntitySchemaProperty } from '@mikro-orm/core';
 import type { RecordRules } from './context.ts';
 import { TENANT_SETTING } from './ddl.ts';
-import { type AnyModel, type FieldDef, fieldColumn, modelColumns } from './model.ts';
+import { type AnyModel, columnName, type FieldDef, fieldColumn, modelColumns, type RelationDef } from './model.ts';
 
 // A model, as declared by its addon, is the one source of its table. This turns it into a
 // MikroORM entity schema: tenant_id first in the primary key, every relation's foreign key
@@ -44,6 +44,74 @@ export function emScope(em: unknown): EmScope | undefined {
 export const CURRENT_TENANT_SQL = `nullif(current_setting('${TENANT_SETTING}', true), '')::uuid`;
 
 const cache = new WeakMap<AnyModel, EntitySchema<EntityRow>>();
+const pivotCache = new WeakMap<AnyModel, EntitySchema<EntityRow>[]>();
+
+const tenantPolicy = {
+  // Forced row-level security with USING and WITH CHECK: the last line of defence under the ORM filter.
+  rowLevelSecurity: 'force' as const,
+  policies: [
+    {
+      name: 'tenant_isolation',
+      using: `tenant_id = ${CURRENT_TENANT_SQL}`,
+      check: `tenant_id = ${CURRENT_TENANT_SQL}`,
+    },
+  ],
+};
+
+/** `crm.contact` → `contact`: the pivot's column prefix. */
+const noun = (m: AnyModel) => m.name.slice(m.name.indexOf('.') + 1);
+
+const tenantOf = (_e: unknown, em: unknown) => emScope(em)?.tenantId;
+
+/** The pivot table of a many-to-many relation, with its two tenant-keyed foreign keys. */
+export function pivotTableOf(model: AnyModel, key: string, def: RelationDef): string {
+  return def.table ?? `${model.table}_${columnName(key)}`;
+}
+
+function pivotSchema(model: AnyModel, key: string, def: RelationDef): EntitySchema<EntityRow> {
+  const target = def.target();
+  const [a, b] = [noun(model), noun(target)];
+  if (a === b)
+    throw new Error(`Model ${model.name}: many-to-many "${key}" to a model of the same noun needs its own model`);
+  const table = pivotTableOf(model, key, def);
+  const side = (entity: () => EntitySchema<EntityRow>, column: string): Prop =>
+    ({
+      kind: 'm:1',
+      entity,
+      primary: true,
+      joinColumns: ['tenant_id', column],
+      referencedColumnNames: ['tenant_id', 'id'],
+      updateRule: 'no action',
+      deleteRule: 'cascade',
+      index: false,
+    }) as Prop;
+  return new EntitySchema<EntityRow>({
+    name: `${model.name}_${key}`,
+    tableName: table,
+    properties: {
+      tenantId: {
+        type: 'uuid',
+        columnType: 'uuid',
+        primary: true,
+        fieldName: 'tenant_id',
+        defaultRaw: CURRENT_TENANT_SQL,
+        onCreate: tenantOf,
+      },
+      [a]: side(() => entitySchemaOf(model), `${a}_id`),
+      [b]: side(() => entitySchemaOf(target), `${b}_id`),
+    } as never,
+    // The primary key (tenant_id, a, b) serves lookups from the owner; this one, from the target.
+    indexes: [{ name: `${table}_${b}_idx`, properties: ['tenantId', b] }],
+    ...tenantPolicy,
+    forceConstructor: false,
+  });
+}
+
+/** Pivot entities of a model's many-to-many relations. */
+export function pivotSchemasOf(model: AnyModel): EntitySchema<EntityRow>[] {
+  entitySchemaOf(model);
+  return pivotCache.get(model) ?? [];
+}
 
 // Kinds the database normalises (scale, time zone, key order): an insert reads them back, so the
 // row returned is the row stored.
@@ -104,6 +172,9 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
       primary: true,
       fieldName: 'tenant_id',
       defaultRaw: CURRENT_TENANT_SQL,
+      // Known before the insert, so rows created together in one flush (an entry and its new
+      // topic) share their tenant through the composite foreign key.
+      onCreate: tenantOf,
     },
     // Ids are made here, not by the database default: MikroORM then knows the whole composite key
     // of a new row (with a database-made id it loses tenant_id from the key after the insert).
@@ -155,6 +226,23 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
     defaultRaw: 'now()',
     onUpdate: () => new Date().toISOString(),
   };
+  const pivots: EntitySchema<EntityRow>[] = [];
+  for (const [key, def] of Object.entries(model.relations ?? {})) {
+    const target = def.target;
+    if (def.kind === 'many') {
+      const pivot = pivotSchema(model, key, def);
+      pivots.push(pivot);
+      properties[key] = {
+        kind: 'm:n',
+        entity: () => entitySchemaOf(target()),
+        pivotEntity: () => pivot,
+        owner: true,
+      } as Prop;
+    } else {
+      properties[key] = { kind: '1:m', entity: () => entitySchemaOf(target()), mappedBy: def.inverse } as Prop;
+    }
+  }
+  pivotCache.set(model, pivots);
   const actor = (_e: unknown, em: unknown) => emScope(em)?.actorId ?? null;
   properties.createdBy = { type: 'uuid', columnType: 'uuid', fieldName: 'created_by', nullable: true, onCreate: actor };
   if (model.owned) {
@@ -171,31 +259,27 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
     properties: properties as never,
     indexes,
     uniques,
-    // Forced row-level security with USING and WITH CHECK: the last line of defence under the ORM filter.
-    rowLevelSecurity: 'force',
-    policies: [
-      {
-        name: 'tenant_isolation',
-        using: `tenant_id = ${CURRENT_TENANT_SQL}`,
-        check: `tenant_id = ${CURRENT_TENANT_SQL}`,
-      },
-    ],
+    ...tenantPolicy,
     forceConstructor: false,
   });
   cache.set(model, schema);
   return schema;
 }
 
-/** Entity schemas for a list of models and every model they reference (MikroORM needs the targets). */
+/**
+ * Entity schemas for a list of models, every model they reference or relate to (MikroORM needs
+ * the targets) and the pivots of their many-to-many relations.
+ */
 export function entitySchemasOf(models: readonly AnyModel[]): EntitySchema<EntityRow>[] {
   const seen = new Set<AnyModel>();
   const visit = (m: AnyModel) => {
     if (seen.has(m)) return;
     seen.add(m);
     for (const def of Object.values(m.fields) as FieldDef[]) if (def.kind === 'ref' && def.target) visit(def.target());
+    for (const def of Object.values(m.relations ?? {})) visit(def.target());
   };
   for (const m of models) visit(m);
-  return [...seen].map(entitySchemaOf);
+  return [...seen].flatMap((m) => [entitySchemaOf(m), ...pivotSchemasOf(m)]);
 }
 
 /** An entity as the APIs return it: the model's keys only, references as ids. */

@@ -37,6 +37,8 @@ export {
   emScope,
   entitySchemaOf,
   entitySchemasOf,
+  pivotSchemasOf,
+  pivotTableOf,
   rowOf,
 } from './entity.ts';
 export {
@@ -76,7 +78,9 @@ export {
   modelColumns,
   type NewRow,
   type Patch,
+  type RelationDef,
   type Row,
+  rel,
   selectList,
 } from './model.ts';
 export {

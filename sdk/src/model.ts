@@ -114,6 +114,33 @@ export const f = {
 // biome-ignore lint/suspicious/noExplicitAny: fields of any value type
 export type Fields = Record<string, FieldDef<any, boolean, boolean>>;
 
+/**
+ * A relation that is not a column of the model's table: many-to-many through a tenant-keyed
+ * pivot table, or the one-to-many inverse of another model's `ref` field.
+ */
+export interface RelationDef {
+  readonly kind: 'many' | 'hasMany';
+  readonly target: () => AnyModel;
+  /** many: the pivot table (default `<model table>_<snake key>`). */
+  readonly table?: string;
+  /** hasMany: the `ref` field of the target model that points here. */
+  readonly inverse?: string;
+}
+
+export const rel = {
+  /**
+   * Many-to-many: a pivot table (tenant_id, <model>_id, <target>_id) with both foreign keys
+   * through tenant_id, deleted with either side, under the same forced row-level security.
+   */
+  many: (target: () => AnyModel, opts?: { table?: string }): RelationDef => ({
+    kind: 'many',
+    target,
+    ...(opts?.table ? { table: opts.table } : {}),
+  }),
+  /** One-to-many: the rows of `target` whose `ref` field `inverse` points at this row. */
+  hasMany: (target: () => AnyModel, inverse: string): RelationDef => ({ kind: 'hasMany', target, inverse }),
+};
+
 export interface ModelDef<N extends string = string, F extends Fields = Fields, O extends boolean = boolean> {
   readonly kind: 'model';
   /**
@@ -131,6 +158,8 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields, 
    */
   readonly access: string;
   readonly fields: F;
+  /** Relations that are not columns (many-to-many, one-to-many); see `rel`. */
+  readonly relations: Readonly<Record<string, RelationDef>>;
   readonly indexes: readonly (readonly string[])[];
 }
 
@@ -175,13 +204,18 @@ export function defineModel<const N extends string, const F extends Fields, cons
   owned?: O;
   /** Permission prefix guarding the rows (see ModelDef.access); defaults to `name`. */
   access?: string;
+  /** Many-to-many and one-to-many relations (`rel.many`, `rel.hasMany`). */
+  relations?: Record<string, RelationDef>;
 }): ModelDef<N, F, O> {
   if (!MODEL_NAME.test(def.name)) {
     throw new Error(`Model name "${def.name}" must look like "addon.noun" (lowercase, one dot)`);
   }
-  for (const key of Object.keys(def.fields)) {
+  for (const key of [...Object.keys(def.fields), ...Object.keys(def.relations ?? {})]) {
     if (['id', 'tenantId', 'createdAt', 'updatedAt', 'createdBy', 'ownerId'].includes(key)) {
       throw new Error(`Model ${def.name}: field "${key}" is reserved (the SDK adds it)`);
+    }
+    if (key in def.fields && key in (def.relations ?? {})) {
+      throw new Error(`Model ${def.name}: "${key}" is both a field and a relation`);
     }
   }
   return {
@@ -191,6 +225,7 @@ export function defineModel<const N extends string, const F extends Fields, cons
     table: def.name.replace('.', '_'),
     access: def.access ?? def.name,
     fields: def.fields,
+    relations: def.relations ?? {},
     indexes: def.indexes ?? [],
   };
 }

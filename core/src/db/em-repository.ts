@@ -11,7 +11,6 @@ import {
   type Patch,
   type Repository,
   type Row,
-  rowOf,
   type Where,
 } from '@elevate/sdk';
 import { type EntityManager, type FilterQuery, raw } from '@mikro-orm/core';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AnyAddon, type AnyModel, CURRENT_TENANT_SQL, entitySchemasOf } from '@elevate/sdk';
+import { type AnyAddon, type AnyModel, CURRENT_TENANT_SQL, entitySchemasOf, pivotSchemasOf } from '@elevate/sdk';
 import { Migrator, TSMigrationGenerator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 
@@ -40,12 +40,11 @@ function existingMigrations(dir: string): { seq: number; file: string; className
 }
 
 /** What the SDK adds to a table it creates that MikroORM's metadata does not express: keys into core tables. */
-function coreKeys(model: AnyModel): string[] {
-  const t = model.table;
+function coreKeys(t: string, model: AnyModel | null): string[] {
   const sql = [
     `alter table "${t}" add constraint "${t}_tenant_id_fkey" foreign key ("tenant_id") references "core_tenant" ("id") on delete cascade;`,
   ];
-  if (model.owned) {
+  if (model?.owned) {
     sql.push(
       `alter table "${t}" add constraint "${t}_tenant_id_owner_id_fkey" foreign key ("tenant_id", "owner_id") references "core_user" ("tenant_id", "id") on delete set null ("owner_id");`,
     );
@@ -54,7 +53,13 @@ function coreKeys(model: AnyModel): string[] {
 }
 
 function generatorFor(addon: AnyAddon, dir: string) {
-  const own = new Map(addon.models.map((m) => [m.table, m]));
+  // The addon's tables: its models' (with an owner key when owned) and its many-to-many pivots.
+  const own = new Map<string, AnyModel | null>(
+    addon.models.flatMap((m) => [
+      [m.table, m] as const,
+      ...pivotSchemasOf(m).map((p) => [p.meta.tableName, null] as const),
+    ]),
+  );
   return class ElevateMigrationGenerator extends TSMigrationGenerator {
     override async generate(diff: { up: string[]; down: string[] }, _path?: string, name?: string) {
       const next = (existingMigrations(dir).at(-1)?.seq ?? 0) + 1;
@@ -72,8 +77,7 @@ function generatorFor(addon: AnyAddon, dir: string) {
         );
         up.push(sql);
         const created = /^create table "([^"]+)"/.exec(sql)?.[1];
-        const model = created ? own.get(created) : undefined;
-        if (model) up.push(...coreKeys(model));
+        if (created && own.has(created)) up.push(...coreKeys(created, own.get(created) ?? null));
       }
       const down = diff.down.filter((sql) => !TENANT_DEFAULT_CHANGE.test(sql));
       const code = migrationSource(className, up, down, (sql) => this.createStatement(sql, 4));
@@ -122,7 +126,8 @@ export async function generateMigration(addon: AnyAddon, dir: string, name?: str
   const snapshot = join(dir, `${snapshotName}.json`);
   if (!existsSync(snapshot)) writeFileSync(snapshot, JSON.stringify({ namespaces: ['public'], tables: [] }));
   const entities = entitySchemasOf(addon.models);
-  const own = new Set(addon.models.map((m) => m.table));
+  // The addon's tables: its models' and the pivots of their many-to-many relations.
+  const own = new Set(addon.models.flatMap((m) => [m.table, ...pivotSchemasOf(m).map((p) => p.meta.tableName)]));
   const skipTables = ['core_*', ...entities.map((e) => e.meta.tableName).filter((t) => !own.has(t))];
   const before = existingMigrations(dir).length;
   const orm = await MikroORM.init({
