@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Resolve packages as Node does (no "development" condition): graphql 17 ships a separate dev
+  // build under that condition, and a second graphql instance breaks schemas built by Pothos.
+  ssr: { resolve: { conditions: ['module', 'node', 'default'], externalConditions: ['module', 'node', 'default'] } },
   test: {
     include: [
       'core/**/*.test.ts',

@@ -1,6 +1,6 @@
 import { type AnyAddon, type ElevateSchemaTypes, ValidationError } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
@@ -94,6 +94,11 @@ export class SchemaCache {
       this.cache.set(key, schema);
     }
     return schema;
+  }
+
+  /** The schema of a set of enabled addons as SDL, types and fields sorted by name. */
+  sdl(enabled: ReadonlySet<string>): string {
+    return `${printSchema(lexicographicSortSchema(this.get(enabled)))}\n`;
   }
 
   get size(): number {

@@ -31,6 +31,11 @@ export interface TestEnv {
   tenant(slug: string, opts?: { enable?: string[] }): Promise<TestTenant>;
   /** Relays everything committed so far from the outbox; returns what is still pending. */
   flush(): Promise<number>;
+  /**
+   * The GraphQL schema a tenant with exactly these addons enabled sees, as SDL sorted by name:
+   * snapshot it in a test so every API change shows in review.
+   */
+  graphqlSdl(enabled: readonly string[]): string;
   close(): Promise<void>;
 }
 
@@ -115,6 +120,7 @@ export async function bootTestKernel(opts: {
       };
     },
     flush: () => kernel.relay.flush(),
+    graphqlSdl: (enabled) => kernel.schemas.sdl(new Set(enabled)),
     async close() {
       if (closed) return;
       closed = true;
