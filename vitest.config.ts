@@ -8,6 +8,7 @@ export default defineConfig({
     include: [
       'core/**/*.test.ts',
       'sdk/**/*.test.ts',
+      'testkit/**/*.test.ts',
       'cli/**/*.test.ts',
       'addons/*/test/**/*.test.ts',
       'addons/*/src/**/*.test.ts',

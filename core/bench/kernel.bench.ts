@@ -5,12 +5,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKernel, loadConfig } from '@elevate/core';
-import { bootTestKernel } from '@elevate/sdk/testkit';
+import { bootTestKernel } from '@elevate/testkit';
+import { load } from '@elevate/testkit/load';
 import { projects } from '@elevate-fixture/projects';
 import { tasks } from '@elevate-fixture/tasks';
 import { buildSchema, printSchema } from 'graphql';
 import pg from 'pg';
-import { load } from './load.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const ms = (n: number) => Math.round(n * 10) / 10;

@@ -1,7 +1,7 @@
 // Outbox relay throughput: 10,000 committed events for one tenant, no inline subscribers
 // (the shape of a CSV import), relayed to BullMQ and Redis pub/sub.
 //   pnpm exec tsx core/bench/relay.bench.ts
-import { bootTestKernel } from '@elevate/sdk/testkit';
+import { bootTestKernel } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 
 const N = 10_000;

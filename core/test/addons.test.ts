@@ -1,4 +1,4 @@
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 import { tasks } from '@elevate-fixture/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let env: TestEnv;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineAddon, PLATFORM_VERSION, subscribe } from '@elevate/sdk';
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { ProjectCreated, ProjectUpdated, projects } from '@elevate-fixture/projects';
 import { tasks } from '@elevate-fixture/tasks';
 import { Queue } from 'bullmq';

@@ -1,5 +1,5 @@
 import { appDatabaseUrl, loadConfig } from '@elevate/core';
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 import { tasks } from '@elevate-fixture/tasks';
 import pg from 'pg';

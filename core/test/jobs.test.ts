@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineAddon, defineJob, PLATFORM_VERSION } from '@elevate/sdk';
-import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';

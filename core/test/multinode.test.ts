@@ -1,5 +1,5 @@
 import { createKernel, type KernelInternals, loadConfig } from '@elevate/core';
-import { type ApiClient, bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
+import { type ApiClient, bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

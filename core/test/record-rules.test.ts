@@ -10,7 +10,7 @@ import {
   Migration,
   PLATFORM_VERSION,
 } from '@elevate/sdk';
-import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const Memo = defineModel({ name: 'memos.memo', owned: true, fields: { text: f.string({ required: true }) } });

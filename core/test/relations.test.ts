@@ -1,6 +1,6 @@
 import { withTenant } from '@elevate/core';
 import { entitySchemaOf } from '@elevate/sdk';
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { Entry, journal, Label, Topic } from '@elevate-fixture/journal';
 import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { createPools, loadConfig, withTenant } from '@elevate/core';
 import { entitySchemaOf } from '@elevate/sdk';
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { Project, projects } from '@elevate-fixture/projects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantDb } from '../src/db/repository.ts';

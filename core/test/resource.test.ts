@@ -1,4 +1,4 @@
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { journal } from '@elevate-fixture/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

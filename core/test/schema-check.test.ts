@@ -1,5 +1,5 @@
 import { checkTenantSchema } from '@elevate/core';
-import { bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 import { tasks } from '@elevate-fixture/tasks';
 import pg from 'pg';

@@ -1,5 +1,5 @@
 import { defineAddon, PLATFORM_VERSION } from '@elevate/sdk';
-import { bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let release: () => void = () => {};

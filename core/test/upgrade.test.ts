@@ -1,6 +1,6 @@
 import { createKernel, loadConfig } from '@elevate/core';
 import { createModelTableSql, defineAddon, defineModel, f, Migration, PLATFORM_VERSION } from '@elevate/sdk';
-import { bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const Entry = defineModel({

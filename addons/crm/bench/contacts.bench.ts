@@ -4,9 +4,9 @@
 // the same rows, measured in the same run.   pnpm exec tsx addons/crm/bench/contacts.bench.ts
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bootTestKernel } from '@elevate/sdk/testkit';
+import { bootTestKernel } from '@elevate/testkit';
+import { spawnLoad } from '@elevate/testkit/load';
 import pg from 'pg';
-import { spawnLoad } from '../../../core/bench/spawn-load.ts';
 import { crm } from '../src/index.ts';
 
 const CONCURRENCY = 10;

@@ -1,4 +1,4 @@
-import { ApiClient, bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
+import { ApiClient, bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
 
@@ -10,8 +10,8 @@ afterAll(() => env?.close());
 
 describe('demo tenant', () => {
   it('seeds sample crm data once, visible through the API to the demo user', async () => {
-    const demo = await env.kernel.seedDemo();
-    await env.kernel.seedDemo(); // a second run adds nothing
+    const demo = await env.admin.seedDemo();
+    await env.admin.seedDemo(); // a second run adds nothing
     const login = await new ApiClient(env.url).post('/api/v1/auth/login', {
       tenant: demo.tenant.slug,
       email: demo.email,

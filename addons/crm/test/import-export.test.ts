@@ -1,5 +1,5 @@
-import type { ApiClient } from '@elevate/sdk/testkit';
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import type { ApiClient } from '@elevate/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
 import { parseCsv, writeCsv } from '../src/services/csv.ts';

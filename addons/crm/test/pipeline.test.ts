@@ -1,4 +1,4 @@
-import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
 
@@ -57,8 +57,8 @@ describe('pipelines and stages', () => {
       ['Won', 100, 'won', 4],
       ['Lost', 0, 'lost', 5],
     ]);
-    await env.kernel.tenantAddons.disable(t.id, 'crm');
-    await env.kernel.tenantAddons.enable(t.id, 'crm');
+    await env.admin.disableAddon(t.id, 'crm');
+    await env.admin.enableAddon(t.id, 'crm');
     const rows = await env.sql('select id from crm_pipeline where tenant_id = $1', [t.id]);
     expect(rows).toHaveLength(1);
   });

@@ -1,6 +1,4 @@
-import { checkTenantSchema } from '@elevate/core';
-import { bootTestKernel, type TestEnv } from '@elevate/sdk/testkit';
-import pg from 'pg';
+import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
 
@@ -12,13 +10,7 @@ afterAll(() => env?.close());
 
 describe('crm schema', () => {
   it('every crm table is tenant-safe: forced RLS, tenant_id in every key', async () => {
-    const db = new pg.Client({ connectionString: env.databaseUrl });
-    await db.connect();
-    try {
-      expect(await checkTenantSchema(db)).toEqual([]);
-    } finally {
-      await db.end();
-    }
+    expect(await env.admin.checkSchema()).toEqual([]);
   });
 
   it('GraphQL schema of a tenant with crm: changes show in review (update with vitest -u)', async () => {

@@ -1,4 +1,4 @@
-import type { ApiClient, TestEnv } from '@elevate/sdk/testkit';
+import type { ApiClient, TestEnv } from '@elevate/testkit';
 
 /** Rows for the search-area tests, written as the schema owner (tenant and owner given explicitly). */
 export function fixtures(env: TestEnv) {

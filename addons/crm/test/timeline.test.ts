@@ -1,4 +1,4 @@
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
 import { loyalty } from './fixtures/loyalty/loyalty.addon.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createKernel, type KernelInternals, loadConfig } from '@elevate/core';
+import { checkTenantSchema, createKernel, type KernelInternals, loadConfig } from '@elevate/core';
+import type { AnyAddon } from '@elevate/sdk';
 import pg from 'pg';
-import type { AnyAddon } from '../addon.ts';
 import { ApiClient } from './client.ts';
 
 export { ApiClient, type HttpResult } from './client.ts';
@@ -19,7 +19,16 @@ export interface TestTenant {
 }
 
 export interface TestEnv {
+  /** The kernel's internals, for the platform's own tests; addon tests use `admin` instead. */
   kernel: KernelInternals;
+  /** What an operator may do, narrowly: addons per tenant, the demo seed, the schema check. */
+  admin: {
+    enableAddon(tenantId: string, addon: string): Promise<unknown>;
+    disableAddon(tenantId: string, addon: string): Promise<unknown>;
+    seedDemo(): ReturnType<KernelInternals['seedDemo']>;
+    /** Every problem of the database schema that breaks tenancy (forced RLS, tenant_id in keys); [] when safe. */
+    checkSchema(): Promise<string[]>;
+  };
   url: string;
   databaseUrl: string;
   redisPrefix: string;
@@ -92,6 +101,12 @@ export async function bootTestKernel(opts: {
       return (await owner.query(text, params)).rows as T[];
     },
     anonymous: () => new ApiClient(url),
+    admin: {
+      enableAddon: (tenantId, addon) => kernel.tenantAddons.enable(tenantId, addon),
+      disableAddon: (tenantId, addon) => kernel.tenantAddons.disable(tenantId, addon),
+      seedDemo: () => kernel.seedDemo(),
+      checkSchema: () => checkTenantSchema(owner),
+    },
     async tenant(slug, tOpts = {}) {
       const password = 'correct-horse-battery';
       const ownerEmail = `owner@${slug}.test`;

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load.ts';
 
+export { type LoadResult, load } from './load.ts';
+
 const child = fileURLToPath(new URL('./load-child.ts', import.meta.url));
 
 /** Drives load from a separate Node process (see load-child.ts for the spec). */

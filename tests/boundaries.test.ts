@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Package boundaries: the SDK is the contract and depends on nothing of the platform; addons use
+// the SDK, the test kit and their own files — the doors a third-party author has, and no other.
+
+const root = join(import.meta.dirname, '..');
+
+function files(dir: string, ext = /\.(ts|svelte)$/): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name.startsWith('.')) return [];
+    return statSync(p).isDirectory() ? files(p, ext) : ext.test(name) ? [p] : [];
+  });
+}
+
+const imports = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1] as string);
+
+const pkg = (dir: string) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+const deps = (p: Record<string, Record<string, string> | undefined>) =>
+  Object.keys({ ...p.dependencies, ...p.devDependencies, ...p.peerDependencies });
+
+describe('package boundaries', () => {
+  it('the SDK depends on nothing of core or the test kit', () => {
+    expect(deps(pkg('sdk')).filter((d) => d.startsWith('@elevate/'))).toEqual([]);
+    const leaks = files(join(root, 'sdk/src')).flatMap((f) =>
+      imports(f)
+        .filter(
+          (i) => i.startsWith('@elevate/') || (i.startsWith('.') && !join(f, '..', i).startsWith(join(root, 'sdk'))),
+        )
+        .map((i) => `${relative(root, f)}: ${i}`),
+    );
+    expect(leaks).toEqual([]);
+  });
+
+  it('crm’s server code, tests and bench use only the SDK, the test kit and their own files', () => {
+    expect(deps(pkg('addons/crm')).filter((d) => d.startsWith('@elevate/') && d !== '@elevate/web')).toEqual([
+      '@elevate/sdk',
+      '@elevate/testkit',
+    ]);
+    const leaks = ['src', 'test', 'bench', 'migrations', 'seed'].flatMap((d) => {
+      let list: string[] = [];
+      try {
+        list = files(join(root, 'addons/crm', d));
+      } catch {
+        return [];
+      }
+      return list.flatMap((f) =>
+        imports(f)
+          .filter(
+            (i) =>
+              (i.startsWith('@elevate/') &&
+                !['@elevate/sdk', '@elevate/testkit', '@elevate/testkit/load'].includes(i)) ||
+              (i.startsWith('.') && !join(f, '..', i).startsWith(join(root, 'addons/crm'))),
+          )
+          .map((i) => `${relative(root, f)}: ${i}`),
+      );
+    });
+    expect(leaks).toEqual([]);
+  });
+});
