@@ -1,0 +1,137 @@
+// Day-one defects of the web app, in a real browser: the new-contact form (company, duplicate
+// warning, going to the new contact), dates and amounts drawn in the user's locale and time zone
+// on the server, and the lists at phone width with compressed, cache-controlled pages.
+
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { api, launchBrowser, newContext, open, type Platform, startPlatform } from './platform.ts';
+
+let platform: Platform;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let token: string;
+const slug = 'dayone';
+const owner = { email: 'joanna@dayone.test', password: 'dayone-secret-1' };
+const app = (path = '') => `${platform.url}/t/${slug}${path}`;
+const C = '/api/v1/crm';
+const as = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+  api<T>(platform.url, method, path, body, token);
+
+// Screenshots go outside the repository (E2E_SHOTS, default /tmp/elevate-day-one-ui).
+const SHOTS = process.env.E2E_SHOTS ?? '/tmp/elevate-day-one-ui';
+async function shot(p: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function login(p: Page): Promise<void> {
+  await open(p, app('/auth/login'));
+  await p.getByLabel('Email').fill(owner.email);
+  await p.getByLabel('Password').fill(owner.password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.waitForURL(app());
+}
+
+beforeAll(async () => {
+  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
+  const session = await api<{ accessToken: string }>(platform.url, 'POST', '/api/v1/auth/signup', {
+    company: 'Day One',
+    slug,
+    name: 'Joanna Day',
+    ...owner,
+  });
+  token = session.accessToken;
+  await as('POST', '/api/v1/core/addons/crm/enable', {});
+  context = await newContext(browser, 1440);
+  page = await context.newPage();
+  await login(page);
+}, 90_000);
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail' || !page) return;
+  await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+  console.log(`failed at ${page.url()}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('new contact form', { timeout: 90_000 }, () => {
+  it('links a person to a company, warns about a duplicate email and goes to the new contact', async () => {
+    const initech = await as<{ id: string }>('POST', `${C}/contacts`, { kind: 'company', name: 'Initech' });
+    await as('POST', `${C}/contacts`, { kind: 'company', name: 'Initrode' });
+    const peter = await as<{ id: string }>('POST', `${C}/contacts`, {
+      firstName: 'Peter',
+      lastName: 'Gibbons',
+      email: 'peter@initech.test',
+      companyId: initech.id,
+    });
+    const count = async () => (await as<{ total_count: number }>('GET', `${C}/contacts?limit=1`)).total_count;
+
+    await open(page, app('/crm/contacts'));
+    const openForm = async () => {
+      await page.getByRole('button', { name: 'New contact' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New contact' });
+      await dialog.getByLabel('First name').fill('Milton');
+      await dialog.getByLabel('Last name (optional)').fill('Waddams');
+      await dialog.getByLabel('Email (optional)').fill('PETER@initech.test');
+      return dialog;
+    };
+
+    // The duplicate is reported before saving, with a link that opens the existing contact.
+    let dialog = await openForm();
+    await dialog.getByRole('button', { name: 'Save contact' }).click();
+    await dialog.getByRole('alert').getByText('A contact with this email already exists.').waitFor();
+    expect(await count()).toBe(3);
+    await dialog.getByRole('link', { name: 'Open Peter Gibbons' }).click();
+    await page.waitForURL(app(`/crm/contacts/${peter.id}`));
+    await page.getByRole('heading', { level: 1, name: 'Peter Gibbons' }).waitFor();
+
+    // The company picker: type to search, arrows and Enter pick, Clear empties it.
+    await open(page, app('/crm/contacts'));
+    dialog = await openForm();
+    const picker = dialog.getByRole('combobox', { name: 'Company (optional)' });
+    await picker.fill('Init');
+    await dialog.getByRole('option', { name: 'Initrode' }).waitFor();
+    expect(await dialog.getByRole('option').allTextContents()).toEqual(['Initech', 'Initrode']);
+    await page.keyboard.press('ArrowDown');
+    expect(await dialog.getByRole('option', { name: 'Initrode' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    expect(await picker.inputValue()).toBe('Initech');
+    expect(await dialog.getByRole('listbox').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Clear company Initech' }).click();
+    expect(await picker.inputValue()).toBe('');
+    await picker.fill('initech');
+    await dialog.getByRole('option', { name: 'Initech' }).waitFor();
+    await page.keyboard.press('Enter');
+    expect(await picker.inputValue()).toBe('Initech');
+
+    // Saving deliberately after the warning adds the contact and shows it, with its company.
+    await dialog.getByRole('button', { name: 'Save contact' }).click();
+    await dialog.getByRole('alert').getByText('A contact with this email already exists.').waitFor();
+    await shot(page, 'contact-duplicate-warning-1440');
+    await dialog.getByRole('button', { name: 'Save anyway' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Milton Waddams' }).waitFor();
+    const id = /\/crm\/contacts\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+    expect(id).toBeTruthy();
+    expect(await page.getByRole('link', { name: 'Initech', exact: true }).getAttribute('href')).toContain(initech.id);
+    const saved = await as<{ companyId: string | null; email: string }>('GET', `${C}/contacts/${id}`);
+    expect(saved).toMatchObject({ companyId: initech.id, email: 'PETER@initech.test' });
+
+    // The same picker edits the contact: clear the company and save.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Milton Waddams' });
+    expect(await edit.getByRole('combobox', { name: 'Company (optional)' }).inputValue()).toBe('Initech');
+    await edit.getByRole('button', { name: 'Clear company Initech' }).click();
+    await edit.getByLabel('Job title (optional)').fill('Collator');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Collator').waitFor();
+    expect(await page.getByRole('link', { name: 'Initech', exact: true }).count()).toBe(0);
+    expect(await as('GET', `${C}/contacts/${id}`)).toMatchObject({ companyId: null, jobTitle: 'Collator' });
+  });
+});
