@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, launchBrowser, newContext, open, type Platform, startPlatform } from './platform.ts';
+import { api, launchBrowser, newContext, open, type Platform, ready, startPlatform } from './platform.ts';
 
 let platform: Platform;
 let browser: Browser;
@@ -133,5 +133,51 @@ describe('new contact form', { timeout: 90_000 }, () => {
     await page.getByText('Collator').waitFor();
     expect(await page.getByRole('link', { name: 'Initech', exact: true }).count()).toBe(0);
     expect(await as('GET', `${C}/contacts/${id}`)).toMatchObject({ companyId: null, jobTitle: 'Collator' });
+  });
+});
+
+describe('dates and amounts', { timeout: 90_000 }, () => {
+  it("are drawn on the server in the user's locale and time zone, as the browser draws them", async () => {
+    const ada = await as<{ id: string }>('POST', `${C}/contacts`, { firstName: 'Ada', lastName: 'Byron' });
+    // 05:00 UTC on 1 December is 21:00 on 30 November in Los Angeles.
+    await as('POST', `${C}/activities`, {
+      kind: 'call',
+      subject: 'Engine review',
+      contactId: ada.id,
+      dueAt: '2026-12-01T05:00:00.000Z',
+    });
+    await as('POST', `${C}/opportunities`, { title: 'Engine deal', value: '12500', contactId: ada.id });
+
+    const de = await browser.newContext({
+      viewport: { width: 1440, height: 860 },
+      locale: 'de-DE',
+      timezoneId: 'America/Los_Angeles',
+    });
+    try {
+      const p = await de.newPage();
+      // The first page (the login page) leaves the browser's time zone in a cookie.
+      await login(p);
+      const res = await p.goto(app(`/crm/contacts/${ada.id}`));
+      const html = (await res?.text()) ?? '';
+      await ready(p);
+      const mainText = (h: string | null) =>
+        p.evaluate(
+          (doc) =>
+            (doc === null ? document : new DOMParser().parseFromString(doc, 'text/html'))
+              .querySelector('main')
+              ?.textContent?.replace(/[ \t\n\r]+/g, ' ') ?? '',
+          h,
+        );
+      const server = await mainText(html);
+      expect(server).toContain('due 30.11.2026, 21:00');
+      expect(server).toContain('12.500\u00a0$');
+      expect(server).not.toContain('Dec');
+      // Hydration changed nothing: the browser shows what the server sent.
+      expect(await mainText(null)).toBe(server);
+      await p.setViewportSize({ width: 375, height: 800 });
+      await shot(p, 'contact-360-de-DE-375');
+    } finally {
+      await de.close();
+    }
   });
 });
