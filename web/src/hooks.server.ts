@@ -39,5 +39,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
+  // Pages and page data carry the user's records: never kept by a browser or a shared cache.
+  // (Hashed assets under /_app/immutable never get here: the build serves them, cached for a year.)
+  if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
   return response;
 };

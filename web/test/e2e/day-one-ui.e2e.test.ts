@@ -3,6 +3,7 @@
 // on the server, and the lists at phone width with compressed, cache-controlled pages.
 
 import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, launchBrowser, newContext, open, type Platform, ready, startPlatform } from './platform.ts';
@@ -179,5 +180,102 @@ describe('dates and amounts', { timeout: 90_000 }, () => {
     } finally {
       await de.close();
     }
+  });
+});
+
+/** A raw GET (no decoding), as a browser of this context would send it. */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('pages over the wire and on a phone', { timeout: 90_000 }, () => {
+  it('sends pages compressed and uncached, and hashed assets cached for a year', async () => {
+    for (let i = 0; i < 25; i++) {
+      await as('POST', `${C}/contacts`, { firstName: `Wire${i}`, lastName: 'Tester', email: `wire${i}@dayone.test` });
+    }
+    const cookie = (await context.cookies(app())).map((c) => `${c.name}=${c.value}`).join('; ');
+    const url = app('/crm/contacts');
+    const plain = await rawGet(url, { cookie });
+    const br = await rawGet(url, { cookie, 'accept-encoding': 'gzip, deflate, br' });
+    const gzip = await rawGet(url, { cookie, 'accept-encoding': 'gzip' });
+    expect([plain.status, br.status, gzip.status]).toEqual([200, 200, 200]);
+    expect(plain.body.toString()).toContain('Wire24 Tester');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    for (const res of [plain, br, gzip]) expect(res.headers['cache-control']).toBe('no-store');
+    expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
+    console.log(`contacts list HTML: ${plain.body.length} bytes, gzip ${gzip.body.length}, brotli ${br.body.length}`);
+    expect(br.body.length).toBeLessThan(plain.body.length / 4);
+    expect(gzip.body.length).toBeLessThan(plain.body.length / 3);
+    // Page data (client-side navigation) is not kept either.
+    const data = await rawGet(app('/crm/contacts/__data.json'), { cookie, 'accept-encoding': 'br' });
+    expect(data.headers['cache-control']).toMatch(/no-store/);
+
+    const asset = /\/_app\/immutable\/[^"']+\.js/.exec(plain.body.toString())?.[0];
+    expect(asset).toBeTruthy();
+    const js = await rawGet(`${platform.url}${asset}`, { 'accept-encoding': 'br, gzip' });
+    expect(js.status).toBe(200);
+    expect(js.headers['cache-control']).toBe('public,max-age=31536000,immutable');
+    expect(js.headers['content-encoding']).toBe('br');
+  });
+
+  it('keeps the Convert button and the empty states on a 375 px screen', async () => {
+    await as('POST', `${C}/leads`, {
+      title: 'A lead with a rather long title for a small phone screen',
+      contactName: 'Bill Lumbergh',
+      companyName: 'Initech',
+      email: 'bill@initech.test',
+    });
+    const phone = await newContext(browser, 375);
+    try {
+      const p = await phone.newPage();
+      await login(p);
+      await open(p, app('/crm/leads'));
+      const convert = p.getByRole('button', { name: /^Convert A lead with a rather long title/ });
+      const box = await convert.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box?.x).toBeGreaterThanOrEqual(0);
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await shot(p, 'leads-375');
+      await convert.click();
+      await p
+        .getByRole('dialog', { name: /^Convert A lead/ })
+        .getByRole('button', { name: 'Convert lead' })
+        .waitFor();
+      await p.keyboard.press('Escape');
+
+      // Empty states wrap inside the screen instead of being cut.
+      for (const [path, text] of [
+        ['/crm/leads?q=nothing-like-this', 'No leads match these filters.'],
+        ['/crm/contacts?q=nothing-like-this', 'No contact matches these filters.'],
+      ] as const) {
+        await open(p, app(path));
+        const empty = p.getByText(text);
+        await empty.waitFor();
+        const b = await empty.boundingBox();
+        expect(b?.x).toBeGreaterThanOrEqual(0);
+        expect((b?.x ?? 0) + (b?.width ?? 0)).toBeLessThanOrEqual(375);
+        // Nothing of it is clipped by a scrolling container.
+        expect(await empty.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      }
+      await shot(p, 'contacts-empty-375');
+    } finally {
+      await phone.close();
+    }
+    await open(page, app('/crm/leads'));
+    await shot(page, 'leads-1440');
   });
 });
