@@ -1,8 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Handle } from '@sveltejs/kit/hooks';
+import { setFormatSource } from '#lib/kit/format.ts';
+import { resolveFormat, TIME_ZONE_COOKIE } from '#lib/server/format-settings.ts';
 import { freshAccessToken, readClaims } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
 import { themeCookie } from '#lib/theme.ts';
 import { TENANT_DOMAIN } from '$app/env/public';
+
+// Dates and amounts are rendered with the settings of the request being rendered (concurrent
+// requests each see their own): `locals.format`, which the app layout may refine from the profile.
+const rendering = new AsyncLocalStorage<App.Locals>();
+setFormatSource(() => rendering.getStore()?.format);
 
 /** Resolves the tenant and its session (refreshing it once when due) for every request of /t/<slug>. */
 export const handle: Handle = async ({ event, resolve }) => {
@@ -10,6 +18,10 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.tenant = slug;
   event.locals.accessToken = null;
   event.locals.userId = null;
+  event.locals.format = resolveFormat({
+    acceptLanguage: event.request.headers.get('accept-language'),
+    timeZoneCookie: event.cookies.get(TIME_ZONE_COOKIE),
+  });
   if (slug) {
     const base = tenantBase(event.url, slug, TENANT_DOMAIN);
     const token = await freshAccessToken(event.cookies, slug, base, event.url.protocol === 'https:');
@@ -18,12 +30,17 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
   // The theme is remembered per user (cookie per user id) and rendered on the server: no flash.
   const theme = event.locals.userId ? event.cookies.get(themeCookie(event.locals.userId)) : undefined;
-  const response = await resolve(event, {
-    transformPageChunk: ({ html }) =>
-      html.replace('%elevate.theme%', theme === 'dark' || theme === 'light' ? theme : ''),
-  });
+  const response = await rendering.run(event.locals, () =>
+    resolve(event, {
+      transformPageChunk: ({ html }) =>
+        html.replace('%elevate.theme%', theme === 'dark' || theme === 'light' ? theme : ''),
+    }),
+  );
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
+  // Pages and page data carry the user's records: never kept by a browser or a shared cache.
+  // (Hashed assets under /_app/immutable never get here: the build serves them, cached for a year.)
+  if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
   return response;
 };

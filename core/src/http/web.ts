@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { constants } from 'node:zlib';
+import compression from 'compression';
 import type Koa from 'koa';
 import type { State } from './state.ts';
 
@@ -35,6 +37,22 @@ export async function loadWebHandler(dir: string): Promise<WebHandler | null> {
   return mod.handler;
 }
 
+/**
+ * gzip or brotli (per Accept-Encoding) for what the web app renders: pages, page data, the API
+ * proxy's answers. The web app writes to Node's response itself (`ctx.respond = false`), which
+ * Koa middleware such as koa-compress never sees, so this wraps the raw response (the `compression`
+ * package). Hashed assets come precompressed from the build and are left alone (already encoded);
+ * server-sent events are not compressed (a compressor would hold them back). Every write is
+ * flushed, so a streamed page still arrives as it is rendered.
+ */
+const compress = compression({
+  filter: (req, res) =>
+    !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') && compression.filter(req, res),
+  flush: constants.Z_SYNC_FLUSH,
+  brotli: { flush: constants.BROTLI_OPERATION_FLUSH },
+  // The types speak of Express's request and response; it only uses Node's.
+}) as unknown as WebHandler;
+
 /** Hands non-API requests to the web app; API paths fall through to the JSON 404. */
 export function webMiddleware(handler: WebHandler): Koa.Middleware<State> {
   return async (ctx, next) => {
@@ -44,10 +62,12 @@ export function webMiddleware(handler: WebHandler): Koa.Middleware<State> {
     ctx.req.headers['x-elevate-host'] = ctx.host;
     await new Promise<void>((resolve) => {
       ctx.res.once('close', resolve);
-      handler(ctx.req, ctx.res, () => {
-        ctx.res.statusCode = 404;
-        ctx.res.end('Not found');
-      });
+      compress(ctx.req, ctx.res, () =>
+        handler(ctx.req, ctx.res, () => {
+          ctx.res.statusCode = 404;
+          ctx.res.end('Not found');
+        }),
+      );
     });
   };
 }

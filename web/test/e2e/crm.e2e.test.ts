@@ -98,6 +98,9 @@ describe('crm pages', { timeout: 90_000 }, () => {
     await dialog.getByLabel('Email (optional)').fill('ada@globex.test');
     await dialog.getByLabel('City (optional)').fill('London');
     await dialog.getByRole('button', { name: 'Save contact' }).click();
+    // Saving shows the new contact.
+    await page.getByRole('heading', { level: 1, name: 'Ada Lovelace' }).waitFor();
+    await open(page, app('/crm/contacts'));
     await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     for (const name of ['Grace Hopper', 'Alan Turing']) {
       const [firstName, lastName] = name.split(' ');

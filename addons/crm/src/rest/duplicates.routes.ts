@@ -1,5 +1,7 @@
 import type { RestRouter } from '@elevate/sdk';
-import { duplicatePairs, duplicatesOf, mergeContacts } from '../services/duplicates.service.ts';
+import { CONTACT_KINDS } from '../models/contact.model.ts';
+import type { ContactInput } from '../services/contacts.service.ts';
+import { duplicatePairs, duplicatesOf, duplicatesOfInput, mergeContacts } from '../services/duplicates.service.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 
@@ -9,6 +11,28 @@ export function duplicateRoutes(r: RestRouter): void {
     '/contacts/:id/duplicates',
     { permission: 'crm.contact.read', summary: 'Contacts that look like duplicates of this one' },
     async ({ params, ctx }) => ({ data: await duplicatesOf(ctx, params.id) }),
+  );
+
+  // A POST so that the email being checked travels in the body, not in URLs and access logs.
+  r.post<Record<string, string>, ContactInput>(
+    '/duplicates/check',
+    {
+      permission: 'crm.contact.read',
+      summary: 'Contacts the caller sees that look like this contact, before it is saved',
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          kind: { enum: [...CONTACT_KINDS] },
+          name: { type: 'string', maxLength: 200, nullable: true },
+          firstName: { type: 'string', maxLength: 100, nullable: true },
+          lastName: { type: 'string', maxLength: 100, nullable: true },
+          email: { type: 'string', format: 'email', maxLength: 320, nullable: true },
+          companyId: { ...uuid, nullable: true },
+        },
+      },
+    },
+    async ({ body, ctx }) => ({ data: await duplicatesOfInput(ctx, body) }),
   );
 
   r.get<Record<string, string>, { limit: number }>(

@@ -3,6 +3,7 @@ import { crmErrors } from '../errors.ts';
 import { ContactUpdated } from '../events.ts';
 import type { ContactRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
+import { type ContactInput, type ContactKind, cleanContactInput, personName } from './contacts.service.ts';
 
 export type DuplicateReason = 'same_email' | 'similar_name';
 
@@ -20,36 +21,72 @@ export interface DuplicatePair extends Duplicate {
 /** Names at least this similar (pg_trgm) at the same company are duplicates. */
 export const NAME_SIMILARITY = 0.6;
 
-// Candidates for one contact: `$1` tenant, `$2` id, `$3` kind, `$4` email, `$5` name,
-// `$6` company id, `$7` owner ids or null. One pass over the tenant's contacts: under forced
-// row-level security the trigram index cannot serve similarity (not a leakproof operator).
+// Candidates for one contact: `$1` tenant, `$2` its id (null for one not saved yet), `$3` kind,
+// `$4` email, `$5` name, `$6` company id, `$7` owner ids or null. One pass over the tenant's
+// contacts: under forced row-level security the trigram index cannot serve similarity (not a
+// leakproof operator).
 const FOR_CONTACT = `select id, case when same_email then 'same_email' else 'similar_name' end as reason,
     case when same_email then 1 else similarity(lower(name), lower($5)) end::float8 as score
   from (select c.*, coalesce(nullif($4, '') is not null and lower(c.email) = lower($4), false) as same_email
         from crm_contact c
-        where c.tenant_id = $1 and c.id <> $2 and c.kind = $3 and ($7::uuid[] is null or c.owner_id = any($7::uuid[]))) t
+        where c.tenant_id = $1 and ($2::uuid is null or c.id <> $2::uuid) and c.kind = $3
+          and ($7::uuid[] is null or c.owner_id = any($7::uuid[]))) t
   where same_email
-    or (similarity(lower(name), lower($5)) > ${NAME_SIMILARITY} and company_id is not distinct from $6::uuid)
+    or (nullif($5, '') is not null and similarity(lower(name), lower($5)) > ${NAME_SIMILARITY}
+        and company_id is not distinct from $6::uuid)
   order by score desc, name, id limit 50`;
 
-/** Contacts that look like duplicates of one the caller sees, best match first. */
-export async function duplicatesOf(ctx: RequestContext, id: string): Promise<Duplicate[]> {
-  const contact = await (await ctx.scoped(Contact, 'crm.contact.read')).get(id);
-  if (!contact) throw new NotFoundError('Contact');
+/** What duplicates are looked for by: a stored contact, or one about to be saved (id null). */
+export interface DuplicateProbe {
+  id: string | null;
+  kind: ContactKind;
+  email: string | null;
+  name: string | null;
+  company: string | null;
+}
+
+/** Contacts the caller sees (tenant, record rules of `crm.contact.read`) that look like the probe. */
+async function findDuplicates(ctx: RequestContext, probe: DuplicateProbe): Promise<Duplicate[]> {
+  if (!probe.email && !probe.name) return [];
   const owners = await ctx.ownerIds('crm.contact.read');
   const rows = await ctx.db.query<{ id: string; reason: DuplicateReason; score: number }>(FOR_CONTACT, [
     ctx.tenant.id,
-    contact.id,
-    contact.kind,
-    contact.email ?? '',
-    contact.name,
-    contact.company,
+    probe.id,
+    probe.kind,
+    probe.email ?? '',
+    probe.name ?? '',
+    probe.company,
     owners,
   ]);
   const found = await ctx.db.repo(Contact).getMany(rows.map((r) => r.id));
   return rows.flatMap((r, i) => {
     const c = found[i];
     return c ? [{ contact: c, reason: r.reason, score: r.score }] : [];
+  });
+}
+
+/** Contacts that look like duplicates of one the caller sees, best match first. */
+export async function duplicatesOf(ctx: RequestContext, id: string): Promise<Duplicate[]> {
+  const contact = await (await ctx.scoped(Contact, 'crm.contact.read')).get(id);
+  if (!contact) throw new NotFoundError('Contact');
+  return findDuplicates(ctx, { ...contact, id: contact.id });
+}
+
+/**
+ * Contacts the caller sees that look like a contact not saved yet (the new-contact form warns
+ * before saving): the same email, or a similar name at the same company. Input is checked as
+ * for a create, so bad fields are a 400 naming them.
+ */
+export async function duplicatesOfInput(ctx: RequestContext, input: ContactInput): Promise<Duplicate[]> {
+  const data = cleanContactInput(input);
+  const kind = data.kind ?? 'person';
+  const name = data.name ?? (kind === 'person' ? personName(data.firstName, data.lastName) : null);
+  return findDuplicates(ctx, {
+    id: null,
+    kind,
+    email: data.email ?? null,
+    name,
+    company: kind === 'person' ? (data.companyId ?? null) : null,
   });
 }
 

@@ -5,7 +5,7 @@ export { default as PageHeader } from '../components/PageHeader.svelte';
 export { default as Pagination } from '../components/Pagination.svelte';
 export { type Api, ApiError, createApi, queryString } from './api.ts';
 export { type Kit, useKit } from './context.ts';
-export { formatDate, formatMoney, formatNumber } from './format.ts';
+export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { allows } from './permissions.ts';
 export type {

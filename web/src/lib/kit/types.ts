@@ -54,7 +54,8 @@ export interface ContributedModule {
 }
 
 export interface Me {
-  user: { id: string; email: string; name: string };
+  /** `locale` and `timeZone`, where the profile has them, win over the browser's for formatting. */
+  user: { id: string; email: string; name: string; locale?: string | null; timeZone?: string | null };
   tenant: { id: string; slug: string; name: string };
   permissions: string[];
   enabledAddons: string[];

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Branding, Me } from '#lib/kit/types.ts';
+import { withProfile } from '#lib/server/format-settings.ts';
 import { kernelJson } from '#lib/server/kernel.ts';
 import { clearSession } from '#lib/server/session.ts';
 import { type Theme, themeCookie } from '#lib/theme.ts';
@@ -28,7 +29,10 @@ export const load: LayoutServerLoad = async ({ locals, parent, url, cookies, par
     error(me.status, me.error.message);
   }
   const theme = cookies.get(themeCookie(me.data.user.id));
+  // Rendering reads locals.format: the profile's settings apply to this very page.
+  locals.format = withProfile(locals.format, me.data.user);
   return {
+    format: locals.format,
     me: me.data,
     branding: branding.ok ? { ...NO_BRANDING, ...branding.data } : NO_BRANDING,
     theme: theme === 'dark' || theme === 'light' ? (theme as Theme) : null,
