@@ -1,4 +1,4 @@
-import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/sdk/testkit';
+import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
 
