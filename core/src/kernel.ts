@@ -23,6 +23,7 @@ import { addonRouter } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
 import { loadWebHandler } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
+import { Schedules } from './jobs/schedules.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
@@ -76,8 +77,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const schemas = new SchemaCache(addons, tenantAddons);
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
-  const workers = new Workers(rt);
+  const schedules = new Schedules(rt, queues.jobs);
+  const workers = new Workers(rt, schedules);
   rt.wakeRelay = () => relay.wake();
+  rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
   const changes = new AddonChangeBus(rt, queues.redis);
   rt.onAddonsChanged = (tenantId) => changes.publish(tenantId);
 
@@ -121,6 +124,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     if (withWorkers && !workersStarted) {
       workers.start();
       workersStarted = true;
+      // Job schedulers live in Redis; this repairs what a change missed while Redis was down.
+      await schedules
+        .sync('00000000-0000-0000-0000-000000000000')
+        .catch((err) => log.warn({ err: String(err) }, 'job schedulers not reconciled; will retry at next start'));
     }
   };
 

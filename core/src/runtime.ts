@@ -1,4 +1,4 @@
-import type { AnyAddon, JobDef, TenantInfo } from '@elevate/sdk';
+import type { AnyAddon, JobDef, ScheduleDef, TenantInfo } from '@elevate/sdk';
 import type { Config } from './config/config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Pools } from './db/pools.ts';
@@ -16,12 +16,16 @@ export class Runtime {
   readonly addonsById: ReadonlyMap<string, AnyAddon>;
   /** Every addon job by name, with the addon declaring it. */
   readonly jobsByName: ReadonlyMap<string, { addon: AnyAddon; job: JobDef }>;
+  /** Every addon schedule by name, with the addon declaring it. */
+  readonly schedulesByName: ReadonlyMap<string, { addon: AnyAddon; schedule: ScheduleDef }>;
   /** Who may receive each event on the live channel. */
   readonly eventPermissions: ReadonlyMap<string, string | null>;
   /** Set by the relay: called after a commit that wrote to the outbox. */
   wakeRelay: () => void = () => {};
   /** Called when a tenant's enabled set changed (other nodes are told through Redis). */
   onAddonsChanged: (tenantId: string) => void = () => {};
+  /** Set by the kernel: brings a tenant's job schedulers in step with its enabled addons. */
+  syncSchedules: (tenantId: string) => Promise<void> = async () => {};
   private readonly enabledCache = new Map<string, { ids: ReadonlySet<string>; at: number }>();
   private readonly tenantCache = new Map<string, TenantInfo>();
 
@@ -33,6 +37,9 @@ export class Runtime {
     this.addons = addons;
     this.addonsById = new Map(addons.map((a) => [a.id, a]));
     this.jobsByName = new Map(addons.flatMap((a) => a.jobs.map((job) => [job.name, { addon: a, job }] as const)));
+    this.schedulesByName = new Map(
+      addons.flatMap((a) => a.schedules.map((schedule) => [schedule.name, { addon: a, schedule }] as const)),
+    );
     this.eventPermissions = new Map(addons.flatMap((a) => a.events.map((e) => [e.name, e.permission] as const)));
   }
 

@@ -3,7 +3,7 @@ import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
-import type { JobDef } from './jobs.ts';
+import type { JobDef, ScheduleDef } from './jobs.ts';
 import type { AnyModel } from './model.ts';
 import type { Permissions } from './permissions.ts';
 import { resourceGraphql } from './resource/resource.graphql.ts';
@@ -94,6 +94,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly events: readonly EventDef[];
   readonly subscribers: readonly SubscriberDef[];
   readonly jobs: readonly JobDef[];
+  /** Recurring jobs, run per tenant that has the addon enabled. */
+  readonly schedules: readonly ScheduleDef[];
   readonly contributes: readonly Contribution[];
   readonly lifecycle: LifecycleHooks;
 }
@@ -116,6 +118,8 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   subscribers?: readonly SubscriberDef<any>[];
   // biome-ignore lint/suspicious/noExplicitAny: jobs of differently-typed data
   jobs?: readonly JobDef<any, any>[];
+  /** Recurring jobs (`defineSchedule`): each fires per tenant that has this addon enabled. */
+  schedules?: readonly ScheduleDef[];
   /** Contributions to other addons' extension points (timeline entries, panels, ...). */
   // biome-ignore lint/suspicious/noExplicitAny: contributions to differently-typed points
   contributes?: readonly Contribution<any, any>[];
@@ -145,6 +149,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     events: input.events ?? [],
     subscribers: input.subscribers ?? [],
     jobs: input.jobs ?? [],
+    schedules: input.schedules ?? [],
     contributes: input.contributes ?? [],
     lifecycle: input.lifecycle ?? {},
   };

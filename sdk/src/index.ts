@@ -64,7 +64,16 @@ export {
   type Extensions,
 } from './extensions.ts';
 export type { ElevateSchemaTypes, GraphQLBuilder, GraphQLFragment } from './graphql.ts';
-export { defineJob, type JobContext, type JobDef, type JobEnqueuer } from './jobs.ts';
+export {
+  defineJob,
+  defineSchedule,
+  type EnqueueOptions,
+  type JobContext,
+  type JobDef,
+  type JobEnqueuer,
+  type ScheduleDef,
+  type ScheduleTiming,
+} from './jobs.ts';
 export {
   type AnyModel,
   columnName,

@@ -101,7 +101,7 @@ export class TenantAddons {
         }
       }
     });
-    this.changed(tenantId);
+    await this.changed(tenantId);
     return { enabled: enabledNow };
   }
 
@@ -179,7 +179,7 @@ export class TenantAddons {
         [addonId, tenantId],
       );
     });
-    this.changed(tenantId);
+    await this.changed(tenantId);
   }
 
   /** Explicit purge of a disabled addon's data for one tenant. */
@@ -209,7 +209,7 @@ export class TenantAddons {
         [perms, tenantId],
       );
     });
-    this.changed(tenantId);
+    await this.changed(tenantId);
   }
 
   /**
@@ -240,8 +240,16 @@ export class TenantAddons {
     return done;
   }
 
-  private changed(tenantId: string): void {
+  /**
+   * After the commit: caches, other nodes, and the tenant's job schedulers (created on enable,
+   * removed on disable). A scheduler change that fails (Redis down) is logged, not thrown: the
+   * change is committed, workers refuse jobs of disabled addons, and start-up reconciles.
+   */
+  private async changed(tenantId: string): Promise<void> {
     this.rt.invalidateEnabled(tenantId);
     this.rt.onAddonsChanged(tenantId);
+    await this.rt
+      .syncSchedules(tenantId)
+      .catch((err) => this.rt.log.warn({ tenantId, err: String(err) }, 'job schedulers not updated; start-up repairs'));
   }
 }
