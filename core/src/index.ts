@@ -6,5 +6,6 @@ export { type TenantTx, withTenant } from './db/tenant-tx.ts';
 export { createKernel, DEMO, type KernelInternals, type KernelOptions, TOKENS } from './kernel.ts';
 export type { AddonStatus, CreateTenantInput, Kernel, RoleKey } from './kernel-api.ts';
 export type { Log } from './logger.ts';
+export { PLATFORM_VERSION } from './platform.ts';
 export { discoverAddonPackages, discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 export { resolveAddons } from './registry/resolve.ts';

@@ -11,9 +11,6 @@ import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
 
-/** The platform (SDK + core) version addons declare a range against. */
-export const PLATFORM_VERSION = '1.0.0';
-
 export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
 
 /** A data step run once per tenant when an addon is upgraded; recorded so a failed upgrade resumes. */
@@ -60,7 +57,10 @@ export interface Manifest {
   description: string;
   category: string;
   icon?: string;
-  /** The platform versions this addon supports (semver range), checked at boot. */
+  /**
+   * The platform versions this addon was written for, as a literal semver range
+   * (`'^1.0.0'`), checked at boot: outside it the kernel refuses to start.
+   */
   platform: string;
 }
 

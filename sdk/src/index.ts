@@ -11,7 +11,6 @@ export {
   type LifecycleHooks,
   type Manifest,
   type MigrationClass,
-  PLATFORM_VERSION,
   type SettingsDef,
 } from './addon.ts';
 export type {

@@ -1,5 +1,6 @@
-import { defineAddon, defineEvent, defineJob, defineSchedule, dependsOn, PLATFORM_VERSION } from '@elevate/sdk';
+import { defineAddon, defineEvent, defineJob, defineSchedule, dependsOn } from '@elevate/sdk';
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_VERSION } from '../platform.ts';
 import { dependencyClosure, resolveAddons } from './resolve.ts';
 
 const base = { title: 'T', description: 'D', category: 'Test', platform: '^1.0.0' };
@@ -37,7 +38,7 @@ describe('resolveAddons', () => {
   it('refuses an addon built for another platform version, at boot', () => {
     const future = defineAddon({ ...base, id: 'future', version: '1.0.0', platform: '^2.0.0' });
     expect(() => resolveAddons([future], PLATFORM_VERSION)).toThrow(
-      'Addon "future" supports platform ^2.0.0, but this platform is 1.0.0',
+      'Addon "future" was written for platform ^2.0.0, but this platform is 1.0.0: install a version of "future" made for platform 1.0.0',
     );
   });
 
