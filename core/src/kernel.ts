@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnyAddon } from '@elevate/sdk';
 import type Koa from 'koa';
-import { container, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
@@ -36,15 +36,6 @@ import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
 import { Tenants } from './tenancy/tenants.ts';
 
-export const TOKENS = {
-  Runtime: Symbol('Runtime'),
-  TenantAddons: Symbol('TenantAddons'),
-  Tenants: Symbol('Tenants'),
-  Sessions: Symbol('Sessions'),
-  SchemaCache: Symbol('SchemaCache'),
-  Relay: Symbol('OutboxRelay'),
-} as const;
-
 export interface KernelOptions {
   config: Config;
   /** The addons this deployment runs. Omitted: discovered from the workspace and node_modules. */
@@ -53,6 +44,7 @@ export interface KernelOptions {
 
 /** A kernel with its internals exposed, for the test kit and benchmarks. */
 export interface KernelInternals extends Kernel {
+  /** The tsyringe container holding the addons' service providers (see services/service-registry.ts). */
   readonly container: DependencyContainer;
   readonly runtime: Runtime;
   readonly schemas: SchemaCache;
@@ -84,14 +76,6 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
   const changes = new AddonChangeBus(rt, queues.redis);
   rt.onAddonsChanged = (tenantId) => changes.publish(tenantId);
-
-  const di = container.createChildContainer();
-  di.register(TOKENS.Runtime, { useValue: rt });
-  di.register(TOKENS.TenantAddons, { useValue: tenantAddons });
-  di.register(TOKENS.Tenants, { useValue: tenants });
-  di.register(TOKENS.Sessions, { useValue: sessions });
-  di.register(TOKENS.SchemaCache, { useValue: schemas });
-  di.register(TOKENS.Relay, { useValue: relay });
 
   /** The SvelteKit build, when configured or found (config.webBuildDir). */
   const webApp = async () => {
@@ -136,7 +120,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     config,
     log,
     addons,
-    container: di,
+    container: rt.services.container,
     runtime: rt,
     schemas,
     relay,

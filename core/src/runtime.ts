@@ -4,8 +4,9 @@ import type { Orm } from './db/orm.ts';
 import type { Pools } from './db/pools.ts';
 import { isUuid } from './db/uuid.ts';
 import type { Log } from './logger.ts';
+import { ServiceRegistry } from './services/service-registry.ts';
 
-/** Shared state of one kernel instance: pools, addons, small caches. Registered in the container. */
+/** Shared state of one kernel instance: pools, addons, the service container, small caches. */
 export class Runtime {
   readonly config: Config;
   readonly log: Log;
@@ -14,6 +15,8 @@ export class Runtime {
   readonly orm: Orm;
   readonly addons: readonly AnyAddon[];
   readonly addonsById: ReadonlyMap<string, AnyAddon>;
+  /** The kernel's tsyringe container of addon services (`provides`), resolved per tenant. */
+  readonly services: ServiceRegistry;
   /** Every addon job by name, with the addon declaring it. */
   readonly jobsByName: ReadonlyMap<string, { addon: AnyAddon; job: JobDef }>;
   /** Every addon schedule by name, with the addon declaring it. */
@@ -36,6 +39,7 @@ export class Runtime {
     this.orm = orm;
     this.addons = addons;
     this.addonsById = new Map(addons.map((a) => [a.id, a]));
+    this.services = new ServiceRegistry(addons);
     this.jobsByName = new Map(addons.flatMap((a) => a.jobs.map((job) => [job.name, { addon: a, job }] as const)));
     this.schedulesByName = new Map(
       addons.flatMap((a) => a.schedules.map((schedule) => [schedule.name, { addon: a, schedule }] as const)),

@@ -10,6 +10,7 @@ import { resourceGraphql } from './resource/resource.graphql.ts';
 import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
+import type { ServiceProvider } from './services.ts';
 
 export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
 
@@ -96,6 +97,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly jobs: readonly JobDef[];
   /** Recurring jobs, run per tenant that has the addon enabled. */
   readonly schedules: readonly ScheduleDef[];
+  /** Services this addon implements (`provide(token, create)`), resolved with `ctx.services`. */
+  readonly provides: readonly ServiceProvider[];
   readonly contributes: readonly Contribution[];
   readonly lifecycle: LifecycleHooks;
 }
@@ -120,6 +123,9 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   jobs?: readonly JobDef<any, any>[];
   /** Recurring jobs (`defineSchedule`): each fires per tenant that has this addon enabled. */
   schedules?: readonly ScheduleDef[];
+  /** Services this addon implements: `provides: [provide(Stock, (ctx) => new StockService(ctx))]`. */
+  // biome-ignore lint/suspicious/noExplicitAny: providers of differently-typed services
+  provides?: readonly ServiceProvider<any>[];
   /** Contributions to other addons' extension points (timeline entries, panels, ...). */
   // biome-ignore lint/suspicious/noExplicitAny: contributions to differently-typed points
   contributes?: readonly Contribution<any, any>[];
@@ -150,6 +156,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     subscribers: input.subscribers ?? [],
     jobs: input.jobs ?? [],
     schedules: input.schedules ?? [],
+    provides: input.provides ?? [],
     contributes: input.contributes ?? [],
     lifecycle: input.lifecycle ?? {},
   };

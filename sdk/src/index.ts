@@ -44,6 +44,7 @@ export {
   type ErrorDetail,
   ForbiddenError,
   NotFoundError,
+  ServiceError,
   UnauthenticatedError,
   ValidationError,
 } from './errors.ts';
@@ -119,3 +120,11 @@ export {
   type RouteDef,
   type RouteOptions,
 } from './rest.ts';
+export {
+  defineService,
+  provide,
+  provideValue,
+  type ServiceProvider,
+  type Services,
+  type ServiceToken,
+} from './services.ts';

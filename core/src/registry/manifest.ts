@@ -64,6 +64,14 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
     jobNames.add(schedule.name);
     problems.push(...timingProblems(where, schedule.timing));
   }
+  const provided = new Set<string>();
+  for (const p of addon.provides ?? []) {
+    if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_-]*)+$/.test(p.token?.id ?? '')) {
+      problems.push(`provided service "${p.token?.id}" is not a service id (defineService)`);
+    }
+    if (provided.has(p.token.id)) problems.push(`service "${p.token.id}" is provided twice`);
+    provided.add(p.token.id);
+  }
   const subs = (addon.subscribers ?? []).map((s) => s.name);
   const dupSub = subs.find((n, i) => subs.indexOf(n) !== i);
   if (dupSub) problems.push(`subscriber name "${dupSub}" is used twice`);

@@ -203,6 +203,7 @@ export class TenantAddons {
       }
       await tx.query('delete from core_tenant_addon_step where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
       await tx.query('delete from core_tenant_addon where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
+      await tx.query('delete from core_tenant_service where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
       const perms = Object.keys(addon.permissions);
       await tx.query(
         "update core_role set permissions = array(select p from unnest(permissions) p where not split_part(p, '@', 1) = any($1::text[])) where tenant_id = $2",
