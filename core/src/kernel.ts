@@ -111,7 +111,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       workersStarted = true;
       // Job schedulers live in Redis; this repairs what a change missed while Redis was down.
       await schedules
-        .sync('00000000-0000-0000-0000-000000000000')
+        .reconcile()
         .catch((err) => log.warn({ err: String(err) }, 'job schedulers not reconciled; will retry at next start'));
     }
   };

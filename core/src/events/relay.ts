@@ -230,7 +230,7 @@ export class OutboxRelay {
           {
             jobId: row.job_id ?? row.id,
             // A delayed job waits in BullMQ (in Redis, so across restarts), not in the outbox.
-
+            ...(row.delay_ms ? { delay: row.delay_ms } : {}),
             attempts: def?.job.attempts ?? 5,
             backoff: { type: 'exponential', delay: def?.job.backoffMs ?? 1000 },
             removeOnComplete: { age: 86_400, count: 10_000 },
