@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import { type AnyAddon, PLATFORM_VERSION } from '@elevate/sdk';
+import type { AnyAddon } from '@elevate/sdk';
 import type Koa from 'koa';
-import { container, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
@@ -23,9 +23,11 @@ import { addonRouter } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
 import { loadWebHandler } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
+import { Schedules } from './jobs/schedules.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
+import { PLATFORM_VERSION } from './platform.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
 import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 import { resolveAddons } from './registry/resolve.ts';
@@ -33,15 +35,6 @@ import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
 import { Tenants } from './tenancy/tenants.ts';
-
-export const TOKENS = {
-  Runtime: Symbol('Runtime'),
-  TenantAddons: Symbol('TenantAddons'),
-  Tenants: Symbol('Tenants'),
-  Sessions: Symbol('Sessions'),
-  SchemaCache: Symbol('SchemaCache'),
-  Relay: Symbol('OutboxRelay'),
-} as const;
 
 export interface KernelOptions {
   config: Config;
@@ -51,6 +44,7 @@ export interface KernelOptions {
 
 /** A kernel with its internals exposed, for the test kit and benchmarks. */
 export interface KernelInternals extends Kernel {
+  /** The tsyringe container holding the addons' service providers (see services/service-registry.ts). */
   readonly container: DependencyContainer;
   readonly runtime: Runtime;
   readonly schemas: SchemaCache;
@@ -76,18 +70,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const schemas = new SchemaCache(addons, tenantAddons);
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
-  const workers = new Workers(rt);
+  const schedules = new Schedules(rt, queues.jobs);
+  const workers = new Workers(rt, schedules);
   rt.wakeRelay = () => relay.wake();
+  rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
   const changes = new AddonChangeBus(rt, queues.redis);
   rt.onAddonsChanged = (tenantId) => changes.publish(tenantId);
-
-  const di = container.createChildContainer();
-  di.register(TOKENS.Runtime, { useValue: rt });
-  di.register(TOKENS.TenantAddons, { useValue: tenantAddons });
-  di.register(TOKENS.Tenants, { useValue: tenants });
-  di.register(TOKENS.Sessions, { useValue: sessions });
-  di.register(TOKENS.SchemaCache, { useValue: schemas });
-  di.register(TOKENS.Relay, { useValue: relay });
 
   /** The SvelteKit build, when configured or found (config.webBuildDir). */
   const webApp = async () => {
@@ -121,6 +109,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     if (withWorkers && !workersStarted) {
       workers.start();
       workersStarted = true;
+      // Job schedulers live in Redis; this repairs what a change missed while Redis was down.
+      await schedules
+        .reconcile()
+        .catch((err) => log.warn({ err: String(err) }, 'job schedulers not reconciled; will retry at next start'));
     }
   };
 
@@ -128,7 +120,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     config,
     log,
     addons,
-    container: di,
+    container: rt.services.container,
     runtime: rt,
     schemas,
     relay,

@@ -1,11 +1,12 @@
-import type { AnyAddon, JobDef, TenantInfo } from '@elevate/sdk';
+import type { AnyAddon, JobDef, ScheduleDef, TenantInfo } from '@elevate/sdk';
 import type { Config } from './config/config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Pools } from './db/pools.ts';
 import { isUuid } from './db/uuid.ts';
 import type { Log } from './logger.ts';
+import { ServiceRegistry } from './services/service-registry.ts';
 
-/** Shared state of one kernel instance: pools, addons, small caches. Registered in the container. */
+/** Shared state of one kernel instance: pools, addons, the service container, small caches. */
 export class Runtime {
   readonly config: Config;
   readonly log: Log;
@@ -14,14 +15,20 @@ export class Runtime {
   readonly orm: Orm;
   readonly addons: readonly AnyAddon[];
   readonly addonsById: ReadonlyMap<string, AnyAddon>;
+  /** The kernel's tsyringe container of addon services (`provides`), resolved per tenant. */
+  readonly services: ServiceRegistry;
   /** Every addon job by name, with the addon declaring it. */
   readonly jobsByName: ReadonlyMap<string, { addon: AnyAddon; job: JobDef }>;
+  /** Every addon schedule by name, with the addon declaring it. */
+  readonly schedulesByName: ReadonlyMap<string, { addon: AnyAddon; schedule: ScheduleDef }>;
   /** Who may receive each event on the live channel. */
   readonly eventPermissions: ReadonlyMap<string, string | null>;
   /** Set by the relay: called after a commit that wrote to the outbox. */
   wakeRelay: () => void = () => {};
   /** Called when a tenant's enabled set changed (other nodes are told through Redis). */
   onAddonsChanged: (tenantId: string) => void = () => {};
+  /** Set by the kernel: brings a tenant's job schedulers in step with its enabled addons. */
+  syncSchedules: (tenantId: string) => Promise<void> = async () => {};
   private readonly enabledCache = new Map<string, { ids: ReadonlySet<string>; at: number }>();
   private readonly tenantCache = new Map<string, TenantInfo>();
 
@@ -32,7 +39,11 @@ export class Runtime {
     this.orm = orm;
     this.addons = addons;
     this.addonsById = new Map(addons.map((a) => [a.id, a]));
+    this.services = new ServiceRegistry(addons);
     this.jobsByName = new Map(addons.flatMap((a) => a.jobs.map((job) => [job.name, { addon: a, job }] as const)));
+    this.schedulesByName = new Map(
+      addons.flatMap((a) => a.schedules.map((schedule) => [schedule.name, { addon: a, schedule }] as const)),
+    );
     this.eventPermissions = new Map(addons.flatMap((a) => a.events.map((e) => [e.name, e.permission] as const)));
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineAddon, PLATFORM_VERSION, subscribe } from '@elevate/sdk';
+import { defineAddon, subscribe } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { ProjectCreated, ProjectUpdated, projects } from '@elevate-fixture/projects';
 import { tasks } from '@elevate-fixture/tasks';
@@ -25,7 +25,7 @@ const observer = defineAddon({
   title: 'Observer (test)',
   description: 'Records event deliveries for the events tests.',
   category: 'testing',
-  platform: `^${PLATFORM_VERSION}`,
+  platform: '^1.0.0',
   depends: [projects],
   subscribers: [
     subscribe(ProjectUpdated, 'observer.record-update', (event) => {

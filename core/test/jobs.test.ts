@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineAddon, defineJob, PLATFORM_VERSION } from '@elevate/sdk';
+import { defineAddon, defineJob } from '@elevate/sdk';
 import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { projects } from '@elevate-fixture/projects';
 import { type Job, Queue } from 'bullmq';
@@ -33,7 +33,7 @@ const retrier = defineAddon({
   title: 'Retrier (test)',
   description: 'A job that fails once, for the retry test.',
   category: 'testing',
-  platform: `^${PLATFORM_VERSION}`,
+  platform: '^1.0.0',
   jobs: [flakyJob],
   rest: (r) => {
     r.post('/flaky', { summary: 'Queue the flaky job' }, async ({ ctx }) => ({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AnyModel, defineAddon, defineModel, f, type MigrationClass, PLATFORM_VERSION } from '@elevate/sdk';
+import { type AnyModel, defineAddon, defineModel, f, type MigrationClass } from '@elevate/sdk';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coreMigrations, runMigrations } from '../src/db/migrate.ts';
@@ -107,7 +107,7 @@ function shelfAddon(fields: Record<string, ReturnType<typeof f.string>>) {
     title: 'Migration fixture',
     description: 'Two models for the migration generator test',
     category: 'Test',
-    platform: `^${PLATFORM_VERSION}`,
+    platform: '^1.0.0',
     models: [Shelf, Book],
   });
 }

@@ -8,7 +8,6 @@ import {
   dependsOn,
   f,
   Migration,
-  PLATFORM_VERSION,
 } from '@elevate/sdk';
 import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ class MemosInit extends Migration {
   }
 }
 const MemoPanel = defineExtensionPoint<{ memoId: string }, string>('memos.panel');
-const base = { version: '1.0.0', description: 'test', category: 'test', platform: `^${PLATFORM_VERSION}` };
+const base = { version: '1.0.0', description: 'test', category: 'test', platform: '^1.0.0' };
 const memos = defineAddon({
   ...base,
   id: 'memos',

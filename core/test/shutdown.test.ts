@@ -1,4 +1,4 @@
-import { defineAddon, PLATFORM_VERSION } from '@elevate/sdk';
+import { defineAddon } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,7 +17,7 @@ const slow = defineAddon({
   title: 'Slow',
   description: 'A route that waits, to test graceful shutdown',
   category: 'test',
-  platform: `^${PLATFORM_VERSION}`,
+  platform: '^1.0.0',
   rest: (r) => {
     r.get('/wait', {}, async ({ ctx }) => {
       started();

@@ -1,5 +1,5 @@
 import { createKernel, loadConfig } from '@elevate/core';
-import { createModelTableSql, defineAddon, defineModel, f, Migration, PLATFORM_VERSION } from '@elevate/sdk';
+import { createModelTableSql, defineAddon, defineModel, f, Migration } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,7 +18,7 @@ const manifest = {
   title: 'Ledger',
   description: 'Upgrade test addon',
   category: 'test',
-  platform: `^${PLATFORM_VERSION}`,
+  platform: '^1.0.0',
 };
 const installs: string[] = [];
 const v1 = defineAddon({

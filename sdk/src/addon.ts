@@ -3,16 +3,14 @@ import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
-import type { JobDef } from './jobs.ts';
+import type { JobDef, ScheduleDef } from './jobs.ts';
 import type { AnyModel } from './model.ts';
 import type { Permissions } from './permissions.ts';
 import { resourceGraphql } from './resource/resource.graphql.ts';
 import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
-
-/** The platform (SDK + core) version addons declare a range against. */
-export const PLATFORM_VERSION = '1.0.0';
+import type { ServiceProvider } from './services.ts';
 
 export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
 
@@ -60,7 +58,10 @@ export interface Manifest {
   description: string;
   category: string;
   icon?: string;
-  /** The platform versions this addon supports (semver range), checked at boot. */
+  /**
+   * The platform versions this addon was written for, as a literal semver range
+   * (`'^1.0.0'`), checked at boot: outside it the kernel refuses to start.
+   */
   platform: string;
 }
 
@@ -94,6 +95,10 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly events: readonly EventDef[];
   readonly subscribers: readonly SubscriberDef[];
   readonly jobs: readonly JobDef[];
+  /** Recurring jobs, run per tenant that has the addon enabled. */
+  readonly schedules: readonly ScheduleDef[];
+  /** Services this addon implements (`provide(token, create)`), resolved with `ctx.services`. */
+  readonly provides: readonly ServiceProvider[];
   readonly contributes: readonly Contribution[];
   readonly lifecycle: LifecycleHooks;
 }
@@ -116,6 +121,11 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   subscribers?: readonly SubscriberDef<any>[];
   // biome-ignore lint/suspicious/noExplicitAny: jobs of differently-typed data
   jobs?: readonly JobDef<any, any>[];
+  /** Recurring jobs (`defineSchedule`): each fires per tenant that has this addon enabled. */
+  schedules?: readonly ScheduleDef[];
+  /** Services this addon implements: `provides: [provide(Stock, (ctx) => new StockService(ctx))]`. */
+  // biome-ignore lint/suspicious/noExplicitAny: providers of differently-typed services
+  provides?: readonly ServiceProvider<any>[];
   /** Contributions to other addons' extension points (timeline entries, panels, ...). */
   // biome-ignore lint/suspicious/noExplicitAny: contributions to differently-typed points
   contributes?: readonly Contribution<any, any>[];
@@ -145,6 +155,8 @@ export function defineAddon<const Id extends string, const D extends readonly De
     events: input.events ?? [],
     subscribers: input.subscribers ?? [],
     jobs: input.jobs ?? [],
+    schedules: input.schedules ?? [],
+    provides: input.provides ?? [],
     contributes: input.contributes ?? [],
     lifecycle: input.lifecycle ?? {},
   };

@@ -4,6 +4,7 @@ import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
 import type { AnyModel, NewRow, Patch, Row } from './model.ts';
 import type { RecordScope } from './permissions.ts';
+import type { Services } from './services.ts';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -107,6 +108,8 @@ export interface SystemContext extends LoaderFactory {
   readonly em: EntityManager;
   events: EventPublisher;
   jobs: JobEnqueuer;
+  /** Services provided by the addons this tenant has enabled (typed tokens, `defineService`). */
+  services: Services;
   log: Logger;
   /** This addon's validated settings for the tenant. */
   settings<T = Record<string, unknown>>(addonId: string): Promise<T>;

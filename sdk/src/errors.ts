@@ -61,3 +61,12 @@ export class ConflictError extends AppError {
     super(code, message, { status: 409, ...(details ? { details } : {}) });
   }
 }
+
+/** A service could not be resolved for this tenant (`SERVICE_NOT_ENABLED`, `SERVICE_NOT_CHOSEN`). */
+export class ServiceError extends AppError {
+  readonly service: string;
+  constructor(code: 'SERVICE_NOT_ENABLED' | 'SERVICE_NOT_CHOSEN', service: string, message: string) {
+    super(code, message, { status: 409, details: [{ message, service }] });
+    this.service = service;
+  }
+}

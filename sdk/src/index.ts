@@ -11,7 +11,6 @@ export {
   type LifecycleHooks,
   type Manifest,
   type MigrationClass,
-  PLATFORM_VERSION,
   type SettingsDef,
 } from './addon.ts';
 export type {
@@ -47,6 +46,7 @@ export {
   type ErrorDetail,
   ForbiddenError,
   NotFoundError,
+  ServiceError,
   UnauthenticatedError,
   ValidationError,
 } from './errors.ts';
@@ -66,7 +66,16 @@ export {
   type Extensions,
 } from './extensions.ts';
 export type { ElevateSchemaTypes, GraphQLBuilder, GraphQLFragment } from './graphql.ts';
-export { defineJob, type JobContext, type JobDef, type JobEnqueuer } from './jobs.ts';
+export {
+  defineJob,
+  defineSchedule,
+  type EnqueueOptions,
+  type JobContext,
+  type JobDef,
+  type JobEnqueuer,
+  type ScheduleDef,
+  type ScheduleTiming,
+} from './jobs.ts';
 export {
   type AnyModel,
   columnName,
@@ -115,3 +124,11 @@ export {
   type RouteDef,
   type RouteOptions,
 } from './rest.ts';
+export {
+  defineService,
+  provide,
+  provideValue,
+  type ServiceProvider,
+  type Services,
+  type ServiceToken,
+} from './services.ts';

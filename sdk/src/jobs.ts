@@ -38,7 +38,57 @@ export function defineJob<D, R = unknown>(def: {
   };
 }
 
+export interface EnqueueOptions {
+  /** The job's id (default: a new UUID). Enqueuing the same id twice queues it once. */
+  jobId?: string;
+  /** Run no earlier than this many milliseconds after the transaction started. */
+  delayMs?: number;
+  /** Run no earlier than this moment. Give `delayMs` or `runAt`, not both. */
+  runAt?: Date;
+}
+
 export interface JobEnqueuer {
-  /** Queued through the outbox: the job exists only if the transaction commits. Returns the job id. */
-  enqueue<D>(job: JobDef<D>, data: D, opts?: { jobId?: string }): Promise<string>;
+  /**
+   * Queued through the outbox: the job exists only if the transaction commits (a delayed
+   * job enqueued in a transaction that rolls back never runs). Returns the job id.
+   */
+  enqueue<D>(job: JobDef<D>, data: D, opts?: EnqueueOptions): Promise<string>;
+}
+
+/** When a schedule fires: a cron pattern (in `tz`, default UTC) or a fixed interval. */
+export type ScheduleTiming = { cron: string; tz?: string } | { everyMs: number };
+
+/**
+ * Recurring work of an addon, run once per firing for every tenant that has the addon
+ * enabled (a nightly reorder check, an hourly SLA check). Its handler gets the usual job
+ * context, scoped to that tenant.
+ */
+export interface ScheduleDef<R = unknown> {
+  readonly kind: 'schedule';
+  readonly name: string;
+  readonly timing: ScheduleTiming;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  readonly run: (ctx: JobContext) => Promise<R> | R;
+}
+
+export function defineSchedule<R = unknown>(
+  def: {
+    /** `<addon id>.<what>`, stable: it names the scheduler kept in Redis for each tenant. */
+    name: string;
+    attempts?: number;
+    backoffMs?: number;
+    run: (ctx: JobContext) => Promise<R> | R;
+  } & ScheduleTiming,
+): ScheduleDef<R> {
+  const timing: ScheduleTiming =
+    'cron' in def ? { cron: def.cron, ...(def.tz === undefined ? {} : { tz: def.tz }) } : { everyMs: def.everyMs };
+  return {
+    kind: 'schedule',
+    name: def.name,
+    timing,
+    attempts: def.attempts ?? 3,
+    backoffMs: def.backoffMs ?? 1000,
+    run: def.run,
+  };
 }

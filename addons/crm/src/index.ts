@@ -1,4 +1,4 @@
-import { defineAddon, PLATFORM_VERSION } from '@elevate/sdk';
+import { defineAddon } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
@@ -26,7 +26,7 @@ export const crm = defineAddon({
     'Contacts and companies, leads, pipelines with a drag-and-drop board, activities, notes and tags, a 360° contact view, search, saved filters, lead scoring, duplicate merge and CSV import/export.',
   category: 'Sales',
   icon: 'users',
-  platform: `^${PLATFORM_VERSION}`,
+  platform: '^1.0.0',
   models: crmModels,
   migrations,
   permissions,

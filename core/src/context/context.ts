@@ -21,13 +21,22 @@ import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
+import type { ServiceRegistry } from '../services/service-registry.ts';
 
 /** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
 export interface ContextDeps {
   addonsById: ReadonlyMap<string, AnyAddon>;
   orm: Orm;
+  services: ServiceRegistry;
   wakeRelay(): void;
 }
+
+/** Which context `ctx.services` builds from, and the enabled set when the caller knows it. */
+interface ServiceBinding {
+  ctx: SystemContext;
+  enabled: ReadonlySet<string> | null;
+}
+const bindings = new WeakMap<SystemContext, ServiceBinding>();
 
 /** Context for kernel-driven work: subscribers, jobs, lifecycle hooks. */
 export function systemContext(
@@ -40,7 +49,29 @@ export function systemContext(
   const outbox = outboxPublisher(tx, actorId, deps.wakeRelay);
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   const db = tenantDb(tx, actorId, deps.orm);
-  return {
+  const binding: ServiceBinding = { ctx: null as unknown as SystemContext, enabled: null };
+  let enabled: Promise<ReadonlySet<string>> | null = null;
+  const services = deps.services.forContext({
+    context: () => binding.ctx,
+    // Read in this transaction, so a lifecycle hook sees addons enabled in the same transaction.
+    enabled: () => {
+      if (binding.enabled) return Promise.resolve(binding.enabled);
+      enabled ??= tx
+        .query<{ addon_id: string }>('select addon_id from core_tenant_addon where tenant_id = $1 and enabled', [
+          tx.tenantId,
+        ])
+        .then((rows) => new Set(rows.map((r) => r.addon_id)));
+      return enabled;
+    },
+    chosen: async (serviceId) => {
+      const rows = await tx.query<{ addon_id: string }>(
+        'select addon_id from core_tenant_service where tenant_id = $1 and service_id = $2',
+        [tx.tenantId, serviceId],
+      );
+      return rows[0]?.addon_id ?? null;
+    },
+  });
+  const ctx: SystemContext & { db: TenantDbWithScopes } = {
     tenant,
     db,
     // Forked on first use: most requests never touch it.
@@ -49,6 +80,7 @@ export function systemContext(
     },
     events: { publish: outbox.publish },
     jobs: { enqueue: outbox.enqueue },
+    services,
     log,
     async settings<T>(addonId: string): Promise<T> {
       const addon = deps.addonsById.get(addonId);
@@ -68,6 +100,9 @@ export function systemContext(
       return l as unknown as DataLoader<K, V>;
     },
   };
+  binding.ctx = ctx;
+  bindings.set(ctx, binding);
+  return ctx;
 }
 
 /** Permission patterns held by the caller, checked only against enabled addons (and core). */
@@ -156,5 +191,11 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       },
     },
   };
+  // Services built in this request see the request context (user, permissions, record rules).
+  const binding = bindings.get(base);
+  if (binding) {
+    binding.ctx = rc;
+    binding.enabled = deps.enabled;
+  }
   return rc;
 }

@@ -8,6 +8,8 @@ import { CoreInit0001 } from '../migrations/core-0001-init.ts';
 import { CoreTeams0002 } from '../migrations/core-0002-teams.ts';
 import { CoreBranding0003 } from '../migrations/core-0003-branding.ts';
 import { CoreAddonTenantsVersion0004 } from '../migrations/core-0004-addon-tenants-version.ts';
+import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
+import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -15,6 +17,8 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreTeams0002,
   CoreBranding0003,
   CoreAddonTenantsVersion0004,
+  CoreOutboxRunAt0005,
+  CoreTenantServices0006,
 ];
 
 function trackingTable(owner: string): string {

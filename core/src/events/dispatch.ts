@@ -14,6 +14,8 @@ export interface OutboxRow {
   job_id: string | null;
   created_at: string;
   delivered: string[];
+  /** Jobs: milliseconds until the row's run_at (null when it has none). */
+  delay_ms?: number | null;
 }
 
 export function toEvent(row: OutboxRow): PublishedEvent {

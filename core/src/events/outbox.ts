@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDef, EventPublisher, JobDef, JobEnqueuer } from '@elevate/sdk';
+import {
+  type EnqueueOptions,
+  type EventDef,
+  type EventPublisher,
+  type JobDef,
+  type JobEnqueuer,
+  ValidationError,
+} from '@elevate/sdk';
 import { sqlLiteral, type TenantTx } from '../db/tenant-tx.ts';
 
 /**
@@ -22,13 +29,37 @@ export function outboxPublisher(tx: TenantTx, actorId: string | null, wake: () =
       );
       hook();
     },
-    async enqueue<D>(job: JobDef<D>, data: D, opts: { jobId?: string } = {}) {
+    async enqueue<D>(job: JobDef<D>, data: D, opts: EnqueueOptions = {}) {
       const jobId = opts.jobId ?? randomUUID();
+      // The delay is a column of the row, so it commits or rolls back with it; the relay hands
+      // the job to BullMQ as a delayed job, which keeps it across restarts.
       tx.defer(
-        `insert into core_outbox (tenant_id, kind, name, aggregate_id, payload, actor_id, job_id) values (${sqlLiteral(tx.tenantId)}::uuid, 'job', ${sqlLiteral(job.name)}, ${sqlLiteral(jobId)}, ${sqlLiteral(JSON.stringify(data ?? null))}::jsonb, ${sqlLiteral(actorId)}::uuid, ${sqlLiteral(jobId)})`,
+        `insert into core_outbox (tenant_id, kind, name, aggregate_id, payload, actor_id, job_id, run_at) values (${sqlLiteral(tx.tenantId)}::uuid, 'job', ${sqlLiteral(job.name)}, ${sqlLiteral(jobId)}, ${sqlLiteral(JSON.stringify(data ?? null))}::jsonb, ${sqlLiteral(actorId)}::uuid, ${sqlLiteral(jobId)}, ${runAtSql(opts)})`,
       );
       hook();
       return jobId;
     },
   };
+}
+
+/** The row's run_at: null (run at once), now() plus the delay, or the given moment. */
+function runAtSql(opts: EnqueueOptions): string {
+  if (opts.delayMs !== undefined && opts.runAt !== undefined) {
+    throw new ValidationError('Give delayMs or runAt, not both', [{ path: 'delayMs', message: 'not with runAt' }]);
+  }
+  if (opts.delayMs !== undefined) {
+    if (!Number.isFinite(opts.delayMs) || opts.delayMs < 0) {
+      throw new ValidationError('delayMs must be a non-negative number', [
+        { path: 'delayMs', message: 'must be >= 0' },
+      ]);
+    }
+    return `now() + make_interval(secs => ${opts.delayMs / 1000})`;
+  }
+  if (opts.runAt !== undefined) {
+    if (Number.isNaN(opts.runAt.getTime())) {
+      throw new ValidationError('runAt is not a valid date', [{ path: 'runAt', message: 'must be a valid date' }]);
+    }
+    return `${sqlLiteral(opts.runAt.toISOString())}::timestamptz`;
+  }
+  return 'null';
 }

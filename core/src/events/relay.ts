@@ -104,6 +104,7 @@ export class OutboxRelay {
     // `core_outbox.id`, the bigint: a bare `id` would sort by the text alias ('10' < '9').
     const rows = await client.query<OutboxRow & { waiting: boolean; attempts: number }>(
       `select tenant_id, id::text, kind, name, aggregate_id, payload, actor_id, job_id, created_at, delivered, attempts,
+         greatest(0, ceil(extract(epoch from run_at - clock_timestamp()) * 1000))::float8 as delay_ms,
          coalesce(next_attempt_at > now(), false) as waiting
        from core_outbox where relayed_at is null and failed_at is null order by core_outbox.id limit ${BATCH}`,
     );
@@ -228,6 +229,8 @@ export class OutboxRelay {
           { tenantId: row.tenant_id, data: row.payload, actorId: row.actor_id },
           {
             jobId: row.job_id ?? row.id,
+            // A delayed job waits in BullMQ (in Redis, so across restarts), not in the outbox.
+            ...(row.delay_ms ? { delay: row.delay_ms } : {}),
             attempts: def?.job.attempts ?? 5,
             backoff: { type: 'exponential', delay: def?.job.backoffMs ?? 1000 },
             removeOnComplete: { age: 86_400, count: 10_000 },

@@ -7,6 +7,7 @@ import { bounded } from '../jobs/queues.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
 import { brandingRoutes } from './branding.routes.ts';
+import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
 
@@ -159,5 +160,6 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   });
 
   brandingRoutes(r);
+  servicesRoutes(r, rt);
   return r;
 }

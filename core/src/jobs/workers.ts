@@ -1,4 +1,4 @@
-import type { PublishedEvent } from '@elevate/sdk';
+import type { AnyAddon, JobDef, PublishedEvent, ScheduleDef } from '@elevate/sdk';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { systemContext } from '../context/context.ts';
@@ -6,6 +6,7 @@ import { withTenant } from '../db/tenant-tx.ts';
 import { runSubscriber, subscribersFor } from '../events/dispatch.ts';
 import type { Runtime } from '../runtime.ts';
 import { EVENTS_QUEUE, JOBS_QUEUE, workerRedis } from './queues.ts';
+import type { Schedules } from './schedules.ts';
 
 interface JobData {
   tenantId: string;
@@ -18,9 +19,11 @@ export class Workers {
   private readonly rt: Runtime;
   private workers: Worker[] = [];
   private conns: Redis[] = [];
+  private readonly schedules: Schedules | null;
 
-  constructor(rt: Runtime) {
+  constructor(rt: Runtime, schedules: Schedules | null = null) {
     this.rt = rt;
+    this.schedules = schedules;
   }
 
   start(concurrency = 4): void {
@@ -43,10 +46,20 @@ export class Workers {
   }
 
   private async runJob(job: Job<JobData>): Promise<unknown> {
-    const entry = this.rt.jobsByName.get(job.name);
+    const scheduled = this.rt.schedulesByName.get(job.name);
+    const entry = scheduled ? scheduledJob(scheduled) : (this.rt.jobsByName.get(job.name) ?? null);
     if (!entry) throw new UnrecoverableError(`No job named "${job.name}" is installed`);
     const { tenantId, data, actorId } = job.data;
-    const enabled = await this.rt.enabledAddons(tenantId);
+    let enabled = await this.rt.enabledAddons(tenantId);
+    if (scheduled && !enabled.has(entry.addon.id)) {
+      // Asked again without the cache before a scheduler is removed for good.
+      this.rt.invalidateEnabled(tenantId);
+      enabled = await this.rt.enabledAddons(tenantId);
+      // A scheduler that outlived a disable (Redis was down then) goes now.
+      if (!enabled.has(entry.addon.id) && job.repeatJobKey) {
+        await this.schedules?.remove(job.repeatJobKey).catch(() => {});
+      }
+    }
     // An addon's jobs never run for a tenant that has not enabled it.
     if (!enabled.has(entry.addon.id)) {
       throw new UnrecoverableError(`Addon "${entry.addon.id}" is not enabled for this tenant`);
@@ -82,4 +95,9 @@ export class Workers {
     this.workers = [];
     this.conns = [];
   }
+}
+
+/** A schedule runs like a job without data. */
+function scheduledJob(s: { addon: AnyAddon; schedule: ScheduleDef }): { addon: AnyAddon; job: Pick<JobDef, 'run'> } {
+  return { addon: s.addon, job: { run: (_data, ctx) => s.schedule.run(ctx) } };
 }

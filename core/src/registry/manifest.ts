@@ -1,5 +1,6 @@
-import { type AnyAddon, AppError } from '@elevate/sdk';
+import { type AnyAddon, AppError, type ScheduleTiming } from '@elevate/sdk';
 import { Ajv } from 'ajv';
+import { CronExpressionParser } from 'cron-parser';
 import semver from 'semver';
 
 const ajv = new Ajv({ allErrors: true });
@@ -55,6 +56,22 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
   for (const job of addon.jobs ?? []) {
     if (!job.name.startsWith(prefix)) problems.push(`job "${job.name}" must start with "${prefix}"`);
   }
+  const jobNames = new Set((addon.jobs ?? []).map((j) => j.name));
+  for (const schedule of addon.schedules ?? []) {
+    const where = `schedule "${schedule.name}"`;
+    if (!schedule.name.startsWith(prefix)) problems.push(`${where} must start with "${prefix}"`);
+    if (jobNames.has(schedule.name)) problems.push(`${where} has the name of a job`);
+    jobNames.add(schedule.name);
+    problems.push(...timingProblems(where, schedule.timing));
+  }
+  const provided = new Set<string>();
+  for (const p of addon.provides ?? []) {
+    if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_-]*)+$/.test(p.token?.id ?? '')) {
+      problems.push(`provided service "${p.token?.id}" is not a service id (defineService)`);
+    }
+    if (provided.has(p.token.id)) problems.push(`service "${p.token.id}" is provided twice`);
+    provided.add(p.token.id);
+  }
   const subs = (addon.subscribers ?? []).map((s) => s.name);
   const dupSub = subs.find((n, i) => subs.indexOf(n) !== i);
   if (dupSub) problems.push(`subscriber name "${dupSub}" is used twice`);
@@ -72,5 +89,21 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
       `Addon "${name}"${source ? ` (${source})` : ''} has an invalid manifest: ${problems.join('; ')}`,
       { status: 500, expose: true, details: problems.map((message) => ({ message })) },
     );
+  }
+}
+
+/** A schedule fires on a cron pattern BullMQ can parse, or at a positive whole interval. */
+function timingProblems(where: string, timing: ScheduleTiming): string[] {
+  if ('everyMs' in timing) {
+    return Number.isInteger(timing.everyMs) && timing.everyMs > 0
+      ? []
+      : [`${where} everyMs must be a positive whole number of milliseconds`];
+  }
+  try {
+    // BullMQ's own cron parser: what passes here is what the scheduler will accept.
+    CronExpressionParser.parse(timing.cron, timing.tz ? { tz: timing.tz } : {});
+    return [];
+  } catch (err) {
+    return [`${where} cron "${timing.cron}" is invalid: ${(err as Error).message}`];
   }
 }

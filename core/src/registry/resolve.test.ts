@@ -1,5 +1,6 @@
-import { defineAddon, defineEvent, defineJob, dependsOn, PLATFORM_VERSION } from '@elevate/sdk';
+import { defineAddon, defineEvent, defineJob, defineSchedule, dependsOn } from '@elevate/sdk';
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_VERSION } from '../platform.ts';
 import { dependencyClosure, resolveAddons } from './resolve.ts';
 
 const base = { title: 'T', description: 'D', category: 'Test', platform: '^1.0.0' };
@@ -37,7 +38,7 @@ describe('resolveAddons', () => {
   it('refuses an addon built for another platform version, at boot', () => {
     const future = defineAddon({ ...base, id: 'future', version: '1.0.0', platform: '^2.0.0' });
     expect(() => resolveAddons([future], PLATFORM_VERSION)).toThrow(
-      'Addon "future" supports platform ^2.0.0, but this platform is 1.0.0',
+      'Addon "future" was written for platform ^2.0.0, but this platform is 1.0.0: install a version of "future" made for platform 1.0.0',
     );
   });
 
@@ -73,6 +74,32 @@ describe('resolveAddons', () => {
     expect(() => resolveAddons([stray], PLATFORM_VERSION)).toThrow(
       /event "crm.contact.created" must start with "stray."; job "crm.import" must start with "stray."/,
     );
+  });
+
+  it('refuses schedules outside the namespace, named like a job, or with a timing BullMQ cannot run', () => {
+    const run = () => {};
+    const clocks = defineAddon({
+      ...base,
+      id: 'clocks',
+      version: '1.0.0',
+      jobs: [defineJob({ name: 'clocks.sweep', run })],
+      schedules: [
+        defineSchedule({ name: 'crm.nightly', cron: '0 2 * * *', run }),
+        defineSchedule({ name: 'clocks.sweep', everyMs: 1000, run }),
+        defineSchedule({ name: 'clocks.never', cron: 'every tuesday', run }),
+        defineSchedule({ name: 'clocks.zero', everyMs: 0, run }),
+      ],
+    });
+    expect(() => resolveAddons([clocks], PLATFORM_VERSION)).toThrow(
+      /schedule "crm.nightly" must start with "clocks."; schedule "clocks.sweep" has the name of a job; schedule "clocks.never" cron "every tuesday" is invalid: .+; schedule "clocks.zero" everyMs must be a positive whole number of milliseconds/,
+    );
+    const ok = defineAddon({
+      ...base,
+      id: 'clocks',
+      version: '1.0.0',
+      schedules: [defineSchedule({ name: 'clocks.nightly', cron: '0 2 * * *', tz: 'Europe/Berlin', run })],
+    });
+    expect(resolveAddons([ok], PLATFORM_VERSION).map((x) => x.id)).toEqual(['clocks']);
   });
 
   it('refuses two addons with one id', () => {

@@ -22,7 +22,7 @@ export function resolveAddons(addons: readonly AnyAddon[], platformVersion: stri
     if (!semver.satisfies(platformVersion, addon.platform, { includePrerelease: true })) {
       fail(
         'ADDON_PLATFORM_MISMATCH',
-        `Addon "${addon.id}" supports platform ${addon.platform}, but this platform is ${platformVersion}`,
+        `Addon "${addon.id}" was written for platform ${addon.platform}, but this platform is ${platformVersion}: install a version of "${addon.id}" made for platform ${platformVersion}`,
       );
     }
     for (const dep of addon.depends) {

@@ -101,7 +101,7 @@ export class TenantAddons {
         }
       }
     });
-    this.changed(tenantId);
+    await this.changed(tenantId);
     return { enabled: enabledNow };
   }
 
@@ -179,7 +179,7 @@ export class TenantAddons {
         [addonId, tenantId],
       );
     });
-    this.changed(tenantId);
+    await this.changed(tenantId);
   }
 
   /** Explicit purge of a disabled addon's data for one tenant. */
@@ -203,13 +203,14 @@ export class TenantAddons {
       }
       await tx.query('delete from core_tenant_addon_step where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
       await tx.query('delete from core_tenant_addon where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
+      await tx.query('delete from core_tenant_service where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
       const perms = Object.keys(addon.permissions);
       await tx.query(
         "update core_role set permissions = array(select p from unnest(permissions) p where not split_part(p, '@', 1) = any($1::text[])) where tenant_id = $2",
         [perms, tenantId],
       );
     });
-    this.changed(tenantId);
+    await this.changed(tenantId);
   }
 
   /**
@@ -240,8 +241,16 @@ export class TenantAddons {
     return done;
   }
 
-  private changed(tenantId: string): void {
+  /**
+   * After the commit: caches, other nodes, and the tenant's job schedulers (created on enable,
+   * removed on disable). A scheduler change that fails (Redis down) is logged, not thrown: the
+   * change is committed, workers refuse jobs of disabled addons, and start-up reconciles.
+   */
+  private async changed(tenantId: string): Promise<void> {
     this.rt.invalidateEnabled(tenantId);
     this.rt.onAddonsChanged(tenantId);
+    await this.rt
+      .syncSchedules(tenantId)
+      .catch((err) => this.rt.log.warn({ tenantId, err: String(err) }, 'job schedulers not updated; start-up repairs'));
   }
 }
