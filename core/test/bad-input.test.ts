@@ -390,3 +390,45 @@ describe('bad input on every route and operation', () => {
     expect(uncoded).toEqual([]);
   });
 });
+
+describe('the kernel names what was wrong', () => {
+  const body = (r: { body: unknown }) => r.body as { code: string; details: { path?: string }[] };
+
+  it('NUL on login and sign-up, a NUL path, branding as text', async () => {
+    const anon = env.anonymous();
+    const login = await anon.post('/api/v1/auth/login', { tenant: 'x\u0000', email: 'a@b.c', password: 'x' });
+    expect([login.status, body(login).code, body(login).details[0]?.path]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'tenant',
+    ]);
+    const signup = await anon.post('/api/v1/auth/signup', {
+      company: 'A\u0000',
+      slug: 'nul-co',
+      email: 'a@b.c',
+      password: 'long enough password',
+    });
+    expect([signup.status, body(signup).details[0]?.path]).toEqual([400, 'company']);
+    const job = await t.client.get('/api/v1/core/jobs/%00');
+    expect([job.status, body(job).details[0]?.path]).toEqual([400, 'path']);
+    const branding = await t.client.request('PUT', '/api/v1/core/branding', 'primaryColor=#ffffff', {
+      'content-type': 'text/plain',
+    });
+    expect([branding.status, body(branding).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('a taken unique value is 409 naming the field; a missing reference is 400 naming it', async () => {
+    const name = `topic-${randomUUID()}`;
+    expect((await t.client.post('/api/v1/journal/topics', { name })).status).toBe(201);
+    const again = await t.client.post('/api/v1/journal/topics', { name });
+    expect([again.status, body(again).code, body(again).details[0]?.path]).toEqual([409, 'ALREADY_EXISTS', 'name']);
+    for (const topic of [randomUUID(), foreignUser]) {
+      const entry = await t.client.post('/api/v1/journal/entries', { text: 'x', topic });
+      expect([entry.status, body(entry).code, body(entry).details[0]?.path]).toEqual([
+        400,
+        'REFERENCE_NOT_FOUND',
+        'topicId',
+      ]);
+    }
+  });
+});

@@ -41,6 +41,18 @@ function keyFields(detail: string | undefined): string[] {
   return cols.map(camel);
 }
 
+/**
+ * The fields a constraint name holds, when PostgreSQL leaves the key out of the detail (it does
+ * on tables under row-level security): `crm_lead_tenant_id_owner_id_fkey` → `ownerId`, MikroORM's
+ * `journal_entry_tenant_id_topic_id_foreign` → `topicId`.
+ */
+function constraintFields(constraint: string | undefined, table: string | undefined): string[] {
+  if (!constraint) return [];
+  let rest = table && constraint.startsWith(`${table}_`) ? constraint.slice(table.length + 1) : constraint;
+  rest = rest.replace(/_(fkey|foreign|key|unique|pkey|check)$/, '').replace(/^tenant_id_/, '');
+  return rest && rest !== constraint ? [camel(rest)] : [];
+}
+
 function chain(err: unknown): PgLike[] {
   const out: PgLike[] = [];
   let cur: unknown = err;
@@ -82,7 +94,8 @@ export function fromPgError(err: unknown): AppError | null {
   if (isDatabaseUnavailable(err)) return new DatabaseUnavailableError(err);
   const e = chain(err).find((x) => typeof x.code === 'string' && /^[0-9A-Z]{5}$/.test(x.code));
   if (!e?.code) return null;
-  const fields = keyFields(e.detail);
+  const fromKey = keyFields(e.detail);
+  const fields = fromKey.length ? fromKey : constraintFields(e.constraint, e.table);
   const column = e.column ? camel(e.column) : undefined;
   const named = fields.length ? fields : column ? [column] : [];
   const at = (message: string): ErrorDetail[] =>
@@ -90,7 +103,7 @@ export function fromPgError(err: unknown): AppError | null {
   switch (e.code) {
     case '23503': {
       // Insert/update: the referenced row does not exist (or belongs to another tenant: keys include it).
-      if (/is not present in table/.test(e.detail ?? '')) {
+      if (/is not present in table/.test(e.detail ?? '') || /insert or update/.test(e.message ?? '')) {
         return invalid(
           'REFERENCE_NOT_FOUND',
           `No such record for ${named.join(', ') || 'a reference'}`,
