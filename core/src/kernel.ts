@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnyAddon } from '@elevate/sdk';
+import type { AnyAddon, JsonSchema } from '@elevate/sdk';
+import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { Sessions } from './auth/sessions.ts';
@@ -15,11 +16,11 @@ import { OutboxRelay } from './events/relay.ts';
 import { SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { createApp } from './http/app.ts';
-import { authRoutes } from './http/auth.routes.ts';
+import { authBodies, authRoutes } from './http/auth.routes.ts';
 import { authenticate } from './http/authenticate.ts';
 import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
-import { addonRouter } from './http/rest-router.ts';
+import { addonRouter, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
 import { loadWebHandler } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
@@ -51,6 +52,19 @@ export interface KernelInternals extends Kernel {
   readonly relay: OutboxRelay;
   readonly live: LiveHub;
   readonly tenantAddonService: TenantAddons;
+  /** Every HTTP route the app mounts (health, auth, core, each addon's), with its declared schemas. */
+  routes(): RouteInfo[];
+}
+
+export interface RouteInfo {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The full path, with `:param` placeholders. */
+  path: string;
+  /** The addon whose route this is; null for the kernel's own. */
+  addon: string | null;
+  query?: JsonSchema;
+  body?: JsonSchema;
+  bodyType?: 'json' | 'text';
 }
 
 export { DEMO } from './tenancy/demo.ts';
@@ -96,6 +110,22 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     return handler;
   };
 
+  // The routers the app mounts, built once: listen() serves them, routes() lists them.
+  let routers: { health: Router<State>; auth: Router<State>; core: Router<State>; addons: Map<string, Router<State>> };
+  const http = () => {
+    routers ??= {
+      health: healthRoutes(rt, queues.redis),
+      auth: authRoutes(tenants, sessions),
+      core: coreRoutes(rt, tenantAddons, queues, live),
+      addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
+    };
+    return routers;
+  };
+  const layers = (r: Router<State>) =>
+    r.stack.flatMap((l) =>
+      l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m as RouteInfo['method'], path: l.path as string })),
+    );
+
   let server: Server | null = null;
   let stopping: Promise<void> | null = null;
   let relayStarted = false;
@@ -126,6 +156,30 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     relay,
     live,
     tenantAddonService: tenantAddons,
+
+    routes() {
+      const h = http();
+      const out: RouteInfo[] = [];
+      for (const r of [h.health, h.core]) for (const l of layers(r)) out.push({ ...l, addon: null });
+      for (const l of layers(h.auth)) {
+        const body = authBodies[l.path.replace('/api/v1/auth', '')];
+        out.push({ ...l, addon: null, ...(body ? { body } : {}) });
+      }
+      for (const a of addons) {
+        if (!a.rest) continue;
+        for (const d of collectRoutes(a)) {
+          out.push({
+            method: d.method,
+            path: `/api/v1/${a.id}${d.path}`,
+            addon: a.id,
+            ...(d.options.query ? { query: d.options.query } : {}),
+            ...(d.options.body ? { body: d.options.body } : {}),
+            ...(d.options.bodyType ? { bodyType: d.options.bodyType } : {}),
+          });
+        }
+      }
+      return out;
+    },
 
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
@@ -163,18 +217,17 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     },
 
     async listen() {
+      const h = http();
       const addonRouters = new Map(
-        addons
-          .filter((a) => a.rest)
-          .map((a) => [a.id, addonRouter(a).routes() as unknown as Koa.Middleware<State>] as const),
+        [...h.addons].map(([id, r]) => [id, r.routes() as unknown as Koa.Middleware<State>] as const),
       );
       const web = await webApp();
       const app = createApp({
         log,
-        health: healthRoutes(rt, queues.redis),
-        auth: authRoutes(tenants, sessions),
+        health: h.health,
+        auth: h.auth,
         authenticate: authenticate(rt),
-        core: coreRoutes(rt, tenantAddons, queues, live),
+        core: h.core,
         addonRouters,
         graphql: graphqlMiddleware(schemas, log),
         web,

@@ -16,7 +16,8 @@ export const crmErrors = {
   pipelineInUse: () =>
     new ConflictError('CRM_PIPELINE_IN_USE', 'Move or delete the opportunities of this pipeline before deleting it'),
   notClosed: () => new ConflictError('CRM_OPPORTUNITY_OPEN', 'This opportunity is open; only won or lost ones reopen'),
-  badFilter: (message: string) => new ValidationError(`Invalid filter: ${message}`),
+  badFilter: (message: string, path?: string) =>
+    new ValidationError(`Invalid filter: ${message}`, path ? [{ path, message }] : undefined),
   importTooLarge: (max: number) =>
     new AppError('CRM_IMPORT_TOO_LARGE', `An import holds at most ${max} rows`, { status: 413 }),
   importStarted: () => new ConflictError('CRM_IMPORT_STARTED', 'This import was already started'),

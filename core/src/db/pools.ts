@@ -30,6 +30,12 @@ export function createPools(config: Config): Pools {
   // An idle client that errors (server restart) must not crash the process.
   app.on('error', () => {});
   owner.on('error', () => {});
+  // Nor a checked-out one between two statements (a request's transaction, the relay's lock
+  // holder): pg emits 'error' on the client, and without a listener that is an uncaught
+  // exception. Its next statement fails instead, and the request answers 503.
+  const keep = (c: pg.PoolClient) => c.on('error', () => {});
+  app.on('connect', keep);
+  owner.on('connect', keep);
   return {
     app,
     owner,

@@ -1,17 +1,19 @@
-import { type AnyAddon, type ElevateSchemaTypes, ValidationError } from '@elevate/sdk';
+import type { AnyAddon, ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
+
+/** A scalar refusing a value: graphql-js adds which variable and field, and it is the client's error. */
+const badValue = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>, tenantAddons: TenantAddons): void {
   b.scalarType('DateTime', {
     description: 'ISO-8601 timestamp',
     serialize: (v) => (v instanceof Date ? v.toISOString() : String(v)),
     parseValue: (v) => {
-      if (typeof v !== 'string' || Number.isNaN(Date.parse(v)))
-        throw new ValidationError('DateTime must be an ISO-8601 string');
+      if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw badValue('DateTime must be an ISO-8601 string');
       return v;
     },
   });
@@ -20,7 +22,7 @@ function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
     serialize: (v) => String(v),
     parseValue: (v) => {
       const s = typeof v === 'number' ? String(v) : v;
-      if (typeof s !== 'string' || !DECIMAL.test(s)) throw new ValidationError('Decimal must look like "1234.56"');
+      if (typeof s !== 'string' || !DECIMAL.test(s)) throw badValue('Decimal must look like "1234.56"');
       return s;
     },
   });

@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Log } from '../logger.ts';
 import { errorMiddleware } from './errors.ts';
+import { guardInput } from './input-guard.ts';
 import type { State } from './state.ts';
 import { type WebHandler, webMiddleware } from './web.ts';
 
@@ -61,6 +62,7 @@ export function createApp(parts: AppParts): Koa<State> {
   });
   // Only the REST API's bodies: /graphql (Yoga) and the web app read their own.
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
+  app.use(guardInput());
   app.use(parts.auth.routes());
   const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
   app.use(async (ctx, next) => {

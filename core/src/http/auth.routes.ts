@@ -1,3 +1,4 @@
+import type { JsonSchema } from '@elevate/sdk';
 import Router from '@koa/router';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tenants } from '../tenancy/tenants.ts';
@@ -5,24 +6,32 @@ import type { State } from './state.ts';
 import { compileBody } from './validate.ts';
 
 const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
-const signupBody = compileBody({
-  type: 'object',
-  required: ['company', 'slug', 'email', 'password'],
-  additionalProperties: false,
-  properties: { company: str(200), slug: str(63), email: str(320), password: str(256), name: str(200) },
-});
-const loginBody = compileBody({
-  type: 'object',
-  required: ['tenant', 'email', 'password'],
-  additionalProperties: false,
-  properties: { tenant: str(63), email: str(320), password: str(256) },
-});
-const tokenBody = compileBody({
+const token: JsonSchema = {
   type: 'object',
   required: ['refreshToken'],
   additionalProperties: false,
   properties: { refreshToken: str(512) },
-});
+};
+/** The bodies of the auth routes, by path (also listed in the kernel's route table). */
+export const authBodies: Record<string, JsonSchema> = {
+  '/signup': {
+    type: 'object',
+    required: ['company', 'slug', 'email', 'password'],
+    additionalProperties: false,
+    properties: { company: str(200), slug: str(63), email: str(320), password: str(256), name: str(200) },
+  },
+  '/login': {
+    type: 'object',
+    required: ['tenant', 'email', 'password'],
+    additionalProperties: false,
+    properties: { tenant: str(63), email: str(320), password: str(256) },
+  },
+  '/refresh': token,
+  '/logout': token,
+};
+const signupBody = compileBody(authBodies['/signup']);
+const loginBody = compileBody(authBodies['/login']);
+const tokenBody = compileBody(token);
 
 /** Public endpoints: sign-up (creates a company and its owner), login, refresh, logout. */
 export function authRoutes(tenants: Tenants, sessions: Sessions): Router<State> {

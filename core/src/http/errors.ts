@@ -1,5 +1,6 @@
 import { AppError, type ErrorDetail } from '@elevate/sdk';
 import type Koa from 'koa';
+import { RETRY_AFTER_SECONDS, typedError } from '../db/pg-errors.ts';
 
 export interface ErrorBody {
   code: string;
@@ -8,7 +9,8 @@ export interface ErrorBody {
 }
 
 /** Maps anything thrown to the one error format; unknown errors never leak their message. */
-export function toErrorBody(err: unknown): { status: number; body: ErrorBody; expected: boolean } {
+export function toErrorBody(thrown: unknown): { status: number; body: ErrorBody; expected: boolean } {
+  const err = typedError(thrown);
   if (err instanceof AppError) {
     if (err.expose) {
       return {
@@ -41,6 +43,8 @@ export function errorMiddleware(): Koa.Middleware {
       const { status, body, expected } = toErrorBody(err);
       if (!expected) ctx.state.log?.error({ err }, 'request failed');
       ctx.status = status;
+      // Unavailable for a while (the database): tell clients when to try again.
+      if (status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
       ctx.body = body;
     }
   };

@@ -1,6 +1,7 @@
 import {
   type AnyAddon,
   AppError,
+  NotFoundError,
   type RestRequest,
   type RestRouter,
   type RouteDef,
@@ -8,6 +9,7 @@ import {
 } from '@elevate/sdk';
 import Router from '@koa/router';
 import type Koa from 'koa';
+import { checkTextBody } from './input.ts';
 import type { State } from './state.ts';
 import { compileBody, compileQuery } from './validate.ts';
 
@@ -37,6 +39,10 @@ function isResult(v: unknown): v is { status: number; body: unknown; headers?: R
   return keys.length === 2 || (keys.length === 3 && 'headers' in v);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Path parameters named `id` or `…Id` are record ids: anything but a uuid names no record. */
+const isIdParam = (name: string) => name === 'id' || name.endsWith('Id');
+
 /** A Koa router for one addon, mounted at /api/v1/<id>. Validation and permission run first. */
 export function addonRouter(addon: AnyAddon): Router<State> {
   const router = new Router<State>({ prefix: `/api/v1/${addon.id}` });
@@ -48,6 +54,9 @@ export function addonRouter(addon: AnyAddon): Router<State> {
       const rc = ctx.state.rc;
       if (!rc) throw new Error('REST route reached without a request context');
       if (route.options.permission) rc.require(route.options.permission);
+      for (const [name, value] of Object.entries(ctx.params as Record<string, string>)) {
+        if (isIdParam(name) && !UUID.test(value)) throw new NotFoundError('Record');
+      }
       const query = checkQuery({ ...ctx.query });
       let body: unknown;
       if (route.method !== 'GET' && route.method !== 'DELETE') {
@@ -57,6 +66,7 @@ export function addonRouter(addon: AnyAddon): Router<State> {
           if (!isText) {
             throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as text/csv or text/plain', { status: 415 });
           }
+          checkTextBody(raw);
           body = raw;
         } else {
           if (isText && raw !== '') {

@@ -1,6 +1,7 @@
 import { type JsonSchema, ValidationError } from '@elevate/sdk';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { rejectBadNumbers } from './input.ts';
 
 // Query strings arrive as text: that instance coerces. Bodies are JSON: no coercion.
 const queryAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true });
@@ -31,6 +32,8 @@ export function compileQuery(schema: JsonSchema | undefined): (q: Record<string,
   const v = queryAjv.compile(schema);
   return (q) => {
     if (!v(q)) throw new ValidationError('Invalid query parameters', details(v.errors));
+    // ajv lets Infinity (`1e400`) and integers past 2^53 through `integer`/`maximum`.
+    rejectBadNumbers(q);
     return q;
   };
 }
@@ -41,6 +44,7 @@ export function compileBody(schema: JsonSchema | undefined): (b: unknown) => unk
   return (b) => {
     const body = b ?? {};
     if (!v(body)) throw new ValidationError('Invalid request body', details(v.errors));
+    rejectBadNumbers(body);
     return body;
   };
 }

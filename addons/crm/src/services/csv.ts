@@ -21,6 +21,9 @@ export interface CsvRecord {
 
 export type CsvDelimiter = ',' | ';' | '\t';
 
+/** The most fields one record may hold: a wider file is refused at its first wide record. */
+export const MAX_CSV_COLUMNS = 500;
+
 const QUOTE = 34;
 const CR = 13;
 const LF = 10;
@@ -80,6 +83,8 @@ export function* csvRecords(text: string, delimiter: CsvDelimiter = ','): Genera
         fields.push(text.slice(i, j));
         i = j;
       }
+      if (fields.length > MAX_CSV_COLUMNS)
+        throw new CsvError(`A record has more than ${MAX_CSV_COLUMNS} columns`, start);
       if (i >= n) break;
       const c = text.charCodeAt(i);
       if (c === d) {

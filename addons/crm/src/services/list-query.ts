@@ -78,7 +78,17 @@ export const TARGETS: Record<ListTarget, TargetDef> = {
   },
 };
 
+/** Filter keys that mean something for each target; any other key is refused, naming it. */
+export const FILTER_KEYS: Record<ListTarget, readonly (keyof ListFilter)[]> = {
+  contact: ['kind', 'companyId', 'tagIds', 'source', 'city', 'country', 'email'],
+  lead: ['status', 'source', 'email', 'minScore', 'minValue'],
+  opportunity: ['status', 'pipelineId', 'stageId', 'minValue'],
+};
+export const COMMON_FILTER_KEYS: readonly (keyof ListFilter)[] = ['q', 'ownerId', 'createdAfter', 'createdBefore'];
+export const filterKeys = (target: ListTarget) => new Set<string>([...COMMON_FILTER_KEYS, ...FILTER_KEYS[target]]);
+
 const uuid = { type: 'string', format: 'uuid' };
+const UUID_SRC = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 /** JSON schema of a ListFilter (segments store it; REST validates query strings with it). */
 export const listFilterSchema: JsonSchema = {
   type: 'object',
@@ -96,7 +106,7 @@ export const listFilterSchema: JsonSchema = {
     city: { type: 'string', maxLength: 100 },
     country: { type: 'string', maxLength: 2 },
     email: { type: 'string', maxLength: 320 },
-    minScore: { type: 'integer' },
+    minScore: { type: 'integer', minimum: -2_147_483_648, maximum: 2_147_483_647 },
     minValue: { type: 'string', pattern: '^-?\\d{1,14}(\\.\\d{1,4})?$' },
     createdAfter: { type: 'string', format: 'date-time' },
     createdBefore: { type: 'string', format: 'date-time' },
@@ -105,13 +115,19 @@ export const listFilterSchema: JsonSchema = {
 
 /** Query-string schema for list endpoints: the filter keys plus paging and sort. */
 export function listQuerySchema(target: ListTarget): JsonSchema {
+  const keys = filterKeys(target);
+  const filters = Object.entries(listFilterSchema.properties as Record<string, JsonSchema>).filter(([k]) =>
+    keys.has(k),
+  );
   return {
     type: 'object',
     additionalProperties: false,
     properties: {
-      ...(listFilterSchema.properties as object),
+      ...Object.fromEntries(filters),
       // Query strings carry one tag id or a comma-separated list.
-      tagIds: { type: 'string', maxLength: 800 },
+      ...(keys.has('tagIds')
+        ? { tagIds: { type: 'string', maxLength: 800, pattern: `^${UUID_SRC}(,${UUID_SRC})*$` } }
+        : {}),
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
       offset: { type: 'integer', minimum: 0, default: 0 },
       sort: { enum: Object.keys(TARGETS[target].sortable).flatMap((k) => [k, `-${k}`]) },
@@ -152,23 +168,26 @@ export async function listSql(ctx: RequestContext, target: ListTarget, opts: Omi
   const owners = await ctx.ownerIds(def.permission);
   if (owners) where.push(`t.owner_id = any(${add(owners)}::uuid[])`);
   const f = opts.filter;
+  // GraphQL arguments and stored segments arrive here too: a key the target lacks is the caller's mistake.
+  const allowed = filterKeys(target);
+  for (const [key, v] of Object.entries(f)) {
+    if (v !== undefined && v !== null && !allowed.has(key))
+      throw crmErrors.badFilter(`${key} does not apply to ${target}s`, key);
+  }
   for (const [key, column] of Object.entries(def.columns)) {
     const v = f[key as keyof ListFilter];
     if (v !== undefined && v !== null && v !== '') where.push(`t.${column} = ${add(v)}`);
   }
   if (f.email) where.push(`lower(t.email) = lower(${add(f.email)})`);
   if (f.tagIds?.length) {
-    if (target !== 'contact') throw crmErrors.badFilter('tagIds applies to contacts only');
     where.push(
       `(select count(*) from crm_contact_tag ct where ct.tenant_id = t.tenant_id and ct.contact_id = t.id and ct.tag_id = any(${add(f.tagIds)}::uuid[])) = ${add(new Set(f.tagIds).size)}`,
     );
   }
   if (f.minScore !== undefined) {
-    if (target !== 'lead') throw crmErrors.badFilter('minScore applies to leads only');
     where.push(`t.score >= ${add(f.minScore)}`);
   }
   if (f.minValue !== undefined) {
-    if (target === 'contact') throw crmErrors.badFilter('minValue applies to leads and opportunities');
     where.push(`t.value >= ${add(f.minValue)}::numeric`);
   }
   if (f.createdAfter) where.push(`t.created_at >= ${add(f.createdAfter)}`);

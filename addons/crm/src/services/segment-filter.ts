@@ -1,13 +1,5 @@
 import { type ErrorDetail, type JsonSchema, ValidationError } from '@elevate/sdk';
-import { type ListFilter, type ListTarget, listFilterSchema } from './list-query.ts';
-
-/** Filter keys that mean something for each target (listSql ignores or refuses the rest). */
-const KEYS: Record<ListTarget, readonly (keyof ListFilter)[]> = {
-  contact: ['kind', 'companyId', 'tagIds', 'source', 'city', 'country', 'email'],
-  lead: ['status', 'source', 'email', 'minScore', 'minValue'],
-  opportunity: ['status', 'pipelineId', 'stageId', 'minValue'],
-};
-const COMMON: readonly (keyof ListFilter)[] = ['q', 'ownerId', 'createdAfter', 'createdBefore'];
+import { filterKeys, type ListFilter, type ListTarget, listFilterSchema } from './list-query.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
@@ -67,7 +59,7 @@ export function validateFilter(target: ListTarget, value: unknown): ListFilter {
     throw new ValidationError('Invalid filter', [{ path: 'filter', message: 'must be object' }]);
   }
   const props = listFilterSchema.properties as Record<string, JsonSchema>;
-  const allowed = new Set<string>([...COMMON, ...KEYS[target]]);
+  const allowed = filterKeys(target);
   const details: ErrorDetail[] = [];
   for (const [key, v] of Object.entries(value)) {
     const schema = props[key];
