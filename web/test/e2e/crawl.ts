@@ -96,13 +96,14 @@ const generic = (v: string) => (UUID.test(v) ? ':id' : /^\d+$/.test(v) ? ':n' : 
 
 /**
  * One pattern per kind of page: `/crm/contacts/<uuid>` → `/crm/contacts/:id`; a query keeps its
- * parameter names, not their values (`?due=today` and `?due=overdue` are one page), and
- * pagination (`offset`) is left out.
+ * parameter names, not their values (`?due=today` and `?due=overdue` are one page), and a list's
+ * page and order (the kit's Pagination `offset`, sortable headers' `sort`) are left out.
  */
+const LIST_STATE = new Set(['offset', 'sort']);
 export function urlPattern(url: string, base: string): string {
   const u = new URL(url);
   const path = u.pathname.slice(base.length).split('/').map(generic).join('/') || '/';
-  const keys = [...new Set(u.searchParams.keys())].filter((k) => k !== 'offset').sort();
+  const keys = [...new Set(u.searchParams.keys())].filter((k) => !LIST_STATE.has(k)).sort();
   return keys.length ? `${path}?${keys.join('&')}` : path;
 }
 
@@ -207,7 +208,8 @@ interface AxeLike {
 
 /**
  * At phone width: the page must not scroll sideways, and no control may sit where it cannot be
- * reached (beyond the right edge, or cut off by an ancestor that hides overflow instead of scrolling).
+ * reached (beyond the right edge, cut off by an ancestor that hides overflow instead of scrolling, or
+ * a table row's button that shows only once the table is scrolled sideways).
  */
 function layoutProblems(): string[] {
   const out: string[] = [];
@@ -223,6 +225,11 @@ function layoutProblems(): string[] {
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
       const ox = getComputedStyle(a).overflowX;
       if (ox === 'auto' || ox === 'scroll') {
+        // A table's row action that shows only once the table is scrolled sideways is as good as hidden.
+        const ar = a.getBoundingClientRect();
+        if (el.tagName === 'BUTTON' && el.closest('tbody') && r.right > ar.right + 1) {
+          out.push(`${describe(el)} shows only when its table is scrolled sideways`);
+        }
         reachable = true;
         break;
       }
