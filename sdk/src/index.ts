@@ -80,6 +80,7 @@ export {
   selectList,
 } from './model.ts';
 export {
+  allows,
   definePermissions,
   type Grant,
   type PermissionDef,
@@ -87,6 +88,7 @@ export {
   parseGrant,
   permissionMatches,
   type RecordScope,
+  SEEDED_ROLES,
   type SeededRole,
   widestScope,
 } from './permissions.ts';
