@@ -1,12 +1,12 @@
 import { NotFoundError, type RequestContext, selectList, ValidationError } from '@elevate/sdk';
-import { ActivityCreated } from '../events.ts';
+import { ActivityCompleted, ActivityCreated, ActivityDeleted, ActivityUpdated } from '../events.ts';
 import type { ActivityRow } from '../graphql/types.graphql.ts';
 import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { finishPage, pagedSql } from './list-query.ts';
-import { checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
+import { changedKeys, checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
 
 export const ACTIVITY_READ = 'crm.activity.read';
 export const ACTIVITY_WRITE = 'crm.activity.write';
@@ -158,7 +158,14 @@ export async function updateActivity(
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Activity');
   await checkLinks(ctx, links(patch));
-  return (await repo.update(id, fields(patch, before.done))) ?? before;
+  const data = fields(patch, before.done);
+  const changes = changedKeys(before, data);
+  if (!changes.length) return before;
+  const row = (await repo.update(id, data)) ?? before;
+  const payload = { id, title: row.subject, ownerId: row.ownerId, changes };
+  await ctx.events.publish(ActivityUpdated, id, payload);
+  if (!before.done && row.done) await ctx.events.publish(ActivityCompleted, id, payload);
+  return row;
 }
 
 /** Marks an activity done (now); completing a done activity changes nothing. */
@@ -168,5 +175,7 @@ export async function completeActivity(ctx: RequestContext, id: string): Promise
 
 export async function deleteActivity(ctx: RequestContext, id: string): Promise<void> {
   const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
-  if (!(await repo.delete(id))) throw new NotFoundError('Activity');
+  const row = await repo.get(id);
+  if (!row || !(await repo.delete(id))) throw new NotFoundError('Activity');
+  await ctx.events.publish(ActivityDeleted, id, { id, title: row.subject, ownerId: row.ownerId });
 }
