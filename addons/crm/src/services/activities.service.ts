@@ -10,7 +10,7 @@ import { changedKeys, checkLinks, checkPage, optionalText, text } from './pipeli
 
 export const ACTIVITY_READ = 'crm.activity.read';
 export const ACTIVITY_WRITE = 'crm.activity.write';
-export const DUE_FILTERS = ['overdue', 'today', 'upcoming', 'done'] as const;
+export const DUE_FILTERS = ['open', 'overdue', 'today', 'upcoming', 'undated', 'done'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export interface ActivityInput {
@@ -26,7 +26,10 @@ export interface ActivityInput {
 }
 
 export interface ActivityListOptions {
-  /** overdue: open and past due; today: open and due today; upcoming: open and due after today. */
+  /**
+   * open: not done (any due date, or none); overdue: open and past due; today: open and due today;
+   * upcoming: open and due after today; undated: open without a due date; done.
+   */
   due?: (typeof DUE_FILTERS)[number] | null | undefined;
   kind?: ActivityKind | null | undefined;
   contactId?: string | null | undefined;
@@ -81,12 +84,14 @@ export async function listActivities(
       return `(date_trunc('day', now() at time zone ${p}::text) at time zone ${p}::text)`;
     };
     const conditions: Record<(typeof DUE_FILTERS)[number], () => string> = {
+      open: () => 'not t.done',
       overdue: () => 'not t.done and t.due_at < now()',
       today: () => {
         const d = today();
         return `not t.done and t.due_at >= ${d} and t.due_at < ${d} + interval '1 day'`;
       },
       upcoming: () => `not t.done and t.due_at >= ${today()} + interval '1 day'`,
+      undated: () => 'not t.done and t.due_at is null',
       done: () => 't.done',
     };
     where.push(conditions[opts.due]());
