@@ -15,6 +15,8 @@ export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.
 export interface Platform {
   url: string;
   databaseUrl: string;
+  /** The platform's Redis prefix (for running the CLI against the same platform). */
+  redisPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   return {
     url,
     databaseUrl,
+    redisPrefix,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
