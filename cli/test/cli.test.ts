@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { SEEDED_ROLES } from '@elevate/sdk/permissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from '../src/database.ts';
 
@@ -79,6 +80,25 @@ describe('elevate CLI without a database', () => {
     }
   });
 
+  it('offers every seeded role to user create, and refuses others naming them', async () => {
+    const help = await elevate(['user', 'create', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(`(choices: ${SEEDED_ROLES.map((r) => `"${r}"`).join(', ')}`);
+    const bad = await elevate([
+      'user',
+      'create',
+      '--tenant',
+      'x',
+      '--email',
+      'a@b.c',
+      '--password',
+      'p',
+      '--role',
+      'boss',
+    ]);
+    expectOneLineError(bad, new RegExp(`Allowed choices are ${SEEDED_ROLES.join(', ')}`));
+  });
+
   it('rejects an unknown command with one line', async () => {
     const result = await elevate(['frobnicate']);
     expectOneLineError(result, /unknown command 'frobnicate'/);
@@ -107,6 +127,65 @@ describe('elevate CLI against a fresh database', () => {
     await dropDatabase(DATABASE_URL);
     await dropRedisKeys();
   });
+
+  it('creates a manager (a seeded role), who then holds that role', async () => {
+    const slug = `roles-${suffix}`;
+    const tenant = await elevate([
+      'tenant',
+      'create',
+      '--slug',
+      slug,
+      '--name',
+      'Roles Inc',
+      '--owner-email',
+      `owner@${slug}.test`,
+      '--owner-password',
+      'correct horse battery staple',
+    ]);
+    expect(tenant.code).toBe(0);
+    for (const role of ['manager'] as const) {
+      const user = await elevate([
+        'user',
+        'create',
+        '--tenant',
+        slug,
+        '--email',
+        `${role}@${slug}.test`,
+        '--password',
+        'another long password',
+        '--role',
+        role,
+      ]);
+      expect(user.stderr).toBe('');
+      expect(user.code).toBe(0);
+      expect(user.stdout).toContain(`Created ${role} ${role}@${slug}.test`);
+    }
+    const { Client } = createRequire(import.meta.resolve('@elevate/core'))('pg') as {
+      Client: new (o: {
+        connectionString: string;
+      }) => {
+        connect(): Promise<unknown>;
+        query(sql: string, values: unknown[]): Promise<{ rows: { email: string; key: string }[] }>;
+        end(): Promise<void>;
+      };
+    };
+    const db = new Client({ connectionString: DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `select u.email, r.key from core_user u join core_user_role ur on ur.tenant_id = u.tenant_id and ur.user_id = u.id
+         join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+         join core_tenant t on t.id = u.tenant_id where t.slug = $1 order by r.key`,
+        [slug],
+      );
+      expect(rows.map((r) => [r.key, r.email.split('@')[0]])).toEqual([
+        ['manager', 'manager'],
+        ['owner', 'owner'],
+      ]);
+    } finally {
+      await db.end();
+    }
+  }, 60_000); // one kernel start per command
 
   it('reports an unknown tenant slug', async () => {
     const result = await elevate(['addon', 'list', '--tenant', 'nope']);

@@ -1,8 +1,9 @@
-import type { AnyAddon, TenantInfo, UserInfo } from '@elevate/sdk';
+import type { AnyAddon, SeededRole, TenantInfo, UserInfo } from '@elevate/sdk';
 import type { Config } from './config/config.ts';
 import type { Log } from './logger.ts';
 
-export type RoleKey = 'owner' | 'admin' | 'manager' | 'member';
+/** A role a user can be created with: the seeded roles. */
+export type RoleKey = SeededRole;
 
 export interface AddonStatus {
   id: string;

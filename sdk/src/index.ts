@@ -93,6 +93,7 @@ export {
   selectList,
 } from './model.ts';
 export {
+  allows,
   definePermissions,
   type Grant,
   type PermissionDef,
@@ -100,6 +101,7 @@ export {
   parseGrant,
   permissionMatches,
   type RecordScope,
+  SEEDED_ROLES,
   type SeededRole,
   widestScope,
 } from './permissions.ts';

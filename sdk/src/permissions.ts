@@ -1,5 +1,11 @@
+// No imports here: the web app's browser bundle imports this file (`@elevate/sdk/permissions`),
+// so the kernel and the sidebar decide with the same function.
+
+/** Roles seeded for every tenant, in order of reach (the one list the kernel, CLI and web use). */
+export const SEEDED_ROLES = ['owner', 'admin', 'manager', 'member'] as const;
+
 /** Roles seeded for every tenant. */
-export type SeededRole = 'owner' | 'admin' | 'manager' | 'member';
+export type SeededRole = (typeof SEEDED_ROLES)[number];
 
 /**
  * Record rules: how much of a model a grant covers. `all` rows, the rows owned by the user's
@@ -31,12 +37,18 @@ export function definePermissions<const P extends Permissions>(p: P): P {
   return p;
 }
 
-/** Splits a granted pattern into its permission part and record scope (`crm.contact.read@own`). */
+/**
+ * Splits a granted pattern into its permission part and record scope (`crm.contact.read@own`).
+ * An unknown scope narrows to `own`: a typo must never widen what a role sees.
+ */
 export function parseGrant(pattern: string): { pattern: string; scope: RecordScope } {
   const at = pattern.indexOf('@');
   if (at < 0) return { pattern, scope: 'all' };
   const scope = pattern.slice(at + 1);
-  return { pattern: pattern.slice(0, at), scope: scope === 'own' || scope === 'team' ? scope : 'own' };
+  return {
+    pattern: pattern.slice(0, at),
+    scope: scope === 'own' || scope === 'team' || scope === 'all' ? scope : 'own',
+  };
 }
 
 /** Does a granted pattern (`*`, `crm.*`, `crm.contact.read`, `crm.contact.read@own`) cover a permission? */
@@ -44,6 +56,21 @@ export function permissionMatches(granted: string, permission: string): boolean 
   const { pattern } = parseGrant(granted);
   if (pattern === '*' || pattern === permission) return true;
   return pattern.endsWith('.*') && permission.startsWith(pattern.slice(0, -1));
+}
+
+/**
+ * The rule of the kernel and of the web app (which only shows or hides; the API enforces it):
+ * a permission passes when its addon (first segment) is `core` or enabled for the tenant, and a
+ * granted pattern covers it, whatever the pattern's record scope.
+ */
+export function allows(
+  granted: readonly string[],
+  enabled: ReadonlySet<string> | readonly string[],
+  permission: string,
+): boolean {
+  const owner = permission.split('.')[0] ?? '';
+  const on = 'has' in enabled ? enabled.has(owner) : enabled.includes(owner);
+  return (owner === 'core' || on) && granted.some((g) => permissionMatches(g, permission));
 }
 
 const RANK: Record<RecordScope, number> = { own: 1, team: 2, all: 3 };

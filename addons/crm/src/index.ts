@@ -59,3 +59,4 @@ export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
+export type { ImportRowError, ImportRowErrorView, ImportStatus } from './shared/import.types.ts';

@@ -114,7 +114,7 @@ describe('leads', () => {
 });
 
 describe('activities', () => {
-  it('lists by due date with overdue, today, upcoming and done filters', async () => {
+  it('lists by due date with open, overdue, today, upcoming, undated and done filters', async () => {
     const t = await env.tenant('acts', { enable: ['crm'] });
     const at = (ms: number) => new Date(Date.now() + ms).toISOString();
     const day = 86_400_000;
@@ -137,6 +137,14 @@ describe('activities', () => {
     expect(await subjects('?due=today')).toEqual(['Today']);
     expect(await subjects('?due=upcoming')).toEqual(['Upcoming']);
     expect(await subjects('?due=done')).toEqual(['Done']);
+    expect(await subjects('?due=undated')).toEqual(['Undated']);
+    // Every open activity is in "open", and in at least one of the date tabs (undated included).
+    const open = await subjects('?due=open');
+    expect(open).toEqual(['Overdue', 'Today', 'Upcoming', 'Undated']);
+    const byDate = new Set(
+      (await Promise.all(['overdue', 'today', 'upcoming', 'undated'].map((d) => subjects(`?due=${d}`)))).flat(),
+    );
+    expect([...byDate].sort()).toEqual([...open].sort());
     expect((await t.client.get(`${api}/activities?due=soon`)).status).toBe(400);
     expect((await t.client.get(`${api}/activities?due=today&tz=Mars/Olympus`)).status).toBe(400);
     expect(overdue.id && today.id).toBeTruthy();

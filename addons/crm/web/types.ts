@@ -125,13 +125,5 @@ export interface ImportPreview {
   suggestedMapping: Record<string, string | null>;
 }
 
-export interface ImportStatus {
-  id: string;
-  status: 'pending' | 'running' | 'completed' | 'failed';
-  totalRows: number;
-  processedRows: number;
-  importedRows: number;
-  failedRows: number;
-  progress: number;
-  errors: { row: number; message: string; field?: string }[];
-}
+// The same type the import service returns.
+export type { ImportRowErrorView, ImportStatus } from '../src/shared/import.types.ts';

@@ -1,9 +1,11 @@
+import { SEEDED_ROLES } from '@elevate/sdk/permissions';
 import { type Command, Option } from 'commander';
 import { print } from '../output.ts';
 import { type Kernel, tenantBySlug, withKernel } from '../runtime.ts';
 
 type Role = Parameters<Kernel['users']['create']>[1]['role'];
-const ROLES: readonly Role[] = ['owner', 'admin', 'member'];
+// The roles every tenant is seeded with (one list, in the SDK).
+const ROLES: readonly Role[] = SEEDED_ROLES;
 
 interface CreateOptions {
   tenant: string;

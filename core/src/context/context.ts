@@ -1,11 +1,11 @@
 import {
   type AnyAddon,
   type AnyModel,
+  allows,
   type ExtensionPoint,
   ForbiddenError,
   type Logger,
   NotFoundError,
-  permissionMatches,
   type RecordRules,
   type RecordScope,
   type Repository,
@@ -111,8 +111,7 @@ export function permissionChecker(patterns: readonly string[], enabled: Readonly
   return (permission: string): boolean => {
     let ok = cache.get(permission);
     if (ok === undefined) {
-      const owner = permission.split('.')[0] ?? '';
-      ok = (owner === 'core' || enabled.has(owner)) && patterns.some((p) => permissionMatches(p, permission));
+      ok = allows(patterns, enabled, permission);
       cache.set(permission, ok);
     }
     return ok;

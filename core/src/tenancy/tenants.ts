@@ -1,4 +1,12 @@
-import { AppError, ConflictError, type TenantInfo, type UserInfo, ValidationError } from '@elevate/sdk';
+import {
+  AppError,
+  ConflictError,
+  SEEDED_ROLES,
+  type SeededRole,
+  type TenantInfo,
+  type UserInfo,
+  ValidationError,
+} from '@elevate/sdk';
 import { hashPassword } from '../auth/passwords.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import type { CreateTenantInput, RoleKey } from '../kernel-api.ts';
@@ -13,6 +21,14 @@ export const corePermissions = {
   'core.addons.manage': { title: 'Enable, disable and configure addons' },
   'core.users.manage': { title: 'Invite users and assign roles' },
   'core.settings.manage': { title: 'Change company settings and branding (logo, colours)' },
+};
+
+/** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
+const SEEDED_ROLE_DEFS: Record<SeededRole, { name: string; permissions: string[] }> = {
+  owner: { name: 'Owner', permissions: ['*'] },
+  admin: { name: 'Administrator', permissions: ['core.*'] },
+  manager: { name: 'Manager', permissions: [] },
+  member: { name: 'Member', permissions: [] },
 };
 
 export function validateCredentials(email: string, password: string): void {
@@ -61,10 +77,10 @@ export class Tenants {
     try {
       const owner = await withTenant(this.rt.pools.app, tenant.id, async (tx) => {
         await tx.query(
-          `insert into core_role (tenant_id, key, name, permissions) values
-           ($1, 'owner', 'Owner', '{*}'), ($1, 'admin', 'Administrator', '{core.*}'),
-           ($1, 'manager', 'Manager', '{}'), ($1, 'member', 'Member', '{}')`,
-          [tenant.id],
+          `insert into core_role (tenant_id, key, name, permissions)
+           select $1, r.key, r.name, array(select jsonb_array_elements_text(r.permissions))
+           from jsonb_to_recordset($2::jsonb) as r(key text, name text, permissions jsonb)`,
+          [tenant.id, JSON.stringify(SEEDED_ROLES.map((key) => ({ key, ...SEEDED_ROLE_DEFS[key] })))],
         );
         return insertUser(tx, {
           email: input.ownerEmail,

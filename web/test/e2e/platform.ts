@@ -15,7 +15,7 @@ export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.
 export interface Platform {
   url: string;
   databaseUrl: string;
-  /** The platform's Redis key prefix (for a second, non-listening kernel on the same data). */
+  /** The platform's Redis key prefix (for the CLI or a second, non-listening kernel on the same data). */
   redisPrefix: string;
   stop(): Promise<void>;
 }

@@ -21,7 +21,8 @@ export function activitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   const { Activity, ActivityPage, Contact, Lead, Opportunity } = types;
   const ActivityKind = b.enumType('ActivityKind', { values: ACTIVITY_KINDS });
   const ActivityDue = b.enumType('ActivityDue', {
-    description: 'overdue: open and past due; today: open and due today; upcoming: open, due after today; done',
+    description:
+      'open: not done; overdue: open and past due; today: open and due today; upcoming: open, due after today; undated: open, no due date; done',
     values: DUE_FILTERS,
   });
 

@@ -55,7 +55,11 @@ const listQuery: JsonSchema = {
 export function activityRoutes(r: RestRouter): void {
   r.get<Record<string, string>, ActivityListOptions>(
     '/activities',
-    { permission: READ, query: listQuery, summary: 'List activities by due date (due=overdue|today|upcoming|done)' },
+    {
+      permission: READ,
+      query: listQuery,
+      summary: 'List activities by due date (due=open|overdue|today|upcoming|undated|done)',
+    },
     async ({ query, ctx }): Promise<Page<ActivityRow>> => {
       const { rows, total } = await listActivities(ctx, query);
       return { data: rows, total_count: total, limit: query.limit, offset: query.offset };

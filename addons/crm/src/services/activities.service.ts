@@ -1,16 +1,16 @@
 import { NotFoundError, type RequestContext, selectList, ValidationError } from '@elevate/sdk';
-import { ActivityCreated } from '../events.ts';
+import { ActivityCompleted, ActivityCreated, ActivityDeleted, ActivityUpdated } from '../events.ts';
 import type { ActivityRow } from '../graphql/types.graphql.ts';
 import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { finishPage, pagedSql } from './list-query.ts';
-import { checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
+import { changedKeys, checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
 
 export const ACTIVITY_READ = 'crm.activity.read';
 export const ACTIVITY_WRITE = 'crm.activity.write';
-export const DUE_FILTERS = ['overdue', 'today', 'upcoming', 'done'] as const;
+export const DUE_FILTERS = ['open', 'overdue', 'today', 'upcoming', 'undated', 'done'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export interface ActivityInput {
@@ -26,7 +26,10 @@ export interface ActivityInput {
 }
 
 export interface ActivityListOptions {
-  /** overdue: open and past due; today: open and due today; upcoming: open and due after today. */
+  /**
+   * open: not done (any due date, or none); overdue: open and past due; today: open and due today;
+   * upcoming: open and due after today; undated: open without a due date; done.
+   */
   due?: (typeof DUE_FILTERS)[number] | null | undefined;
   kind?: ActivityKind | null | undefined;
   contactId?: string | null | undefined;
@@ -81,12 +84,14 @@ export async function listActivities(
       return `(date_trunc('day', now() at time zone ${p}::text) at time zone ${p}::text)`;
     };
     const conditions: Record<(typeof DUE_FILTERS)[number], () => string> = {
+      open: () => 'not t.done',
       overdue: () => 'not t.done and t.due_at < now()',
       today: () => {
         const d = today();
         return `not t.done and t.due_at >= ${d} and t.due_at < ${d} + interval '1 day'`;
       },
       upcoming: () => `not t.done and t.due_at >= ${today()} + interval '1 day'`,
+      undated: () => 'not t.done and t.due_at is null',
       done: () => 't.done',
     };
     where.push(conditions[opts.due]());
@@ -158,7 +163,14 @@ export async function updateActivity(
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Activity');
   await checkLinks(ctx, links(patch));
-  return (await repo.update(id, fields(patch, before.done))) ?? before;
+  const data = fields(patch, before.done);
+  const changes = changedKeys(before, data);
+  if (!changes.length) return before;
+  const row = (await repo.update(id, data)) ?? before;
+  const payload = { id, title: row.subject, ownerId: row.ownerId, changes };
+  await ctx.events.publish(ActivityUpdated, id, payload);
+  if (!before.done && row.done) await ctx.events.publish(ActivityCompleted, id, payload);
+  return row;
 }
 
 /** Marks an activity done (now); completing a done activity changes nothing. */
@@ -168,5 +180,7 @@ export async function completeActivity(ctx: RequestContext, id: string): Promise
 
 export async function deleteActivity(ctx: RequestContext, id: string): Promise<void> {
   const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
-  if (!(await repo.delete(id))) throw new NotFoundError('Activity');
+  const row = await repo.get(id);
+  if (!row || !(await repo.delete(id))) throw new NotFoundError('Activity');
+  await ctx.events.publish(ActivityDeleted, id, { id, title: row.subject, ownerId: row.ownerId });
 }

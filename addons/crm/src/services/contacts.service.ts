@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
-import { ContactCreated, ContactUpdated } from '../events.ts';
+import { ContactCreated, ContactDeleted, ContactUpdated } from '../events.ts';
 import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
 import { finishPage, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
@@ -180,7 +180,11 @@ export async function updateContact(ctx: RequestContext, id: string, input: Cont
 }
 
 export async function deleteContact(ctx: RequestContext, id: string): Promise<void> {
-  if (!(await (await ctx.scoped(Contact, 'crm.contact.delete')).delete(id))) throw new NotFoundError('Contact');
+  const repo = await ctx.scoped(Contact, 'crm.contact.delete');
+  // Read first: the event names what went (other sessions drop it from their lists).
+  const row = await repo.get(id);
+  if (!row || !(await repo.delete(id))) throw new NotFoundError('Contact');
+  await ctx.events.publish(ContactDeleted, id, { id, title: row.name, ownerId: row.ownerId });
 }
 
 /** A contact the caller may see, or null. */

@@ -1,6 +1,6 @@
 import { NotFoundError, type RequestContext } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
-import { ContactUpdated } from '../events.ts';
+import { ContactDeleted, ContactUpdated } from '../events.ts';
 import type { ContactRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { type ContactInput, type ContactKind, cleanContactInput, personName } from './contacts.service.ts';
@@ -217,5 +217,7 @@ export async function mergeContacts(ctx: RequestContext, survivorId: string, dup
     ownerId: row.ownerId,
     changes: [...Object.keys(patch), 'mergedFrom'],
   });
+  // The merged duplicate is gone: lists elsewhere drop it.
+  await ctx.events.publish(ContactDeleted, dup.id, { id: dup.id, title: dup.name, ownerId: dup.ownerId });
   return row;
 }

@@ -1,4 +1,5 @@
 import { type ErrorDetail, ValidationError } from '@elevate/sdk';
+import type { ImportRowError } from '../shared/import.types.ts';
 import { type ContactInput, cleanContactInput, personName } from './contacts.service.ts';
 
 /** Contact fields a CSV column can be mapped to. `company` is a company NAME; `tags` are names. */
@@ -21,18 +22,7 @@ export const IMPORT_FIELDS = [
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
-/**
- * A problem with one row. `row` is the 1-based number of the data record: the header is
- * row 0 and is not counted, blank lines are not records, a quoted cell spanning lines is
- * still one row.
- */
-export interface RowError {
-  row: number;
-  field: string;
-  reason: string;
-}
-
-/** A data record and its number (see RowError.row). */
+/** A data record and its number (see ImportRowError.row). */
 export interface NumberedRow {
   row: number;
   fields: string[];
@@ -61,7 +51,7 @@ export const TEXT_KEYS = IMPORT_FIELDS.filter(
 );
 
 /** Checks one record with the same rules as the contact API; every problem is reported. */
-export function validateRow(r: NumberedRow, cols: ColumnFields): ValidRow | RowError[] {
+export function validateRow(r: NumberedRow, cols: ColumnFields): ValidRow | ImportRowError[] {
   if (r.fields.length > cols.length) {
     return [
       { row: r.row, field: '', reason: `has ${r.fields.length} values; the header names ${cols.length} columns` },
@@ -72,7 +62,7 @@ export function validateRow(r: NumberedRow, cols: ColumnFields): ValidRow | RowE
     const v = r.fields[i]?.trim();
     if (field && v) raw[field] = v;
   });
-  const errors: RowError[] = [];
+  const errors: ImportRowError[] = [];
   const fail = (field: string, reason: string) => errors.push({ row: r.row, field, reason });
   // Field by field with the contact API's own checks, so one bad field leaves the others' values.
   const input: ContactInput = {};

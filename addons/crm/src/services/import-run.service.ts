@@ -1,6 +1,7 @@
 import type { JobContext } from '@elevate/sdk';
+import type { ImportRowError } from '../shared/import.types.ts';
 import { csvRecords, detectDelimiter, firstRecord } from './csv.ts';
-import { columnFields, type ImportActor, type NumberedRow, type RowError } from './import-rows.service.ts';
+import { columnFields, type ImportActor, type NumberedRow } from './import-rows.service.ts';
 import { importChunk } from './import-write.service.ts';
 
 /** Rows written per transaction: the client sees progress and errors after each chunk. */
@@ -15,7 +16,7 @@ interface ImportState {
   total_rows: number;
   processed_rows: number;
   imported_rows: number;
-  errors: RowError[];
+  errors: ImportRowError[];
 }
 
 export interface ImportResult {

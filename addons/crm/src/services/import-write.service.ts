@@ -3,11 +3,11 @@ import { columnName, type JobContext } from '@elevate/sdk';
 import { ContactCreated } from '../events.ts';
 import { Contact } from '../models/contact.model.ts';
 import { ContactTag, Tag } from '../models/tag.model.ts';
+import type { ImportRowError } from '../shared/import.types.ts';
 import {
   type ColumnFields,
   type ImportActor,
   type NumberedRow,
-  type RowError,
   TEXT_KEYS,
   type ValidRow,
   validateRow,
@@ -131,7 +131,7 @@ async function writeRows(
   ctx: JobContext,
   rows: readonly ValidRow[],
   ids: Lookups,
-  errors: RowError[],
+  errors: ImportRowError[],
 ): Promise<number> {
   let written = 0;
   for (const v of rows) {
@@ -185,8 +185,8 @@ export async function importChunk(
   actor: ImportActor,
   rows: readonly NumberedRow[],
   cols: ColumnFields,
-): Promise<{ imported: number; errors: RowError[] }> {
-  const errors: RowError[] = [];
+): Promise<{ imported: number; errors: ImportRowError[] }> {
+  const errors: ImportRowError[] = [];
   const valid: ValidRow[] = [];
   for (const r of rows) {
     const v = validateRow(r, cols);

@@ -2,8 +2,9 @@ import { type ErrorDetail, NotFoundError, type RequestContext, ValidationError }
 import { crmErrors } from '../errors.ts';
 import { importContactsJob } from '../jobs/import-contacts.job.ts';
 import { ImportRun } from '../models/segment.model.ts';
+import type { ImportRowError, ImportState, ImportStatus } from '../shared/import.types.ts';
 import { CsvError, csvRecords, detectDelimiter, firstRecord } from './csv.ts';
-import { IMPORT_FIELDS, type ImportField, type RowError } from './import-rows.service.ts';
+import { IMPORT_FIELDS, type ImportField } from './import-rows.service.ts';
 import { MAX_KEPT_ERRORS } from './import-run.service.ts';
 import { isUuid } from './tags.service.ts';
 
@@ -169,12 +170,12 @@ export async function createImport(ctx: RequestContext, csv: string, filename: s
 interface ImportRow {
   id: string;
   filename: string | null;
-  status: string;
+  status: ImportState;
   mapping: Record<string, string>;
   total_rows: number;
   processed_rows: number;
   imported_rows: number;
-  errors: RowError[];
+  errors: ImportRowError[];
   job_id: string | null;
   owner_id: string | null;
   created_at: string;
@@ -196,7 +197,7 @@ async function loadImport(ctx: RequestContext, id: string, extra = ''): Promise<
   return rows[0];
 }
 
-function view(r: ImportRow) {
+function view(r: ImportRow): ImportStatus {
   const columnOf = new Map(Object.entries(r.mapping).map(([header, field]) => [field, header]));
   const progress =
     r.status === 'completed' ? 100 : r.total_rows ? Math.floor((r.processed_rows * 100) / r.total_rows) : 0;
@@ -219,7 +220,7 @@ function view(r: ImportRow) {
   };
 }
 
-export type ImportView = ReturnType<typeof view>;
+export type ImportView = ImportStatus;
 
 export async function getImport(ctx: RequestContext, id: string): Promise<ImportView> {
   return view(await loadImport(ctx, id));

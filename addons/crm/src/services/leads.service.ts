@@ -1,6 +1,6 @@
 import { NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
-import { LeadCreated, LeadUpdated } from '../events.ts';
+import { LeadCreated, LeadDeleted, LeadUpdated } from '../events.ts';
 import type { LeadRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { LEAD_STATUSES, Lead } from '../models/lead.model.ts';
@@ -111,5 +111,7 @@ export async function updateLead(ctx: RequestContext, id: string, patch: Partial
 
 export async function deleteLead(ctx: RequestContext, id: string): Promise<void> {
   const repo = await ctx.scoped(Lead, 'crm.lead.delete');
-  if (!(await repo.delete(id))) throw new NotFoundError('Lead');
+  const row = await repo.get(id);
+  if (!row || !(await repo.delete(id))) throw new NotFoundError('Lead');
+  await ctx.events.publish(LeadDeleted, id, { id, title: row.title, ownerId: row.ownerId });
 }

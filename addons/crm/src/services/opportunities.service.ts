@@ -1,6 +1,6 @@
 import { NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
-import { OpportunityCreated, OpportunityUpdated } from '../events.ts';
+import { OpportunityCreated, OpportunityDeleted, OpportunityUpdated } from '../events.ts';
 import type { OpportunityRow, PipelineRow, StageRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
@@ -149,4 +149,5 @@ export async function deleteOpportunity(ctx: RequestContext, id: string): Promis
   const row = await repo.get(id);
   if (!row || !(await repo.delete(id))) throw new NotFoundError('Opportunity');
   await compactColumn(ctx, row.stage);
+  await ctx.events.publish(OpportunityDeleted, id, { id, title: row.title, ownerId: row.ownerId });
 }

@@ -8,7 +8,12 @@ import { matchRoute, pageSegments, parseFile } from './routes.ts';
 type Loader = () => Promise<ContributedModule>;
 
 const pageFiles = import.meta.glob<ContributedModule>('../../../../addons/*/web/pages/**/*.svelte');
-const widgetFiles = import.meta.glob<ContributedModule>('../../../../addons/*/web/widgets/*.svelte');
+const widgetFiles = import.meta.glob<ContributedModule>([
+  '../../../../addons/*/web/widgets/*.svelte',
+  // Test fixture addons' widgets (code-split: loaded only for a tenant that enabled such an addon,
+  // which a kernel has only when ADDON_PATHS names it, as browser tests do).
+  '../../../../tests/fixtures/addons/*/web/widgets/*.svelte',
+]);
 const menuFiles = import.meta.glob<{ menu?: MenuEntry[] }>('../../../../addons/*/web/menu.ts', { eager: true });
 
 interface PageRoute {

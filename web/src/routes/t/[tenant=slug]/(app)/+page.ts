@@ -1,28 +1,29 @@
 // The dashboard: widgets contributed by the enabled addons (addons/<id>/web/widgets/*.svelte).
 import { widgetLoaders } from '#lib/addons/registry.ts';
-import { createApi } from '#lib/kit/api.ts';
+import { withLoadApi } from '#lib/kit/load.ts';
 import { allows } from '#lib/kit/permissions.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, url }) => {
   const { me, base } = await parent();
-  const api = createApi(base, fetch);
-  const widgets = await Promise.all(
-    widgetLoaders(me.enabledAddons).map(async ({ addon, name, load }) => {
-      const mod = await load();
-      const meta = mod.widget ?? { title: name };
-      const permission = meta.permission ?? mod.permission;
-      if (permission && !allows(me.permissions, me.enabledAddons, permission)) return null;
-      // One failing widget must not take the dashboard down.
-      let data: unknown = null;
-      let failed = false;
-      try {
-        data = mod.load ? await mod.load({ api, params: {}, url }) : null;
-      } catch {
-        failed = true;
-      }
-      return { key: `${addon}/${name}`, component: mod.default, meta, data, failed };
-    }),
+  const widgets = await withLoadApi(base, fetch, url, (api) =>
+    Promise.all(
+      widgetLoaders(me.enabledAddons).map(async ({ addon, name, load }) => {
+        const mod = await load();
+        const meta = mod.widget ?? { title: name };
+        const permission = meta.permission ?? mod.permission;
+        if (permission && !allows(me.permissions, me.enabledAddons, permission)) return null;
+        // One failing widget must not take the dashboard down.
+        let data: unknown = null;
+        let failed = false;
+        try {
+          data = mod.load ? await mod.load({ api, params: {}, url }) : null;
+        } catch {
+          failed = true;
+        }
+        return { key: `${addon}/${name}`, component: mod.default, meta, data, failed };
+      }),
+    ),
   );
   return {
     widgets: widgets.filter((w) => w !== null).sort((a, b) => (a.meta.order ?? 100) - (b.meta.order ?? 100)),

@@ -2,7 +2,8 @@
 // the universal load so that the server renders it (and its data) on the first request.
 import { error } from '@sveltejs/kit';
 import { findPage } from '#lib/addons/registry.ts';
-import { ApiError, createApi } from '#lib/kit/api.ts';
+import { ApiError } from '#lib/kit/api.ts';
+import { withLoadApi } from '#lib/kit/load.ts';
 import { allows } from '#lib/kit/permissions.ts';
 import type { PageLoad } from './$types';
 
@@ -19,9 +20,10 @@ export const load: PageLoad = async ({ params, parent, fetch, url }) => {
     error(403, `Opening this page needs the permission "${mod.permission}".`);
   }
   let data: unknown = null;
-  if (mod.load) {
+  const pageLoad = mod.load;
+  if (pageLoad) {
     try {
-      data = await mod.load({ api: createApi(base, fetch), params: found.params, url });
+      data = await withLoadApi(base, fetch, url, (api) => pageLoad({ api, params: found.params, url }));
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) error(err.status, err.message);
       throw err;

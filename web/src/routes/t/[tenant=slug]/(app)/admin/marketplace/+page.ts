@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { createApi } from '#lib/kit/api.ts';
+import { withLoadApi } from '#lib/kit/load.ts';
 import { allows } from '#lib/kit/permissions.ts';
 import type { ListResponse } from '#lib/kit/types.ts';
 import type { PageLoad } from './$types';
@@ -16,12 +16,12 @@ export interface AddonCard {
   requiredBy: string[];
 }
 
-export const load: PageLoad = async ({ parent, fetch, depends }) => {
+export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:addons');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.addons.manage')) {
     error(403, 'Only administrators can manage addons.');
   }
-  const list = await createApi(base, fetch).get<ListResponse<AddonCard>>('/v1/core/addons');
+  const list = await withLoadApi(base, fetch, url, (api) => api.get<ListResponse<AddonCard>>('/v1/core/addons'));
   return { addons: list.data };
 };
