@@ -17,9 +17,11 @@ async function show(token) {
   form.hidden = true;
   window.Scalar.createApiReference('#app', {
     content: await res.json(),
+    // Self-hosted and offline: no font CDN, no telemetry, no hosted AI agent or dev toolbar.
     withDefaultFonts: false,
     telemetry: false,
-    hideClientButton: false,
+    agent: { disabled: true },
+    showDeveloperTools: 'never',
     authentication: { preferredSecurityScheme: 'bearer', securitySchemes: { bearer: { token } } },
   });
 }
