@@ -15,11 +15,14 @@ import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
 import { SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
+import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
 import { authenticate } from './http/authenticate.ts';
 import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
+import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
+import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { addonRouter, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
 import { loadWebHandler } from './http/web.ts';
@@ -54,6 +57,8 @@ export interface KernelInternals extends Kernel {
   readonly tenantAddonService: TenantAddons;
   /** Every HTTP route the app mounts (health, auth, core, each addon's), with its declared schemas. */
   routes(): RouteInfo[];
+  /** The OpenAPI document a tenant with these addons enabled sees (cached per set). */
+  openapi(enabled: ReadonlySet<string>, opts?: { server?: string; only?: string }): OpenApiDocument;
 }
 
 export interface RouteInfo {
@@ -65,6 +70,13 @@ export interface RouteInfo {
   query?: JsonSchema;
   body?: JsonSchema;
   bodyType?: 'json' | 'text';
+  summary?: string;
+  /** The permission the route checks before its handler runs. */
+  permission?: string;
+  /** Response bodies by status (null: none), as published in the OpenAPI document. */
+  responses?: Readonly<Record<number, JsonSchema | null>>;
+  /** Needs no access token (sign-up, login). */
+  public?: boolean;
 }
 
 export { DEMO } from './tenancy/demo.ts';
@@ -111,12 +123,34 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   };
 
   // The routers the app mounts, built once: listen() serves them, routes() lists them.
-  let routers: { health: Router<State>; auth: Router<State>; core: Router<State>; addons: Map<string, Router<State>> };
+  let routers: {
+    health: Router<State>;
+    auth: Router<State>;
+    core: Router<State>;
+    api: Router<State>;
+    addons: Map<string, Router<State>>;
+  };
+  const documents = new Map<string, OpenApiDocument>();
+  const openapi = (enabled: ReadonlySet<string>, opts: { server?: string; only?: string } = {}) => {
+    const key = JSON.stringify([[...enabled].sort(), opts.server ?? null, opts.only ?? null]);
+    let doc = documents.get(key);
+    if (!doc) {
+      doc = buildOpenApi(kernel.routes(), addons, enabled, { version: PLATFORM_VERSION, ...opts });
+      // Bounded: one entry per addon set and origin actually seen.
+      if (documents.size > 256) documents.clear();
+      documents.set(key, doc);
+    }
+    return doc;
+  };
   const http = () => {
     routers ??= {
       health: healthRoutes(rt, queues.redis),
       auth: authRoutes(tenants, sessions),
       core: coreRoutes(rt, tenantAddons, queues, live),
+      api: apiDescriptionRoutes(
+        (enabled, server) => openapi(enabled, { server }),
+        (enabled) => schemas.sdl(enabled),
+      ),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
     return routers;
@@ -160,10 +194,20 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routes() {
       const h = http();
       const out: RouteInfo[] = [];
-      for (const r of [h.health, h.core]) for (const l of layers(r)) out.push({ ...l, addon: null });
-      for (const l of layers(h.auth)) {
-        const body = authBodies[l.path.replace('/api/v1/auth', '')];
-        out.push({ ...l, addon: null, ...(body ? { body } : {}) });
+      for (const r of [h.health, h.auth, h.core, h.api]) {
+        for (const l of layers(r)) {
+          const doc = kernelRouteDocs[`${l.method} ${l.path}`];
+          const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
+          out.push({
+            ...l,
+            addon: null,
+            ...(body ? { body } : {}),
+            ...(doc?.summary ? { summary: doc.summary } : {}),
+            ...(doc?.permission ? { permission: doc.permission } : {}),
+            ...(doc?.responses ? { responses: doc.responses } : {}),
+            ...(doc?.public ? { public: true } : {}),
+          });
+        }
       }
       for (const a of addons) {
         if (!a.rest) continue;
@@ -175,11 +219,16 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             ...(d.options.query ? { query: d.options.query } : {}),
             ...(d.options.body ? { body: d.options.body } : {}),
             ...(d.options.bodyType ? { bodyType: d.options.bodyType } : {}),
+            ...(d.options.summary ? { summary: d.options.summary } : {}),
+            ...(d.options.permission ? { permission: d.options.permission } : {}),
+            ...(d.options.responses ? { responses: d.options.responses } : {}),
           });
         }
       }
       return out;
     },
+
+    openapi,
 
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
@@ -228,6 +277,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         auth: h.auth,
         authenticate: authenticate(rt),
         core: h.core,
+        api: h.api,
+        docs: apiDocsPages(),
         addonRouters,
         graphql: graphqlMiddleware(schemas, log),
         web,

@@ -20,7 +20,13 @@ export interface RouteOptions {
   body?: JsonSchema;
   /** `text` routes receive the raw body as a string (CSV uploads); JSON is the default. */
   bodyType?: 'json' | 'text';
+  /** One line, published as the operation's summary in the OpenAPI document. */
   summary?: string;
+  /**
+   * Response bodies by status code, published in the OpenAPI document (`null`: no body, as a 204).
+   * Not enforced at run time; undeclared, the document says only "200 OK".
+   */
+  responses?: Readonly<Record<number, JsonSchema | null>>;
 }
 
 export type RestHandler<P, Q, B> = (req: RestRequest<P, Q, B>) => Promise<RestResult> | RestResult;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkTenantSchema, createKernel, type KernelInternals, loadConfig } from '@elevate/core';
+import { checkTenantSchema, createKernel, type KernelInternals, loadConfig, type OpenApiDocument } from '@elevate/core';
 import type { AnyAddon } from '@elevate/sdk';
 import pg from 'pg';
 import { ApiClient } from './client.ts';
@@ -45,6 +45,11 @@ export interface TestEnv {
    * snapshot it in a test so every API change shows in review.
    */
   graphqlSdl(enabled: readonly string[]): string;
+  /**
+   * The OpenAPI document a tenant with exactly these addons enabled sees, without `servers`;
+   * with `only`, just that addon's paths (its fragment): snapshot it as JSON so REST changes show in review.
+   */
+  openapi(enabled: readonly string[], opts?: { only?: string }): OpenApiDocument;
   close(): Promise<void>;
 }
 
@@ -136,6 +141,7 @@ export async function bootTestKernel(opts: {
     },
     flush: () => kernel.relay.flush(),
     graphqlSdl: (enabled) => kernel.schemas.sdl(new Set(enabled)),
+    openapi: (enabled, oOpts = {}) => kernel.openapi(new Set(enabled), oOpts),
     async close() {
       if (closed) return;
       closed = true;

@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Log } from '../logger.ts';
+import { graphiqlPage } from './api-docs.routes.ts';
 import { errorMiddleware } from './errors.ts';
 import { guardInput } from './input-guard.ts';
 import type { State } from './state.ts';
@@ -14,6 +15,10 @@ export interface AppParts {
   auth: Router<State>;
   authenticate: Koa.Middleware<State>;
   core: Router<State>;
+  /** /api/v1/openapi.json and /api/v1/graphql.sdl (authenticated). */
+  api: Router<State>;
+  /** The API reference pages (public; the data behind them is not). */
+  docs: Router<State>;
   /** Addon route middleware by addon id, mounted at /api/v1/<id>. */
   addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
   graphql: Koa.Middleware<State>;
@@ -64,15 +69,32 @@ export function createApp(parts: AppParts): Koa<State> {
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
   app.use(guardInput());
   app.use(parts.auth.routes());
+  app.use(parts.docs.routes());
   const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
+  const apiRoutes = parts.api.routes() as unknown as Koa.Middleware<State>;
   app.use(async (ctx, next) => {
     const p = ctx.path;
+    // A browser opening /graphql gets GraphiQL; the queries it sends carry the token (its headers pane).
+    if (
+      p === '/graphql' &&
+      ctx.method === 'GET' &&
+      !ctx.get('authorization') &&
+      ctx.accepts('json', 'html') === 'html'
+    ) {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = graphiqlPage();
+      return;
+    }
     if (p === '/graphql') {
       await parts.authenticate(ctx, () => parts.graphql(ctx, next));
       return;
     }
     if (!p.startsWith('/api/v1/')) return next();
     const id = p.split('/')[3] ?? '';
+    if (p === '/api/v1/openapi.json' || p === '/api/v1/graphql.sdl') {
+      await parts.authenticate(ctx, () => apiRoutes(ctx, next));
+      return;
+    }
     if (id === 'core') {
       await parts.authenticate(ctx, () => coreRoutes(ctx, next));
       return;

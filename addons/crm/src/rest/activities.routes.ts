@@ -66,7 +66,7 @@ export function activityRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/activities/:id', { permission: READ }, async ({ params, ctx }) => {
+  r.get<Id>('/activities/:id', { permission: READ, summary: 'One activity' }, async ({ params, ctx }) => {
     const row = await getActivity(ctx, params.id);
     if (!row) throw new NotFoundError('Activity');
     return row;
@@ -80,11 +80,15 @@ export function activityRoutes(r: RestRouter): void {
 
   r.patch<Id, Partial<ActivityInput>>(
     '/activities/:id',
-    { permission: WRITE, body: { type: 'object', additionalProperties: false, properties: fields } },
+    {
+      permission: WRITE,
+      body: { type: 'object', additionalProperties: false, properties: fields },
+      summary: 'Change an activity',
+    },
     ({ params, body, ctx }) => updateActivity(ctx, params.id, body),
   );
 
-  r.delete<Id>('/activities/:id', { permission: WRITE }, async ({ params, ctx }) => {
+  r.delete<Id>('/activities/:id', { permission: WRITE, summary: 'Delete an activity' }, async ({ params, ctx }) => {
     await deleteActivity(ctx, params.id);
     return { status: 204, body: null };
   });

@@ -89,10 +89,14 @@ export function contactRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<{ id: string }>('/contacts/:id', { permission: 'crm.contact.read' }, async ({ params, ctx }) => {
-    const [view] = await withRelations(ctx, [await requireContact(ctx, params.id)]);
-    return view;
-  });
+  r.get<{ id: string }>(
+    '/contacts/:id',
+    { permission: 'crm.contact.read', summary: 'One contact or company' },
+    async ({ params, ctx }) => {
+      const [view] = await withRelations(ctx, [await requireContact(ctx, params.id)]);
+      return view;
+    },
+  );
 
   r.patch<{ id: string }, ContactInput>(
     '/contacts/:id',
@@ -103,10 +107,14 @@ export function contactRoutes(r: RestRouter): void {
     },
   );
 
-  r.delete<{ id: string }>('/contacts/:id', { permission: 'crm.contact.delete' }, async ({ params, ctx }) => {
-    await deleteContact(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<{ id: string }>(
+    '/contacts/:id',
+    { permission: 'crm.contact.delete', summary: 'Delete a contact' },
+    async ({ params, ctx }) => {
+      await deleteContact(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.put<{ id: string }, { tagIds: string[] }>(
     '/contacts/:id/tags',
@@ -156,10 +164,14 @@ export function contactRoutes(r: RestRouter): void {
     ({ params, body, ctx }) => updateTag(ctx, params.id, body),
   );
 
-  r.delete<{ id: string }>('/tags/:id', { permission: 'crm.tag.manage' }, async ({ params, ctx }) => {
-    await deleteTag(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<{ id: string }>(
+    '/tags/:id',
+    { permission: 'crm.tag.manage', summary: 'Delete a tag' },
+    async ({ params, ctx }) => {
+      await deleteTag(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.get<Record<string, string>, PageQuery & NoteParent>(
     '/notes',
@@ -192,8 +204,12 @@ export function contactRoutes(r: RestRouter): void {
     async ({ query, body, ctx }) => ({ status: 201, body: await createNote(ctx, { ...query, ...body }) }),
   );
 
-  r.delete<{ id: string }>('/notes/:id', { permission: 'crm.activity.write' }, async ({ params, ctx }) => {
-    await deleteNote(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<{ id: string }>(
+    '/notes/:id',
+    { permission: 'crm.activity.write', summary: 'Delete a note' },
+    async ({ params, ctx }) => {
+      await deleteNote(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 }

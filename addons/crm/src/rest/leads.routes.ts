@@ -65,7 +65,7 @@ export function leadRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/leads/:id', { permission: READ }, async ({ params, ctx }) => {
+  r.get<Id>('/leads/:id', { permission: READ, summary: 'One lead' }, async ({ params, ctx }) => {
     const row = await getLead(ctx, params.id);
     if (!row) throw new NotFoundError('Lead');
     return row;
@@ -77,11 +77,13 @@ export function leadRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createLead(ctx, body) }),
   );
 
-  r.patch<Id, Partial<LeadInput>>('/leads/:id', { permission: WRITE, body: patchBody }, ({ params, body, ctx }) =>
-    updateLead(ctx, params.id, body),
+  r.patch<Id, Partial<LeadInput>>(
+    '/leads/:id',
+    { permission: WRITE, body: patchBody, summary: 'Change a lead' },
+    ({ params, body, ctx }) => updateLead(ctx, params.id, body),
   );
 
-  r.delete<Id>('/leads/:id', { permission: 'crm.lead.delete' }, async ({ params, ctx }) => {
+  r.delete<Id>('/leads/:id', { permission: 'crm.lead.delete', summary: 'Delete a lead' }, async ({ params, ctx }) => {
     await deleteLead(ctx, params.id);
     return { status: 204, body: null };
   });

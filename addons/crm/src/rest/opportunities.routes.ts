@@ -61,7 +61,7 @@ export function opportunityRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/opportunities/:id', { permission: READ }, async ({ params, ctx }) => {
+  r.get<Id>('/opportunities/:id', { permission: READ, summary: 'One opportunity' }, async ({ params, ctx }) => {
     const row = await getOpportunity(ctx, params.id);
     if (!row) throw new NotFoundError('Opportunity');
     return row;
@@ -73,14 +73,20 @@ export function opportunityRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createOpportunity(ctx, body) }),
   );
 
-  r.patch<Id, OpportunityPatch>('/opportunities/:id', { permission: WRITE, body: patchBody }, ({ params, body, ctx }) =>
-    updateOpportunity(ctx, params.id, body),
+  r.patch<Id, OpportunityPatch>(
+    '/opportunities/:id',
+    { permission: WRITE, body: patchBody, summary: 'Change an opportunity' },
+    ({ params, body, ctx }) => updateOpportunity(ctx, params.id, body),
   );
 
-  r.delete<Id>('/opportunities/:id', { permission: 'crm.opportunity.delete' }, async ({ params, ctx }) => {
-    await deleteOpportunity(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<Id>(
+    '/opportunities/:id',
+    { permission: 'crm.opportunity.delete', summary: 'Delete an opportunity' },
+    async ({ params, ctx }) => {
+      await deleteOpportunity(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.post<Id, { stageId: string; position?: number; reason?: string }>(
     '/opportunities/:id/move',
@@ -90,7 +96,11 @@ export function opportunityRoutes(r: RestRouter): void {
 
   r.post<Id>(
     '/opportunities/:id/win',
-    { permission: WRITE, body: { type: 'object', additionalProperties: false, properties: {} } },
+    {
+      permission: WRITE,
+      body: { type: 'object', additionalProperties: false, properties: {} },
+      summary: 'Mark an opportunity won',
+    },
     ({ params, ctx }) => winOpportunity(ctx, params.id),
   );
 
@@ -99,13 +109,18 @@ export function opportunityRoutes(r: RestRouter): void {
     {
       permission: WRITE,
       body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } },
+      summary: 'Mark an opportunity lost, with a reason',
     },
     ({ params, body, ctx }) => loseOpportunity(ctx, params.id, body.reason),
   );
 
   r.post<Id, { stageId?: string }>(
     '/opportunities/:id/reopen',
-    { permission: WRITE, body: { type: 'object', additionalProperties: false, properties: { stageId: uuid } } },
+    {
+      permission: WRITE,
+      body: { type: 'object', additionalProperties: false, properties: { stageId: uuid } },
+      summary: 'Reopen a won or lost opportunity, optionally in another stage',
+    },
     ({ params, body, ctx }) => reopenOpportunity(ctx, params.id, body),
   );
 }

@@ -83,11 +83,15 @@ export function pipelineRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/pipelines/:id', { permission: READ }, async ({ params, ctx }) => {
-    const p = await getPipeline(ctx, params.id);
-    if (!p) throw new NotFoundError('Pipeline');
-    return withStages(ctx, p);
-  });
+  r.get<Id>(
+    '/pipelines/:id',
+    { permission: READ, summary: 'One pipeline with its stages' },
+    async ({ params, ctx }) => {
+      const p = await getPipeline(ctx, params.id);
+      if (!p) throw new NotFoundError('Pipeline');
+      return withStages(ctx, p);
+    },
+  );
 
   r.post<Record<string, string>, PipelineInput>(
     '/pipelines',
@@ -97,11 +101,11 @@ export function pipelineRoutes(r: RestRouter): void {
 
   r.patch<Id, { name?: string; isDefault?: boolean; position?: number }>(
     '/pipelines/:id',
-    { permission: MANAGE, body: pipelinePatch },
+    { permission: MANAGE, body: pipelinePatch, summary: 'Rename a pipeline, make it the default or move it' },
     ({ params, body, ctx }) => updatePipeline(ctx, params.id, body),
   );
 
-  r.delete<Id>('/pipelines/:id', { permission: MANAGE }, async ({ params, ctx }) => {
+  r.delete<Id>('/pipelines/:id', { permission: MANAGE, summary: 'Delete a pipeline' }, async ({ params, ctx }) => {
     await deletePipeline(ctx, params.id);
     return { status: 204, body: null };
   });
@@ -120,13 +124,17 @@ export function pipelineRoutes(r: RestRouter): void {
 
   r.patch<Id & { stageId: string }, Partial<StageInput>>(
     '/pipelines/:id/stages/:stageId',
-    { permission: MANAGE, body: { type: 'object', additionalProperties: false, properties: stageFields } },
+    {
+      permission: MANAGE,
+      body: { type: 'object', additionalProperties: false, properties: stageFields },
+      summary: 'Change a stage',
+    },
     ({ params, body, ctx }) => updateStage(ctx, params.id, params.stageId, body),
   );
 
   r.delete<Id & { stageId: string }>(
     '/pipelines/:id/stages/:stageId',
-    { permission: MANAGE },
+    { permission: MANAGE, summary: 'Delete a stage' },
     async ({ params, ctx }) => {
       await deleteStage(ctx, params.id, params.stageId);
       return { status: 204, body: null };

@@ -34,14 +34,22 @@ const updateBody: JsonSchema = { type: 'object', additionalProperties: false, pr
 export function scoringRoutes(r: RestRouter): void {
   r.get<Record<string, string>, { limit: number; offset: number }>(
     '/scoring-rules',
-    { permission: MANAGE, query: { ...paginationQuery, additionalProperties: false } },
+    {
+      permission: MANAGE,
+      query: { ...paginationQuery, additionalProperties: false },
+      summary: 'List lead scoring rules',
+    },
     async ({ query, ctx }): Promise<Page<ScoringRuleRow>> => {
       const { rows, total } = await listRules(ctx, query);
       return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
     },
   );
 
-  r.get<{ id: string }>('/scoring-rules/:id', { permission: MANAGE }, ({ params, ctx }) => getRule(ctx, params.id));
+  r.get<{ id: string }>(
+    '/scoring-rules/:id',
+    { permission: MANAGE, summary: 'One lead scoring rule' },
+    ({ params, ctx }) => getRule(ctx, params.id),
+  );
 
   r.post<Record<string, string>, ScoringRuleInput & { field: string; operator: ScoringOperator; points: number }>(
     '/scoring-rules',
@@ -55,10 +63,14 @@ export function scoringRoutes(r: RestRouter): void {
     ({ params, body, ctx }) => updateRule(ctx, params.id, body),
   );
 
-  r.delete<{ id: string }>('/scoring-rules/:id', { permission: MANAGE }, async ({ params, ctx }) => {
-    await deleteRule(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<{ id: string }>(
+    '/scoring-rules/:id',
+    { permission: MANAGE, summary: 'Delete a lead scoring rule' },
+    async ({ params, ctx }) => {
+      await deleteRule(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.post(
     '/scoring-rules/recompute',

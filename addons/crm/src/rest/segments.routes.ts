@@ -46,7 +46,9 @@ export function segmentRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<{ id: string }>('/segments/:id', { permission: READ }, ({ params, ctx }) => getSegment(ctx, params.id));
+  r.get<{ id: string }>('/segments/:id', { permission: READ, summary: 'One saved filter' }, ({ params, ctx }) =>
+    getSegment(ctx, params.id),
+  );
 
   r.post<Record<string, string>, SegmentInput & { name: string; target: ListTarget }>(
     '/segments',
@@ -60,10 +62,14 @@ export function segmentRoutes(r: RestRouter): void {
     ({ params, body, ctx }) => updateSegment(ctx, params.id, body),
   );
 
-  r.delete<{ id: string }>('/segments/:id', { permission: READ }, async ({ params, ctx }) => {
-    await deleteSegment(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<{ id: string }>(
+    '/segments/:id',
+    { permission: READ, summary: 'Delete a saved filter' },
+    async ({ params, ctx }) => {
+      await deleteSegment(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.get<{ id: string }, { limit: number; offset: number; sort?: string }>(
     '/segments/:id/results',

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import Router from '@koa/router';
+import type { OpenApiDocument } from './openapi.ts';
+import type { State } from './state.ts';
+import { compileQuery } from './validate.ts';
+
+/** No query parameters: `?format=yaml` and the like answer 400 naming the parameter. */
+const noQuery = compileQuery({ type: 'object', properties: {}, additionalProperties: false });
+
+/** GET /api/v1/openapi.json and /api/v1/graphql.sdl: the calling tenant's API (authenticated). */
+export function apiDescriptionRoutes(
+  openapi: (enabled: ReadonlySet<string>, server: string) => OpenApiDocument,
+  sdl: (enabled: ReadonlySet<string>) => string,
+): Router<State> {
+  const r = new Router<State>({ prefix: '/api/v1' });
+  r.get('/openapi.json', (ctx) => {
+    noQuery({ ...ctx.query });
+    // Koa 3: ctx.origin is null here; the origin the client used (app.proxy: behind a proxy too).
+    ctx.body = openapi(ctx.state.enabled ?? new Set(), `${ctx.protocol}://${ctx.host}`);
+  });
+  r.get('/graphql.sdl', (ctx) => {
+    noQuery({ ...ctx.query });
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = sdl(ctx.state.enabled ?? new Set());
+  });
+  return r;
+}
+
+const page = (name: string) => new URL(`./docs-page/${name}`, import.meta.url);
+// Served from node_modules: no CDN (the page works offline and under a same-origin CSP).
+// The package exports no path to it: found beside its main module.
+const SCALAR = new URL('./browser/standalone.js', import.meta.resolve('@scalar/api-reference'));
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'";
+
+/**
+ * The browsable reference (public pages; the data behind them needs a sign-in):
+ * /api/v1/docs renders the caller's OpenAPI document with Scalar; GET /graphql in a browser is GraphiQL.
+ */
+export function apiDocsPages(): Router<State> {
+  const r = new Router<State>();
+  const files = new Map<string, Promise<string>>();
+  const file = (key: string, path: string | URL) => {
+    let f = files.get(key);
+    if (!f) {
+      f = readFile(path, 'utf8');
+      files.set(key, f);
+    }
+    return f;
+  };
+  r.get('/api/v1/docs', async (ctx) => {
+    ctx.set('Content-Security-Policy', CSP);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = await file('html', page('docs.html'));
+  });
+  r.get('/api/v1/docs/docs.js', async (ctx) => {
+    ctx.type = 'text/javascript; charset=utf-8';
+    ctx.body = await file('js', page('docs.js'));
+  });
+  r.get('/api/v1/docs/scalar.js', async (ctx) => {
+    ctx.type = 'text/javascript; charset=utf-8';
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = await file('scalar', SCALAR);
+  });
+  return r;
+}
+
+let graphiql: string | null = null;
+/** GraphiQL with its assets inlined (render-graphiql bundles them: no CDN). */
+export function graphiqlPage(): string {
+  graphiql ??= renderGraphiQL({
+    title: 'ElevateCRM GraphQL',
+    endpoint: '/graphql',
+    headers: JSON.stringify({ Authorization: 'Bearer <access token from POST /api/v1/auth/login>' }, null, 2),
+    defaultQuery: '{\n  __typename\n}\n',
+  });
+  return graphiql;
+}

@@ -1,0 +1,113 @@
+import type { JsonSchema } from '@elevate/sdk';
+
+// What the OpenAPI document says about the kernel's own routes (auth, core, the API's own
+// description). Their handlers validate by hand, so the published shapes are declared here;
+// a test checks that every kernel route has an entry.
+
+export interface KernelRouteDoc {
+  summary: string;
+  permission?: string;
+  body?: JsonSchema;
+  /** The route needs no access token. */
+  public?: boolean;
+  responses?: Readonly<Record<number, JsonSchema | null>>;
+}
+
+const PAGE_OF = (item: JsonSchema): JsonSchema => ({
+  type: 'object',
+  required: ['data', 'total_count', 'limit', 'offset'],
+  properties: {
+    data: { type: 'array', items: item },
+    total_count: { type: 'integer' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+  },
+});
+const SESSION: JsonSchema = {
+  type: 'object',
+  required: ['accessToken', 'refreshToken', 'expiresIn'],
+  properties: {
+    accessToken: { type: 'string', description: 'send as `Authorization: Bearer <token>`' },
+    refreshToken: { type: 'string' },
+    expiresIn: { type: 'integer', description: 'seconds until the access token expires' },
+  },
+};
+const BRANDING: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    logo: { type: ['string', 'null'], description: 'a PNG, JPEG, WebP or SVG image as a base64 data URL' },
+    primaryColor: { type: ['string', 'null'], pattern: '^#[0-9a-fA-F]{6}$' },
+  },
+};
+const MANAGE = 'core.addons.manage';
+
+/** By `METHOD path` as the kernel lists its routes. */
+export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
+  'POST /api/v1/auth/signup': {
+    summary: 'Sign up a new company with its owner, and sign in',
+    public: true,
+    responses: {
+      201: { type: 'object', properties: { tenant: { type: 'object' }, ...(SESSION.properties as object) } },
+    },
+  },
+  'POST /api/v1/auth/login': {
+    summary: 'Sign in: an access and a refresh token',
+    public: true,
+    responses: { 200: SESSION },
+  },
+  'POST /api/v1/auth/refresh': {
+    summary: 'A new access token for a refresh token',
+    public: true,
+    responses: { 200: SESSION },
+  },
+  'POST /api/v1/auth/logout': { summary: 'Revoke a refresh token', public: true, responses: { 204: null } },
+  'GET /api/v1/core/me': { summary: 'The caller, their company, permissions and enabled addons' },
+  'GET /api/v1/core/addons': { summary: "The platform's addons and whether this company has each enabled" },
+  'POST /api/v1/core/addons/:id/enable': { summary: 'Enable an addon (and what it depends on)', permission: MANAGE },
+  'POST /api/v1/core/addons/:id/disable': { summary: 'Disable an addon; its data stays', permission: MANAGE },
+  'DELETE /api/v1/core/addons/:id/data': {
+    summary: "Purge a disabled addon's data of this company",
+    permission: MANAGE,
+    responses: { 204: null },
+  },
+  'GET /api/v1/core/addons/:id/settings': { summary: "An enabled addon's settings", permission: MANAGE },
+  'PUT /api/v1/core/addons/:id/settings': {
+    summary: "Change an enabled addon's settings (validated by the addon's settings schema)",
+    permission: MANAGE,
+    body: { type: 'object' },
+  },
+  'GET /api/v1/core/jobs/:id': { summary: 'State, progress and result of a job the caller queued' },
+  'GET /api/v1/core/live': {
+    summary: "Server-sent events: the company's domain events the caller may see",
+    responses: { 200: { type: 'string', description: 'text/event-stream' } },
+  },
+  'GET /api/v1/core/branding': { summary: "The company's logo and primary colour", responses: { 200: BRANDING } },
+  'PUT /api/v1/core/branding': {
+    summary: "Change the company's logo or primary colour",
+    permission: 'core.settings.manage',
+    body: BRANDING,
+    responses: { 200: BRANDING },
+  },
+  'GET /api/v1/core/services': {
+    summary: 'Services addons provide, and which addon this company uses for each',
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'PUT /api/v1/core/services/:id': {
+    summary: 'Choose the addon that provides a service for this company',
+    permission: MANAGE,
+    body: {
+      type: 'object',
+      required: ['addon'],
+      properties: { addon: { type: 'string', description: 'an enabled addon providing the service' } },
+    },
+  },
+  'GET /api/v1/openapi.json': {
+    summary: "This document: the kernel's and the company's enabled addons' REST routes",
+    responses: { 200: { type: 'object', description: 'an OpenAPI 3.1 document' } },
+  },
+  'GET /api/v1/graphql.sdl': {
+    summary: "The company's GraphQL schema as SDL (text/plain), types sorted by name",
+    responses: { 200: { type: 'string' } },
+  },
+};
