@@ -3,7 +3,7 @@
 // every stage, a contact with no company), made through the real API as the users themselves.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 // The kernel's own permission rule, as the oracle of what a role may open.
-import { permissionMatches } from '../../../sdk/src/permissions.ts';
+import { permissionMatches } from '@elevate/sdk/permissions';
 import { api, type Platform } from './platform.ts';
 
 export const ROLES = ['owner', 'admin', 'manager', 'member'] as const;

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { permissionMatches } from '@elevate/sdk/permissions';
 import type { Page } from 'playwright-core';
-import { permissionMatches } from '../../../sdk/src/permissions.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const AXE_SOURCE = readFileSync(createRequire(`${ROOT}web/package.json`).resolve('axe-core/axe.min.js'), 'utf8');
