@@ -71,7 +71,9 @@ function expectOneLineError(result: Result, pattern: RegExp): void {
   expect(lines[0]).toMatch(pattern);
 }
 
-describe('elevate CLI without a database', () => {
+// Each command is a fresh Node process loading TypeScript through tsx (seconds each on a busy
+// 2-core machine), so these tests get a wider bound than the suite's 30 s.
+describe('elevate CLI without a database', { timeout: 120_000 }, () => {
   it('--help exits 0 and lists every command', async () => {
     const result = await elevate(['--help']);
     expect(result.code).toBe(0);
@@ -115,7 +117,7 @@ describe('elevate CLI without a database', () => {
   });
 });
 
-describe('elevate CLI against a fresh database', () => {
+describe('elevate CLI against a fresh database', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     expect(await ensureDatabase(DATABASE_URL)).toBe(true);
     const migrated = await elevate(['migrate']);
