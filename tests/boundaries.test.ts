@@ -36,7 +36,7 @@ describe('package boundaries', () => {
   });
 
   it('crm’s server code, tests and bench use only the SDK, the test kit and their own files', () => {
-    expect(deps(pkg('addons/crm')).filter((d) => d.startsWith('@elevate/') && d !== '@elevate/web')).toEqual([
+    expect(deps(pkg('addons/crm')).filter((d) => d.startsWith('@elevate/'))).toEqual([
       '@elevate/sdk',
       '@elevate/testkit',
     ]);
@@ -59,5 +59,28 @@ describe('package boundaries', () => {
       );
     });
     expect(leaks).toEqual([]);
+  });
+
+  it('crm’s web code uses only the UI kit, the SDK’s shared rules, npm packages and crm’s own files', () => {
+    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions'];
+    const leaks = files(join(root, 'addons/crm/web')).flatMap((f) =>
+      imports(f)
+        .filter(
+          (i) =>
+            (i.startsWith('@elevate/') && !allowed.includes(i)) ||
+            i.startsWith('#') ||
+            i.startsWith('$') ||
+            (i.startsWith('.') && !join(f, '..', i).startsWith(join(root, 'addons/crm/'))),
+        )
+        .map((i) => `${relative(root, f)}: ${i}`),
+    );
+    expect(leaks).toEqual([]);
+    // It does import the kit (so the check above looks at real imports).
+    expect(files(join(root, 'addons/crm/web')).some((f) => imports(f).includes('@elevate/sdk/web'))).toBe(true);
+  });
+
+  it('the web app has no kit of its own for addons to reach into', () => {
+    expect(pkg('web').exports).toBeUndefined();
+    expect(deps(pkg('addons/crm'))).not.toContain('@elevate/web');
   });
 });

@@ -10,3 +10,4 @@ export type { Log } from './logger.ts';
 export { PLATFORM_VERSION } from './platform.ts';
 export { discoverAddonPackages, discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 export { resolveAddons } from './registry/resolve.ts';
+export { discoverWebEntries, type WebEntry } from './registry/web-entries.ts';

@@ -25,7 +25,7 @@ import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { addonRouter, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
-import { loadWebHandler } from './http/web.ts';
+import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Schedules } from './jobs/schedules.ts';
 import { Workers } from './jobs/workers.ts';
@@ -113,7 +113,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       : isAbsolute(config.webBuildDir)
         ? config.webBuildDir
         : resolve(root, config.webBuildDir);
-    const handler = await loadWebHandler(dir);
+    const handler = await loadWebHandler(dir, WEB_HANDLER_OPTIONS);
     if (!handler && !auto)
       throw new Error(
         `WEB_BUILD_DIR=${config.webBuildDir}: no handler.js in ${dir} (run pnpm --filter @elevate/web build)`,

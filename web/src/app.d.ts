@@ -9,7 +9,7 @@ declare global {
       /** The user id inside the access token (used for per-user preferences such as the theme). */
       userId: string | null;
       /** Locale and time zone that dates and amounts are rendered in (see #lib/server/format-settings.ts). */
-      format: import('#lib/kit/format.ts').FormatSettings;
+      format: import('@elevate/sdk/web').FormatSettings;
     }
     interface Error {
       message: string;

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setFormatSource } from '@elevate/sdk/web/host';
 import type { Handle } from '@sveltejs/kit/hooks';
-import { setFormatSource } from '#lib/kit/format.ts';
 import { resolveFormat, TIME_ZONE_COOKIE } from '#lib/server/format-settings.ts';
 import { freshAccessToken, readClaims } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';

@@ -1,4 +1,4 @@
-import type { Api, ListResponse } from '@elevate/web/kit';
+import type { Api, ListResponse } from '@elevate/sdk/web';
 import type { Board, Pipeline } from './types.ts';
 
 /** The default pipeline's board (dashboard widgets share the request: the load's fetch dedupes it on the server). */

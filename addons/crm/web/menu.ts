@@ -1,4 +1,4 @@
-import type { MenuEntry } from '@elevate/web/kit';
+import type { MenuEntry } from '@elevate/sdk/web';
 
 /** The crm addon's entries in the app's sidebar (paths below /crm). */
 export const menu: MenuEntry[] = [

@@ -22,17 +22,55 @@ export function isApiPath(path: string): boolean {
   );
 }
 
-/** Imports the web app's handler from a build folder; null when there is no build there. */
-export async function loadWebHandler(dir: string): Promise<WebHandler | null> {
-  const file = join(dir, 'handler.js');
-  if (!existsSync(file)) return null;
+/** What the kernel tells the web app's handler (adapter-node's settings). */
+export interface WebHandlerOptions {
+  /** Largest request body the web app accepts (adapter-node syntax: '26M'). */
+  bodySizeLimit: string;
+  /** The header carrying the request's protocol, as the kernel saw it. */
+  protocolHeader: string;
+  /** The header carrying the request's host, as the kernel saw it. */
+  hostHeader: string;
+}
+
+export const WEB_HANDLER_OPTIONS: WebHandlerOptions = {
   // CSV imports go through the web app's API proxy: allow what the API allows (25 MB).
-  process.env.ELEVATE_WEB_BODY_SIZE_LIMIT ??= '26M';
+  bodySizeLimit: '26M',
   // The web app learns the request's protocol and host from the kernel (which trusts
   // X-Forwarded-* as configured), not from headers a client could send it directly.
-  process.env.ELEVATE_WEB_PROTOCOL_HEADER ??= 'x-elevate-proto';
-  process.env.ELEVATE_WEB_HOST_HEADER ??= 'x-elevate-host';
-  const mod = (await import(pathToFileURL(file).href)) as { handler?: WebHandler };
+  protocolHeader: 'x-elevate-proto',
+  hostHeader: 'x-elevate-host',
+};
+
+const ENV_PREFIX = 'ELEVATE_WEB_'; // web/vite.config.ts: adapter({ envPrefix })
+
+/**
+ * adapter-node has no options at run time: its handler reads `<prefix>BODY_SIZE_LIMIT` etc. from
+ * process.env once, while its module is evaluated. So the options go into the environment only for
+ * that import, and the environment is put back afterwards; nothing else sees them. An operator's
+ * own ELEVATE_WEB_* variables win, as adapter-node documents.
+ */
+async function importWithEnv<T>(url: string, vars: Record<string, string>): Promise<T> {
+  const set = Object.keys(vars).filter((k) => process.env[k] === undefined);
+  for (const k of set) process.env[k] = vars[k];
+  try {
+    return (await import(url)) as T;
+  } finally {
+    for (const k of set) delete process.env[k];
+  }
+}
+
+/** Imports the web app's handler from a build folder; null when there is no build there. */
+export async function loadWebHandler(
+  dir: string,
+  options: WebHandlerOptions = WEB_HANDLER_OPTIONS,
+): Promise<WebHandler | null> {
+  const file = join(dir, 'handler.js');
+  if (!existsSync(file)) return null;
+  const mod = await importWithEnv<{ handler?: WebHandler }>(pathToFileURL(file).href, {
+    [`${ENV_PREFIX}BODY_SIZE_LIMIT`]: options.bodySizeLimit,
+    [`${ENV_PREFIX}PROTOCOL_HEADER`]: options.protocolHeader,
+    [`${ENV_PREFIX}HOST_HEADER`]: options.hostHeader,
+  });
   if (typeof mod.handler !== 'function') throw new Error(`${file} does not export a handler`);
   return mod.handler;
 }
@@ -54,12 +92,15 @@ const compress = compression({
 }) as unknown as WebHandler;
 
 /** Hands non-API requests to the web app; API paths fall through to the JSON 404. */
-export function webMiddleware(handler: WebHandler): Koa.Middleware<State> {
+export function webMiddleware(
+  handler: WebHandler,
+  options: WebHandlerOptions = WEB_HANDLER_OPTIONS,
+): Koa.Middleware<State> {
   return async (ctx, next) => {
     if (isApiPath(ctx.path)) return next();
     ctx.respond = false;
-    ctx.req.headers['x-elevate-proto'] = ctx.protocol;
-    ctx.req.headers['x-elevate-host'] = ctx.host;
+    ctx.req.headers[options.protocolHeader] = ctx.protocol;
+    ctx.req.headers[options.hostHeader] = ctx.host;
     await new Promise<void>((resolve) => {
       ctx.res.once('close', resolve);
       compress(ctx.req, ctx.res, () =>

@@ -1,20 +1,13 @@
-// The addons' web contributions, found by file convention in every workspace addon's own
-// package (addons/<id>/web/). Nothing here names an addon: a new addon folder with a web/
-// folder shows up at the next build. The folder name is the addon id (as the kernel's addons do).
-// Page and widget modules are code-split; menus are tiny and bundled with the shell.
-import type { ContributedModule, MenuEntry } from '../kit/types.ts';
-import { matchRoute, pageSegments, parseFile } from './routes.ts';
+// The addons' web contributions: the `web` export of each addon package's exports["./web"], which
+// the build finds wherever the kernel finds addons (the workspace, node_modules, ADDON_PATHS).
+// Nothing here names an addon. Page and widget modules are code-split; menus are tiny and bundled
+// with the shell.
+
+import { contributions } from 'virtual:elevate/addon-web';
+import type { ContributedModule, MenuEntry } from '@elevate/sdk/web';
+import { contributionPath, matchRoute, pageSegments } from './routes.ts';
 
 type Loader = () => Promise<ContributedModule>;
-
-const pageFiles = import.meta.glob<ContributedModule>('../../../../addons/*/web/pages/**/*.svelte');
-const widgetFiles = import.meta.glob<ContributedModule>([
-  '../../../../addons/*/web/widgets/*.svelte',
-  // Test fixture addons' widgets (code-split: loaded only for a tenant that enabled such an addon,
-  // which a kernel has only when ADDON_PATHS names it, as browser tests do).
-  '../../../../tests/fixtures/addons/*/web/widgets/*.svelte',
-]);
-const menuFiles = import.meta.glob<{ menu?: MenuEntry[] }>('../../../../addons/*/web/menu.ts', { eager: true });
 
 interface PageRoute {
   addon: string;
@@ -22,17 +15,15 @@ interface PageRoute {
   load: Loader;
 }
 
-const pages: PageRoute[] = Object.entries(pageFiles).flatMap(([file, load]) => {
-  const p = parseFile(file);
-  return p ? [{ addon: p.addon, segments: pageSegments(p.rest), load }] : [];
-});
+const pages: PageRoute[] = contributions.flatMap(({ id, web }) =>
+  Object.entries(web.pages ?? {}).flatMap(([file, load]) => {
+    const rest = contributionPath(file, 'pages');
+    return rest === null ? [] : [{ addon: id, segments: pageSegments(rest), load }];
+  }),
+);
 
 /** Addon ids that contribute pages, menus or widgets. */
-export const webAddons: ReadonlySet<string> = new Set(
-  [...Object.keys(pageFiles), ...Object.keys(widgetFiles), ...Object.keys(menuFiles)].flatMap(
-    (f) => parseFile(f)?.addon ?? [],
-  ),
-);
+export const webAddons: ReadonlySet<string> = new Set(contributions.map((c) => c.id));
 
 /** The page of `addon` for a path below it (['contacts', '42']), with its parameters. */
 export function findPage(
@@ -54,11 +45,10 @@ export interface ResolvedMenuEntry extends MenuEntry {
 /** Menu entries of the given (enabled) addons, sorted by `order`, then label. */
 export function menuEntries(enabled: readonly string[]): ResolvedMenuEntry[] {
   const out: ResolvedMenuEntry[] = [];
-  for (const [file, mod] of Object.entries(menuFiles)) {
-    const p = parseFile(file);
-    if (!p || !enabled.includes(p.addon)) continue;
-    for (const entry of mod.menu ?? []) {
-      out.push({ ...entry, addon: p.addon, href: `/${p.addon}${entry.path ? `/${entry.path}` : ''}` });
+  for (const { id, web } of contributions) {
+    if (!enabled.includes(id)) continue;
+    for (const entry of web.menu ?? []) {
+      out.push({ ...entry, addon: id, href: `/${id}${entry.path ? `/${entry.path}` : ''}` });
     }
   }
   return out.sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.label.localeCompare(b.label));
@@ -66,10 +56,13 @@ export function menuEntries(enabled: readonly string[]): ResolvedMenuEntry[] {
 
 /** Dashboard widgets of the given (enabled) addons, in file order per addon. */
 export function widgetLoaders(enabled: readonly string[]): { addon: string; name: string; load: Loader }[] {
-  return Object.entries(widgetFiles)
-    .flatMap(([file, load]) => {
-      const p = parseFile(file);
-      return p && enabled.includes(p.addon) ? [{ addon: p.addon, name: p.rest, load }] : [];
-    })
+  return contributions
+    .filter((c) => enabled.includes(c.id))
+    .flatMap(({ id, web }) =>
+      Object.entries(web.widgets ?? {}).flatMap(([file, load]) => {
+        const name = contributionPath(file, 'widgets');
+        return name === null ? [] : [{ addon: id, name, load }];
+      }),
+    )
     .sort((a, b) => a.addon.localeCompare(b.addon) || a.name.localeCompare(b.name));
 }

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { closure } from './dependencies.ts';
-import { matchRoute, pageSegments, parseFile } from './routes.ts';
+import { contributionPath, matchRoute, pageSegments } from './routes.ts';
 
 describe('addon page files', () => {
-  it('reads the addon id and the page path from the file name', () => {
-    expect(parseFile('../../../../addons/crm/web/pages/contacts/[id].svelte')).toEqual({
-      addon: 'crm',
-      rest: 'contacts/[id]',
-    });
-    expect(parseFile('/x/addons/crm/web/menu.ts')).toEqual({ addon: 'crm', rest: '' });
-    expect(parseFile('/x/addons/Bad-Name/web/pages/a.svelte')).toBeNull();
+  it('reads the page path (or widget name) from the file name relative to the web entry', () => {
+    expect(contributionPath('./pages/contacts/[id].svelte', 'pages')).toBe('contacts/[id]');
+    expect(contributionPath('./widgets/10-contacts.svelte', 'widgets')).toBe('10-contacts');
+    expect(contributionPath('./widgets/10-contacts.svelte', 'pages')).toBeNull();
+    expect(contributionPath('../elsewhere/pages/a.svelte', 'pages')).toBeNull();
     expect(pageSegments('contacts/index')).toEqual(['contacts']);
     expect(pageSegments('index')).toEqual([]);
   });

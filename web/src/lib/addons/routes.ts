@@ -1,13 +1,13 @@
-// File conventions of addons/<id>/web/, as pure functions (the registry applies them to the
-// files Vite finds).
+// File conventions of an addon's web entry (pages/**, widgets/*), as pure functions (the registry
+// applies them to the files the entry's `import.meta.glob` found).
 
-const FILE = /\/addons\/([a-z][a-z0-9_]{1,31})\/web\/(?:pages|widgets|menu)(?:\/(.+))?\.(?:svelte|ts)$/;
+const FILE = /^\.\/(pages|widgets)\/(.+)\.svelte$/;
 const PARAM = /^\[[a-zA-Z_]\w*\]$/;
 
-/** `…/addons/crm/web/pages/contacts/[id].svelte` → { addon: 'crm', rest: 'contacts/[id]' }. */
-export function parseFile(file: string): { addon: string; rest: string } | null {
+/** `./pages/contacts/[id].svelte` → 'contacts/[id]' (for kind 'pages'); null for another kind or shape. */
+export function contributionPath(file: string, kind: 'pages' | 'widgets'): string | null {
   const m = FILE.exec(file);
-  return m?.[1] ? { addon: m[1], rest: m[2] ?? '' } : null;
+  return m?.[1] === kind && m[2] ? m[2] : null;
 }
 
 /** A page file's path segments below its addon: `index` names the folder itself. */

@@ -1,5 +1,5 @@
+import { formatDate, formatMoney, formatSettings, setFormatSource } from '@elevate/sdk/web/format';
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoney, formatSettings, setFormatSource } from '../kit/format.ts';
 import { preferredLocale, resolveFormat } from './format-settings.ts';
 
 describe('format settings of a request', () => {

@@ -1,6 +1,7 @@
 // Which locale and time zone a request is rendered in: the user's profile when it says, else the
 // request (Accept-Language; the time-zone cookie the browser sets on its first page), else en-US/UTC.
-import { DEFAULT_FORMAT, type FormatSettings } from '../kit/format.ts';
+import type { FormatSettings } from '@elevate/sdk/web/format';
+import { DEFAULT_FORMAT } from '@elevate/sdk/web/format';
 
 /** The cookie the browser writes with its own time zone (app.html), read on the next request. */
 export const TIME_ZONE_COOKIE = 'ev_tz';

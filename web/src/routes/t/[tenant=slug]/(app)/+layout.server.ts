@@ -1,5 +1,5 @@
+import type { Branding, Me } from '@elevate/sdk/web';
 import { error, redirect } from '@sveltejs/kit';
-import type { Branding, Me } from '#lib/kit/types.ts';
 import { withProfile } from '#lib/server/format-settings.ts';
 import { kernelJson } from '#lib/server/kernel.ts';
 import { clearSession } from '#lib/server/session.ts';

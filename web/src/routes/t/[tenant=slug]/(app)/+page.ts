@@ -1,7 +1,7 @@
 // The dashboard: widgets contributed by the enabled addons (addons/<id>/web/widgets/*.svelte).
+
+import { allows, withLoadApi } from '@elevate/sdk/web';
 import { widgetLoaders } from '#lib/addons/registry.ts';
-import { withLoadApi } from '#lib/kit/load.ts';
-import { allows } from '#lib/kit/permissions.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, url }) => {

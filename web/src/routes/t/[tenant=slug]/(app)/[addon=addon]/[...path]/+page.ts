@@ -1,10 +1,9 @@
 // Every addon page: /<addon>/<path...> → addons/<addon>/web/pages/<path>.svelte, resolved here in
 // the universal load so that the server renders it (and its data) on the first request.
+
+import { ApiError, allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
 import { findPage } from '#lib/addons/registry.ts';
-import { ApiError } from '#lib/kit/api.ts';
-import { withLoadApi } from '#lib/kit/load.ts';
-import { allows } from '#lib/kit/permissions.ts';
 import type { PageLoad } from './$types';
 
 const NOT_FOUND = 'This page does not exist, or its addon is not enabled for your company.';

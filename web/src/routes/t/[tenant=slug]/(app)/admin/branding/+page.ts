@@ -1,5 +1,5 @@
+import { allows } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
-import { allows } from '#lib/kit/permissions.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent }) => {

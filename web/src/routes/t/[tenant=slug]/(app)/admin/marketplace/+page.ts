@@ -1,7 +1,6 @@
+import type { ListResponse } from '@elevate/sdk/web';
+import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
-import { withLoadApi } from '#lib/kit/load.ts';
-import { allows } from '#lib/kit/permissions.ts';
-import type { ListResponse } from '#lib/kit/types.ts';
 import type { PageLoad } from './$types';
 
 export interface AddonCard {

@@ -1,10 +1,17 @@
-// What an addon's web folder (addons/<id>/web/) contributes, and what its pages receive.
-//   web/menu.ts           export const menu: MenuEntry[]
-//   web/pages/**.svelte   /<addon>/<path>; `index.svelte` is the folder itself, `[name]` a parameter
-//   web/widgets/*.svelte  dashboard widgets; `<script module>` exports `widget: WidgetMeta`
-// A page or widget may export, from `<script module>`, `permission` (needed to open it) and
-// `load(args)`: it runs in the route's universal load (server first, then browser), and its
-// result arrives as the `data` prop, so the first paint is server-rendered.
+// What an addon contributes to the web app, and what its pages receive. An addon package names its
+// web entry in package.json (`"exports": { "./web": "./web/index.ts" }`); that module exports
+//   export const web: WebContribution = {
+//     menu,                                              // MenuEntry[]
+//     pages: import.meta.glob('./pages/**/*.svelte'),    // /<addon>/<path>; `index.svelte` is the
+//                                                        // folder itself, `[name]` a parameter
+//     widgets: import.meta.glob('./widgets/*.svelte'),   // dashboard widgets, in file-name order
+//   };
+// The web build finds it (the addon packages the kernel finds: the workspace's addons/*, installed
+// packages, ADDON_PATHS) and code-splits pages and widgets; the addon id is the addon's own.
+// A widget's `<script module>` exports `widget: WidgetMeta`. A page or widget may export, from
+// `<script module>`, `permission` (needed to open it) and `load(args)`: it runs in the route's
+// universal load (server first, then browser), and its result arrives as the `data` prop, so the
+// first paint is server-rendered.
 import type { Component } from 'svelte';
 import type { Api } from './api.ts';
 
@@ -72,4 +79,14 @@ export interface ListResponse<T> {
 export interface Branding {
   logo: string | null;
   primaryColor: string | null;
+}
+
+type Lazy = () => Promise<ContributedModule>;
+
+/** The `web` export of an addon's web entry. Keys of `pages` and `widgets` are file paths relative to
+ * the entry ('./pages/contacts/[id].svelte', './widgets/10-contacts.svelte'), as `import.meta.glob` gives them. */
+export interface WebContribution {
+  menu?: readonly MenuEntry[];
+  pages?: Readonly<Record<string, Lazy>>;
+  widgets?: Readonly<Record<string, Lazy>>;
 }

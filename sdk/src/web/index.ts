@@ -1,0 +1,24 @@
+// The UI kit for addon pages, menus and widgets (the package subpath @elevate/sdk/web).
+// The web app's own pages use the same kit, so there is one copy of each piece.
+
+export { allows } from '../permissions.ts';
+export { type Api, ApiError, createApi, queryString } from './api.ts';
+export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as Icon, iconNames } from './components/Icon.svelte';
+export { default as PageHeader } from './components/PageHeader.svelte';
+export { default as Pagination } from './components/Pagination.svelte';
+export { type Kit, useKit } from './context.ts';
+export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
+export { LiveChannel, type LiveEvent } from './live.svelte.ts';
+export { withLoadApi } from './load.ts';
+export type {
+  Branding,
+  ContributedModule,
+  ListResponse,
+  LoadArgs,
+  Me,
+  MenuEntry,
+  PageProps,
+  WebContribution,
+  WidgetMeta,
+} from './types.ts';

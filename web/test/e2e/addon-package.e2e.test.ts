@@ -1,0 +1,81 @@
+// An addon package outside the workspace's addons/ (tests/fixtures/addons/guestbook), reached only
+// through ADDON_PATHS — by the build (the root build:web script names it) and by the kernel — shows
+// its page and its menu entry, found through its package's exports["./web"]. Its page uses the UI kit
+// (@elevate/sdk/web): the shell's context, the API client in a server-side load, PageHeader.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { api, launchBrowser, newContext, open, type Platform, startPlatform } from './platform.ts';
+
+let platform: Platform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+let companies = 0;
+async function company(addons: string[]) {
+  companies += 1;
+  const slug = `guestbook${companies}`;
+  const owner = { email: `owner@${slug}.test`, password: 'guestbook-secret-1' };
+  const name = `Guestbook Co ${companies}`;
+  const session = await api<{ accessToken: string }>(platform.url, 'POST', '/api/v1/auth/signup', {
+    company: name,
+    slug,
+    name: 'Gail Guest',
+    ...owner,
+  });
+  for (const addon of addons) {
+    await api(platform.url, 'POST', `/api/v1/core/addons/${addon}/enable`, {}, session.accessToken);
+  }
+  return { slug, name, owner, app: (path = '') => `${platform.url}/t/${slug}${path}` };
+}
+
+async function signedIn(c: Awaited<ReturnType<typeof company>>): Promise<Page> {
+  const context = await newContext(browser);
+  contexts.push(context);
+  const page = await context.newPage();
+  await open(page, c.app('/auth/login'));
+  await page.getByLabel('Email').fill(c.owner.email);
+  await page.getByLabel('Password').fill(c.owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(c.app());
+  return page;
+}
+
+beforeAll(async () => {
+  [platform, browser] = await Promise.all([
+    startPlatform({ ADDON_PATHS: 'tests/fixtures/addons/guestbook' }),
+    launchBrowser(),
+  ]);
+}, 90_000);
+
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('an addon installed as a package', { timeout: 120_000 }, () => {
+  it('shows its menu entry and its server-rendered page to a company that enabled it', async () => {
+    const c = await company(['guestbook']);
+    const page = await signedIn(c);
+    await page.getByRole('link', { name: 'Guestbook', exact: true }).click();
+    await page.waitForURL(c.app('/guestbook'));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Guestbook');
+    expect(await page.getByTestId('guestbook-greeting').textContent()).toBe(`Signed by Gail Guest for ${c.name}`);
+
+    // The first paint already holds the page and its data (the load ran on the server).
+    const html = await page.context().request.get(c.app('/guestbook'));
+    expect(html.status()).toBe(200);
+    expect(await html.text()).toContain(`Signed by Gail Guest for ${c.name}`);
+  });
+
+  it('does not exist for a company that has not enabled it', async () => {
+    const c = await company([]);
+    const page = await signedIn(c);
+    expect(await page.getByRole('link', { name: 'Guestbook', exact: true }).count()).toBe(0);
+    const res = await page.context().request.get(c.app('/guestbook'));
+    expect(res.status()).toBe(404);
+  });
+});
