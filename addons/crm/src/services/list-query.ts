@@ -221,6 +221,10 @@ export function fromQuery(q: Record<string, unknown>): ListOptions {
     offset,
     sort,
     segmentId: _s,
+    // The shape of the answer, not a filter (see the contacts list).
+    fields: _f,
+    include: _i,
+    count: _c,
     tagIds,
     ...rest
   } = q as Record<string, unknown> & {
