@@ -166,7 +166,7 @@ export function contactRoutes(r: RestRouter): void {
     { permission: 'crm.contact.read', query: pageQuery({ sort: { enum: sortable } }), summary: "A company's people" },
     async ({ params, query, ctx }): Promise<Page<ContactView>> => {
       const { rows, total } = await listPeople(ctx, params.id, query);
-      return { data: await withRelations(ctx, rows), total_count: total, limit: query.limit, offset: query.offset };
+      return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
     },
   );
 

@@ -271,6 +271,6 @@ export async function finishPage<T>(
   if (rows.length === 0 && offset > 0) {
     total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
   }
-  for (const r of rows) delete r.__total;
-  return { rows, total };
+  // Rebuilt rather than `delete`d: a deleted key turns each row into a slow dictionary object.
+  return { rows: rows.map(({ __total: _, ...r }) => r as T), total };
 }
