@@ -38,10 +38,11 @@ function selectOf(fields: readonly string[] | undefined): string {
  * (an index serves the order), then — only when asked — its companies (under the caller's
  * record rules), tags and the total are joined to those rows only.
  *
- * Raw SQL, kept on purpose: this is crm's hottest read. One statement with the page cut first
- * is what reaches the figures in docs/performance.md (REST list at 0.6+ of a bare page query);
- * the same page through ctx.em plus DataLoader-style relation loads costs one round trip per
- * relation (the GraphQL list, 0.4–0.5 with company and tags).
+ * Raw SQL, kept on purpose: this is crm's hottest read (the REST list, the GraphQL list and a
+ * company's people all run it). Measured: the REST list at 0.47–0.63 of a bare prepared page
+ * query (docs/performance.md, 2026-11-22, loaded machine). Relations loaded separately, as
+ * ctx.em does, cost one round trip each, and each round trip showed: the REST list went from
+ * 0.51–0.64 to 0.68 of the older reference when three statements became this one (2026-11-21).
  */
 export async function listContactViews(
   ctx: RequestContext,
