@@ -58,7 +58,16 @@ export interface Repository<M extends AnyModel> {
 
 /** The database as the current tenant sees it, inside the request's transaction. */
 export interface TenantDb {
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Runs one statement in the request's transaction. `prepare: true` runs it as a named
+   * prepared statement (parsed and planned once per connection, not per request): for hot
+   * statements whose text comes from a small fixed set (values always as parameters).
+   */
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    opts?: { prepare?: boolean },
+  ): Promise<T[]>;
   repo<M extends AnyModel>(model: M): Repository<M>;
 }
 

@@ -253,7 +253,7 @@ describe('no N+1', () => {
       [t.id, people.map((p) => p.id), tags.map((g) => g.id)],
     );
 
-    const rest = (limit: number) => t.client.get(`${C}/contacts?limit=${limit}`);
+    const rest = (limit: number) => t.client.get(`${C}/contacts?limit=${limit}&include=company,tags&count=true`);
     const r50 = await rest(50);
     expect(r50.body).toMatchObject({ total_count: 65, limit: 50, offset: 0 });
     expect(r50.body.data).toHaveLength(50);
@@ -279,5 +279,88 @@ describe('no N+1', () => {
     const g5 = await gql(5);
     expect(statements(g50)).toBeLessThanOrEqual(6);
     expect(statements(g5)).toBe(statements(g50));
+  });
+});
+
+describe('list shape: lean by default, relations and the total on request', () => {
+  it('REST returns the contact columns only, narrows with fields=, embeds with include=, counts with count=true', async () => {
+    const t = await env.tenant('shape', { enable: ['crm'] });
+    const co = await company(t.client, 'Shape Co');
+    const tag = await t.client.post(`${C}/tags`, { name: 'vip' });
+    const p = await t.client.post(`${C}/contacts`, { name: 'Ann Shape', companyId: co.id, tagIds: [tag.body.id] });
+    expect(p.status).toBe(201);
+
+    const lean = await t.client.get(`${C}/contacts?sort=name`);
+    expect(lean.status).toBe(200);
+    expect(lean.body).toMatchObject({ total_count: null, limit: 50, offset: 0 });
+    const ann = lean.body.data[0];
+    expect(ann).toMatchObject({ id: p.body.id, name: 'Ann Shape', companyId: co.id, kind: 'person' });
+    expect(Object.keys(ann).sort()).toEqual(
+      [
+        'id',
+        'kind',
+        'name',
+        'firstName',
+        'lastName',
+        'email',
+        'phone',
+        'jobTitle',
+        'companyId',
+        'website',
+        'street',
+        'city',
+        'postalCode',
+        'country',
+        'source',
+        'ownerId',
+        'createdBy',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
+    );
+
+    const narrow = await t.client.get(`${C}/contacts?sort=name&fields=name,email`);
+    expect(narrow.body.data[0]).toEqual({ id: p.body.id, name: 'Ann Shape', email: null });
+
+    const full = await t.client.get(`${C}/contacts?sort=name&fields=name&include=company,tags&count=true`);
+    expect(full.body.total_count).toBe(2);
+    expect(full.body.data[0]).toEqual({
+      id: p.body.id,
+      name: 'Ann Shape',
+      company: { id: co.id, name: 'Shape Co' },
+      tags: [{ id: tag.body.id, name: 'vip', color: null }],
+    });
+    // Past the last page the total is still counted.
+    expect((await t.client.get(`${C}/contacts?offset=10&count=true`)).body).toMatchObject({ data: [], total_count: 2 });
+
+    for (const bad of ['fields=name,nope', 'include=notes', 'count=maybe']) {
+      const res = await t.client.get(`${C}/contacts?${bad}`);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body.details)).toContain(bad.split('=')[0]);
+    }
+  });
+
+  it('GraphQL reads only the selected columns and counts only when totalCount is selected', async () => {
+    const t = await env.tenant('gqlshape', { enable: ['crm'] });
+    const co = await company(t.client, 'Gql Co');
+    await t.client.post(`${C}/contacts`, { name: 'Bea Gql', companyId: co.id, city: 'Oslo' });
+    const q = await t.client.graphql(
+      `{ contacts(sort: "name") { items { ...F ... on Contact { companyId company { name } } } } }
+       fragment F on Contact { name city createdAt }`,
+    );
+    expect(q.body.errors).toBeUndefined();
+    expect(q.body.data.contacts.items[0]).toMatchObject({
+      name: 'Bea Gql',
+      city: 'Oslo',
+      companyId: co.id,
+      company: { name: 'Gql Co' },
+    });
+    expect(Date.parse(q.body.data.contacts.items[0].createdAt)).not.toBeNaN();
+    const counted = await t.client.graphql('{ contacts { totalCount items { people { name } } } }');
+    expect(counted.body.errors).toBeUndefined();
+    expect(counted.body.data.contacts.totalCount).toBe(2);
+    expect(counted.body.data.contacts.items.find((c: { people: unknown[] }) => c.people.length)?.people).toEqual([
+      { name: 'Bea Gql' },
+    ]);
   });
 });

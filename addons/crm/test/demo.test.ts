@@ -18,7 +18,7 @@ describe('demo tenant', () => {
       password: demo.password,
     });
     const client = new ApiClient(env.url, login.body.accessToken);
-    const contacts = await client.get('/api/v1/crm/contacts?limit=1');
+    const contacts = await client.get('/api/v1/crm/contacts?limit=1&count=true');
     expect(contacts.body.total_count).toBe(24);
     const pipelines = await client.get('/api/v1/crm/pipelines');
     const board = await client.get(`/api/v1/crm/pipelines/${(pipelines.body.data ?? pipelines.body)[0]?.id}/board`);

@@ -238,7 +238,7 @@ describe('CSV export', { timeout: 180_000 }, () => {
     const filter = `city=Lisbon&tagIds=${vipTag}`;
     const listed: string[] = [];
     for (let offset = 0; ; offset += 200) {
-      const page = await admin.get(`/api/v1/crm/contacts?${filter}&limit=200&offset=${offset}`);
+      const page = await admin.get(`/api/v1/crm/contacts?${filter}&limit=200&offset=${offset}&count=true`);
       expect(page.status).toBe(200);
       listed.push(...page.body.data.map((c: { id: string }) => c.id));
       if (listed.length >= page.body.total_count) break;

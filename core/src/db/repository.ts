@@ -24,7 +24,7 @@ export function tenantDb(tx: TenantTx, actorId: string | null, orm: Orm): Tenant
     return plain;
   };
   return {
-    query: (sql, params) => tx.query(sql, params),
+    query: (sql, params, opts) => tx.query(sql, params, opts),
     repo<M extends AnyModel>(model: M) {
       let r = repos.get(model);
       if (!r) {

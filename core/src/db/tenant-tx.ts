@@ -1,6 +1,22 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Names of prepared statements by SQL text. Bounded: each name is prepared once on every pooled
+ * connection and lives as long as the connection, so past the bound statements run unnamed.
+ */
+const PREPARED_MAX = 200;
+const preparedNames = new Map<string, string>();
+function preparedName(sql: string): string | null {
+  let name = preparedNames.get(sql);
+  if (!name && preparedNames.size < PREPARED_MAX) {
+    name = `e_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    preparedNames.set(sql, name);
+  }
+  return name ?? null;
+}
 
 /**
  * One transaction for one tenant, opened lazily by the first statement. BEGIN and the
@@ -60,18 +76,32 @@ export class TenantTx {
     return rows;
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return (await this.run(sql, params)).rows as T[];
+  async query<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    opts?: { prepare?: boolean },
+  ): Promise<T[]> {
+    return (await this.run(sql, params, opts)).rows as T[];
   }
 
-  /** Like query, with the affected row count (the ORM's unit of work checks it). */
-  async run(sql: string, params?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
+  /**
+   * Like query, with the affected row count (the ORM's unit of work checks it). `prepare` runs
+   * it as a named prepared statement: parsed and planned once per connection.
+   */
+  async run(
+    sql: string,
+    params?: readonly unknown[],
+    opts?: { prepare?: boolean },
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
+    const name = opts?.prepare ? preparedName(sql) : null;
     // One connection runs one statement at a time: concurrent callers (GraphQL resolvers,
     // DataLoader batches, the EntityManager) queue here instead of piling onto the client.
     const run = this.queue.then(async () => {
       const c = await this.connect();
       this.statements += 1;
-      return c.query(sql, params as unknown[] | undefined);
+      return name
+        ? c.query({ name, text: sql, values: params as unknown[] | undefined })
+        : c.query(sql, params as unknown[] | undefined);
     });
     this.queue = run.then(
       () => undefined,

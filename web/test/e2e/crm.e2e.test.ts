@@ -196,7 +196,7 @@ describe('crm pages', { timeout: 90_000 }, () => {
     const list = await api<{ total_count: number }>(
       platform.url,
       'GET',
-      '/api/v1/crm/contacts?city=Springfield&limit=1',
+      '/api/v1/crm/contacts?city=Springfield&limit=1&count=true',
       undefined,
       token,
     );

@@ -1,12 +1,13 @@
 import { type GraphQLBuilder, ValidationError } from '@elevate/sdk';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
+import { CONTACT_LIST_FIELDS } from '../services/contact-views.service.ts';
 import {
   type ContactInput,
   checkContactFilter,
   createContact,
   deleteContact,
   getContact,
-  listContacts,
+  listContactColumns,
   peopleOfCompany,
   updateContact,
   visibleContact,
@@ -15,7 +16,64 @@ import type { ListFilter } from '../services/list-query.ts';
 import { createNote, deleteNote, notesOfContact } from '../services/notes.service.ts';
 import { createTag, deleteTag, listTags, setContactTags, tagsOfContact, updateTag } from '../services/tags.service.ts';
 import { given } from './args.ts';
-import type { CrmTypes } from './types.graphql.ts';
+import type { ContactRow, CrmTypes } from './types.graphql.ts';
+
+// The parts of graphql-js's resolve info this file reads (crm does not depend on graphql itself).
+interface SelectionSetNode {
+  readonly selections: readonly (
+    | { readonly kind: 'Field'; readonly name: { readonly value: string }; readonly selectionSet?: SelectionSetNode }
+    | { readonly kind: 'InlineFragment'; readonly selectionSet: SelectionSetNode }
+    | { readonly kind: 'FragmentSpread'; readonly name: { readonly value: string } }
+  )[];
+}
+type FieldNode = { readonly selectionSet?: SelectionSetNode | undefined };
+type FragmentDefinitionNode = { readonly selectionSet: SelectionSetNode };
+interface GraphQLResolveInfo {
+  readonly fieldNodes: readonly FieldNode[];
+  readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+}
+
+/** Field names selected directly under `set` (through fragments and inline fragments). */
+function selectedFields(
+  set: SelectionSetNode | undefined,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  out = new Map<string, FieldNode[]>(),
+): Map<string, FieldNode[]> {
+  for (const sel of set?.selections ?? []) {
+    if (sel.kind === 'Field') out.set(sel.name.value, [...(out.get(sel.name.value) ?? []), sel]);
+    else if (sel.kind === 'InlineFragment') selectedFields(sel.selectionSet, fragments, out);
+    else selectedFields(fragments[sel.name.value]?.selectionSet, fragments, out);
+  }
+  return out;
+}
+
+const modelKey = (listField: string) => (listField === 'companyId' ? 'company' : listField);
+
+/** Contact fields that need a column of their own other than the field's name. */
+const CONTACT_FIELD_KEYS: Record<string, string[]> = {
+  companyId: ['company'],
+  company: ['company'],
+  people: ['kind'],
+  tags: [],
+  notes: [],
+  __typename: [],
+};
+
+/** What a `contacts` query reads: the row keys its items select, and whether it asks for the total. */
+function contactListShape(info: GraphQLResolveInfo): { keys: Set<string>; count: boolean } {
+  const top = new Map<string, FieldNode[]>();
+  for (const node of info.fieldNodes) selectedFields(node.selectionSet, info.fragments, top);
+  const items = new Map<string, FieldNode[]>();
+  for (const node of top.get('items') ?? []) selectedFields(node.selectionSet, info.fragments, items);
+  const keys = new Set<string>(['id']);
+  for (const name of items.keys()) {
+    const need = CONTACT_FIELD_KEYS[name] ?? (CONTACT_LIST_FIELDS.has(name) ? [name] : null);
+    // A field this file does not know (another addon's): its resolver may read any column.
+    if (!need) return { keys: new Set([...CONTACT_LIST_FIELDS.keys()].map(modelKey)), count: top.has('totalCount') };
+    for (const k of need) keys.add(k);
+  }
+  return { keys, count: top.has('totalCount') };
+}
 
 export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   const { Contact, ContactPage, Note, Tag } = types;
@@ -98,7 +156,7 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
         limit: t.arg.int({ defaultValue: 50 }),
         offset: t.arg.int({ defaultValue: 0 }),
       },
-      resolve: async (_r, args, ctx) => {
+      resolve: async (_r, args, ctx, info) => {
         ctx.require('crm.contact.read');
         const limit = args.limit ?? 50;
         const offset = args.offset ?? 0;
@@ -109,13 +167,15 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
           ]);
         }
         const filter = checkContactFilter(given(args.filter) as ListFilter);
-        const { rows, total } = await listContacts(ctx, {
-          filter,
-          ...(args.sort ? { sort: args.sort } : {}),
-          limit,
-          offset,
-        });
-        return { items: rows, totalCount: total };
+        const shape = contactListShape(info);
+        const { rows, total } = await listContactColumns(
+          ctx,
+          { filter, ...(args.sort ? { sort: args.sort } : {}), limit, offset },
+          shape.keys,
+          shape.count,
+        );
+        // Only the selected fields are read; totalCount is null only when it was not selected.
+        return { items: rows as ContactRow[], totalCount: total ?? 0 };
       },
     }),
   );

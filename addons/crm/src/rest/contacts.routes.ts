@@ -1,7 +1,12 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { NoteRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
-import { listContactViews } from '../services/contact-views.service.ts';
+import {
+  CONTACT_INCLUDES,
+  CONTACT_LIST_FIELDS,
+  type ContactInclude,
+  listContactViews,
+} from '../services/contact-views.service.ts';
 import {
   type ContactInput,
   type ContactView,
@@ -62,19 +67,49 @@ const pageQuery = (extra: Record<string, unknown> = {}): JsonSchema => ({
 const parentQuery = { contactId: uuid, leadId: uuid, opportunityId: uuid };
 const sortable = Object.keys(TARGETS.contact.sortable).flatMap((k) => [k, `-${k}`]);
 
+/** A list page; total_count is null unless the caller asked for it (`count=true`). */
+type ListPage<T> = Omit<Page<T>, 'total_count'> & { total_count: number | null };
+
 interface PageQuery {
   limit: number;
   offset: number;
   sort?: string;
 }
 
+const commaList = (words: Iterable<string>) => {
+  const alt = [...words].join('|');
+  return { type: 'string', maxLength: 1000, pattern: `^(${alt})(,(${alt}))*$` };
+};
+/** The contacts list: the filters, plus the shape of the answer (lean by default). */
+const contactListQuery: JsonSchema = (() => {
+  const base = listQuerySchema('contact');
+  return {
+    ...base,
+    properties: {
+      ...(base.properties as object),
+      fields: commaList(CONTACT_LIST_FIELDS.keys()),
+      include: commaList(CONTACT_INCLUDES),
+      count: { type: 'boolean', default: false },
+    },
+  };
+})();
+
 export function contactRoutes(r: RestRouter): void {
-  r.get(
+  r.get<Record<string, string>, Record<string, unknown> & { fields?: string; include?: string; count: boolean }>(
     '/contacts',
-    { permission: 'crm.contact.read', query: listQuerySchema('contact'), summary: 'List contacts and companies' },
-    async ({ query, ctx }): Promise<Page<ContactView>> => {
+    {
+      permission: 'crm.contact.read',
+      query: contactListQuery,
+      summary:
+        'List contacts and companies: their own fields (fields= narrows them); include=company,tags embeds relations; count=true adds total_count',
+    },
+    async ({ query, ctx }): Promise<ListPage<Partial<ContactView>>> => {
       const opts = await listOptions(ctx, 'contact', query);
-      const { rows, total } = await listContactViews(ctx, opts);
+      const { rows, total } = await listContactViews(ctx, opts, {
+        ...(query.fields ? { fields: query.fields.split(',') } : {}),
+        ...(query.include ? { include: query.include.split(',') as ContactInclude[] } : {}),
+        count: query.count,
+      });
       return { data: rows, total_count: total, limit: opts.limit, offset: opts.offset };
     },
   );
@@ -139,7 +174,7 @@ export function contactRoutes(r: RestRouter): void {
     { permission: 'crm.contact.read', query: pageQuery({ sort: { enum: sortable } }), summary: "A company's people" },
     async ({ params, query, ctx }): Promise<Page<ContactView>> => {
       const { rows, total } = await listPeople(ctx, params.id, query);
-      return { data: await withRelations(ctx, rows), total_count: total, limit: query.limit, offset: query.offset };
+      return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
     },
   );
 

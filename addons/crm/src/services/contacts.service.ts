@@ -4,14 +4,14 @@ import {
   NotFoundError,
   type Patch,
   type RequestContext,
-  selectList,
   ValidationError,
 } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 import { ContactCreated, ContactDeleted, ContactUpdated } from '../events.ts';
 import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
-import { finishPage, type ListFilter, type ListOptions, listSql, pagedSql } from './list-query.ts';
+import { listContactViews } from './contact-views.service.ts';
+import type { ListFilter, ListOptions } from './list-query.ts';
 import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
 
 export type ContactKind = (typeof CONTACT_KINDS)[number];
@@ -224,22 +224,36 @@ export function peopleOfCompany(ctx: RequestContext, companyId: string): Promise
 
 // The repository's select list: columns aliased to the row's camelCase keys.
 
-/** One page of contacts under record rules and the list filter, with the total, in one statement. */
-export async function listContacts(
+/**
+ * A page with only the given row keys (`id` always) and the total only when asked: the
+ * GraphQL list reads what the query selects, no more (no unused columns, no timestamps parsed
+ * for nothing, no count nobody reads).
+ */
+export async function listContactColumns(
   ctx: RequestContext,
   opts: ListOptions,
-): Promise<{ rows: ContactRow[]; total: number }> {
-  const q = await listSql(ctx, 'contact', { filter: opts.filter, ...(opts.sort ? { sort: opts.sort } : {}) });
-  const page = pagedSql(selectList(Contact), q, opts.limit, opts.offset);
-  const rows = await ctx.db.query<ContactRow & { __total?: number }>(page.sql, page.params);
-  return finishPage<ContactRow>(ctx, rows, q, opts.offset);
+  keys: ReadonlySet<string>,
+  count: boolean,
+): Promise<{ rows: Partial<ContactRow>[]; total: number | null }> {
+  const fields = [...keys].map((k) => (k === 'company' ? 'companyId' : k));
+  const { rows, total } = await listContactViews(ctx, opts, { fields, count });
+  // The GraphQL type reads the reference as the model names it (`company`).
+  const out = keys.has('company')
+    ? rows.map(({ companyId, ...r }) => ({ ...r, company: companyId ?? null }) as Partial<ContactRow>)
+    : (rows as Partial<ContactRow>[]);
+  return { rows: out, total };
 }
 
 /** The people of a company the caller can see (404 when it is not a visible company). */
 export async function listPeople(ctx: RequestContext, companyId: string, opts: Omit<ListOptions, 'filter'>) {
   const company = await getContact(ctx, companyId);
   if (company?.kind !== 'company') throw new NotFoundError('Company');
-  return listContacts(ctx, { ...opts, filter: { companyId } });
+  const { rows, total } = await listContactViews(
+    ctx,
+    { ...opts, filter: { companyId } },
+    { include: ['company', 'tags'], count: true },
+  );
+  return { rows: rows as ContactView[], total: total ?? 0 };
 }
 
 /** Embeds company and tags: two statements for any number of rows. */

@@ -221,6 +221,10 @@ export function fromQuery(q: Record<string, unknown>): ListOptions {
     offset,
     sort,
     segmentId: _s,
+    // The shape of the answer, not a filter (see the contacts list).
+    fields: _f,
+    include: _i,
+    count: _c,
     tagIds,
     ...rest
   } = q as Record<string, unknown> & {
@@ -267,6 +271,6 @@ export async function finishPage<T>(
   if (rows.length === 0 && offset > 0) {
     total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
   }
-  for (const r of rows) delete r.__total;
-  return { rows, total };
+  // Rebuilt rather than `delete`d: a deleted key turns each row into a slow dictionary object.
+  return { rows: rows.map(({ __total: _, ...r }) => r as T), total };
 }
