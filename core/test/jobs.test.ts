@@ -149,9 +149,9 @@ describe('tenant guard', () => {
       { jobId: randomUUID(), attempts: 3, backoff: { type: 'fixed', delay: 10 } },
     );
     const finished = await vi.waitFor(async () => {
-      const j = (await jobsQueue.getJob(job.id as string)) as Job;
-      expect(await j.getState()).toBe('failed');
-      return j;
+      // Read the job after it failed: a copy fetched before (still waiting) has no failedReason.
+      expect(await jobsQueue.getJobState(job.id as string)).toBe('failed');
+      return (await jobsQueue.getJob(job.id as string)) as Job;
     }, WAIT);
     expect(finished.failedReason).toMatch(/Addon "projects" is not enabled/);
     expect(finished.attemptsMade).toBe(1);

@@ -60,8 +60,11 @@ describe('GET /api/v1/openapi.json', () => {
     expect(prefixes(await documentOf(bare))).toEqual(['auth', 'core', 'graphql.sdl', 'openapi.json']);
     expect(prefixes(await documentOf(journalOnly))).toEqual(['auth', 'core', 'graphql.sdl', 'journal', 'openapi.json']);
     const full = await documentOf(all);
-    for (const id of ids) expect(prefixes(full)).toContain(id);
-    expect((full.tags as { name: string }[]).map((t) => t.name)).toEqual(['auth', 'core', 'api', ...ids]);
+    // Every addon that mounts routes (some fixtures only bring widgets or schedules).
+    const withRoutes = ids.filter((id) => env.kernel.routes().some((r) => r.addon === id));
+    expect(withRoutes.length).toBeGreaterThan(3);
+    for (const id of withRoutes) expect(prefixes(full)).toContain(id);
+    expect((full.tags as { name: string }[]).map((t) => t.name)).toEqual(['auth', 'core', 'api', ...withRoutes]);
   });
 
   it('describes each operation: tag, operationId, permission, parameters, body, error shape, security', async () => {
