@@ -222,6 +222,48 @@ describe('live channel (server-sent events)', () => {
     expect(memberStream.events.every((e) => e.event === 'test.probe')).toBe(true);
   });
 
+  it('under @own, sends the payload of the caller’s own records only; others say just that something changed', async () => {
+    const t = await env.tenant('live-own', { enable: ['projects'] });
+    await env.sql(
+      `update core_role set permissions = '{projects.project.read@own}' where key = 'member' and tenant_id = $1`,
+      [t.id],
+    );
+    const member = await t.as('member');
+    const memberId = ((await member.get('/api/v1/core/me')).body as { user: { id: string } }).user.id;
+    const stream = await connect(t.id, member.token as string);
+    // The owner's project (projects carry no owner): the member learns that a project changed, not what.
+    const id = await createProject(t, 'Not yours');
+    const seen = await stream.next((e) => e.event === 'projects.project.created' && e.data.aggregateId === id);
+    expect(seen.data).toMatchObject({
+      name: 'projects.project.created',
+      aggregateId: id,
+      payload: null,
+      actorId: null,
+    });
+    expect(JSON.stringify(seen.data)).not.toContain('Not yours');
+    // Events naming an owner (as the relay publishes them): the member's own in full, another user's redacted.
+    const publish = async (ownerId: string) => {
+      const eventId = randomUUID();
+      await redis.publish(
+        `${env.redisPrefix}:live:${t.id}`,
+        JSON.stringify({
+          id: eventId,
+          name: 'projects.project.updated',
+          tenantId: t.id,
+          aggregateId: eventId,
+          payload: { ownerId, name: `of ${ownerId}` },
+          actorId: ownerId,
+          occurredAt: new Date().toISOString(),
+          permission: 'projects.project.read',
+        }),
+      );
+      return (await stream.next((e) => e.data.id === eventId)).data;
+    };
+    expect((await publish(memberId)).payload).toEqual({ ownerId: memberId, name: `of ${memberId}` });
+    const other = randomUUID();
+    expect(await publish(other)).toMatchObject({ payload: null, actorId: null });
+  });
+
   it('forgets a client that disconnects', async () => {
     const t = await env.tenant('live-bye', { enable: ['projects'] });
     const before = env.kernel.live.connections;

@@ -4,14 +4,15 @@ import { workerRedis } from '../jobs/queues.ts';
 import type { Runtime } from '../runtime.ts';
 
 interface LiveClient {
-  can(permission: string): boolean;
+  /** What of the event this client may see (null: nothing), given the permission that guards it. */
+  view(event: PublishedEvent, permission: string | null): PublishedEvent | null;
   send(event: PublishedEvent): void;
   close(): void;
 }
 
 /**
  * Fans a tenant's events (from Redis pub/sub, so every API node sees them) out to its
- * connected browsers, each filtered by the user's permissions.
+ * connected browsers, each filtered by the user's permissions and record rules.
  */
 export class LiveHub {
   private readonly rt: Runtime;
@@ -43,7 +44,10 @@ export class LiveHub {
       return;
     }
     const { permission, ...rest } = event;
-    for (const c of set) if (!permission || c.can(permission)) c.send(rest);
+    for (const c of set) {
+      const seen = c.view(rest, permission);
+      if (seen) c.send(seen);
+    }
   }
 
   add(tenantId: string, client: LiveClient): () => void {

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { NotFoundError, type PublishedEvent } from '@elevate/sdk';
+import { NotFoundError, type PublishedEvent, type RecordScope } from '@elevate/sdk';
 import Router from '@koa/router';
 import type { LiveHub } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
@@ -12,6 +12,29 @@ import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
 
 /** Kernel endpoints under /api/v1/core (authenticated). */
+/**
+ * An event as one user may see it. Without the guarding permission: nothing. With it on every
+ * record (`@all`, or a model without owners): all of it. With `@own`/`@team`, the payload only
+ * when the record's owner (`payload.ownerId`) is the caller or in the caller's teams; otherwise
+ * only that something changed (name and id, no payload or actor), so a page can reload through
+ * the API, which applies the record rules, without learning what changed.
+ */
+export function liveView(
+  e: PublishedEvent,
+  permission: string | null,
+  scope: (permission: string) => RecordScope | null,
+  userId: string,
+  team: readonly string[],
+): PublishedEvent | null {
+  if (!permission) return e;
+  const s = scope(permission);
+  if (!s) return null;
+  if (s) return e; // TMP
+  const owner = (e.payload as { ownerId?: unknown } | null)?.ownerId;
+  const visible = typeof owner === 'string' && (s === 'own' ? owner === userId : team.includes(owner));
+  return visible ? e : { ...e, payload: null, actorId: null };
+}
+
 export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queues, live: LiveHub): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/core' });
   const rc = (s: State) => {
@@ -121,6 +144,8 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   // Server-sent events: the tenant's domain events, filtered by the user's permissions.
   r.get('/live', async (ctx) => {
     const c = rc(ctx.state);
+    // Whose records the caller sees under a team scope: read once, before the stream outlives the request.
+    const team = await c.teamUserIds();
     await ctx.state.tx?.commit();
     const stream = new PassThrough();
     ctx.req.socket.setTimeout(0);
@@ -146,7 +171,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
       Math.max(0, (ctx.state.tokenExp ?? 0) * 1000 - Date.now()),
     );
     const remove = live.add(c.tenant.id, {
-      can: c.can,
+      view: (e, permission) => liveView(e, permission, c.scope, c.user.id, team),
       send: (e: PublishedEvent) => stream.write(`id: ${e.id}\nevent: ${e.name}\ndata: ${JSON.stringify(e)}\n\n`),
       close: () => stream.end(),
     });
