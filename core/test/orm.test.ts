@@ -71,7 +71,10 @@ describe('ctx.em (MikroORM) under tenancy and record rules', () => {
     expect(await mine(mia)).toEqual([`${tag}-a`, `${tag}-b`]);
     expect(await mine(t.client)).toEqual([`${tag}-a`, `${tag}-b`, `${tag}-c`]);
     // count goes through the same filter
-    const counted = (await carol.get('/api/v1/journal/entries')).body as { data: Entry[]; total_count: number };
+    const counted = (await carol.get('/api/v1/journal/entries?count=true')).body as {
+      data: Entry[];
+      total_count: number;
+    };
     expect(counted.total_count).toBe(counted.data.length);
   });
 

@@ -62,13 +62,14 @@ describe('derived REST resources', () => {
       await t.client.post('/api/v1/journal/entries', { text, pinned, topic: home.id });
     }
     const list = (q: string) => t.client.get(`/api/v1/journal/entries?${q}`).then((r) => r.body as Page);
-    const pinned = await list(`topic=${home.id}&pinned=true&sort=text`);
+    const pinned = await list(`topic=${home.id}&pinned=true&sort=text&count=true`);
     expect(pinned.data.map((r) => r.text)).toEqual([`${tag} a`, `${tag} b`]);
     expect(pinned.total_count).toBe(2);
-    const found = await list(`q=${tag}&sort=text&order=desc&limit=2`);
+    const found = await list(`q=${tag}&sort=text&order=desc&limit=2&count=true`);
     expect(found.data.map((r) => r.text)).toEqual([`${tag} c`, `${tag} b`]);
     expect(found.total_count).toBe(3);
-    const lean = await list(`q=${tag}&fields=text&count=false`);
+    // Lean by default: no count unless asked (a second statement), only the fields asked for.
+    const lean = await list(`q=${tag}&fields=text`);
     expect(Object.keys(lean.data[0] ?? {}).sort()).toEqual(['id', 'text']);
     expect(lean.total_count).toBeNull();
     // A LIKE wildcard in q is a character, not a pattern.

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ValidationError } from '../errors.ts';
 import type { GraphQLBuilder } from '../graphql.ts';
 import type { FieldDef } from '../model.ts';
@@ -117,6 +118,11 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
     ? lb.inputType(`${res.type}PatchInput`, { fields: inputFields(res.schemas.patch, false) })
     : null;
   // GraphQL passes absent input fields as undefined; JSON Schema wants them absent.
+  // Whether the query selects `name` on this field (a fragment counts as yes: it may).
+  const selects = (info: GraphQLResolveInfo, name: string) =>
+    info.fieldNodes.some((n) =>
+      n.selectionSet?.selections.some((sel) => sel.kind !== 'Field' || sel.name.value === name),
+    );
   const clean = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
@@ -130,13 +136,13 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
           sort: t.arg.string(),
           order: t.arg.string(),
           ...(res.search.length ? { q: t.arg.string() } : {}),
-          count: t.arg.boolean({ defaultValue: true }),
           ...Object.fromEntries(res.filters.map((k) => [k, t.arg({ type: scalarOf(k, defs[k] as FieldDef) })])),
         },
-        resolve: (_root: unknown, args: Record<string, unknown>, ctx: Loose) => {
+        resolve: (_root: unknown, args: Record<string, unknown>, ctx: Loose, info: GraphQLResolveInfo) => {
           const a = clean(args);
           validate(res.schemas.list, a, 'arguments');
-          return res.list(ctx, a as ListArgs);
+          // Counting is a second statement: only when the query selects total_count.
+          return res.list(ctx, { ...a, count: selects(info, 'total_count') } as ListArgs);
         },
       }),
     );

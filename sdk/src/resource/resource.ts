@@ -39,7 +39,7 @@ export interface ListArgs {
   q?: string;
   /** Comma-separated keys to return (lean responses); all by default. */
   fields?: string;
-  /** Counting costs a second statement: `count=false` skips it (total_count is then null). */
+  /** Counting costs a second statement: only `count=true` asks for it (total_count is null otherwise). */
   count?: boolean;
   [filter: string]: unknown;
 }
@@ -108,7 +108,7 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       order: { type: 'string', enum: ['asc', 'desc'] },
       ...(search.length ? { q: { type: 'string', maxLength: 200 } } : {}),
       fields: { type: 'string', pattern: `^(${keys.join('|')})(,(${keys.join('|')}))*$` },
-      count: { type: 'boolean', default: true },
+      count: { type: 'boolean', default: false },
       ...Object.fromEntries(filters.map((k) => [k, fieldSchema(defs[k] as FieldDef)])),
     },
     additionalProperties: false,
@@ -186,7 +186,7 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       });
       const data = rows.map((e) => rowOf(model, e, selected)) as Partial<Row<M>>[];
       let total: number | null = null;
-      if (args.count !== false) {
+      if (args.count === true) {
         // The page tells the total when it is the last one; otherwise count (a second statement).
         total =
           data.length > 0 && data.length < args.limit
