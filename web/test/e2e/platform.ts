@@ -189,6 +189,8 @@ export async function api<T = Record<string, unknown>>(
 
 /** A company of its own for one test: its owner's session, and helpers bound to it. */
 export interface Tenant {
+  /** The platform's address (for calls that are not JSON). */
+  base: string;
   slug: string;
   name: string;
   owner: { name: string; email: string; password: string };
@@ -220,6 +222,7 @@ export async function createTenant(
   });
   const token = session.accessToken;
   const tenant: Tenant = {
+    base: platform.url,
     slug,
     name,
     owner,
