@@ -4,7 +4,7 @@
 // (@elevate/sdk/web): the shell's context, the API client in a server-side load, PageHeader.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, launchBrowser, newContext, open, type Platform, startPlatform } from './platform.ts';
+import { api, newContext, open, type Platform, startAll } from './platform.ts';
 
 let platform: Platform;
 let browser: Browser;
@@ -41,10 +41,7 @@ async function signedIn(c: Awaited<ReturnType<typeof company>>): Promise<Page> {
 }
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([
-    startPlatform({ ADDON_PATHS: 'tests/fixtures/addons/guestbook' }),
-    launchBrowser(),
-  ]);
+  ({ platform, browser } = await startAll({ ADDON_PATHS: 'tests/fixtures/addons/guestbook' }));
 }, 90_000);
 
 afterEach(async () => {

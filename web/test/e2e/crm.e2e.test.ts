@@ -3,83 +3,92 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  api,
-  launchBrowser,
+  createTenant,
   newContext,
   open,
   type Platform,
   screenshot,
   setTheme,
-  startPlatform,
+  signIn,
+  startAll,
+  type Tenant,
 } from './platform.ts';
 
-let platform: Platform;
+// Shared by the file: the platform and the browser (starting them is the expensive part). Every
+// test makes its own company (crm enabled), owner and browser context, so they run in any order.
+let platform: Platform | undefined;
 let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let token: string;
-const slug = 'globex';
-const owner = { email: 'hank@globex.test', password: 'globex-secret-1' };
-const app = (path = '') => `${platform.url}/t/${slug}${path}`;
+/** The page of the running test (for the failure screenshot). */
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
 
 interface Board {
   stages: { stage: { id: string; name: string }; opportunities: { id: string; title: string }[] }[];
 }
-async function board(): Promise<Board> {
-  const pipelines = await api<{ data: { id: string; isDefault: boolean }[] }>(
-    platform.url,
-    'GET',
-    '/api/v1/crm/pipelines',
-    undefined,
-    token,
-  );
+async function board(t: Tenant): Promise<Board> {
+  const pipelines = await t.as<{ data: { id: string; isDefault: boolean }[] }>('GET', '/api/v1/crm/pipelines');
   const id = pipelines.data.find((p) => p.isDefault)?.id;
-  return api<Board>(platform.url, 'GET', `/api/v1/crm/pipelines/${id}/board`, undefined, token);
+  return t.as<Board>('GET', `/api/v1/crm/pipelines/${id}/board`);
 }
 const stageOf = (b: Board, title: string) =>
   b.stages.find((s) => s.opportunities.some((o) => o.title === title))?.stage.name;
 
-async function login(p: Page): Promise<void> {
-  await open(p, app('/auth/login'));
-  await p.getByLabel('Email').fill(owner.email);
-  await p.getByLabel('Password').fill(owner.password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  try {
-    await p.waitForURL(app());
-  } catch (err) {
-    await screenshot(p, 'debug-login');
-    console.log('login stuck at', p.url(), await p.locator('body').textContent());
-    throw err;
-  }
+/** Imports `rows` contacts (city Springfield) through the import API and waits until it is done. */
+async function importContacts(t: Tenant, rows: number): Promise<void> {
+  const csv = ['Full name;E-mail;Town'];
+  for (let i = 0; i < rows; i++) csv.push(`Person ${i};person${i}@import.test;Springfield`);
+  const res = await fetch(`${t.base}/api/v1/crm/imports?filename=people.csv`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` },
+    body: csv.join('\n'),
+  });
+  if (!res.ok) throw new Error(`import upload: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  await t.as('POST', `/api/v1/crm/imports/${id}/start`, {
+    mapping: { 'Full name': 'name', 'E-mail': 'email', Town: 'city' },
+  });
+  await expect
+    .poll(async () => (await t.as<{ status: string }>('GET', `/api/v1/crm/imports/${id}`)).status, { timeout: 60_000 })
+    .toBe('completed');
+}
+
+/** A company of its own with crm enabled, its owner signed in on a fresh browser context. */
+async function signedIn(): Promise<{
+  t: Tenant;
+  app: Tenant['app'];
+  as: Tenant['as'];
+  context: BrowserContext;
+  page: Page;
+}> {
+  if (!platform) throw new Error('the platform did not start');
+  const t = await createTenant(platform, { prefix: 'globex', name: 'Globex' });
+  const context = await newContext(browser);
+  contexts.push(context);
+  page = await context.newPage();
+  await signIn(page, t);
+  return { t, app: t.app, as: t.as, context, page };
 }
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
-  const session = await api<{ accessToken: string }>(platform.url, 'POST', '/api/v1/auth/signup', {
-    company: 'Globex',
-    slug,
-    name: 'Hank Scorpio',
-    ...owner,
-  });
-  token = session.accessToken;
-  await api(platform.url, 'POST', '/api/v1/core/addons/crm/enable', {}, token);
-  context = await newContext(browser);
-  page = await context.newPage();
-  await login(page);
+  ({ platform, browser } = await startAll());
 }, 90_000);
 
 // On failure: what the page showed (saved as screenshots/failed-<test>.png) and where it was.
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-  console.log(
-    `failed at ${page.url()}:\n${(
-      await page
-        .locator('main')
-        .textContent()
-        .catch(() => '')
-    )?.slice(0, 500)}`,
-  );
+  if (ctx.task.result?.state === 'fail' && page) {
+    const failed = page;
+    await screenshot(failed, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    console.log(
+      `failed at ${failed.url()}:\n${(
+        await failed
+          .locator('main')
+          .textContent()
+          .catch(() => '')
+      )?.slice(0, 500)}`,
+    );
+  }
+  page = undefined;
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
 });
 
 afterAll(async () => {
@@ -89,6 +98,7 @@ afterAll(async () => {
 
 describe('crm pages', { timeout: 90_000 }, () => {
   it('creates a contact, finds it, and shows its 360° view with a timeline', async () => {
+    const { app, as, page } = await signedIn();
     await open(page, app('/crm/contacts'));
     await page.getByText('No contacts yet.').waitFor();
     await page.getByRole('button', { name: 'New contact' }).click();
@@ -104,13 +114,7 @@ describe('crm pages', { timeout: 90_000 }, () => {
     await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     for (const name of ['Grace Hopper', 'Alan Turing']) {
       const [firstName, lastName] = name.split(' ');
-      await api(
-        platform.url,
-        'POST',
-        '/api/v1/crm/contacts',
-        { kind: 'person', firstName, lastName, city: 'Cambridge' },
-        token,
-      );
+      await as('POST', '/api/v1/crm/contacts', { kind: 'person', firstName, lastName, city: 'Cambridge' });
     }
     // Search (server-side) and sort.
     await page.getByLabel('Search contacts').fill('grace');
@@ -137,32 +141,34 @@ describe('crm pages', { timeout: 90_000 }, () => {
   });
 
   it('moves an opportunity between stages by drag and drop and by keyboard', async () => {
+    const { t, app, as, page } = await signedIn();
     for (const [title, value] of [
       ['Globex rollout', '25000'],
       ['Cypress Creek deal', '8000'],
     ]) {
-      await api(platform.url, 'POST', '/api/v1/crm/opportunities', { title, value }, token);
+      await as('POST', '/api/v1/crm/opportunities', { title, value });
     }
     await open(page, app('/crm/pipeline'));
     const card = page.locator('[data-card]', { hasText: 'Globex rollout' });
     await card.waitFor();
     await card.dragTo(page.locator('section[data-stage="Qualified"] ol'));
-    await expect.poll(async () => stageOf(await board(), 'Globex rollout')).toBe('Qualified');
+    await expect.poll(async () => stageOf(await board(t), 'Globex rollout')).toBe('Qualified');
 
     // Keyboard: focus the card, arrow right moves it to the next stage.
     await page.getByRole('button', { name: /^Globex rollout, .* in Qualified$/ }).focus();
     await page.keyboard.press('ArrowRight');
     await page.getByText('Globex rollout moved to Proposal').waitFor();
-    await expect.poll(async () => stageOf(await board(), 'Globex rollout')).toBe('Proposal');
+    await expect.poll(async () => stageOf(await board(t), 'Globex rollout')).toBe('Proposal');
     // Focus stays on the moved card, so it can go on moving.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/in Proposal$/);
     // The visible buttons do the same for pointer users who cannot drag.
     await page.getByRole('button', { name: 'Move Cypress Creek deal to Qualified' }).click();
-    await expect.poll(async () => stageOf(await board(), 'Cypress Creek deal')).toBe('Qualified');
+    await expect.poll(async () => stageOf(await board(t), 'Cypress Creek deal')).toBe('Qualified');
     await screenshot(page, 'pipeline-light');
   });
 
   it('imports a CSV with a column mapping and shows its progress', async () => {
+    const { app, as, page } = await signedIn();
     const ROWS = 5000;
     const rows = ['Full name;E-mail;Town;Notes'];
     // Enough rows (500 per chunk) that the bar is seen part-way on any machine.
@@ -193,17 +199,13 @@ describe('crm pages', { timeout: 90_000 }, () => {
     expect(seen.size).toBeGreaterThanOrEqual(2);
     await page.getByText(`${ROWS} of ${ROWS} rows · ${ROWS} imported`).waitFor();
     await screenshot(page, 'import-done-light');
-    const list = await api<{ total_count: number }>(
-      platform.url,
-      'GET',
-      '/api/v1/crm/contacts?city=Springfield&limit=1&count=true',
-      undefined,
-      token,
-    );
+    const list = await as<{ total_count: number }>('GET', '/api/v1/crm/contacts?city=Springfield&limit=1&count=true');
     expect(list.total_count).toBe(ROWS);
   });
 
   it('shows a change made in one page live in a second page', async () => {
+    const { t, app, as, context, page } = await signedIn();
+    await as('POST', '/api/v1/crm/opportunities', { title: 'Cypress Creek deal', value: '8000' });
     const second = await context.newPage();
     await open(page, app('/crm/contacts?q=live'));
     await open(second, app('/crm/pipeline'));
@@ -221,17 +223,11 @@ describe('crm pages', { timeout: 90_000 }, () => {
     // A move made elsewhere shows up on an open board.
     await open(page, app('/crm/pipeline'));
     await page.getByText('Live', { exact: true }).waitFor();
-    const cypress = (await board()).stages
+    const cypress = (await board(t)).stages
       .flatMap((s) => s.opportunities)
       .find((o) => o.title === 'Cypress Creek deal');
-    const negotiation = (await board()).stages.find((s) => s.stage.name === 'Negotiation');
-    await api(
-      platform.url,
-      'POST',
-      `/api/v1/crm/opportunities/${cypress?.id}/move`,
-      { stageId: negotiation?.stage.id, position: 0 },
-      token,
-    );
+    const negotiation = (await board(t)).stages.find((s) => s.stage.name === 'Negotiation');
+    await as('POST', `/api/v1/crm/opportunities/${cypress?.id}/move`, { stageId: negotiation?.stage.id, position: 0 });
     await page
       .locator('section[data-stage="Negotiation"]')
       .getByText('Cypress Creek deal')
@@ -240,24 +236,27 @@ describe('crm pages', { timeout: 90_000 }, () => {
   });
 
   it('shows the dashboard widgets and the other crm pages, light and dark', async () => {
-    await api(
-      platform.url,
-      'POST',
-      '/api/v1/crm/leads',
-      { title: 'Initech upgrade', contactName: 'Bill Lumbergh', source: 'web' },
-      token,
+    const { t, app, as, page } = await signedIn();
+    // Thousands of contacts (an import) and a few made by hand, one of them with an overdue call.
+    await importContacts(t, 5000);
+    const [ada] = await Promise.all(
+      ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'].map((name) => {
+        const [firstName, lastName] = name.split(' ');
+        return as<{ id: string }>('POST', '/api/v1/crm/contacts', { kind: 'person', firstName, lastName });
+      }),
     );
-    const won = await api<{ id: string }>(
-      platform.url,
-      'POST',
-      '/api/v1/crm/opportunities',
-      { title: 'Won deal', value: '4200' },
-      token,
-    );
-    await api(platform.url, 'POST', `/api/v1/crm/opportunities/${won.id}/win`, {}, token);
+    await as('POST', '/api/v1/crm/activities', {
+      kind: 'call',
+      subject: 'Call about the engine',
+      contactId: ada?.id,
+      dueAt: '2020-01-02T10:00:00.000Z',
+    });
+    await as('POST', '/api/v1/crm/leads', { title: 'Initech upgrade', contactName: 'Bill Lumbergh', source: 'web' });
+    const won = await as<{ id: string }>('POST', '/api/v1/crm/opportunities', { title: 'Won deal', value: '4200' });
+    await as('POST', `/api/v1/crm/opportunities/${won.id}/win`, {});
     await open(page, app());
     await page.getByRole('heading', { name: 'Pipeline value by stage' }).waitFor();
-    expect(await page.getByTestId('kpi-contacts').textContent()).toMatch(/5,00[34]/); // 5,000 imported + the contacts made by the earlier tests
+    expect(await page.getByTestId('kpi-contacts').textContent()).toBe('5,003'); // 5,000 imported + 3 made one by one
     await screenshot(page, 'dashboard-crm-light');
     await open(page, app('/crm/activities?due=overdue'));
     await page.getByText('Call about the engine', { exact: true }).waitFor();
@@ -281,37 +280,20 @@ describe('crm pages', { timeout: 90_000 }, () => {
   });
 
   it('asks for a reason when a card moves onto a Lost stage, by keyboard and by button', async () => {
+    const { app, as, page } = await signedIn();
     // A pipeline where Lost comes straight after an open stage, so a card gets there in one move.
-    const pipeline = await api<{ id: string }>(
-      platform.url,
-      'POST',
-      '/api/v1/crm/pipelines',
-      {
-        name: 'Renewals',
-        stages: [
-          { name: 'Due', probability: 50, kind: 'open' },
-          { name: 'Lost', probability: 0, kind: 'lost' },
-          { name: 'Renewed', probability: 100, kind: 'won' },
-        ],
-      },
-      token,
-    );
+    const pipeline = await as<{ id: string }>('POST', '/api/v1/crm/pipelines', {
+      name: 'Renewals',
+      stages: [
+        { name: 'Due', probability: 50, kind: 'open' },
+        { name: 'Lost', probability: 0, kind: 'lost' },
+        { name: 'Renewed', probability: 100, kind: 'won' },
+      ],
+    });
     const opportunity = (title: string) =>
-      api<{ id: string }>(
-        platform.url,
-        'POST',
-        '/api/v1/crm/opportunities',
-        { title, value: '900', pipelineId: pipeline.id },
-        token,
-      );
+      as<{ id: string }>('POST', '/api/v1/crm/opportunities', { title, value: '900', pipelineId: pipeline.id });
     const get = (id: string) =>
-      api<{ status: string; lostReason: string | null; stage: string }>(
-        platform.url,
-        'GET',
-        `/api/v1/crm/opportunities/${id}`,
-        undefined,
-        token,
-      );
+      as<{ status: string; lostReason: string | null; stage: string }>('GET', `/api/v1/crm/opportunities/${id}`);
     const byKeyboard = await opportunity('Vandelay renewal');
     const byButton = await opportunity('Kramerica renewal');
     await open(page, app(`/crm/pipeline?pipeline=${pipeline.id}`));
@@ -345,23 +327,14 @@ describe('crm pages', { timeout: 90_000 }, () => {
   });
 
   it('marks a card lost and reopens it with its own buttons on the default pipeline', async () => {
+    const { app, as, page } = await signedIn();
     // On the default pipeline Won comes before Lost, so moving right closes the deal as won; the
     // card's own actions reach Lost (with a reason) and reopen it.
-    const card = await api<{ id: string }>(
-      platform.url,
-      'POST',
-      '/api/v1/crm/opportunities',
-      { title: 'Monorail pitch', value: '1200' },
-      token,
-    );
-    const get = () =>
-      api<{ status: string; lostReason: string | null }>(
-        platform.url,
-        'GET',
-        `/api/v1/crm/opportunities/${card.id}`,
-        undefined,
-        token,
-      );
+    const card = await as<{ id: string }>('POST', '/api/v1/crm/opportunities', {
+      title: 'Monorail pitch',
+      value: '1200',
+    });
+    const get = () => as<{ status: string; lostReason: string | null }>('GET', `/api/v1/crm/opportunities/${card.id}`);
     await open(page, app('/crm/pipeline'));
     await page.getByRole('button', { name: 'Mark Monorail pitch as won' }).waitFor();
     await screenshot(page, 'pipeline-actions-light');
@@ -396,13 +369,13 @@ describe('crm pages', { timeout: 90_000 }, () => {
   });
 
   it('converts a lead into a contact and an opportunity from the leads page', async () => {
-    const lead = await api<{ id: string }>(
-      platform.url,
-      'POST',
-      '/api/v1/crm/leads',
-      { title: 'Umbrella expansion', contactName: 'Albert Wesker', email: 'wesker@umbrella.test', source: 'event' },
-      token,
-    );
+    const { app, as, page } = await signedIn();
+    const lead = await as<{ id: string }>('POST', '/api/v1/crm/leads', {
+      title: 'Umbrella expansion',
+      contactName: 'Albert Wesker',
+      email: 'wesker@umbrella.test',
+      source: 'event',
+    });
     await open(page, app('/crm/leads'));
     const row = page.getByRole('row', { name: /Umbrella expansion/ });
     await row.getByRole('button', { name: 'Convert Umbrella expansion' }).click();
@@ -430,20 +403,11 @@ describe('crm pages', { timeout: 90_000 }, () => {
     expect(await row.getByRole('button', { name: /^Convert/ }).count()).toBe(0);
 
     // Through the API: the lead is converted and its opportunity exists with the given title and value.
-    const converted = await api<{ status: string }>(
-      platform.url,
-      'GET',
-      `/api/v1/crm/leads/${lead.id}`,
-      undefined,
-      token,
-    );
+    const converted = await as<{ status: string }>('GET', `/api/v1/crm/leads/${lead.id}`);
     expect(converted.status).toBe('converted');
-    const opportunities = await api<{ data: { title: string; value: string; status: string }[] }>(
-      platform.url,
+    const opportunities = await as<{ data: { title: string; value: string; status: string }[] }>(
       'GET',
       `/api/v1/crm/opportunities?q=${encodeURIComponent('Umbrella expansion deal')}`,
-      undefined,
-      token,
     );
     expect(opportunities.data).toEqual([
       expect.objectContaining({ title: 'Umbrella expansion deal', value: '48000.50', status: 'open' }),
@@ -454,20 +418,14 @@ describe('crm pages', { timeout: 90_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Albert Wesker' }).waitFor();
 
     // Dark, and an API error shown inline: converted elsewhere while the dialog is open.
-    const other = await api<{ id: string }>(
-      platform.url,
-      'POST',
-      '/api/v1/crm/leads',
-      { title: 'Soylent trial' },
-      token,
-    );
+    const other = await as<{ id: string }>('POST', '/api/v1/crm/leads', { title: 'Soylent trial' });
     await open(page, app('/crm/leads'));
     await setTheme(page, 'dark');
     await page.getByRole('button', { name: 'Convert Soylent trial' }).click();
     const second = page.getByRole('dialog', { name: 'Convert Soylent trial' });
     await second.waitFor();
     await screenshot(page, 'lead-convert-dark');
-    await api(platform.url, 'POST', `/api/v1/crm/leads/${other.id}/convert`, { createContact: false }, token);
+    await as('POST', `/api/v1/crm/leads/${other.id}/convert`, { createContact: false });
     await second.getByRole('button', { name: 'Convert lead' }).click();
     await second.getByRole('alert').getByText('This lead was already converted').waitFor();
     await screenshot(page, 'lead-convert-error-dark');

@@ -6,19 +6,16 @@ import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, launchBrowser, newContext, open, type Platform, ready, startPlatform } from './platform.ts';
+import { createTenant, newContext, open, type Platform, ready, signIn, startAll, type Tenant } from './platform.ts';
 
-let platform: Platform;
+// Shared by the file: the platform and the browser (starting them is the expensive part). Every
+// test makes its own company (crm enabled), owner and browser context, so they run in any order.
+let platform: Platform | undefined;
 let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let token: string;
-const slug = 'dayone';
-const owner = { email: 'joanna@dayone.test', password: 'dayone-secret-1' };
-const app = (path = '') => `${platform.url}/t/${slug}${path}`;
+/** The page of the running test (for the failure screenshot). */
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
 const C = '/api/v1/crm';
-const as = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-  api<T>(platform.url, method, path, body, token);
 
 // Screenshots go outside the repository (E2E_SHOTS, default /tmp/elevate-day-one-ui).
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/elevate-day-one-ui';
@@ -27,33 +24,45 @@ async function shot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
-async function login(p: Page): Promise<void> {
-  await open(p, app('/auth/login'));
-  await p.getByLabel('Email').fill(owner.email);
-  await p.getByLabel('Password').fill(owner.password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.waitForURL(app());
+/** A company of its own with crm enabled. */
+async function company(): Promise<Tenant> {
+  if (!platform) throw new Error('the platform did not start');
+  return createTenant(platform, { prefix: 'dayone', name: 'Day One' });
+}
+
+/** A browser context of its own (closed after the test). */
+async function freshContext(width = 1440): Promise<BrowserContext> {
+  const context = await newContext(browser, width);
+  contexts.push(context);
+  return context;
+}
+
+/** A company of its own, its owner signed in on a fresh 1440 px context. */
+async function signedIn(): Promise<{
+  t: Tenant;
+  app: Tenant['app'];
+  as: Tenant['as'];
+  context: BrowserContext;
+  page: Page;
+}> {
+  const t = await company();
+  const context = await freshContext();
+  page = await context.newPage();
+  await signIn(page, t);
+  return { t, app: t.app, as: t.as, context, page };
 }
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
-  const session = await api<{ accessToken: string }>(platform.url, 'POST', '/api/v1/auth/signup', {
-    company: 'Day One',
-    slug,
-    name: 'Joanna Day',
-    ...owner,
-  });
-  token = session.accessToken;
-  await as('POST', '/api/v1/core/addons/crm/enable', {});
-  context = await newContext(browser, 1440);
-  page = await context.newPage();
-  await login(page);
+  ({ platform, browser } = await startAll());
 }, 90_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-  console.log(`failed at ${page.url()}`);
+  if (ctx.task.result?.state === 'fail' && page) {
+    await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    console.log(`failed at ${page.url()}`);
+  }
+  page = undefined;
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
 });
 
 afterAll(async () => {
@@ -63,6 +72,7 @@ afterAll(async () => {
 
 describe('new contact form', { timeout: 90_000 }, () => {
   it('links a person to a company, warns about a duplicate email and goes to the new contact', async () => {
+    const { app, as, page } = await signedIn();
     const initech = await as<{ id: string }>('POST', `${C}/contacts`, { kind: 'company', name: 'Initech' });
     await as('POST', `${C}/contacts`, { kind: 'company', name: 'Initrode' });
     const peter = await as<{ id: string }>('POST', `${C}/contacts`, {
@@ -71,7 +81,8 @@ describe('new contact form', { timeout: 90_000 }, () => {
       email: 'peter@initech.test',
       companyId: initech.id,
     });
-    const count = async () => (await as<{ total_count: number }>('GET', `${C}/contacts?limit=1`)).total_count;
+    const count = async () =>
+      (await as<{ total_count: number }>('GET', `${C}/contacts?limit=1&count=true`)).total_count;
 
     await open(page, app('/crm/contacts'));
     const openForm = async () => {
@@ -139,6 +150,8 @@ describe('new contact form', { timeout: 90_000 }, () => {
 
 describe('dates and amounts', { timeout: 90_000 }, () => {
   it("are drawn on the server in the user's locale and time zone, as the browser draws them", async () => {
+    const t = await company();
+    const { app, as } = t;
     const ada = await as<{ id: string }>('POST', `${C}/contacts`, { firstName: 'Ada', lastName: 'Byron' });
     // 05:00 UTC on 1 December is 21:00 on 30 November in Los Angeles.
     await as('POST', `${C}/activities`, {
@@ -154,10 +167,12 @@ describe('dates and amounts', { timeout: 90_000 }, () => {
       locale: 'de-DE',
       timezoneId: 'America/Los_Angeles',
     });
+    contexts.push(de);
     try {
       const p = await de.newPage();
+      page = p;
       // The first page (the login page) leaves the browser's time zone in a cookie.
-      await login(p);
+      await signIn(p, t);
       const res = await p.goto(app(`/crm/contacts/${ada.id}`));
       const html = (await res?.text()) ?? '';
       await ready(p);
@@ -201,6 +216,7 @@ function rawGet(
 
 describe('pages over the wire and on a phone', { timeout: 90_000 }, () => {
   it('sends pages compressed and uncached, and hashed assets cached for a year', async () => {
+    const { app, as, context } = await signedIn();
     for (let i = 0; i < 25; i++) {
       await as('POST', `${C}/contacts`, { firstName: `Wire${i}`, lastName: 'Tester', email: `wire${i}@dayone.test` });
     }
@@ -225,23 +241,24 @@ describe('pages over the wire and on a phone', { timeout: 90_000 }, () => {
 
     const asset = /\/_app\/immutable\/[^"']+\.js/.exec(plain.body.toString())?.[0];
     expect(asset).toBeTruthy();
-    const js = await rawGet(`${platform.url}${asset}`, { 'accept-encoding': 'br, gzip' });
+    const js = await rawGet(`${platform?.url}${asset}`, { 'accept-encoding': 'br, gzip' });
     expect(js.status).toBe(200);
     expect(js.headers['cache-control']).toBe('public,max-age=31536000,immutable');
     expect(js.headers['content-encoding']).toBe('br');
   });
 
   it('keeps the Convert button and the empty states on a 375 px screen', async () => {
+    const { t, app, as, page } = await signedIn();
     await as('POST', `${C}/leads`, {
       title: 'A lead with a rather long title for a small phone screen',
       contactName: 'Bill Lumbergh',
       companyName: 'Initech',
       email: 'bill@initech.test',
     });
-    const phone = await newContext(browser, 375);
+    const phone = await freshContext(375);
     try {
       const p = await phone.newPage();
-      await login(p);
+      await signIn(p, t);
       await open(p, app('/crm/leads'));
       const convert = p.getByRole('button', { name: /^Convert A lead with a rather long title/ });
       const box = await convert.boundingBox();

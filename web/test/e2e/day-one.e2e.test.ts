@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, launchBrowser, newContext, open, type Platform, ready, screenshot, startPlatform } from './platform.ts';
+import { api, newContext, open, type Platform, ready, screenshot, startAll } from './platform.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let platform: Platform;
@@ -90,10 +90,7 @@ function earlierToday(): string {
 }
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([
-    startPlatform({ ADDON_PATHS: 'tests/fixtures/addons/faulty' }),
-    launchBrowser(),
-  ]);
+  ({ platform, browser } = await startAll({ ADDON_PATHS: 'tests/fixtures/addons/faulty' }));
 }, 90_000);
 
 afterEach(async (ctx) => {

@@ -3,40 +3,68 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  launchBrowser,
+  createTenant,
   newContext,
   open,
   type Platform,
   ready,
   screenshot,
   setTheme,
-  startPlatform,
+  signIn,
+  startAll,
+  type Tenant,
 } from './platform.ts';
 
-let platform: Platform;
+// Shared by the file: the platform and the browser (starting them is the expensive part). Every
+// test makes its own company, users and browser context, so the tests run in any order.
+let platform: Platform | undefined;
 let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const company = { name: 'Acme Trading', slug: 'acme-trading', email: 'owner@acme.test', password: 'correct-horse-1' };
+/** The page of the running test (for the failure screenshot). */
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
-  context = await newContext(browser);
-  page = await context.newPage();
+  ({ platform, browser } = await startAll());
 }, 90_000);
+
+const base = () => {
+  if (!platform) throw new Error('the platform did not start');
+  return platform.url;
+};
+
+/** A fresh browser context (closed after the test) with one page. */
+async function freshPage(width?: number): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, width);
+  contexts.push(context);
+  page = await context.newPage();
+  return { context, page };
+}
+
+/** A company of its own (crm enabled unless told otherwise) and its owner signed in on a fresh page. */
+async function signedIn(opts: { crm?: boolean } = {}): Promise<{ t: Tenant; context: BrowserContext; page: Page }> {
+  if (!platform) throw new Error('the platform did not start');
+  const t = await createTenant(platform, { prefix: 'acme', ...opts });
+  const fresh = await freshPage();
+  await signIn(fresh.page, t);
+  return { t, ...fresh };
+}
 
 // On failure: what the page showed (saved as screenshots/failed-<test>.png) and where it was.
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-  console.log(
-    `failed at ${page.url()}:\n${(
-      await page
-        .locator('body')
-        .textContent()
-        .catch(() => '')
-    )?.slice(0, 500)}`,
-  );
+  if (ctx.task.result?.state === 'fail' && page) {
+    const failed = page;
+    await screenshot(failed, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    console.log(
+      `failed at ${failed.url()}:\n${(
+        await failed
+          .locator('body')
+          .textContent()
+          .catch(() => '')
+      )?.slice(0, 500)}`,
+    );
+  }
+  page = undefined;
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
 });
 
 afterAll(async () => {
@@ -46,7 +74,14 @@ afterAll(async () => {
 
 describe('platform web app', { timeout: 90_000 }, () => {
   it('signs up a company, then logs out and back in (errors shown inline)', async () => {
-    await open(page, `${platform.url}/signup`);
+    const company = {
+      name: 'Acme Trading',
+      slug: 'acme-trading',
+      email: 'owner@acme.test',
+      password: 'correct-horse-1',
+    };
+    const { page } = await freshPage();
+    await open(page, `${base()}/signup`);
     await screenshot(page, 'signup-light');
     await page.getByLabel('Company name').fill(company.name);
     await expect.poll(() => page.getByLabel('Company address').inputValue()).toBe(company.slug);
@@ -59,23 +94,23 @@ describe('platform web app', { timeout: 90_000 }, () => {
     await page.getByText('Your company is ready.').waitFor();
 
     // The same address cannot be taken twice: the field says why.
-    const other = await context.browser()?.newContext();
-    const p2 = await other?.newPage();
-    if (!p2) throw new Error('no second page');
-    await open(p2, `${platform.url}/signup`);
+    const other = await newContext(browser);
+    contexts.push(other);
+    const p2 = await other.newPage();
+    await open(p2, `${base()}/signup`);
     await p2.getByLabel('Company name').fill(company.name);
     await p2.getByLabel('Work email').fill('someone@else.test');
     await p2.getByLabel('Password').fill(company.password);
     await p2.getByRole('button', { name: 'Create company' }).click();
     await p2.getByText('This address is taken. Pick another one.').waitFor();
-    await other?.close();
+    await other.close();
 
     // Sign out through the user menu.
     await page.getByRole('button', { name: /Account menu/ }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`**/t/${company.slug}/auth/login`);
     // Pages behind the login send you to it, and back after it.
-    await open(page, `${platform.url}/t/${company.slug}/admin/marketplace`);
+    await open(page, `${base()}/t/${company.slug}/admin/marketplace`);
     await page.waitForURL(/\/auth\/login\?next=/);
     await page.getByLabel('Email').fill(company.email);
     await page.getByLabel('Password').fill('wrong-password');
@@ -90,7 +125,8 @@ describe('platform web app', { timeout: 90_000 }, () => {
   });
 
   it('enables crm from the marketplace; disabling it takes its menu and URLs away', async () => {
-    await open(page, `${platform.url}/t/${company.slug}/admin/marketplace`);
+    const { t, page } = await signedIn({ crm: false });
+    await open(page, t.app('/admin/marketplace'));
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Contacts', exact: true }).count()).toBe(0);
     // Search and category filter.
@@ -110,10 +146,10 @@ describe('platform web app', { timeout: 90_000 }, () => {
     await card.getByText('Enabled', { exact: true }).waitFor();
     await nav.getByRole('link', { name: 'Contacts', exact: true }).waitFor();
     await nav.getByRole('link', { name: 'Pipeline' }).click();
-    await page.waitForURL(`**/t/${company.slug}/crm/pipeline`);
+    await page.waitForURL(t.app('/crm/pipeline'));
     await page.getByRole('heading', { level: 1, name: 'Pipeline' }).waitFor();
 
-    await open(page, `${platform.url}/t/${company.slug}/admin/marketplace`);
+    await open(page, t.app('/admin/marketplace'));
     await card.getByRole('button', { name: 'Disable CRM' }).click();
     await page
       .getByRole('dialog', { name: 'Disable CRM?' })
@@ -121,15 +157,15 @@ describe('platform web app', { timeout: 90_000 }, () => {
       .click();
     await card.getByText('Not enabled', { exact: true }).waitFor();
     expect(await nav.getByRole('link', { name: 'Contacts', exact: true }).count()).toBe(0);
-    const res = await page.goto(`${platform.url}/t/${company.slug}/crm/contacts`);
+    const res = await page.goto(t.app('/crm/contacts'));
     expect(res?.status()).toBe(404);
     await ready(page);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     // The shell is still there around the not-found page.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).waitFor();
 
-    // Enable it again for the rest of the file.
-    await open(page, `${platform.url}/t/${company.slug}/admin/marketplace`);
+    // Enabled again, its menu comes back.
+    await open(page, t.app('/admin/marketplace'));
     await card.getByRole('button', { name: 'Enable CRM' }).click();
     await page
       .getByRole('dialog', { name: 'Enable CRM?' })
@@ -139,18 +175,19 @@ describe('platform web app', { timeout: 90_000 }, () => {
   });
 
   it('remembers the theme per user and applies the branding colour', async () => {
-    await open(page, `${platform.url}/t/${company.slug}/`);
+    const { t, page } = await signedIn();
+    await open(page, t.app('/'));
     await setTheme(page, 'dark');
     await page.reload();
     expect(await page.evaluate(() => document.documentElement.className)).toContain('dark');
     await screenshot(page, 'dashboard-dark');
-    await open(page, `${platform.url}/t/${company.slug}/admin/marketplace`);
+    await open(page, t.app('/admin/marketplace'));
     await screenshot(page, 'marketplace-dark');
     await setTheme(page, 'light');
-    await open(page, `${platform.url}/t/${company.slug}/`);
+    await open(page, t.app('/'));
     await screenshot(page, 'dashboard-light');
 
-    await open(page, `${platform.url}/t/${company.slug}/admin/branding`);
+    await open(page, t.app('/admin/branding'));
     await page.getByLabel('Use my own colour').check();
     await page.getByLabel('Primary colour as hex').fill('#0e7490');
     await page.getByRole('button', { name: 'Save branding' }).click();
@@ -165,21 +202,16 @@ describe('platform web app', { timeout: 90_000 }, () => {
   });
 
   it('refreshes the session once when two tabs find it expired at the same moment', async () => {
+    const { t, context, page } = await signedIn();
     const second = await context.newPage();
-    const accessCookie = `ev_${company.slug}_at`;
+    const accessCookie = `ev_${t.slug}_at`;
     for (let round = 0; round < 3; round++) {
       // The access token is gone (as when it expires); both tabs load pages at once.
       await context.clearCookies({ name: accessCookie });
-      const [a, b] = await Promise.all([
-        page.goto(`${platform.url}/t/${company.slug}/admin/marketplace`),
-        second.goto(`${platform.url}/t/${company.slug}/`),
-      ]);
+      const [a, b] = await Promise.all([page.goto(t.app('/admin/marketplace')), second.goto(t.app('/'))]);
       // Had either tab presented the spent refresh token, the kernel would have revoked the
       // session and both would be on the login page now.
-      expect([a?.url(), b?.url()]).toEqual([
-        `${platform.url}/t/${company.slug}/admin/marketplace`,
-        `${platform.url}/t/${company.slug}`,
-      ]);
+      expect([a?.url(), b?.url()]).toEqual([t.app('/admin/marketplace'), t.app()]);
       await page.getByRole('heading', { name: 'Marketplace' }).waitFor();
       await second.getByTestId('tenant-name').waitFor();
     }
@@ -187,13 +219,14 @@ describe('platform web app', { timeout: 90_000 }, () => {
   });
 
   it('serves a tenant on its own host as well (<slug>.localhost)', async () => {
-    const host = platform.url.replace('127.0.0.1', `${company.slug}.localhost`);
-    const own = await newContext(browser);
-    const p = await own.newPage();
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'acme' });
+    const host = base().replace('127.0.0.1', `${t.slug}.localhost`);
+    const { context: own, page: p } = await freshPage();
     await open(p, `${host}/`);
     expect(p.url()).toBe(`${host}/auth/login?next=%2F`);
-    await p.getByLabel('Email').fill(company.email);
-    await p.getByLabel('Password').fill(company.password);
+    await p.getByLabel('Email').fill(t.owner.email);
+    await p.getByLabel('Password').fill(t.owner.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.waitForURL(`${host}/`);
     await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts', exact: true }).click();
@@ -203,9 +236,10 @@ describe('platform web app', { timeout: 90_000 }, () => {
   });
 
   it('fits a 375 px phone: the menu opens as a drawer, skip link first', async () => {
-    const phone = await newContext(browser, 375);
-    const p = await phone.newPage();
-    await open(p, `${platform.url}/t/${company.slug}/auth/login`);
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'acme' });
+    const { context: phone, page: p } = await freshPage(375);
+    await open(p, t.app('/auth/login'));
     await screenshot(p, 'login-phone-light');
     // Before anyone signs in, the theme follows the system setting.
     await p.emulateMedia({ colorScheme: 'dark' });
@@ -214,10 +248,10 @@ describe('platform web app', { timeout: 90_000 }, () => {
     await p.emulateMedia({ colorScheme: 'light' });
     await p.reload();
     await ready(p);
-    await p.getByLabel('Email').fill(company.email);
-    await p.getByLabel('Password').fill(company.password);
+    await p.getByLabel('Email').fill(t.owner.email);
+    await p.getByLabel('Password').fill(t.owner.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(`**/t/${company.slug}`);
+    await p.waitForURL(t.app());
     await p.keyboard.press('Tab');
     expect(await p.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
     await p.keyboard.press('Tab'); // on to the menu button; the skip link hides again

@@ -79,7 +79,17 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    await dropDatabase(db);
+    await dropRedisKeys(redisPrefix);
+  };
+  const up = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`elevate start did not come up:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -99,21 +109,15 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       reject(new Error(`elevate start exited with ${code}:\n${output}`));
     });
   });
-  return {
-    url,
-    databaseUrl,
-    redisPrefix,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await dropDatabase(db);
-      await dropRedisKeys(redisPrefix);
-    },
-  };
+  let url: string;
+  try {
+    url = await up;
+  } catch (err) {
+    // It did not come up (in time): leave no process, database or keys behind.
+    await stop().catch(() => {});
+    throw err;
+  }
+  return { url, databaseUrl, redisPrefix, stop };
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -181,4 +185,74 @@ export async function api<T = Record<string, unknown>>(
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : null) as T;
+}
+
+/** A company of its own for one test: its owner's session, and helpers bound to it. */
+export interface Tenant {
+  /** The platform's address (for calls that are not JSON). */
+  base: string;
+  slug: string;
+  name: string;
+  owner: { name: string; email: string; password: string };
+  token: string;
+  /** The tenant's page under /t/<slug>. */
+  app(path?: string): string;
+  /** A JSON API call as the owner. */
+  as<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+let tenantCount = 0;
+
+/**
+ * Signs up a new company through the API (a slug no other test of the platform uses) and, unless
+ * told otherwise, enables crm — so a test needs nothing another test did.
+ */
+export async function createTenant(
+  platform: Platform,
+  opts: { prefix?: string; name?: string; crm?: boolean } = {},
+): Promise<Tenant> {
+  tenantCount += 1;
+  const slug = `${opts.prefix ?? 'tenant'}-${tenantCount}-${randomBytes(3).toString('hex')}`;
+  const owner = { name: 'Olivia Owner', email: `owner@${slug}.test`, password: `${slug}-secret-1` };
+  const name = opts.name ?? `Company ${tenantCount}`;
+  const session = await api<{ accessToken: string }>(platform.url, 'POST', '/api/v1/auth/signup', {
+    company: name,
+    slug,
+    ...owner,
+  });
+  const token = session.accessToken;
+  const tenant: Tenant = {
+    base: platform.url,
+    slug,
+    name,
+    owner,
+    token,
+    app: (path = '') => `${platform.url}/t/${slug}${path}`,
+    as: <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+      api<T>(platform.url, method, path, body, token),
+  };
+  if (opts.crm ?? true) await tenant.as('POST', '/api/v1/core/addons/crm/enable', {});
+  return tenant;
+}
+
+/** Signs the tenant's owner in on a page through the login form; lands on the tenant's home. */
+export async function signIn(page: Page, tenant: Tenant): Promise<void> {
+  await open(page, tenant.app('/auth/login'));
+  await page.getByLabel('Email').fill(tenant.owner.email);
+  await page.getByLabel('Password').fill(tenant.owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(tenant.app());
+}
+
+/**
+ * Starts the platform and the browser side by side. If one of them fails, the other is stopped
+ * before the error is passed on (a failed browser start must not leave `elevate start` and its
+ * database behind); `afterAll` then has nothing to stop.
+ */
+export async function startAll(env: Record<string, string> = {}): Promise<{ platform: Platform; browser: Browser }> {
+  const [p, b] = await Promise.allSettled([startPlatform(env), launchBrowser()]);
+  if (p.status === 'fulfilled' && b.status === 'fulfilled') return { platform: p.value, browser: b.value };
+  if (p.status === 'fulfilled') await p.value.stop().catch(() => {});
+  if (b.status === 'fulfilled') await b.value.close().catch(() => {});
+  throw p.status === 'rejected' ? p.reason : (b as PromiseRejectedResult).reason;
 }
