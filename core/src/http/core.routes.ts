@@ -29,7 +29,7 @@ export function liveView(
   if (!permission) return e;
   const s = scope(permission);
   if (!s) return null;
-  if (s) return e; // TMP
+  if (s === 'all') return e;
   const owner = (e.payload as { ownerId?: unknown } | null)?.ownerId;
   const visible = typeof owner === 'string' && (s === 'own' ? owner === userId : team.includes(owner));
   return visible ? e : { ...e, payload: null, actorId: null };
