@@ -3,6 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  afterBrowserTest,
   createTenant,
   newContext,
   open,
@@ -73,22 +74,9 @@ beforeAll(async () => {
   ({ platform, browser } = await startAll());
 }, 90_000);
 
-// On failure: what the page showed (saved as screenshots/failed-<test>.png) and where it was.
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) {
-    const failed = page;
-    await screenshot(failed, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-    console.log(
-      `failed at ${failed.url()}:\n${(
-        await failed
-          .locator('main')
-          .textContent()
-          .catch(() => '')
-      )?.slice(0, 500)}`,
-    );
-  }
+  await afterBrowserTest(ctx.task, page, contexts);
   page = undefined;
-  for (const c of contexts.splice(0)) await c.close().catch(() => {});
 });
 
 afterAll(async () => {

@@ -6,7 +6,17 @@ import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, newContext, open, type Platform, ready, signIn, startAll, type Tenant } from './platform.ts';
+import {
+  afterBrowserTest,
+  createTenant,
+  newContext,
+  open,
+  type Platform,
+  ready,
+  signIn,
+  startAll,
+  type Tenant,
+} from './platform.ts';
 
 // Shared by the file: the platform and the browser (starting them is the expensive part). Every
 // test makes its own company (crm enabled), owner and browser context, so they run in any order.
@@ -57,12 +67,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) {
-    await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-    console.log(`failed at ${page.url()}`);
-  }
+  await afterBrowserTest(ctx.task, page, contexts);
   page = undefined;
-  for (const c of contexts.splice(0)) await c.close().catch(() => {});
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, newContext, open, type Platform, ready, screenshot, startAll } from './platform.ts';
+import { afterBrowserTest, api, newContext, open, type Platform, ready, startAll } from './platform.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let platform: Platform;
@@ -94,18 +94,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && current) {
-    await screenshot(current, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-    console.log(
-      `failed at ${current.url()}:\n${(
-        await current
-          .locator('body')
-          .textContent()
-          .catch(() => '')
-      )?.slice(0, 500)}`,
-    );
-  }
-  for (const c of contexts.splice(0)) await c.close();
+  await afterBrowserTest(ctx.task, current, contexts);
   current = null;
 });
 

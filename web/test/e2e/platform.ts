@@ -158,6 +158,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }
 
+/**
+ * After a browser test: when it failed, a screenshot (screenshots/failed-<test>.png) and what the
+ * page showed, where; then the test's browser contexts close.
+ */
+export async function afterBrowserTest(
+  task: { name: string; result?: { state?: string } },
+  page: Page | null | undefined,
+  contexts: BrowserContext[],
+): Promise<void> {
+  if (task.result?.state === 'fail' && page) {
+    await screenshot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    const shown = await page
+      .locator('body')
+      .textContent()
+      .catch(() => '');
+    console.log(`failed at ${page.url()}:\n${shown?.slice(0, 500)}`);
+  }
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+}
+
 /** The theme switch in the top bar (remembered per user). */
 export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   const toggle = page.getByRole('button', { name: 'Dark theme' });
