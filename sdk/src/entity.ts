@@ -61,7 +61,34 @@ const tenantPolicy = {
 /** `crm.contact` → `contact`: the pivot's column prefix. */
 const noun = (m: AnyModel) => m.name.slice(m.name.indexOf('.') + 1);
 
-const tenantOf = (_e: unknown, em: unknown) => emScope(em)?.tenantId;
+/**
+ * tenant_id, first column of every key (a fresh object per schema: MikroORM writes into them). Known before the insert, so rows created together in
+ * one flush (an entry and its new topic) share their tenant through the composite foreign key.
+ */
+const tenantKey = (): Prop => ({
+  type: 'uuid',
+  columnType: 'uuid',
+  primary: true,
+  fieldName: 'tenant_id',
+  defaultRaw: CURRENT_TENANT_SQL,
+  onCreate: (_e: unknown, em: unknown) => emScope(em)?.tenantId,
+});
+
+/**
+ * A many-to-one through (tenant_id, <column>): a row can never point into another tenant. Its
+ * (tenant_id, <column>) index is declared by the caller, with the migration's name.
+ */
+function tenantRef(entity: () => EntitySchema<EntityRow>, column: string, extra: Partial<Prop>): Prop {
+  return {
+    kind: 'm:1',
+    entity,
+    joinColumns: ['tenant_id', column],
+    referencedColumnNames: ['tenant_id', 'id'],
+    updateRule: 'no action',
+    index: false,
+    ...extra,
+  } as Prop;
+}
 
 /** The pivot table of a many-to-many relation, with its two tenant-keyed foreign keys. */
 export function pivotTableOf(model: AnyModel, key: string, def: RelationDef): string {
@@ -74,29 +101,13 @@ function pivotSchema(model: AnyModel, key: string, def: RelationDef): EntitySche
   if (a === b)
     throw new Error(`Model ${model.name}: many-to-many "${key}" to a model of the same noun needs its own model`);
   const table = pivotTableOf(model, key, def);
-  const side = (entity: () => EntitySchema<EntityRow>, column: string): Prop =>
-    ({
-      kind: 'm:1',
-      entity,
-      primary: true,
-      joinColumns: ['tenant_id', column],
-      referencedColumnNames: ['tenant_id', 'id'],
-      updateRule: 'no action',
-      deleteRule: 'cascade',
-      index: false,
-    }) as Prop;
+  const side = (entity: () => EntitySchema<EntityRow>, column: string) =>
+    tenantRef(entity, column, { primary: true, deleteRule: 'cascade' });
   return new EntitySchema<EntityRow>({
     name: `${model.name}_${key}`,
     tableName: table,
     properties: {
-      tenantId: {
-        type: 'uuid',
-        columnType: 'uuid',
-        primary: true,
-        fieldName: 'tenant_id',
-        defaultRaw: CURRENT_TENANT_SQL,
-        onCreate: tenantOf,
-      },
+      tenantId: tenantKey(),
       [a]: side(() => entitySchemaOf(model), `${a}_id`),
       [b]: side(() => entitySchemaOf(target), `${b}_id`),
     } as never,
@@ -166,16 +177,7 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
   if (hit) return hit;
   const t = model.table;
   const properties: Record<string, Prop> = {
-    tenantId: {
-      type: 'uuid',
-      columnType: 'uuid',
-      primary: true,
-      fieldName: 'tenant_id',
-      defaultRaw: CURRENT_TENANT_SQL,
-      // Known before the insert, so rows created together in one flush (an entry and its new
-      // topic) share their tenant through the composite foreign key.
-      onCreate: tenantOf,
-    },
+    tenantId: tenantKey(),
     // Ids are made here, not by the database default: MikroORM then knows the whole composite key
     // of a new row (with a database-made id it loses tenant_id from the key after the insert).
     id: {
@@ -193,17 +195,10 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
     const col = fieldColumn(key, def);
     if (def.kind === 'ref' && def.target) {
       const target = def.target;
-      properties[key] = {
-        kind: 'm:1',
-        entity: () => entitySchemaOf(target()),
-        joinColumns: ['tenant_id', col],
-        referencedColumnNames: ['tenant_id', 'id'],
+      properties[key] = tenantRef(() => entitySchemaOf(target()), col, {
         nullable: !def.required,
-        updateRule: 'no action',
-        ...(deleteRule(def, col) ? { deleteRule: deleteRule(def, col) } : { deleteRule: 'no action' }),
-        // The (tenant_id, <column>) index is declared below with the migration's name.
-        index: false,
-      } as Prop;
+        deleteRule: deleteRule(def, col) ?? 'no action',
+      });
       indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
     } else {
       properties[key] = scalar(def, col);
