@@ -1,6 +1,8 @@
 // The UI kit for addon pages, menus and widgets (the package subpath @elevate/sdk/web).
 // The web app's own pages use the same kit, so there is one copy of each piece.
 
+/** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
+export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
 export { type Api, ApiError, createApi, queryString } from './api.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
@@ -11,6 +13,13 @@ export { type Kit, useKit } from './context.ts';
 export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
+export {
+  type ResourceClient,
+  type ResourcePage,
+  type ResourceQuery,
+  type Row,
+  resourceClient,
+} from './resource-client.ts';
 export type {
   Branding,
   ContributedModule,
