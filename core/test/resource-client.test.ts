@@ -47,5 +47,13 @@ describe('resourceClient', () => {
       code: 'VALIDATION_FAILED',
       details: [expect.objectContaining({ path: 'text' })],
     });
+    // A required text is not given by an empty one, and the messages read after the field's name.
+    await expect(entries().create({ text: '' })).rejects.toMatchObject({
+      status: 400,
+      details: [{ path: 'text', message: 'is required' }],
+    });
+    await expect(entries().create({ text: 'x'.repeat(5000) })).rejects.toMatchObject({
+      details: [{ path: 'text', message: expect.stringMatching(/^must be at most \d+ characters$/) }],
+    });
   });
 });

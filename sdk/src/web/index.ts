@@ -6,7 +6,10 @@ export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
 export { type Api, ApiError, createApi, queryString } from './api.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as DataTable } from './components/DataTable.svelte';
+export { default as Field } from './components/Field.svelte';
 export { default as Icon, iconNames } from './components/Icon.svelte';
+export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { type Kit, useKit } from './context.ts';
@@ -31,3 +34,4 @@ export type {
   WebContribution,
   WidgetMeta,
 } from './types.ts';
+export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';
