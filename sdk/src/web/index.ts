@@ -4,7 +4,17 @@
 /** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
 export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
-export { type Api, ApiError, createApi, queryString } from './api.ts';
+export {
+  type Api,
+  ApiError,
+  createApi,
+  queryString,
+  type ResourceClient,
+  type ResourcePage,
+  type ResourceQuery,
+  type Row,
+  resourceClient,
+} from './client.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
 export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
@@ -16,13 +26,6 @@ export { type Kit, useKit } from './context.ts';
 export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
-export {
-  type ResourceClient,
-  type ResourcePage,
-  type ResourceQuery,
-  type Row,
-  resourceClient,
-} from './resource-client.ts';
 export type {
   Branding,
   ContributedModule,
