@@ -67,7 +67,8 @@ describe('email verification', () => {
     expect(smtp.to('vera@verify.test')[0]?.subject).toBe('Confirm your email address for Verify Co');
     const stored = await env.sql<{ token_hash: string }>('select token_hash from core_user_token');
     expect(stored.some((r) => token.includes(r.token_hash))).toBe(false);
-    expect((await env.anonymous().post('/api/v1/auth/email/verify', { token })).status).toBe(204);
+    const verified = await env.anonymous().post('/api/v1/auth/email/verify', { token });
+    expect([verified.status, verified.body]).toEqual([200, { tenant: { slug: 'verify-co' } }]);
     const user = await env.sql<{ v: boolean }>(
       "select email_verified_at is not null as v from core_user where email = 'vera@verify.test'",
     );
@@ -134,7 +135,7 @@ describe('password reset', () => {
     expect(fields(forged.body)).toEqual(['token']);
 
     const ok = await env.anonymous().post('/api/v1/auth/password/reset', { token, password: GOOD });
-    expect(ok.status).toBe(204);
+    expect([ok.status, ok.body]).toEqual([200, { tenant: { slug: 'reset-flow' } }]);
     // Every session of the user is revoked.
     const refresh = await env.anonymous().post('/api/v1/auth/refresh', { refreshToken: t.refreshToken });
     expect(refresh.status).toBe(401);

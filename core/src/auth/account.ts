@@ -95,7 +95,7 @@ export class Account {
   }
 
   /** Sets a new password from a reset link and signs the user out everywhere. */
-  async resetPassword(token: string, password: string): Promise<void> {
+  async resetPassword(token: string, password: string): Promise<{ slug: string }> {
     checkPasswordPolicy(password);
     const { tenantId, id, secret } = parseToken(token);
     const tenant = await this.rt.tenantById(tenantId);
@@ -105,6 +105,7 @@ export class Account {
       const userId = await this.spend(tx, id, secret, 'reset');
       await this.setPassword(tx, userId, passwordHash);
     });
+    return { slug: tenant.slug };
   }
 
   private async setPassword(tx: TenantTx, userId: string, passwordHash: string): Promise<void> {
@@ -141,9 +142,10 @@ export class Account {
     return true;
   }
 
-  async verifyEmail(token: string): Promise<void> {
+  async verifyEmail(token: string): Promise<{ slug: string }> {
     const { tenantId, id, secret } = parseToken(token);
-    if (!(await this.rt.tenantById(tenantId))) throw invalidToken();
+    const tenant = await this.rt.tenantById(tenantId);
+    if (!tenant) throw invalidToken();
     await withTenant(this.rt.pools.app, tenantId, async (tx) => {
       const userId = await this.spend(tx, id, secret, 'verify');
       await tx.query(
@@ -151,6 +153,7 @@ export class Account {
         [tx.tenantId, userId],
       );
     });
+    return { slug: tenant.slug };
   }
 
   /** The signed-in user changes their password; every session of theirs is revoked. */

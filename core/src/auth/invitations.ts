@@ -140,7 +140,7 @@ export class Invitations {
       [tx.tenantId, id],
     );
     const row = rows[0];
-    if (!row || !row.ok || !sameHash(row.token_hash, hashSecret(secret))) throw invalidToken();
+    if (!row?.ok || !sameHash(row.token_hash, hashSecret(secret))) throw invalidToken();
     return row;
   }
 

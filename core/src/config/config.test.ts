@@ -27,7 +27,9 @@ describe('loadConfig', () => {
     const c = loadConfig({ SMTP_URL: 'smtp://mail.test:2525', PUBLIC_URL: 'https://crm.example.com/' });
     expect([c.smtpUrl, c.publicUrl, c.mailAttempts]).toEqual(['smtp://mail.test:2525', 'https://crm.example.com', 5]);
     expect(loadConfig({}).smtpUrl).toBeNull();
-    expect(() => loadConfig({ SMTP_URL: 'http://mail.test' })).toThrow('SMTP_URL="http://mail.test" must start with smtp:// or smtps://');
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.test' })).toThrow(
+      'SMTP_URL="http://mail.test" must start with smtp:// or smtps://',
+    );
     expect(() => loadConfig({ MAIL_ATTEMPTS: '0' })).toThrow('MAIL_ATTEMPTS="0" must be a whole number from 1 to 50');
   });
 

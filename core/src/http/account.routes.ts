@@ -31,6 +31,7 @@ const INVITATION: JsonSchema = {
     createdAt: { type: 'string' },
   },
 };
+const TENANT: JsonSchema = obj(['tenant'], { tenant: obj(['slug'], { slug: { type: 'string' } }) });
 const OK: JsonSchema = obj(['status'], { status: { type: 'string', enum: ['ok'] } });
 
 const bodies = {
@@ -71,13 +72,13 @@ export const accountRouteDocs: Record<string, KernelRouteDoc> = {
     summary: 'Set a new password with a reset link; signs the user out everywhere',
     body: bodies.reset,
     public: true,
-    responses: { 204: null },
+    responses: { 200: TENANT },
   },
   'POST /api/v1/auth/email/verify': {
     summary: 'Confirm an email address with the link sent on sign-up',
     body: bodies.verify,
     public: true,
-    responses: { 204: null },
+    responses: { 200: TENANT },
   },
   'GET /api/v1/auth/invitations/preview': {
     summary: 'What an invitation link is for (email, company, role)',
@@ -158,13 +159,13 @@ export function accountPublicRoutes(
   });
   r.post('account.password.reset', '/password/reset', async (ctx) => {
     const b = check.reset(ctx.request.body) as { token: string; password: string };
-    await account.resetPassword(b.token, b.password);
-    ctx.status = 204;
+    const { slug } = await account.resetPassword(b.token, b.password);
+    ctx.body = { tenant: { slug } };
   });
   r.post('account.email.verify', '/email/verify', async (ctx) => {
     const b = check.verify(ctx.request.body) as { token: string };
-    await account.verifyEmail(b.token);
-    ctx.status = 204;
+    const { slug } = await account.verifyEmail(b.token);
+    ctx.body = { tenant: { slug } };
   });
   r.get('account.invitation.preview', '/invitations/preview', async (ctx) => {
     const q = check.tokenQuery({ ...ctx.query }) as { token: string };
