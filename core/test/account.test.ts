@@ -257,6 +257,10 @@ describe('invitations', () => {
        join core_user u on u.tenant_id = ur.tenant_id and u.id = ur.user_id where u.email = 'nina@invite.test'`,
     );
     expect(roles).toEqual([{ key: 'manager' }]);
+    // The invitation's language becomes hers: later mails to her are in German.
+    expect(await env.sql("select language from core_user where email = 'nina@invite.test'")).toEqual([
+      { language: 'de' },
+    ]);
     const again = await env
       .anonymous()
       .post('/api/v1/auth/invitations/accept', { token, name: 'Nina 2', password: GOOD });

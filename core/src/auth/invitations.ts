@@ -76,11 +76,11 @@ export class Invitations {
     ]);
     if (existing.length) throw new ConflictError('USER_EMAIL_TAKEN', `A user with the email ${email} already exists`);
     const rows = await tx.query<{ id: string }>(
-      `insert into core_invitation (tenant_id, email, role_id, invited_by, token_hash, expires_at)
-       select $1, $2, r.id, $4, '', now() from core_role r where r.tenant_id = $1 and r.key = $3
+      `insert into core_invitation (tenant_id, email, role_id, invited_by, language, token_hash, expires_at)
+       select $1, $2, r.id, $4, $5, '', now() from core_role r where r.tenant_id = $1 and r.key = $3
        on conflict (tenant_id, lower(email)) where accepted_at is null and revoked_at is null do nothing
        returning id`,
-      [tx.tenantId, email, input.role, inviter.id],
+      [tx.tenantId, email, input.role, inviter.id, input.language ?? null],
     );
     const id = rows[0]?.id;
     if (!id)
@@ -103,7 +103,11 @@ export class Invitations {
   /** A new link (the old one stops working) and seven more days. */
   async resend(tx: TenantTx, inviter: UserInfo, id: string): Promise<Invitation> {
     const inv = await this.get(tx, id);
-    await this.mail(tx, id, inv.email, inviter);
+    const lang = await tx.query<{ language: string | null }>(
+      'select language from core_invitation where tenant_id = $1 and id = $2',
+      [tx.tenantId, id],
+    );
+    await this.mail(tx, id, inv.email, inviter, lang[0]?.language ?? undefined);
     return this.get(tx, id);
   }
 
@@ -131,9 +135,16 @@ export class Invitations {
     id: string,
     secret: string,
     lock: boolean,
-  ): Promise<{ email: string; role: string; role_id: string }> {
-    const rows = await tx.query<{ email: string; role: string; role_id: string; token_hash: string; ok: boolean }>(
-      `select i.email, r.key as role, i.role_id, i.token_hash,
+  ): Promise<{ email: string; role: string; role_id: string; language: string | null }> {
+    const rows = await tx.query<{
+      email: string;
+      role: string;
+      role_id: string;
+      language: string | null;
+      token_hash: string;
+      ok: boolean;
+    }>(
+      `select i.email, r.key as role, i.role_id, i.language, i.token_hash,
          (i.accepted_at is null and i.revoked_at is null and i.expires_at > now()) as ok
        from core_invitation i join core_role r on r.tenant_id = i.tenant_id and r.id = i.role_id
        where i.tenant_id = $1 and i.id = $2${lock ? ' for update of i' : ''}`,
@@ -157,9 +168,9 @@ export class Invitations {
       let userId: string;
       try {
         const rows = await tx.query<{ id: string }>(
-          `insert into core_user (tenant_id, email, name, password_hash, email_verified_at)
-           values ($1, $2, $3, $4, now()) returning id`,
-          [tx.tenantId, inv.email, input.name.trim(), passwordHash],
+          `insert into core_user (tenant_id, email, name, password_hash, language, email_verified_at)
+           values ($1, $2, $3, $4, $5, now()) returning id`,
+          [tx.tenantId, inv.email, input.name.trim(), passwordHash, inv.language ?? 'en'],
         );
         userId = (rows[0] as { id: string }).id;
       } catch (err) {

@@ -46,6 +46,7 @@ export class CoreMail0007 extends Migration {
       id uuid not null default gen_random_uuid(),
       email varchar(320) not null,
       role_id uuid not null,
+      language varchar(16),
       invited_by uuid,
       token_hash text not null,
       expires_at timestamptz not null,
