@@ -103,6 +103,22 @@ describe('mail delivery through a real SMTP server', () => {
     expect(smtp.to('guest@mail-lang.test')[0]?.text).toContain('Bitte bestätigen Sie');
   });
 
+  it('escapes data in the HTML part (a user-chosen name cannot add markup)', async () => {
+    const t = await env.tenant('mail-escape', { enable: ['mailer'] });
+    const res = await t.client.post('/api/v1/mailer/send', {
+      to: 'esc@example.test',
+      template: 'core.invitation',
+      data: { url: 'http://app.test/a?x="><script>', inviter: '<img src=x onerror=alert(1)>' },
+    });
+    expect(res.status).toBe(202);
+    await vi.waitFor(() => expect(smtp.to('esc@example.test')).toHaveLength(1), WAIT);
+    const mail = smtp.to('esc@example.test')[0];
+    expect(mail?.html).not.toContain('<img src=x');
+    expect(mail?.html).not.toContain('<script>');
+    expect(mail?.html).toContain('&lt;img src=x onerror=alert(1)&gt; invited you');
+    expect(mail?.text).toContain('<img src=x onerror=alert(1)> invited you');
+  });
+
   it('sends nothing and logs nothing when the transaction rolls back', async () => {
     const t = await env.tenant('mail-rollback', { enable: ['mailer'] });
     const res = await t.client.post('/api/v1/mailer/send', {
