@@ -150,6 +150,15 @@ describe('mail delivery through a real SMTP server', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['template', 'to']);
+    for (const to of ['a,b@c.test', 'Eve <eve@c.test>', 'x@c.test;y@d.test', 'a@b.test\r\nBcc: z@c.test']) {
+      const list = await t.client.post('/api/v1/mailer/send', {
+        to,
+        template: 'core.verify-email',
+        data: { url: 'u' },
+      });
+      expect(list.status, to).toBe(400);
+      expect(list.body.details.map((d: { path: string }) => d.path)).toEqual(['to']);
+    }
     const missing = await t.client.post('/api/v1/mailer/send', {
       to: 'a@b.test',
       template: 'core.invitation',

@@ -4,7 +4,8 @@ import { sqlLiteral, type TenantTx } from '../db/tenant-tx.ts';
 import { mailTemplates } from './templates.ts';
 
 export const MAIL_JOB = 'core.mail.send';
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** One plain address: no display name, no list (`,` `;`), nothing a mail header would read as syntax. */
+export const EMAIL = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+\.[^\s@,;:<>()[\]"\\]+$/;
 
 /** The outbox only reads a job's name; attempts and backoff come from the kernel job (mail-job.ts). */
 const mailJobRef: JobDef<{ mailId: string }> = {
