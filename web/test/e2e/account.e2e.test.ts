@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn, startSmtp, type TestSmtp } from '../../../core/test/support/smtp.ts';
-import { afterBrowserTest, createTenant, newContext, open, type Platform, startAll } from './platform.ts';
+import { afterBrowserTest, createTenant, newContext, open, type Platform, signIn, startAll } from './platform.ts';
 
 let platform: Platform | undefined;
 let browser: Browser;
@@ -49,11 +49,21 @@ async function freshPage(): Promise<Page> {
 }
 
 describe('account pages', () => {
-  it('accepts an invitation read from the mail: weak password refused, then signed in to the company', async () => {
+  it('an admin invites from the Invitations page; the invitee accepts from the mail (weak password refused) and is signed in', async () => {
     if (!platform) throw new Error('the platform did not start');
     const t = await createTenant(platform, { prefix: 'invite', name: 'Invite Co', crm: false });
     const email = `nina@${t.slug}.test`;
-    await t.as('POST', '/api/v1/core/invitations', { email, role: 'member' });
+    const admin = await freshPage();
+    await signIn(admin, t);
+    await admin.getByRole('link', { name: 'Invitations' }).first().click();
+    await admin.waitForURL(t.app('/admin/invitations'));
+    await admin.getByLabel('Email').fill('not-an-address@x');
+    await admin.getByRole('button', { name: 'Send invitation' }).click();
+    await expect.poll(() => admin.locator('#invite-email-error').textContent()).toMatch(/must be an email address/);
+    await admin.getByLabel('Email').fill(email);
+    await admin.getByLabel('Role').selectOption('member');
+    await admin.getByRole('button', { name: 'Send invitation' }).click();
+    await expect.poll(() => admin.getByRole('cell', { name: email, exact: true }).count()).toBe(1);
     const link = await mailedLink(email, /invited you to Invite Co/, '/accept-invitation');
     const p = await freshPage();
     await open(p, link);
@@ -70,6 +80,9 @@ describe('account pages', () => {
     // Used: the same link now says so.
     await open(p, link);
     await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/invalid, used, revoked or expired/);
+    // Accepted: no longer pending on the admin's page.
+    await admin.reload();
+    await expect.poll(() => admin.getByText('No pending invitations.').isVisible()).toBe(true);
   });
 
   it('resets a forgotten password from the emailed link and signs in with the new one', async () => {
