@@ -2,6 +2,7 @@
 // iat, revoked session, deactivated user), throttling of the auth endpoints and of the API.
 import { createHmac, randomBytes } from 'node:crypto';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ALLOWED = 'https://app.partner.test';
@@ -372,6 +373,13 @@ describe('throttling', () => {
     expect(res.body.code).toBe('RATE_LIMITED');
     expect(res.headers.get('ratelimit-remaining')).toBe('0');
     expect(res.headers.get('retry-after')).toBeTruthy();
+    // Counted in Redis (shared by every API process), not in one process's memory.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      expect(Number(await redis.get(`${env.redisPrefix}:throttle:api-tenant:${a.id}`))).toBeGreaterThanOrEqual(20);
+    } finally {
+      redis.disconnect();
+    }
     // GraphQL counts against the same budget.
     expect((await a.client.post('/graphql', { query: '{ __typename }' })).status).toBe(429);
     const other = await b.client.get('/api/v1/core/me');
