@@ -93,10 +93,10 @@ export function createApp(parts: AppParts): Koa<State> {
       !ctx.get('authorization') &&
       ctx.accepts('json', 'html') === 'html'
     ) {
+      const page = graphiqlPage();
       ctx.type = 'text/html; charset=utf-8';
-      // GraphiQL inlines its scripts: the page may not be framed, but keeps its own scripts.
-      ctx.set('Content-Security-Policy', "frame-ancestors 'none'");
-      ctx.body = graphiqlPage();
+      ctx.set('Content-Security-Policy', page.csp);
+      ctx.body = page.html;
       return;
     }
     if (p === '/graphql') {
