@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -28,6 +29,7 @@ import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { addonRouter, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
+import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Schedules } from './jobs/schedules.ts';
@@ -95,6 +97,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const orm = await createOrm(addons.flatMap((a) => a.models));
   const rt = new Runtime(config, log, pools, orm, addons);
   const queues = createQueues(config);
+  // Rate limits, counted in Redis by every API process (http/throttle.ts; docs/security.md).
+  const limits = { redis: queues.redis, prefix: `${config.redisPrefix}:${config.throttle.prefix}`, log };
+  const throttles = {
+    loginAccount: throttle(limits, 'login-account', config.throttle.loginAccount),
+    loginIp: throttle(limits, 'login-ip', config.throttle.loginIp),
+    signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
+    refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
+    api: throttle(limits, 'api-tenant', config.throttle.api),
+  };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
   const sessions = new Sessions(rt);
@@ -161,7 +172,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const http = () => {
     routers ??= {
       health: healthRoutes(rt, queues.redis),
-      auth: authRoutes(tenants, sessions),
+      auth: authRoutes(tenants, sessions, { throttles, signup: config.signup }),
       core: coreRoutes(rt, tenantAddons, queues, live),
       api: apiDescriptionRoutes(
         (enabled, server) => openapi(enabled, { server }),
@@ -293,7 +304,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         log,
         health: h.health,
         auth: h.auth,
-        authenticate: authenticate(rt),
+        authenticate: authenticate(rt, throttles.api),
         core: h.core,
         api: h.api,
         docs: apiDocsPages(),
@@ -301,6 +312,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         addonRouters,
         graphql: graphqlMiddleware(schemas, log),
         web,
+        security: { trustProxy: config.trustProxy, corsOrigins: config.corsOrigins },
       });
       await live.start();
       await startBackground(config.workers);
@@ -313,6 +325,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
       // The web app's server side calls this process's API at this address.
       process.env.ELEVATE_API_URL ||= url;
+      // ...and vouches for the browser's address with this key (http/throttle.ts clientIp).
+      process.env[FORWARD_KEY_ENV] ||= randomBytes(24).toString('base64url');
       log.info({ url, addons: addons.map((a) => `${a.id}@${a.version}`) }, 'listening');
       return { url, web: web !== null };
     },

@@ -6,6 +6,7 @@ import type { Log } from '../logger.ts';
 import { graphiqlPage } from './api-docs.routes.ts';
 import { errorMiddleware } from './errors.ts';
 import { guardInput } from './input-guard.ts';
+import { cors, securityHeaders } from './security-headers.ts';
 import type { State } from './state.ts';
 import { type WebHandler, webMiddleware } from './web.ts';
 
@@ -26,14 +27,23 @@ export interface AppParts {
   account?: { public: Router<State>; core: Router<State>; afterSignup: Koa.Middleware<State> };
   /** The web app (SvelteKit build): serves every path that is not an API path. */
   web?: WebHandler | null;
+  /** Proxies to believe (X-Forwarded-For/-Proto/-Host), origins allowed by CORS. Default: none. */
+  security?: { trustProxy: number; corsOrigins: readonly string[] };
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
-/** request id + log → error format → health → public auth → authenticated APIs → web app. */
+/**
+ * request id + log → security headers → error format → CORS → health → public auth →
+ * authenticated APIs → web app.
+ */
 export function createApp(parts: AppParts): Koa<State> {
   const app = new Koa<State>();
-  app.proxy = true;
+  const trustProxy = parts.security?.trustProxy ?? 0;
+  // X-Forwarded-* only from as many proxies as configured: with 1, the address the nearest proxy
+  // appended, not whatever a client wrote further left.
+  app.proxy = trustProxy > 0;
+  app.maxIpsCount = trustProxy;
   app.silent = true;
   app.use(async (ctx, next) => {
     const given = ctx.get('x-request-id');
@@ -58,7 +68,9 @@ export function createApp(parts: AppParts): Koa<State> {
       }
     }
   });
+  app.use(securityHeaders());
   app.use(errorMiddleware());
+  app.use(cors(parts.security?.corsOrigins ?? []));
   app.use(parts.health.routes());
   // JSON everywhere; text (CSV uploads) for routes that ask for it, up to 25 MB.
   const json = bodyParser({
@@ -91,8 +103,10 @@ export function createApp(parts: AppParts): Koa<State> {
       !ctx.get('authorization') &&
       ctx.accepts('json', 'html') === 'html'
     ) {
+      const page = graphiqlPage();
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = graphiqlPage();
+      ctx.set('Content-Security-Policy', page.csp);
+      ctx.body = page.html;
       return;
     }
     if (p === '/graphql') {

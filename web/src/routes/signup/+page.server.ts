@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { kernelJson } from '#lib/server/kernel.ts';
+import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { setSession, type Tokens } from '#lib/server/session.ts';
 import { slugify } from '#lib/tenant.ts';
 import type { Actions } from './$types';
@@ -31,6 +31,7 @@ export const actions: Actions = {
         password,
         ...(values.name ? { name: values.name } : {}),
       },
+      clientIp: request.headers.get(CLIENT_IP_HEADER),
     });
     if (!res.ok) {
       for (const d of res.error.details ?? []) {
