@@ -16,7 +16,7 @@ import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
-import { SchemaCache } from './graphql/schema.ts';
+import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
@@ -93,6 +93,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const log = createLogger(config);
   const given = opts.addons ?? (await discoverAddons(findWorkspaceRoot(), config.addonPaths));
   const addons = resolveAddons(given, PLATFORM_VERSION);
+  // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
+  checkGraphqlFragments(addons);
   const pools = createPools(config);
   const orm = await createOrm(addons.flatMap((a) => a.models));
   const rt = new Runtime(config, log, pools, orm, addons);
