@@ -30,6 +30,7 @@ export type {
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
+  applyModelExtensions,
   CURRENT_TENANT_SQL,
   type EmScope,
   type EntityRow,
@@ -87,6 +88,11 @@ export {
   modelColumns,
   type NewRow,
   type Patch,
+  extendModel,
+  extensionOwnerOf,
+  extensionsOf,
+  fieldsWith,
+  type ModelExtension,
   type RelationDef,
   type Row,
   rel,
@@ -114,8 +120,9 @@ export {
   type ResourceDef,
   type ResourceOptions,
   type ResourcePage,
+  type ResourceSchemas,
 } from './resource/resource.ts';
-export { createSchema, fieldSchema, patchSchema, rowSchema } from './resource/schemas.ts';
+export { createSchema, fieldSchema, idsKey, patchSchema, rowSchema } from './resource/schemas.ts';
 export {
   type JsonSchema,
   type Page,
@@ -125,6 +132,8 @@ export {
   type RestRouter,
   type RouteDef,
   type RouteOptions,
+  type Shaped,
+  shapedFor,
 } from './rest.ts';
 export {
   defineService,
