@@ -206,6 +206,12 @@ const hasMany = (def: RelationDef): Prop =>
 /** What each model's entity schema carries of extensions now (so they can be swapped). */
 const applied = new WeakMap<AnyModel, { keys: string[]; indexes: string[] }>();
 const touchedModels = new Set<AnyModel>();
+let current: ModelExtension[] = [];
+
+/** The extensions the entity schemas carry now (the last applyModelExtensions). */
+export function appliedModelExtensions(): readonly ModelExtension[] {
+  return current;
+}
 
 /**
  * Gives each extended model's entity schema the columns and relations of exactly these
@@ -214,6 +220,7 @@ const touchedModels = new Set<AnyModel>();
  * one set of installed addons: the platform calls it once, when it creates its ORM.
  */
 export function applyModelExtensions(exts: readonly ModelExtension[]): void {
+  current = [...exts];
   const byModel = new Map<AnyModel, ModelExtension[]>();
   for (const e of exts) byModel.set(e.model, [...(byModel.get(e.model) ?? []), e]);
   const touched = new Set<AnyModel>([...byModel.keys()]);

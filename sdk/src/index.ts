@@ -31,6 +31,7 @@ export type {
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
   applyModelExtensions,
+  appliedModelExtensions,
   CURRENT_TENANT_SQL,
   type EmScope,
   type EntityRow,
