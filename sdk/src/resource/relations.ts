@@ -26,7 +26,7 @@ const READ = { disableIdentityMap: true } as const;
 export function loadRow(ctx: RequestContext, model: AnyModel, id: string): Promise<Record<string, unknown> | null> {
   if (!ctx.can(`${model.access}.read`)) return Promise.resolve(null);
   return ctx
-    .loader<string, Record<string, unknown> | null>(`sdk.row:${model.name}:${id}`, async (ids) => {
+    .loader<string, Record<string, unknown> | null>(`sdk.row:${model.name}`, async (ids) => {
       const found = await ctx.em.find(entitySchemaOf(model), { id: { $in: [...ids] } }, READ);
       const byId = new Map(found.map((e) => [e.id as string, apiRow(ctx, model, e)]));
       return ids.map((i) => byId.get(i) ?? null);
