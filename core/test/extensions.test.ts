@@ -136,7 +136,7 @@ describe('extending another addon’s model', () => {
     expect(sdl).toMatch(/input JournalEntryCreateInput \{[^}]*\bmood: String\b/s);
 
     const body = (enabled: string[]) => {
-      const op = env.openapi(enabled).paths['/api/v1/journal/entries']?.post as {
+      const op = env.openapi(enabled).paths['/api/v1/journal/entries']?.post as unknown as {
         requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
         responses: Record<
           string,

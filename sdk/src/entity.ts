@@ -182,7 +182,13 @@ function deleteRule(def: FieldDef, column: string): string | undefined {
 type Index = { name: string; properties: string[] };
 
 /** Columns of fields (a model's own or an extension's), with their indexes and unique keys. */
-function addFields(t: string, fields: Record<string, FieldDef>, properties: Record<string, Prop>, indexes: Index[], uniques: Index[]) {
+function addFields(
+  t: string,
+  fields: Record<string, FieldDef>,
+  properties: Record<string, Prop>,
+  indexes: Index[],
+  uniques: Index[],
+) {
   for (const [key, def] of Object.entries(fields)) {
     const col = fieldColumn(key, def);
     if (def.kind === 'ref' && def.target) {

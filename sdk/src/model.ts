@@ -308,7 +308,8 @@ export function extendModel<M extends AnyModel>(
   const own = new Set([...modelColumns(model).keys(), ...Object.keys(model.relations), 'tenantId']);
   for (const key of [...Object.keys(fields), ...Object.keys(relations)]) {
     if (own.has(key)) throw new Error(`Extension of ${model.name}: "${key}" is already a field of the model`);
-    if (key in fields && key in relations) throw new Error(`Extension of ${model.name}: "${key}" is both a field and a relation`);
+    if (key in fields && key in relations)
+      throw new Error(`Extension of ${model.name}: "${key}" is both a field and a relation`);
   }
   for (const [key, r] of Object.entries(relations)) {
     // A pivot table would belong to neither addon cleanly; declare the many-to-many on your own model.
@@ -326,7 +327,8 @@ export function extendModel<M extends AnyModel>(
 /** Records the addon that declares an extension (defineAddon's `extends`). */
 export function claimExtension(ext: ModelExtension, addonId: string): void {
   const prev = extensionOwner.get(ext);
-  if (prev && prev !== addonId) throw new Error(`Extension of ${ext.model.name} is listed by "${prev}" and "${addonId}"`);
+  if (prev && prev !== addonId)
+    throw new Error(`Extension of ${ext.model.name} is listed by "${prev}" and "${addonId}"`);
   if (prev) return;
   extensionOwner.set(ext, addonId);
   const list = extensionsByModel.get(ext.model) ?? [];

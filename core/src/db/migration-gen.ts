@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import {
   type AnyAddon,
   type AnyModel,
-  applyModelExtensions,
   appliedModelExtensions,
+  applyModelExtensions,
   CURRENT_TENANT_SQL,
   entitySchemasOf,
   pivotSchemasOf,
@@ -179,7 +179,9 @@ async function ownerTables(models: readonly AnyModel[]): Promise<Map<string, Tab
     typeof MikroORM.init
   >[0]);
   try {
-    const json = JSON.parse(JSON.stringify((orm.schema as unknown as { getTargetSchema(): unknown }).getTargetSchema())) as { tables: TableJson[] };
+    const json = JSON.parse(
+      JSON.stringify((orm.schema as unknown as { getTargetSchema(): unknown }).getTargetSchema()),
+    ) as { tables: TableJson[] };
     const wanted = new Set(models.map((m) => m.table));
     return new Map(json.tables.filter((t) => wanted.has(t.name)).map((t) => [t.name, t]));
   } finally {
@@ -234,16 +236,21 @@ async function diff(
   // The addon's tables: its models' and the pivots of their many-to-many relations; and the
   // tables it extends, where the merged "before" limits the diff to its own columns.
   const own = new Set(addon.models.flatMap((m) => [m.table, ...pivotSchemasOf(m).map((p) => p.meta.tableName)]));
-  const skipTables = [
-    'core_*',
-    ...entities.map((e) => e.meta.tableName).filter((t) => !own.has(t) && !base.has(t)),
-  ];
+  const skipTables = ['core_*', ...entities.map((e) => e.meta.tableName).filter((t) => !own.has(t) && !base.has(t))];
   const before = existingMigrations(dir).length;
   const original = readFileSync(snapshot, 'utf8');
   if (base.size) {
     rewriteTables(snapshot, (tables) => {
       const rest = tables.filter((t) => !base.has(t.name));
-      return [...rest, ...[...base.values()].map((o) => merged(o, tables.find((t) => t.name === o.name)))];
+      return [
+        ...rest,
+        ...[...base.values()].map((o) =>
+          merged(
+            o,
+            tables.find((t) => t.name === o.name),
+          ),
+        ),
+      ];
     });
   }
   const orm = await MikroORM.init({

@@ -1,4 +1,13 @@
-import { defineAddon, defineEvent, defineJob, defineModel, defineSchedule, dependsOn, extendModel, f } from '@elevate/sdk';
+import {
+  defineAddon,
+  defineEvent,
+  defineJob,
+  defineModel,
+  defineSchedule,
+  dependsOn,
+  extendModel,
+  f,
+} from '@elevate/sdk';
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_VERSION } from '../platform.ts';
 import { dependencyClosure, resolveAddons } from './resolve.ts';

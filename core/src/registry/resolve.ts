@@ -87,7 +87,10 @@ function checkExtensions(byId: ReadonlyMap<string, AnyAddon>): void {
     for (const ext of addon.extensions) {
       const owner = ownerOf.get(ext.model);
       if (owner === addon.id) {
-        fail('ADDON_EXTENDS_OWN_MODEL', `Addon "${addon.id}" extends its own model ${ext.model.name}: add the fields to the model`);
+        fail(
+          'ADDON_EXTENDS_OWN_MODEL',
+          `Addon "${addon.id}" extends its own model ${ext.model.name}: add the fields to the model`,
+        );
       }
       if (!owner || !deps.has(owner)) {
         fail(

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context.ts';
 import { type EntityRow, entitySchemaOf, pivotSchemasOf, rowOf } from '../entity.ts';
-import { type AnyModel, extensionsOf, type FieldDef, fieldsWith, modelColumns, type RelationDef } from '../model.ts';
+import { type AnyModel, extensionsOf, fieldsWith, modelColumns, type RelationDef } from '../model.ts';
 
 // Related rows for the resource layer, loaded through the request's DataLoader: a page of N rows
 // costs one statement per relation asked for, not N. Every load goes through ctx.em, so the tenant
@@ -98,5 +98,3 @@ export async function setManyIds(
   if (!coll.isInitialized()) await coll.init();
   coll.set(ids.map((id) => ctx.em.getReference(target, [ctx.tenant.id, id] as never)));
 }
-
-export type { FieldDef };

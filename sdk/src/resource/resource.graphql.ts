@@ -1,9 +1,9 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { GraphQLResolveInfo } from 'graphql';
+import type { RequestContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import type { GraphQLBuilder } from '../graphql.ts';
-import type { RequestContext } from '../context.ts';
 import { type AnyModel, extensionOwnerOf, type FieldDef, type ModelExtension, type RelationDef } from '../model.ts';
 import type { JsonSchema } from '../rest.ts';
 import { loadHasMany, loadManyIds, loadRow, shapeOf } from './relations.ts';
@@ -179,9 +179,7 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
   const CreateInput = ops.has('create')
     ? lb.inputType(`${res.type}CreateInput`, { fields: inputFields('create') })
     : null;
-  const PatchInput = ops.has('update')
-    ? lb.inputType(`${res.type}PatchInput`, { fields: inputFields('patch') })
-    : null;
+  const PatchInput = ops.has('update') ? lb.inputType(`${res.type}PatchInput`, { fields: inputFields('patch') }) : null;
   // GraphQL passes absent input fields as undefined; JSON Schema wants them absent.
   // Whether the query selects `name` on this field (a fragment counts as yes: it may).
   const selects = (info: GraphQLResolveInfo, name: string) =>

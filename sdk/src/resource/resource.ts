@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { RequestContext } from '../context.ts';
 import { type EntityRow, emScope, entitySchemaOf, rowOf } from '../entity.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { type AnyModel, type FieldDef, type Row } from '../model.ts';
+import type { AnyModel, FieldDef, Row } from '../model.ts';
 import type { JsonSchema } from '../rest.ts';
 import { loadManyIds, setManyIds, shapeOf } from './relations.ts';
 import { createSchema, fieldSchema, manyKeys, patchSchema, rowSchema } from './schemas.ts';
@@ -239,12 +239,19 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
         offset: args.offset,
         disableIdentityMap: true,
       });
-      const data = rows.map((e) => rowOf(model, e, selected.filter((k) => !many.some(([ids]) => ids === k)), shape.fields)) as Partial<Row<M>>[];
+      const data = rows.map((e) =>
+        rowOf(
+          model,
+          e,
+          selected.filter((k) => !many.some(([ids]) => ids === k)),
+          shape.fields,
+        ),
+      ) as Partial<Row<M>>[];
       // Id lists only when `fields` names them: one batched statement per relation for the page.
       for (const [ids, rel] of many) {
         if (!selected.includes(ids)) continue;
         const lists = await Promise.all(rows.map((e) => loadManyIds(ctx, model, rel, e.id as string)));
-        data.forEach((r, i) => Object.assign(r, { [ids]: lists[i] }));
+        for (const [i, r] of data.entries()) Object.assign(r, { [ids]: lists[i] });
       }
       let total: number | null = null;
       if (args.count === true) {

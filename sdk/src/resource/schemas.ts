@@ -14,6 +14,7 @@ export function manyKeys(model: AnyModel): [key: string, relation: string][] {
 
 /** At most this many ids in one id list (a write replaces the whole set). */
 const MAX_IDS = 1000;
+
 import type { JsonSchema } from '../rest.ts';
 
 // JSON Schemas derived from a model: the one source for request validation (REST and GraphQL
