@@ -1,17 +1,40 @@
 import type { RequestContext } from '../context.ts';
 import { type EntityRow, entitySchemaOf, pivotSchemasOf, rowOf } from '../entity.ts';
-import { type AnyModel, extensionsOf, fieldsWith, modelColumns, type RelationDef } from '../model.ts';
+import {
+  type AnyModel,
+  extensionOwnerOf,
+  extensionsOf,
+  type FieldDef,
+  fieldsWith,
+  type ModelExtension,
+  modelColumns,
+  type RelationDef,
+} from '../model.ts';
 
 // Related rows for the resource layer, loaded through the request's DataLoader: a page of N rows
 // costs one statement per relation asked for, not N. Every load goes through ctx.em, so the tenant
 // filter, row-level security and the caller's record rules apply to the related rows too.
 
+type Shape = { exts: ModelExtension[]; fields: Record<string, FieldDef>; keys: string[] };
+const shapes = new WeakMap<AnyModel, Map<string, Shape>>();
+
 /** A model's fields and row keys as a tenant sees them (its enabled addons' extensions included). */
-export function shapeOf(model: AnyModel, enabled: ReadonlySet<string>) {
+export function shapeOf(model: AnyModel, enabled: ReadonlySet<string>): Shape {
   const exts = extensionsOf(model, enabled);
-  const fields = fieldsWith(model, exts);
-  const keys = [...new Set([...modelColumns(model).keys(), ...Object.keys(fields)])];
-  return { exts, fields, keys };
+  // Cached per model and set of extensions: this runs on every request of a resource.
+  const key = exts.map((e) => extensionOwnerOf(e)).join(',');
+  let byKey = shapes.get(model);
+  if (!byKey) {
+    byKey = new Map();
+    shapes.set(model, byKey);
+  }
+  let shape = byKey.get(key);
+  if (!shape || shape.exts.some((e, i) => e !== exts[i])) {
+    const fields = fieldsWith(model, exts);
+    shape = { exts, fields, keys: [...new Set([...modelColumns(model).keys(), ...Object.keys(fields)])] };
+    byKey.set(key, shape);
+  }
+  return shape;
 }
 
 /** A row of `model` as the APIs return it to this caller. */
