@@ -275,10 +275,10 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       ctx.require(permission('create'));
       await checkOwner(ctx, 'update', input.ownerId);
       // A null reference is left out: MikroORM would also null tenant_id, which the key shares.
-      const given = Object.fromEntries(
-        Object.entries(input).filter(([k, v]) => !(v === null && defs[k]?.kind === 'ref')),
-      );
       const { shape } = shapesFor(ctx.enabledAddons);
+      const given = Object.fromEntries(
+        Object.entries(input).filter(([k, v]) => !(v === null && shape.fields[k]?.kind === 'ref')),
+      );
       const e = ctx.em.create(entity, toData(ctx, given, shape.fields));
       await writeMany(ctx, e, input);
       await ctx.em.flush();
