@@ -195,7 +195,16 @@ function extensionPair(
     platform: '^1.0.0',
     depends: [owner],
     models: [Sticker],
-    extends: [extendModel(Card, { fields: { nickname: f.string({ max: 60, index: true }), ...extFields } })],
+    extends: [
+      extendModel(Card, {
+        fields: {
+          nickname: f.string({ max: 60, index: true }),
+          // A reference from the owner's table into the extender's: its key is the extender's too.
+          favourite: f.ref((): AnyModel => Sticker, { onDelete: 'set null' }),
+          ...extFields,
+        },
+      }),
+    ],
   });
   return { owner, ext };
 }
@@ -208,8 +217,11 @@ describe('generated migrations of model extensions', () => {
     expect(readFileSync(o1.file as string, 'utf8')).not.toContain('nickname');
     const e1 = await generateMigration(v1.ext, extDir);
     const e1sql = readFileSync(e1.file as string, 'utf8');
-    expect(e1sql).toContain('alter table "migown_card" add "nickname" varchar(60) null;');
+    expect(e1sql).toContain('alter table "migown_card" add "nickname" varchar(60) null, add "favourite_id" uuid null;');
     expect(e1sql).toContain('create index "migown_card_nickname_idx" on "migown_card" ("tenant_id", "nickname");');
+    expect(e1sql).toContain(
+      'alter table "migown_card" add constraint "migown_card_tenant_id_favourite_id_foreign" foreign key ("tenant_id", "favourite_id") references "migext_sticker" ("tenant_id", "id")',
+    );
     // The extending addon never creates, alters or secures the owner's table otherwise.
     expect(e1sql).not.toMatch(
       /create table "migown_card"|"migown_card" (enable|force) row level|on "migown_card" using/,
@@ -227,10 +239,10 @@ describe('generated migrations of model extensions', () => {
     const v2 = extensionPair({ pages: f.string({ max: 10 }) }, {});
     const o2 = await generateMigration(v2.owner, ownDir, 'add pages');
     expect(o2.up).toEqual(['alter table "migown_card" add "pages" varchar(10) null;']);
-    expect((await generateMigration(v2.ext, extDir)).file).toBeNull();
+    expect((await generateMigration(v2.ext, extDir)).up).toEqual([]);
     // The extender adds a field: its migration has only that.
     const v3 = extensionPair({ pages: f.string({ max: 10 }) }, { color: f.string({ max: 20 }) });
-    expect((await generateMigration(v3.owner, ownDir)).file).toBeNull();
+    expect((await generateMigration(v3.owner, ownDir)).up).toEqual([]);
     const e3 = await generateMigration(v3.ext, extDir, 'add color');
     expect(e3.up).toEqual(['alter table "migown_card" add "color" varchar(20) null;']);
 
@@ -244,6 +256,7 @@ describe('generated migrations of model extensions', () => {
     const tables = ['migown_card', 'migext_sticker'];
     const a = await catalog(upgraded, tables);
     expect(a).toEqual(await catalog(fresh, tables));
-    for (const col of ['nickname', 'color', 'pages']) expect(JSON.stringify(a)).toContain(`"column_name":"${col}"`);
+    for (const col of ['nickname', 'favourite_id', 'color', 'pages'])
+      expect(JSON.stringify(a)).toContain(`"column_name":"${col}"`);
   });
 });

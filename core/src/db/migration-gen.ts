@@ -92,6 +92,8 @@ function generatorFor(addon: AnyAddon, dir: string) {
         const created = /^create table "([^"]+)"/.exec(sql)?.[1];
         if (created && own.has(created)) up.push(...coreKeys(created, own.get(created) ?? null));
       }
+      // Only the tenant_id default quirk (a reference added to another addon's table): nothing to write.
+      if (!up.some(Boolean)) return ['', ''] as [string, string];
       const down = diff.down.filter((sql) => !TENANT_DEFAULT_CHANGE.test(sql));
       const code = migrationSource(className, up, down, (sql) => this.createStatement(sql, 4));
       const fileName = `Migration${seq}${label}.ts`;
@@ -284,7 +286,7 @@ async function diff(
     return {
       file: created ? join(dir, created.file) : null,
       className: created?.className ?? null,
-      up: res.diff.up.filter(Boolean),
+      up: res.diff.up.filter((sql) => sql && !TENANT_DEFAULT_CHANGE.test(sql)),
     };
   } catch (err) {
     writeFileSync(snapshot, original);
