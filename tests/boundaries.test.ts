@@ -79,6 +79,20 @@ describe('package boundaries', () => {
     expect(files(join(root, 'addons/crm/web')).some((f) => imports(f).includes('@elevate/sdk/web'))).toBe(true);
   });
 
+  it('crm’s pages reach its server files for types only (no server code is bundled for the browser)', () => {
+    const valueImports = files(join(root, 'addons/crm/web')).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^\s*import\s+(?!type\b)[^;]*?from\s*'([^']+)'/gm)]
+        .map((m) => m[1] as string)
+        .filter((i) => i.startsWith('.') && join(f, '..', i).startsWith(join(root, 'addons/crm/src')))
+        .map((i) => `${relative(root, f)}: ${i}`),
+    );
+    expect(valueImports).toEqual([]);
+    // The pages' row types do come from the models (so the check above looks at real imports).
+    expect(readFileSync(join(root, 'addons/crm/web/types.ts'), 'utf8')).toMatch(
+      /import type .* from '..\/src\/models\//,
+    );
+  });
+
   it('the web app has no kit of its own for addons to reach into', () => {
     expect(pkg('web').exports).toBeUndefined();
     expect(deps(pkg('addons/crm'))).not.toContain('@elevate/web');

@@ -1,7 +1,10 @@
 // Runs the real `elevate` CLI as a child process against a fresh database of its own.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEEDED_ROLES } from '@elevate/sdk/permissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +41,8 @@ interface Result {
   stderr: string;
 }
 
-function elevate(args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
+function elevate(args: string[], extra: Record<string, string> & { cwd?: string } = {}): Promise<Result> {
+  const { cwd = ROOT, ...extraEnv } = extra;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -49,7 +53,7 @@ function elevate(args: string[], extraEnv: Record<string, string> = {}): Promise
   };
   delete env.DEBUG;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -99,6 +103,78 @@ describe('elevate CLI without a database', { timeout: 120_000 }, () => {
       'boss',
     ]);
     expectOneLineError(bad, new RegExp(`Allowed choices are ${SEEDED_ROLES.join(', ')}`));
+  });
+
+  it('writes a new addon’s first migration, creating the migration list its manifest imports', async () => {
+    // A new addon outside the repository, as the authoring guide has one write it: a model and a
+    // manifest that imports ../migrations/index.ts, which does not exist yet.
+    const dir = mkdtempSync(join(tmpdir(), 'elevate-newaddon-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({
+          name: '@acme/notes',
+          type: 'module',
+          exports: { '.': './src/index.ts' },
+          elevate: { addon: true },
+        }),
+      );
+      writeFileSync(
+        join(dir, 'src/index.ts'),
+        [
+          `import { defineAddon, defineModel, f } from ${JSON.stringify(import.meta.resolve('@elevate/sdk'))};`,
+          "import { migrations } from '../migrations/index.ts';",
+          "const Note = defineModel({ name: 'acmenotes.note', fields: { text: f.string({ required: true }) } });",
+          "export const notes = defineAddon({ id: 'acmenotes', version: '0.1.0', title: 'Notes', description: 'x', category: 'x', platform: '^1.0.0', models: [Note], migrations });",
+        ].join('\n'),
+      );
+      const result = await elevate(['addon', 'migration', 'acmenotes', '--name', 'init'], { ADDON_PATHS: dir });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Created .*migrations\/index\.ts \(no migrations yet\)/);
+      expect(result.stdout).toMatch(/Wrote .*Migration0001AcmenotesInit\.ts/);
+      expect(readFileSync(join(dir, 'migrations/index.ts'), 'utf8')).toContain('AcmenotesInit0001');
+      expect(readFileSync(join(dir, 'migrations/Migration0001AcmenotesInit.ts'), 'utf8')).toContain(
+        'create table "acmenotes_note"',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('works from a folder outside the repository on the checkout it belongs to', async () => {
+    const result = await elevate(['addon', 'migration', 'crm'], { cwd: tmpdir() });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/"crm": its models match/);
+  });
+
+  it('refuses a Node older than 24 with one line saying what to run', async () => {
+    const old = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
+    if (!old) return; // no second Node on this machine to try
+    const version = await new Promise<string>((resolve) => {
+      const c = spawn(old, ['-p', 'process.versions.node']);
+      let out = '';
+      c.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+      });
+      c.on('close', () => resolve(out.trim()));
+    });
+    if (Number(version.split('.')[0]) >= 24) return;
+    const result = await new Promise<Result>((resolve, reject) => {
+      const c = spawn(old, [BIN, '--help'], { cwd: ROOT });
+      let stdout = '';
+      let stderr = '';
+      c.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+      });
+      c.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      c.on('error', reject);
+      c.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expectOneLineError(result, new RegExp(`Node ${version.replace(/\./g, '\\.')} is too old .*run \\./elevate`));
   });
 
   it('rejects an unknown command with one line', async () => {

@@ -207,7 +207,7 @@ describe('settings, validation, pagination', () => {
     expect(bad.body.details).toEqual(
       expect.arrayContaining([
         { path: 'colour', message: 'is not allowed' },
-        { path: 'maxProjects', message: 'must be >= 1' },
+        { path: 'maxProjects', message: 'must be at least 1' },
       ]),
     );
     const ok = await t.client.put('/api/v1/core/addons/projects/settings', { maxProjects: 5 });

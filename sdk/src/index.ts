@@ -144,3 +144,4 @@ export {
   type Services,
   type ServiceToken,
 } from './services.ts';
+export { validationMessage } from './validation-message.ts';

@@ -1,61 +1,26 @@
 // The crm REST API's shapes as the web pages use them (see addons/crm/src/rest).
 
-export interface Tag {
-  id: string;
-  name: string;
-  color: string | null;
-}
+import type { Row } from '@elevate/sdk/web';
+import type { Activity as ActivityModel } from '../src/models/activity.model.ts';
+import type { Lead as LeadModel } from '../src/models/lead.model.ts';
+import type { Opportunity as OpportunityModel } from '../src/models/opportunity.model.ts';
+import type { Pipeline as PipelineModel, Stage as StageModel } from '../src/models/pipeline.model.ts';
+import type { Tag as TagModel } from '../src/models/tag.model.ts';
+import type { ContactView } from '../src/services/contacts.service.ts';
 
-export interface Contact {
-  id: string;
-  kind: 'person' | 'company';
-  name: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-  city: string | null;
-  country: string | null;
-  website: string | null;
-  source: string | null;
-  companyId: string | null;
-  company: { id: string; name: string } | null;
-  tags: Tag[];
-  createdAt: string;
-  updatedAt: string;
-}
+// Rows are the models' own shapes (type-only imports: no server code reaches the browser), so a
+// field added to a model is known to the pages without a second copy here.
 
-export interface Stage {
-  id: string;
-  name: string;
-  position: number;
-  probability: number;
-  kind: 'open' | 'won' | 'lost';
-}
+export type Tag = Pick<Row<typeof TagModel>, 'id' | 'name' | 'color'>;
 
-export interface Pipeline {
-  id: string;
-  name: string;
-  isDefault: boolean;
-  stages: Stage[];
-}
+/** A contact as the REST list and detail return it: its company and tags embedded. */
+export type Contact = ContactView;
 
-export interface Opportunity {
-  id: string;
-  title: string;
-  contact: string | null;
-  pipeline: string;
-  stage: string;
-  position: number;
-  value: string | null;
-  currency: string;
-  status: 'open' | 'won' | 'lost';
-  probability: number;
-  expectedCloseDate: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-}
+export type Stage = Row<typeof StageModel>;
+
+export type Pipeline = Row<typeof PipelineModel> & { stages: Stage[] };
+
+export type Opportunity = Row<typeof OpportunityModel>;
 
 export interface BoardColumn {
   stage: Stage;
@@ -69,32 +34,9 @@ export interface Board {
   stages: BoardColumn[];
 }
 
-export interface Lead {
-  id: string;
-  title: string;
-  contactName: string | null;
-  companyName: string | null;
-  email: string | null;
-  source: string | null;
-  status: 'new' | 'contacted' | 'qualified' | 'converted' | 'disqualified';
-  score: number;
-  value: string | null;
-  currency: string | null;
-  createdAt: string;
-}
+export type Lead = Row<typeof LeadModel>;
 
-export interface Activity {
-  id: string;
-  kind: 'call' | 'meeting' | 'email' | 'task';
-  subject: string;
-  description: string | null;
-  dueAt: string | null;
-  done: boolean;
-  doneAt: string | null;
-  contact: string | null;
-  lead: string | null;
-  opportunity: string | null;
-}
+export type Activity = Row<typeof ActivityModel>;
 
 export interface TimelineEntry {
   id: string;

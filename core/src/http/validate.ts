@@ -1,4 +1,4 @@
-import { type JsonSchema, ValidationError } from '@elevate/sdk';
+import { type JsonSchema, ValidationError, validationMessage } from '@elevate/sdk';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { rejectBadNumbers } from './input.ts';
@@ -17,13 +17,7 @@ function details(errors: ErrorObject[] | null | undefined) {
         : e.keyword === 'additionalProperties'
           ? (e.params as { additionalProperty: string }).additionalProperty
           : e.instancePath.slice(1).replace(/\//g, '.');
-    const message =
-      e.keyword === 'required'
-        ? 'is required'
-        : e.keyword === 'additionalProperties'
-          ? 'is not allowed'
-          : (e.message ?? 'is invalid');
-    return { path, message };
+    return { path, message: validationMessage(e) };
   });
 }
 

@@ -14,11 +14,11 @@ import { createSchema, fieldSchema, manyKeys, patchSchema, rowSchema } from './s
 export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
 
 export interface ResourceOptions<M extends AnyModel> {
-  /** REST path under /api/v1/<addon>/ (default: the model's noun + 's'). */
+  /** REST path under /api/v1/<addon>/ (default: the model's noun in the plural, `entries`). */
   path?: string;
   /** GraphQL type name (default: PascalCase of the model name, `JournalEntry`). */
   type?: string;
-  /** Plural for GraphQL list fields (default: type + 's'). */
+  /** Plural for GraphQL list fields (default: the type in the plural, `GuestbookEntries`). */
   plural?: string;
   /** Fields a list may filter on by equality (default: enums, booleans, references, uuids). */
   filters?: readonly (keyof M['fields'] & string)[];
@@ -96,6 +96,13 @@ function pascal(s: string): string {
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** English plural of a noun for default paths and list names: entry → entries, box → boxes, tax → taxes. */
+export function pluralOf(noun: string): string {
+  if (/[^aeiou]y$/i.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(noun)) return `${noun}es`;
+  return `${noun}s`;
+}
 
 export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptions<M> = {}): ResourceDef<M> {
   const entity = entitySchemaOf(model);
@@ -207,9 +214,9 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
   return {
     kind: 'resource',
     model,
-    path: opts.path ?? `${noun}s`,
+    path: opts.path ?? pluralOf(noun),
     type,
-    plural: opts.plural ?? `${type}s`,
+    plural: opts.plural ?? pluralOf(type),
     operations: opts.operations ?? ['list', 'get', 'create', 'update', 'delete'],
     filters,
     sort,

@@ -87,7 +87,10 @@ export function createSchema(model: AnyModel, readOnly: readonly string[] = [], 
   const required: string[] = [];
   for (const [key, def] of fields(model, defs)) {
     if (readOnly.includes(key)) continue;
-    properties[key] = nullable(fieldSchema(def), def.required);
+    const value = fieldSchema(def);
+    // A required text is not given by an empty one (a ticket without a subject is no ticket).
+    if (def.required && (def.kind === 'string' || def.kind === 'text')) value.minLength = 1;
+    properties[key] = nullable(value, def.required);
     if (def.required && def.defaultSql === undefined) required.push(key);
   }
   for (const [key] of manyKeys(model)) if (!readOnly.includes(key)) properties[key] = idList();

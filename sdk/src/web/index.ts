@@ -1,10 +1,25 @@
 // The UI kit for addon pages, menus and widgets (the package subpath @elevate/sdk/web).
 // The web app's own pages use the same kit, so there is one copy of each piece.
 
+/** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
+export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
-export { type Api, ApiError, createApi, queryString } from './api.ts';
+export {
+  type Api,
+  ApiError,
+  createApi,
+  queryString,
+  type ResourceClient,
+  type ResourcePage,
+  type ResourceQuery,
+  type Row,
+  resourceClient,
+} from './client.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as DataTable } from './components/DataTable.svelte';
+export { default as Field } from './components/Field.svelte';
 export { default as Icon, iconNames } from './components/Icon.svelte';
+export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { type Kit, useKit } from './context.ts';
@@ -22,3 +37,4 @@ export type {
   WebContribution,
   WidgetMeta,
 } from './types.ts';
+export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';

@@ -1,7 +1,8 @@
 // An addon package outside the workspace's addons/ (tests/fixtures/addons/guestbook), reached only
 // through ADDON_PATHS — by the build (the root build:web script names it) and by the kernel — shows
 // its page and its menu entry, found through its package's exports["./web"]. Its page uses the UI kit
-// (@elevate/sdk/web): the shell's context, the API client in a server-side load, PageHeader.
+// (@elevate/sdk/web): the shell's context, the API client in a server-side load, PageHeader, and a
+// typed resource client with the kit's Field, Modal and DataTable.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, newContext, open, type Platform, startAll } from './platform.ts';
@@ -66,6 +67,34 @@ describe('an addon installed as a package', { timeout: 120_000 }, () => {
     const html = await page.context().request.get(c.app('/guestbook'));
     expect(html.status()).toBe(200);
     expect(await html.text()).toContain(`Signed by Gail Guest for ${c.name}`);
+  });
+
+  it('saves through its resource with the kit’s form, dialog and table; errors show on the field', async () => {
+    const c = await company(['guestbook']);
+    const page = await signedIn(c);
+    await open(page, c.app('/guestbook'));
+    await expect.poll(() => page.getByText('Nobody has signed yet.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign the guestbook' });
+    // Empty: the server's answer is shown under the field it names, tied to it for screen readers.
+    await dialog.getByRole('button', { name: 'Sign', exact: true }).click();
+    await expect.poll(() => dialog.getByText('Message is required').isVisible()).toBe(true);
+    expect(await dialog.getByLabel('Message').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Message').fill('Lovely place');
+    await dialog.getByLabel('Mood').selectOption('grumpy');
+    await dialog.getByRole('button', { name: 'Sign', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Signatures' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('Lovely place');
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('grumpy');
+    expect(await page.getByText('1 signatures').isVisible()).toBe(true);
+
+    // At phone width the same rows are cards.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await table.isVisible()).toBe(false);
+    const cards = page.getByRole('list', { name: 'Signatures' });
+    expect(await cards.getByRole('listitem').count()).toBe(1);
+    expect(await cards.getByRole('listitem').first().textContent()).toContain('Lovely place');
   });
 
   it('does not exist for a company that has not enabled it', async () => {

@@ -1,4 +1,8 @@
-// Shared Tailwind classes of the crm pages (scanned by the app's Tailwind build).
+// Shared building blocks of addon pages: the kit's Tailwind classes (the app's Tailwind build scans
+// the SDK's web folder), list state in the query string, a debounce, and field errors of an API answer.
+import { ApiError } from './api.ts';
+
+/** Classes for inputs, labels, buttons, cards, tables and error banners, in both themes. */
 export const ui = {
   input:
     'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-950',
@@ -49,4 +53,19 @@ export function debounce(fn: () => void, ms: number): (() => void) & { cancel():
       t = null;
     },
   });
+}
+
+/**
+ * The field errors of a failed save, keyed by field (`{ email: 'must be an email address' }`), from
+ * the API's `details` (`path` is the field; `input.` prefixes of GraphQL are dropped). Empty when the
+ * error is not a validation error of named fields.
+ */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(err instanceof ApiError)) return out;
+  for (const d of err.details) {
+    const key = (d.path ?? '').replace(/^input\./, '');
+    if (key && !(key in out)) out[key] = d.message;
+  }
+  return out;
 }
