@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { journal } from '@elevate-fixture/journal';
-import { extras } from '@elevate-fixture/journal-extras';
+import { type EntryWithExtras, extras } from '@elevate-fixture/journal-extras';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreMigrations, runMigrations } from '../src/db/migrate.ts';
@@ -96,8 +96,10 @@ describe('extending another addon’s model', () => {
       rating: 4,
     });
     expect(created.status).toBe(201);
-    const e = created.body as EntryRow;
-    expect(e).toMatchObject({ text: 'calm day', mood: 'calm', rating: 4 });
+    const e = created.body as EntryWithExtras;
+    // Typed from the model and the extension: mood is string | null, rating number | null.
+    const typed: { mood: string | null; rating: number | null } = e;
+    expect(typed).toMatchObject({ text: 'calm day', mood: 'calm', rating: 4 });
     const patched = await withExtras.client.patch(`/api/v1/journal/entries/${e.id}`, { rating: 5 });
     expect(patched.body).toMatchObject({ mood: 'calm', rating: 5 });
     expect(await env.sql('select mood, rating from journal_entry where id = $1', [e.id])).toEqual([

@@ -82,6 +82,7 @@ export {
   type AnyModel,
   columnName,
   defineModel,
+  type ExtensionRow,
   extendModel,
   extensionOwnerOf,
   extensionsOf,

@@ -286,24 +286,30 @@ export function selectList(model: AnyModel, opts: { alias?: string; omit?: reado
  * created by the extending addon's own migrations; the APIs show them only to tenants that have the
  * extending addon enabled. Disabling it hides them; the data stays.
  */
-export interface ModelExtension<M extends AnyModel = AnyModel> {
+export interface ModelExtension<M extends AnyModel = AnyModel, F extends Fields = Fields> {
   readonly kind: 'model-extension';
   readonly model: M;
-  readonly fields: Fields;
+  readonly fields: F;
   /** One-to-many only (`rel.hasMany`): the inverse of a `ref` in the extending addon's model. */
   readonly relations: Readonly<Record<string, RelationDef>>;
 }
+
+/**
+ * The fields an extension adds, as a row of the extended model carries them for a tenant with the
+ * extending addon enabled: `Row<typeof Entry> & ExtensionRow<typeof entryExtras>`.
+ */
+export type ExtensionRow<E extends ModelExtension> = { [K in keyof E['fields']]: ValueOf<E['fields'][K]> };
 
 // Which addon declares an extension: set once by defineAddon (`extends`), read by the resource
 // layer to show the extension only to tenants that have that addon enabled.
 const extensionOwner = new WeakMap<ModelExtension, string>();
 const extensionsByModel = new WeakMap<AnyModel, ModelExtension[]>();
 
-export function extendModel<M extends AnyModel>(
+export function extendModel<M extends AnyModel, const F extends Fields = Record<never, never>>(
   model: M,
-  def: { fields?: Fields; relations?: Record<string, RelationDef> },
-): ModelExtension<M> {
-  const fields = def.fields ?? {};
+  def: { fields?: F; relations?: Record<string, RelationDef> },
+): ModelExtension<M, F> {
+  const fields = (def.fields ?? {}) as F;
   const relations = def.relations ?? {};
   const own = new Set([...modelColumns(model).keys(), ...Object.keys(model.relations), 'tenantId']);
   for (const key of [...Object.keys(fields), ...Object.keys(relations)]) {
