@@ -249,6 +249,16 @@ describe('${id}', () => {
     expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['name', 'status']);
   });
 
+  it('every table is tenant-safe', async () => {
+    expect(await env.admin.checkSchema()).toEqual([]);
+  });
+
+  it('GraphQL schema and OpenAPI fragment: changes show in review', async () => {
+    await expect(env.graphqlSdl(['${id}'])).toMatchFileSnapshot('./__snapshots__/${id}.graphql');
+    const doc = env.openapi(['${id}'], { only: '${id}' });
+    await expect(\`\${JSON.stringify(doc, null, 2)}\\n\`).toMatchFileSnapshot('./__snapshots__/${id}.openapi.json');
+  });
+
   it('a member sees only their own ${nouns}; another company sees none', async () => {
     const mine = await (await acme.as('member')).post(PATH, { name: 'Mine' });
     await acme.client.post(PATH, { name: "The owner's" });
@@ -276,10 +286,10 @@ How addons work: docs/addon-authoring.md in the platform's repository.
 `;
 
   if (input.standalone) {
-    files['vitest.config.ts'] = `import { defineConfig } from 'vitest/config';
+    files['vitest.config.ts'] = `import { addonTestConfig } from '@elevate/testkit/vitest';
 
-// Each test file boots a real kernel on a fresh database: give hooks time for that.
-export default defineConfig({ test: { testTimeout: 30_000, hookTimeout: 60_000 } });
+// One graphql instance and time for each file's fresh database (see the test kit).
+export default addonTestConfig();
 `;
     files['tsconfig.json'] = `${JSON.stringify(
       {

@@ -19,6 +19,8 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
     delete env.VITEST;
+    // The scaffold's first test run writes its API snapshots, as on a developer's machine.
+    delete env.CI;
     delete env.NODE_ENV;
     const child = spawn(cmd, args, { cwd, env });
     let out = '';
@@ -48,7 +50,9 @@ describe('elevate addon new', { timeout: 240_000 }, () => {
     }
 
     const tested = await run('pnpm', ['test'], dir);
-    expect(tested.out).toMatch(/Tests\s+.*3 passed/);
+    expect(tested.out).toMatch(/Tests\s+.*5 passed/);
+    expect(existsSync(join(dir, 'test/__snapshots__/desk.graphql'))).toBe(true);
+    expect(readFileSync(join(dir, 'test/__snapshots__/desk.openapi.json'), 'utf8')).toContain('/api/v1/desk/tickets');
     expect(tested.code).toBe(0);
     const typed = await run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json'], dir);
     expect(typed.out).toBe('');

@@ -6,6 +6,8 @@ import type { AnyAddon, JsonSchema, Shaped } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
+import { Account } from './auth/account.ts';
+import { Invitations } from './auth/invitations.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
@@ -15,6 +17,7 @@ import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
 import { SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
+import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
@@ -31,6 +34,8 @@ import { Schedules } from './jobs/schedules.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
+import { mailJob } from './mail/mail-job.ts';
+import { createMailTransport } from './mail/transport.ts';
 import { PLATFORM_VERSION } from './platform.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
 import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
@@ -103,6 +108,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const schedules = new Schedules(rt, queues.jobs);
   const workers = new Workers(rt, schedules);
   rt.wakeRelay = () => relay.wake();
+  const mailTransport = createMailTransport(config, log);
+  const sendMail = mailJob(rt, mailTransport);
+  rt.kernelJobs.set(sendMail.name, sendMail);
+  const account = new Account(rt);
+  const invitations = new Invitations(rt);
+  const resetRequest = account.resetRequestJob();
+  rt.kernelJobs.set(resetRequest.name, resetRequest);
+  if (config.env === 'production' && !config.smtpUrl)
+    log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
   const changes = new AddonChangeBus(rt, queues.redis);
   rt.onAddonsChanged = (tenantId) => changes.publish(tenantId);
@@ -132,6 +146,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     auth: Router<State>;
     core: Router<State>;
     api: Router<State>;
+    accountPublic: Router<State>;
+    accountCore: Router<State>;
     addons: Map<string, Router<State>>;
   };
   const documents = new Map<string, OpenApiDocument>();
@@ -155,6 +171,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
       ),
+      accountPublic: accountPublicRoutes(queues, account, invitations, sessions),
+      accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
     return routers;
@@ -198,9 +216,9 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routes() {
       const h = http();
       const out: RouteInfo[] = [];
-      for (const r of [h.health, h.auth, h.core, h.api]) {
+      for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
-          const doc = kernelRouteDocs[`${l.method} ${l.path}`];
+          const doc = kernelRouteDocs[`${l.method} ${l.path}`] ?? accountRouteDocs[`${l.method} ${l.path}`];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
@@ -283,6 +301,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         core: h.core,
         api: h.api,
         docs: apiDocsPages(),
+        account: { public: h.accountPublic, core: h.accountCore, afterSignup: verifyAfterSignup(rt, account) },
         addonRouters,
         graphql: graphqlMiddleware(schemas, log),
         web,
@@ -322,6 +341,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         changes.stop();
         await relay.stop();
         await workers.stop();
+        mailTransport.close();
         await queues.close();
         await pools.close();
         await orm.close();

@@ -23,6 +23,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the mail settings and refuses an SMTP_URL that is not smtp:// or smtps://', () => {
+    const c = loadConfig({ SMTP_URL: 'smtp://mail.test:2525', PUBLIC_URL: 'https://crm.example.com/' });
+    expect([c.smtpUrl, c.publicUrl, c.mailAttempts]).toEqual(['smtp://mail.test:2525', 'https://crm.example.com', 5]);
+    expect(loadConfig({}).smtpUrl).toBeNull();
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.test' })).toThrow(
+      'SMTP_URL="http://mail.test" must start with smtp:// or smtps://',
+    );
+    expect(() => loadConfig({ MAIL_ATTEMPTS: '0' })).toThrow('MAIL_ATTEMPTS="0" must be a whole number from 1 to 50');
+  });
+
   it('requires a real JWT secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('JWT_SECRET is required in production');
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow('at least 32 characters');

@@ -29,6 +29,15 @@ export interface Config {
    * 'auto': <workspace>/web/build when it exists, except in tests; null: no web app.
    */
   webBuildDir: string | null;
+  /** SMTP server for outgoing mail (`smtp://user:pass@host:587`, `smtps://...`); null: mails are only logged. */
+  smtpUrl: string | null;
+  /** The From header of every mail. */
+  mailFrom: string;
+  /** Send attempts per mail (BullMQ retries with exponential backoff from mailBackoffMs). */
+  mailAttempts: number;
+  mailBackoffMs: number;
+  /** The address users open the web app at: links in emails point here. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +134,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     workers: bool('WORKERS', true),
     relayIntervalMs: int('RELAY_INTERVAL_MS', 500, 10, 60_000),
     webBuildDir: webBuildDir(env.WEB_BUILD_DIR, nodeEnv),
+    smtpUrl: env.SMTP_URL?.trim() ? url('SMTP_URL', '', ['smtp:', 'smtps:']) : null,
+    mailFrom: str('MAIL_FROM', 'ElevateCRM <no-reply@localhost>'),
+    mailAttempts: int('MAIL_ATTEMPTS', 5, 1, 50),
+    mailBackoffMs: int('MAIL_BACKOFF_MS', 2000, 10, 3_600_000),
+    publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']).replace(/\/+$/, ''),
   };
   if (!/^[a-z_][a-z0-9_]*$/.test(config.appDbUser)) {
     problems.push(`DATABASE_APP_USER="${config.appDbUser}" must be a lowercase SQL identifier`);

@@ -21,6 +21,7 @@ import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
+import { transactionalMailer } from '../mail/mailer.ts';
 import type { ServiceRegistry } from '../services/service-registry.ts';
 
 /** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
@@ -80,6 +81,7 @@ export function systemContext(
     },
     events: { publish: outbox.publish },
     jobs: { enqueue: outbox.enqueue },
+    mail: transactionalMailer(tx, outbox),
     services,
     log,
     async settings<T>(addonId: string): Promise<T> {

@@ -10,6 +10,7 @@ import { CoreBranding0003 } from '../migrations/core-0003-branding.ts';
 import { CoreAddonTenantsVersion0004 } from '../migrations/core-0004-addon-tenants-version.ts';
 import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
+import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -19,6 +20,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreAddonTenantsVersion0004,
   CoreOutboxRunAt0005,
   CoreTenantServices0006,
+  CoreMail0007,
 ];
 
 function trackingTable(owner: string): string {

@@ -22,6 +22,8 @@ export interface AppParts {
   /** Addon route middleware by addon id, mounted at /api/v1/<id>. */
   addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
   graphql: Koa.Middleware<State>;
+  /** Password reset, email verification, invitations (account.routes.ts). */
+  account?: { public: Router<State>; core: Router<State>; afterSignup: Koa.Middleware<State> };
   /** The web app (SvelteKit build): serves every path that is not an API path. */
   web?: WebHandler | null;
 }
@@ -68,9 +70,17 @@ export function createApp(parts: AppParts): Koa<State> {
   // Only the REST API's bodies: /graphql (Yoga) and the web app read their own.
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
   app.use(guardInput());
+  if (parts.account) {
+    app.use(parts.account.afterSignup);
+    app.use(parts.account.public.routes());
+  }
   app.use(parts.auth.routes());
   app.use(parts.docs.routes());
-  const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
+  const kernelRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
+  const accountRoutes = parts.account?.core.routes() as unknown as Koa.Middleware<State> | undefined;
+  const coreRoutes: Koa.Middleware<State> = accountRoutes
+    ? (ctx, next) => kernelRoutes(ctx, () => accountRoutes(ctx, next))
+    : kernelRoutes;
   const apiRoutes = parts.api.routes() as unknown as Koa.Middleware<State>;
   app.use(async (ctx, next) => {
     const p = ctx.path;

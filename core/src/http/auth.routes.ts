@@ -1,5 +1,6 @@
 import type { JsonSchema } from '@elevate/sdk';
 import Router from '@koa/router';
+import { checkPasswordPolicy } from '../auth/password-policy.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tenants } from '../tenancy/tenants.ts';
 import type { State } from './state.ts';
@@ -44,6 +45,7 @@ export function authRoutes(tenants: Tenants, sessions: Sessions): Router<State> 
       password: string;
       name?: string;
     };
+    checkPasswordPolicy(b.password);
     const { tenant } = await tenants.create({
       slug: b.slug,
       name: b.company,

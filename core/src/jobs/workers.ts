@@ -46,6 +46,15 @@ export class Workers {
   }
 
   private async runJob(job: Job<JobData>): Promise<unknown> {
+    const kernelJob = this.rt.kernelJobs.get(job.name);
+    if (kernelJob) {
+      const attempt = job.attemptsMade + 1;
+      return kernelJob.run(job.data.data, {
+        tenantId: job.data.tenantId,
+        attempt,
+        final: attempt >= (job.opts.attempts ?? 1),
+      });
+    }
     const scheduled = this.rt.schedulesByName.get(job.name);
     const entry = scheduled ? scheduledJob(scheduled) : (this.rt.jobsByName.get(job.name) ?? null);
     if (!entry) throw new UnrecoverableError(`No job named "${job.name}" is installed`);

@@ -18,12 +18,13 @@ export {
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
 export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
-export { default as Icon, iconNames } from './components/Icon.svelte';
+export { default as Icon } from './components/Icon.svelte';
 export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { type Kit, useKit } from './context.ts';
 export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
+export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
 export type {

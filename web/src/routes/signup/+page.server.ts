@@ -20,7 +20,7 @@ export const actions: Actions = {
     if (!values.company) errors.company = 'Enter your company name.';
     if (!values.slug) values.slug = slugify(values.company);
     if (!values.email) errors.email = 'Enter your email address.';
-    if (password.length < 8) errors.password = 'Use at least 8 characters.';
+    if (password.length < 10) errors.password = 'Use at least 10 characters.';
     if (Object.keys(errors).length) return fail(400, { values, errors, message: 'Please correct the marked fields.' });
 
     const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/signup', {
