@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnyAddon, JsonSchema } from '@elevate/sdk';
+import type { AnyAddon, JsonSchema, Shaped } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
@@ -74,14 +74,15 @@ export interface RouteInfo {
   path: string;
   /** The addon whose route this is; null for the kernel's own. */
   addon: string | null;
-  query?: JsonSchema;
-  body?: JsonSchema;
+  /** Schemas of a resource whose model other addons extend depend on the enabled addons (Shaped). */
+  query?: Shaped<JsonSchema>;
+  body?: Shaped<JsonSchema>;
   bodyType?: 'json' | 'text';
   summary?: string;
   /** The permission the route checks before its handler runs. */
   permission?: string;
   /** Response bodies by status (null: none), as published in the OpenAPI document. */
-  responses?: Readonly<Record<number, JsonSchema | null>>;
+  responses?: Shaped<Readonly<Record<number, JsonSchema | null>>>;
   /** Needs no access token (sign-up, login). */
   public?: boolean;
 }
@@ -96,7 +97,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
   checkGraphqlFragments(addons);
   const pools = createPools(config);
-  const orm = await createOrm(addons.flatMap((a) => a.models));
+  const orm = await createOrm(
+    addons.flatMap((a) => a.models),
+    addons.flatMap((a) => a.extensions),
+  );
   const rt = new Runtime(config, log, pools, orm, addons);
   const queues = createQueues(config);
   // Rate limits, counted in Redis by every API process (http/throttle.ts; docs/security.md).
