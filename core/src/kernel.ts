@@ -14,6 +14,7 @@ import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
+import { checkModelTables } from './db/schema-check.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
 import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
@@ -267,6 +268,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
 
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
+      // A model changed without its generated migration: refuse, naming the command to run.
+      await checkModelTables(pools.owner, addons);
       await ensureAppRole(pools.owner, config);
       // Addons whose tenants are not all at the deployed version yet (new version, or an
       // upgrade that failed for some tenant last time): only these need the per-tenant scan.
