@@ -112,6 +112,7 @@ export {
   type ListArgs,
   type Operation,
   type ResourceDef,
+  type ResourceHooks,
   type ResourceOptions,
   type ResourcePage,
 } from './resource/resource.ts';

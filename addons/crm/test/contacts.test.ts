@@ -125,7 +125,7 @@ describe('contacts CRUD', () => {
       name: 'Charles Babbage',
       company: { name: 'Babbage & Co' },
     });
-    const tag = await api.graphql(`mutation { createTag(name: "${uniq('gql')}") { id name } }`);
+    const tag = await api.graphql(`mutation { createTag(input: { name: "${uniq('gql')}" }) { id name } }`);
     const tagId = tag.body.data.createTag.id;
     const set = await api.graphql(
       'mutation($id: ID!, $t: [ID!]!) { setContactTags(id: $id, tagIds: $t) { tags { id } } }',

@@ -1,5 +1,5 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
-import type { NoteRow, TagRow } from '../graphql/types.graphql.ts';
+import type { NoteRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
 import {
   CONTACT_INCLUDES,
@@ -20,7 +20,7 @@ import {
 import { listQuerySchema, TARGETS } from '../services/list-query.ts';
 import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
 import { listOptions } from '../services/segments.service.ts';
-import { createTag, deleteTag, listTags, setContactTags, type TagInput, updateTag } from '../services/tags.service.ts';
+import { setContactTags } from '../services/tags.service.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 const text = (maxLength: number) => ({ type: 'string', maxLength, nullable: true });
@@ -47,16 +47,6 @@ const contactBody: JsonSchema = {
     tagIds: { type: 'array', items: uuid, maxItems: 50 },
   },
 };
-
-const tagBody = (required: string[]): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 60 },
-    color: { type: 'string', maxLength: 20, nullable: true },
-  },
-});
 
 const pageQuery = (extra: Record<string, unknown> = {}): JsonSchema => ({
   type: 'object',
@@ -175,36 +165,6 @@ export function contactRoutes(r: RestRouter): void {
     async ({ params, query, ctx }): Promise<Page<ContactView>> => {
       const { rows, total } = await listPeople(ctx, params.id, query);
       return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
-    },
-  );
-
-  r.get<Record<string, string>, PageQuery>(
-    '/tags',
-    { permission: 'crm.contact.read', query: pageQuery(), summary: 'List tags' },
-    async ({ query, ctx }): Promise<Page<TagRow>> => {
-      const { rows, total } = await listTags(ctx, { limit: query.limit, offset: query.offset });
-      return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
-    },
-  );
-
-  r.post<Record<string, string>, TagInput>(
-    '/tags',
-    { permission: 'crm.tag.manage', body: tagBody(['name']), summary: 'Create a tag' },
-    async ({ body, ctx }) => ({ status: 201, body: await createTag(ctx, body) }),
-  );
-
-  r.patch<{ id: string }, TagInput>(
-    '/tags/:id',
-    { permission: 'crm.tag.manage', body: tagBody([]), summary: 'Rename or recolour a tag' },
-    ({ params, body, ctx }) => updateTag(ctx, params.id, body),
-  );
-
-  r.delete<{ id: string }>(
-    '/tags/:id',
-    { permission: 'crm.tag.manage', summary: 'Delete a tag' },
-    async ({ params, ctx }) => {
-      await deleteTag(ctx, params.id);
-      return { status: 204, body: null };
     },
   );
 

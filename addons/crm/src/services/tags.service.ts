@@ -1,88 +1,67 @@
-import { type ErrorDetail, NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
+import {
+  defineResource,
+  type ErrorDetail,
+  entitySchemaOf,
+  NotFoundError,
+  type RequestContext,
+  ValidationError,
+} from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 import { ContactUpdated } from '../events.ts';
 import type { TagRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Tag } from '../models/tag.model.ts';
 
-export interface TagInput {
-  name?: string | null;
-  color?: string | null;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
-/** Every tag of the tenant, by name (tags are shared by the tenant; reading needs contact access). */
-export async function listTags(
-  ctx: RequestContext,
-  page: { limit: number; offset: number } = { limit: 1000, offset: 0 },
-): Promise<{ rows: TagRow[]; total: number }> {
-  ctx.require('crm.contact.read');
-  return ctx.db.repo(Tag).page({ orderBy: [{ field: 'name' }], ...page });
+const TagEntity = entitySchemaOf(Tag);
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Tag names are unique per tenant, ignoring case (409 CRM_TAG_NAME_TAKEN). A concurrent insert
+ * of the same name can still pass this check; the unique key then answers 409 ALREADY_EXISTS.
+ */
+async function assertNameFree(ctx: RequestContext, name: string, exceptId: string | null): Promise<void> {
+  const taken = await ctx.em.count(TagEntity, {
+    name: { $ilike: likeEscape(name) },
+    ...(exceptId ? { id: { $ne: exceptId } } : {}),
+  });
+  if (taken > 0) throw crmErrors.tagNameTaken(name);
 }
 
-function cleanTag(input: TagInput, creating: boolean): { name?: string; color?: string | null } {
-  const details: ErrorDetail[] = [];
-  const out: { name?: string; color?: string | null } = {};
-  if (input.name !== undefined || creating) {
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name) details.push({ path: 'name', message: 'is required' });
-    else if (name.length > 60) details.push({ path: 'name', message: 'must be at most 60 characters' });
-    else out.name = name;
+/** Names are trimmed (blank is no name), an empty colour is none, and the name must be free. */
+async function cleanTag(
+  ctx: RequestContext,
+  input: Record<string, unknown>,
+  existing: TagRow | null,
+): Promise<Record<string, unknown>> {
+  const out = { ...input };
+  if (typeof input.name === 'string') {
+    const name = input.name.trim();
+    if (!name) throw new ValidationError('Invalid tag', [{ path: 'name', message: 'is required' }]);
+    out.name = name;
+    await assertNameFree(ctx, name, existing?.id ?? null);
   }
-  if (input.color !== undefined) {
-    const color = input.color?.trim() || null;
-    if (color && color.length > 20) details.push({ path: 'color', message: 'must be at most 20 characters' });
-    else out.color = color;
-  }
-  if (details.length) throw new ValidationError('Invalid tag', details);
+  if (input.color !== undefined) out.color = typeof input.color === 'string' ? input.color.trim() || null : null;
   return out;
 }
 
-/** Tag names are unique per tenant, ignoring case. */
-async function assertNameFree(ctx: RequestContext, name: string, exceptId: string | null): Promise<void> {
-  const rows = await ctx.db.query(
-    'select 1 from crm_tag where tenant_id = $1 and lower(name) = lower($2) and ($3::uuid is null or id <> $3::uuid) limit 1',
-    [ctx.tenant.id, name, exceptId],
-  );
-  if (rows.length) throw crmErrors.tagNameTaken(name);
-}
-
-/** A concurrent insert can still hit the unique key: report it as the same conflict. */
-function uniqueViolation(err: unknown, name: string | undefined): never {
-  if ((err as { code?: string }).code === '23505' && name) throw crmErrors.tagNameTaken(name);
-  throw err;
-}
-
-export async function createTag(ctx: RequestContext, input: TagInput): Promise<TagRow> {
-  ctx.require('crm.tag.manage');
-  const data = cleanTag(input, true);
-  const name = data.name as string;
-  await assertNameFree(ctx, name, null);
-  return ctx.db
-    .repo(Tag)
-    .insert({ name, color: data.color ?? null })
-    .catch((err) => uniqueViolation(err, name));
-}
-
-export async function updateTag(ctx: RequestContext, id: string, input: TagInput): Promise<TagRow> {
-  ctx.require('crm.tag.manage');
-  const data = cleanTag(input, false);
-  if (!isUuid(id)) throw new NotFoundError('Tag');
-  if (data.name) await assertNameFree(ctx, data.name, id);
-  const row = await ctx.db
-    .repo(Tag)
-    .update(id, data)
-    .catch((err) => uniqueViolation(err, data.name));
-  if (!row) throw new NotFoundError('Tag');
-  return row;
-}
-
-export async function deleteTag(ctx: RequestContext, id: string): Promise<void> {
-  ctx.require('crm.tag.manage');
-  if (!(await ctx.db.repo(Tag).delete(id))) throw new NotFoundError('Tag');
-}
+/**
+ * Tags through the SDK's resource layer, as a third-party addon would offer a model: REST
+ * /api/v1/crm/tags (list, get, create, update, delete) and GraphQL `tags`, `tag`, `createTag`,
+ * `updateTag`, `deleteTag`. Tags are shared by the tenant: reading needs contact access,
+ * writing `crm.tag.manage`; lists are by name.
+ */
+export const tagResource = defineResource(Tag, {
+  type: 'Tag',
+  filters: [],
+  sort: ['name', 'createdAt'],
+  search: ['name'],
+  defaultSort: { field: 'name', dir: 'asc' },
+  permissions: { read: 'crm.contact.read', write: 'crm.tag.manage', delete: 'crm.tag.manage' },
+  hooks: { beforeWrite: cleanTag },
+});
 
 /**
  * The tags of many contacts in one statement (the batch behind lists and the GraphQL
