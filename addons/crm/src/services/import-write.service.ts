@@ -136,32 +136,34 @@ async function writeRows(
   let written = 0;
   for (const v of rows) {
     const created: [Ids, string, string][] = [];
-    await ctx.db.query('savepoint crm_import_row');
     try {
-      let companyId: string | null = null;
-      if (v.company) {
-        companyId = ids.companies.get(v.company.toLowerCase()) ?? null;
-        if (!companyId) {
-          const c = await ctx.db.repo(Contact).insert({ kind: 'company', name: v.company, source: 'import' });
-          await ctx.events.publish(ContactCreated, c.id, { id: c.id, title: c.name, ownerId: c.ownerId });
-          companyId = c.id;
-          created.push([ids.companies, v.company.toLowerCase(), c.id]);
+      // Its own savepoint (a nested transaction): a refused row rolls back whole.
+      await ctx.em.transactional(async () => {
+        let companyId: string | null = null;
+        if (v.company) {
+          companyId = ids.companies.get(v.company.toLowerCase()) ?? null;
+          if (!companyId) {
+            const c = await ctx.db.repo(Contact).insert({ kind: 'company', name: v.company, source: 'import' });
+            await ctx.events.publish(ContactCreated, c.id, { id: c.id, title: c.name, ownerId: c.ownerId });
+            companyId = c.id;
+            created.push([ids.companies, v.company.toLowerCase(), c.id]);
+          }
         }
-      }
-      const { companyId: _c, ownerId: _o, tagIds: _t, ...fields } = v.contact;
-      const row = await ctx.db.repo(Contact).insert({ ...fields, company: companyId });
-      for (const name of v.tags) {
-        let tagId = ids.tags.get(name.toLowerCase());
-        if (!tagId) {
-          tagId = (await ctx.db.repo(Tag).insert({ name })).id;
-          created.push([ids.tags, name.toLowerCase(), tagId]);
+        const { companyId: _c, ownerId: _o, tagIds: _t, ...fields } = v.contact;
+        const row = await ctx.db.repo(Contact).insert({ ...fields, company: companyId });
+        for (const name of v.tags) {
+          let tagId = ids.tags.get(name.toLowerCase());
+          if (!tagId) {
+            tagId = (await ctx.db.repo(Tag).insert({ name })).id;
+            created.push([ids.tags, name.toLowerCase(), tagId]);
+          }
+          await ctx.db.repo(ContactTag).insert({ contact: row.id, tag: tagId });
         }
-        await ctx.db.repo(ContactTag).insert({ contact: row.id, tag: tagId });
-      }
-      await ctx.events.publish(ContactCreated, row.id, { id: row.id, title: row.name, ownerId: row.ownerId });
-      await ctx.db.query('release savepoint crm_import_row');
+        await ctx.events.publish(ContactCreated, row.id, { id: row.id, title: row.name, ownerId: row.ownerId });
+      });
     } catch (err) {
-      await ctx.db.query('rollback to savepoint crm_import_row');
+      // The refused entity would stay in the unit of work and fail every later flush of the chunk.
+      ctx.em.clear();
       ctx.log.warn({ row: v.row, err: String(err) }, 'import row not saved');
       errors.push({ row: v.row, field: '', reason: `could not be saved: ${(err as Error).message}` });
       continue;
@@ -206,12 +208,9 @@ export async function importChunk(
   }
   let imported = unique.length;
   if (unique.length) {
-    await ctx.db.query('savepoint crm_import_set');
     try {
-      await writeSet(ctx, actor, unique, ids);
-      await ctx.db.query('release savepoint crm_import_set');
+      await ctx.em.transactional(() => writeSet(ctx, actor, unique, ids));
     } catch (err) {
-      await ctx.db.query('rollback to savepoint crm_import_set');
       ctx.log.info({ err: String(err) }, 'import chunk refused as a whole; writing it row by row');
       imported = await writeRows(ctx, unique, ids, errors);
     }

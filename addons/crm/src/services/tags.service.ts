@@ -16,7 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 const TagEntity = entitySchemaOf(Tag);
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A MikroORM condition: equal to `value`, ignoring case (ILIKE with the pattern characters escaped). */
+export const sameText = (value: string) => ({ $ilike: value.replace(/[\\%_]/g, (c) => `\\${c}`) });
 
 /**
  * Tag names are unique per tenant, ignoring case (409 CRM_TAG_NAME_TAKEN). A concurrent insert
@@ -24,7 +25,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 async function assertNameFree(ctx: RequestContext, name: string, exceptId: string | null): Promise<void> {
   const taken = await ctx.em.count(TagEntity, {
-    name: { $ilike: likeEscape(name) },
+    name: sameText(name),
     ...(exceptId ? { id: { $ne: exceptId } } : {}),
   });
   if (taken > 0) throw crmErrors.tagNameTaken(name);
