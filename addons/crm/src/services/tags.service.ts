@@ -110,17 +110,19 @@ export async function replaceTags(
   });
   if (details.length) throw new ValidationError('Invalid tags', details);
   const ids = [...new Set(tagIds as string[])];
+  const t = ctx.tenant.id;
   if (ids.length) {
-    const found = await ctx.db.query<{ id: string }>(
-      'select id from crm_tag where tenant_id = $1 and id = any($2::uuid[])',
-      [ctx.tenant.id, ids],
-    );
+    const found = await ctx.em.find(TagEntity, { id: { $in: ids } }, { disableIdentityMap: true });
     const known = new Set(found.map((r) => r.id));
     (tagIds as string[]).forEach((id, i) => {
       if (!known.has(id)) details.push({ path: `tagIds.${i}`, message: 'no such tag' });
     });
     if (details.length) throw new ValidationError('Invalid tags', details);
   }
+  // Raw SQL, kept on purpose: the set difference in one statement that cannot race (a tag set
+  // by a concurrent request is skipped by `on conflict do nothing`). Through ctx.em it is a
+  // read, a delete and an insert (three round trips on every contact save that names tags), and
+  // the insert-or-ignore needs the SQL driver's QueryBuilder, outside the SDK's EntityManager type.
   const [res] = await ctx.db.query<{ changed: number }>(
     `with del as (
        delete from crm_contact_tag
@@ -132,7 +134,7 @@ export async function replaceTags(
        on conflict do nothing
        returning 1)
      select ((select count(*) from del) + (select count(*) from ins))::int as changed`,
-    [ctx.tenant.id, contactId, ids, ctx.user.id],
+    [t, contactId, ids, ctx.user.id],
   );
   return (res?.changed ?? 0) > 0;
 }
