@@ -53,6 +53,8 @@ export interface DuplicateProbe {
 async function findDuplicates(ctx: RequestContext, probe: DuplicateProbe): Promise<Duplicate[]> {
   if (!probe.email && !probe.name) return [];
   const owners = await ctx.ownerIds('crm.contact.read');
+  // Raw SQL, kept: pg_trgm similarity() ranks and filters in the database (no ORM operator);
+  // the record rule is `owners` ($7). Not benchmarked.
   const rows = await ctx.db.query<{ id: string; reason: DuplicateReason; score: number }>(FOR_CONTACT, [
     ctx.tenant.id,
     probe.id,
@@ -132,6 +134,8 @@ const PAIRS = `with visible as (
 /** Likely duplicate pairs among the contacts the caller sees, best first, at most `limit`. */
 export async function duplicatePairs(ctx: RequestContext, limit: number): Promise<DuplicatePair[]> {
   const owners = await ctx.ownerIds('crm.contact.read');
+  // Raw SQL, kept: a self-join of the tenant's contacts by trigram similarity (see FOR_CONTACT);
+  // the record rule is `owners` ($2). Not benchmarked.
   const rows = await ctx.db.query<{ a: string; b: string; reason: DuplicateReason; score: number }>(
     `select * from (${PAIRS}) x order by score desc, a, b limit $3`,
     [ctx.tenant.id, owners, limit],

@@ -186,7 +186,11 @@ async function orderedStageIds(ctx: SystemContext, pipelineId: string): Promise<
   return ctx.db.repo(Stage).find({ where: { pipeline: pipelineId }, orderBy: [{ field: 'position' }] });
 }
 
-/** Writes positions 0..n-1 in the given order, in one statement. */
+/**
+ * Writes positions 0..n-1 in the given order, in one statement. Raw SQL, kept: the same shape as
+ * the lead rescoring UPDATE from unnest, measured there against em.flush() of the changed
+ * entities (536-554 ms vs 1,845 ms for 5,000 rows, addons/crm/bench/rescore.bench.ts).
+ */
 async function writePositions(ctx: SystemContext, ids: readonly string[]): Promise<void> {
   await ctx.db.query(
     `update crm_stage s set position = x.ord - 1, updated_at = now()

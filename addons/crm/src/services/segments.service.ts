@@ -150,6 +150,8 @@ export async function segmentResults(
   const target = seg.target;
   const q = await listSql(ctx, target, { filter: seg.filter as ListFilter, ...(page.sort ? { sort: page.sort } : {}) });
   const paged = pagedSql(selectList(MODELS[target]), q, page.limit, page.offset);
+  // Raw SQL, kept: a segment runs through listSql, exactly as the list it was saved from (see
+  // pipeline-sql.ts pageOf). Not benchmarked.
   const raw = await ctx.db.query<Row<AnyModel> & { __total?: number }>(paged.sql, paged.params);
   const { rows, total } = await finishPage<Row<AnyModel>>(ctx, raw, q, page.offset);
   return { target, rows, total };
