@@ -11,7 +11,7 @@ import { raw } from '@mikro-orm/core';
 import { crmErrors } from '../errors.ts';
 import { importContactsJob } from '../jobs/import-contacts.job.ts';
 import { ImportRun } from '../models/segment.model.ts';
-import type { ImportRowError, ImportState, ImportStatus } from '../shared/import.types.ts';
+import type { ImportState, ImportStatus } from '../shared/import.types.ts';
 import { CsvError, csvRecords, detectDelimiter, firstRecord } from './csv.ts';
 import { IMPORT_FIELDS, type ImportField } from './import-rows.service.ts';
 import { MAX_KEPT_ERRORS } from './import-run.service.ts';
