@@ -15,7 +15,7 @@ import {
 } from '../services/leads.service.ts';
 import { listQuerySchema } from '../services/list-query.ts';
 import { listOptions } from '../services/segments.service.ts';
-import { NO_CONTENT, page, row } from './responses.ts';
+import { NO_CONTENT, orNull, page, row } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.lead.read';
@@ -62,8 +62,8 @@ const converted = {
   type: 'object',
   properties: {
     lead: row(Lead),
-    contact: { anyOf: [row(Contact), { type: 'null' }] },
-    company: { anyOf: [row(Contact), { type: 'null' }] },
+    contact: orNull(row(Contact)),
+    company: orNull(row(Contact)),
     opportunity: row(Opportunity),
   },
 };

@@ -43,7 +43,7 @@ export const contactView: JsonSchema = (() => {
     properties: {
       ...properties,
       companyId: companyId as JsonSchema,
-      company: { anyOf: [ref, { type: 'null' }] },
+      company: { ...ref, type: ['object', 'null'] },
       tags: {
         type: 'array',
         items: {
@@ -64,6 +64,9 @@ export const pipelineWithStages = (pipeline: JsonSchema): JsonSchema => ({
     stages: { type: 'array', items: rowSchema(Stage) },
   },
 });
+
+/** A row, or null. */
+export const orNull = (schema: JsonSchema): JsonSchema => ({ ...schema, type: ['object', 'null'] });
 
 /** 204: no body. */
 export const NO_CONTENT = { 204: null } as const;

@@ -34,8 +34,12 @@ const updateBody: JsonSchema = { type: 'object', additionalProperties: false, pr
 /** Lead scoring rules; every change rescores the tenant's leads. */
 const rescore = {
   oneOf: [
-    { type: 'object', properties: { mode: { const: 'inline' }, changed: { type: 'integer' } } },
-    { type: 'object', properties: { mode: { const: 'job' }, jobId: { type: 'string' } } },
+    {
+      type: 'object',
+      required: ['mode', 'changed'],
+      properties: { mode: { const: 'inline' }, changed: { type: 'integer' } },
+    },
+    { type: 'object', required: ['mode', 'jobId'], properties: { mode: { const: 'job' }, jobId: { type: 'string' } } },
   ],
 };
 const ruleChange = (() => {
