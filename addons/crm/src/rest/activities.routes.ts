@@ -12,7 +12,7 @@ import {
   listActivities,
   updateActivity,
 } from '../services/activities.service.ts';
-import { NO_CONTENT, page, row } from './responses.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.activity.read';
@@ -60,7 +60,7 @@ export function activityRoutes(r: RestRouter): void {
       permission: READ,
       query: listQuery,
       summary: 'List activities by due date (due=open|overdue|today|upcoming|undated|done)',
-      responses: { 200: page(row(Activity)) },
+      responses: { 200: page(schemaOf(Activity)) },
     },
     async ({ query, ctx }): Promise<Page<ActivityRow>> => {
       const { rows, total } = await listActivities(ctx, query);
@@ -70,7 +70,7 @@ export function activityRoutes(r: RestRouter): void {
 
   r.get<Id>(
     '/activities/:id',
-    { permission: READ, summary: 'One activity', responses: { 200: row(Activity) } },
+    { permission: READ, summary: 'One activity', responses: { 200: schemaOf(Activity) } },
     async ({ params, ctx }) => {
       const row = await getActivity(ctx, params.id);
       if (!row) throw new NotFoundError('Activity');
@@ -84,7 +84,7 @@ export function activityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: createBody,
       summary: 'Plan a call, meeting, email or task',
-      responses: { 201: row(Activity) },
+      responses: { 201: schemaOf(Activity) },
     },
     async ({ body, ctx }) => ({ status: 201, body: await createActivity(ctx, body) }),
   );
@@ -95,7 +95,7 @@ export function activityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', additionalProperties: false, properties: fields },
       summary: 'Change an activity',
-      responses: { 200: row(Activity) },
+      responses: { 200: schemaOf(Activity) },
     },
     ({ params, body, ctx }) => updateActivity(ctx, params.id, body),
   );
@@ -111,7 +111,7 @@ export function activityRoutes(r: RestRouter): void {
 
   r.post<Id>(
     '/activities/:id/complete',
-    { permission: WRITE, summary: 'Mark done', responses: { 200: row(Activity) } },
+    { permission: WRITE, summary: 'Mark done', responses: { 200: schemaOf(Activity) } },
     ({ params, ctx }) => completeActivity(ctx, params.id),
   );
 }

@@ -22,7 +22,7 @@ import { listQuerySchema, TARGETS } from '../services/list-query.ts';
 import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
 import { listOptions } from '../services/segments.service.ts';
 import { setContactTags } from '../services/tags.service.ts';
-import { contactView, NO_CONTENT, page, row } from './responses.ts';
+import { contactView, NO_CONTENT, page, schemaOf } from './responses.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 const text = (maxLength: number) => ({ type: 'string', maxLength, nullable: true });
@@ -193,7 +193,7 @@ export function contactRoutes(r: RestRouter): void {
       permission: 'crm.activity.read',
       query: pageQuery(parentQuery),
       summary: 'Notes on a contact, lead or opportunity',
-      responses: { 200: page(row(Note)) },
+      responses: { 200: page(schemaOf(Note)) },
     },
     async ({ query, ctx }): Promise<Page<NoteRow>> => {
       const { limit, offset, ...parent } = query;
@@ -215,7 +215,7 @@ export function contactRoutes(r: RestRouter): void {
         properties: { body: { type: 'string', minLength: 1, maxLength: 20000 }, ...parentQuery },
       },
       summary: 'Write a note',
-      responses: { 201: row(Note) },
+      responses: { 201: schemaOf(Note) },
     },
     async ({ query, body, ctx }) => ({ status: 201, body: await createNote(ctx, { ...query, ...body }) }),
   );

@@ -15,7 +15,7 @@ import {
 } from '../services/leads.service.ts';
 import { listQuerySchema } from '../services/list-query.ts';
 import { listOptions } from '../services/segments.service.ts';
-import { NO_CONTENT, orNull, page, row } from './responses.ts';
+import { NO_CONTENT, orNull, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.lead.read';
@@ -61,17 +61,22 @@ const convertBody: JsonSchema = {
 const converted = {
   type: 'object',
   properties: {
-    lead: row(Lead),
-    contact: orNull(row(Contact)),
-    company: orNull(row(Contact)),
-    opportunity: row(Opportunity),
+    lead: schemaOf(Lead),
+    contact: orNull(schemaOf(Contact)),
+    company: orNull(schemaOf(Contact)),
+    opportunity: schemaOf(Opportunity),
   },
 };
 
 export function leadRoutes(r: RestRouter): void {
   r.get<Record<string, string>, Record<string, unknown>>(
     '/leads',
-    { permission: READ, query: listQuerySchema('lead'), summary: 'List leads', responses: { 200: page(row(Lead)) } },
+    {
+      permission: READ,
+      query: listQuerySchema('lead'),
+      summary: 'List leads',
+      responses: { 200: page(schemaOf(Lead)) },
+    },
     async ({ query, ctx }): Promise<Page<LeadRow>> => {
       const opts = await listOptions(ctx, 'lead', query);
       const { rows, total } = await listLeads(ctx, opts);
@@ -81,7 +86,7 @@ export function leadRoutes(r: RestRouter): void {
 
   r.get<Id>(
     '/leads/:id',
-    { permission: READ, summary: 'One lead', responses: { 200: row(Lead) } },
+    { permission: READ, summary: 'One lead', responses: { 200: schemaOf(Lead) } },
     async ({ params, ctx }) => {
       const row = await getLead(ctx, params.id);
       if (!row) throw new NotFoundError('Lead');
@@ -91,13 +96,13 @@ export function leadRoutes(r: RestRouter): void {
 
   r.post<Record<string, string>, LeadInput>(
     '/leads',
-    { permission: WRITE, body: createBody, summary: 'Create a lead', responses: { 201: row(Lead) } },
+    { permission: WRITE, body: createBody, summary: 'Create a lead', responses: { 201: schemaOf(Lead) } },
     async ({ body, ctx }) => ({ status: 201, body: await createLead(ctx, body) }),
   );
 
   r.patch<Id, Partial<LeadInput>>(
     '/leads/:id',
-    { permission: WRITE, body: patchBody, summary: 'Change a lead', responses: { 200: row(Lead) } },
+    { permission: WRITE, body: patchBody, summary: 'Change a lead', responses: { 200: schemaOf(Lead) } },
     ({ params, body, ctx }) => updateLead(ctx, params.id, body),
   );
 

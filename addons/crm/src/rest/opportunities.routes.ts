@@ -18,7 +18,7 @@ import {
   winOpportunity,
 } from '../services/opportunity-stage.service.ts';
 import { listOptions } from '../services/segments.service.ts';
-import { NO_CONTENT, page, row } from './responses.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.opportunity.read';
@@ -59,7 +59,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: READ,
       query: listQuerySchema('opportunity'),
       summary: 'List opportunities',
-      responses: { 200: page(row(Opportunity)) },
+      responses: { 200: page(schemaOf(Opportunity)) },
     },
     async ({ query, ctx }): Promise<Page<OpportunityRow>> => {
       const opts = await listOptions(ctx, 'opportunity', query);
@@ -70,7 +70,7 @@ export function opportunityRoutes(r: RestRouter): void {
 
   r.get<Id>(
     '/opportunities/:id',
-    { permission: READ, summary: 'One opportunity', responses: { 200: row(Opportunity) } },
+    { permission: READ, summary: 'One opportunity', responses: { 200: schemaOf(Opportunity) } },
     async ({ params, ctx }) => {
       const row = await getOpportunity(ctx, params.id);
       if (!row) throw new NotFoundError('Opportunity');
@@ -84,14 +84,14 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: createBody,
       summary: 'Create an opportunity (default pipeline, first open stage)',
-      responses: { 201: row(Opportunity) },
+      responses: { 201: schemaOf(Opportunity) },
     },
     async ({ body, ctx }) => ({ status: 201, body: await createOpportunity(ctx, body) }),
   );
 
   r.patch<Id, OpportunityPatch>(
     '/opportunities/:id',
-    { permission: WRITE, body: patchBody, summary: 'Change an opportunity', responses: { 200: row(Opportunity) } },
+    { permission: WRITE, body: patchBody, summary: 'Change an opportunity', responses: { 200: schemaOf(Opportunity) } },
     ({ params, body, ctx }) => updateOpportunity(ctx, params.id, body),
   );
 
@@ -110,7 +110,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: moveBody,
       summary: 'Drag and drop: move to a stage at a position',
-      responses: { 200: row(Opportunity) },
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, body, ctx }) => moveOpportunity(ctx, params.id, body),
   );
@@ -121,7 +121,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', additionalProperties: false, properties: {} },
       summary: 'Mark an opportunity won',
-      responses: { 200: row(Opportunity) },
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, ctx }) => winOpportunity(ctx, params.id),
   );
@@ -132,7 +132,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } },
       summary: 'Mark an opportunity lost, with a reason',
-      responses: { 200: row(Opportunity) },
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, body, ctx }) => loseOpportunity(ctx, params.id, body.reason),
   );
@@ -143,7 +143,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', additionalProperties: false, properties: { stageId: uuid } },
       summary: 'Reopen a won or lost opportunity, optionally in another stage',
-      responses: { 200: row(Opportunity) },
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, body, ctx }) => reopenOpportunity(ctx, params.id, body),
   );

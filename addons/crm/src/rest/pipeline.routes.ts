@@ -19,7 +19,7 @@ import {
 import { activityRoutes } from './activities.routes.ts';
 import { leadRoutes } from './leads.routes.ts';
 import { opportunityRoutes } from './opportunities.routes.ts';
-import { NO_CONTENT, page, pipelineWithStages, row } from './responses.ts';
+import { NO_CONTENT, page, pipelineWithStages, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.pipeline.read';
@@ -78,7 +78,7 @@ export function pipelineRoutes(r: RestRouter): void {
       permission: READ,
       query: paginationQuery,
       summary: 'List pipelines with their stages',
-      responses: { 200: page(pipelineWithStages(row(Pipeline))) },
+      responses: { 200: page(pipelineWithStages(schemaOf(Pipeline))) },
     },
     async ({ query, ctx }): Promise<Page<PipelineWithStages>> => {
       const all = await listPipelines(ctx);
@@ -94,7 +94,7 @@ export function pipelineRoutes(r: RestRouter): void {
     {
       permission: READ,
       summary: 'One pipeline with its stages',
-      responses: { 200: pipelineWithStages(row(Pipeline)) },
+      responses: { 200: pipelineWithStages(schemaOf(Pipeline)) },
     },
     async ({ params, ctx }) => {
       const p = await getPipeline(ctx, params.id);
@@ -109,7 +109,7 @@ export function pipelineRoutes(r: RestRouter): void {
       permission: MANAGE,
       body: pipelineBody,
       summary: 'Create a pipeline (default stages unless given)',
-      responses: { 201: pipelineWithStages(row(Pipeline)) },
+      responses: { 201: pipelineWithStages(schemaOf(Pipeline)) },
     },
     async ({ body, ctx }) => ({ status: 201, body: await createPipeline(ctx, body) }),
   );
@@ -120,7 +120,7 @@ export function pipelineRoutes(r: RestRouter): void {
       permission: MANAGE,
       body: pipelinePatch,
       summary: 'Rename a pipeline, make it the default or move it',
-      responses: { 200: row(Pipeline) },
+      responses: { 200: schemaOf(Pipeline) },
     },
     ({ params, body, ctx }) => updatePipeline(ctx, params.id, body),
   );
@@ -136,7 +136,7 @@ export function pipelineRoutes(r: RestRouter): void {
 
   r.post<Id, StageInput & { position?: number }>(
     '/pipelines/:id/stages',
-    { permission: MANAGE, body: stageBody, summary: 'Add a stage', responses: { 201: row(Stage) } },
+    { permission: MANAGE, body: stageBody, summary: 'Add a stage', responses: { 201: schemaOf(Stage) } },
     async ({ params, body, ctx }) => ({ status: 201, body: await createStage(ctx, params.id, body) }),
   );
 
@@ -146,7 +146,7 @@ export function pipelineRoutes(r: RestRouter): void {
       permission: MANAGE,
       body: orderBody,
       summary: 'Reorder stages: every stage id of the pipeline, once',
-      responses: { 200: { type: 'array', items: row(Stage) } },
+      responses: { 200: { type: 'array', items: schemaOf(Stage) } },
     },
     async ({ params, body, ctx }) => ({ data: await reorderStages(ctx, params.id, body.stageIds) }),
   );
@@ -157,7 +157,7 @@ export function pipelineRoutes(r: RestRouter): void {
       permission: MANAGE,
       body: { type: 'object', additionalProperties: false, properties: stageFields },
       summary: 'Change a stage',
-      responses: { 200: row(Stage) },
+      responses: { 200: schemaOf(Stage) },
     },
     ({ params, body, ctx }) => updateStage(ctx, params.id, params.stageId, body),
   );

@@ -6,7 +6,7 @@ import { Stage } from '../models/pipeline.model.ts';
 // models' own row schemas (the SDK's, as resources use), pages the SDK's page envelope.
 
 /** A stored row of a model, as the routes return it. */
-export const row = (model: AnyModel): JsonSchema => rowSchema(model);
+export const schemaOf = (model: AnyModel): JsonSchema => rowSchema(model);
 
 /** A list page of `item`: data, total_count (null when not counted), limit, offset. */
 export function page(item: JsonSchema): JsonSchema {

@@ -12,7 +12,7 @@ import {
   type ScoringRuleInput,
   updateRule,
 } from '../services/scoring-rules.service.ts';
-import { NO_CONTENT, page, row } from './responses.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 const MANAGE = 'crm.scoring.manage';
 
@@ -43,7 +43,7 @@ const rescore = {
   ],
 };
 const ruleChange = (() => {
-  const rule = row(ScoringRule);
+  const rule = schemaOf(ScoringRule);
   return { ...rule, properties: { ...(rule.properties as object), rescore } };
 })();
 
@@ -54,7 +54,7 @@ export function scoringRoutes(r: RestRouter): void {
       permission: MANAGE,
       query: { ...paginationQuery, additionalProperties: false },
       summary: 'List lead scoring rules',
-      responses: { 200: page(row(ScoringRule)) },
+      responses: { 200: page(schemaOf(ScoringRule)) },
     },
     async ({ query, ctx }): Promise<Page<ScoringRuleRow>> => {
       const { rows, total } = await listRules(ctx, query);
@@ -64,7 +64,7 @@ export function scoringRoutes(r: RestRouter): void {
 
   r.get<{ id: string }>(
     '/scoring-rules/:id',
-    { permission: MANAGE, summary: 'One lead scoring rule', responses: { 200: row(ScoringRule) } },
+    { permission: MANAGE, summary: 'One lead scoring rule', responses: { 200: schemaOf(ScoringRule) } },
     ({ params, ctx }) => getRule(ctx, params.id),
   );
 

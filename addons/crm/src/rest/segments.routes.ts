@@ -11,7 +11,7 @@ import {
   segmentResults,
   updateSegment,
 } from '../services/segments.service.ts';
-import { NO_CONTENT, page, row } from './responses.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 const READ = 'crm.segment.read';
 
@@ -35,7 +35,7 @@ export function segmentRoutes(r: RestRouter): void {
     {
       permission: READ,
       summary: 'Saved filters: mine and the shared ones',
-      responses: { 200: page(row(Segment)) },
+      responses: { 200: page(schemaOf(Segment)) },
       query: {
         ...paginationQuery,
         additionalProperties: false,
@@ -50,7 +50,7 @@ export function segmentRoutes(r: RestRouter): void {
 
   r.get<{ id: string }>(
     '/segments/:id',
-    { permission: READ, summary: 'One saved filter', responses: { 200: row(Segment) } },
+    { permission: READ, summary: 'One saved filter', responses: { 200: schemaOf(Segment) } },
     ({ params, ctx }) => getSegment(ctx, params.id),
   );
 
@@ -60,7 +60,7 @@ export function segmentRoutes(r: RestRouter): void {
       permission: READ,
       body: createBody,
       summary: 'Save a filter (shared needs crm.segment.share)',
-      responses: { 201: row(Segment) },
+      responses: { 201: schemaOf(Segment) },
     },
     async ({ body, ctx }) => ({ status: 201, body: await createSegment(ctx, body) }),
   );
@@ -71,7 +71,7 @@ export function segmentRoutes(r: RestRouter): void {
       permission: READ,
       body: updateBody,
       summary: 'Change a saved filter (its owner only)',
-      responses: { 200: row(Segment) },
+      responses: { 200: schemaOf(Segment) },
     },
     ({ params, body, ctx }) => updateSegment(ctx, params.id, body),
   );

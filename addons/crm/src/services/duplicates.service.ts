@@ -7,7 +7,13 @@ import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { ContactTag } from '../models/tag.model.ts';
-import { type ContactInput, type ContactKind, cleanContactInput, personName } from './contacts.service.ts';
+import {
+  CONTACT_FIELDS,
+  type ContactInput,
+  type ContactKind,
+  cleanContactInput,
+  personName,
+} from './contacts.service.ts';
 
 export type DuplicateReason = 'same_email' | 'similar_name';
 
@@ -150,20 +156,9 @@ export async function duplicatePairs(ctx: RequestContext, limit: number): Promis
 }
 
 /** Fields of the survivor that the duplicate fills when they are empty. */
-const FILLABLE = [
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'jobTitle',
-  'company',
-  'website',
-  'street',
-  'city',
-  'postalCode',
-  'country',
-  'source',
-] as const satisfies readonly (keyof ContactRow)[];
+const FILLABLE = CONTACT_FIELDS.filter(
+  (k): k is Exclude<(typeof CONTACT_FIELDS)[number], 'name'> => k !== 'name',
+) satisfies readonly (keyof ContactRow)[];
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
