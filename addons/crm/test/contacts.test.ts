@@ -184,6 +184,22 @@ describe('tags', () => {
     expect((await api.delete(`${C}/tags/${b.body.id}`)).status).toBe(404);
   });
 
+  it('trims names, refuses a blank one, lists by name and searches with q (the tag resource)', async () => {
+    const t = await env.tenant('tags-order', { enable: ['crm'] });
+    for (const name of ['zeta', '  Alpha  ', 'mid'])
+      expect((await t.client.post(`${C}/tags`, { name })).status).toBe(201);
+    const blank = await t.client.post(`${C}/tags`, { name: '   ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.details).toEqual([{ path: 'name', message: 'is required' }]);
+    const list = await t.client.get(`${C}/tags?count=true`);
+    expect(list.body).toMatchObject({ total_count: 3 });
+    expect(list.body.data.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+    const found = await t.client.get(`${C}/tags?q=ALP`);
+    expect(found.body.data.map((x: { name: string }) => x.name)).toEqual(['Alpha']);
+    const gql = await t.client.graphql('{ tags { data { name } } }');
+    expect(gql.body.data.tags.data.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+  });
+
   it('replaces a contact’s tag set and rejects unknown tags', async () => {
     const t1 = (await api.post(`${C}/tags`, { name: uniq('t') })).body;
     const t2 = (await api.post(`${C}/tags`, { name: uniq('t') })).body;
