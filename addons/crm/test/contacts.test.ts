@@ -198,6 +198,12 @@ describe('tags', () => {
     expect(found.body.data.map((x: { name: string }) => x.name)).toEqual(['Alpha']);
     const gql = await t.client.graphql('{ tags { data { name } } }');
     expect(gql.body.data.tags.data.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+    // A contact's tags come by name too (given in another order).
+    const ids = Object.fromEntries(list.body.data.map((x: { id: string; name: string }) => [x.name, x.id]));
+    const c = await t.client.post(`${C}/contacts`, { name: 'Tagged', tagIds: [ids.zeta, ids.Alpha, ids.mid] });
+    expect(c.body.tags.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+    const one = await t.client.graphql('query($id: ID!) { contact(id: $id) { tags { name } } }', { id: c.body.id });
+    expect(one.body.data.contact.tags.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
   });
 
   it('replaces a contact’s tag set and rejects unknown tags', async () => {
