@@ -28,7 +28,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
-import { addonRouter, collectRoutes } from './http/rest-router.ts';
+import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
 import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
@@ -46,7 +46,7 @@ import { resolveAddons } from './registry/resolve.ts';
 import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
-import { Tenants } from './tenancy/tenants.ts';
+import { corePermissions, Tenants } from './tenancy/tenants.ts';
 
 export interface KernelOptions {
   config: Config;
@@ -97,6 +97,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const addons = resolveAddons(given, PLATFORM_VERSION);
   // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
   checkGraphqlFragments(addons);
+  checkRoutePermissions(addons, Object.keys(corePermissions));
   const pools = createPools(config);
   const orm = await createOrm(
     addons.flatMap((a) => a.models),
