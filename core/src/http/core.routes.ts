@@ -1,11 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { NotFoundError, type PublishedEvent, type RecordScope } from '@elevate/sdk';
 import Router from '@koa/router';
+import { Roles } from '../admin/roles.ts';
+import { Teams } from '../admin/teams.ts';
+import { Users } from '../admin/users.ts';
 import type { LiveHub } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
+import { adminRoutes } from './admin.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
@@ -185,6 +189,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   });
 
   brandingRoutes(r);
+  adminRoutes(r, { users: new Users(rt.addons), roles: new Roles(rt.addons), teams: new Teams() });
   servicesRoutes(r, rt);
   return r;
 }
