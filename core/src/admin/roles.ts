@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type AnyAddon,
   AppError,
@@ -113,7 +114,10 @@ export class Roles {
 
   async create(tx: TenantTx, caller: Caller, input: RoleInput): Promise<RoleView> {
     const name = (input.name ?? '').trim();
-    const key = input.key ?? keyFrom(name);
+    const derived = keyFrom(name);
+    // A name that makes no usable key (`R`, `Ведущий`) gets one of its own.
+    const key =
+      input.key ?? (KEY.test(derived) ? derived : `role-${derived || randomBytes(4).toString('hex')}`.slice(0, 63));
     const details: ErrorDetail[] = [];
     if (!name) details.push({ path: 'name', message: 'is required' });
     if (!KEY.test(key)) {
