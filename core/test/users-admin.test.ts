@@ -1,5 +1,5 @@
 import { createModelTableSql, defineAddon, defineModel, definePermissions, f, Migration } from '@elevate/sdk';
-import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
+import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Users, roles and teams administration (docs/administration.md): every route needs
