@@ -12,6 +12,7 @@ import {
   newContext,
   open,
   type Platform,
+  screenshot,
   signIn,
   startAll,
   type Tenant,
@@ -112,5 +113,40 @@ describe('Administration → Users', () => {
     await d.getByLabel('Password').fill(PASSWORD);
     await d.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => d.getByRole('alert').textContent()).toMatch(/incorrect/i);
+  });
+
+  it('the roles editor builds a custom role from the permission table; the teams page makes a team', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'editor', name: 'Editor Co' });
+    await member(t, 'Max Member');
+    const admin = await freshPage();
+    await signIn(admin, t);
+    await admin.getByRole('link', { name: 'Roles' }).first().click();
+    await admin.waitForURL(t.app('/admin/roles'));
+    await admin.getByRole('button', { name: 'New role' }).click();
+    const form = admin.getByRole('form', { name: 'New role' });
+    await form.getByLabel('Name').fill('Contact viewer');
+    await form.getByRole('checkbox', { name: /^See contacts and companies/ }).check();
+    await form.getByLabel('Which records: See contacts and companies').selectOption('own');
+    await form.getByRole('button', { name: 'Create role' }).click();
+    await expect.poll(() => admin.getByRole('button', { name: /Contact viewer/ }).count()).toBe(1);
+    const roles = await t.as<{ data: { key: string; permissions: string[] }[] }>('GET', '/api/v1/core/roles');
+    expect(roles.data.find((r) => r.key === 'contact-viewer')?.permissions).toEqual(['crm.contact.read@own']);
+    await screenshot(admin, 'admin-roles');
+
+    await admin.getByRole('link', { name: 'Teams' }).first().click();
+    await admin.waitForURL(t.app('/admin/teams'));
+    await admin.getByRole('button', { name: 'New team' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'New team' });
+    await dialog.getByLabel('Name').fill('North');
+    await dialog.getByLabel('Manager').selectOption({ label: 'Olivia Owner' });
+    await dialog.getByRole('checkbox', { name: /Max Member/ }).check();
+    await dialog.getByRole('button', { name: 'Save team' }).click();
+    await expect.poll(() => admin.getByRole('cell', { name: 'North', exact: true }).count()).toBeGreaterThan(0);
+    const teams = await t.as<{ data: { name: string; memberIds: string[] }[] }>('GET', '/api/v1/core/teams');
+    expect(teams.data.map((x) => [x.name, x.memberIds.length])).toEqual([['North', 2]]);
+    await screenshot(admin, 'admin-teams');
+    await open(admin, t.app('/admin/users'));
+    await screenshot(admin, 'admin-users');
   });
 });
