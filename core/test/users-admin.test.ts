@@ -10,6 +10,13 @@ const Tag = defineModel({ name: 'notes.tag', owned: true, fields: { label: f.str
 class NotesInit extends Migration {
   override up(): void {
     for (const s of [...createModelTableSql(Note), ...createModelTableSql(Tag)]) this.addSql(s);
+    // A tag labelled 'locked' refuses a change of owner: the reassignment test's failure in the middle.
+    this.addSql(`create function notes_tag_locked() returns trigger language plpgsql as $$
+      begin if new.label = 'locked' and new.owner_id is distinct from old.owner_id then
+        raise exception 'tag is locked'; end if; return new; end $$`);
+    this.addSql(
+      'create trigger notes_tag_locked before update on notes_tag for each row execute function notes_tag_locked()',
+    );
   }
 }
 const notes = defineAddon({
@@ -162,6 +169,22 @@ describe('users', () => {
     const back = await t.client.post(`/api/v1/core/users/${samId}/reassign`, { to: leoId });
     expect(back.status).toBe(400);
     expect(paths(back.body)).toEqual(['to']);
+  });
+
+  it('reassigns all or nothing: a failure in the second model leaves the first untouched', async () => {
+    const t = await company();
+    const lou = await t.as('member', 'lou@u.test');
+    await t.as('member', 'kim@u.test');
+    expect((await lou.post('/api/v1/notes/notes', { text: 'n1' })).status).toBe(201);
+    expect((await lou.post('/api/v1/notes/tags', { label: 'locked' })).status).toBe(201);
+    const [louId, kimId] = [await idOf(t, 'lou@u.test'), await idOf(t, 'kim@u.test')];
+    const res = await t.client.post(`/api/v1/core/users/${louId}/reassign`, { to: kimId });
+    expect(res.status).toBe(500);
+    const owners = await env.sql<{ owner_id: string }>(
+      'select owner_id from notes_note where tenant_id = $1 union all select owner_id from notes_tag where tenant_id = $1',
+      [t.id],
+    );
+    expect(owners.map((o) => o.owner_id)).toEqual([louId, louId]);
   });
 
   it('answers bad input with 400 naming the field', async () => {
