@@ -1,6 +1,6 @@
 import { createModelTableSql, defineAddon, defineModel, definePermissions, f, Migration } from '@elevate/sdk';
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Users, roles and teams administration (docs/administration.md): every route needs
 // core.users.manage, acts on the caller's company only, and takes effect on the next request.
@@ -235,6 +235,47 @@ describe('users', () => {
     for (const res of await Promise.all(calls)) {
       expect(res.status).toBe(403);
       expect(res.body.message).toBe('Missing permission: core.users.manage');
+    }
+  });
+});
+
+/** An open live channel: what it received, and whether the server ended it. */
+async function liveStream(client: ApiClient) {
+  const res = await fetch(`${env.url}/api/v1/core/live`, { headers: { authorization: `Bearer ${client.token}` } });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const s = { text: '', ended: false, cancel: () => reader.cancel().catch(() => {}) };
+  void (async () => {
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done) break;
+      s.text += decoder.decode(value, { stream: true });
+    }
+    s.ended = true;
+  })();
+  await vi.waitFor(() => expect(s.text).toContain(': connected'), { timeout: 5000 });
+  return s;
+}
+
+describe('live channel', () => {
+  it("a role change ends that user's open live stream (it reconnects with the new access); others stay", async () => {
+    const t = await company();
+    const lia = await t.as('member', 'lia@u.test');
+    const max = await t.as('member', 'max@u.test');
+    const [a, b] = [await liveStream(lia), await liveStream(max)];
+    try {
+      const res = await t.client.put(`/api/v1/core/users/${await idOf(t, 'lia@u.test')}/roles`, { roles: ['manager'] });
+      expect(res.status).toBe(200);
+      await vi.waitFor(() => expect(a.ended).toBe(true), { timeout: 5000 });
+      expect(a.text).toContain('event: access-changed');
+      expect(b.ended).toBe(false);
+      // A team change may change what anyone sees: every stream of the company reconnects.
+      expect((await t.client.post('/api/v1/core/teams', { name: 'Any' })).status).toBe(201);
+      await vi.waitFor(() => expect(b.ended).toBe(true), { timeout: 5000 });
+    } finally {
+      a.cancel();
+      b.cancel();
     }
   });
 });

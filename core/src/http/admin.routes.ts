@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { Roles } from '../admin/roles.ts';
 import type { Teams } from '../admin/teams.ts';
 import type { Users } from '../admin/users.ts';
+import type { TenantTx } from '../db/tenant-tx.ts';
 import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
 import { compileBody } from './validate.ts';
@@ -130,7 +131,16 @@ export const adminRouteDocs: Record<string, KernelRouteDoc> = {
 };
 
 /** Users, roles and teams under /api/v1/core; every route needs `core.users.manage`. */
-export function adminRoutes(r: Router<State>, svc: { users: Users; roles: Roles; teams: Teams }): void {
+export function adminRoutes(
+  r: Router<State>,
+  svc: {
+    users: Users;
+    roles: Roles;
+    teams: Teams;
+    /** These users' access changed (null: maybe anyone's): runs once the transaction commits. */
+    accessChanged(tx: TenantTx, userIds: string[] | null): void;
+  },
+): void {
   // The permission is checked before the body is looked at: a member learns nothing but 403.
   const req = (s: State) => {
     if (!s.rc || !s.tx || !s.enabled) throw new Error('admin route without request context');
@@ -150,10 +160,12 @@ export function adminRoutes(r: Router<State>, svc: { users: Users; roles: Roles;
     const { tx, caller } = req(ctx.state);
     const b = check.roles(ctx.request.body) as { roles: string[] };
     ctx.body = await svc.users.setRoles(tx, caller, id(ctx.params), b.roles);
+    svc.accessChanged(tx, [id(ctx.params)]);
   });
   r.post('/users/:id/deactivate', async (ctx) => {
     const { tx, caller } = req(ctx.state);
     ctx.body = await svc.users.setActive(tx, caller, id(ctx.params), false);
+    svc.accessChanged(tx, [id(ctx.params)]);
   });
   r.post('/users/:id/reactivate', async (ctx) => {
     const { tx, caller } = req(ctx.state);
@@ -181,6 +193,7 @@ export function adminRoutes(r: Router<State>, svc: { users: Users; roles: Roles;
     const { tx, caller } = req(ctx.state);
     const b = check.roleUpdate(ctx.request.body) as Parameters<Roles['update']>[3];
     ctx.body = await svc.roles.update(tx, caller, id(ctx.params), b);
+    svc.accessChanged(tx, null);
   });
   r.delete('/roles/:id', async (ctx) => {
     await svc.roles.remove(req(ctx.state).tx, id(ctx.params));
@@ -195,14 +208,18 @@ export function adminRoutes(r: Router<State>, svc: { users: Users; roles: Roles;
     const b = check.teamCreate(ctx.request.body) as Parameters<Teams['create']>[1];
     ctx.status = 201;
     ctx.body = await svc.teams.create(tx, b);
+    svc.accessChanged(tx, null);
   });
   r.patch('/teams/:id', async (ctx) => {
     const { tx } = req(ctx.state);
     const b = check.teamUpdate(ctx.request.body) as Parameters<Teams['update']>[2];
     ctx.body = await svc.teams.update(tx, id(ctx.params), b);
+    svc.accessChanged(tx, null);
   });
   r.delete('/teams/:id', async (ctx) => {
-    await svc.teams.remove(req(ctx.state).tx, id(ctx.params));
+    const { tx } = req(ctx.state);
+    await svc.teams.remove(tx, id(ctx.params));
+    svc.accessChanged(tx, null);
     ctx.status = 204;
   });
 }
