@@ -36,10 +36,21 @@ afterAll(async () => {
 });
 afterEach(async (ctx) => afterBrowserTest(ctx.task, page, contexts));
 
+/** CSP violations seen by any page of the test (console errors, `securitypolicyviolation` events). */
+const violations: string[] = [];
+
 async function freshPage(): Promise<Page> {
   const context = await newContext(browser);
   contexts.push(context);
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   page = await context.newPage();
+  page.on('console', (msg) => {
+    if (/Content Security Policy|CSP violation/i.test(msg.text())) violations.push(msg.text());
+  });
   return page;
 }
 
@@ -148,5 +159,6 @@ describe('Administration → Users', () => {
     await screenshot(admin, 'admin-teams');
     await open(admin, t.app('/admin/users'));
     await screenshot(admin, 'admin-users');
+    expect(violations).toEqual([]);
   });
 });
