@@ -20,6 +20,7 @@ import { OutboxRelay } from './events/relay.ts';
 import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
+import { adminRouteDocs } from './http/admin.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
@@ -113,6 +114,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
     refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
     api: throttle(limits, 'api-tenant', config.throttle.api),
+    accountIp: throttle(limits, 'account-ip', config.throttle.accountIp),
+    accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
@@ -186,7 +189,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
       ),
-      accountPublic: accountPublicRoutes(queues, account, invitations, sessions),
+      accountPublic: accountPublicRoutes(queues, account, invitations, sessions, {
+        ip: throttles.accountIp,
+        key: throttles.accountKey,
+      }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
@@ -233,7 +239,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       const out: RouteInfo[] = [];
       for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
-          const doc = kernelRouteDocs[`${l.method} ${l.path}`] ?? accountRouteDocs[`${l.method} ${l.path}`];
+          const doc =
+            kernelRouteDocs[`${l.method} ${l.path}`] ??
+            accountRouteDocs[`${l.method} ${l.path}`] ??
+            adminRouteDocs[`${l.method} ${l.path}`];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
