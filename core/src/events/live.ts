@@ -64,7 +64,7 @@ export class LiveHub {
     }
     if ('accessChanged' in event) {
       const users = event.accessChanged ? new Set(event.accessChanged) : null;
-      void users;
+      for (const c of [...set]) if (!users || users.has(c.userId)) c.close('access-changed');
       return;
     }
     const { permission, ...rest } = event;
