@@ -30,8 +30,9 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
     const enabled = await rt.enabledAddons(tenant.id);
     const tx = new TenantTx(rt.pools.app, tenant.id);
     try {
-      // Reads (GET) run in a read-only transaction: a write there fails loudly.
-      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
+      // Reads (GET, a GraphQL document without mutation) run in a read-only transaction: a write
+      // there fails loudly.
+      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.state.readOnly === true;
       const principal = await openWithPrincipal(tx, claims.sub, readOnly);
       if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
       const log = ctx.state.log.child({ tenant: tenant.slug, user: principal.user.id });
