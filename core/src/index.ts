@@ -1,6 +1,6 @@
 export { appDatabaseUrl, type Config, ConfigError, loadConfig } from './config/config.ts';
 export { generateMigration, writeIndex } from './db/migration-gen.ts';
-export { createPools, type Pools } from './db/pools.ts';
+export { createPools, isoTimestamp, type Pools } from './db/pools.ts';
 export { checkTenantSchema } from './db/schema-check.ts';
 export { type TenantTx, withTenant } from './db/tenant-tx.ts';
 export type { OpenApiDocument } from './http/openapi.ts';

@@ -1,4 +1,4 @@
-import { createPools, loadConfig } from '@elevate/core';
+import { createPools, isoTimestamp, loadConfig } from '@elevate/core';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -55,4 +55,23 @@ describe('timestamp parsing', () => {
       }
     });
   }
+
+  it('agrees with Date on the text forms PostgreSQL writes (years 1000-9999, 0-6 fraction digits, other offsets)', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const iso = new Date(Date.UTC(1000, 0, 1) + Math.floor(rand() * 2.5e14)).toISOString();
+      const digits = Math.floor(rand() * 7);
+      const frac = digits
+        ? `.${`${iso.slice(20, 23)}${String(Math.floor(rand() * 1000)).padStart(3, '0')}`.slice(0, digits)}`
+        : '';
+      const text = `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac.replace(/0+$/, '').replace(/\.$/, '')}`;
+      expect(isoTimestamp(text, false), text).toBe(new Date(`${text}Z`).toISOString());
+      expect(isoTimestamp(`${text}+00`, true), text).toBe(new Date(`${text}+00`).toISOString());
+      expect(isoTimestamp(`${text}+05:30`, true), text).toBe(new Date(`${text}+05:30`).toISOString());
+    }
+  });
 });

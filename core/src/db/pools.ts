@@ -52,3 +52,5 @@ export function quoteIdent(ident: string): string {
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+export const isoTimestamp = (v: string, z: boolean) => new Date(z ? v : `${v}Z`).toISOString();
