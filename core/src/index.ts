@@ -2,7 +2,7 @@ export { appDatabaseUrl, type Config, ConfigError, loadConfig } from './config/c
 export { generateMigration, writeIndex } from './db/migration-gen.ts';
 export { createPools, isoTimestamp, type Pools } from './db/pools.ts';
 export { checkTenantSchema } from './db/schema-check.ts';
-export { type TenantTx, withTenant } from './db/tenant-tx.ts';
+export { TenantTx, withTenant } from './db/tenant-tx.ts';
 export type { OpenApiDocument } from './http/openapi.ts';
 export { createKernel, DEMO, type KernelInternals, type KernelOptions, type RouteInfo } from './kernel.ts';
 export type { AddonStatus, CreateTenantInput, Kernel, RoleKey } from './kernel-api.ts';
