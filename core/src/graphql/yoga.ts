@@ -149,7 +149,14 @@ export function graphqlMiddleware(schemas: SchemaCache, log: Log): Koa.Middlewar
     logging: false,
     plugins: [limits, inputRules],
     schema: ({ state }) => schemas.get(state.enabled ?? new Set()),
-    context: ({ state }) => state.rc ?? {},
+    // The request context's properties are defined on Yoga's context as they are (getters
+    // included): Yoga's own merge (Object.assign) would call the lazy `em` getter and fork an
+    // EntityManager for every operation, used or not.
+    context: (context) => {
+      const rc = (context as { state: State }).state.rc;
+      if (rc) Object.defineProperties(context, Object.getOwnPropertyDescriptors(rc));
+      return {};
+    },
     maskedErrors: { maskError: maskError(log), errorMessage: 'Internal error' },
     // readGraphqlBody has read the body already, within its 1 MB limit; Yoga's own limit would
     // pipe the buffer through a TransformStream once more on every request (~3 % of a query's CPU).
