@@ -40,7 +40,19 @@ function preparedOn(c: pg.PoolClient): Set<string> {
  * single statement with at least one UUID literal and no other quote, dollar or parameter
  * sign qualifies; anything else (or past the bound) runs as plain SQL.
  */
-function openingShape(extra: string): { name: string; text: string; args: string } | null {
+type Shape = { name: string; text: string; args: string };
+/** Shapes by the exact opening SQL (one per user seen; bounded). */
+const shapes = new Map<string, Shape | null>();
+function openingShape(extra: string): Shape | null {
+  const known = shapes.get(extra);
+  if (known !== undefined) return known && !unpreparable.has(known.text) ? known : null;
+  const shape = makeShape(extra);
+  if (shapes.size >= 10_000) shapes.clear();
+  shapes.set(extra, shape);
+  return shape;
+}
+
+function makeShape(extra: string): Shape | null {
   const args: string[] = [];
   const text = extra.replace(UUID_LITERAL, (_m, id: string) => {
     args.push(`'${id}'`);
