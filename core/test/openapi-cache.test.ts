@@ -10,14 +10,12 @@ let env: TestEnv;
 let t: TestTenant;
 let other: TestTenant;
 let third: TestTenant;
-let ids: string[];
 
 beforeAll(async () => {
   const root = findWorkspaceRoot();
   const addons = (await discoverAddons(root, [join(root, 'tests/fixtures/addons')])).filter((a) =>
     satisfies(PLATFORM_VERSION, a.platform),
   );
-  ids = addons.map((a) => a.id);
   env = await bootTestKernel({ addons, workers: false });
   t = await env.tenant('oac-a', { enable: ['journal'] });
   other = await env.tenant('oac-b', { enable: ['journal'] });
