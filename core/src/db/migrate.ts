@@ -10,6 +10,7 @@ import { CoreBranding0003 } from '../migrations/core-0003-branding.ts';
 import { CoreAddonTenantsVersion0004 } from '../migrations/core-0004-addon-tenants-version.ts';
 import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
+import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -19,7 +20,11 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreAddonTenantsVersion0004,
   CoreOutboxRunAt0005,
   CoreTenantServices0006,
+  CoreAudit0008,
 ];
+
+/** Tables the app role may add to and read, never change: the audit log is append-only. */
+const APPEND_ONLY: ReadonlySet<string> = new Set(['core_audit']);
 
 function trackingTable(owner: string): string {
   return `mikro_orm_migrations_${owner.replace(/[^a-z0-9_]/g, '_')}`;
@@ -93,6 +98,11 @@ export async function ensureAppRole(owner: pg.Pool, config: Config): Promise<voi
     `select tablename as t from pg_tables where schemaname = 'public' and tablename not like 'mikro_orm_migrations%'`,
   );
   for (const { t } of tables.rows) {
+    if (APPEND_ONLY.has(t)) {
+      await owner.query(`revoke update, delete, truncate on ${quoteIdent(t)} from ${quoteIdent(role)}`);
+      await owner.query(`grant select, insert on ${quoteIdent(t)} to ${quoteIdent(role)}`);
+      continue;
+    }
     await owner.query(`grant select, insert, update, delete on ${quoteIdent(t)} to ${quoteIdent(role)}`);
   }
   await owner.query(`grant usage, select on all sequences in schema public to ${quoteIdent(role)}`);

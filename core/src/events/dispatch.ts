@@ -58,8 +58,14 @@ export async function runSubscriber(
   const tenant = await rt.tenantById(event.tenantId);
   if (!tenant) return;
   const log = rt.log.child({ tenant: tenant.slug, addon: addon.id, subscriber: sub.name, event: event.name });
-  await withTenant(rt.pools.app, tenant.id, async (tx) => {
-    const ctx = systemContext(rt, tx, tenant, log);
-    await sub.handle(event, ctx);
-  });
+  await withTenant(
+    rt.pools.app,
+    tenant.id,
+    async (tx) => {
+      const ctx = systemContext(rt, tx, tenant, log);
+      await sub.handle(event, ctx);
+    },
+    // The audit log names the subscriber, and the user whose change raised the event.
+    { actor: `subscriber:${addon.id}.${sub.name}`, userId: event.actorId ?? null },
+  );
 }

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '@elevate/sdk';
 import Router from '@koa/router';
+import { type LoginAudit, unaudited } from '../audit/login-audit.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tenants } from '../tenancy/tenants.ts';
 import type { State } from './state.ts';
@@ -34,7 +35,7 @@ const loginBody = compileBody(authBodies['/login']);
 const tokenBody = compileBody(token);
 
 /** Public endpoints: sign-up (creates a company and its owner), login, refresh, logout. */
-export function authRoutes(tenants: Tenants, sessions: Sessions): Router<State> {
+export function authRoutes(tenants: Tenants, sessions: Sessions, audited: LoginAudit = unaudited): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/auth' });
   r.post('/signup', async (ctx) => {
     const b = signupBody(ctx.request.body) as {
@@ -57,7 +58,10 @@ export function authRoutes(tenants: Tenants, sessions: Sessions): Router<State> 
   });
   r.post('/login', async (ctx) => {
     const b = loginBody(ctx.request.body) as { tenant: string; email: string; password: string };
-    const session = await sessions.login(b.tenant, b.email, b.password);
+    const session = await audited(
+      { tenant: b.tenant, email: b.email, ip: ctx.ip, requestId: ctx.state.requestId },
+      () => sessions.login(b.tenant, b.email, b.password),
+    );
     const tenant = { slug: b.tenant.toLowerCase() };
     ctx.body = { tenant, ...session };
   });

@@ -28,7 +28,7 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
     const tenant = await rt.tenantById(claims.tid);
     if (!tenant) throw new UnauthenticatedError('Invalid or expired access token');
     const enabled = await rt.enabledAddons(tenant.id);
-    const tx = new TenantTx(rt.pools.app, tenant.id);
+    const tx = new TenantTx(rt.pools.app, tenant.id, { userId: claims.sub, requestId: ctx.state.requestId });
     try {
       // Reads (GET) run in a read-only transaction: a write there fails loudly.
       const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';

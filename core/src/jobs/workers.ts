@@ -1,6 +1,7 @@
 import type { AnyAddon, JobDef, PublishedEvent, ScheduleDef } from '@elevate/sdk';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { AUDIT_PURGE_JOB, purgeExpiredAudit } from '../audit/audit-retention.ts';
 import { systemContext } from '../context/context.ts';
 import { withTenant } from '../db/tenant-tx.ts';
 import { runSubscriber, subscribersFor } from '../events/dispatch.ts';
@@ -46,6 +47,8 @@ export class Workers {
   }
 
   private async runJob(job: Job<JobData>): Promise<unknown> {
+    // The core's own: every tenant's audit entries past retention (the app role cannot delete them).
+    if (job.name === AUDIT_PURGE_JOB) return { deleted: await purgeExpiredAudit(this.rt.pools.owner) };
     const scheduled = this.rt.schedulesByName.get(job.name);
     const entry = scheduled ? scheduledJob(scheduled) : (this.rt.jobsByName.get(job.name) ?? null);
     if (!entry) throw new UnrecoverableError(`No job named "${job.name}" is installed`);
@@ -67,18 +70,24 @@ export class Workers {
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
     const log = this.rt.log.child({ tenant: tenant.slug, job: job.name, jobId: job.id });
-    return withTenant(this.rt.pools.app, tenantId, async (tx) => {
-      const base = systemContext(this.rt, tx, tenant, log, actorId);
-      return entry.job.run(data, {
-        ...base,
-        jobId: String(job.id),
-        attempt: job.attemptsMade + 1,
-        progress: async (p: number) => {
-          await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
-        },
-        checkpoint: () => tx.checkpoint(),
-      });
-    });
+    return withTenant(
+      this.rt.pools.app,
+      tenantId,
+      async (tx) => {
+        const base = systemContext(this.rt, tx, tenant, log, actorId);
+        return entry.job.run(data, {
+          ...base,
+          jobId: String(job.id),
+          attempt: job.attemptsMade + 1,
+          progress: async (p: number) => {
+            await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
+          },
+          checkpoint: () => tx.checkpoint(),
+        });
+      },
+      // The audit log names the job, and the user who queued it.
+      { actor: `job:${job.name}`, userId: actorId },
+    );
   }
 
   private async runQueuedSubscribers(job: Job<PublishedEvent>): Promise<void> {

@@ -1,7 +1,8 @@
 import { type AnyAddon, AppError, NotFoundError, type SeededRole, type TenantInfo } from '@elevate/sdk';
 import semver from 'semver';
+import { audit } from '../audit/audit.ts';
 import { systemContext } from '../context/context.ts';
-import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
+import { type TenantTx, type TxActor, withTenant } from '../db/tenant-tx.ts';
 import type { AddonStatus } from '../kernel-api.ts';
 import type { Runtime } from '../runtime.ts';
 import { dependencyClosure } from './resolve.ts';
@@ -57,7 +58,8 @@ export class TenantAddons {
     return this.rt.addons.filter((a) => a.depends.some((d) => d.addon.id === id)).map((a) => a.id);
   }
 
-  async enable(tenantId: string, addonId: string): Promise<{ enabled: string[] }> {
+  /** `actor`: who asked (the audit log's actor; the system when absent). */
+  async enable(tenantId: string, addonId: string, actor?: TxActor): Promise<{ enabled: string[] }> {
     const target = this.addon(addonId);
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
@@ -68,39 +70,46 @@ export class TenantAddons {
       const row = before.get(addon.id);
       if (row && row.version !== addon.version) await this.applyPendingSteps(tenant, addon);
     }
-    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
-      // Serialise concurrent enable/disable for one tenant.
-      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
-      const state = await this.rows(tx);
-      for (const addon of dependencyClosure(target, this.rt.addonsById)) {
-        const row = state.get(addon.id);
-        if (row?.enabled && row.version === addon.version) continue;
-        const ctx = systemContext(this.rt, tx, tenant, this.rt.log.child({ tenant: tenant.slug, addon: addon.id }));
-        if (!row) {
-          // Fresh data needs no data migrations: record every step as applied.
-          for (const step of addon.lifecycle.upgrade ?? []) {
-            await tx.query('insert into core_tenant_addon_step (tenant_id, addon_id, step_id) values ($1, $2, $3)', [
-              tenantId,
-              addon.id,
-              step.id,
-            ]);
+    await withTenant(
+      this.rt.pools.app,
+      tenantId,
+      async (tx) => {
+        // Serialise concurrent enable/disable for one tenant.
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
+        const state = await this.rows(tx);
+        for (const addon of dependencyClosure(target, this.rt.addonsById)) {
+          const row = state.get(addon.id);
+          if (row?.enabled && row.version === addon.version) continue;
+          const ctx = systemContext(this.rt, tx, tenant, this.rt.log.child({ tenant: tenant.slug, addon: addon.id }));
+          if (!row) {
+            // Fresh data needs no data migrations: record every step as applied.
+            for (const step of addon.lifecycle.upgrade ?? []) {
+              await tx.query('insert into core_tenant_addon_step (tenant_id, addon_id, step_id) values ($1, $2, $3)', [
+                tenantId,
+                addon.id,
+                step.id,
+              ]);
+            }
           }
-        }
-        await tx.query(
-          `insert into core_tenant_addon (tenant_id, addon_id, version, enabled, enabled_at)
+          await tx.query(
+            `insert into core_tenant_addon (tenant_id, addon_id, version, enabled, enabled_at)
            values ($1, $2, $3, true, now())
            on conflict (tenant_id, addon_id) do update set version = excluded.version, enabled = true,
              enabled_at = case when core_tenant_addon.enabled then core_tenant_addon.enabled_at else now() end,
              updated_at = now()`,
-          [tenantId, addon.id, addon.version],
-        );
-        await this.grantDefaults(tx, addon);
-        if (!row?.enabled) {
-          await addon.lifecycle.enable?.(ctx);
-          enabledNow.push(addon.id);
+            [tenantId, addon.id, addon.version],
+          );
+          await this.grantDefaults(tx, addon);
+          if (!row?.enabled) {
+            await addon.lifecycle.enable?.(ctx);
+            enabledNow.push(addon.id);
+          }
         }
-      }
-    });
+        if (enabledNow.length)
+          await audit(tx, { action: 'addon.enable', recordId: addonId, detail: { enabled: enabledNow } });
+      },
+      actor,
+    );
     await this.changed(tenantId);
     return { enabled: enabledNow };
   }
@@ -153,63 +162,78 @@ export class TenantAddons {
     }
   }
 
-  async disable(tenantId: string, addonId: string): Promise<void> {
+  async disable(tenantId: string, addonId: string, actor?: TxActor): Promise<void> {
     const addon = this.addon(addonId);
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
-    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
-      const state = await this.rows(tx);
-      if (!state.get(addonId)?.enabled) {
-        throw new AppError('ADDON_NOT_ENABLED', `Addon "${addonId}" is not enabled`, { status: 409 });
-      }
-      const blockers = this.dependents(addonId).filter((id) => state.get(id)?.enabled);
-      if (blockers.length) {
-        const names = blockers.map((b) => `"${b}"`).join(', ');
-        throw new AppError(
-          'ADDON_REQUIRED',
-          `Cannot disable "${addonId}": the enabled addon${blockers.length > 1 ? 's' : ''} ${names} depend${blockers.length > 1 ? '' : 's'} on it. Disable ${names} first.`,
-          { status: 409, details: blockers.map((id) => ({ message: `${id} depends on ${addonId}`, addon: id })) },
+    await withTenant(
+      this.rt.pools.app,
+      tenantId,
+      async (tx) => {
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
+        const state = await this.rows(tx);
+        if (!state.get(addonId)?.enabled) {
+          throw new AppError('ADDON_NOT_ENABLED', `Addon "${addonId}" is not enabled`, { status: 409 });
+        }
+        const blockers = this.dependents(addonId).filter((id) => state.get(id)?.enabled);
+        if (blockers.length) {
+          const names = blockers.map((b) => `"${b}"`).join(', ');
+          throw new AppError(
+            'ADDON_REQUIRED',
+            `Cannot disable "${addonId}": the enabled addon${blockers.length > 1 ? 's' : ''} ${names} depend${blockers.length > 1 ? '' : 's'} on it. Disable ${names} first.`,
+            { status: 409, details: blockers.map((id) => ({ message: `${id} depends on ${addonId}`, addon: id })) },
+          );
+        }
+        const ctx = systemContext(this.rt, tx, tenant, this.rt.log.child({ tenant: tenant.slug, addon: addonId }));
+        await addon.lifecycle.disable?.(ctx);
+        await tx.query(
+          'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where tenant_id = $2 and addon_id = $1',
+          [addonId, tenantId],
         );
-      }
-      const ctx = systemContext(this.rt, tx, tenant, this.rt.log.child({ tenant: tenant.slug, addon: addonId }));
-      await addon.lifecycle.disable?.(ctx);
-      await tx.query(
-        'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where tenant_id = $2 and addon_id = $1',
-        [addonId, tenantId],
-      );
-    });
+        await audit(tx, { action: 'addon.disable', recordId: addonId });
+      },
+      actor,
+    );
     await this.changed(tenantId);
   }
 
   /** Explicit purge of a disabled addon's data for one tenant. */
-  async uninstall(tenantId: string, addonId: string): Promise<void> {
+  async uninstall(tenantId: string, addonId: string, actor?: TxActor): Promise<void> {
     const addon = this.addon(addonId);
-    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
-      const state = await this.rows(tx);
-      if (state.get(addonId)?.enabled) {
-        throw new AppError('ADDON_ENABLED', `Disable "${addonId}" before removing its data`, { status: 409 });
-      }
-      // A dependent addon's rows may point into this addon's tables: remove its data first.
-      const holders = this.dependents(addonId).filter((id) => state.has(id));
-      if (holders.length) {
-        const names = holders.map((h) => `"${h}"`).join(', ');
-        throw new AppError('ADDON_REQUIRED', `Remove the data of ${names} before removing the data of "${addonId}"`, {
-          status: 409,
-        });
-      }
-      for (const model of [...addon.models].reverse()) {
-        await tx.query(`delete from "${model.table}" where tenant_id = $1`, [tenantId]);
-      }
-      await tx.query('delete from core_tenant_addon_step where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
-      await tx.query('delete from core_tenant_addon where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
-      await tx.query('delete from core_tenant_service where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
-      const perms = Object.keys(addon.permissions);
-      await tx.query(
-        "update core_role set permissions = array(select p from unnest(permissions) p where not split_part(p, '@', 1) = any($1::text[])) where tenant_id = $2",
-        [perms, tenantId],
-      );
-    });
+    await withTenant(
+      this.rt.pools.app,
+      tenantId,
+      async (tx) => {
+        const state = await this.rows(tx);
+        if (state.get(addonId)?.enabled) {
+          throw new AppError('ADDON_ENABLED', `Disable "${addonId}" before removing its data`, { status: 409 });
+        }
+        // A dependent addon's rows may point into this addon's tables: remove its data first.
+        const holders = this.dependents(addonId).filter((id) => state.has(id));
+        if (holders.length) {
+          const names = holders.map((h) => `"${h}"`).join(', ');
+          throw new AppError('ADDON_REQUIRED', `Remove the data of ${names} before removing the data of "${addonId}"`, {
+            status: 409,
+          });
+        }
+        for (const model of [...addon.models].reverse()) {
+          await tx.query(`delete from "${model.table}" where tenant_id = $1`, [tenantId]);
+        }
+        await tx.query('delete from core_tenant_addon_step where tenant_id = $2 and addon_id = $1', [
+          addonId,
+          tenantId,
+        ]);
+        await tx.query('delete from core_tenant_addon where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
+        await tx.query('delete from core_tenant_service where tenant_id = $2 and addon_id = $1', [addonId, tenantId]);
+        const perms = Object.keys(addon.permissions);
+        await tx.query(
+          "update core_role set permissions = array(select p from unnest(permissions) p where not split_part(p, '@', 1) = any($1::text[])) where tenant_id = $2",
+          [perms, tenantId],
+        );
+        await audit(tx, { action: 'addon.purge', recordId: addonId });
+      },
+      actor,
+    );
     await this.changed(tenantId);
   }
 

@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import { quoteIdent, quoteLiteral } from './pools.ts';
+
+/**
+ * Tenant tables whose changes are not audited: the log itself, delivery and session plumbing
+ * (the outbox, refresh tokens: logins are logged explicitly), and addon step bookkeeping.
+ */
+export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
+  'core_audit',
+  'core_outbox',
+  'core_refresh_token',
+  'core_tenant_addon_step',
+]);
+
+const EVENTS = [
+  ['core_audit_ins', 'insert', 'referencing new table as new_rows'],
+  ['core_audit_upd', 'update', 'referencing old table as old_rows new table as new_rows'],
+  ['core_audit_del', 'delete', 'referencing old table as old_rows'],
+] as const;
+
+/**
+ * Attaches the audit trigger (core_audit_capture, core-0008) to every tenant table in the
+ * schema: every table with a tenant_id column and a primary key, of the core and of every
+ * addon, so a new addon's tables are audited with no line of their own. Idempotent (run by
+ * the migrate step after the migrations); returns the tables it covers.
+ */
+export async function attachAuditTriggers(owner: pg.Pool): Promise<string[]> {
+  const { rows } = await owner.query<{ table: string; pk: string[] }>(
+    `select c.relname as table,
+            array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
+                  join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
+                  where a.attname <> 'tenant_id' order by k.n)::text[] as pk
+     from pg_class c
+     join pg_namespace s on s.oid = c.relnamespace and s.nspname = 'public'
+     join pg_index i on i.indrelid = c.oid and i.indisprimary
+     where c.relkind = 'r'
+       and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+     order by c.relname`,
+  );
+  const existing = await owner.query<{ table: string; name: string; def: string }>(
+    `select c.relname as table, t.tgname as name, pg_get_triggerdef(t.oid) as def
+     from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname like 'core\\_audit\\_%'`,
+  );
+  const have = new Map(existing.rows.map((r) => [`${r.table}/${r.name}`, r.def]));
+  const covered: string[] = [];
+  for (const { table, pk } of rows) {
+    if (UNAUDITED_TABLES.has(table) || pk.length === 0) continue;
+    const args = pk.map((c) => quoteLiteral(c)).join(', ');
+    for (const [name, event, referencing] of EVENTS) {
+      // Already there with the same key columns: leave it (no lock taken on a busy table).
+      if (have.get(`${table}/${name}`)?.endsWith(`core_audit_capture(${args})`)) continue;
+      await owner.query(
+        `create or replace trigger ${name} after ${event} on ${quoteIdent(table)} ${referencing}
+         for each statement execute function core_audit_capture(${args})`,
+      );
+    }
+    covered.push(table);
+  }
+  return covered;
+}
