@@ -12,6 +12,9 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_tenant_addon_step',
 ]);
 
+/** Columns whose values the log masks as "[redacted]" (it records that they changed, not to what). */
+export const SECRET_COLUMN = '(password|secret|token|hash)';
+
 const EVENTS = [
   ['core_audit_ins', 'insert', 'referencing new table as new_rows'],
   ['core_audit_upd', 'update', 'referencing old table as old_rows new table as new_rows'],
@@ -21,12 +24,15 @@ const EVENTS = [
 /**
  * Attaches the audit trigger (core_audit_capture, core-0008) to every tenant table in the
  * schema: every table with a tenant_id column and a primary key, of the core and of every
- * addon, so a new addon's tables are audited with no line of their own. Idempotent (run by
+ * addon, so a new addon's tables are audited with no line of their own. Arguments: the key
+ * columns, then '|' and the secret columns to mask. Idempotent (run by
  * the migrate step after the migrations); returns the tables it covers.
  */
 export async function attachAuditTriggers(owner: pg.Pool): Promise<string[]> {
-  const { rows } = await owner.query<{ table: string; pk: string[] }>(
+  const { rows } = await owner.query<{ table: string; pk: string[]; secrets: string[] }>(
     `select c.relname as table,
+            array(select a.attname from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                  and a.attname ~ '${SECRET_COLUMN}' order by a.attnum)::text[] as secrets,
             array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
                   join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
                   where a.attname <> 'tenant_id' order by k.n)::text[] as pk
@@ -43,9 +49,9 @@ export async function attachAuditTriggers(owner: pg.Pool): Promise<string[]> {
   );
   const have = new Map(existing.rows.map((r) => [`${r.table}/${r.name}`, r.def]));
   const covered: string[] = [];
-  for (const { table, pk } of rows) {
+  for (const { table, pk, secrets } of rows) {
     if (UNAUDITED_TABLES.has(table) || pk.length === 0) continue;
-    const args = pk.map((c) => quoteLiteral(c)).join(', ');
+    const args = [...pk, ...(secrets.length ? ['|', ...secrets] : [])].map((c) => quoteLiteral(c)).join(', ');
     for (const [name, event, referencing] of EVENTS) {
       // Already there with the same key columns: leave it (no lock taken on a busy table).
       if (have.get(`${table}/${name}`)?.endsWith(`core_audit_capture(${args})`)) continue;

@@ -52,16 +52,23 @@ export class CoreAudit0008 extends Migration {
     }
 
     // Values of columns whose name says secret are written as "[redacted]": that they changed, not what to.
-    this.addSql(`create function core_audit_redact(j jsonb) returns jsonb language sql immutable as $$
-      select coalesce(jsonb_object_agg(key, case when key ~ '(password|secret|token|hash)' then '"[redacted]"'::jsonb else value end), '{}'::jsonb)
-      from jsonb_each(j)
+    this.addSql(`create function core_audit_mask(j jsonb, secrets text[]) returns jsonb language sql immutable as $$
+      select case when secrets is null or j is null or not (j ?| secrets) then j
+        else j || (select jsonb_object_agg(k, '"[redacted]"'::jsonb) from unnest(secrets) k where j ? k) end
+    $$`);
+    // A record's id: its primary key columns (without tenant_id), joined by ':' when there are several.
+    this.addSql(`create function core_audit_rid(j jsonb, pk text[]) returns text language sql immutable as $$
+      select case when cardinality(pk) = 1 then j->>pk[1]
+        else (select string_agg(j->>u.c, ':' order by u.n) from unnest(pk) with ordinality u(c, n)) end
     $$`);
 
     // One statement-level function for insert, update and delete, reading the transition tables
     // (new_rows / old_rows): one insert into core_audit per statement, however many rows it
     // touched. Trigger arguments: the primary key columns (without tenant_id), which name the
-    // record and pair old and new rows of an update. Updates record only the fields that
-    // changed (updated_at alone is not a change).
+    // record and pair the old and new rows of an update (a hash join on the record id), then
+    // '|' and the columns to mask, if any. Updates
+    // record only the fields that changed (updated_at alone is not a change). Static SQL: PL/pgSQL
+    // compiles a trigger function per table, so each table's statements are planned once per connection.
     this.addSql(`create function core_audit_capture() returns trigger
       language plpgsql security definer set search_path = public, pg_temp as $f$
     declare
@@ -69,35 +76,37 @@ export class CoreAudit0008 extends Migration {
       v_key uuid := nullif(current_setting('app.api_key_id', true), '')::uuid;
       v_req text := nullif(current_setting('app.request_id', true), '');
       v_actor text := coalesce(nullif(current_setting('app.actor', true), ''),
-        case when nullif(current_setting('app.api_key_id', true), '') is not null then 'api_key'
-             when nullif(current_setting('app.user_id', true), '') is not null then 'user' else 'system' end);
-      v_rid text;
-      v_join text;
+        case when v_key is not null then 'api_key' when v_user is not null then 'user' else 'system' end);
+      -- TG_ARGV counts from 0: renumbered from 1 like every other array.
+      v_args text[] := array(select u.a from unnest(tg_argv) with ordinality u(a, n) order by u.n);
+      v_sep int := array_position(v_args, '|');
+      v_pk text[] := case when v_sep is null then v_args else v_args[1:v_sep - 1] end;
+      v_secrets text[] := case when v_sep is null then null else v_args[v_sep + 1:] end;
     begin
-      v_rid := (select string_agg(format('(r.j->>%L)', c), ' || '':'' || ') from unnest(tg_argv) c);
       if tg_op = 'INSERT' then
-        execute format($q$insert into core_audit (tenant_id, action, table_name, record_id, after, user_id, api_key_id, actor, request_id)
-          select (r.j->>'tenant_id')::uuid, 'create', %L, %s, core_audit_redact(r.j - 'tenant_id'), $1, $2, $3, $4
-          from (select to_jsonb(n) as j from new_rows n) r$q$, tg_table_name, v_rid)
-          using v_user, v_key, v_actor, v_req;
+        insert into core_audit (tenant_id, action, table_name, record_id, after, user_id, api_key_id, actor, request_id)
+        select (r.j->>'tenant_id')::uuid, 'create', tg_table_name, core_audit_rid(r.j, v_pk),
+          core_audit_mask(r.j - 'tenant_id', v_secrets), v_user, v_key, v_actor, v_req
+        from (select to_jsonb(n) as j from new_rows n) r;
       elsif tg_op = 'DELETE' then
         -- Rows removed by a tenant's own deletion are not logged (the log goes with the tenant).
-        execute format($q$insert into core_audit (tenant_id, action, table_name, record_id, before, user_id, api_key_id, actor, request_id)
-          select (r.j->>'tenant_id')::uuid, 'delete', %L, %s, core_audit_redact(r.j - 'tenant_id'), $1, $2, $3, $4
-          from (select to_jsonb(o) as j from old_rows o) r
-          where exists (select 1 from core_tenant t where t.id = (r.j->>'tenant_id')::uuid)$q$, tg_table_name, v_rid)
-          using v_user, v_key, v_actor, v_req;
+        insert into core_audit (tenant_id, action, table_name, record_id, before, user_id, api_key_id, actor, request_id)
+        select (r.j->>'tenant_id')::uuid, 'delete', tg_table_name, core_audit_rid(r.j, v_pk),
+          core_audit_mask(r.j - 'tenant_id', v_secrets), v_user, v_key, v_actor, v_req
+        from (select to_jsonb(o) as j from old_rows o) r
+        where exists (select 1 from core_tenant t where t.id = (r.j->>'tenant_id')::uuid);
       else
-        v_join := (select string_agg(format('o.%1$I is not distinct from n.%1$I', c), ' and ') from unnest(tg_argv) c);
-        execute format($q$insert into core_audit (tenant_id, action, table_name, record_id, before, after, user_id, api_key_id, actor, request_id)
-          select (r.j->>'tenant_id')::uuid, 'update', %L, %s, core_audit_redact(d.b), core_audit_redact(d.a), $1, $2, $3, $4
-          from (select to_jsonb(o) as oj, to_jsonb(n) as j from old_rows o join new_rows n on n.tenant_id = o.tenant_id and %s) r
-          cross join lateral (
-            select jsonb_object_agg(k.key, r.oj->k.key) as b, jsonb_object_agg(k.key, k.value) as a
-            from jsonb_each(r.j) k where k.key <> 'updated_at' and k.value is distinct from r.oj->k.key
-          ) d
-          where d.a is not null$q$, tg_table_name, v_rid, v_join)
-          using v_user, v_key, v_actor, v_req;
+        insert into core_audit (tenant_id, action, table_name, record_id, before, after, user_id, api_key_id, actor, request_id)
+        select (n.j->>'tenant_id')::uuid, 'update', tg_table_name, n.rid,
+          core_audit_mask(d.b, v_secrets), core_audit_mask(d.a, v_secrets), v_user, v_key, v_actor, v_req
+        from (select to_jsonb(x) as j, core_audit_rid(to_jsonb(x), v_pk) as rid from new_rows x) n
+        join (select to_jsonb(x) as j, core_audit_rid(to_jsonb(x), v_pk) as rid from old_rows x) o
+          on o.rid = n.rid and o.j->>'tenant_id' = n.j->>'tenant_id'
+        cross join lateral (
+          select jsonb_object_agg(k.key, o.j->k.key) as b, jsonb_object_agg(k.key, k.value) as a
+          from jsonb_each(n.j) k where k.key <> 'updated_at' and k.value is distinct from o.j->k.key
+        ) d
+        where d.a is not null;
       end if;
       return null;
     end $f$`);
