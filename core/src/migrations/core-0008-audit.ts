@@ -82,25 +82,35 @@ export class CoreAudit0008 extends Migration {
       v_sep int := array_position(v_args, '|');
       v_pk text[] := case when v_sep is null then v_args else v_args[1:v_sep - 1] end;
       v_secrets text[] := case when v_sep is null then null else v_args[v_sep + 1:] end;
+      -- The common case, one key column: read directly (the CASEs below call no function per row).
+      v_pk1 text := case when cardinality(v_pk) = 1 then v_pk[1] end;
     begin
       if tg_op = 'INSERT' then
         insert into core_audit (tenant_id, action, table_name, record_id, after, user_id, api_key_id, actor, request_id)
-        select (r.j->>'tenant_id')::uuid, 'create', tg_table_name, core_audit_rid(r.j, v_pk),
-          core_audit_mask(r.j - 'tenant_id', v_secrets), v_user, v_key, v_actor, v_req
+        select (r.j->>'tenant_id')::uuid, 'create', tg_table_name,
+          case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end,
+          case when v_secrets is null then r.j - 'tenant_id' else core_audit_mask(r.j - 'tenant_id', v_secrets) end,
+          v_user, v_key, v_actor, v_req
         from (select to_jsonb(n) as j from new_rows n) r;
       elsif tg_op = 'DELETE' then
         -- Rows removed by a tenant's own deletion are not logged (the log goes with the tenant).
         insert into core_audit (tenant_id, action, table_name, record_id, before, user_id, api_key_id, actor, request_id)
-        select (r.j->>'tenant_id')::uuid, 'delete', tg_table_name, core_audit_rid(r.j, v_pk),
-          core_audit_mask(r.j - 'tenant_id', v_secrets), v_user, v_key, v_actor, v_req
+        select (r.j->>'tenant_id')::uuid, 'delete', tg_table_name,
+          case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end,
+          case when v_secrets is null then r.j - 'tenant_id' else core_audit_mask(r.j - 'tenant_id', v_secrets) end,
+          v_user, v_key, v_actor, v_req
         from (select to_jsonb(o) as j from old_rows o) r
         where exists (select 1 from core_tenant t where t.id = (r.j->>'tenant_id')::uuid);
       else
         insert into core_audit (tenant_id, action, table_name, record_id, before, after, user_id, api_key_id, actor, request_id)
         select (n.j->>'tenant_id')::uuid, 'update', tg_table_name, n.rid,
-          core_audit_mask(d.b, v_secrets), core_audit_mask(d.a, v_secrets), v_user, v_key, v_actor, v_req
-        from (select to_jsonb(x) as j, core_audit_rid(to_jsonb(x), v_pk) as rid from new_rows x) n
-        join (select to_jsonb(x) as j, core_audit_rid(to_jsonb(x), v_pk) as rid from old_rows x) o
+          case when v_secrets is null then d.b else core_audit_mask(d.b, v_secrets) end,
+          case when v_secrets is null then d.a else core_audit_mask(d.a, v_secrets) end,
+          v_user, v_key, v_actor, v_req
+        from (select r.j, case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end as rid
+              from (select to_jsonb(x) as j from new_rows x) r) n
+        join (select r.j, case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end as rid
+              from (select to_jsonb(x) as j from old_rows x) r) o
           on o.rid = n.rid and o.j->>'tenant_id' = n.j->>'tenant_id'
         cross join lateral (
           select jsonb_object_agg(k.key, o.j->k.key) as b, jsonb_object_agg(k.key, k.value) as a
