@@ -330,6 +330,14 @@ describe('explicit entries', () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.after.password_hash).toBe('[redacted]');
+    // A composite key names the record by its columns, tenant aside: user id and role id.
+    const [link] = await env.sql<{ record_id: string; user_id: string; role_id: string }>(
+      `select a.record_id, ur.user_id, ur.role_id from core_audit a
+       join core_user_role ur on ur.tenant_id = a.tenant_id
+       where a.tenant_id = $1 and a.table_name = 'core_user_role' and a.action = 'create'`,
+      [t.id],
+    );
+    expect(link?.record_id).toBe(`${link?.user_id}:${link?.role_id}`);
   });
 });
 
