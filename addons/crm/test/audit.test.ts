@@ -128,9 +128,6 @@ describe('crm changes in the audit log', () => {
 describe('cost of the audit triggers', { timeout: 600_000 }, () => {
   it('10,000-row import and single creates, with and without', async () => {
     const file = bigFile();
-    const a = await env.tenant('audit-bench-a', { enable: ['crm'] });
-    const b = await env.tenant('audit-bench-b', { enable: ['crm'] });
-    const c = await env.tenant('audit-bench-c', { enable: ['crm'] });
     const creates = async (client: ApiClient, n: number) => {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
@@ -140,41 +137,50 @@ describe('cost of the audit triggers', { timeout: 600_000 }, () => {
       return (performance.now() - t0) / n;
     };
     // Warm-up (prepared statements, caches, the job worker), so neither measured run goes first cold.
-    await creates(c.client, 20);
-    expect((await runImport(c.client, file.csv)).status).toBe('completed');
-    await auditTriggers(false);
-    let off: { ms: number; status: string };
-    let createOff: number;
-    try {
-      off = await runImport(a.client, file.csv);
-      createOff = await creates(a.client, 200);
-    } finally {
-      await auditTriggers(true);
+    const warm = await env.tenant('audit-bench-warm', { enable: ['crm'] });
+    await creates(warm.client, 20);
+    expect((await runImport(warm.client, file.csv)).status).toBe('completed');
+    // Interleaved rounds, the best of each kept: the machine is shared, so one run says little.
+    const best = { importOff: Infinity, importOn: Infinity, createOff: Infinity, createOn: Infinity };
+    let withAudit: TestTenant | null = null;
+    let without: TestTenant | null = null;
+    for (let round = 0; round < 2; round++) {
+      without = await env.tenant(`audit-bench-off-${round}`, { enable: ['crm'] });
+      await auditTriggers(false);
+      try {
+        const off = await runImport(without.client, file.csv);
+        expect(off.status).toBe('completed');
+        best.importOff = Math.min(best.importOff, off.ms);
+        best.createOff = Math.min(best.createOff, await creates(without.client, 100));
+      } finally {
+        await auditTriggers(true);
+      }
+      withAudit = await env.tenant(`audit-bench-on-${round}`, { enable: ['crm'] });
+      const on = await runImport(withAudit.client, file.csv);
+      expect(on.status).toBe('completed');
+      best.importOn = Math.min(best.importOn, on.ms);
+      best.createOn = Math.min(best.createOn, await creates(withAudit.client, 100));
     }
-    const on = await runImport(b.client, file.csv);
-    const createOn = await creates(b.client, 200);
-    expect(off.status).toBe('completed');
-    expect(on.status).toBe('completed');
     const [rows] = await env.sql<{ n: string }>(
       "select count(*) as n from core_audit where tenant_id = $1 and table_name = 'crm_contact' and action = 'create'",
-      [b.id],
+      [withAudit?.id],
     );
     // Every imported contact (and company) and every create has its entry; none for the tenant without triggers.
-    expect(Number(rows?.n)).toBeGreaterThanOrEqual(N - 20 + 200);
+    expect(Number(rows?.n)).toBeGreaterThanOrEqual(N - 20 + 100);
     const [none] = await env.sql<{ n: string }>(
       "select count(*) as n from core_audit where tenant_id = $1 and table_name = 'crm_contact'",
-      [a.id],
+      [without?.id],
     );
     expect(Number(none?.n)).toBe(0);
     const figures = {
-      importMsWithout: Math.round(off.ms),
-      importMsWith: Math.round(on.ms),
-      createMsWithout: Number(createOff.toFixed(2)),
-      createMsWith: Number(createOn.toFixed(2)),
+      importMsWithout: Math.round(best.importOff),
+      importMsWith: Math.round(best.importOn),
+      createMsWithout: Number(best.createOff.toFixed(2)),
+      createMsWith: Number(best.createOn.toFixed(2)),
     };
     console.log('audit trigger cost', JSON.stringify(figures));
     // Generous bounds: a shared 2-core machine is noisy; set-based triggers should cost far less.
-    expect(on.ms).toBeLessThan(off.ms * 2 + 2000);
-    expect(createOn).toBeLessThan(createOff * 2 + 5);
+    expect(best.importOn).toBeLessThan(best.importOff * 2 + 2000);
+    expect(best.createOn).toBeLessThan(best.createOff * 2 + 5);
   });
 });
