@@ -1,5 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// Vitest on an older Node crashes while reporting (`Map.groupBy is not a function`): say why instead.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(
+    `Node ${process.versions.node} is too old for this project (24 or newer): run ./elevate test, which brings its own`,
+  );
+  process.exit(1);
+}
+
 export default defineConfig({
   // Resolve packages as Node does (no "development" condition): graphql 17 ships a separate dev
   // build under that condition, and a second graphql instance breaks schemas built by Pothos.

@@ -1,7 +1,7 @@
 // Runs the real `elevate` CLI as a child process against a fresh database of its own.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,8 @@ interface Result {
   stderr: string;
 }
 
-function elevate(args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
+function elevate(args: string[], extra: Record<string, string> & { cwd?: string } = {}): Promise<Result> {
+  const { cwd = ROOT, ...extraEnv } = extra;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -52,7 +53,7 @@ function elevate(args: string[], extraEnv: Record<string, string> = {}): Promise
   };
   delete env.DEBUG;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -140,6 +141,40 @@ describe('elevate CLI without a database', { timeout: 120_000 }, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('works from a folder outside the repository on the checkout it belongs to', async () => {
+    const result = await elevate(['addon', 'migration', 'crm'], { cwd: tmpdir() });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/"crm": its models match/);
+  });
+
+  it('refuses a Node older than 24 with one line saying what to run', async () => {
+    const old = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
+    if (!old) return; // no second Node on this machine to try
+    const version = await new Promise<string>((resolve) => {
+      const c = spawn(old, ['-p', 'process.versions.node']);
+      let out = '';
+      c.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+      });
+      c.on('close', () => resolve(out.trim()));
+    });
+    if (Number(version.split('.')[0]) >= 24) return;
+    const result = await new Promise<Result>((resolve, reject) => {
+      const c = spawn(old, [BIN, '--help'], { cwd: ROOT });
+      let stdout = '';
+      let stderr = '';
+      c.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+      });
+      c.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      c.on('error', reject);
+      c.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expectOneLineError(result, new RegExp(`Node ${version.replace(/\./g, '\\.')} is too old .*run \\./elevate`));
   });
 
   it('rejects an unknown command with one line', async () => {

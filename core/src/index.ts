@@ -4,6 +4,7 @@ export { createPools, type Pools } from './db/pools.ts';
 export { checkTenantSchema } from './db/schema-check.ts';
 export { type TenantTx, withTenant } from './db/tenant-tx.ts';
 export type { OpenApiDocument } from './http/openapi.ts';
+export { clientIp, RateLimitedError, type Throttle, type ThrottleState, throttle } from './http/throttle.ts';
 export { createKernel, DEMO, type KernelInternals, type KernelOptions, type RouteInfo } from './kernel.ts';
 export type { AddonStatus, CreateTenantInput, Kernel, RoleKey } from './kernel-api.ts';
 export type { Log } from './logger.ts';

@@ -1,22 +1,27 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnyAddon, JsonSchema } from '@elevate/sdk';
+import type { AnyAddon, JsonSchema, Shaped } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { loginAudit } from './audit/login-audit.ts';
+import { Account } from './auth/account.ts';
+import { Invitations } from './auth/invitations.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { attachAuditTriggers } from './db/audit-triggers.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
+import { checkModelTables } from './db/schema-check.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
-import { SchemaCache } from './graphql/schema.ts';
+import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
+import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
@@ -27,12 +32,15 @@ import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { addonRouter, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
+import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Schedules } from './jobs/schedules.ts';
 import { Workers } from './jobs/workers.ts';
 import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
+import { mailJob } from './mail/mail-job.ts';
+import { createMailTransport } from './mail/transport.ts';
 import { PLATFORM_VERSION } from './platform.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
 import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
@@ -69,14 +77,15 @@ export interface RouteInfo {
   path: string;
   /** The addon whose route this is; null for the kernel's own. */
   addon: string | null;
-  query?: JsonSchema;
-  body?: JsonSchema;
+  /** Schemas of a resource whose model other addons extend depend on the enabled addons (Shaped). */
+  query?: Shaped<JsonSchema>;
+  body?: Shaped<JsonSchema>;
   bodyType?: 'json' | 'text';
   summary?: string;
   /** The permission the route checks before its handler runs. */
   permission?: string;
   /** Response bodies by status (null: none), as published in the OpenAPI document. */
-  responses?: Readonly<Record<number, JsonSchema | null>>;
+  responses?: Shaped<Readonly<Record<number, JsonSchema | null>>>;
   /** Needs no access token (sign-up, login). */
   public?: boolean;
 }
@@ -88,10 +97,24 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const log = createLogger(config);
   const given = opts.addons ?? (await discoverAddons(findWorkspaceRoot(), config.addonPaths));
   const addons = resolveAddons(given, PLATFORM_VERSION);
+  // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
+  checkGraphqlFragments(addons);
   const pools = createPools(config);
-  const orm = await createOrm(addons.flatMap((a) => a.models));
+  const orm = await createOrm(
+    addons.flatMap((a) => a.models),
+    addons.flatMap((a) => a.extensions),
+  );
   const rt = new Runtime(config, log, pools, orm, addons);
   const queues = createQueues(config);
+  // Rate limits, counted in Redis by every API process (http/throttle.ts; docs/security.md).
+  const limits = { redis: queues.redis, prefix: `${config.redisPrefix}:${config.throttle.prefix}`, log };
+  const throttles = {
+    loginAccount: throttle(limits, 'login-account', config.throttle.loginAccount),
+    loginIp: throttle(limits, 'login-ip', config.throttle.loginIp),
+    signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
+    refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
+    api: throttle(limits, 'api-tenant', config.throttle.api),
+  };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
   const sessions = new Sessions(rt);
@@ -101,6 +124,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const schedules = new Schedules(rt, queues.jobs);
   const workers = new Workers(rt, schedules);
   rt.wakeRelay = () => relay.wake();
+  const mailTransport = createMailTransport(config, log);
+  const sendMail = mailJob(rt, mailTransport);
+  rt.kernelJobs.set(sendMail.name, sendMail);
+  const account = new Account(rt);
+  const invitations = new Invitations(rt);
+  const resetRequest = account.resetRequestJob();
+  rt.kernelJobs.set(resetRequest.name, resetRequest);
+  if (config.env === 'production' && !config.smtpUrl)
+    log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
   const changes = new AddonChangeBus(rt, queues.redis);
   rt.onAddonsChanged = (tenantId) => changes.publish(tenantId);
@@ -130,6 +162,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     auth: Router<State>;
     core: Router<State>;
     api: Router<State>;
+    accountPublic: Router<State>;
+    accountCore: Router<State>;
     addons: Map<string, Router<State>>;
   };
   const documents = new Map<string, OpenApiDocument>();
@@ -147,12 +181,14 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const http = () => {
     routers ??= {
       health: healthRoutes(rt, queues.redis),
-      auth: authRoutes(tenants, sessions, loginAudit(rt)),
+      auth: authRoutes(tenants, sessions, { throttles, signup: config.signup, audited: loginAudit(rt) }),
       core: coreRoutes(rt, tenantAddons, queues, live),
       api: apiDescriptionRoutes(
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
       ),
+      accountPublic: accountPublicRoutes(queues, account, invitations, sessions),
+      accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
     return routers;
@@ -196,9 +232,9 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routes() {
       const h = http();
       const out: RouteInfo[] = [];
-      for (const r of [h.health, h.auth, h.core, h.api]) {
+      for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
-          const doc = kernelRouteDocs[`${l.method} ${l.path}`];
+          const doc = kernelRouteDocs[`${l.method} ${l.path}`] ?? accountRouteDocs[`${l.method} ${l.path}`];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
@@ -234,6 +270,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
 
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
+      // A model changed without its generated migration: refuse, naming the command to run.
+      await checkModelTables(pools.owner, addons);
       await ensureAppRole(pools.owner, config);
       // Every tenant table of the core and of every addon gets the audit trigger.
       await attachAuditTriggers(pools.owner);
@@ -279,13 +317,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         log,
         health: h.health,
         auth: h.auth,
-        authenticate: authenticate(rt),
+        authenticate: authenticate(rt, throttles.api),
         core: h.core,
         api: h.api,
         docs: apiDocsPages(),
+        account: { public: h.accountPublic, core: h.accountCore, afterSignup: verifyAfterSignup(rt, account) },
         addonRouters,
         graphql: graphqlMiddleware(schemas, log),
         web,
+        security: { trustProxy: config.trustProxy, corsOrigins: config.corsOrigins },
       });
       await live.start();
       await startBackground(config.workers);
@@ -298,6 +338,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
       // The web app's server side calls this process's API at this address.
       process.env.ELEVATE_API_URL ||= url;
+      // ...and vouches for the browser's address with this key (http/throttle.ts clientIp).
+      process.env[FORWARD_KEY_ENV] ||= randomBytes(24).toString('base64url');
       log.info({ url, addons: addons.map((a) => `${a.id}@${a.version}`) }, 'listening');
       return { url, web: web !== null };
     },
@@ -322,6 +364,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         changes.stop();
         await relay.stop();
         await workers.stop();
+        mailTransport.close();
         await queues.close();
         await pools.close();
         await orm.close();

@@ -6,6 +6,14 @@ import { isUuid } from './db/uuid.ts';
 import type { Log } from './logger.ts';
 import { ServiceRegistry } from './services/service-registry.ts';
 
+/** A job of the kernel itself (mail): runs for every tenant, no addon needed. */
+export interface KernelJob {
+  name: string;
+  attempts: number;
+  backoffMs: number;
+  run(data: unknown, job: { tenantId: string; attempt: number; final: boolean }): Promise<unknown>;
+}
+
 /** Shared state of one kernel instance: pools, addons, the service container, small caches. */
 export class Runtime {
   readonly config: Config;
@@ -19,6 +27,8 @@ export class Runtime {
   readonly services: ServiceRegistry;
   /** Every addon job by name, with the addon declaring it. */
   readonly jobsByName: ReadonlyMap<string, { addon: AnyAddon; job: JobDef }>;
+  /** The kernel's own jobs by name (`core.*`), registered by the kernel. */
+  readonly kernelJobs = new Map<string, KernelJob>();
   /** Every addon schedule by name, with the addon declaring it. */
   readonly schedulesByName: ReadonlyMap<string, { addon: AnyAddon; schedule: ScheduleDef }>;
   /** Who may receive each event on the live channel. */

@@ -44,6 +44,13 @@ describe('Redis outage', () => {
     expect(down.body.checks.database).toBe('ok');
     expect(down.body.checks.redis).toMatch(/^unavailable/);
 
+    // Forgot-password queues straight to BullMQ: without Redis it says so, the same for every address.
+    const forgot = await env
+      .anonymous()
+      .post('/api/v1/auth/password/forgot', { tenant: 'redis-down', email: t.ownerEmail });
+    expect([forgot.status, forgot.body.code]).toEqual([503, 'UNAVAILABLE']);
+    expect(forgot.headers.get('retry-after')).toMatch(/^\d+$/);
+
     // Requests do not need Redis: the change and its event commit to PostgreSQL.
     const created = await t.client.post('/api/v1/projects/projects', { name: 'While Redis is down' });
     expect(created.status).toBe(201);

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { EventPublisher } from './events.ts';
 import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
+import type { Mailer } from './mail.ts';
 import type { AnyModel, NewRow, Patch, Row } from './model.ts';
 import type { RecordScope } from './permissions.ts';
 import type { Services } from './services.ts';
@@ -117,6 +118,8 @@ export interface SystemContext extends LoaderFactory {
   readonly em: EntityManager;
   events: EventPublisher;
   jobs: JobEnqueuer;
+  /** Email through the kernel's mail service: sent only if this transaction commits. */
+  mail: Mailer;
   /** Services provided by the addons this tenant has enabled (typed tokens, `defineService`). */
   services: Services;
   log: Logger;
@@ -148,6 +151,8 @@ export interface AuditLog {
 /** A request by a user (or API key) of a tenant. */
 export interface RequestContext extends SystemContext {
   requestId: string;
+  /** The addons the tenant has enabled (ids): what shapes the APIs it sees. */
+  readonly enabledAddons: ReadonlySet<string>;
   user: UserInfo;
   can(permission: string): boolean;
   /** Throws FORBIDDEN (403) naming the permission when the caller lacks it. */

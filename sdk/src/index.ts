@@ -32,6 +32,8 @@ export type {
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
+  appliedModelExtensions,
+  applyModelExtensions,
   CURRENT_TENANT_SQL,
   type EmScope,
   type EntityRow,
@@ -78,14 +80,21 @@ export {
   type ScheduleDef,
   type ScheduleTiming,
 } from './jobs.ts';
+export type { Mailer, MailMessage } from './mail.ts';
 export {
   type AnyModel,
   columnName,
   defineModel,
+  type ExtensionRow,
+  extendModel,
+  extensionOwnerOf,
+  extensionsOf,
   type FieldDef,
   f,
   fieldColumn,
+  fieldsWith,
   type ModelDef,
+  type ModelExtension,
   modelColumns,
   type NewRow,
   type Patch,
@@ -116,8 +125,9 @@ export {
   type ResourceDef,
   type ResourceOptions,
   type ResourcePage,
+  type ResourceSchemas,
 } from './resource/resource.ts';
-export { createSchema, fieldSchema, patchSchema, rowSchema } from './resource/schemas.ts';
+export { createSchema, fieldSchema, idsKey, patchSchema, rowSchema } from './resource/schemas.ts';
 export {
   type JsonSchema,
   type Page,
@@ -127,6 +137,8 @@ export {
   type RestRouter,
   type RouteDef,
   type RouteOptions,
+  type Shaped,
+  shapedFor,
 } from './rest.ts';
 export {
   defineService,

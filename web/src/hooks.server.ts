@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setFormatSource } from '@elevate/sdk/web/host';
 import type { Handle } from '@sveltejs/kit/hooks';
 import { resolveFormat, TIME_ZONE_COOKIE } from '#lib/server/format-settings.ts';
+import { CLIENT_IP_HEADER } from '#lib/server/kernel.ts';
 import { freshAccessToken, readClaims } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
 import { themeCookie } from '#lib/theme.ts';
@@ -24,7 +25,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   });
   if (slug) {
     const base = tenantBase(event.url, slug, TENANT_DOMAIN);
-    const token = await freshAccessToken(event.cookies, slug, base, event.url.protocol === 'https:');
+    const token = await freshAccessToken(
+      event.cookies,
+      slug,
+      base,
+      event.url.protocol === 'https:',
+      event.request.headers.get(CLIENT_IP_HEADER),
+    );
     event.locals.accessToken = token;
     event.locals.userId = (token && readClaims(token)?.sub) || null;
   }

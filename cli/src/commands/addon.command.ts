@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { formatTable, listOrDash, print, yesNo } from '../output.ts';
 import { tenantBySlug, withKernel } from '../runtime.ts';
+import { ADDON_ID, NOUN, scaffoldFiles } from '../scaffold.ts';
 
 interface TenantOption {
   tenant: string;
@@ -95,12 +97,107 @@ async function migration(id: string, opts: { name?: string }): Promise<void> {
   print('Review it, then run `elevate migrate`.');
 }
 
+/** The checkout this CLI runs from (its sdk/ and testkit/ are what a new addon links to). */
+const CHECKOUT = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface NewOptions {
+  dir?: string;
+  model: string;
+  title?: string;
+  depends?: string;
+  install: boolean;
+}
+
+function run(cmd: string, args: string[], cwd: string): void {
+  const res = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  if (res.error) throw new CliError(`could not run ${cmd}: ${res.error.message}`);
+  if (res.status !== 0) throw new CliError(`\`${cmd} ${args.join(' ')}\` failed in ${cwd} (exit ${res.status})`);
+}
+
+async function create(id: string, opts: NewOptions): Promise<void> {
+  if (!ADDON_ID.test(id)) {
+    throw new CliError(`addon id "${id}" must be 2-32 lowercase letters, digits or _ and start with a letter`);
+  }
+  if (!NOUN.test(opts.model)) {
+    throw new CliError(`--model "${opts.model}" must be one lowercase word (letters, digits, _), e.g. ticket`);
+  }
+  const { discoverAddonPackages, generateMigration } = await import('@elevate/core');
+  const workspaceAddons = join(CHECKOUT, 'addons');
+  const dir = resolve(opts.dir ?? (process.cwd().startsWith(CHECKOUT) ? join(workspaceAddons, id) : id));
+  const inWorkspace = dirname(dir) === workspaceAddons;
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new CliError(`${dir} exists and is not empty`);
+  const installed = await discoverAddonPackages(CHECKOUT);
+  if (installed.some((p) => p.addon.id === id)) throw new CliError(`an addon "${id}" already exists here`);
+  const depends = (opts.depends ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((dep) => {
+      const found = installed.find((p) => p.addon.id === dep);
+      if (!found) {
+        throw new CliError(
+          `--depends: no addon "${dep}" (known: ${installed
+            .map((p) => p.addon.id)
+            .sort()
+            .join(', ')})`,
+        );
+      }
+      const pkg = JSON.parse(readFileSync(join(found.dir, 'package.json'), 'utf8')) as {
+        name: string;
+        elevate?: { export?: string };
+      };
+      return { id: dep, pkg: pkg.name, exportName: pkg.elevate?.export ?? dep, dir: found.dir };
+    });
+  const link = (to: string) => (inWorkspace ? 'workspace:*' : `link:${to}`);
+  const files = scaffoldFiles({
+    id,
+    noun: opts.model,
+    title: opts.title ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/_/g, ' '),
+    deps: {
+      sdk: link(join(CHECKOUT, 'sdk')),
+      testkit: link(join(CHECKOUT, 'testkit')),
+      extra: Object.fromEntries(depends.map((d) => [d.pkg, link(d.dir)])),
+    },
+    depends,
+    standalone: !inWorkspace,
+  });
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content);
+  }
+  const shown = relative(process.cwd(), dir) || '.';
+  print(`Wrote ${Object.keys(files).length} files in ${shown}${inWorkspace ? ' (a workspace addon)' : ''}.`);
+  if (!opts.install) {
+    print(`Next: pnpm install${inWorkspace ? ' (in the workspace root)' : ` (in ${shown})`}, then`);
+    print(`  ${inWorkspace ? '' : `ADDON_PATHS=${dir} `}./elevate addon migration ${id} --name init`);
+    return;
+  }
+  run(
+    'pnpm',
+    ['install', '--prefer-offline', ...(inWorkspace ? [] : ['--ignore-workspace'])],
+    inWorkspace ? CHECKOUT : dir,
+  );
+  const [found] = (await discoverAddonPackages(CHECKOUT, inWorkspace ? [] : [dir])).filter((p) => p.addon.id === id);
+  if (!found) throw new CliError(`the new addon "${id}" was written but could not be loaded from ${dir}`);
+  const res = await generateMigration(found.addon, join(dir, 'migrations'), 'init');
+  print(`Generated ${relative(process.cwd(), res.file ?? '') || 'the first migration'} from the model.`);
+  print('');
+  print('Try it:');
+  print(
+    `  ${inWorkspace ? `pnpm exec vitest run addons/${id}` : `cd ${shown} && pnpm test`}     # its tests, on a fresh database`,
+  );
+  const paths = inWorkspace ? '' : `ADDON_PATHS=${dir} `;
+  print(
+    `  ${paths}pnpm run build:web && ${paths}./elevate start --demo   # in the platform checkout: its page is in the sidebar`,
+  );
+}
+
 const TENANT = ['--tenant <slug>', 'the tenant (company) to act on'] as const;
 
 export function registerAddonCommands(program: Command): void {
   const addon = program
     .command('addon')
-    .description("list, enable and disable addons for a tenant; generate an addon's next migration");
+    .description("list, enable and disable addons for a tenant; write a new addon; generate an addon's next migration");
   addon
     .command('list')
     .description('every installed addon: version, enabled for the tenant, dependencies, dependents')
@@ -124,6 +221,20 @@ export function registerAddonCommands(program: Command): void {
     .requiredOption(...TENANT)
     .addHelpText('after', '\nExamples:\n  $ elevate addon disable sales --tenant acme')
     .action(disable);
+  addon
+    .command('new')
+    .description('write a new addon: a model with REST and GraphQL, permissions, a page, a widget, tests')
+    .argument('<id>', 'addon id, e.g. helpdesk (lowercase letters, digits, _)')
+    .option('--dir <folder>', 'where to write it (default: addons/<id> inside the workspace, else ./<id>)')
+    .option('--model <noun>', "the model's noun, e.g. ticket", 'item')
+    .option('--title <text>', 'the title shown in the marketplace and the menu (default: from the id)')
+    .option('--depends <ids>', 'addons it depends on, comma-separated, e.g. crm')
+    .option('--no-install', 'only write the files (no pnpm install, no first migration)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ elevate addon new helpdesk --model ticket                       # addons/helpdesk in this workspace\n  $ elevate addon new helpdesk --model ticket --dir ../helpdesk     # outside it, linked to this checkout',
+    )
+    .action(create);
   addon
     .command('migration')
     .description("diff an addon's models against its committed snapshot and write the next migration file")

@@ -3,6 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface AccessClaims {
   sub: string;
   tid: string;
+  /** The session family (refresh-token family) the token was issued for; checked on every request. */
+  fid: string;
   iat: number;
   exp: number;
   typ: 'access';
@@ -26,8 +28,15 @@ export function signAccessToken(
   return `${header}.${payload}.${sign(`${header}.${payload}`, secret)}`;
 }
 
-/** Returns the claims, or null for any malformed, forged or expired token. */
-export function verifyAccessToken(token: string, secret: string): AccessClaims | null {
+/** Clock difference between API nodes tolerated on `iat` (seconds). */
+export const CLOCK_SKEW_SEC = 60;
+
+/** Returns the claims, or null for any malformed, forged or expired token, or one issued in the future. */
+export function verifyAccessToken(
+  token: string,
+  secret: string,
+  now = Math.floor(Date.now() / 1000),
+): AccessClaims | null {
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   const [h, p, s] = parts as [string, string, string];
@@ -38,7 +47,9 @@ export function verifyAccessToken(token: string, secret: string): AccessClaims |
   try {
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as AccessClaims;
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.tid !== 'string') return null;
-    if (typeof claims.exp !== 'number' || claims.exp <= Math.floor(Date.now() / 1000)) return null;
+    if (typeof claims.fid !== 'string') return null;
+    if (typeof claims.exp !== 'number' || claims.exp <= now) return null;
+    if (typeof claims.iat !== 'number' || claims.iat > now + CLOCK_SKEW_SEC) return null;
     return claims;
   } catch {
     return null;

@@ -56,7 +56,7 @@ export class Sessions {
     return {
       tokenId,
       accessToken: signAccessToken(
-        { sub: userId, tid: tx.tenantId },
+        { sub: userId, tid: tx.tenantId, fid: familyId },
         this.rt.config.jwtSecret,
         this.rt.config.accessTokenTtlSec,
       ),
@@ -138,22 +138,28 @@ export class Sessions {
 
 /**
  * Opens the request's transaction and reads the caller's identity and permission patterns in
- * the same round trip (ids are validated UUIDs, so they can travel as literals).
+ * the same round trip (ids are validated UUIDs, so they can travel as literals). The session
+ * family of the access token must still be live: one indexed probe of core_refresh_token
+ * (tenant_id, family_id) for a token not revoked and not expired, so a logout, a detected refresh
+ * reuse or a deactivation ends the access token at once, not when it expires.
  */
 export async function openWithPrincipal(
   tx: TenantTx,
   userId: string,
+  familyId: string,
   readOnly: boolean,
 ): Promise<{ user: UserInfo; patterns: string[] } | null> {
-  if (!isUuid(userId)) return null;
+  if (!isUuid(userId) || !isUuid(familyId)) return null;
   const rows = (await tx.open({
     readOnly,
     extra: `select u.id, u.email, u.name, u.active,
+       exists (select 1 from core_refresh_token t where t.tenant_id = u.tenant_id and t.family_id = '${familyId}'
+          and t.user_id = u.id and t.revoked_at is null and t.expires_at > now()) as live,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
           unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns
      from core_user u where u.tenant_id = '${tx.tenantId}' and u.id = '${userId}'`,
-  })) as unknown as (UserInfo & { active: boolean; patterns: string[] | null })[];
+  })) as unknown as (UserInfo & { active: boolean; live: boolean; patterns: string[] | null })[];
   const row = rows[0];
-  if (!row?.active) return null;
+  if (!row?.active || !row.live) return null;
   return { user: { id: row.id, email: row.email, name: row.name }, patterns: row.patterns ?? [] };
 }

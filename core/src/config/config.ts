@@ -29,6 +29,44 @@ export interface Config {
    * 'auto': <workspace>/web/build when it exists, except in tests; null: no web app.
    */
   webBuildDir: string | null;
+  /** SMTP server for outgoing mail (`smtp://user:pass@host:587`, `smtps://...`); null: mails are only logged. */
+  smtpUrl: string | null;
+  /** The From header of every mail. */
+  mailFrom: string;
+  /** Send attempts per mail (BullMQ retries with exponential backoff from mailBackoffMs). */
+  mailAttempts: number;
+  mailBackoffMs: number;
+  /** The address users open the web app at: links in emails point here. */
+  publicUrl: string;
+  /**
+   * How many reverse proxies in front of the server to believe: 0 ignores X-Forwarded-* (a
+   * client could forge them); 1 takes the client address and protocol the nearest proxy added.
+   */
+  trustProxy: number;
+  /** Origins (scheme://host[:port]) whose browser pages may call the API; [] = same origin only. */
+  corsOrigins: string[];
+  /** Whether anyone may create a company at POST /api/v1/auth/signup. */
+  signup: 'open' | 'closed';
+  /** Rate limits (docs/security.md#throttling); each is `points` per `durationSec`. */
+  throttle: {
+    /** Failed logins per account (tenant + email). */
+    loginAccount: Rate;
+    /** Failed logins per client address. */
+    loginIp: Rate;
+    /** Sign-ups per client address. */
+    signupIp: Rate;
+    /** Token refreshes per client address. */
+    refreshIp: Rate;
+    /** Authenticated API requests per tenant. */
+    api: Rate;
+    /** Redis key prefix of the limiters (below REDIS_PREFIX). */
+    prefix: string;
+  };
+}
+
+export interface Rate {
+  points: number;
+  durationSec: number;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +81,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const DEV_SECRET = 'dev-only-secret-change-me-dev-only-secret';
+/** The app role's password in development; refused in production. */
+export const DEV_APP_DB_PASSWORD = 'elevate_app';
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
@@ -87,14 +127,47 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     return fallback;
   };
 
+  /** `N/S`: N points per S seconds (`5/900`: five per quarter hour). */
+  const rate = (key: string, fallback: Rate): Rate => {
+    const raw = env[key]?.trim();
+    if (!raw) return fallback;
+    const m = /^(\d{1,9})\/(\d{1,9})$/.exec(raw);
+    const points = Number(m?.[1]);
+    const durationSec = Number(m?.[2]);
+    if (!m || points < 1 || durationSec < 1) {
+      problems.push(`${key}="${raw}" must read N/S: N requests (at least 1) per S seconds, e.g. 5/900`);
+      return fallback;
+    }
+    return { points, durationSec };
+  };
+  const origins = (key: string): string[] => {
+    const out: string[] = [];
+    for (const raw of (env[key] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      let origin: string | null = null;
+      try {
+        const u = new URL(raw);
+        if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === raw.replace(/\/$/, ''))
+          origin = u.origin;
+      } catch {}
+      if (origin) out.push(origin);
+      else problems.push(`${key}: "${raw}" is not an origin (scheme://host[:port], no path)`);
+    }
+    return out;
+  };
+
   const nodeEnv = oneOf('NODE_ENV', 'development', ['development', 'test', 'production'] as const);
   const jwtSecret = str('JWT_SECRET', nodeEnv === 'production' ? '' : DEV_SECRET);
-  if (jwtSecret.length < 32) {
+  if (Buffer.byteLength(jwtSecret) < 32) {
     problems.push(
       jwtSecret === ''
         ? 'JWT_SECRET is required in production (at least 32 characters)'
-        : 'JWT_SECRET must be at least 32 characters',
+        : 'JWT_SECRET must be at least 32 characters (bytes)',
     );
+  } else if (nodeEnv === 'production' && jwtSecret === DEV_SECRET) {
+    problems.push('JWT_SECRET is the development default; set a random secret of its own in production');
   }
   const config: Config = {
     env: nodeEnv,
@@ -102,7 +175,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port: int('PORT', 3000, 0, 65535),
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/elevate', ['postgres:', 'postgresql:']),
     appDbUser: str('DATABASE_APP_USER', 'elevate_app'),
-    appDbPassword: str('DATABASE_APP_PASSWORD', 'elevate_app'),
+    appDbPassword: str('DATABASE_APP_PASSWORD', DEV_APP_DB_PASSWORD),
     dbPoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: str('REDIS_PREFIX', 'elevate'),
@@ -125,7 +198,28 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     workers: bool('WORKERS', true),
     relayIntervalMs: int('RELAY_INTERVAL_MS', 500, 10, 60_000),
     webBuildDir: webBuildDir(env.WEB_BUILD_DIR, nodeEnv),
+    smtpUrl: env.SMTP_URL?.trim() ? url('SMTP_URL', '', ['smtp:', 'smtps:']) : null,
+    mailFrom: str('MAIL_FROM', 'ElevateCRM <no-reply@localhost>'),
+    mailAttempts: int('MAIL_ATTEMPTS', 5, 1, 50),
+    mailBackoffMs: int('MAIL_BACKOFF_MS', 2000, 10, 3_600_000),
+    publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']).replace(/\/+$/, ''),
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    corsOrigins: origins('CORS_ORIGINS'),
+    signup: oneOf('SIGNUP', 'open', ['open', 'closed'] as const),
+    throttle: {
+      loginAccount: rate('THROTTLE_LOGIN_ACCOUNT', { points: 5, durationSec: 900 }),
+      loginIp: rate('THROTTLE_LOGIN_IP', { points: 50, durationSec: 900 }),
+      signupIp: rate('THROTTLE_SIGNUP_IP', { points: 10, durationSec: 3600 }),
+      refreshIp: rate('THROTTLE_REFRESH_IP', { points: 600, durationSec: 900 }),
+      api: rate('THROTTLE_API', { points: 60_000, durationSec: 60 }),
+      prefix: str('THROTTLE_PREFIX', 'throttle'),
+    },
   };
+  if (nodeEnv === 'production' && config.appDbPassword === DEV_APP_DB_PASSWORD) {
+    problems.push(
+      'DATABASE_APP_PASSWORD is the development default; set a password of its own in production (ALTER ROLE ... PASSWORD)',
+    );
+  }
   if (!/^[a-z_][a-z0-9_]*$/.test(config.appDbUser)) {
     problems.push(`DATABASE_APP_USER="${config.appDbUser}" must be a lowercase SQL identifier`);
   }

@@ -22,6 +22,7 @@ import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
+import { transactionalMailer } from '../mail/mailer.ts';
 import type { ServiceRegistry } from '../services/service-registry.ts';
 
 /** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
@@ -81,6 +82,7 @@ export function systemContext(
     },
     events: { publish: outbox.publish },
     jobs: { enqueue: outbox.enqueue },
+    mail: transactionalMailer(tx, outbox),
     // Only what an addon may say: who and when come from the transaction.
     audit: {
       record: (e) =>
@@ -167,6 +169,7 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       return base.db.em(rules);
     },
     requestId: deps.requestId,
+    enabledAddons: deps.enabled,
     user: deps.user,
     can,
     require(permission: string) {

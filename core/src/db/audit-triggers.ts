@@ -3,12 +3,15 @@ import { quoteIdent, quoteLiteral } from './pools.ts';
 
 /**
  * Tenant tables whose changes are not audited: the log itself, delivery and session plumbing
- * (the outbox, refresh tokens: logins are logged explicitly), and addon step bookkeeping.
+ * (the outbox, the mail delivery log, refresh tokens and one-time reset/verify tokens: logins
+ * are logged explicitly), and addon step bookkeeping.
  */
 export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_audit',
   'core_outbox',
+  'core_mail_log',
   'core_refresh_token',
+  'core_user_token',
   'core_tenant_addon_step',
 ]);
 

@@ -10,6 +10,8 @@ import { CoreBranding0003 } from '../migrations/core-0003-branding.ts';
 import { CoreAddonTenantsVersion0004 } from '../migrations/core-0004-addon-tenants-version.ts';
 import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
+import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-index.ts';
+import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
 import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -20,6 +22,8 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreAddonTenantsVersion0004,
   CoreOutboxRunAt0005,
   CoreTenantServices0006,
+  CoreMail0007,
+  CoreLiveSessionIndex0007,
   CoreAudit0008,
 ];
 

@@ -222,7 +222,7 @@ export class OutboxRelay {
 
   private async deliver(row: OutboxRow, markDelivered: (sub: string) => Promise<unknown>): Promise<void> {
     if (row.kind === 'job') {
-      const def = this.rt.jobsByName.get(row.name);
+      const def = this.rt.jobsByName.get(row.name) ?? { job: this.rt.kernelJobs.get(row.name) };
       await bounded(
         this.queues.jobs.add(
           row.name,
@@ -231,8 +231,8 @@ export class OutboxRelay {
             jobId: row.job_id ?? row.id,
             // A delayed job waits in BullMQ (in Redis, so across restarts), not in the outbox.
             ...(row.delay_ms ? { delay: row.delay_ms } : {}),
-            attempts: def?.job.attempts ?? 5,
-            backoff: { type: 'exponential', delay: def?.job.backoffMs ?? 1000 },
+            attempts: def.job?.attempts ?? 5,
+            backoff: { type: 'exponential', delay: def.job?.backoffMs ?? 1000 },
             removeOnComplete: { age: 86_400, count: 10_000 },
             removeOnFail: { age: 7 * 86_400 },
           },

@@ -103,6 +103,8 @@ export function graphqlMiddleware(schemas: SchemaCache, log: Log): Koa.Middlewar
   const yoga = createYoga<{ state: State }>({
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Yoga's default answers every origin; CORS is the app's (http/security-headers.ts, CORS_ORIGINS).
+    cors: false,
     graphiql: false,
     logging: false,
     plugins: [limits, inputRules],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import Router from '@koa/router';
@@ -66,14 +67,39 @@ export function apiDocsPages(): Router<State> {
   return r;
 }
 
-let graphiql: string | null = null;
-/** GraphiQL with its assets inlined (render-graphiql bundles them: no CDN). */
-export function graphiqlPage(): string {
-  graphiql ??= renderGraphiQL({
-    title: 'ElevateCRM GraphQL',
-    endpoint: '/graphql',
-    headers: JSON.stringify({ Authorization: 'Bearer <access token from POST /api/v1/auth/login>' }, null, 2),
-    defaultQuery: '{\n  __typename\n}\n',
-  });
+let graphiql: { html: string; csp: string } | null = null;
+/**
+ * GraphiQL with its assets inlined (render-graphiql bundles them: no CDN), and the
+ * Content-Security-Policy it satisfies: its inline scripts by hash (computed once from the page),
+ * its editor's workers from blob: URLs, nothing from elsewhere, no framing.
+ */
+export function graphiqlPage(): { html: string; csp: string } {
+  if (!graphiql) {
+    const html = renderGraphiQL({
+      title: 'ElevateCRM GraphQL',
+      endpoint: '/graphql',
+      headers: JSON.stringify({ Authorization: 'Bearer <access token from POST /api/v1/auth/login>' }, null, 2),
+      defaultQuery: '{\n  __typename\n}\n',
+    });
+    const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+      (m) =>
+        `'sha256-${createHash('sha256')
+          .update(m[1] ?? '')
+          .digest('base64')}'`,
+    );
+    const csp = [
+      "default-src 'self'",
+      `script-src 'self' ${hashes.join(' ')}`,
+      "worker-src 'self' blob:",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self' data:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
+    graphiql = { html, csp };
+  }
   return graphiql;
 }

@@ -6,6 +6,7 @@ import type { Log } from '../logger.ts';
 import { graphiqlPage } from './api-docs.routes.ts';
 import { errorMiddleware } from './errors.ts';
 import { guardInput } from './input-guard.ts';
+import { cors, securityHeaders } from './security-headers.ts';
 import type { State } from './state.ts';
 import { type WebHandler, webMiddleware } from './web.ts';
 
@@ -22,16 +23,27 @@ export interface AppParts {
   /** Addon route middleware by addon id, mounted at /api/v1/<id>. */
   addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
   graphql: Koa.Middleware<State>;
+  /** Password reset, email verification, invitations (account.routes.ts). */
+  account?: { public: Router<State>; core: Router<State>; afterSignup: Koa.Middleware<State> };
   /** The web app (SvelteKit build): serves every path that is not an API path. */
   web?: WebHandler | null;
+  /** Proxies to believe (X-Forwarded-For/-Proto/-Host), origins allowed by CORS. Default: none. */
+  security?: { trustProxy: number; corsOrigins: readonly string[] };
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
-/** request id + log → error format → health → public auth → authenticated APIs → web app. */
+/**
+ * request id + log → security headers → error format → CORS → health → public auth →
+ * authenticated APIs → web app.
+ */
 export function createApp(parts: AppParts): Koa<State> {
   const app = new Koa<State>();
-  app.proxy = true;
+  const trustProxy = parts.security?.trustProxy ?? 0;
+  // X-Forwarded-* only from as many proxies as configured: with 1, the address the nearest proxy
+  // appended, not whatever a client wrote further left.
+  app.proxy = trustProxy > 0;
+  app.maxIpsCount = trustProxy;
   app.silent = true;
   app.use(async (ctx, next) => {
     const given = ctx.get('x-request-id');
@@ -56,7 +68,9 @@ export function createApp(parts: AppParts): Koa<State> {
       }
     }
   });
+  app.use(securityHeaders());
   app.use(errorMiddleware());
+  app.use(cors(parts.security?.corsOrigins ?? []));
   app.use(parts.health.routes());
   // JSON everywhere; text (CSV uploads) for routes that ask for it, up to 25 MB.
   const json = bodyParser({
@@ -68,9 +82,17 @@ export function createApp(parts: AppParts): Koa<State> {
   // Only the REST API's bodies: /graphql (Yoga) and the web app read their own.
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
   app.use(guardInput());
+  if (parts.account) {
+    app.use(parts.account.afterSignup);
+    app.use(parts.account.public.routes());
+  }
   app.use(parts.auth.routes());
   app.use(parts.docs.routes());
-  const coreRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
+  const kernelRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
+  const accountRoutes = parts.account?.core.routes() as unknown as Koa.Middleware<State> | undefined;
+  const coreRoutes: Koa.Middleware<State> = accountRoutes
+    ? (ctx, next) => kernelRoutes(ctx, () => accountRoutes(ctx, next))
+    : kernelRoutes;
   const apiRoutes = parts.api.routes() as unknown as Koa.Middleware<State>;
   app.use(async (ctx, next) => {
     const p = ctx.path;
@@ -81,8 +103,10 @@ export function createApp(parts: AppParts): Koa<State> {
       !ctx.get('authorization') &&
       ctx.accepts('json', 'html') === 'html'
     ) {
+      const page = graphiqlPage();
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = graphiqlPage();
+      ctx.set('Content-Security-Policy', page.csp);
+      ctx.body = page.html;
       return;
     }
     if (p === '/graphql') {

@@ -6,6 +6,7 @@ import { requestContext, systemContext } from '../context/context.ts';
 import { TenantTx } from '../db/tenant-tx.ts';
 import type { Runtime } from '../runtime.ts';
 import type { State } from './state.ts';
+import { RateLimitedError, setRateLimitHeaders, type Throttle } from './throttle.ts';
 
 function bearer(ctx: Koa.Context, allowQuery: boolean): string | null {
   const h = ctx.get('authorization');
@@ -19,7 +20,7 @@ function bearer(ctx: Koa.Context, allowQuery: boolean): string | null {
  * Resolves the caller (JWT → tenant → user → permissions) and wraps the rest of the
  * request in one tenant transaction: committed on success, rolled back on any error.
  */
-export function authenticate(rt: Runtime): Koa.Middleware<State> {
+export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<State> {
   return async (ctx, next) => {
     const token = bearer(ctx, ctx.path === '/api/v1/core/live');
     if (!token) throw new UnauthenticatedError();
@@ -27,13 +28,26 @@ export function authenticate(rt: Runtime): Koa.Middleware<State> {
     if (!claims) throw new UnauthenticatedError('Invalid or expired access token');
     const tenant = await rt.tenantById(claims.tid);
     if (!tenant) throw new UnauthenticatedError('Invalid or expired access token');
+    // The tenant's request budget is counted in Redis while the database is asked (no added wait).
+    const budget = apiLimit?.consume(tenant.id);
+    budget?.catch(() => {});
     const enabled = await rt.enabledAddons(tenant.id);
     const tx = new TenantTx(rt.pools.app, tenant.id, { userId: claims.sub, requestId: ctx.state.requestId });
     try {
       // Reads (GET) run in a read-only transaction: a write there fails loudly.
       const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
-      const principal = await openWithPrincipal(tx, claims.sub, readOnly);
+      const principal = await openWithPrincipal(tx, claims.sub, claims.fid, readOnly);
       if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
+      if (budget && apiLimit) {
+        try {
+          setRateLimitHeaders(ctx, await budget);
+        } catch (err) {
+          if (err instanceof RateLimitedError) {
+            setRateLimitHeaders(ctx, { limit: apiLimit.rate.points, remaining: 0, resetSec: err.retryAfterSec });
+          }
+          throw err;
+        }
+      }
       const log = ctx.state.log.child({ tenant: tenant.slug, user: principal.user.id });
       ctx.state.log = log;
       const base = systemContext(rt, tx, tenant, log, principal.user.id);

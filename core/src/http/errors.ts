@@ -45,6 +45,9 @@ export function errorMiddleware(): Koa.Middleware {
       ctx.status = status;
       // Unavailable for a while (the database): tell clients when to try again.
       if (status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      // Rate limited: when the limit frees up (http/throttle.ts).
+      const retryAfter = (err as { retryAfterSec?: unknown } | null)?.retryAfterSec;
+      if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
       ctx.body = body;
     }
   };

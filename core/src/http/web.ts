@@ -6,6 +6,7 @@ import { constants } from 'node:zlib';
 import compression from 'compression';
 import type Koa from 'koa';
 import type { State } from './state.ts';
+import { FORWARD_HEADERS } from './throttle.ts';
 
 /** The request handler of a SvelteKit adapter-node build (build/handler.js). */
 export type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -101,6 +102,9 @@ export function webMiddleware(
     ctx.respond = false;
     ctx.req.headers[options.protocolHeader] = ctx.protocol;
     ctx.req.headers[options.hostHeader] = ctx.host;
+    // The browser's address as the kernel sees it (TRUST_PROXY), for the limits per address of
+    // the API calls the web app makes for it (http/throttle.ts clientIp); a client's own value is replaced.
+    ctx.req.headers[FORWARD_HEADERS.ip] = ctx.ip;
     await new Promise<void>((resolve) => {
       ctx.res.once('close', resolve);
       compress(ctx.req, ctx.res, () =>

@@ -49,6 +49,15 @@ export class Workers {
   private async runJob(job: Job<JobData>): Promise<unknown> {
     // The core's own: every tenant's audit entries past retention (the app role cannot delete them).
     if (job.name === AUDIT_PURGE_JOB) return { deleted: await purgeExpiredAudit(this.rt.pools.owner) };
+    const kernelJob = this.rt.kernelJobs.get(job.name);
+    if (kernelJob) {
+      const attempt = job.attemptsMade + 1;
+      return kernelJob.run(job.data.data, {
+        tenantId: job.data.tenantId,
+        attempt,
+        final: attempt >= (job.opts.attempts ?? 1),
+      });
+    }
     const scheduled = this.rt.schedulesByName.get(job.name);
     const entry = scheduled ? scheduledJob(scheduled) : (this.rt.jobsByName.get(job.name) ?? null);
     if (!entry) throw new UnrecoverableError(`No job named "${job.name}" is installed`);

@@ -10,15 +10,18 @@ interface PackageJson {
   elevate?: { addon?: boolean; export?: string };
 }
 
-/** The workspace root: the nearest folder upward holding pnpm-workspace.yaml. */
+/** The workspace root: the nearest folder upward holding pnpm-workspace.yaml (else ELEVATE_ROOT). */
 export function findWorkspaceRoot(from = process.cwd()): string {
   let dir = resolve(from);
   for (;;) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     const up = dirname(dir);
-    if (up === dir) return resolve(from);
+    if (up === dir) break;
     dir = up;
   }
+  // Outside any workspace: the platform checkout the CLI runs from (it sets ELEVATE_ROOT).
+  const root = process.env.ELEVATE_ROOT;
+  return root && existsSync(join(root, 'pnpm-workspace.yaml')) ? root : resolve(from);
 }
 
 function entryOf(pkg: PackageJson): string | null {

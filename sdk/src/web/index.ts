@@ -4,25 +4,29 @@
 /** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
 export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
-export { type Api, ApiError, createApi, queryString } from './api.ts';
-export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
-export { default as DataTable } from './components/DataTable.svelte';
-export { default as Field } from './components/Field.svelte';
-export { default as Icon, iconNames } from './components/Icon.svelte';
-export { default as Modal } from './components/Modal.svelte';
-export { default as PageHeader } from './components/PageHeader.svelte';
-export { default as Pagination } from './components/Pagination.svelte';
-export { type Kit, useKit } from './context.ts';
-export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
-export { LiveChannel, type LiveEvent } from './live.svelte.ts';
-export { withLoadApi } from './load.ts';
 export {
+  type Api,
+  ApiError,
+  createApi,
+  queryString,
   type ResourceClient,
   type ResourcePage,
   type ResourceQuery,
   type Row,
   resourceClient,
-} from './resource-client.ts';
+} from './client.ts';
+export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as DataTable } from './components/DataTable.svelte';
+export { default as Field } from './components/Field.svelte';
+export { default as Icon } from './components/Icon.svelte';
+export { default as Modal } from './components/Modal.svelte';
+export { default as PageHeader } from './components/PageHeader.svelte';
+export { default as Pagination } from './components/Pagination.svelte';
+export { type Kit, useKit } from './context.ts';
+export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
+export { type IconName, iconNames, isIconName } from './icons.ts';
+export { LiveChannel, type LiveEvent } from './live.svelte.ts';
+export { withLoadApi } from './load.ts';
 export type {
   Branding,
   ContributedModule,

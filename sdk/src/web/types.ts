@@ -14,14 +14,15 @@
 // first paint is server-rendered.
 import type { Component } from 'svelte';
 import type { Api } from './api.ts';
+import type { IconName } from './icons.ts';
 
 export interface MenuEntry {
   /** Visible text. */
   label: string;
   /** Path inside the addon: 'contacts' → /<addon>/contacts; '' → /<addon>. */
   path: string;
-  /** An icon name known to the shell (see Icon.svelte); unknown names show a dot. */
-  icon?: string;
+  /** One of the kit's icons (`iconNames`); a name it does not know is a type error. */
+  icon?: IconName;
   /** Hidden unless the user holds it. */
   permission?: string;
   /** Sort key across all addons' entries (default 100). */

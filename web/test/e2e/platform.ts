@@ -74,6 +74,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       RELAY_INTERVAL_MS: '100',
       WEB_BUILD_DIR: BUILD,
       ELEVATE_API_URL: '', // the child points its web app at itself
+      // Every test signs up companies of its own, all from 127.0.0.1.
+      THROTTLE_SIGNUP_IP: '10000/3600',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,11 @@
 // with the shell.
 
 import { contributions } from 'virtual:elevate/addon-web';
-import type { ContributedModule, MenuEntry } from '@elevate/sdk/web';
-import { contributionPath, matchRoute, pageSegments } from './routes.ts';
+import { type ContributedModule, iconNames, type MenuEntry } from '@elevate/sdk/web';
+import { contributionPath, matchRoute, pageSegments, unknownIcons } from './routes.ts';
+
+// Said once, where the app starts (the server's log) and in the browser's console.
+for (const line of unknownIcons(contributions, iconNames)) console.warn(line);
 
 type Loader = () => Promise<ContributedModule>;
 

@@ -1,6 +1,8 @@
+import type { MenuEntry } from '@elevate/sdk/web';
+import { iconNames } from '@elevate/sdk/web/icons';
 import { describe, expect, it } from 'vitest';
 import { closure } from './dependencies.ts';
-import { contributionPath, matchRoute, pageSegments } from './routes.ts';
+import { contributionPath, matchRoute, pageSegments, unknownIcons } from './routes.ts';
 
 describe('addon page files', () => {
   it('reads the page path (or widget name) from the file name relative to the web entry', () => {
@@ -42,5 +44,18 @@ describe('what enabling an addon also enables', () => {
     expect(closure('sales', byId)).toEqual(['crm', 'core_units', 'inventory', 'sales']);
     expect(closure('crm', byId)).toEqual(['crm']);
     expect(closure('a', byId)).toEqual(['b', 'a']);
+  });
+});
+
+describe('menu icons', () => {
+  it('an unknown icon is a type error for the author and a readable warning at start-up', () => {
+    // @ts-expect-error 'inbox' is not one of the kit's icons
+    const typo: MenuEntry = { label: 'Helpdesk', path: '', icon: 'inbox' };
+    const fine: MenuEntry = { label: 'Pipeline', path: 'pipeline', icon: 'kanban' };
+    const lines = unknownIcons([{ id: 'helpdesk', web: { menu: [typo, fine] } }], iconNames);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^addon helpdesk: menu entry "Helpdesk" names the unknown icon "inbox" \(a dot is shown\); known icons: home, /,
+    );
   });
 });

@@ -49,3 +49,21 @@ export function matchRoute<R extends RouteLike>(
   });
   return { route: best.route, params };
 }
+
+/**
+ * Menu entries naming an icon the kit does not know (a JavaScript author gets no type error): one
+ * readable line each, with the names that exist.
+ */
+export function unknownIcons(
+  contributions: readonly { id: string; web: { menu?: readonly { label: string; icon?: string }[] } }[],
+  known: readonly string[],
+): string[] {
+  return contributions.flatMap(({ id, web }) =>
+    (web.menu ?? [])
+      .filter((e) => e.icon !== undefined && !known.includes(e.icon))
+      .map(
+        (e) =>
+          `addon ${id}: menu entry "${e.label}" names the unknown icon "${e.icon}" (a dot is shown); known icons: ${known.join(', ')}`,
+      ),
+  );
+}

@@ -6,6 +6,17 @@ export function apiUrl(path: string): string {
   return `${origin}${path}`;
 }
 
+/**
+ * The browser's address, as the kernel handed it to the web app, passed back with the key the
+ * kernel set in this process: the kernel's limits per address then count the browser, not the web
+ * server (core/src/http/throttle.ts).
+ */
+export const CLIENT_IP_HEADER = 'x-elevate-client-ip';
+function forwardHeaders(clientIp: string | null | undefined): Record<string, string> {
+  const key = process.env.ELEVATE_FORWARD_KEY;
+  return clientIp && key ? { [CLIENT_IP_HEADER]: clientIp, 'x-elevate-forward-key': key } : {};
+}
+
 export interface KernelError {
   code: string;
   message: string;
@@ -15,7 +26,7 @@ export interface KernelError {
 /** A JSON call to the kernel. Never throws for HTTP errors: callers show `error.message` inline. */
 export async function kernelJson<T>(
   path: string,
-  init: { method?: string; body?: unknown; token?: string | null } = {},
+  init: { method?: string; body?: unknown; token?: string | null; clientIp?: string | null } = {},
 ): Promise<{ ok: true; status: number; data: T } | { ok: false; status: number; error: KernelError }> {
   let res: Response;
   try {
@@ -25,6 +36,7 @@ export async function kernelJson<T>(
         accept: 'application/json',
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...forwardHeaders(init.clientIp),
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });

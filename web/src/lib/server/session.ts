@@ -60,14 +60,14 @@ export function clearSession(cookies: Cookies, slug: string, base: string): void
 }
 
 /** One refresh per refresh token, shared by every request that needs it. */
-export function refreshOnce(refreshToken: string): Promise<RefreshOutcome> {
+export function refreshOnce(refreshToken: string, clientIp?: string | null): Promise<RefreshOutcome> {
   const now = Date.now();
   for (const [key, value] of recent) if (now - value.at > REMEMBER_MS) recent.delete(key);
   const known = recent.get(refreshToken);
   if (known) return Promise.resolve(known.outcome);
   let pending = inflight.get(refreshToken);
   if (!pending) {
-    pending = kernelJson<Tokens>('/api/v1/auth/refresh', { body: { refreshToken } }).then((res) => {
+    pending = kernelJson<Tokens>('/api/v1/auth/refresh', { body: { refreshToken }, clientIp }).then((res) => {
       const outcome: RefreshOutcome = res.ok
         ? res.data
         : res.status === 401 || res.status === 400
@@ -92,6 +92,7 @@ export async function freshAccessToken(
   slug: string,
   base: string,
   secure: boolean,
+  clientIp?: string | null,
 ): Promise<string | null> {
   const names = cookieNames(slug);
   const access = cookies.get(names.access);
@@ -101,7 +102,7 @@ export async function freshAccessToken(
   if (access && exp && exp * 1000 - Date.now() > early * 1000) return access;
   const refresh = cookies.get(names.refresh);
   if (!refresh) return access && exp && exp * 1000 > Date.now() ? access : null;
-  const outcome = await refreshOnce(refresh);
+  const outcome = await refreshOnce(refresh, clientIp);
   if (outcome === 'unavailable') return access && exp && exp * 1000 > Date.now() ? access : null;
   if (outcome === 'revoked') {
     clearSession(cookies, slug, base);

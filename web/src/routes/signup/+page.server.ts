@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { kernelJson } from '#lib/server/kernel.ts';
+import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { setSession, type Tokens } from '#lib/server/session.ts';
 import { slugify } from '#lib/tenant.ts';
 import type { Actions } from './$types';
@@ -20,7 +20,7 @@ export const actions: Actions = {
     if (!values.company) errors.company = 'Enter your company name.';
     if (!values.slug) values.slug = slugify(values.company);
     if (!values.email) errors.email = 'Enter your email address.';
-    if (password.length < 8) errors.password = 'Use at least 8 characters.';
+    if (password.length < 10) errors.password = 'Use at least 10 characters.';
     if (Object.keys(errors).length) return fail(400, { values, errors, message: 'Please correct the marked fields.' });
 
     const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/signup', {
@@ -31,6 +31,7 @@ export const actions: Actions = {
         password,
         ...(values.name ? { name: values.name } : {}),
       },
+      clientIp: request.headers.get(CLIENT_IP_HEADER),
     });
     if (!res.ok) {
       for (const d of res.error.details ?? []) {

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { kernelJson } from '#lib/server/kernel.ts';
+import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
 import { TENANT_DOMAIN } from '$app/env/public';
@@ -27,6 +27,7 @@ export const actions: Actions = {
     }
     const res = await kernelJson<Tokens>('/api/v1/auth/login', {
       body: { tenant: params.tenant, email, password },
+      clientIp: request.headers.get(CLIENT_IP_HEADER),
     });
     if (!res.ok) {
       const message =

@@ -1,0 +1,37 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { fieldErrors } from '#lib/server/account-errors.ts';
+import { kernelJson } from '#lib/server/kernel.ts';
+import { setSession, type Tokens } from '#lib/server/session.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+interface Preview {
+  email: string;
+  company: string;
+  role: string;
+}
+
+export const load: PageServerLoad = async ({ url }) => {
+  const token = url.searchParams.get('token') ?? '';
+  if (!token) return { token, invitation: null };
+  const res = await kernelJson<Preview>(`/api/v1/auth/invitations/preview?token=${encodeURIComponent(token)}`);
+  return { token, invitation: res.ok ? res.data : null };
+};
+
+export const actions: Actions = {
+  default: async ({ request, cookies, url }) => {
+    const form = await request.formData();
+    const token = String(form.get('token') ?? '');
+    const name = String(form.get('name') ?? '').trim();
+    const password = String(form.get('password') ?? '');
+    if (!name) return fail(400, { name, errors: { name: 'Enter your name.' } as Record<string, string>, message: '' });
+    const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/invitations/accept', {
+      body: { token, name, password },
+    });
+    if (!res.ok) {
+      return fail(res.status === 503 ? 503 : 400, { name, errors: fieldErrors(res.error), message: res.error.message });
+    }
+    const slug = res.data.tenant.slug;
+    setSession(cookies, slug, `/t/${slug}`, res.data, url.protocol === 'https:');
+    redirect(303, `/t/${slug}`);
+  },
+};
