@@ -59,6 +59,7 @@ describe('audit log screens', { timeout: 120_000 }, () => {
 
     // A bad filter is named beside its field, not a crash.
     await open(page, t.app('/admin/audit?user=nobody'));
-    await page.getByText('must match format "uuid"').waitFor();
+    await page.getByText('It must be an id.').waitFor();
+    expect(await page.getByLabel('User id').getAttribute('aria-invalid')).toBe('true');
   });
 });
