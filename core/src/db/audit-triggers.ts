@@ -31,7 +31,20 @@ const EVENTS = [
  * columns, then '|' and the secret columns to mask. Idempotent (run by
  * the migrate step after the migrations); returns the tables it covers.
  */
-export async function attachAuditTriggers(owner: pg.Pool): Promise<string[]> {
+export async function attachAuditTriggers(pool: pg.Pool): Promise<string[]> {
+  // One process at a time (several nodes may migrate at once): concurrent `create or replace
+  // trigger` on one table fails with "tuple concurrently updated".
+  const owner = await pool.connect();
+  try {
+    await owner.query("select pg_advisory_lock(hashtext('core_audit_attach'))");
+    return await attach(owner);
+  } finally {
+    await owner.query("select pg_advisory_unlock(hashtext('core_audit_attach'))").catch(() => {});
+    owner.release();
+  }
+}
+
+async function attach(owner: pg.PoolClient): Promise<string[]> {
   const { rows } = await owner.query<{ table: string; pk: string[]; secrets: string[] }>(
     `select c.relname as table,
             array(select a.attname from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
