@@ -194,6 +194,29 @@ describe('append-only', () => {
   });
 });
 
+describe('tenant deletion', () => {
+  it('a deleted tenant takes its audit rows along, and its cascade is not logged', async () => {
+    const t = await env.tenant('audit-gone', { enable: ['journal'] });
+    await t.client.post('/api/v1/journal/entries', { text: 'soon gone' });
+    expect(
+      Number((await env.sql<{ n: string }>('select count(*) as n from core_audit where tenant_id = $1', [t.id]))[0]?.n),
+    ).toBeGreaterThan(0);
+    // As the app role, the way a failed sign-up removes its half-made tenant.
+    const url = new URL(env.databaseUrl);
+    url.username = env.kernel.config.appDbUser;
+    url.password = env.kernel.config.appDbPassword;
+    const c = new pg.Client({ connectionString: url.toString() });
+    await c.connect();
+    try {
+      await c.query('delete from core_tenant where id = $1', [t.id]);
+    } finally {
+      await c.end();
+    }
+    expect(await env.sql('select 1 from core_audit where tenant_id = $1', [t.id])).toHaveLength(0);
+    expect(await env.sql('select 1 from journal_entry where tenant_id = $1', [t.id])).toHaveLength(0);
+  });
+});
+
 describe('the audit API', () => {
   it('tenant B sees none of tenant A', async () => {
     const created = await a.client.post('/api/v1/journal/entries', { text: 'only for a' });
