@@ -249,6 +249,16 @@ export async function withTenant<T>(
   }
 }
 
+/** `withTenant` acting for `actor` (who the audit log names). */
+export function withTenantAs<T>(
+  actor: TxActor | undefined,
+  pool: pg.Pool,
+  tenantId: string,
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
+  return withTenant(pool, tenantId, fn, actor);
+}
+
 /**
  * A dollar-quoted SQL literal (immune to standard_conforming_strings and backslashes), or
  * `null`. The tag is chosen so it cannot occur in the value.

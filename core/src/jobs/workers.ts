@@ -3,7 +3,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AUDIT_PURGE_JOB, purgeExpiredAudit } from '../audit/audit-retention.ts';
 import { systemContext } from '../context/context.ts';
-import { withTenant } from '../db/tenant-tx.ts';
+import { withTenantAs } from '../db/tenant-tx.ts';
 import { runSubscriber, subscribersFor } from '../events/dispatch.ts';
 import type { Runtime } from '../runtime.ts';
 import { EVENTS_QUEUE, JOBS_QUEUE, workerRedis } from './queues.ts';
@@ -79,24 +79,19 @@ export class Workers {
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
     const log = this.rt.log.child({ tenant: tenant.slug, job: job.name, jobId: job.id });
-    return withTenant(
-      this.rt.pools.app,
-      tenantId,
-      async (tx) => {
-        const base = systemContext(this.rt, tx, tenant, log, actorId);
-        return entry.job.run(data, {
-          ...base,
-          jobId: String(job.id),
-          attempt: job.attemptsMade + 1,
-          progress: async (p: number) => {
-            await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
-          },
-          checkpoint: () => tx.checkpoint(),
-        });
-      },
-      // The audit log names the job, and the user who queued it.
-      { actor: `job:${job.name}`, userId: actorId },
-    );
+    // The audit log names the job, and the user who queued it.
+    return withTenantAs({ actor: `job:${job.name}`, userId: actorId }, this.rt.pools.app, tenantId, async (tx) => {
+      const base = systemContext(this.rt, tx, tenant, log, actorId);
+      return entry.job.run(data, {
+        ...base,
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+        progress: async (p: number) => {
+          await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
+        },
+        checkpoint: () => tx.checkpoint(),
+      });
+    });
   }
 
   private async runQueuedSubscribers(job: Job<PublishedEvent>): Promise<void> {
