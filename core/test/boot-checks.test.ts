@@ -83,3 +83,54 @@ describe('models without their migration', () => {
     await env.close();
   });
 });
+
+describe('enabling an addon', () => {
+  const demoRuns: string[] = [];
+  const sampler = defineAddon({
+    id: 'sampler',
+    version: '1.0.0',
+    title: 'Sampler',
+    description: 'Has sample data for the demo company.',
+    category: 'testing',
+    platform: '^1.0.0',
+    lifecycle: {
+      demo: async (ctx) => {
+        demoRuns.push(ctx.tenant.slug);
+      },
+    },
+  });
+
+  it('on the demo company later (not through start --demo) runs its sample data once', async () => {
+    const env = await bootTestKernel({ addons: [projects, sampler], workers: false });
+    try {
+      const demo = await env.tenant('demo', { enable: ['projects'] });
+      expect(demoRuns).toEqual([]);
+      await env.admin.enableAddon(demo.id, 'sampler'); // as the marketplace would, later
+      expect(demoRuns).toEqual(['demo']);
+      await env.admin.disableAddon(demo.id, 'sampler');
+      await env.admin.enableAddon(demo.id, 'sampler'); // not the first time: no second copy
+      const other = await env.tenant('other');
+      await env.admin.enableAddon(other.id, 'sampler'); // not the demo company
+      expect(demoRuns).toEqual(['demo']);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('whose migrations never ran: refused with 409, naming them and the command', async () => {
+    const env = await bootTestKernel({ addons: [projects], workers: false });
+    try {
+      const t = await env.tenant('unmigrated');
+      // As if the package had been installed after the last `elevate migrate`.
+      await env.sql('delete from mikro_orm_migrations_projects');
+      const res = await t.client.post('/api/v1/core/addons/projects/enable', {});
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: 'ADDON_NOT_MIGRATED' });
+      expect(res.body.message).toMatch(
+        /^Addon "projects" is installed but its migrations have not run \(.+\): run `elevate migrate` first$/,
+      );
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -123,6 +123,7 @@ export {
   type ListArgs,
   type Operation,
   type ResourceDef,
+  type ResourceHooks,
   type ResourceOptions,
   type ResourcePage,
   type ResourceSchemas,

@@ -30,6 +30,28 @@ export interface ResourceOptions<M extends AnyModel> {
   readOnly?: readonly (keyof M['fields'] & string)[];
   /** Operations offered (default: all five). */
   operations?: readonly Operation[];
+  /** The order of a list that names no `sort` (default: newest first). */
+  defaultSort?: { field: (keyof M['fields'] & string) | 'createdAt' | 'updatedAt'; dir?: 'asc' | 'desc' };
+  /**
+   * Permissions per kind of operation, where the model's access key does not fit (default
+   * `<access>.read`, `<access>.write`, `<access>.delete`).
+   */
+  permissions?: Partial<Record<'read' | 'write' | 'delete', string>>;
+  /** Business rules around writes, run in the request's transaction (same ctx.em). */
+  hooks?: ResourceHooks<M>;
+}
+
+/**
+ * What a resource runs before its writes: `beforeWrite` sees the validated input (create) or
+ * patch (update) and the stored row (null on create); what it returns is written instead (to
+ * normalise values), and what it throws answers the request (a 409 for a taken name).
+ */
+export interface ResourceHooks<M extends AnyModel> {
+  beforeWrite?(
+    ctx: RequestContext,
+    input: Record<string, unknown>,
+    existing: Row<M> | null,
+  ): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
 }
 
 export interface ListArgs {
@@ -154,8 +176,12 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
   };
   const base = shapesFor(null);
 
-  const permission = (op: Operation) =>
-    `${model.access}.${op === 'list' || op === 'get' ? 'read' : op === 'create' || op === 'update' ? 'write' : 'delete'}`;
+  const permission = (op: Operation) => {
+    const kind = op === 'list' || op === 'get' ? 'read' : op === 'create' || op === 'update' ? 'write' : 'delete';
+    return opts.permissions?.[kind] ?? `${model.access}.${kind}`;
+  };
+  const hooks = opts.hooks ?? {};
+  const order = opts.defaultSort ?? { field: 'createdAt', dir: 'desc' as const };
 
   /** Writable input as entity data: references become references (tenant-keyed); id lists are set apart. */
   const toData = (ctx: RequestContext, input: Record<string, unknown>, fields: Record<string, FieldDef>) => {
@@ -241,7 +267,10 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       const { shape } = shapesFor(ctx.enabledAddons);
       const selected = args.fields ? [...new Set(['id', ...args.fields.split(',')])] : shape.keys;
       const rows = await ctx.em.find(entity, where, {
-        orderBy: [{ [args.sort ?? 'createdAt']: args.order ?? (args.sort ? 'asc' : 'desc') }, { id: 'asc' }],
+        orderBy: [
+          args.sort ? { [args.sort]: args.order ?? 'asc' } : { [order.field]: args.order ?? order.dir ?? 'asc' },
+          { id: 'asc' },
+        ],
         limit: args.limit,
         offset: args.offset,
         disableIdentityMap: true,
@@ -278,8 +307,9 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       return fullRow(ctx, await load(ctx, id));
     },
 
-    async create(ctx, input) {
+    async create(ctx, received) {
       ctx.require(permission('create'));
+      const input = (await hooks.beforeWrite?.(ctx, received, null)) ?? received;
       await checkOwner(ctx, 'update', input.ownerId);
       // A null reference is left out: MikroORM would also null tenant_id, which the key shares.
       const { shape } = shapesFor(ctx.enabledAddons);
@@ -292,9 +322,10 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       return fullRow(ctx, e);
     },
 
-    async update(ctx, id, patch) {
+    async update(ctx, id, changes) {
       ctx.require(permission('update'));
       const e = await load(ctx, id);
+      const patch = (await hooks.beforeWrite?.(ctx, changes, rowOf(model, e) as Row<M>)) ?? changes;
       // The unit of work updates by key: the write scope is checked here, on the loaded row.
       await checkOwner(ctx, 'update', e.ownerId, patch.ownerId);
       ctx.em.assign(e, toData(ctx, patch, shapesFor(ctx.enabledAddons).shape.fields));
