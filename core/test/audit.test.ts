@@ -194,6 +194,37 @@ describe('append-only', () => {
   });
 });
 
+describe('what is kept of a value', () => {
+  it('cuts unbounded text to 1,000 characters (a logo, an uploaded file is not kept twice)', async () => {
+    const t = await env.tenant('audit-long');
+    const logo = `data:image/png;base64,${'A'.repeat(5000)}`;
+    const app = await appClient(t.id);
+    try {
+      await app.query('insert into core_branding (logo, primary_color) values ($1, $2)', [logo, '#112233']);
+      await app.query("update core_branding set primary_color = '#445566', logo = $1", [`${logo}B`]);
+      await app.query('commit');
+    } finally {
+      await app.end();
+    }
+    const rows = await env.sql<{
+      action: string;
+      before: Record<string, string> | null;
+      after: Record<string, string>;
+    }>(
+      "select action, before, after from core_audit where tenant_id = $1 and table_name = 'core_branding' order by id",
+      [t.id],
+    );
+    expect(rows.map((r) => r.action)).toEqual(['create', 'update']);
+    const [created, updated] = rows as [(typeof rows)[0], (typeof rows)[0]];
+    expect(created.after.primary_color).toBe('#112233');
+    expect(created.after.logo?.length).toBeLessThan(1100);
+    expect(created.after.logo).toContain(`[${logo.length} characters]`);
+    expect(updated.after).toMatchObject({ primary_color: '#445566' });
+    expect(updated.before?.logo).toContain(`[${logo.length} characters]`);
+    expect(updated.after.logo).toContain(`[${logo.length + 1} characters]`);
+  });
+});
+
 describe('tenant deletion', () => {
   it('a deleted tenant takes its audit rows along, and its cascade is not logged', async () => {
     const t = await env.tenant('audit-gone', { enable: ['journal'] });

@@ -18,17 +18,18 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
 /** Columns whose values the log masks as "[redacted]" (it records that they changed, not to what). */
 export const SECRET_COLUMN = '(password|secret|token|hash)';
 
+/** Inserts and deletes per statement (transition tables: one insert into the log for a bulk write); updates per row. */
 const EVENTS = [
-  ['core_audit_ins', 'insert', 'referencing new table as new_rows'],
-  ['core_audit_upd', 'update', 'referencing old table as old_rows new table as new_rows'],
-  ['core_audit_del', 'delete', 'referencing old table as old_rows'],
+  ['core_audit_ins', 'insert', 'referencing new table as new_rows for each statement', 'core_audit_capture'],
+  ['core_audit_upd', 'update', 'for each row when (old.* is distinct from new.*)', 'core_audit_update_row'],
+  ['core_audit_del', 'delete', 'referencing old table as old_rows for each statement', 'core_audit_capture'],
 ] as const;
 
 /**
  * Attaches the audit trigger (core_audit_capture, core-0008) to every tenant table in the
  * schema: every table with a tenant_id column and a primary key, of the core and of every
  * addon, so a new addon's tables are audited with no line of their own. Arguments: the key
- * columns, then '|' and the secret columns to mask. Idempotent (run by
+ * columns, then '|' and the mask spec of the columns not kept as they are. Idempotent (run by
  * the migrate step after the migrations); returns the tables it covers.
  */
 export async function attachAuditTriggers(pool: pg.Pool): Promise<string[]> {
@@ -45,10 +46,15 @@ export async function attachAuditTriggers(pool: pg.Pool): Promise<string[]> {
 }
 
 async function attach(owner: pg.PoolClient): Promise<string[]> {
-  const { rows } = await owner.query<{ table: string; pk: string[]; secrets: string[] }>(
+  // The mask spec (core_audit_mask): '-' secret, '!' generated (left out), '~' unbounded text/JSON/bytes (cut).
+  const { rows } = await owner.query<{ table: string; pk: string[]; spec: string[] }>(
     `select c.relname as table,
-            array(select a.attname from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-                  and a.attname ~ '${SECRET_COLUMN}' order by a.attnum)::text[] as secrets,
+            array(select case when a.attname ~ '${SECRET_COLUMN}' then '-' when a.attgenerated <> '' then '!' else '~' end || a.attname
+                  from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                    and (a.attname ~ '${SECRET_COLUMN}' or a.attgenerated <> ''
+                         or a.atttypid in ('text'::regtype, 'json'::regtype, 'jsonb'::regtype, 'bytea'::regtype, 'tsvector'::regtype)
+                         or (a.atttypid = 'varchar'::regtype and a.atttypmod < 0))
+                  order by a.attnum)::text[] as spec,
             array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
                   join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
                   where a.attname <> 'tenant_id' order by k.n)::text[] as pk
@@ -65,15 +71,17 @@ async function attach(owner: pg.PoolClient): Promise<string[]> {
   );
   const have = new Map(existing.rows.map((r) => [`${r.table}/${r.name}`, r.def]));
   const covered: string[] = [];
-  for (const { table, pk, secrets } of rows) {
-    if (UNAUDITED_TABLES.has(table) || pk.length === 0) continue;
-    const args = [...pk, ...(secrets.length ? ['|', ...secrets] : [])].map((c) => quoteLiteral(c)).join(', ');
-    for (const [name, event, referencing] of EVENTS) {
+  for (const { table, pk, spec } of rows) {
+    if (UNAUDITED_TABLES.has(table)) continue;
+    // A table keyed by the tenant alone (one row per tenant: branding) names its record by the tenant.
+    const key = pk.length ? pk : ['tenant_id'];
+    const args = [...key, ...(spec.length ? ['|', ...spec] : [])].map((c) => quoteLiteral(c)).join(', ');
+    for (const [name, event, referencing, fn] of EVENTS) {
       // Already there with the same key columns: leave it (no lock taken on a busy table).
-      if (have.get(`${table}/${name}`)?.endsWith(`core_audit_capture(${args})`)) continue;
+      if (have.get(`${table}/${name}`)?.endsWith(`${fn}(${args})`)) continue;
       await owner.query(
         `create or replace trigger ${name} after ${event} on ${quoteIdent(table)} ${referencing}
-         for each statement execute function core_audit_capture(${args})`,
+         execute function ${fn}(${args})`,
       );
     }
     covered.push(table);

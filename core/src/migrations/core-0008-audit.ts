@@ -51,10 +51,19 @@ export class CoreAudit0008 extends Migration {
       end $$`);
     }
 
-    // Values of columns whose name says secret are written as "[redacted]": that they changed, not what to.
-    this.addSql(`create function core_audit_mask(j jsonb, secrets text[]) returns jsonb language sql immutable as $$
-      select case when secrets is null or j is null or not (j ?| secrets) then j
-        else j || (select jsonb_object_agg(k, '"[redacted]"'::jsonb) from unnest(secrets) k where j ? k) end
+    // What the log keeps of a row's columns, by the attach step's spec (one entry per column):
+    // '-col' secret, written as "[redacted]" (that it changed, not to what); '~col' unbounded text,
+    // JSON or bytes, cut to 1,000 characters (an uploaded file or a logo is not kept twice); '!col'
+    // generated (a search vector), left out.
+    this.addSql(`create function core_audit_mask(j jsonb, spec text[]) returns jsonb language sql immutable as $$
+      select case when spec is null or j is null then j else
+        (j - array(select substr(s, 2) from unnest(spec) s where left(s, 1) = '!'))
+        || coalesce((select jsonb_object_agg(substr(s, 2), case when left(s, 1) = '-' then '"[redacted]"'::jsonb
+              else to_jsonb(left(j->>substr(s, 2), 1000) || '… [' || length(j->>substr(s, 2)) || ' characters]') end)
+            from unnest(spec) s
+            where left(s, 1) in ('-', '~') and j ? substr(s, 2) and jsonb_typeof(j->substr(s, 2)) <> 'null'
+              and (left(s, 1) = '-' or length(j->>substr(s, 2)) > 1000)), '{}'::jsonb)
+      end
     $$`);
     // A record's id: its primary key columns (without tenant_id), joined by ':' when there are several.
     this.addSql(`create function core_audit_rid(j jsonb, pk text[]) returns text language sql immutable as $$
@@ -62,12 +71,10 @@ export class CoreAudit0008 extends Migration {
         else (select string_agg(j->>u.c, ':' order by u.n) from unnest(pk) with ordinality u(c, n)) end
     $$`);
 
-    // One statement-level function for insert, update and delete, reading the transition tables
+    // One statement-level function for inserts and deletes, reading the transition tables
     // (new_rows / old_rows): one insert into core_audit per statement, however many rows it
     // touched. Trigger arguments: the primary key columns (without tenant_id), which name the
-    // record and pair the old and new rows of an update (a hash join on the record id), then
-    // '|' and the columns to mask, if any. Updates
-    // record only the fields that changed (updated_at alone is not a change). Static SQL: PL/pgSQL
+    // record, then '|' and the mask spec of core_audit_mask, if any. Static SQL: PL/pgSQL
     // compiles a trigger function per table, so each table's statements are planned once per connection.
     this.addSql(`create function core_audit_capture() returns trigger
       language plpgsql security definer set search_path = public, pg_temp as $f$
@@ -101,23 +108,40 @@ export class CoreAudit0008 extends Migration {
           v_user, v_key, v_actor, v_req
         from (select to_jsonb(o) as j from old_rows o) r
         where exists (select 1 from core_tenant t where t.id = (r.j->>'tenant_id')::uuid);
-      else
-        insert into core_audit (tenant_id, action, table_name, record_id, before, after, user_id, api_key_id, actor, request_id)
-        select (n.j->>'tenant_id')::uuid, 'update', tg_table_name, n.rid,
-          case when v_secrets is null then d.b else core_audit_mask(d.b, v_secrets) end,
-          case when v_secrets is null then d.a else core_audit_mask(d.a, v_secrets) end,
-          v_user, v_key, v_actor, v_req
-        from (select r.j, case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end as rid
-              from (select to_jsonb(x) as j from new_rows x) r) n
-        join (select r.j, case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end as rid
-              from (select to_jsonb(x) as j from old_rows x) r) o
-          on o.rid = n.rid and o.j->>'tenant_id' = n.j->>'tenant_id'
-        cross join lateral (
-          select jsonb_object_agg(k.key, o.j->k.key) as b, jsonb_object_agg(k.key, k.value) as a
-          from jsonb_each(n.j) k where k.key <> 'updated_at' and k.value is distinct from o.j->k.key
-        ) d
-        where d.a is not null;
       end if;
+      return null;
+    end $f$`);
+
+    // Updates, row by row: OLD and NEW are at hand, so no pairing of transition tables (which
+    // cost 0.3 ms per single-row update, and more than this on 10,000-row updates). Same
+    // arguments, same fields-that-changed rule.
+    this.addSql(`create function core_audit_update_row() returns trigger
+      language plpgsql security definer set search_path = public, pg_temp as $f$
+    declare
+      v_user uuid := nullif(current_setting('app.user_id', true), '')::uuid;
+      v_key uuid := nullif(current_setting('app.api_key_id', true), '')::uuid;
+      v_args text[] := array(select u.a from unnest(tg_argv) with ordinality u(a, n) order by u.n);
+      v_sep int := array_position(v_args, '|');
+      v_pk text[] := case when v_sep is null then v_args else v_args[1:v_sep - 1] end;
+      v_secrets text[] := case when v_sep is null then null else v_args[v_sep + 1:] end;
+      o jsonb := to_jsonb(old);
+      n jsonb := to_jsonb(new);
+      b jsonb;
+      a jsonb;
+    begin
+      select jsonb_object_agg(k.key, o->k.key), jsonb_object_agg(k.key, k.value) into b, a
+      from jsonb_each(n) k where k.key <> 'updated_at' and k.value is distinct from o->k.key;
+      if a is null then return null; end if;
+      if v_secrets is not null then
+        b := core_audit_mask(b, v_secrets);
+        a := core_audit_mask(a, v_secrets);
+      end if;
+      insert into core_audit (tenant_id, action, table_name, record_id, before, after, user_id, api_key_id, actor, request_id)
+      values ((n->>'tenant_id')::uuid, 'update', tg_table_name,
+        case when cardinality(v_pk) = 1 then n->>v_pk[1] else core_audit_rid(n, v_pk) end, b, a, v_user, v_key,
+        coalesce(nullif(current_setting('app.actor', true), ''),
+          case when v_key is not null then 'api_key' when v_user is not null then 'user' else 'system' end),
+        nullif(current_setting('app.request_id', true), ''));
       return null;
     end $f$`);
 
