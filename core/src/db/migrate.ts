@@ -13,6 +13,7 @@ import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.
 import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-index.ts';
 import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
 import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
+import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -24,6 +25,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreTenantServices0006,
   CoreMail0007,
   CoreLiveSessionIndex0007,
+  CoreUsersAdmin0008,
   CoreAudit0008,
 ];
 
