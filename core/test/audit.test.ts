@@ -376,6 +376,22 @@ describe('explicit entries', () => {
     expect(flags.find((e) => e.requestId === off.headers.get('x-request-id'))?.after).toMatchObject({ enabled: false });
   });
 
+  it('logs a role change made in the admin API, with who made it', async () => {
+    const t = await env.tenant('audit-roles');
+    await t.as('member', 'ria@audit-roles.test');
+    const [ria] = await env.sql<{ id: string }>(
+      "select id from core_user where tenant_id = $1 and email = 'ria@audit-roles.test'",
+      [t.id],
+    );
+    const res = await t.client.put(`/api/v1/core/users/${ria?.id}/roles`, { roles: ['member', 'admin'] });
+    expect(res.status).toBe(200);
+    const [grant] = (await history(t, 'table=core_user_role&action=create')).filter(
+      (e) => e.requestId === res.headers.get('x-request-id'),
+    );
+    expect(grant).toMatchObject({ userId: await ownerId(t), actor: 'user' });
+    expect(grant?.recordId?.startsWith(`${ria?.id}:`)).toBe(true);
+  });
+
   it('never stores password hashes', async () => {
     const t = await env.tenant('audit-secret');
     const rows = await env.sql<{ after: Record<string, unknown> }>(
