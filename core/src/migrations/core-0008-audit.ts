@@ -89,6 +89,10 @@ export class CoreAudit0008 extends Migration {
       v_sep int := array_position(v_args, '|');
       v_pk text[] := case when v_sep is null then v_args else v_args[1:v_sep - 1] end;
       v_secrets text[] := case when v_sep is null then null else v_args[v_sep + 1:] end;
+      -- Cheap paths: generated columns dropped with the built-in operator; the mask function only
+      -- for a table with a secret column, or a row whose JSON is over 1,000 bytes (pg_column_size: O(1)).
+      v_drop text[] := array(select substr(x, 2) from unnest(v_secrets) x where left(x, 1) = '!');
+      v_secret bool := exists (select 1 from unnest(v_secrets) x where left(x, 1) = '-');
       -- The common case, one key column: read directly (the CASEs below call no function per row).
       v_pk1 text := case when cardinality(v_pk) = 1 then v_pk[1] end;
     begin
@@ -96,7 +100,9 @@ export class CoreAudit0008 extends Migration {
         insert into core_audit (tenant_id, action, table_name, record_id, after, user_id, api_key_id, actor, request_id)
         select (r.j->>'tenant_id')::uuid, 'create', tg_table_name,
           case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end,
-          case when v_secrets is null then r.j - 'tenant_id' else core_audit_mask(r.j - 'tenant_id', v_secrets) end,
+          case when v_secrets is null then r.j - 'tenant_id'
+               when not v_secret and pg_column_size(r.j) <= 1000 then r.j - 'tenant_id' - v_drop
+               else core_audit_mask(r.j - 'tenant_id', v_secrets) end,
           v_user, v_key, v_actor, v_req
         from (select to_jsonb(n) as j from new_rows n) r;
       elsif tg_op = 'DELETE' then
@@ -104,7 +110,9 @@ export class CoreAudit0008 extends Migration {
         insert into core_audit (tenant_id, action, table_name, record_id, before, user_id, api_key_id, actor, request_id)
         select (r.j->>'tenant_id')::uuid, 'delete', tg_table_name,
           case when v_pk1 is not null then r.j->>v_pk1 else core_audit_rid(r.j, v_pk) end,
-          case when v_secrets is null then r.j - 'tenant_id' else core_audit_mask(r.j - 'tenant_id', v_secrets) end,
+          case when v_secrets is null then r.j - 'tenant_id'
+               when not v_secret and pg_column_size(r.j) <= 1000 then r.j - 'tenant_id' - v_drop
+               else core_audit_mask(r.j - 'tenant_id', v_secrets) end,
           v_user, v_key, v_actor, v_req
         from (select to_jsonb(o) as j from old_rows o) r
         where exists (select 1 from core_tenant t where t.id = (r.j->>'tenant_id')::uuid);
@@ -124,6 +132,10 @@ export class CoreAudit0008 extends Migration {
       v_sep int := array_position(v_args, '|');
       v_pk text[] := case when v_sep is null then v_args else v_args[1:v_sep - 1] end;
       v_secrets text[] := case when v_sep is null then null else v_args[v_sep + 1:] end;
+      -- Cheap paths: generated columns dropped with the built-in operator; the mask function only
+      -- for a table with a secret column, or a row whose JSON is over 1,000 bytes (pg_column_size: O(1)).
+      v_drop text[] := array(select substr(x, 2) from unnest(v_secrets) x where left(x, 1) = '!');
+      v_secret bool := exists (select 1 from unnest(v_secrets) x where left(x, 1) = '-');
       o jsonb := to_jsonb(old);
       n jsonb := to_jsonb(new);
       b jsonb;
@@ -132,9 +144,12 @@ export class CoreAudit0008 extends Migration {
       select jsonb_object_agg(k.key, o->k.key), jsonb_object_agg(k.key, k.value) into b, a
       from jsonb_each(n) k where k.key <> 'updated_at' and k.value is distinct from o->k.key;
       if a is null then return null; end if;
-      if v_secrets is not null then
+      if v_secret or pg_column_size(b) + pg_column_size(a) > 1000 then
         b := core_audit_mask(b, v_secrets);
         a := core_audit_mask(a, v_secrets);
+      elsif v_secrets is not null then
+        b := b - v_drop;
+        a := a - v_drop;
       end if;
       insert into core_audit (tenant_id, action, table_name, record_id, before, after, user_id, api_key_id, actor, request_id)
       values ((n->>'tenant_id')::uuid, 'update', tg_table_name,
