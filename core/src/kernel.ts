@@ -7,10 +7,12 @@ import type { AnyAddon, JsonSchema, Shaped } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
+import { loginAudit } from './audit/login-audit.ts';
 import { Account } from './auth/account.ts';
 import { Invitations } from './auth/invitations.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
+import { attachAuditTriggers } from './db/audit-triggers.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
@@ -183,7 +185,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const http = () => {
     routers ??= {
       health: healthRoutes(rt, queues.redis),
-      auth: authRoutes(tenants, sessions, { throttles, signup: config.signup }),
+      auth: authRoutes(tenants, sessions, { throttles, signup: config.signup, audited: loginAudit(rt) }),
       core: coreRoutes(rt, tenantAddons, queues, live),
       api: apiDescriptionRoutes(
         (enabled, server) => openapi(enabled, { server }),
@@ -281,6 +283,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       // A model changed without its generated migration: refuse, naming the command to run.
       await checkModelTables(pools.owner, addons);
       await ensureAppRole(pools.owner, config);
+      // Every tenant table of the core and of every addon gets the audit trigger.
+      await attachAuditTriggers(pools.owner);
       // Addons whose tenants are not all at the deployed version yet (new version, or an
       // upgrade that failed for some tenant last time): only these need the per-tenant scan.
       const stale = new Set<string>();

@@ -125,6 +125,27 @@ export interface SystemContext extends LoaderFactory {
   log: Logger;
   /** This addon's validated settings for the tenant. */
   settings<T = Record<string, unknown>>(addonId: string): Promise<T>;
+  /**
+   * The audit log. Creates, updates and deletes are logged by the data layer on their own; an
+   * addon records what changes no row (an export, a download) with `ctx.audit.record`.
+   */
+  audit: AuditLog;
+}
+
+/** An explicit audit entry: who and when come from the context. */
+export interface AuditRecord {
+  /** What happened, e.g. `export` (dotted names for an addon's own: `crm.merge`). */
+  action: string;
+  /** The table or model concerned, when there is one. */
+  table?: string | null;
+  recordId?: string | null;
+  /** Facts about it (no secrets, no bulk data: a filter, a row count). */
+  detail?: Readonly<Record<string, unknown>> | null;
+}
+
+export interface AuditLog {
+  /** Written in the context's transaction (a read-only one: in its own, as the same actor). */
+  record(entry: AuditRecord): Promise<void>;
 }
 
 /** A request by a user (or API key) of a tenant. */

@@ -14,6 +14,8 @@ export {
   type SettingsDef,
 } from './addon.ts';
 export type {
+  AuditLog,
+  AuditRecord,
   Condition,
   FindOptions,
   LoaderFactory,

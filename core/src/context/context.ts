@@ -17,6 +17,7 @@ import {
 } from '@elevate/sdk';
 import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
+import { audit } from '../audit/audit.ts';
 import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
@@ -82,6 +83,11 @@ export function systemContext(
     events: { publish: outbox.publish },
     jobs: { enqueue: outbox.enqueue },
     mail: transactionalMailer(tx, outbox),
+    // Only what an addon may say: who and when come from the transaction.
+    audit: {
+      record: (e) =>
+        audit(tx, { action: e.action, table: e.table ?? null, recordId: e.recordId ?? null, detail: e.detail ?? null }),
+    },
     services,
     log,
     async settings<T>(addonId: string): Promise<T> {

@@ -12,6 +12,7 @@ import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
 import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-index.ts';
 import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
+import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
 import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -25,7 +26,11 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreMail0007,
   CoreLiveSessionIndex0007,
   CoreUsersAdmin0008,
+  CoreAudit0008,
 ];
+
+/** Tables the app role may add to and read, never change: the audit log is append-only. */
+const APPEND_ONLY: ReadonlySet<string> = new Set(['core_audit']);
 
 function trackingTable(owner: string): string {
   return `mikro_orm_migrations_${owner.replace(/[^a-z0-9_]/g, '_')}`;
@@ -115,6 +120,11 @@ export async function ensureAppRole(owner: pg.Pool, config: Config): Promise<voi
     `select tablename as t from pg_tables where schemaname = 'public' and tablename not like 'mikro_orm_migrations%'`,
   );
   for (const { t } of tables.rows) {
+    if (APPEND_ONLY.has(t)) {
+      await owner.query(`revoke update, delete, truncate on ${quoteIdent(t)} from ${quoteIdent(role)}`);
+      await owner.query(`grant select, insert on ${quoteIdent(t)} to ${quoteIdent(role)}`);
+      continue;
+    }
     await owner.query(`grant select, insert, update, delete on ${quoteIdent(t)} to ${quoteIdent(role)}`);
   }
   await owner.query(`grant usage, select on all sequences in schema public to ${quoteIdent(role)}`);

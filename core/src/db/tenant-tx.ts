@@ -69,6 +69,29 @@ function makeShape(extra: string): Shape | null {
 }
 
 /**
+ * Who a transaction acts for, written into transaction settings the audit trigger reads
+ * (`app.user_id`, `app.api_key_id`, `app.request_id`, `app.actor`). `actor` names a system
+ * actor (`job:crm.import`, `subscriber:...`); without it the trigger says `user`, `api_key` or `system`.
+ */
+export interface TxActor {
+  userId?: string | null;
+  apiKeyId?: string | null;
+  requestId?: string | null;
+  actor?: string | null;
+}
+
+/** The settings statement: tenant and actor in one `select`, so they cost no extra round trip. */
+function settingsSql(tenantId: string, actor: TxActor | undefined): string {
+  const set = [`set_config('app.tenant_id', '${tenantId}', true)`];
+  // Ids go in as they are only when they are UUIDs (anything else is not an id of ours).
+  if (actor?.userId && UUID.test(actor.userId)) set.push(`set_config('app.user_id', '${actor.userId}', true)`);
+  if (actor?.apiKeyId && UUID.test(actor.apiKeyId)) set.push(`set_config('app.api_key_id', '${actor.apiKeyId}', true)`);
+  if (actor?.requestId) set.push(`set_config('app.request_id', ${sqlLiteral(actor.requestId.slice(0, 128))}, true)`);
+  if (actor?.actor) set.push(`set_config('app.actor', ${sqlLiteral(actor.actor.slice(0, 160))}, true)`);
+  return `select ${set.join(', ')}`;
+}
+
+/**
  * One transaction for one tenant, opened lazily by the first statement. BEGIN and the
  * tenant setting travel together in one round trip (simple protocol), so RLS costs no
  * extra latency.
@@ -84,11 +107,25 @@ export class TenantTx {
   private deferred: string[] = [];
   /** Round trips to the database so far (the opening BEGIN + tenant setting counts as one). */
   statements = 0;
+  /** Who this transaction acts for (the audit log's actor). */
+  readonly actor: TxActor | undefined;
+  private openedReadOnly = false;
 
-  constructor(pool: pg.Pool, tenantId: string) {
+  constructor(pool: pg.Pool, tenantId: string, actor?: TxActor) {
     if (!UUID.test(tenantId)) throw new Error(`Invalid tenant id: ${tenantId}`);
     this.pool = pool;
     this.tenantId = tenantId;
+    this.actor = actor;
+  }
+
+  /** Opened read only (a GET request): writes belong in a transaction of their own (`sibling`). */
+  get readOnly(): boolean {
+    return this.openedReadOnly;
+  }
+
+  /** A new transaction for the same tenant and actor, on its own connection. */
+  sibling(): TenantTx {
+    return new TenantTx(this.pool, this.tenantId, this.actor);
   }
 
   get started(): boolean {
@@ -114,7 +151,9 @@ export class TenantTx {
   async open(opts: { extra?: string; readOnly?: boolean } = {}): Promise<Record<string, unknown>[]> {
     if (this.client) throw new Error('Transaction already open');
     let rows: Record<string, unknown>[] = [];
-    const head = `begin${opts.readOnly ? ' read only' : ''}; select set_config('app.tenant_id', '${this.tenantId}', true)`;
+    this.openedReadOnly = opts.readOnly === true;
+    // The tenant setting and the audit log's actor travel with BEGIN (settingsSql).
+    const head = `begin${opts.readOnly ? ' read only' : ''}; ${settingsSql(this.tenantId, this.actor)}`;
     const plain = `${head}${opts.extra ? `; ${opts.extra}` : ''}`;
     const shape = opts.extra ? openingShape(opts.extra) : null;
     this.client = (async () => {
@@ -234,9 +273,7 @@ export class TenantTx {
       const c = await (this.client as Promise<pg.PoolClient>);
       this.statements += 1;
       try {
-        await c.query(
-          `${this.takeDeferred()}commit; begin; select set_config('app.tenant_id', '${this.tenantId}', true)`,
-        );
+        await c.query(`${this.takeDeferred()}commit; begin; ${settingsSql(this.tenantId, this.actor)}`);
       } catch (err) {
         // Whatever failed, the connection is no longer in our transaction: give it up.
         this.done = true;
@@ -273,8 +310,13 @@ export class TenantTx {
 }
 
 /** Run `fn` in a tenant transaction: commit on success, roll back on error. */
-export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-  const tx = new TenantTx(pool, tenantId);
+export async function withTenant<T>(
+  pool: pg.Pool,
+  tenantId: string,
+  fn: (tx: TenantTx) => Promise<T>,
+  actor?: TxActor,
+): Promise<T> {
+  const tx = new TenantTx(pool, tenantId, actor);
   try {
     const result = await fn(tx);
     await tx.commit();
@@ -283,6 +325,16 @@ export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: Te
     await tx.rollback();
     throw err;
   }
+}
+
+/** `withTenant` acting for `actor` (who the audit log names). */
+export function withTenantAs<T>(
+  actor: TxActor | undefined,
+  pool: pg.Pool,
+  tenantId: string,
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
+  return withTenant(pool, tenantId, fn, actor);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AnyAddon, PublishedEvent, SubscriberDef } from '@elevate/sdk';
 import { systemContext } from '../context/context.ts';
-import { withTenant } from '../db/tenant-tx.ts';
+import { withTenantAs } from '../db/tenant-tx.ts';
 import type { Runtime } from '../runtime.ts';
 
 export interface OutboxRow {
@@ -58,7 +58,9 @@ export async function runSubscriber(
   const tenant = await rt.tenantById(event.tenantId);
   if (!tenant) return;
   const log = rt.log.child({ tenant: tenant.slug, addon: addon.id, subscriber: sub.name, event: event.name });
-  await withTenant(rt.pools.app, tenant.id, async (tx) => {
+  // The audit log names the subscriber, and the user whose change raised the event.
+  const actor = { actor: `subscriber:${addon.id}.${sub.name}`, userId: event.actorId ?? null };
+  await withTenantAs(actor, rt.pools.app, tenant.id, async (tx) => {
     const ctx = systemContext(rt, tx, tenant, log);
     await sub.handle(event, ctx);
   });

@@ -1,5 +1,6 @@
 import { AppError, type JsonSchema } from '@elevate/sdk';
 import Router from '@koa/router';
+import { type LoginAudit, unaudited } from '../audit/login-audit.ts';
 import { checkPasswordPolicy } from '../auth/password-policy.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tenants } from '../tenancy/tenants.ts';
@@ -49,6 +50,8 @@ export interface AuthRouteOptions {
   throttles: AuthThrottles;
   /** SIGNUP=closed: companies are created by the operator only (`elevate tenant create`). */
   signup: 'open' | 'closed';
+  /** Writes each login's outcome to the audit log (core/src/audit/login-audit.ts). */
+  audited?: LoginAudit;
 }
 
 const isInvalidCredentials = (err: unknown) => err instanceof AppError && err.code === 'INVALID_CREDENTIALS';
@@ -111,7 +114,10 @@ export function authRoutes(tenants: Tenants, sessions: Sessions, opts: AuthRoute
   });
   r.post('/login', async (ctx) => {
     const b = loginBody(ctx.request.body) as { tenant: string; email: string; password: string };
-    const session = await login(clientIp(ctx), b.tenant, b.email, b.password);
+    const session = await (opts.audited ?? unaudited)(
+      { tenant: b.tenant, email: b.email, ip: clientIp(ctx), requestId: ctx.state.requestId },
+      () => login(clientIp(ctx), b.tenant, b.email, b.password),
+    );
     const tenant = { slug: b.tenant.toLowerCase() };
     ctx.body = { tenant, ...session };
   });

@@ -59,7 +59,7 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
     const budget = apiLimit?.consume(tenant.id);
     budget?.catch(() => {});
     const enabled = await rt.enabledAddons(tenant.id);
-    const tx = new TenantTx(rt.pools.app, tenant.id);
+    const tx = new TenantTx(rt.pools.app, tenant.id, { userId: claims.sub, requestId: ctx.state.requestId });
     try {
       // Reads (GET, a GraphQL document without mutation) run in a read-only transaction: a write
       // there fails loudly.

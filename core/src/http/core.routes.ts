@@ -10,6 +10,7 @@ import { bounded } from '../jobs/queues.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
 import { adminRoutes } from './admin.routes.ts';
+import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
@@ -65,13 +66,13 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   r.post('/addons/:id/enable', async (ctx) => {
     const c = rc(ctx.state);
     c.require('core.addons.manage');
-    ctx.body = await tenantAddons.enable(c.tenant.id, ctx.params.id as string);
+    ctx.body = await tenantAddons.enable(c.tenant.id, ctx.params.id as string, ctx.state.tx?.actor);
   });
 
   r.post('/addons/:id/disable', async (ctx) => {
     const c = rc(ctx.state);
     c.require('core.addons.manage');
-    await tenantAddons.disable(c.tenant.id, ctx.params.id as string);
+    await tenantAddons.disable(c.tenant.id, ctx.params.id as string, ctx.state.tx?.actor);
     ctx.body = { disabled: ctx.params.id };
   });
 
@@ -79,7 +80,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   r.delete('/addons/:id/data', async (ctx) => {
     const c = rc(ctx.state);
     c.require('core.addons.manage');
-    await tenantAddons.uninstall(c.tenant.id, ctx.params.id as string);
+    await tenantAddons.uninstall(c.tenant.id, ctx.params.id as string, ctx.state.tx?.actor);
     ctx.status = 204;
   });
 
@@ -192,6 +193,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     stream.on('close', done);
   });
 
+  auditRoutes(r, rt);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),

@@ -41,6 +41,12 @@ const BRANDING: JsonSchema = {
   },
 };
 const MANAGE = 'core.addons.manage';
+const AUDIT_SETTINGS: JsonSchema = {
+  type: 'object',
+  required: ['retentionDays'],
+  additionalProperties: false,
+  properties: { retentionDays: { type: 'integer', minimum: 1, maximum: 36500 } },
+};
 
 /** By `METHOD path` as the kernel lists its routes. */
 export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
@@ -101,6 +107,28 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
       required: ['addon'],
       properties: { addon: { type: 'string', description: 'an enabled addon providing the service' } },
     },
+  },
+  'GET /api/v1/core/audit': {
+    summary:
+      "The company's audit log, newest first: record changes (before/after of the changed fields), logins, exports, addon changes. `record=<id>` is one record's history",
+    permission: 'core.audit.read',
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'GET /api/v1/core/audit/export': {
+    summary: 'The audit log as CSV, with the same filters as the list (up to 100,000 entries)',
+    permission: 'core.audit.read',
+    responses: { 200: { type: 'string', description: 'text/csv' } },
+  },
+  'GET /api/v1/core/audit/settings': {
+    summary: 'How many days the audit log is kept',
+    permission: 'core.audit.read',
+    responses: { 200: AUDIT_SETTINGS },
+  },
+  'PUT /api/v1/core/audit/settings': {
+    summary: 'Change how many days the audit log is kept (entries past it are purged daily)',
+    permission: 'core.settings.manage',
+    body: AUDIT_SETTINGS,
+    responses: { 200: AUDIT_SETTINGS },
   },
   'GET /api/v1/openapi.json': {
     summary: "This document: the kernel's and the company's enabled addons' REST routes",

@@ -1,5 +1,6 @@
 import type { AnyAddon, ScheduleDef } from '@elevate/sdk';
 import type { Queue } from 'bullmq';
+import { AUDIT_PURGE_EVERY_MS, AUDIT_PURGE_JOB, AUDIT_PURGE_SCHEDULER } from '../audit/audit-retention.ts';
 import type { Runtime } from '../runtime.ts';
 import { bounded } from './queues.ts';
 
@@ -71,14 +72,29 @@ export class Schedules {
     await this.apply(await this.wanted([tenantId]), (id) => parseSchedulerId(id)?.tenantId === tenantId);
   }
 
-  /** Every tenant: run when workers start. */
+  /** Every tenant: run when workers start. Also (re)creates the core's own schedulers. */
   async reconcile(): Promise<void> {
+    await this.upsertCore();
+    const mine = (id: string) => id !== AUDIT_PURGE_SCHEDULER;
     if (!this.any) {
       // Schedules of an addon no longer installed still go.
-      await this.apply(new Map(), () => true);
+      await this.apply(new Map(), mine);
       return;
     }
-    await this.apply(await this.wanted(), () => true);
+    await this.apply(await this.wanted(), mine);
+  }
+
+  /** The audit retention purge: one scheduler for all tenants, daily (workers run it as the owner). */
+  private async upsertCore(): Promise<void> {
+    await bounded(
+      this.queue.upsertJobScheduler(
+        AUDIT_PURGE_SCHEDULER,
+        { every: AUDIT_PURGE_EVERY_MS },
+        { name: AUDIT_PURGE_JOB, data: {}, opts: { removeOnComplete: { age: 86_400, count: 100 } } },
+      ),
+      3000,
+      'upsert job scheduler',
+    );
   }
 
   /** Removes one scheduler (a scheduled job found running for a tenant that disabled its addon). */

@@ -1,8 +1,9 @@
 import type { AnyAddon, JobDef, PublishedEvent, ScheduleDef } from '@elevate/sdk';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { AUDIT_PURGE_JOB, purgeExpiredAudit } from '../audit/audit-retention.ts';
 import { systemContext } from '../context/context.ts';
-import { withTenant } from '../db/tenant-tx.ts';
+import { withTenantAs } from '../db/tenant-tx.ts';
 import { runSubscriber, subscribersFor } from '../events/dispatch.ts';
 import type { Runtime } from '../runtime.ts';
 import { EVENTS_QUEUE, JOBS_QUEUE, workerRedis } from './queues.ts';
@@ -46,6 +47,8 @@ export class Workers {
   }
 
   private async runJob(job: Job<JobData>): Promise<unknown> {
+    // The core's own: every tenant's audit entries past retention (the app role cannot delete them).
+    if (job.name === AUDIT_PURGE_JOB) return { deleted: await purgeExpiredAudit(this.rt.pools.owner) };
     const kernelJob = this.rt.kernelJobs.get(job.name);
     if (kernelJob) {
       const attempt = job.attemptsMade + 1;
@@ -76,7 +79,8 @@ export class Workers {
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
     const log = this.rt.log.child({ tenant: tenant.slug, job: job.name, jobId: job.id });
-    return withTenant(this.rt.pools.app, tenantId, async (tx) => {
+    // The audit log names the job, and the user who queued it.
+    return withTenantAs({ actor: `job:${job.name}`, userId: actorId }, this.rt.pools.app, tenantId, async (tx) => {
       const base = systemContext(this.rt, tx, tenant, log, actorId);
       return entry.job.run(data, {
         ...base,

@@ -1,8 +1,9 @@
 import { type AnyAddon, AppError, NotFoundError, type SeededRole, type TenantInfo } from '@elevate/sdk';
 import semver from 'semver';
+import { audit } from '../audit/audit.ts';
 import { systemContext } from '../context/context.ts';
 import { pendingMigrations } from '../db/migrate.ts';
-import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
+import { type TenantTx, type TxActor, withTenant, withTenantAs } from '../db/tenant-tx.ts';
 import type { AddonStatus } from '../kernel-api.ts';
 import type { Runtime } from '../runtime.ts';
 import { DEMO } from '../tenancy/demo.ts';
@@ -59,7 +60,8 @@ export class TenantAddons {
     return this.rt.addons.filter((a) => a.depends.some((d) => d.addon.id === id)).map((a) => a.id);
   }
 
-  async enable(tenantId: string, addonId: string): Promise<{ enabled: string[] }> {
+  /** `actor`: who asked (the audit log's actor; the system when absent). */
+  async enable(tenantId: string, addonId: string, actor?: TxActor): Promise<{ enabled: string[] }> {
     const target = this.addon(addonId);
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
@@ -81,7 +83,7 @@ export class TenantAddons {
       const row = before.get(addon.id);
       if (row && row.version !== addon.version) await this.applyPendingSteps(tenant, addon);
     }
-    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
+    await withTenantAs(actor, this.rt.pools.app, tenantId, async (tx) => {
       // Serialise concurrent enable/disable for one tenant.
       await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
       const state = await this.rows(tx);
@@ -113,6 +115,8 @@ export class TenantAddons {
           enabledNow.push(addon.id);
         }
       }
+      if (enabledNow.length)
+        await audit(tx, { action: 'addon.enable', recordId: addonId, detail: { enabled: enabledNow } });
     });
     await this.changed(tenantId);
     // The demo company gets each addon's sample data the first time the addon is enabled there,
@@ -192,11 +196,11 @@ export class TenantAddons {
     }
   }
 
-  async disable(tenantId: string, addonId: string): Promise<void> {
+  async disable(tenantId: string, addonId: string, actor?: TxActor): Promise<void> {
     const addon = this.addon(addonId);
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
-    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
+    await withTenantAs(actor, this.rt.pools.app, tenantId, async (tx) => {
       await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`addons:${tenantId}`]);
       const state = await this.rows(tx);
       if (!state.get(addonId)?.enabled) {
@@ -217,14 +221,15 @@ export class TenantAddons {
         'update core_tenant_addon set enabled = false, disabled_at = now(), updated_at = now() where tenant_id = $2 and addon_id = $1',
         [addonId, tenantId],
       );
+      await audit(tx, { action: 'addon.disable', recordId: addonId });
     });
     await this.changed(tenantId);
   }
 
   /** Explicit purge of a disabled addon's data for one tenant. */
-  async uninstall(tenantId: string, addonId: string): Promise<void> {
+  async uninstall(tenantId: string, addonId: string, actor?: TxActor): Promise<void> {
     const addon = this.addon(addonId);
-    await withTenant(this.rt.pools.app, tenantId, async (tx) => {
+    await withTenantAs(actor, this.rt.pools.app, tenantId, async (tx) => {
       const state = await this.rows(tx);
       if (state.get(addonId)?.enabled) {
         throw new AppError('ADDON_ENABLED', `Disable "${addonId}" before removing its data`, { status: 409 });
@@ -248,6 +253,7 @@ export class TenantAddons {
         "update core_role set permissions = array(select p from unnest(permissions) p where not split_part(p, '@', 1) = any($1::text[])) where tenant_id = $2",
         [perms, tenantId],
       );
+      await audit(tx, { action: 'addon.purge', recordId: addonId });
     });
     await this.changed(tenantId);
   }

@@ -22,6 +22,7 @@ export { default as Icon } from './components/Icon.svelte';
 export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
+export { default as RecordHistory } from './components/RecordHistory.svelte';
 export { type Kit, useKit } from './context.ts';
 export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
 export { type IconName, iconNames, isIconName } from './icons.ts';

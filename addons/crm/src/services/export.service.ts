@@ -175,6 +175,11 @@ export async function exportCsv(
     if (batch.length < FETCH) break;
   }
   await ctx.db.query('close crm_export');
+  await ctx.audit.record({
+    action: 'export',
+    table: `crm_${target}`,
+    detail: { query, rows: Math.min(fetched, limit) },
+  });
   const day = new Date().toISOString().slice(0, 10);
   return {
     // A BOM so spreadsheet programs read UTF-8 names right; CRLF line ends (RFC 4180).
