@@ -9,6 +9,8 @@ import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { Account } from './auth/account.ts';
 import { Invitations } from './auth/invitations.ts';
+import { ApiKeys } from './auth/api-keys.ts';
+import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
@@ -22,6 +24,7 @@ import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSi
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
+import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import { authenticate } from './http/authenticate.ts';
 import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
@@ -105,10 +108,14 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
     refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
     api: throttle(limits, 'api-tenant', config.throttle.api),
+    mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
   const sessions = new Sessions(rt);
+  const mfa = new Mfa(rt);
+  sessions.mfa = mfa;
+  const apiKeys = new ApiKeys();
   const schemas = new SchemaCache(addons, tenantAddons);
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
@@ -157,6 +164,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountCore: Router<State>;
     addons: Map<string, Router<State>>;
   };
+  let securityMounted = false;
   const documents = new Map<string, OpenApiDocument>();
   const openapi = (enabled: ReadonlySet<string>, opts: { server?: string; only?: string } = {}) => {
     const key = JSON.stringify([[...enabled].sort(), opts.server ?? null, opts.only ?? null]);
@@ -182,6 +190,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
+    if (!securityMounted) {
+      // API keys, sessions, MFA (http/security.routes.ts) ride on the account routers.
+      mfaPublicRoutes(routers.accountPublic, sessions, mfa, throttles.mfaUser);
+      securityCoreRoutes(routers.accountCore, { apiKeys, mfa });
+      securityMounted = true;
+    }
     return routers;
   };
   const layers = (r: Router<State>) =>
@@ -225,7 +239,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       const out: RouteInfo[] = [];
       for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
-          const doc = kernelRouteDocs[`${l.method} ${l.path}`] ?? accountRouteDocs[`${l.method} ${l.path}`];
+          const key = `${l.method} ${l.path}`;
+          const doc = kernelRouteDocs[key] ?? accountRouteDocs[key] ?? securityRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

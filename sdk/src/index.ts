@@ -21,6 +21,7 @@ export type {
   OrderBy,
   RecordRules,
   Repository,
+  RequestActor,
   RequestContext,
   SystemContext,
   TenantDb,

@@ -59,6 +59,8 @@ export interface Config {
     refreshIp: Rate;
     /** Authenticated API requests per tenant. */
     api: Rate;
+    /** Wrong codes at the sign-in's MFA step per user. */
+    mfaUser: Rate;
     /** Redis key prefix of the limiters (below REDIS_PREFIX). */
     prefix: string;
   };
@@ -212,6 +214,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       signupIp: rate('THROTTLE_SIGNUP_IP', { points: 10, durationSec: 3600 }),
       refreshIp: rate('THROTTLE_REFRESH_IP', { points: 600, durationSec: 900 }),
       api: rate('THROTTLE_API', { points: 60_000, durationSec: 60 }),
+      mfaUser: rate('THROTTLE_MFA_USER', { points: 5, durationSec: 900 }),
       prefix: str('THROTTLE_PREFIX', 'throttle'),
     },
   };

@@ -12,6 +12,7 @@ import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
 import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-index.ts';
 import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
+import { CoreKeys0009 } from '../migrations/core-0009-keys.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -23,6 +24,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreTenantServices0006,
   CoreMail0007,
   CoreLiveSessionIndex0007,
+  CoreKeys0009,
 ];
 
 function trackingTable(owner: string): string {

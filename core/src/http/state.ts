@@ -12,6 +12,10 @@ export interface State {
   patterns?: readonly string[];
   /** Expiry (epoch seconds) of the access token that authenticated the request. */
   tokenExp?: number;
+  /** The session family of the access token (absent for an API key). */
+  familyId?: string;
+  /** The API key that authenticated the request (absent for a user's access token). */
+  apiKeyId?: string;
   /** Set when a GraphQL resolver failed: the transaction is rolled back. */
   failed?: boolean;
 }

@@ -21,6 +21,7 @@ export const corePermissions = {
   'core.addons.manage': { title: 'Enable, disable and configure addons' },
   'core.users.manage': { title: 'Invite users and assign roles' },
   'core.settings.manage': { title: 'Change company settings and branding (logo, colours)' },
+  'core.apikeys.manage': { title: 'Create and revoke API keys for integrations' },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
