@@ -1,11 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import {
-  AppError,
-  NotFoundError,
-  parseGrant,
-  type UserInfo,
-  ValidationError,
-} from '@elevate/sdk';
+import { AppError, NotFoundError, parseGrant, type UserInfo, ValidationError } from '@elevate/sdk';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 

@@ -15,7 +15,8 @@ export const BACKUP_CODE_COUNT = 10;
 const CHALLENGE_TTL_SEC = 300;
 const CODE = /^\d{6}$/;
 
-const invalidCode = () => new AppError('INVALID_MFA_CODE', 'The code is not right; try the current one', { status: 401 });
+const invalidCode = () =>
+  new AppError('INVALID_MFA_CODE', 'The code is not right; try the current one', { status: 401 });
 
 /**
  * Checks a TOTP code at `epoch` (seconds), refusing a step at or before `afterStep` (a code
@@ -96,7 +97,9 @@ export class Mfa {
   }
 
   private backupHash(userId: string, code: string): string {
-    return createHmac('sha256', this.hmacKey).update(`${userId}:${normalizeBackup(code)}`).digest('hex');
+    return createHmac('sha256', this.hmacKey)
+      .update(`${userId}:${normalizeBackup(code)}`)
+      .digest('hex');
   }
 
   /** For the password step: does the user have a confirmed factor, does the company require one? */
@@ -128,7 +131,10 @@ export class Mfa {
       [user.id, tx.tenantId],
     );
     if (rows[0]?.confirmed_at) {
-      throw new ConflictError('MFA_ALREADY_ENABLED', 'Two-step sign-in is already on; turn it off first to start again');
+      throw new ConflictError(
+        'MFA_ALREADY_ENABLED',
+        'Two-step sign-in is already on; turn it off first to start again',
+      );
     }
     const secret = generateSecret();
     await tx.query(
