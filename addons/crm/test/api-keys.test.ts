@@ -58,6 +58,40 @@ describe('API keys', () => {
     expect((await withKey(k.key).get('/api/v1/core/sessions')).body.code).toBe('NOT_FOR_API_KEYS');
   });
 
+  it('opens the live channel and receives the events its permissions allow', async () => {
+    const t = await env.tenant('keys-live', { enable: ['crm'] });
+    const k = (await t.client.post(K, { name: 'Live', permissions: ['crm.contact.read'] })).body;
+    const abort = new AbortController();
+    const res = await fetch(`${env.url}/api/v1/core/live?access_token=${encodeURIComponent(k.key)}`, {
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const until = async (needle: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!text.includes(needle) && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      return text.includes(needle);
+    };
+    try {
+      expect(await until(': connected')).toBe(true);
+      await t.client.post(`${C}/contacts`, { name: 'Live one' });
+      await env.flush();
+      expect(await until('event: crm.contact.created')).toBe(true);
+    } finally {
+      abort.abort();
+    }
+    // A revoked key cannot open it again.
+    await t.client.delete(`${K}/${k.id}`);
+    const again = await fetch(`${env.url}/api/v1/core/live`, { headers: { authorization: `Bearer ${k.key}` } });
+    expect(again.status).toBe(401);
+  });
+
   it('a revoked key is refused at once', async () => {
     const t = await env.tenant('keys-revoke', { enable: ['crm'] });
     const k = (await t.client.post(K, { name: 'Zap', permissions: ['crm.contact.read'] })).body;
@@ -69,6 +103,17 @@ describe('API keys', () => {
     expect((await withKey(k.key).graphql('{ contacts { totalCount } }')).status).toBe(401);
     const listed = (await t.client.get(K)).body.data.find((x: { id: string }) => x.id === k.id);
     expect(listed.revokedAt).not.toBeNull();
+  });
+
+  it("a key never does more than its creator can now: a deactivated creator's keys stop", async () => {
+    const t = await env.tenant('keys-creator', { enable: ['crm'] });
+    const admin = await t.as('admin', 'adm@keys-creator.test');
+    const k = (await admin.post(K, { name: 'Admin key', permissions: ['crm.contact.read'] })).body;
+    expect((await withKey(k.key).get(`${C}/contacts`)).status).toBe(200);
+    await env.sql("update core_user set active = false where tenant_id = $1 and email = 'adm@keys-creator.test'", [
+      t.id,
+    ]);
+    expect((await withKey(k.key).get(`${C}/contacts`)).status).toBe(401);
   });
 
   it('an expired key is refused at once', async () => {
