@@ -230,8 +230,9 @@ export class Sessions {
 }
 
 /**
- * The user's live sessions, newest use first: one per refresh-token family, with where it was
- * signed in or last refreshed from. "Last used" is the last refresh (an access token lives 15
+ * The user's live sessions, newest use first: one per refresh-token family, with the device it
+ * was signed in on (the sign-in's user agent: the web app's server refreshes for the browser) and
+ * the address of its last sign-in or refresh. "Last used" is the last refresh (an access token lives 15
  * minutes, so it is at most that stale; recording every request would be a write per request).
  */
 export async function listSessions(tx: TenantTx, userId: string, currentFamily?: string): Promise<SessionInfo[]> {
@@ -243,8 +244,8 @@ export async function listSessions(tx: TenantTx, userId: string, currentFamily?:
     last_used_at: string;
   }>(
     `select family_id as id, min(created_at) as created_at, max(created_at) as last_used_at,
-       (array_agg(user_agent order by created_at desc))[1] as user_agent,
-       (array_agg(ip order by created_at desc))[1] as ip
+       (array_agg(user_agent order by created_at) filter (where user_agent is not null))[1] as user_agent,
+       (array_agg(ip order by created_at desc) filter (where ip is not null))[1] as ip
      from core_refresh_token where tenant_id = $2 and user_id = $1
        and family_id in (select family_id from core_refresh_token where tenant_id = $2 and user_id = $1
          and revoked_at is null and expires_at > now())
