@@ -141,8 +141,9 @@ describe('two-step sign-in (TOTP)', () => {
     // Not on until confirmed: sign-in still needs the password only.
     expect((await login(t, t.ownerEmail, FIREFOX)).body.accessToken).toBeTruthy();
     const wrong = await t.client.post('/api/v1/core/account/mfa/confirm', { code: '000000' });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe('INVALID_MFA_CODE');
+    expect(wrong.body.details[0].path).toBe('code');
     const ok = await t.client.post('/api/v1/core/account/mfa/confirm', {
       code: await generate({ secret: e.body.secret }),
     });
@@ -235,7 +236,7 @@ describe('two-step sign-in (TOTP)', () => {
     const member = await t.as('member', 'mem@mfa-off.test');
     const { secret } = await enrol(member);
     expect((await member.post('/api/v1/core/account/mfa/disable', {})).status).toBe(400);
-    expect((await member.post('/api/v1/core/account/mfa/disable', { code: '123456' })).status).toBe(401);
+    expect((await member.post('/api/v1/core/account/mfa/disable', { code: '123456' })).status).toBe(400);
     const id = (await member.get('/api/v1/core/me')).body.user.id;
     // Recovery: only an admin of the same company.
     expect((await member.delete(`/api/v1/core/users/${id}/mfa`)).status).toBe(403);

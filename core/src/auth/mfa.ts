@@ -15,8 +15,15 @@ export const BACKUP_CODE_COUNT = 10;
 const CHALLENGE_TTL_SEC = 300;
 const CODE = /^\d{6}$/;
 
-const invalidCode = () =>
-  new AppError('INVALID_MFA_CODE', 'The code is not right; try the current one', { status: 401 });
+/**
+ * A wrong code. Signed in (enrol, disable), it is bad input: 400 naming `code` (a 401 would read
+ * as "your session ended"). At the sign-in's code step it is 401 (see `complete`).
+ */
+const invalidCode = (status = 400) =>
+  new AppError('INVALID_MFA_CODE', 'The code is not right; try the current one', {
+    status,
+    details: [{ path: 'code', message: 'is not right' }],
+  });
 
 /**
  * Checks a TOTP code at `epoch` (seconds), refusing a step at or before `afterStep` (a code
@@ -283,7 +290,12 @@ export class Mfa {
       );
       const u = users[0];
       if (!u?.active) throw new UnauthenticatedError('The sign-in step expired; enter your password again');
-      await this.check(tx, userId, code);
+      try {
+        await this.check(tx, userId, code);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'INVALID_MFA_CODE') throw invalidCode(401);
+        throw err;
+      }
       return sessions.start(tx, { id: u.id, email: u.email, name: u.name }, client);
     });
   }

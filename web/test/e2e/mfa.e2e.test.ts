@@ -1,0 +1,105 @@
+// Two-step sign-in and API keys in a real browser: enrol on the profile page (the secret read from
+// the page, codes computed with otplib), sign out, sign in with the code, see the dashboard; an
+// admin creates an API key (shown once) that then works on the API, and revokes it.
+
+import { generate } from 'otplib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterBrowserTest, createTenant, newContext, open, type Platform, signIn, startAll } from './platform.ts';
+
+let platform: Platform | undefined;
+let browser: Browser;
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  ({ platform, browser } = await startAll());
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+afterEach(async (ctx) => afterBrowserTest(ctx.task, page, contexts));
+
+async function freshPage(): Promise<Page> {
+  const context = await newContext(browser);
+  contexts.push(context);
+  page = await context.newPage();
+  return page;
+}
+
+describe('two-step sign-in', () => {
+  it('enrols on the profile page, signs out, signs in with the code and sees the dashboard', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'mfa', name: 'Mfa Co', crm: false });
+    const p = await freshPage();
+    await signIn(p, t);
+    await p.getByRole('button', { name: /Account menu for/ }).click();
+    await p.getByRole('link', { name: 'Your profile' }).click();
+    await p.waitForURL(t.app('/profile'));
+    // The sessions list shows this browser.
+    await expect.poll(() => p.getByText('This browser', { exact: true }).count()).toBe(1);
+    await p.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    await expect.poll(() => p.getByAltText('QR code for your authenticator app').isVisible()).toBe(true);
+    const secret = ((await p.getByTestId('mfa-secret').textContent()) ?? '').trim();
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await p.locator('input[name="code"]').fill('000000');
+    await p.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/not right/);
+    await p.locator('input[name="code"]').fill(await generate({ secret }));
+    await p.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => p.getByTestId('backup-codes').locator('li').count()).toBe(10);
+    await expect.poll(() => p.getByText(/^On\. Signing in asks for a code/).count()).toBe(1);
+
+    // Sign out, then in again: the password, then the code.
+    await p.getByRole('button', { name: /Account menu for/ }).click();
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.waitForURL(/\/auth\/login/);
+    await open(p, t.app('/auth/login'));
+    await p.getByLabel('Email').fill(t.owner.email);
+    await p.getByLabel('Password').fill(t.owner.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    const codeField = p.getByLabel('Code from your authenticator app');
+    await expect.poll(() => codeField.isVisible()).toBe(true);
+    await codeField.fill('123456');
+    await p.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/not right/);
+    // The enrolment spent the current step: the next one's code (accepted within the window).
+    await p
+      .getByLabel('Code from your authenticator app')
+      .fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await p.getByRole('button', { name: 'Verify' }).click();
+    await p.waitForURL(t.app());
+    await expect.poll(() => p.getByRole('button', { name: `Account menu for ${t.owner.name}` }).count()).toBe(1);
+    await expect.poll(() => p.getByRole('link', { name: 'Dashboard' }).count()).toBeGreaterThan(0);
+  });
+
+  it('an admin creates an API key, sees it once, and revokes it', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'keys', name: 'Keys Co' });
+    const p = await freshPage();
+    await signIn(p, t);
+    await p.getByRole('link', { name: 'API keys' }).first().click();
+    await p.waitForURL(t.app('/admin/api-keys'));
+    await p.getByLabel('Name').fill('Website form');
+    await p.getByLabel('Permissions').fill('crm.contact.read');
+    await p.getByRole('button', { name: 'Create key' }).click();
+    const shown = p.getByTestId('new-api-key');
+    await expect.poll(() => shown.isVisible()).toBe(true);
+    const key = ((await shown.textContent()) ?? '').trim();
+    expect(key).toMatch(/^ek_live_/);
+    const call = () =>
+      fetch(`${platform?.url}/api/v1/crm/contacts`, { headers: { authorization: `Bearer ${key}` } }).then(
+        (r) => r.status,
+      );
+    expect(await call()).toBe(200);
+    await p.getByRole('button', { name: 'Done' }).click();
+    // Listed by its prefix only.
+    await expect.poll(() => p.getByRole('cell', { name: `${key.slice(0, 16)}…` }).count()).toBe(1);
+    expect(await p.content()).not.toContain(key);
+    await p.getByRole('button', { name: 'Revoke the key Website form' }).click();
+    await p.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => p.getByRole('cell', { name: 'Revoked' }).count()).toBe(1);
+    expect(await call()).toBe(401);
+  });
+});
