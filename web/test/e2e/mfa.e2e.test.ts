@@ -53,7 +53,7 @@ describe('two-step sign-in', () => {
 
     // Sign out, then in again: the password, then the code.
     await p.getByRole('button', { name: /Account menu for/ }).click();
-    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.getByRole('button', { name: 'Sign out', exact: true }).click();
     await p.waitForURL(/\/auth\/login/);
     await open(p, t.app('/auth/login'));
     await p.getByLabel('Email').fill(t.owner.email);
