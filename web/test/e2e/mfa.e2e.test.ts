@@ -5,7 +5,16 @@
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { afterBrowserTest, createTenant, newContext, open, type Platform, signIn, startAll } from './platform.ts';
+import {
+  afterBrowserTest,
+  createTenant,
+  newContext,
+  open,
+  type Platform,
+  screenshot,
+  signIn,
+  startAll,
+} from './platform.ts';
 
 let platform: Platform | undefined;
 let browser: Browser;
@@ -41,6 +50,7 @@ describe('two-step sign-in', () => {
     await expect.poll(() => p.getByText('This browser', { exact: true }).count()).toBe(1);
     await p.getByRole('button', { name: 'Set up two-step sign-in' }).click();
     await expect.poll(() => p.getByAltText('QR code for your authenticator app').isVisible()).toBe(true);
+    await screenshot(p, 'profile-mfa-enrol');
     const secret = ((await p.getByTestId('mfa-secret').textContent()) ?? '').trim();
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await p.locator('input[name="code"]').fill('000000');
@@ -50,6 +60,7 @@ describe('two-step sign-in', () => {
     await p.getByRole('button', { name: 'Turn on' }).click();
     await expect.poll(() => p.getByTestId('backup-codes').locator('li').count()).toBe(10);
     await expect.poll(() => p.getByText(/^On\. Signing in asks for a code/).count()).toBe(1);
+    await screenshot(p, 'profile-mfa-on');
 
     // Sign out, then in again: the password, then the code.
     await p.getByRole('button', { name: /Account menu for/ }).click();
@@ -61,6 +72,7 @@ describe('two-step sign-in', () => {
     await p.getByRole('button', { name: 'Sign in' }).click();
     const codeField = p.getByLabel('Code from your authenticator app');
     await expect.poll(() => codeField.isVisible()).toBe(true);
+    await screenshot(p, 'login-mfa-step');
     await codeField.fill('123456');
     await p.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/not right/);
@@ -86,6 +98,7 @@ describe('two-step sign-in', () => {
     await p.getByRole('button', { name: 'Create key' }).click();
     const shown = p.getByTestId('new-api-key');
     await expect.poll(() => shown.isVisible()).toBe(true);
+    await screenshot(p, 'api-key-shown');
     const key = ((await shown.textContent()) ?? '').trim();
     expect(key).toMatch(/^ek_live_/);
     const call = () =>
@@ -100,6 +113,7 @@ describe('two-step sign-in', () => {
     await p.getByRole('button', { name: 'Revoke the key Website form' }).click();
     await p.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => p.getByRole('cell', { name: 'Revoked' }).count()).toBe(1);
+    await screenshot(p, 'api-keys-list');
     expect(await call()).toBe(401);
   });
 });
