@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnyAddon, JsonSchema } from '@elevate/sdk';
+import type { AnyAddon, JsonSchema, Shaped } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
@@ -16,9 +16,10 @@ import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
+import { checkModelTables } from './db/schema-check.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
-import { SchemaCache } from './graphql/schema.ts';
+import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
@@ -77,14 +78,15 @@ export interface RouteInfo {
   path: string;
   /** The addon whose route this is; null for the kernel's own. */
   addon: string | null;
-  query?: JsonSchema;
-  body?: JsonSchema;
+  /** Schemas of a resource whose model other addons extend depend on the enabled addons (Shaped). */
+  query?: Shaped<JsonSchema>;
+  body?: Shaped<JsonSchema>;
   bodyType?: 'json' | 'text';
   summary?: string;
   /** The permission the route checks before its handler runs. */
   permission?: string;
   /** Response bodies by status (null: none), as published in the OpenAPI document. */
-  responses?: Readonly<Record<number, JsonSchema | null>>;
+  responses?: Shaped<Readonly<Record<number, JsonSchema | null>>>;
   /** Needs no access token (sign-up, login). */
   public?: boolean;
 }
@@ -96,8 +98,13 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const log = createLogger(config);
   const given = opts.addons ?? (await discoverAddons(findWorkspaceRoot(), config.addonPaths));
   const addons = resolveAddons(given, PLATFORM_VERSION);
+  // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
+  checkGraphqlFragments(addons);
   const pools = createPools(config);
-  const orm = await createOrm(addons.flatMap((a) => a.models));
+  const orm = await createOrm(
+    addons.flatMap((a) => a.models),
+    addons.flatMap((a) => a.extensions),
+  );
   const rt = new Runtime(config, log, pools, orm, addons);
   const queues = createQueues(config);
   // Rate limits, counted in Redis by every API process (http/throttle.ts; docs/security.md).
@@ -276,6 +283,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
 
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
+      // A model changed without its generated migration: refuse, naming the command to run.
+      await checkModelTables(pools.owner, addons);
       await ensureAppRole(pools.owner, config);
       // Addons whose tenants are not all at the deployed version yet (new version, or an
       // upgrade that failed for some tenant last time): only these need the per-tenant scan.

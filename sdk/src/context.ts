@@ -136,6 +136,8 @@ export interface RequestActor {
 
 export interface RequestContext extends SystemContext {
   requestId: string;
+  /** The addons the tenant has enabled (ids): what shapes the APIs it sees. */
+  readonly enabledAddons: ReadonlySet<string>;
   user: UserInfo;
   /** The user, or the API key acting with its creator's name (the audit log names the key). */
   actor?: RequestActor;

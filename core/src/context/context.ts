@@ -166,6 +166,7 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       return base.db.em(rules);
     },
     requestId: deps.requestId,
+    enabledAddons: deps.enabled,
     user: deps.user,
     actor: deps.actor ?? { kind: 'user', id: deps.user.id },
     can,

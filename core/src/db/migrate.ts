@@ -72,6 +72,22 @@ export async function runMigrations(
   return results;
 }
 
+/** The migrations of an owner (an addon or the core) its tracking table does not list yet. */
+export async function pendingMigrations(
+  owner: pg.Pool,
+  id: string,
+  migrations: readonly MigrationClass[],
+): Promise<string[]> {
+  if (migrations.length === 0) return [];
+  const table = trackingTable(id);
+  const exists = await owner.query('select to_regclass($1) as t', [table]);
+  const names = migrations.map(migrationName);
+  if (!exists.rows[0]?.t) return names;
+  const done = await owner.query<{ name: string }>(`select name from ${quoteIdent(table)}`);
+  const applied = new Set(done.rows.map((r) => r.name));
+  return names.filter((n) => !applied.has(n));
+}
+
 function migrationName(cls: MigrationClass): string {
   // Class names can be mangled by bundlers; a `name` field on the instance is preferred.
   const probe = Object.create(cls.prototype) as { name?: string };

@@ -21,15 +21,16 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
   const ops = new Set(res.operations);
   const base = `/${res.path}`;
   const name = res.model.name;
-  const row = res.schemas.row;
+  const row = (enabled: ReadonlySet<string>) => res.schemasFor(enabled).row;
+  const shapes = (enabled: ReadonlySet<string>) => res.schemasFor(enabled);
   if (ops.has('list')) {
     r.get(
       base,
       {
         permission: res.permission('list'),
-        query: res.schemas.list,
+        query: (e) => shapes(e).list,
         summary: `List ${name} records`,
-        responses: { 200: pageSchema(row) },
+        responses: (e) => ({ 200: pageSchema(row(e)) }),
       },
       ({ query, ctx }) => res.list(ctx, query as ListArgs),
     );
@@ -37,7 +38,7 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
   if (ops.has('get')) {
     r.get<{ id: string }>(
       `${base}/:id`,
-      { permission: res.permission('get'), summary: `Get one ${name}`, responses: { 200: row } },
+      { permission: res.permission('get'), summary: `Get one ${name}`, responses: (e) => ({ 200: row(e) }) },
       ({ params, ctx }) => res.get(ctx, params.id),
     );
   }
@@ -46,9 +47,9 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
       base,
       {
         permission: res.permission('create'),
-        body: res.schemas.create,
+        body: (e) => shapes(e).create,
         summary: `Create a ${name}`,
-        responses: { 201: row },
+        responses: (e) => ({ 201: row(e) }),
       },
       async ({ body, ctx }) => ({ status: 201, body: await res.create(ctx, body as Record<string, unknown>) }),
     );
@@ -58,9 +59,9 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
       `${base}/:id`,
       {
         permission: res.permission('update'),
-        body: res.schemas.patch,
+        body: (e) => shapes(e).patch,
         summary: `Change a ${name}`,
-        responses: { 200: row },
+        responses: (e) => ({ 200: row(e) }),
       },
       ({ params, body, ctx }) => res.update(ctx, params.id, body as Record<string, unknown>),
     );
