@@ -30,10 +30,21 @@ afterAll(async () => {
 });
 afterEach(async (ctx) => afterBrowserTest(ctx.task, page, contexts));
 
+/** CSP violations the pages reported (the QR code is a data: image; the policy must allow it). */
+const violations: string[] = [];
+
 async function freshPage(): Promise<Page> {
   const context = await newContext(browser);
   contexts.push(context);
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   page = await context.newPage();
+  page.on('console', (msg) => {
+    if (/Content Security Policy|CSP violation/i.test(msg.text())) violations.push(msg.text());
+  });
   return page;
 }
 
@@ -84,6 +95,7 @@ describe('two-step sign-in', () => {
     await p.waitForURL(t.app());
     await expect.poll(() => p.getByRole('button', { name: `Account menu for ${t.owner.name}` }).count()).toBe(1);
     await expect.poll(() => p.getByRole('link', { name: 'Dashboard' }).count()).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
   });
 
   it('an admin creates an API key, sees it once, and revokes it', async () => {
@@ -114,6 +126,7 @@ describe('two-step sign-in', () => {
     await p.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => p.getByRole('cell', { name: 'Revoked' }).count()).toBe(1);
     await screenshot(p, 'api-keys-list');
+    expect(violations).toEqual([]);
     expect(await call()).toBe(401);
   });
 });
