@@ -51,6 +51,11 @@ describe('API keys', () => {
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe(t.ownerEmail);
     expect(me.body.permissions).toEqual(['crm.*']);
+    // The key is resolved in the request's first round trip, as a user's token is: no extra statement.
+    const viaKey = await withKey(k.key).get(`${C}/contacts`);
+    const viaToken = await t.client.get(`${C}/contacts`);
+    expect(viaKey.headers.get('x-db-statements')).toMatch(/^\d+$/);
+    expect(viaKey.headers.get('x-db-statements')).toBe(viaToken.headers.get('x-db-statements'));
     const made = await withKey(k.key).post(`${C}/contacts`, { name: 'By key' });
     expect(made.status).toBe(201);
     expect(made.body.ownerId).toBe(me.body.user.id);
