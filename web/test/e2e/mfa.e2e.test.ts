@@ -98,6 +98,30 @@ describe('two-step sign-in', () => {
     expect(violations).toEqual([]);
   });
 
+  it('an admin requires two-step sign-in; at the next sign-in a user without it is sent to enrol', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'req', name: 'Req Co', crm: false });
+    const p = await freshPage();
+    await signIn(p, t);
+    await p.getByRole('link', { name: 'Security' }).first().click();
+    await p.waitForURL(t.app('/admin/security'));
+    await p.getByLabel('Everyone must use two-step sign-in').check();
+    await expect.poll(() => p.getByText('Two-step sign-in is now required.').count()).toBe(1);
+    const settings = await t.as<{ requireMfa: boolean }>('GET', '/api/v1/core/security-settings');
+    expect(settings.requireMfa).toBe(true);
+    await p.getByRole('button', { name: /Account menu for/ }).click();
+    await p.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await p.waitForURL(/\/auth\/login/);
+    await open(p, t.app('/auth/login'));
+    await p.getByLabel('Email').fill(t.owner.email);
+    await p.getByLabel('Password').fill(t.owner.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(t.app('/profile?enrol=required'));
+    await expect.poll(() => p.getByText(/requires two-step sign-in/).count()).toBe(1);
+    await expect.poll(() => p.getByRole('button', { name: 'Set up two-step sign-in' }).count()).toBe(1);
+    expect(violations).toEqual([]);
+  });
+
   it('an admin creates an API key, sees it once, and revokes it', async () => {
     if (!platform) throw new Error('the platform did not start');
     const t = await createTenant(platform, { prefix: 'keys', name: 'Keys Co' });
