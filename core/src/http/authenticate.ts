@@ -66,12 +66,13 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
               ctx.state.log.warn({ err: String(err) }, 'API key last-used time not written'),
             );
           });
+        // Set before the transaction opens, so whatever the opening round trip records can name the key.
+        tx.apiKeyId = cred.keyId;
         const k = await openWithApiKey(tx, cred, readOnly, touch);
         principal = k;
         // A live stream opened with a key is checked again at least every access-token lifetime.
         const cap = Math.floor(Date.now() / 1000) + rt.config.accessTokenTtlSec;
         tokenExp = k?.expires ? Math.min(k.expires, cap) : cap;
-        if (k) tx.apiKeyId = cred.keyId;
       }
       if (!principal) {
         throw cred.kind === 'user' ? refused() : new UnauthenticatedError('Invalid, revoked or expired API key');
