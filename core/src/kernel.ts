@@ -22,6 +22,7 @@ import { OutboxRelay } from './events/relay.ts';
 import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
+import { adminRouteDocs } from './http/admin.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
@@ -30,7 +31,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
-import { addonRouter, collectRoutes } from './http/rest-router.ts';
+import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import type { State } from './http/state.ts';
 import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
@@ -49,7 +50,7 @@ import { resolveAddons } from './registry/resolve.ts';
 import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
-import { Tenants } from './tenancy/tenants.ts';
+import { corePermissions, Tenants } from './tenancy/tenants.ts';
 
 export interface KernelOptions {
   config: Config;
@@ -100,6 +101,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const addons = resolveAddons(given, PLATFORM_VERSION);
   // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
   checkGraphqlFragments(addons);
+  checkRoutePermissions(addons, Object.keys(corePermissions));
   const pools = createPools(config);
   const orm = await createOrm(
     addons.flatMap((a) => a.models),
@@ -115,6 +117,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
     refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
     api: throttle(limits, 'api-tenant', config.throttle.api),
+    accountIp: throttle(limits, 'account-ip', config.throttle.accountIp),
+    accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
     mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),
   };
   const tenantAddons = new TenantAddons(rt);
@@ -193,7 +197,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
       ),
-      accountPublic: accountPublicRoutes(queues, account, invitations, sessions),
+      accountPublic: accountPublicRoutes(queues, account, invitations, sessions, {
+        ip: throttles.accountIp,
+        key: throttles.accountKey,
+      }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
@@ -247,7 +254,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
           const key = `${l.method} ${l.path}`;
-          const doc = kernelRouteDocs[key] ?? accountRouteDocs[key] ?? securityRouteDocs[key];
+          const doc = kernelRouteDocs[key] ?? accountRouteDocs[key] ?? adminRouteDocs[key] ?? securityRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

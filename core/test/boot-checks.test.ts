@@ -3,6 +3,7 @@ import {
   createModelTableSql,
   defineAddon,
   defineModel,
+  definePermissions,
   f,
   type GraphQLBuilder,
   Migration,
@@ -132,5 +133,25 @@ describe('enabling an addon', () => {
     } finally {
       await env.close();
     }
+  });
+});
+
+describe('permissions routes name', () => {
+  it('a route naming a permission no addon declares refuses the boot, naming the route and what is declared', async () => {
+    const typo = defineAddon({
+      id: 'typo',
+      version: '1.0.0',
+      title: 'Typo',
+      description: 'A route whose permission is misspelt.',
+      category: 'testing',
+      platform: '^1.0.0',
+      permissions: definePermissions({ 'typo.note.read': { title: 'Read notes', grant: ['member'] } }),
+      rest: (r) => {
+        r.get('/notes', { permission: 'typo.notes.read' }, () => []);
+      },
+    });
+    await expect(bootTestKernel({ addons: [typo], workers: false })).rejects.toThrow(
+      'Addon "typo": route GET /notes needs the permission "typo.notes.read", which no installed addon declares (typo declares typo.note.read)',
+    );
   });
 });

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AnyModel, defineAddon, defineModel, extendModel, f, type MigrationClass } from '@elevate/sdk';
+import {
+  type AnyModel,
+  createModelTableSql,
+  defineAddon,
+  defineModel,
+  extendModel,
+  f,
+  type MigrationClass,
+} from '@elevate/sdk';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coreMigrations, runMigrations } from '../src/db/migrate.ts';
@@ -145,6 +153,36 @@ describe('generated migrations', () => {
     // Nothing changed: no file.
     const again = await generateMigration(shelfAddon({ nickname: f.string({ max: 60 }) }), dir);
     expect(again.file).toBeNull();
+  });
+
+  it('an index the SDK already makes (a reference, an indexed field) listed again in indexes is one index', async () => {
+    const Shelf = defineModel({ name: 'dupidx.shelf', fields: { label: f.string({ required: true }) } });
+    const Book = defineModel({
+      name: 'dupidx.book',
+      fields: { title: f.string({ index: true }), shelf: f.ref(() => Shelf) },
+      indexes: [['shelf'], ['title'], ['title', 'shelf']],
+    });
+    const addon = defineAddon({
+      id: 'dupidx',
+      version: '1.0.0',
+      title: 'Duplicate index fixture',
+      description: 'An author listing indexes the SDK already makes',
+      category: 'Test',
+      platform: '^1.0.0',
+      models: [Shelf, Book],
+    });
+    const dir = tmpDir();
+    const res = await generateMigration(addon, dir);
+    const creates = res.up.filter((sql) => sql.startsWith('create index'));
+    expect(creates.filter((sql) => sql.includes('"dupidx_book_shelf_id_idx"'))).toHaveLength(1);
+    expect(creates.filter((sql) => sql.includes('"dupidx_book_title_idx"'))).toHaveLength(1);
+    expect(creates.some((sql) => sql.includes('"dupidx_book_title_shelf_id_idx"'))).toBe(true);
+    await migrate(await freshDatabase(), 'dupidx', await load(dir));
+    // The SDK's DDL helper for hand-written migrations says the same (before: `relation
+    // "dupidx_book_shelf_id_idx" already exists` when the migration ran).
+    const ddl = createModelTableSql(Book).filter((sql) => sql.startsWith('create index'));
+    expect(ddl).toHaveLength(new Set(ddl).size);
+    expect(ddl.filter((sql) => sql.includes('"dupidx_book_shelf_id_idx"'))).toHaveLength(1);
   });
 
   it("keeps every workspace addon's committed snapshot in step with its models (a model change without a migration fails here)", async () => {

@@ -316,7 +316,9 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
   }
   for (const idx of model.indexes) {
     const cols = idx.map((k) => fieldColumn(k, model.fields[k] as FieldDef));
-    indexes.push({ name: `${t}_${cols.join('_')}_idx`, properties: ['tenantId', ...idx] });
+    const name = `${t}_${cols.join('_')}_idx`;
+    // A reference or an `index: true` field already has this index: declaring it again is the same index.
+    if (!indexes.some((i) => i.name === name)) indexes.push({ name, properties: ['tenantId', ...idx] });
   }
   const schema = new EntitySchema<EntityRow>({
     name: model.name,

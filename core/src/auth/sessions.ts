@@ -115,6 +115,7 @@ export class Sessions {
         return { mfaRequired: true, mfaToken: c.token, expiresIn: c.expiresIn, user: info } as const;
       }
       const { tokenId: _, ...pair } = await this.issue(tx, user.id, randomUUID(), client);
+      await this.recordLogin(tx, user.id);
       return { ...pair, user: info, ...(mfa.required ? { mfaEnrolmentRequired: true } : {}) };
     });
   }
@@ -122,7 +123,16 @@ export class Sessions {
   /** A new session for a user who passed every factor (the MFA step calls it too). */
   async start(tx: TenantTx, user: UserInfo, client: ClientInfo = {}): Promise<TokenPair & { user: UserInfo }> {
     const { tokenId: _, ...pair } = await this.issue(tx, user.id, randomUUID(), client);
+    await this.recordLogin(tx, user.id);
     return { ...pair, user };
+  }
+
+  /** For the admin's users list (last login): when a session starts, after every factor. */
+  private async recordLogin(tx: TenantTx, userId: string): Promise<void> {
+    await tx.query('update core_user set last_login_at = now() where tenant_id = $1 and id = $2', [
+      tx.tenantId,
+      userId,
+    ]);
   }
 
   private async issue(

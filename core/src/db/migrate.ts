@@ -12,6 +12,7 @@ import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
 import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-index.ts';
 import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
+import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
 import { CoreKeys0009 } from '../migrations/core-0009-keys.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -24,6 +25,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreTenantServices0006,
   CoreMail0007,
   CoreLiveSessionIndex0007,
+  CoreUsersAdmin0008,
   CoreKeys0009,
 ];
 

@@ -115,3 +115,25 @@ export function addonRouter(addon: AnyAddon): Router<State> {
   }
   return router;
 }
+
+/**
+ * Boot-time check: every permission a route of an installed addon names is declared (by an
+ * installed addon's `definePermissions`, or the core's). A misspelt one would otherwise refuse every
+ * user but the owner (whose `*` matches anything) without anyone noticing.
+ */
+export function checkRoutePermissions(addons: readonly AnyAddon[], core: readonly string[]): void {
+  const known = new Set([...core, ...addons.flatMap((a) => Object.keys(a.permissions))]);
+  for (const addon of addons) {
+    if (!addon.rest) continue;
+    for (const route of collectRoutes(addon)) {
+      const p = route.options.permission;
+      if (!p || known.has(p)) continue;
+      const near = [...known].filter((k) => k.startsWith(`${addon.id}.`)).sort();
+      throw new AppError(
+        'ADDON_UNKNOWN_PERMISSION',
+        `Addon "${addon.id}": route ${route.method} ${route.path} needs the permission "${p}", which no installed addon declares${near.length ? ` (${addon.id} declares ${near.join(', ')})` : ''}`,
+        { status: 500 },
+      );
+    }
+  }
+}
