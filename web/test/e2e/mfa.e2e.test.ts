@@ -122,6 +122,39 @@ describe('two-step sign-in', () => {
     expect(violations).toEqual([]);
   });
 
+  it("on the Users page an admin resets a user's two-step sign-in and signs them out everywhere", async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'adm', name: 'Adm Co', crm: false });
+    // The owner has two-step sign-in (set up through the API) and another session (the API's).
+    const e = await t.as<{ secret: string }>('POST', '/api/v1/core/account/mfa/enrol', {});
+    await t.as('POST', '/api/v1/core/account/mfa/confirm', { code: await generate({ secret: e.secret }) });
+    const p = await freshPage();
+    // Signing in needs the code now.
+    await open(p, t.app('/auth/login'));
+    await p.getByLabel('Email').fill(t.owner.email);
+    await p.getByLabel('Password').fill(t.owner.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p
+      .getByLabel('Code from your authenticator app')
+      .fill(await generate({ secret: e.secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await p.getByRole('button', { name: 'Verify' }).click();
+    await p.waitForURL(t.app());
+    await p.getByRole('link', { name: 'Users' }).first().click();
+    await p.waitForURL(t.app('/admin/users'));
+    await p.getByRole('button', { name: `Reset the two-step sign-in of ${t.owner.name}` }).click();
+    await p.getByRole('dialog').getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => p.getByText(`Two-step sign-in of ${t.owner.name} is reset.`).count()).toBe(1);
+    expect((await t.as<{ enabled: boolean }>('GET', '/api/v1/core/account/mfa')).enabled).toBe(false);
+    await p.getByRole('button', { name: `Sign ${t.owner.name} out everywhere` }).click();
+    await p.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
+    // This browser's session ended too: the next page asks to sign in again.
+    await open(p, t.app('/admin/users'));
+    await p.waitForURL(/\/auth\/login/);
+    const me = await fetch(`${platform.url}/api/v1/core/me`, { headers: { authorization: `Bearer ${t.token}` } });
+    expect(me.status).toBe(401);
+    expect(violations).toEqual([]);
+  });
+
   it('an admin creates an API key, sees it once, and revokes it', async () => {
     if (!platform) throw new Error('the platform did not start');
     const t = await createTenant(platform, { prefix: 'keys', name: 'Keys Co' });
