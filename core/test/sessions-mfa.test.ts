@@ -208,6 +208,18 @@ describe('two-step sign-in (TOTP)', () => {
     const again = await env.anonymous().post('/api/v1/auth/mfa', { mfaToken: await challenge(), code });
     expect(again.status).toBe(401);
     expect((await t.client.get('/api/v1/core/account/mfa')).body.backupCodesLeft).toBe(9);
+    // New codes (needs a code: here a backup one); the old ones stop working.
+    expect((await t.client.post('/api/v1/core/account/mfa/backup-codes', { code: 'nope-nope' })).status).toBe(400);
+    const fresh = await t.client.post('/api/v1/core/account/mfa/backup-codes', { code: backupCodes[5] });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.backupCodes).toHaveLength(10);
+    expect(fresh.body.backupCodes).not.toContain(backupCodes[0]);
+    const old = await env.anonymous().post('/api/v1/auth/mfa', { mfaToken: await challenge(), code: backupCodes[0] });
+    expect(old.status).toBe(401);
+    const usable = await env
+      .anonymous()
+      .post('/api/v1/auth/mfa', { mfaToken: await challenge(), code: fresh.body.backupCodes[0] });
+    expect(usable.status).toBe(200);
   });
 
   it('throttles wrong codes per user (429 with Retry-After), and a right code then still waits', async () => {
