@@ -72,6 +72,14 @@ describe('two-step sign-in', () => {
     await expect.poll(() => p.getByTestId('backup-codes').locator('li').count()).toBe(10);
     await expect.poll(() => p.getByText(/^On\. Signing in asks for a code/).count()).toBe(1);
     await screenshot(p, 'profile-mfa-on');
+    // New backup codes, confirmed with one of the old ones.
+    const first = ((await p.getByTestId('backup-codes').locator('li').first().textContent()) ?? '').trim();
+    await p.getByLabel('Code, for new backup codes').fill(first);
+    await p.getByRole('button', { name: 'New backup codes' }).click();
+    await expect
+      .poll(async () => ((await p.getByTestId('backup-codes').locator('li').first().textContent()) ?? '').trim())
+      .not.toBe(first);
+    await expect.poll(() => p.getByTestId('backup-codes').locator('li').count()).toBe(10);
 
     // Sign out, then in again: the password, then the code.
     await p.getByRole('button', { name: /Account menu for/ }).click();
