@@ -138,7 +138,8 @@ describe('extending another addon’s model', () => {
     expect(sdl).toMatch(/input JournalEntryCreateInput \{[^}]*\bmood: String\b/s);
 
     const body = (enabled: string[]) => {
-      const op = env.openapi(enabled).paths['/api/v1/journal/entries']?.post as unknown as {
+      const doc = env.openapi(enabled);
+      const op = doc.paths['/api/v1/journal/entries']?.post as unknown as {
         requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
         responses: Record<
           string,
@@ -147,10 +148,20 @@ describe('extending another addon’s model', () => {
       };
       return {
         input: Object.keys(op.requestBody.content['application/json'].schema.properties),
-        output: Object.keys(op.responses['201']?.content['application/json'].schema.properties ?? {}),
+        // The row is a named component schema (the tenant's shape of it), referenced with $ref.
+        output: Object.keys(
+          (
+            (doc.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas
+              .JournalEntry ?? { properties: {} }
+          ).properties,
+        ),
+        ref: (op.responses['201']?.content['application/json'].schema as unknown as { $ref?: string } | undefined)
+          ?.$ref,
       };
     };
     expect(body(['journal']).input).not.toContain('mood');
+    expect(body(['journal']).ref).toBe('#/components/schemas/JournalEntry');
+    expect(body(['journal']).output).toContain('text');
     expect(body(['journal']).output).not.toContain('rating');
     expect(body(['journal', 'extras']).input).toEqual(expect.arrayContaining(['mood', 'rating']));
     expect(body(['journal', 'extras']).output).toEqual(expect.arrayContaining(['mood', 'rating']));

@@ -127,7 +127,7 @@ export {
   type ResourcePage,
   type ResourceSchemas,
 } from './resource/resource.ts';
-export { createSchema, fieldSchema, idsKey, patchSchema, rowSchema } from './resource/schemas.ts';
+export { createSchema, fieldSchema, idsKey, patchSchema, rowSchema, schemaTitle } from './resource/schemas.ts';
 export {
   type JsonSchema,
   type Page,

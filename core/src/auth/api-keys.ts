@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AppError, NotFoundError, parseGrant, type UserInfo, ValidationError } from '@elevate/sdk';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
@@ -16,6 +16,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const GRANT = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)(@(own|team|all))?$/;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sameHash = (a: string, b: string) =>
+  HEX64.test(a) && HEX64.test(b) && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 const hex = (uuid: string) => uuid.replaceAll('-', '');
 const uuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
@@ -165,17 +167,20 @@ export class ApiKeys {
   }
 }
 
-/** The key's row as the request's first round trip reads it. */
-export function apiKeyPrincipalSql(tenantId: string, keyId: string, secretHash: string): string {
-  if (!isUuid(tenantId) || !isUuid(keyId) || !HEX64.test(secretHash)) throw new AppError('BAD_KEY', 'bad key');
-  return `select u.id, u.email, u.name, u.active, k.permissions as key_permissions,
+/**
+ * The key's row as the request's first round trip reads it. Only UUID literals, so the opening
+ * runs as a prepared statement (db/tenant-tx.ts); the hash is compared here, in constant time.
+ */
+export function apiKeyPrincipalSql(tenantId: string, keyId: string): string {
+  if (!isUuid(tenantId) || !isUuid(keyId)) throw new AppError('BAD_KEY', 'bad key');
+  return `select u.id, u.email, u.name, u.active, k.permissions as key_permissions, k.token_hash,
        (k.revoked_at is null and (k.expires_at is null or k.expires_at > now())) as live,
        extract(epoch from k.expires_at)::bigint as expires,
-       (k.last_used_at is null or k.last_used_at < now() - interval '60 seconds') as stale,
+       (k.last_used_at is null or k.last_used_at < now() - make_interval(secs => 60)) as stale,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
           unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns
      from core_api_key k join core_user u on u.tenant_id = k.tenant_id and u.id = k.created_by
-     where k.tenant_id = '${tenantId}' and k.id = '${keyId}' and k.token_hash = '${secretHash}'`;
+     where k.tenant_id = '${tenantId}' and k.id = '${keyId}'`;
 }
 
 /** Last writes of `last_used_at` by this process, per key: at most one a minute (the SQL guards across processes). */
@@ -199,8 +204,9 @@ export async function openWithApiKey(
 ): Promise<{ user: UserInfo; patterns: string[]; expires: number | null } | null> {
   const rows = (await tx.open({
     readOnly,
-    extra: apiKeyPrincipalSql(tx.tenantId, key.keyId, key.secretHash),
+    extra: apiKeyPrincipalSql(tx.tenantId, key.keyId),
   })) as unknown as (UserInfo & {
+    token_hash: string;
     active: boolean;
     live: boolean;
     stale: boolean;
@@ -209,7 +215,7 @@ export async function openWithApiKey(
     patterns: string[] | null;
   })[];
   const row = rows[0];
-  if (!row?.active || !row.live) return null;
+  if (!row || !sameHash(row.token_hash, key.secretHash) || !row.active || !row.live) return null;
   const now = Date.now();
   if (row.stale && now - (lastTouched.get(key.keyId) ?? 0) >= TOUCH_MS) {
     lastTouched.set(key.keyId, now);

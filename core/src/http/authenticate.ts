@@ -1,7 +1,7 @@
 import { UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import type Koa from 'koa';
 import { isApiKey, openWithApiKey, parseApiKey } from '../auth/api-keys.ts';
-import { verifyAccessToken } from '../auth/jwt.ts';
+import { type AccessClaims, verifyAccessToken } from '../auth/jwt.ts';
 import { openWithPrincipal } from '../auth/sessions.ts';
 import { requestContext, systemContext } from '../context/context.ts';
 import { TenantTx, withTenant } from '../db/tenant-tx.ts';
@@ -17,6 +17,32 @@ function bearer(ctx: Koa.Context, allowQuery: boolean): string | null {
   return null;
 }
 
+/** Verified access tokens kept (a client sends the same token on every request until it expires). */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * verifyAccessToken with the verdict on each token string remembered: the same string under the
+ * same secret always verifies the same way, so only the expiry is checked again. (An access token
+ * cannot be revoked; whether its user is still active is read on every request, as before.)
+ */
+function tokenVerifier(secret: string): (token: string) => AccessClaims | null {
+  const verified = new Map<string, AccessClaims>();
+  return (token) => {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.exp > Math.floor(Date.now() / 1000)) return hit;
+      verified.delete(token);
+      return null;
+    }
+    const claims = verifyAccessToken(token, secret);
+    if (claims) {
+      if (verified.size >= VERIFIED_MAX) verified.clear();
+      verified.set(token, claims);
+    }
+    return claims;
+  };
+}
+
 /** Who presented the credential: a JWT (user + session family) or an API key (docs/security.md#api-keys). */
 type Credential =
   | { kind: 'user'; tenantId: string; userId: string; familyId: string; exp: number }
@@ -24,13 +50,13 @@ type Credential =
 
 const refused = () => new UnauthenticatedError('Invalid or expired access token');
 
-function credential(token: string, secret: string): Credential {
+function credential(token: string, verify: (token: string) => AccessClaims | null): Credential {
   if (isApiKey(token)) {
     const k = parseApiKey(token);
     if (!k) throw new UnauthenticatedError('Invalid, revoked or expired API key');
     return { kind: 'apiKey', ...k };
   }
-  const claims = verifyAccessToken(token, secret);
+  const claims = verify(token);
   if (!claims) throw refused();
   return { kind: 'user', tenantId: claims.tid, userId: claims.sub, familyId: claims.fid, exp: claims.exp };
 }
@@ -40,10 +66,11 @@ function credential(token: string, secret: string): Credential {
  * request in one tenant transaction: committed on success, rolled back on any error.
  */
 export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<State> {
+  const verify = tokenVerifier(rt.config.jwtSecret);
   return async (ctx, next) => {
     const token = bearer(ctx, ctx.path === '/api/v1/core/live');
     if (!token) throw new UnauthenticatedError();
-    const cred = credential(token, rt.config.jwtSecret);
+    const cred = credential(token, verify);
     const tenant = await rt.tenantById(cred.tenantId);
     if (!tenant) throw refused();
     // The tenant's request budget is counted in Redis while the database is asked (no added wait).
@@ -52,8 +79,9 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
     const enabled = await rt.enabledAddons(tenant.id);
     const tx = new TenantTx(rt.pools.app, tenant.id);
     try {
-      // Reads (GET) run in a read-only transaction: a write there fails loudly.
-      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
+      // Reads (GET, a GraphQL document without mutation) run in a read-only transaction: a write
+      // there fails loudly.
+      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.state.readOnly === true;
       let principal: { user: UserInfo; patterns: string[] } | null;
       let tokenExp: number;
       if (cred.kind === 'user') {

@@ -270,6 +270,57 @@ export function buildOpenApi(
     security: [{ bearer: [] }],
     tags: [...kernelTags, ...addonTags].filter((t) => used.has(t.name)),
     paths,
-    components: COMPONENTS,
+    components: { ...COMPONENTS, schemas: { ...COMPONENTS.schemas, ...hoistNamedSchemas(paths) } },
   };
+}
+
+type SchemaNode = Record<string, unknown>;
+
+/**
+ * Schemas with a `title` (every model's row schema has one: `CrmContact`) are published once under
+ * components.schemas and referenced with `$ref`, so generated clients get named types and the
+ * document does not repeat a row per route. A second, different schema under a title already taken
+ * stays inline. Rewrites `paths` in place; returns the named schemas.
+ */
+function hoistNamedSchemas(paths: OpenApiDocument['paths']): Record<string, SchemaNode> {
+  const named: Record<string, SchemaNode> = {};
+  const json = new Map<string, string>();
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: SchemaNode = {};
+    for (const [k, v] of Object.entries(node as SchemaNode)) {
+      out[k] =
+        k === 'properties' && v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v as SchemaNode).map(([p, s]) => [p, walk(s)]))
+          : ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'not'].includes(k)
+            ? walk(v)
+            : v;
+    }
+    const title = out.title;
+    if (typeof title !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(title)) return out;
+    const text = JSON.stringify(out);
+    const taken = json.get(title);
+    if (taken === undefined) {
+      json.set(title, text);
+      named[title] = out;
+    } else if (taken !== text) return out;
+    return { $ref: `#/components/schemas/${title}` };
+  };
+  const content = (c: unknown) => {
+    for (const media of Object.values((c as Record<string, { schema?: unknown }>) ?? {})) {
+      if (media?.schema) media.schema = walk(media.schema);
+    }
+  };
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item) as OpenApiOperation[]) {
+      const o = op as unknown as {
+        requestBody?: { content?: unknown };
+        responses?: Record<string, { content?: unknown }>;
+      };
+      if (o.requestBody?.content) content(o.requestBody.content);
+      for (const r of Object.values(o.responses ?? {})) if (r?.content) content(r.content);
+    }
+  }
+  return Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -3,7 +3,9 @@ import type { ListArgs, ResourceDef } from './resource.ts';
 
 /** A list page of rows; `fields` may narrow each row, so no key of a row is required there. */
 function pageSchema(row: JsonSchema): JsonSchema {
-  const { required: _, ...item } = row;
+  const { required: _, title, ...rest } = row;
+  // A row whose keys may be missing is a schema of its own: `JournalEntryListItem`, not `JournalEntry`.
+  const item = typeof title === 'string' ? { title: `${title}ListItem`, ...rest } : rest;
   return {
     type: 'object',
     required: ['data', 'total_count', 'limit', 'offset'],

@@ -78,7 +78,8 @@ export function rowSchema(model: AnyModel, defs?: Defs): JsonSchema {
   for (const [key, def] of fields(model, defs)) properties[key] = nullable(fieldSchema(def), def.required);
   for (const [key] of manyKeys(model)) properties[key] = idList();
   const required = [...new Set([...modelColumns(model).keys(), ...Object.keys(defs ?? {})])];
-  return { type: 'object', properties, required, additionalProperties: false };
+  // The title names the row in the OpenAPI document's components (`CrmContact`, `JournalEntry`).
+  return { title: schemaTitle(model), type: 'object', properties, required, additionalProperties: false };
 }
 
 /** What a create accepts: required fields without a default must be given; no unknown keys. */
@@ -102,4 +103,13 @@ export function createSchema(model: AnyModel, readOnly: readonly string[] = [], 
 export function patchSchema(model: AnyModel, readOnly: readonly string[] = [], defs?: Defs): JsonSchema {
   const { properties } = createSchema(model, readOnly, defs) as { properties: Record<string, JsonSchema> };
   return { type: 'object', properties, minProperties: 1, additionalProperties: false };
+}
+
+/** The name a model's row schema is published under: PascalCase of the model name (`crm.contact` → `CrmContact`). */
+export function schemaTitle(model: AnyModel): string {
+  return model.name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }

@@ -40,6 +40,7 @@ export const contactView: JsonSchema = (() => {
   const ref = { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } } };
   return {
     ...rest,
+    title: 'CrmContactView',
     properties: {
       ...properties,
       companyId: companyId as JsonSchema,
@@ -58,6 +59,7 @@ export const contactView: JsonSchema = (() => {
 /** A pipeline with its stages in board order. */
 export const pipelineWithStages = (pipeline: JsonSchema): JsonSchema => ({
   ...pipeline,
+  title: `${String(pipeline.title ?? 'Pipeline')}WithStages`,
   required: [...((pipeline.required as string[]) ?? []), 'stages'],
   properties: {
     ...(pipeline.properties as Record<string, JsonSchema>),
@@ -66,7 +68,7 @@ export const pipelineWithStages = (pipeline: JsonSchema): JsonSchema => ({
 });
 
 /** A row, or null. */
-export const orNull = (schema: JsonSchema): JsonSchema => ({ ...schema, type: ['object', 'null'] });
+export const orNull = (schema: JsonSchema): JsonSchema => ({ oneOf: [schema, { type: 'null' }] });
 
 /** 204: no body. */
 export const NO_CONTENT = { 204: null } as const;
