@@ -204,6 +204,11 @@ describe('API keys', () => {
     expect((await t.client.delete(`${K}/not-a-uuid`)).status).toBe(404);
     const garbage = await withKey('ek_live_nonsense').get(`${C}/contacts`);
     expect(garbage.status).toBe(401);
+    // The right key id and tenant with another secret.
+    const k = (await t.client.post(K, { name: 'Real', permissions: ['crm.contact.read'] })).body;
+    expect((await withKey(k.key).get(`${C}/contacts`)).status).toBe(200);
+    const last = k.key.at(-1) === 'A' ? 'B' : 'A';
+    expect((await withKey(`${k.key.slice(0, -1)}${last}`).get(`${C}/contacts`)).status).toBe(401);
   });
 
   it('last used is written once a minute at most, not once a request', async () => {
