@@ -61,6 +61,13 @@ describe('API keys', () => {
     expect(made.body.ownerId).toBe(me.body.user.id);
     // Sessions and MFA are a person's own: not through a key.
     expect((await withKey(k.key).get('/api/v1/core/sessions')).body.code).toBe('NOT_FOR_API_KEYS');
+    expect((await withKey(k.key).post('/api/v1/core/account/mfa/enrol', {})).body.code).toBe('NOT_FOR_API_KEYS');
+    const pw = await withKey(k.key).post('/api/v1/core/account/password', {
+      currentPassword: t.password,
+      password: 'another-long-passphrase-9',
+    });
+    expect(pw.status).toBe(403);
+    expect(pw.body.code).toBe('NOT_FOR_API_KEYS');
   });
 
   it('opens the live channel and receives the events its permissions allow', async () => {
