@@ -9,7 +9,9 @@ import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { loginAudit } from './audit/login-audit.ts';
 import { Account } from './auth/account.ts';
+import { ApiKeys } from './auth/api-keys.ts';
 import { Invitations } from './auth/invitations.ts';
+import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { attachAuditTriggers } from './db/audit-triggers.ts';
@@ -32,6 +34,7 @@ import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
+import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import type { State } from './http/state.ts';
 import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
@@ -118,10 +121,14 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     api: throttle(limits, 'api-tenant', config.throttle.api),
     accountIp: throttle(limits, 'account-ip', config.throttle.accountIp),
     accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
+    mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
   const sessions = new Sessions(rt);
+  const mfa = new Mfa(rt);
+  sessions.mfa = mfa;
+  const apiKeys = new ApiKeys();
   const schemas = new SchemaCache(addons, tenantAddons);
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
@@ -170,6 +177,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountCore: Router<State>;
     addons: Map<string, Router<State>>;
   };
+  let securityMounted = false;
   const documents = new Map<string, OpenApiDocument>();
   const openapi = (enabled: ReadonlySet<string>, opts: { server?: string; only?: string } = {}) => {
     const key = JSON.stringify([[...enabled].sort(), opts.server ?? null, opts.only ?? null]);
@@ -198,6 +206,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
+    if (!securityMounted) {
+      // API keys, sessions, MFA (http/security.routes.ts) ride on the account routers.
+      mfaPublicRoutes(routers.accountPublic, sessions, mfa, throttles.mfaUser);
+      securityCoreRoutes(routers.accountCore, { apiKeys, mfa });
+      securityMounted = true;
+    }
     return routers;
   };
   const layers = (r: Router<State>) =>
@@ -241,10 +255,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       const out: RouteInfo[] = [];
       for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
-          const doc =
-            kernelRouteDocs[`${l.method} ${l.path}`] ??
-            accountRouteDocs[`${l.method} ${l.path}`] ??
-            adminRouteDocs[`${l.method} ${l.path}`];
+          const key = `${l.method} ${l.path}`;
+          const doc = kernelRouteDocs[key] ?? accountRouteDocs[key] ?? adminRouteDocs[key] ?? securityRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

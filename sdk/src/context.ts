@@ -149,11 +149,19 @@ export interface AuditLog {
 }
 
 /** A request by a user (or API key) of a tenant. */
+/** Who is acting: a signed-in user, or an API key (then `user` is the key's creator). */
+export interface RequestActor {
+  kind: 'user' | 'apiKey';
+  id: string;
+}
+
 export interface RequestContext extends SystemContext {
   requestId: string;
   /** The addons the tenant has enabled (ids): what shapes the APIs it sees. */
   readonly enabledAddons: ReadonlySet<string>;
   user: UserInfo;
+  /** The user, or the API key acting with its creator's name (the audit log names the key). */
+  actor?: RequestActor;
   can(permission: string): boolean;
   /** Throws FORBIDDEN (403) naming the permission when the caller lacks it. */
   require(permission: string): void;

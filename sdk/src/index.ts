@@ -23,6 +23,7 @@ export type {
   OrderBy,
   RecordRules,
   Repository,
+  RequestActor,
   RequestContext,
   SystemContext,
   TenantDb,

@@ -15,6 +15,68 @@ export interface TokenPair {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** Where a sign-in or refresh came from (the sessions list shows it). */
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** The password step's answer when the user has a second factor: no session yet, a challenge. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  /** Send back with the code to POST /api/v1/auth/mfa (5 minutes). */
+  mfaToken: string;
+  expiresIn: number;
+  user: UserInfo;
+}
+
+export type LoginResult = (TokenPair & { user: UserInfo; mfaEnrolmentRequired?: boolean }) | MfaChallenge;
+
+/** A signed-in session (one refresh-token family) as its user sees it. */
+export interface SessionInfo {
+  id: string;
+  device: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastUsedAt: string;
+  current: boolean;
+}
+
+/** A short, readable name for a user agent: "Firefox on Windows". */
+export function deviceName(ua: string | null | undefined): string {
+  if (!ua) return 'Unknown device';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /OPR\//.test(ua)
+      ? 'Opera'
+      : /Firefox\//.test(ua)
+        ? 'Firefox'
+        : /Chrome\/|Chromium\//.test(ua)
+          ? 'Chrome'
+          : /Safari\//.test(ua)
+            ? 'Safari'
+            : /curl\//i.test(ua)
+              ? 'curl'
+              : /node|undici/i.test(ua)
+                ? 'Script'
+                : 'Browser';
+  const os = /iPhone|iPad|iPod/.test(ua)
+    ? 'iOS'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /CrOS/.test(ua)
+            ? 'ChromeOS'
+            : /Linux/.test(ua)
+              ? 'Linux'
+              : null;
+  return os ? `${browser} on ${os}` : browser;
+}
+
 /**
  * Login, refresh rotation with reuse detection, logout. A refresh token reads
  * `<tenant id>.<token id>.<secret>`; only a hash of the secret is stored.
@@ -25,7 +87,13 @@ export class Sessions {
     this.rt = rt;
   }
 
-  async login(tenantSlug: string, email: string, password: string): Promise<TokenPair & { user: UserInfo }> {
+  /** Set by the kernel: the second-factor check of the password step (mfa.ts). */
+  mfa: {
+    state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean }>;
+    challenge(tenantId: string, userId: string): { token: string; expiresIn: number };
+  } | null = null;
+
+  async login(tenantSlug: string, email: string, password: string, client: ClientInfo = {}): Promise<LoginResult> {
     const invalid = () => new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect', { status: 401 });
     const tenant = await this.rt.tenantBySlug(tenantSlug);
     if (!tenant) {
@@ -40,22 +108,52 @@ export class Sessions {
       const user = rows[0];
       const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
       if (!user || !ok || !user.active) throw invalid();
-      const pair = await this.issue(tx, user.id, randomUUID());
-      // For the admin's users list (last login).
-      await tx.query('update core_user set last_login_at = now() where tenant_id = $1 and id = $2', [
-        tx.tenantId,
-        user.id,
-      ]);
-      return { ...pair, user: { id: user.id, email: user.email, name: user.name } };
+      const info = { id: user.id, email: user.email, name: user.name };
+      const mfa = this.mfa ? await this.mfa.state(tx, user.id) : { enabled: false, required: false };
+      if (mfa.enabled && this.mfa) {
+        const c = this.mfa.challenge(tx.tenantId, user.id);
+        return { mfaRequired: true, mfaToken: c.token, expiresIn: c.expiresIn, user: info } as const;
+      }
+      const { tokenId: _, ...pair } = await this.issue(tx, user.id, randomUUID(), client);
+      await this.recordLogin(tx, user.id);
+      return { ...pair, user: info, ...(mfa.required ? { mfaEnrolmentRequired: true } : {}) };
     });
   }
 
-  private async issue(tx: TenantTx, userId: string, familyId: string): Promise<TokenPair & { tokenId: string }> {
+  /** A new session for a user who passed every factor (the MFA step calls it too). */
+  async start(tx: TenantTx, user: UserInfo, client: ClientInfo = {}): Promise<TokenPair & { user: UserInfo }> {
+    const { tokenId: _, ...pair } = await this.issue(tx, user.id, randomUUID(), client);
+    await this.recordLogin(tx, user.id);
+    return { ...pair, user };
+  }
+
+  /** For the admin's users list (last login): when a session starts, after every factor. */
+  private async recordLogin(tx: TenantTx, userId: string): Promise<void> {
+    await tx.query('update core_user set last_login_at = now() where tenant_id = $1 and id = $2', [
+      tx.tenantId,
+      userId,
+    ]);
+  }
+
+  private async issue(
+    tx: TenantTx,
+    userId: string,
+    familyId: string,
+    client: ClientInfo = {},
+  ): Promise<TokenPair & { tokenId: string }> {
     const secret = randomBytes(32).toString('base64url');
     const rows = await tx.query<{ id: string }>(
-      `insert into core_refresh_token (tenant_id, user_id, family_id, token_hash, expires_at)
-       values ($1, $2, $3, $4, now() + make_interval(secs => $5)) returning id`,
-      [tx.tenantId, userId, familyId, sha256(secret), this.rt.config.refreshTokenTtlSec],
+      `insert into core_refresh_token (tenant_id, user_id, family_id, token_hash, expires_at, user_agent, ip)
+       values ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7) returning id`,
+      [
+        tx.tenantId,
+        userId,
+        familyId,
+        sha256(secret),
+        this.rt.config.refreshTokenTtlSec,
+        client.userAgent?.slice(0, 512) ?? null,
+        client.ip?.slice(0, 64) ?? null,
+      ],
     );
     const tokenId = (rows[0] as { id: string }).id;
     return {
@@ -80,7 +178,7 @@ export class Sessions {
   }
 
   /** Rotates: the presented token is spent; presenting a spent token revokes its whole family. */
-  async refresh(token: string): Promise<TokenPair> {
+  async refresh(token: string, client: ClientInfo = {}): Promise<TokenPair> {
     const { tenantId, tokenId, secret } = this.parse(token);
     let reused = false;
     const result = await withTenant(this.rt.pools.app, tenantId, async (tx) => {
@@ -108,7 +206,7 @@ export class Sessions {
         return null;
       }
       if (row.expired || !row.active) throw new UnauthenticatedError('Refresh token expired');
-      const next = await this.issue(tx, row.user_id, row.family_id);
+      const next = await this.issue(tx, row.user_id, row.family_id, client);
       await tx.query(
         'update core_refresh_token set revoked_at = now(), replaced_by = $2 where tenant_id = $3 and id = $1',
         [tokenId, next.tokenId, tx.tenantId],
@@ -139,6 +237,59 @@ export class Sessions {
       );
     });
   }
+}
+
+/**
+ * The user's live sessions, newest use first: one per refresh-token family, with the device it
+ * was signed in on (the sign-in's user agent: the web app's server refreshes for the browser) and
+ * the address of its last sign-in or refresh. "Last used" is the last refresh (an access token lives 15
+ * minutes, so it is at most that stale; recording every request would be a write per request).
+ */
+export async function listSessions(tx: TenantTx, userId: string, currentFamily?: string): Promise<SessionInfo[]> {
+  const rows = await tx.query<{
+    id: string;
+    user_agent: string | null;
+    ip: string | null;
+    created_at: string;
+    last_used_at: string;
+  }>(
+    `select family_id as id, min(created_at) as created_at, max(created_at) as last_used_at,
+       (array_agg(user_agent order by created_at) filter (where user_agent is not null))[1] as user_agent,
+       (array_agg(ip order by created_at desc) filter (where ip is not null))[1] as ip
+     from core_refresh_token where tenant_id = $2 and user_id = $1
+       and family_id in (select family_id from core_refresh_token where tenant_id = $2 and user_id = $1
+         and revoked_at is null and expires_at > now())
+     group by family_id order by max(created_at) desc`,
+    [userId, tx.tenantId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    device: deviceName(r.user_agent),
+    userAgent: r.user_agent,
+    ip: r.ip,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    current: r.id === currentFamily,
+  }));
+}
+
+/**
+ * Signs a user out: one session (`familyId`), or every one (but `except`, when given). Their
+ * access tokens stop at once (the family check in `openWithPrincipal`). Returns how many ended.
+ */
+export async function revokeSessions(
+  tx: TenantTx,
+  userId: string,
+  opts: { familyId?: string; except?: string } = {},
+): Promise<number> {
+  const rows = await tx.query<{ family_id: string }>(
+    `update core_refresh_token set revoked_at = now()
+     where tenant_id = $2 and user_id = $1 and revoked_at is null
+       and ($3::uuid is null or family_id = $3) and ($4::uuid is null or family_id <> $4)
+     returning family_id`,
+    [userId, tx.tenantId, opts.familyId ?? null, opts.except ?? null],
+  );
+  return new Set(rows.map((r) => r.family_id)).size;
 }
 
 /**

@@ -63,6 +63,8 @@ export interface Config {
     accountIp: Rate;
     /** The same, per account (forgot password: tenant + email) or per link (its token id). */
     accountKey: Rate;
+    /** Wrong codes at the sign-in's MFA step per user. */
+    mfaUser: Rate;
     /** Redis key prefix of the limiters (below REDIS_PREFIX). */
     prefix: string;
   };
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       api: rate('THROTTLE_API', { points: 60_000, durationSec: 60 }),
       accountIp: rate('THROTTLE_ACCOUNT_IP', { points: 30, durationSec: 900 }),
       accountKey: rate('THROTTLE_ACCOUNT_KEY', { points: 10, durationSec: 900 }),
+      mfaUser: rate('THROTTLE_MFA_USER', { points: 5, durationSec: 900 }),
       prefix: str('THROTTLE_PREFIX', 'throttle'),
     },
   };

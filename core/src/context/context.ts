@@ -9,6 +9,7 @@ import {
   type RecordRules,
   type RecordScope,
   type Repository,
+  type RequestActor,
   type RequestContext,
   type SystemContext,
   type TenantInfo,
@@ -133,6 +134,8 @@ export interface RequestDeps {
   enabled: ReadonlySet<string>;
   /** Installed addons in dependency order (extension point contributors). */
   addons: readonly AnyAddon[];
+  /** Who acts: the user, or an API key (whose creator is `user`). */
+  actor?: RequestActor;
 }
 
 export function requestContext(base: SystemContext & { db: TenantDbWithScopes }, deps: RequestDeps): RequestContext {
@@ -172,6 +175,7 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
     requestId: deps.requestId,
     enabledAddons: deps.enabled,
     user: deps.user,
+    actor: deps.actor ?? { kind: 'user', id: deps.user.id },
     can,
     require(permission: string) {
       if (!can(permission)) throw new ForbiddenError(permission);

@@ -14,6 +14,7 @@ import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-i
 import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
 import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
 import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
+import { CoreKeys0009 } from '../migrations/core-0009-keys.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -27,6 +28,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreLiveSessionIndex0007,
   CoreUsersAdmin0008,
   CoreAudit0008,
+  CoreKeys0009,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

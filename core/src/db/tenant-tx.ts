@@ -105,6 +105,8 @@ export class TenantTx {
   private queue: Promise<unknown> = Promise.resolve();
   /** Writes that ride along with COMMIT (outbox rows): one round trip fewer per write request. */
   private deferred: string[] = [];
+  /** The API key the request came with, if any: for the audit log beside the user (docs/security.md#api-keys). */
+  apiKeyId: string | null = null;
   /** Round trips to the database so far (the opening BEGIN + tenant setting counts as one). */
   statements = 0;
   /** Who this transaction acts for (the audit log's actor). */

@@ -208,6 +208,10 @@ export function accountCoreRoutes(account: Account, invitations: Invitations): R
   };
   r.post('account.password.change', '/account/password', async (ctx) => {
     const { rc, tx } = req(ctx.state);
+    // A person's own password, not an integration's business (docs/security.md#api-keys).
+    if (ctx.state.apiKeyId) {
+      throw new AppError('NOT_FOR_API_KEYS', 'Sign in as a person for this; an API key cannot do it', { status: 403 });
+    }
     const b = check.change(ctx.request.body) as { currentPassword: string; password: string };
     await account.changePassword(tx, rc.user.id, b.currentPassword, b.password);
     ctx.status = 204;

@@ -66,7 +66,7 @@ export function authRoutes(tenants: Tenants, sessions: Sessions, opts: AuthRoute
    * points back when the password was right: only failures use up the budgets, and a success
    * clears the account's count.
    */
-  const login = async (ip: string, tenant: string, email: string, password: string) => {
+  const login = async (ip: string, userAgent: string, tenant: string, email: string, password: string) => {
     const account = `${tenant.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
     await t.loginIp.consume(ip);
     try {
@@ -76,7 +76,7 @@ export function authRoutes(tenants: Tenants, sessions: Sessions, opts: AuthRoute
       throw err;
     }
     try {
-      const session = await sessions.login(tenant, email, password);
+      const session = await sessions.login(tenant, email, password, { ip, userAgent });
       await Promise.all([t.loginAccount.reset(account), t.loginIp.reward(ip)]);
       return session;
     } catch (err) {
@@ -108,7 +108,10 @@ export function authRoutes(tenants: Tenants, sessions: Sessions, opts: AuthRoute
       ownerPassword: b.password,
       ...(b.name ? { ownerName: b.name } : {}),
     });
-    const session = await sessions.login(tenant.slug, b.email, b.password);
+    const session = await sessions.login(tenant.slug, b.email, b.password, {
+      ip: clientIp(ctx),
+      userAgent: ctx.get('user-agent'),
+    });
     ctx.status = 201;
     ctx.body = { tenant, ...session };
   });
@@ -116,7 +119,7 @@ export function authRoutes(tenants: Tenants, sessions: Sessions, opts: AuthRoute
     const b = loginBody(ctx.request.body) as { tenant: string; email: string; password: string };
     const session = await (opts.audited ?? unaudited)(
       { tenant: b.tenant, email: b.email, ip: clientIp(ctx), requestId: ctx.state.requestId },
-      () => login(clientIp(ctx), b.tenant, b.email, b.password),
+      () => login(clientIp(ctx), ctx.get('user-agent'), b.tenant, b.email, b.password),
     );
     const tenant = { slug: b.tenant.toLowerCase() };
     ctx.body = { tenant, ...session };
@@ -124,7 +127,7 @@ export function authRoutes(tenants: Tenants, sessions: Sessions, opts: AuthRoute
   r.post('/refresh', async (ctx) => {
     await t.refreshIp.consume(clientIp(ctx));
     const b = tokenBody(ctx.request.body) as { refreshToken: string };
-    ctx.body = await sessions.refresh(b.refreshToken);
+    ctx.body = await sessions.refresh(b.refreshToken, { ip: clientIp(ctx), userAgent: ctx.get('user-agent') });
   });
   r.post('/logout', async (ctx) => {
     const b = tokenBody(ctx.request.body) as { refreshToken: string };

@@ -1,9 +1,10 @@
-import { UnauthenticatedError } from '@elevate/sdk';
+import { UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import type Koa from 'koa';
+import { isApiKey, openWithApiKey, parseApiKey } from '../auth/api-keys.ts';
 import { type AccessClaims, verifyAccessToken } from '../auth/jwt.ts';
 import { openWithPrincipal } from '../auth/sessions.ts';
 import { requestContext, systemContext } from '../context/context.ts';
-import { TenantTx } from '../db/tenant-tx.ts';
+import { TenantTx, withTenant } from '../db/tenant-tx.ts';
 import type { Runtime } from '../runtime.ts';
 import type { State } from './state.ts';
 import { RateLimitedError, setRateLimitHeaders, type Throttle } from './throttle.ts';
@@ -42,8 +43,26 @@ function tokenVerifier(secret: string): (token: string) => AccessClaims | null {
   };
 }
 
+/** Who presented the credential: a JWT (user + session family) or an API key (docs/security.md#api-keys). */
+type Credential =
+  | { kind: 'user'; tenantId: string; userId: string; familyId: string; exp: number }
+  | { kind: 'apiKey'; tenantId: string; keyId: string; secretHash: string };
+
+const refused = () => new UnauthenticatedError('Invalid or expired access token');
+
+function credential(token: string, verify: (token: string) => AccessClaims | null): Credential {
+  if (isApiKey(token)) {
+    const k = parseApiKey(token);
+    if (!k) throw new UnauthenticatedError('Invalid, revoked or expired API key');
+    return { kind: 'apiKey', ...k };
+  }
+  const claims = verify(token);
+  if (!claims) throw refused();
+  return { kind: 'user', tenantId: claims.tid, userId: claims.sub, familyId: claims.fid, exp: claims.exp };
+}
+
 /**
- * Resolves the caller (JWT → tenant → user → permissions) and wraps the rest of the
+ * Resolves the caller (JWT or API key → tenant → user → permissions) and wraps the rest of the
  * request in one tenant transaction: committed on success, rolled back on any error.
  */
 export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<State> {
@@ -51,21 +70,48 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
   return async (ctx, next) => {
     const token = bearer(ctx, ctx.path === '/api/v1/core/live');
     if (!token) throw new UnauthenticatedError();
-    const claims = verify(token);
-    if (!claims) throw new UnauthenticatedError('Invalid or expired access token');
-    const tenant = await rt.tenantById(claims.tid);
-    if (!tenant) throw new UnauthenticatedError('Invalid or expired access token');
+    const cred = credential(token, verify);
+    const tenant = await rt.tenantById(cred.tenantId);
+    if (!tenant) throw refused();
     // The tenant's request budget is counted in Redis while the database is asked (no added wait).
     const budget = apiLimit?.consume(tenant.id);
     budget?.catch(() => {});
     const enabled = await rt.enabledAddons(tenant.id);
-    const tx = new TenantTx(rt.pools.app, tenant.id, { userId: claims.sub, requestId: ctx.state.requestId });
+    // The audit log's actor travels with BEGIN: the user, or the API key (its creator is the key's row).
+    const tx = new TenantTx(
+      rt.pools.app,
+      tenant.id,
+      cred.kind === 'user'
+        ? { userId: cred.userId, requestId: ctx.state.requestId }
+        : { apiKeyId: cred.keyId, requestId: ctx.state.requestId },
+    );
     try {
       // Reads (GET, a GraphQL document without mutation) run in a read-only transaction: a write
       // there fails loudly.
       const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.state.readOnly === true;
-      const principal = await openWithPrincipal(tx, claims.sub, claims.fid, readOnly);
-      if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
+      let principal: { user: UserInfo; patterns: string[] } | null;
+      let tokenExp: number;
+      if (cred.kind === 'user') {
+        principal = await openWithPrincipal(tx, cred.userId, cred.familyId, readOnly);
+        tokenExp = cred.exp;
+      } else {
+        const touch = (fn: (t: TenantTx) => Promise<unknown>) =>
+          ctx.res.once('finish', () => {
+            withTenant(rt.pools.app, tenant.id, fn).catch((err) =>
+              ctx.state.log.warn({ err: String(err) }, 'API key last-used time not written'),
+            );
+          });
+        // Set before the transaction opens, so whatever the opening round trip records can name the key.
+        tx.apiKeyId = cred.keyId;
+        const k = await openWithApiKey(tx, cred, readOnly, touch);
+        principal = k;
+        // A live stream opened with a key is checked again at least every access-token lifetime.
+        const cap = Math.floor(Date.now() / 1000) + rt.config.accessTokenTtlSec;
+        tokenExp = k?.expires ? Math.min(k.expires, cap) : cap;
+      }
+      if (!principal) {
+        throw cred.kind === 'user' ? refused() : new UnauthenticatedError('Invalid, revoked or expired API key');
+      }
       if (budget && apiLimit) {
         try {
           setRateLimitHeaders(ctx, await budget);
@@ -76,7 +122,12 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
           throw err;
         }
       }
-      const log = ctx.state.log.child({ tenant: tenant.slug, user: principal.user.id });
+      const actor = cred.kind === 'apiKey' ? { kind: 'apiKey' as const, id: cred.keyId } : undefined;
+      const log = ctx.state.log.child({
+        tenant: tenant.slug,
+        user: principal.user.id,
+        ...(actor ? { apiKey: actor.id } : {}),
+      });
       ctx.state.log = log;
       const base = systemContext(rt, tx, tenant, log, principal.user.id);
       ctx.state.rc = requestContext(base, {
@@ -85,11 +136,14 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
         patterns: principal.patterns,
         enabled,
         addons: rt.addons,
+        actor: actor ?? { kind: 'user', id: principal.user.id },
       });
       ctx.state.tx = tx;
       ctx.state.enabled = enabled;
       ctx.state.patterns = principal.patterns;
-      ctx.state.tokenExp = claims.exp;
+      ctx.state.tokenExp = tokenExp;
+      if (cred.kind === 'user') ctx.state.familyId = cred.familyId;
+      else ctx.state.apiKeyId = cred.keyId;
       await next();
       // Outside production, expose the round-trip count so tests can catch N+1 queries.
       if (rt.config.env !== 'production' && !ctx.headerSent) ctx.set('x-db-statements', String(tx.statements));

@@ -33,8 +33,8 @@ const COMPONENTS = {
     bearer: {
       type: 'http',
       scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description: 'The access token from POST /api/v1/auth/login',
+      description:
+        'The access token from POST /api/v1/auth/login (a JWT), or an API key (ek_live_…, from POST /api/v1/core/api-keys)',
     },
   },
   schemas: { Error: ERROR },

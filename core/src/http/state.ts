@@ -16,6 +16,10 @@ export interface State {
   readOnly?: boolean;
   /** The POST /graphql body, read before the transaction opens. */
   graphqlBody?: Buffer;
+  /** The session family of the access token (absent for an API key). */
+  familyId?: string;
+  /** The API key that authenticated the request (absent for a user's access token). */
+  apiKeyId?: string;
   /** Set when a GraphQL resolver failed: the transaction is rolled back. */
   failed?: boolean;
 }

@@ -22,6 +22,7 @@ export const corePermissions = {
   'core.users.manage': { title: 'Invite users and assign roles' },
   'core.settings.manage': { title: 'Change company settings and branding (logo, colours)' },
   'core.audit.read': { title: 'Read and export the audit log (who changed what, logins, exports)' },
+  'core.apikeys.manage': { title: 'Create and revoke API keys for integrations' },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */

@@ -26,7 +26,14 @@ export interface KernelError {
 /** A JSON call to the kernel. Never throws for HTTP errors: callers show `error.message` inline. */
 export async function kernelJson<T>(
   path: string,
-  init: { method?: string; body?: unknown; token?: string | null; clientIp?: string | null } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    token?: string | null;
+    clientIp?: string | null;
+    /** The browser's user agent (the sessions list names the device from it). */
+    userAgent?: string | null;
+  } = {},
 ): Promise<{ ok: true; status: number; data: T } | { ok: false; status: number; error: KernelError }> {
   let res: Response;
   try {
@@ -37,6 +44,7 @@ export async function kernelJson<T>(
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         ...forwardHeaders(init.clientIp),
+        ...(init.userAgent ? { 'user-agent': init.userAgent } : {}),
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });

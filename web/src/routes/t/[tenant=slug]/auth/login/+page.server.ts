@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { type Cookies, fail, redirect } from '@sveltejs/kit';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
@@ -10,6 +10,13 @@ function safeNext(base: string, next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : base || '/';
 }
 
+/** The password step's answer: a session, or (with two-step sign-in on) a challenge for the code step. */
+type LoginAnswer = Tokens & { mfaEnrolmentRequired?: boolean; mfaRequired?: undefined };
+type Challenge = { mfaRequired: true; mfaToken: string; expiresIn: number };
+
+/** The challenge between the two steps lives in an httpOnly cookie for its 5 minutes, never in the page. */
+const mfaCookie = (slug: string) => `ev_${slug}_mfa`;
+
 export const load: PageServerLoad = async ({ locals, parent, url }) => {
   const { base } = await parent();
   // Signed in already: go on (unless the page was sent here because its session ended).
@@ -17,17 +24,54 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
   return { email: url.searchParams.get('email') ?? '', ended: url.searchParams.has('ended') };
 };
 
+function signedIn(cookies: Cookies, url: URL, slug: string, tokens: LoginAnswer): never {
+  const base = tenantBase(url, slug, TENANT_DOMAIN);
+  cookies.delete(mfaCookie(slug), { path: base || '/' });
+  setSession(cookies, slug, base, tokens, url.protocol === 'https:');
+  // The company requires two-step sign-in and this user has none yet: enrol first.
+  if (tokens.mfaEnrolmentRequired) redirect(303, `${base}/profile?enrol=required`);
+  redirect(303, safeNext(base, url.searchParams.get('next')));
+}
+
 export const actions: Actions = {
   default: async ({ request, params, cookies, url }) => {
     const form = await request.formData();
+    const clientIp = request.headers.get(CLIENT_IP_HEADER);
+    const userAgent = request.headers.get('user-agent');
+    const base = tenantBase(url, params.tenant, TENANT_DOMAIN);
+
+    // Second step: the code from the authenticator app (or a backup code).
+    if (form.has('code')) {
+      const code = String(form.get('code') ?? '').trim();
+      const mfaToken = cookies.get(mfaCookie(params.tenant));
+      if (!mfaToken) return fail(400, { mfa: false, message: 'The sign-in step expired. Enter your password again.' });
+      if (!code) return fail(400, { mfa: true, message: 'Enter the code from your authenticator app.' });
+      const res = await kernelJson<LoginAnswer>('/api/v1/auth/mfa', {
+        body: { mfaToken, code },
+        clientIp,
+        userAgent,
+      });
+      if (!res.ok) {
+        const expired = res.error.code === 'UNAUTHENTICATED';
+        if (expired) cookies.delete(mfaCookie(params.tenant), { path: base || '/' });
+        return fail(res.status === 429 || res.status === 503 ? res.status : 400, {
+          mfa: !expired,
+          message:
+            res.error.code === 'INVALID_MFA_CODE' ? 'That code is not right. Try the current one.' : res.error.message,
+        });
+      }
+      signedIn(cookies, url, params.tenant, res.data);
+    }
+
     const email = String(form.get('email') ?? '').trim();
     const password = String(form.get('password') ?? '');
     if (!email || !password) {
       return fail(400, { email, message: 'Enter your email and password.' });
     }
-    const res = await kernelJson<Tokens>('/api/v1/auth/login', {
+    const res = await kernelJson<LoginAnswer | Challenge>('/api/v1/auth/login', {
       body: { tenant: params.tenant, email, password },
-      clientIp: request.headers.get(CLIENT_IP_HEADER),
+      clientIp,
+      userAgent,
     });
     if (!res.ok) {
       const message =
@@ -36,8 +80,16 @@ export const actions: Actions = {
           : res.error.message;
       return fail(res.status === 503 ? 503 : 400, { email, message });
     }
-    const base = tenantBase(url, params.tenant, TENANT_DOMAIN);
-    setSession(cookies, params.tenant, base, res.data, url.protocol === 'https:');
-    redirect(303, safeNext(base, url.searchParams.get('next')));
+    if (res.data.mfaRequired) {
+      cookies.set(mfaCookie(params.tenant), res.data.mfaToken, {
+        path: base || '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: url.protocol === 'https:',
+        maxAge: res.data.expiresIn,
+      });
+      return { mfa: true, email };
+    }
+    signedIn(cookies, url, params.tenant, res.data);
   },
 };

@@ -1,0 +1,15 @@
+import { allows, withLoadApi } from '@elevate/sdk/web';
+import { error } from '@sveltejs/kit';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
+  depends('app:security');
+  const { me, base } = await parent();
+  if (!allows(me.permissions, me.enabledAddons, 'core.settings.manage')) {
+    error(403, 'Only administrators can change the security settings.');
+  }
+  const settings = await withLoadApi(base, fetch, url, (api) =>
+    api.get<{ requireMfa: boolean }>('/v1/core/security-settings'),
+  );
+  return { settings };
+};
