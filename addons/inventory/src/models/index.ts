@@ -1,4 +1,5 @@
 import { Category } from './category.model.ts';
+import { CostLayer } from './cost-layer.model.ts';
 import { Location } from './location.model.ts';
 import { Move } from './move.model.ts';
 import { Product } from './product.model.ts';
@@ -7,4 +8,4 @@ import { Reservation } from './reservation.model.ts';
 import { Uom } from './uom.model.ts';
 import { Warehouse } from './warehouse.model.ts';
 
-export const inventoryModels = [Uom, Category, Product, Warehouse, Location, Quant, Reservation, Move];
+export const inventoryModels = [Uom, Category, Product, Warehouse, Location, Quant, Reservation, Move, CostLayer];

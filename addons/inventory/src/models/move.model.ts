@@ -27,6 +27,10 @@ export const Move = defineModel({
     reference: f.string({ max: 120 }),
     reservation: f.ref(() => Reservation, { onDelete: 'set null' }),
     doneAt: f.datetime(),
+    /** Receipts: the unit cost the goods came in at (default: the product's cost). */
+    unitCost: f.decimal({ precision: [18, 6] }),
+    /** Stockable products: the value the move added (in) or took (out) of the stock valuation. */
+    value: f.decimal(),
   },
   indexes: [['product', 'state'], ['state']],
 });

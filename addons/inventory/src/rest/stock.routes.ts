@@ -13,6 +13,7 @@ import {
   type StockScope,
   stockByLocation,
 } from '../services/stock.service.ts';
+import { valuationReport } from '../services/valuation.service.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 /** A positive exact quantity, as a string ("12", "0.5"): at most 14 digits and 4 decimals. */
@@ -26,6 +27,8 @@ const obj = (properties: Record<string, unknown>, required: string[] = []): Json
   properties,
 });
 
+const unitCost = { type: ['string', 'null'], pattern: '^\\d{1,12}(\\.\\d{1,6})?$' };
+
 const moveBody = obj(
   {
     productId: uuid,
@@ -36,12 +39,20 @@ const moveBody = obj(
     reference: text(120),
     kind: { enum: ['receipt', 'delivery', 'internal', 'adjustment'] },
     state: { enum: ['draft', 'confirmed', 'done'] },
+    unitCost,
   },
   ['productId', 'quantity', 'fromLocationId', 'toLocationId'],
 );
 
 const receiveBody = obj(
-  { productId: uuid, quantity, uomId: { ...uuid, type: ['string', 'null'] }, locationId: uuid, reference: text(120) },
+  {
+    productId: uuid,
+    quantity,
+    uomId: { ...uuid, type: ['string', 'null'] },
+    locationId: uuid,
+    reference: text(120),
+    unitCost,
+  },
   ['productId', 'quantity'],
 );
 
@@ -70,6 +81,16 @@ export function stockRoutes(r: RestRouter): void {
     '/stock',
     { permission: 'inventory.move.read', query: stockQuery, summary: 'On hand, reserved and available of a product' },
     ({ query, ctx }) => onHand(ctx, query),
+  );
+
+  r.get<Record<string, string>, { productId?: string }>(
+    '/valuation',
+    {
+      permission: 'inventory.move.read',
+      query: obj({ productId: uuid }),
+      summary: 'Stock valuation now: quantity and value per product (the sum of the remaining cost layers)',
+    },
+    ({ query, ctx }) => valuationReport(ctx, query.productId),
   );
 
   r.get<{ id: string }>(

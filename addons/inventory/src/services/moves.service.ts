@@ -8,6 +8,7 @@ import { Uom } from '../models/uom.model.ts';
 import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
 import { addToQuant, type QuantLevel, quantAt, takeFromQuant } from './quants.sql.ts';
+import { valueMove } from './valuation.service.ts';
 
 /** Locations whose stock is the company's own and kept in quants. */
 export const STOCKED = new Set(['internal', 'transit']);
@@ -23,6 +24,8 @@ export interface MoveInput {
   /** Where the move ends up: `draft` (default), `confirmed` or `done`. */
   state?: 'draft' | 'confirmed' | 'done';
   reservationId?: string | null;
+  /** For goods coming in: their unit cost (default: the product's cost). */
+  unitCost?: string | null;
 }
 
 export async function stockedProduct(ctx: SystemContext, id: string, path = 'productId'): Promise<ProductRow> {
@@ -69,6 +72,7 @@ export async function createMove(ctx: SystemContext, input: MoveInput): Promise<
     reference: input.reference ?? null,
     kind: input.kind ?? 'internal',
     reservation: input.reservationId ?? null,
+    unitCost: input.unitCost ?? null,
     state: input.state === 'confirmed' ? 'confirmed' : 'draft',
   });
   return input.state === 'done' ? validateMove(ctx, move.id) : move;
@@ -96,9 +100,10 @@ export const cancelMove = (ctx: SystemContext, id: string) => transition(ctx, id
  * `fromReserved` is the part a reservation held at the source.
  */
 export async function validateMove(ctx: SystemContext, id: string, fromReserved = '0'): Promise<MoveRow> {
+  // Lock the move while it is still open: a second validation waits here, then finds it done.
   const done = await ctx.db.query<{ id: string }>(
-    `update inventory_move set state = 'done', done_at = now(), updated_at = now()
-      where tenant_id = $1 and id = $2 and state in ('draft', 'confirmed') returning id`,
+    `select id from inventory_move
+      where tenant_id = $1 and id = $2 and state in ('draft', 'confirmed') for update`,
     [ctx.tenant.id, id],
   );
   const move = await ctx.db.repo(Move).get(id);
@@ -130,6 +135,13 @@ export async function validateMove(ctx: SystemContext, id: string, fromReserved 
   if (to && STOCKED.has(to.usage)) {
     changed.push({ locationId: to.id, level: await addToQuant(ctx, move.product, to.id, move.quantity) });
   }
+  const value = from && to ? await valueMove(ctx, move, product, from, to) : null;
+  // Done last, while the move is still open (done moves are immutable, even to this addon).
+  await ctx.db.query(
+    `update inventory_move set state = 'done', done_at = now(), value = $3::numeric, updated_at = now()
+      where tenant_id = $1 and id = $2`,
+    [ctx.tenant.id, id, value],
+  );
   for (const c of changed) {
     await ctx.events.publish(StockChanged, move.product, {
       productId: move.product,

@@ -122,6 +122,7 @@ export async function receive(
     uomId?: string | null;
     locationId?: string | null;
     reference?: string | null;
+    unitCost?: string | null;
   },
 ): Promise<MoveRow> {
   const supplier = await systemLocation(ctx, 'supplier');
@@ -134,6 +135,7 @@ export async function receive(
     fromLocationId: supplier.id,
     toLocationId: to.id,
     reference: input.reference ?? null,
+    unitCost: input.unitCost ?? null,
     kind: 'receipt',
     state: 'done',
   });
