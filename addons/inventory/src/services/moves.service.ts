@@ -36,7 +36,10 @@ export async function stockedProduct(ctx: SystemContext, id: string, path = 'pro
 }
 
 export async function locationOf(ctx: SystemContext, id: string, path: string): Promise<LocationRow> {
-  const l = await ctx.db.repo(Location).get(id);
+  return usable(await ctx.db.repo(Location).get(id), path);
+}
+
+function usable(l: LocationRow | null, path: string): LocationRow {
   if (!l) throw inventoryErrors.notFound('location', path);
   if (l.usage === 'view') {
     throw inventoryErrors.notStockLocation(path);
@@ -55,8 +58,9 @@ export async function toStockUnit(ctx: SystemContext, product: ProductRow, qty: 
 
 export async function createMove(ctx: SystemContext, input: MoveInput): Promise<MoveRow> {
   const product = await stockedProduct(ctx, input.productId);
-  await locationOf(ctx, input.fromLocationId, 'fromLocationId');
-  await locationOf(ctx, input.toLocationId, 'toLocationId');
+  const [from, to] = await ctx.db.repo(Location).getMany([input.fromLocationId, input.toLocationId]);
+  const fromLoc = usable(from ?? null, 'fromLocationId');
+  const toLoc = usable(to ?? null, 'toLocationId');
   if (input.fromLocationId === input.toLocationId) {
     throw inventoryErrors.quantity('toLocationId', 'must differ from fromLocationId');
   }
@@ -73,9 +77,10 @@ export async function createMove(ctx: SystemContext, input: MoveInput): Promise<
     kind: input.kind ?? 'internal',
     reservation: input.reservationId ?? null,
     unitCost: input.unitCost ?? null,
-    state: input.state === 'confirmed' ? 'confirmed' : 'draft',
+    state: input.state === 'draft' || input.state === undefined ? 'draft' : 'confirmed',
   });
-  return input.state === 'done' ? validateMove(ctx, move.id) : move;
+  // A move created done is completed at once: no other transaction can see it yet, so no lock.
+  return input.state === 'done' ? complete(ctx, move, product, fromLoc, toLoc, '0') : move;
 }
 
 async function transition(ctx: SystemContext, id: string, to: 'confirmed' | 'cancelled', from: string[]) {
@@ -111,9 +116,22 @@ export async function validateMove(ctx: SystemContext, id: string, fromReserved 
   if (!done.length) throw inventoryErrors.moveState(move.state, 'done');
   const [from, to] = await ctx.db.repo(Location).getMany([move.from, move.to]);
   const product = (await ctx.db.repo(Product).get(move.product)) as ProductRow;
-  const { negativeStock } = await ctx.settings<InventorySettings>('inventory');
+  return complete(ctx, move, product, from as LocationRow, to as LocationRow, fromReserved);
+}
+
+/** The quants of both ends, the valuation, then the move marked done; all in the caller's transaction. */
+async function complete(
+  ctx: SystemContext,
+  move: MoveRow,
+  product: ProductRow,
+  from: LocationRow,
+  to: LocationRow,
+  fromReserved: string,
+): Promise<MoveRow> {
+  const id = move.id;
+  const { negativeStock, valuation } = await ctx.settings<InventorySettings>('inventory');
   const changed: { locationId: string; level: QuantLevel }[] = [];
-  if (from && STOCKED.has(from.usage)) {
+  if (STOCKED.has(from.usage)) {
     // Consumables are not counted strictly: they may go below zero whatever the policy.
     const policy = product.type === 'consumable' || from.usage === 'transit' ? 'allow' : negativeStock;
     const level = await takeFromQuant(ctx, move.product, from.id, move.quantity, fromReserved, policy);
@@ -132,14 +150,14 @@ export async function validateMove(ctx: SystemContext, id: string, fromReserved 
     }
     changed.push({ locationId: from.id, level });
   }
-  if (to && STOCKED.has(to.usage)) {
+  if (STOCKED.has(to.usage)) {
     changed.push({ locationId: to.id, level: await addToQuant(ctx, move.product, to.id, move.quantity) });
   }
-  const value = from && to ? await valueMove(ctx, move, product, from, to) : null;
+  const value = await valueMove(ctx, move, product, from, to, valuation);
   // Done last, while the move is still open (done moves are immutable, even to this addon).
-  await ctx.db.query(
+  const [after] = await ctx.db.query<{ done_at: Date; updated_at: Date; value: string | null }>(
     `update inventory_move set state = 'done', done_at = now(), value = $3::numeric, updated_at = now()
-      where tenant_id = $1 and id = $2`,
+      where tenant_id = $1 and id = $2 returning done_at, updated_at, value::text`,
     [ctx.tenant.id, id, value],
   );
   for (const c of changed) {
@@ -151,5 +169,11 @@ export async function validateMove(ctx: SystemContext, id: string, fromReserved 
       available: format(parse(c.level.quantity) - parse(c.level.reserved)),
     });
   }
-  return ctx.db.repo(Move).getOrThrow(id);
+  return {
+    ...move,
+    state: 'done',
+    value: after?.value ?? null,
+    doneAt: new Date(after?.done_at ?? Date.now()).toISOString(),
+    updatedAt: new Date(after?.updated_at ?? Date.now()).toISOString(),
+  };
 }

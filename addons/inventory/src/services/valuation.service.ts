@@ -36,6 +36,7 @@ export async function valueMove(
   product: ProductRow,
   from: LocationRow,
   to: LocationRow,
+  valuation: InventorySettings['valuation'],
 ): Promise<string | null> {
   const dir = direction(product, from, to);
   if (!dir) return null;
@@ -52,7 +53,6 @@ export async function valueMove(
     });
     return value;
   }
-  const { valuation } = await ctx.settings<InventorySettings>('inventory');
   // Raw SQL with FOR UPDATE, in a fixed order: two deliveries of one product never consume the
   // same layer twice, and never deadlock (they lock in the same order).
   const layers = await ctx.db.query<Layer>(
@@ -64,6 +64,7 @@ export async function valueMove(
   const want = parse(move.quantity);
   const totalQ = layers.reduce((s, l) => s + parse(l.remaining), 0n);
   const totalV = layers.reduce((s, l) => s + parse(l.remaining_value), 0n);
+  // biome-ignore lint/complexity/useMathMinMax: BigInt, which Math.min does not take
   const take = want < totalQ ? want : totalQ;
   // What no layer covers (negative stock, when the company allows it) is valued at the product's cost.
   const uncovered = want - take;
@@ -75,6 +76,7 @@ export async function valueMove(
   for (const l of layers) {
     if (left === 0n) break;
     const rem = parse(l.remaining);
+    // biome-ignore lint/complexity/useMathMinMax: BigInt, which Math.min does not take
     const q = rem < left ? rem : left;
     left -= q;
     // FIFO: at the layer's own cost; a layer used up gives exactly what it still held.
