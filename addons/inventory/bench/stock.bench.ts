@@ -99,6 +99,9 @@ const reserve = { ...run, url: `${API}/reservations`, body: JSON.stringify({ pro
 await spawnLoad({ ...warm, url: reserve.url, body: reserve.body });
 const reservations = await spawnLoad(reserve);
 
+// The platform's floor on this machine: a GET of one product (one indexed select per request).
+const floor = await spawnLoad({ concurrency: CONCURRENCY, ms: MS, headers, url: `${API}/products/${product.id}` });
+
 // Sanity: the quants still equal the moves, and the layers the valuation.
 const [check] = await env.sql<{ q: string; m: string }>(
   `select (select quantity::text from inventory_quant where tenant_id = $1 and product_id = $2 and location_id = $3) as q,
@@ -121,6 +124,7 @@ console.log(
       errors: { receipts: receipts.errors, deliveries: deliveries.errors, reservations: reservations.errors },
       reservationsPerSecondOneProduct: reservations.rps,
       reservationsP99ms: reservations.p99,
+      restGetOneProductPerSecond: floor.rps,
       quantEqualsMoves: check?.q === check?.m,
     },
     null,
