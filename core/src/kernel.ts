@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnyAddon, JsonSchema } from '@elevate/sdk';
+import type { AnyAddon, JsonSchema, Shaped } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
@@ -14,11 +14,13 @@ import type { Config } from './config/config.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
+import { checkModelTables } from './db/schema-check.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
-import { SchemaCache } from './graphql/schema.ts';
+import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
+import { adminRouteDocs } from './http/admin.routes.ts';
 import { apiDescriptionRoutes, apiDocsPages } from './http/api-docs.routes.ts';
 import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
@@ -27,7 +29,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
-import { addonRouter, collectRoutes } from './http/rest-router.ts';
+import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import type { State } from './http/state.ts';
 import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
@@ -45,7 +47,7 @@ import { resolveAddons } from './registry/resolve.ts';
 import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
-import { Tenants } from './tenancy/tenants.ts';
+import { corePermissions, Tenants } from './tenancy/tenants.ts';
 
 export interface KernelOptions {
   config: Config;
@@ -74,14 +76,15 @@ export interface RouteInfo {
   path: string;
   /** The addon whose route this is; null for the kernel's own. */
   addon: string | null;
-  query?: JsonSchema;
-  body?: JsonSchema;
+  /** Schemas of a resource whose model other addons extend depend on the enabled addons (Shaped). */
+  query?: Shaped<JsonSchema>;
+  body?: Shaped<JsonSchema>;
   bodyType?: 'json' | 'text';
   summary?: string;
   /** The permission the route checks before its handler runs. */
   permission?: string;
   /** Response bodies by status (null: none), as published in the OpenAPI document. */
-  responses?: Readonly<Record<number, JsonSchema | null>>;
+  responses?: Shaped<Readonly<Record<number, JsonSchema | null>>>;
   /** Needs no access token (sign-up, login). */
   public?: boolean;
 }
@@ -93,8 +96,14 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const log = createLogger(config);
   const given = opts.addons ?? (await discoverAddons(findWorkspaceRoot(), config.addonPaths));
   const addons = resolveAddons(given, PLATFORM_VERSION);
+  // Refuse to boot, before anything is opened, when two addons' GraphQL fragments clash.
+  checkGraphqlFragments(addons);
+  checkRoutePermissions(addons, Object.keys(corePermissions));
   const pools = createPools(config);
-  const orm = await createOrm(addons.flatMap((a) => a.models));
+  const orm = await createOrm(
+    addons.flatMap((a) => a.models),
+    addons.flatMap((a) => a.extensions),
+  );
   const rt = new Runtime(config, log, pools, orm, addons);
   const queues = createQueues(config);
   // Rate limits, counted in Redis by every API process (http/throttle.ts; docs/security.md).
@@ -105,6 +114,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
     refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
     api: throttle(limits, 'api-tenant', config.throttle.api),
+    accountIp: throttle(limits, 'account-ip', config.throttle.accountIp),
+    accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
@@ -178,7 +189,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
       ),
-      accountPublic: accountPublicRoutes(queues, account, invitations, sessions),
+      accountPublic: accountPublicRoutes(queues, account, invitations, sessions, {
+        ip: throttles.accountIp,
+        key: throttles.accountKey,
+      }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
     };
@@ -225,7 +239,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       const out: RouteInfo[] = [];
       for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
-          const doc = kernelRouteDocs[`${l.method} ${l.path}`] ?? accountRouteDocs[`${l.method} ${l.path}`];
+          const doc =
+            kernelRouteDocs[`${l.method} ${l.path}`] ??
+            accountRouteDocs[`${l.method} ${l.path}`] ??
+            adminRouteDocs[`${l.method} ${l.path}`];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
@@ -261,6 +278,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
 
     async migrate() {
       await runMigrations(config, migrationOwners(addons), log);
+      // A model changed without its generated migration: refuse, naming the command to run.
+      await checkModelTables(pools.owner, addons);
       await ensureAppRole(pools.owner, config);
       // Addons whose tenants are not all at the deployed version yet (new version, or an
       // upgrade that failed for some tenant last time): only these need the per-tenant scan.

@@ -10,7 +10,16 @@ let env: TestEnv;
 let smtp: TestSmtp;
 beforeAll(async () => {
   smtp = await startSmtp();
-  env = await bootTestKernel({ addons: [], env: { SMTP_URL: smtp.url, PUBLIC_URL: 'http://crm.example.test' } });
+  env = await bootTestKernel({
+    addons: [],
+    env: {
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: 'http://crm.example.test',
+      // This file measures and repeats these calls; their limits are tested in users-admin.test.ts.
+      THROTTLE_ACCOUNT_IP: '100000/900',
+      THROTTLE_ACCOUNT_KEY: '100000/900',
+    },
+  });
 });
 afterAll(async () => {
   await env?.close();

@@ -1,4 +1,4 @@
-import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
+import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { journal } from '@elevate-fixture/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,7 +36,7 @@ describe('derived REST resources', () => {
     expect(created.status).toBe(201);
     const e = created.body as Row & Record<string, unknown>;
     expect(Object.keys(e).sort()).toEqual(
-      ['createdAt', 'createdBy', 'id', 'ownerId', 'pinned', 'text', 'topic', 'updatedAt'].sort(),
+      ['createdAt', 'createdBy', 'id', 'labelIds', 'ownerId', 'pinned', 'text', 'topic', 'updatedAt'].sort(),
     );
     expect(e).toMatchObject({ text: 'ship it', pinned: false, topic: work.id });
     expect((await t.client.get(`/api/v1/journal/entries/${e.id}`)).body).toMatchObject({ text: 'ship it' });
@@ -141,5 +141,123 @@ describe('derived GraphQL resources', () => {
     expect((renamed.body as { data: { updateJournalEntry: Row } }).data.updateJournalEntry.text).toBe('renamed');
     const deleted = await t.client.graphql('mutation($id: ID!) { deleteJournalEntry(id: $id) }', { id: row.id });
     expect((deleted.body as { data: { deleteJournalEntry: boolean } }).data.deleteJournalEntry).toBe(true);
+  });
+});
+
+describe('relations on the resource layer', () => {
+  const label = async (tenant: TestTenant, name: string) =>
+    (
+      await env.sql<{ id: string }>('insert into journal_label (tenant_id, name) values ($1, $2) returning id', [
+        tenant.id,
+        name,
+      ])
+    )[0]?.id as string;
+  type Gql<T> = { data: T; errors?: { message: string; extensions: { code: string } }[] };
+  const statements = (res: { headers: Headers }) => Number(res.headers.get('x-db-statements'));
+  const gql = async <T>(c: ApiClient, query: string, variables?: Record<string, unknown>) => {
+    const res = await c.graphql(query, variables);
+    return { headers: res.headers, body: res.body as Gql<T> };
+  };
+
+  it('writes and reads many-to-many id lists (labelIds) on REST and GraphQL', async () => {
+    const tag = `m${Date.now()}`;
+    const [a, b] = [await label(t, `${tag}-a`), await label(t, `${tag}-b`)];
+    const created = await t.client.post('/api/v1/journal/entries', { text: `${tag} one`, labelIds: [a, b] });
+    expect(created.status).toBe(201);
+    const id = (created.body as Row).id;
+    expect((created.body as { labelIds: string[] }).labelIds).toEqual([a, b].sort());
+    expect(((await t.client.get(`/api/v1/journal/entries/${id}`)).body as { labelIds: string[] }).labelIds).toEqual(
+      [a, b].sort(),
+    );
+    const patched = await t.client.patch(`/api/v1/journal/entries/${id}`, { labelIds: [b] });
+    expect((patched.body as { labelIds: string[] }).labelIds).toEqual([b]);
+    // Lists carry id lists only when `fields` asks (one batched statement for the page).
+    const listed = (await t.client.get(`/api/v1/journal/entries?q=${tag}&fields=text,labelIds`)).body as Page;
+    expect(listed.data).toEqual([{ id, text: `${tag} one`, labelIds: [b] }]);
+    expect(
+      (await env.sql<{ label_id: string }>('select label_id from journal_entry_labels where entry_id = $1', [id])).map(
+        (r) => r.label_id,
+      ),
+    ).toEqual([b]);
+
+    const g = await gql<{ updateJournalEntry: { labelIds: string[] } }>(
+      t.client,
+      'mutation($id: ID!, $ids: [ID!]) { updateJournalEntry(id: $id, input: { labelIds: $ids }) { labelIds } }',
+      { id, ids: [a] },
+    );
+    expect(g.body.data.updateJournalEntry.labelIds).toEqual([a]);
+    const read = await gql<{ journalEntry: { labelIds: string[] } }>(
+      t.client,
+      'query($id: ID!) { journalEntry(id: $id) { labelIds } }',
+      { id },
+    );
+    expect(read.body.data.journalEntry.labelIds).toEqual([a]);
+  });
+
+  it('refuses bad id lists with 4xx, and another tenant’s label cannot be attached', async () => {
+    const bad = await t.client.post('/api/v1/journal/entries', { text: 'x', labelIds: ['not-a-uuid'] });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { details: { path: string }[] }).details[0]?.path).toMatch(/^labelIds/);
+    const other = await env.tenant(`rel-other-${Date.now()}`, { enable: ['journal'] });
+    const theirs = await label(other, 'theirs');
+    const before = await env.sql('select count(*)::int as n from journal_entry where tenant_id = $1', [t.id]);
+    const cross = await t.client.post('/api/v1/journal/entries', { text: 'cross', labelIds: [theirs] });
+    expect(cross.status).toBeGreaterThanOrEqual(400);
+    expect(cross.status).toBeLessThan(500);
+    expect(await env.sql('select count(*)::int as n from journal_entry where tenant_id = $1', [t.id])).toEqual(before);
+    expect(await env.sql('select 1 from journal_entry_labels where label_id = $1', [theirs])).toEqual([]);
+  });
+
+  it('exposes a reference as its id and its row (topicRef), and hasMany as a list, batched per page', async () => {
+    const tag = `b${Date.now()}`;
+    const page = async (n: number) => {
+      const q = `${tag}-${n}`;
+      for (let i = 0; i < n; i++) {
+        const top = await topic(`${q}-topic-${i}`);
+        await t.client.post('/api/v1/journal/entries', { text: `${q} entry ${i}`, topic: top.id });
+      }
+      const res = await gql<{
+        journalEntries: {
+          data: { text: string; topic: string; topicRef: { id: string; name: string; entries: { text: string }[] } }[];
+        };
+      }>(
+        t.client,
+        'query($q: String) { journalEntries(q: $q, limit: 50) { data { text topic topicRef { id name entries { text } } labelIds } } }',
+        { q },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const rows = res.body.data.journalEntries.data;
+      expect(rows).toHaveLength(n);
+      for (const r of rows) {
+        expect(r.topicRef.id).toBe(r.topic);
+        expect(r.topicRef.name).toBe(`${r.text.replace(/ entry (\d+)$/, '-topic-$1')}`);
+        expect(r.topicRef.entries.map((e) => e.text)).toEqual([r.text]);
+      }
+      return statements(res);
+    };
+    // Opening round trip, the page, one statement each for topics, their entries and the labels:
+    // the same for 2 rows as for 8.
+    const small = await page(2);
+    expect(small).toBe(5);
+    expect(await page(8)).toBe(small);
+  });
+
+  it('applies record rules to related rows: a member sees only the entries of a topic they may read', async () => {
+    const alice = await t.as('member', `alice-${Date.now()}@rel.test`);
+    const bob = await t.as('member', `bob-${Date.now()}@rel.test`);
+    const shared = await topic(`shared-${Date.now()}`);
+    await alice.post('/api/v1/journal/entries', { text: 'alice writes', topic: shared.id });
+    await bob.post('/api/v1/journal/entries', { text: 'bob writes', topic: shared.id });
+    const entriesAs = async (c: ApiClient) =>
+      (
+        await gql<{ journalTopic: { entries: { text: string }[] } }>(
+          c,
+          'query($id: ID!) { journalTopic(id: $id) { entries { text } } }',
+          { id: shared.id },
+        )
+      ).body.data.journalTopic.entries.map((e) => e.text);
+    expect(await entriesAs(alice)).toEqual(['alice writes']);
+    expect(await entriesAs(bob)).toEqual(['bob writes']);
+    expect((await entriesAs(t.client)).sort()).toEqual(['alice writes', 'bob writes']);
   });
 });

@@ -142,6 +142,8 @@ describe('addon upgrades', () => {
     });
     const next = await createKernel({ config: { ...config, workers: false }, addons: [v11] });
     try {
+      // Deployed as a deployment does it: migrations first (enabling an unmigrated addon is refused).
+      await next.migrate();
       const { tenant } = await next.tenants.create({
         slug: 'fresh',
         name: 'Fresh',

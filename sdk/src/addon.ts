@@ -4,9 +4,9 @@ import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef, ScheduleDef } from './jobs.ts';
-import type { AnyModel } from './model.ts';
+import { type AnyModel, claimExtension, type ModelExtension } from './model.ts';
 import type { Permissions } from './permissions.ts';
-import { resourceGraphql } from './resource/resource.graphql.ts';
+import { activateExtensions, resourceGraphql } from './resource/resource.graphql.ts';
 import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
@@ -84,6 +84,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly id: Id;
   readonly depends: readonly { addon: AnyAddon; range: string }[];
   readonly models: readonly AnyModel[];
+  /** Fields and relations this addon adds to its dependencies' models (`extendModel`). */
+  readonly extensions: readonly ModelExtension[];
   readonly migrations: readonly MigrationClass[];
   // biome-ignore lint/suspicious/noExplicitAny: deps are checked at the defineAddon call
   readonly graphql: ((builder: GraphQLBuilder, deps: any) => GqlExports) | undefined;
@@ -107,6 +109,12 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   id: Id;
   depends?: D;
   models?: readonly AnyModel[];
+  /**
+   * `extendModel(Contact, { fields, relations })`: columns and relations added to another addon's
+   * model (which this addon must depend on). Its migrations create the columns; the APIs show them to
+   * tenants that have this addon enabled.
+   */
+  extends?: readonly ModelExtension[];
   /** MikroORM migration classes, in order. */
   migrations?: readonly MigrationClass[];
   graphql?: (builder: GraphQLBuilder, deps: DepExports<D>) => G;
@@ -135,6 +143,8 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
 export function defineAddon<const Id extends string, const D extends readonly Dependency[] = [], G = void>(
   input: AddonInput<Id, D, G>,
 ): AddonDef<Id, G> {
+  const extensions = input.extends ?? [];
+  for (const ext of extensions) claimExtension(ext, input.id);
   return {
     kind: 'addon',
     id: input.id,
@@ -146,8 +156,9 @@ export function defineAddon<const Id extends string, const D extends readonly De
     platform: input.platform,
     depends: (input.depends ?? []).map((d) => ('kind' in d ? { addon: d, range: '*' } : d)),
     models: input.models ?? [],
+    extensions,
     migrations: input.migrations ?? [],
-    graphql: withResourceTypes(input.resources ?? [], input.graphql) as AddonDef<Id, G>['graphql'],
+    graphql: withResourceTypes(input.resources ?? [], extensions, input.graphql) as AddonDef<Id, G>['graphql'],
     rest: withResourceRoutes(input.resources ?? [], input.rest),
     resources: input.resources ?? [],
     permissions: input.permissions ?? {},
@@ -180,12 +191,15 @@ function withResourceRoutes(
 
 function withResourceTypes<G>(
   resources: readonly ResourceDef[],
+  extensions: readonly ModelExtension[],
   // biome-ignore lint/suspicious/noExplicitAny: deps are checked at the defineAddon call
   graphql: ((b: GraphQLBuilder, deps: any) => G) | undefined,
   // biome-ignore lint/suspicious/noExplicitAny: as above
 ): ((b: GraphQLBuilder, deps: any) => G | undefined) | undefined {
-  if (!resources.length) return graphql;
+  if (!resources.length && !extensions.length) return graphql;
   return (b, deps) => {
+    // This fragment runs only in schemas of tenants with this addon enabled: so do its extensions.
+    activateExtensions(b, extensions);
     for (const res of resources) resourceGraphql(res, b);
     return graphql?.(b, deps);
   };

@@ -130,6 +130,8 @@ export interface SystemContext extends LoaderFactory {
 /** A request by a user (or API key) of a tenant. */
 export interface RequestContext extends SystemContext {
   requestId: string;
+  /** The addons the tenant has enabled (ids): what shapes the APIs it sees. */
+  readonly enabledAddons: ReadonlySet<string>;
   user: UserInfo;
   can(permission: string): boolean;
   /** Throws FORBIDDEN (403) naming the permission when the caller lacks it. */

@@ -94,7 +94,9 @@ export function createModelTableSql(model: AnyModel): string[] {
   }
   for (const idx of model.indexes) {
     const names = idx.map((k) => fieldColumn(k, model.fields[k] as FieldDef));
-    after.push(`create index ${q(`${t}_${names.join('_')}_idx`)} on ${q(t)} (tenant_id, ${names.map(q).join(', ')})`);
+    const sql = `create index ${q(`${t}_${names.join('_')}_idx`)} on ${q(t)} (tenant_id, ${names.map(q).join(', ')})`;
+    // A reference or an indexed field listed again is the index already made (as the generator does).
+    if (!after.includes(sql)) after.push(sql);
   }
   return [`create table ${q(t)} (\n  ${[...cols, ...constraints].join(',\n  ')}\n)`, ...after, ...tenantPolicySql(t)];
 }

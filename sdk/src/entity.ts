@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, type EntitySchemaProperty } from '@mikro-orm/core';
 import type { RecordRules } from './context.ts';
 import { TENANT_SETTING } from './ddl.ts';
-import { type AnyModel, columnName, type FieldDef, fieldColumn, modelColumns, type RelationDef } from './model.ts';
+import {
+  type AnyModel,
+  columnName,
+  type FieldDef,
+  fieldColumn,
+  type ModelExtension,
+  modelColumns,
+  type RelationDef,
+} from './model.ts';
 
 // A model, as declared by its addon, is the one source of its table. This turns it into a
 // MikroORM entity schema: tenant_id first in the primary key, every relation's foreign key
@@ -171,6 +179,84 @@ function deleteRule(def: FieldDef, column: string): string | undefined {
   return undefined;
 }
 
+type Index = { name: string; properties: string[] };
+
+/** Columns of fields (a model's own or an extension's), with their indexes and unique keys. */
+function addFields(
+  t: string,
+  fields: Record<string, FieldDef>,
+  properties: Record<string, Prop>,
+  indexes: Index[],
+  uniques: Index[],
+) {
+  for (const [key, def] of Object.entries(fields)) {
+    const col = fieldColumn(key, def);
+    if (def.kind === 'ref' && def.target) {
+      const target = def.target;
+      properties[key] = tenantRef(() => entitySchemaOf(target()), col, {
+        nullable: !def.required,
+        deleteRule: deleteRule(def, col) ?? 'no action',
+      });
+      indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
+    } else {
+      properties[key] = scalar(def, col);
+      if (def.unique) uniques.push({ name: `${t}_tenant_id_${col}_key`, properties: ['tenantId', key] });
+      else if (def.index) indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
+    }
+  }
+}
+
+const hasMany = (def: RelationDef): Prop =>
+  ({ kind: '1:m', entity: () => entitySchemaOf(def.target()), mappedBy: def.inverse }) as Prop;
+
+/** What each model's entity schema carries of extensions now (so they can be swapped). */
+const applied = new WeakMap<AnyModel, { keys: string[]; indexes: string[] }>();
+const touchedModels = new Set<AnyModel>();
+let current: ModelExtension[] = [];
+
+/** The extensions the entity schemas carry now (the last applyModelExtensions). */
+export function appliedModelExtensions(): readonly ModelExtension[] {
+  return current;
+}
+
+/**
+ * Gives each extended model's entity schema the columns and relations of exactly these
+ * extensions (those of the installed addons), replacing what an earlier call added. MikroORM
+ * copies a schema when an ORM is initialised, so call this before `MikroORM.init`. A process runs
+ * one set of installed addons: the platform calls it once, when it creates its ORM.
+ */
+export function applyModelExtensions(exts: readonly ModelExtension[]): void {
+  current = [...exts];
+  const byModel = new Map<AnyModel, ModelExtension[]>();
+  for (const e of exts) byModel.set(e.model, [...(byModel.get(e.model) ?? []), e]);
+  const touched = new Set<AnyModel>([...byModel.keys()]);
+  for (const m of [...touchedModels]) if (!byModel.has(m)) touched.add(m);
+  for (const model of touched) {
+    const meta = entitySchemaOf(model).meta as unknown as {
+      properties: Record<string, unknown>;
+      indexes: Index[];
+      uniques: Index[];
+    };
+    const prev = applied.get(model);
+    for (const k of prev?.keys ?? []) delete meta.properties[k];
+    meta.indexes = meta.indexes.filter((i) => !prev?.indexes.includes(i.name));
+    meta.uniques = meta.uniques.filter((i) => !prev?.indexes.includes(i.name));
+    const properties: Record<string, Prop> = {};
+    const indexes: Index[] = [];
+    const uniques: Index[] = [];
+    for (const ext of byModel.get(model) ?? []) {
+      addFields(model.table, ext.fields as Record<string, FieldDef>, properties, indexes, uniques);
+      for (const [key, def] of Object.entries(ext.relations)) properties[key] = hasMany(def);
+    }
+    Object.assign(meta.properties, properties);
+    meta.indexes.push(...indexes);
+    meta.uniques.push(...uniques);
+    applied.set(model, { keys: Object.keys(properties), indexes: [...indexes, ...uniques].map((i) => i.name) });
+    if (Object.keys(properties).length) touchedModels.add(model);
+    else touchedModels.delete(model);
+  }
+}
+
 /** The MikroORM entity schema of a model (cached: one per model object). */
 export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
   const hit = cache.get(model);
@@ -189,23 +275,9 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
       onCreate: () => randomUUID(),
     },
   };
-  const indexes: { name: string; properties: string[] }[] = [];
-  const uniques: { name: string; properties: string[] }[] = [];
-  for (const [key, def] of Object.entries(model.fields) as [string, FieldDef][]) {
-    const col = fieldColumn(key, def);
-    if (def.kind === 'ref' && def.target) {
-      const target = def.target;
-      properties[key] = tenantRef(() => entitySchemaOf(target()), col, {
-        nullable: !def.required,
-        deleteRule: deleteRule(def, col) ?? 'no action',
-      });
-      indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
-    } else {
-      properties[key] = scalar(def, col);
-      if (def.unique) uniques.push({ name: `${t}_tenant_id_${col}_key`, properties: ['tenantId', key] });
-      else if (def.index) indexes.push({ name: `${t}_${col}_idx`, properties: ['tenantId', key] });
-    }
-  }
+  const indexes: Index[] = [];
+  const uniques: Index[] = [];
+  addFields(t, model.fields as Record<string, FieldDef>, properties, indexes, uniques);
   properties.createdAt = {
     type: 'string',
     runtimeType: 'string',
@@ -233,9 +305,7 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
         pivotEntity: () => pivot,
         owner: true,
       } as Prop;
-    } else {
-      properties[key] = { kind: '1:m', entity: () => entitySchemaOf(target()), mappedBy: def.inverse } as Prop;
-    }
+    } else properties[key] = hasMany(def);
   }
   pivotCache.set(model, pivots);
   const actor = (_e: unknown, em: unknown) => emScope(em)?.actorId ?? null;
@@ -246,7 +316,9 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
   }
   for (const idx of model.indexes) {
     const cols = idx.map((k) => fieldColumn(k, model.fields[k] as FieldDef));
-    indexes.push({ name: `${t}_${cols.join('_')}_idx`, properties: ['tenantId', ...idx] });
+    const name = `${t}_${cols.join('_')}_idx`;
+    // A reference or an `index: true` field already has this index: declaring it again is the same index.
+    if (!indexes.some((i) => i.name === name)) indexes.push({ name, properties: ['tenantId', ...idx] });
   }
   const schema = new EntitySchema<EntityRow>({
     name: model.name,
@@ -265,7 +337,10 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
  * Entity schemas for a list of models, every model they reference or relate to (MikroORM needs
  * the targets) and the pivots of their many-to-many relations.
  */
-export function entitySchemasOf(models: readonly AnyModel[]): EntitySchema<EntityRow>[] {
+export function entitySchemasOf(
+  models: readonly AnyModel[],
+  exts: readonly ModelExtension[] = [],
+): EntitySchema<EntityRow>[] {
   const seen = new Set<AnyModel>();
   const visit = (m: AnyModel) => {
     if (seen.has(m)) return;
@@ -274,13 +349,22 @@ export function entitySchemasOf(models: readonly AnyModel[]): EntitySchema<Entit
     for (const def of Object.values(m.relations ?? {})) visit(def.target());
   };
   for (const m of models) visit(m);
+  for (const e of exts) {
+    visit(e.model);
+    for (const def of Object.values(e.fields) as FieldDef[]) if (def.kind === 'ref' && def.target) visit(def.target());
+    for (const def of Object.values(e.relations)) visit(def.target());
+  }
   return [...seen].flatMap((m) => [entitySchemaOf(m), ...pivotSchemasOf(m)]);
 }
 
 /** An entity as the APIs return it: the model's keys only, references as ids. */
-export function rowOf(model: AnyModel, e: EntityRow, keys?: readonly string[]): Record<string, unknown> {
+export function rowOf(
+  model: AnyModel,
+  e: EntityRow,
+  keys?: readonly string[],
+  fields: Record<string, FieldDef> = model.fields as Record<string, FieldDef>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const fields = model.fields as Record<string, FieldDef>;
   for (const key of keys ?? modelColumns(model).keys()) {
     const v = e[key];
     out[key] = fields[key]?.kind === 'ref' ? ((v as { id?: string } | null | undefined)?.id ?? null) : (v ?? null);

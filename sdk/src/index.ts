@@ -30,6 +30,8 @@ export type {
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
+  appliedModelExtensions,
+  applyModelExtensions,
   CURRENT_TENANT_SQL,
   type EmScope,
   type EntityRow,
@@ -81,10 +83,16 @@ export {
   type AnyModel,
   columnName,
   defineModel,
+  type ExtensionRow,
+  extendModel,
+  extensionOwnerOf,
+  extensionsOf,
   type FieldDef,
   f,
   fieldColumn,
+  fieldsWith,
   type ModelDef,
+  type ModelExtension,
   modelColumns,
   type NewRow,
   type Patch,
@@ -113,10 +121,12 @@ export {
   type ListArgs,
   type Operation,
   type ResourceDef,
+  type ResourceHooks,
   type ResourceOptions,
   type ResourcePage,
+  type ResourceSchemas,
 } from './resource/resource.ts';
-export { createSchema, fieldSchema, patchSchema, rowSchema } from './resource/schemas.ts';
+export { createSchema, fieldSchema, idsKey, patchSchema, rowSchema, schemaTitle } from './resource/schemas.ts';
 export {
   type JsonSchema,
   type Page,
@@ -126,6 +136,8 @@ export {
   type RestRouter,
   type RouteDef,
   type RouteOptions,
+  type Shaped,
+  shapedFor,
 } from './rest.ts';
 export {
   defineService,

@@ -242,6 +242,12 @@ export function fieldColumn(key: string, def: FieldDef): string {
 
 const columnCache = new WeakMap<AnyModel, ReadonlyMap<string, string>>();
 
+/** A model's fields plus those of the given extensions (the shape a tenant with them enabled sees). */
+export function fieldsWith(model: AnyModel, exts: readonly ModelExtension[]): Record<string, FieldDef> {
+  if (!exts.length) return model.fields as Record<string, FieldDef>;
+  return Object.assign({}, model.fields, ...exts.map((e) => e.fields)) as Record<string, FieldDef>;
+}
+
 /** Every column of a model's rows, field key → column: audit fields, owner, declared fields. */
 export function modelColumns(model: AnyModel): ReadonlyMap<string, string> {
   let cols = columnCache.get(model);
@@ -271,4 +277,78 @@ export function selectList(model: AnyModel, opts: { alias?: string; omit?: reado
     .filter(([key]) => !opts.omit?.includes(key))
     .map(([key, col]) => `${prefix}"${col}" as "${key}"`)
     .join(', ');
+}
+
+/**
+ * Fields and relations that another addon adds to a model it does not own (Odoo's `_inherit`,
+ * without a second class): listed in the extending addon's `extends`, which must depend on the
+ * model's addon. The columns live in the owner's table (its row-level security covers them) and are
+ * created by the extending addon's own migrations; the APIs show them only to tenants that have the
+ * extending addon enabled. Disabling it hides them; the data stays.
+ */
+export interface ModelExtension<M extends AnyModel = AnyModel, F extends Fields = Fields> {
+  readonly kind: 'model-extension';
+  readonly model: M;
+  readonly fields: F;
+  /** One-to-many only (`rel.hasMany`): the inverse of a `ref` in the extending addon's model. */
+  readonly relations: Readonly<Record<string, RelationDef>>;
+}
+
+/**
+ * The fields an extension adds, as a row of the extended model carries them for a tenant with the
+ * extending addon enabled: `Row<typeof Entry> & ExtensionRow<typeof entryExtras>`.
+ */
+export type ExtensionRow<E extends ModelExtension> = { [K in keyof E['fields']]: ValueOf<E['fields'][K]> };
+
+// Which addon declares an extension: set once by defineAddon (`extends`), read by the resource
+// layer to show the extension only to tenants that have that addon enabled.
+const extensionOwner = new WeakMap<ModelExtension, string>();
+const extensionsByModel = new WeakMap<AnyModel, ModelExtension[]>();
+
+export function extendModel<M extends AnyModel, const F extends Fields = Record<never, never>>(
+  model: M,
+  def: { fields?: F; relations?: Record<string, RelationDef> },
+): ModelExtension<M, F> {
+  const fields = (def.fields ?? {}) as F;
+  const relations = def.relations ?? {};
+  const own = new Set([...modelColumns(model).keys(), ...Object.keys(model.relations), 'tenantId']);
+  for (const key of [...Object.keys(fields), ...Object.keys(relations)]) {
+    if (own.has(key)) throw new Error(`Extension of ${model.name}: "${key}" is already a field of the model`);
+    if (key in fields && key in relations)
+      throw new Error(`Extension of ${model.name}: "${key}" is both a field and a relation`);
+  }
+  for (const [key, r] of Object.entries(relations)) {
+    // A pivot table would belong to neither addon cleanly; declare the many-to-many on your own model.
+    if (r.kind !== 'hasMany') throw new Error(`Extension of ${model.name}: relation "${key}" must be rel.hasMany`);
+  }
+  for (const [key, d] of Object.entries(fields) as [string, FieldDef][]) {
+    // Existing rows get no value: a required column needs a default.
+    if (d.required && d.defaultSql === undefined) {
+      throw new Error(`Extension of ${model.name}: required field "${key}" needs a default (existing rows have none)`);
+    }
+  }
+  return { kind: 'model-extension', model, fields, relations };
+}
+
+/** Records the addon that declares an extension (defineAddon's `extends`). */
+export function claimExtension(ext: ModelExtension, addonId: string): void {
+  const prev = extensionOwner.get(ext);
+  if (prev && prev !== addonId)
+    throw new Error(`Extension of ${ext.model.name} is listed by "${prev}" and "${addonId}"`);
+  if (prev) return;
+  extensionOwner.set(ext, addonId);
+  const list = extensionsByModel.get(ext.model) ?? [];
+  list.push(ext);
+  extensionsByModel.set(ext.model, list);
+}
+
+/** The addon that declares an extension, or undefined before defineAddon listed it. */
+export function extensionOwnerOf(ext: ModelExtension): string | undefined {
+  return extensionOwner.get(ext);
+}
+
+/** The extensions of a model declared by addons in `enabled` (all declared ones without it). */
+export function extensionsOf(model: AnyModel, enabled?: ReadonlySet<string>): ModelExtension[] {
+  const all = extensionsByModel.get(model) ?? [];
+  return enabled ? all.filter((e) => enabled.has(extensionOwner.get(e) ?? '')) : [...all];
 }

@@ -13,11 +13,22 @@ export interface RestRequest<P = Record<string, string>, Q = Record<string, unkn
 /** What a handler returns: a body (200), or an explicit status and body (and headers). */
 export type RestResult = unknown | { status: number; body: unknown; headers?: Record<string, string> };
 
+/**
+ * A schema that may depend on the tenant's enabled addons (a resource whose model other addons
+ * extend): a function of the enabled set, called per set and cached by the platform.
+ */
+export type Shaped<T> = T | ((enabled: ReadonlySet<string>) => T);
+
+/** The value of a Shaped for a set of enabled addons. */
+export function shapedFor<T>(s: Shaped<T>, enabled: ReadonlySet<string>): T {
+  return typeof s === 'function' ? (s as (e: ReadonlySet<string>) => T)(enabled) : s;
+}
+
 export interface RouteOptions {
   /** Permission required before the handler runs. */
   permission?: string;
-  query?: JsonSchema;
-  body?: JsonSchema;
+  query?: Shaped<JsonSchema>;
+  body?: Shaped<JsonSchema>;
   /** `text` routes receive the raw body as a string (CSV uploads); JSON is the default. */
   bodyType?: 'json' | 'text';
   /** One line, published as the operation's summary in the OpenAPI document. */
@@ -26,7 +37,7 @@ export interface RouteOptions {
    * Response bodies by status code, published in the OpenAPI document (`null`: no body, as a 204).
    * Not enforced at run time; undeclared, the document says only "200 OK".
    */
-  responses?: Readonly<Record<number, JsonSchema | null>>;
+  responses?: Shaped<Readonly<Record<number, JsonSchema | null>>>;
 }
 
 export type RestHandler<P, Q, B> = (req: RestRequest<P, Q, B>) => Promise<RestResult> | RestResult;

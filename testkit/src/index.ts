@@ -85,9 +85,20 @@ export async function bootTestKernel(opts: {
     },
     { workers: opts.workers ?? true },
   );
-  const kernel = await createKernel({ config, addons: opts.addons });
-  await kernel.migrate();
-  const { url } = await kernel.listen();
+  // A kernel that refuses to boot (a clash, a platform range) leaves no database behind.
+  let kernel: KernelInternals | undefined;
+  let url: string;
+  try {
+    kernel = await createKernel({ config, addons: opts.addons });
+    await kernel.migrate();
+    ({ url } = await kernel.listen());
+  } catch (err) {
+    await kernel?.stop().catch(() => {});
+    const a = new pg.Client({ connectionString: ADMIN_URL });
+    await a.connect();
+    await a.query(`drop database if exists ${dbName} with (force)`).finally(() => a.end());
+    throw err;
+  }
   const owner = new pg.Pool({ connectionString: databaseUrl.toString(), max: 2 });
 
   const login = async (slug: string, email: string, password: string) => {

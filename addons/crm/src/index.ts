@@ -16,6 +16,7 @@ import { importRoutes } from './rest/import.routes.ts';
 import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { seedDefaults } from './services/seed.service.ts';
+import { tagResource } from './services/tags.service.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
 
 export const crm = defineAddon({
@@ -29,6 +30,8 @@ export const crm = defineAddon({
   platform: '^1.0.0',
   models: crmModels,
   migrations,
+  // Tags are offered through the SDK's resource layer (REST /tags, GraphQL tags/createTag/...).
+  resources: [tagResource],
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,

@@ -125,7 +125,7 @@ describe('contacts CRUD', () => {
       name: 'Charles Babbage',
       company: { name: 'Babbage & Co' },
     });
-    const tag = await api.graphql(`mutation { createTag(name: "${uniq('gql')}") { id name } }`);
+    const tag = await api.graphql(`mutation { createTag(input: { name: "${uniq('gql')}" }) { id name } }`);
     const tagId = tag.body.data.createTag.id;
     const set = await api.graphql(
       'mutation($id: ID!, $t: [ID!]!) { setContactTags(id: $id, tagIds: $t) { tags { id } } }',
@@ -182,6 +182,28 @@ describe('tags', () => {
     expect((await other.client.post(`${C}/tags`, { name })).status).toBe(201);
     expect((await api.delete(`${C}/tags/${b.body.id}`)).status).toBe(204);
     expect((await api.delete(`${C}/tags/${b.body.id}`)).status).toBe(404);
+  });
+
+  it('trims names, refuses a blank one, lists by name and searches with q (the tag resource)', async () => {
+    const t = await env.tenant('tags-order', { enable: ['crm'] });
+    for (const name of ['zeta', '  Alpha  ', 'mid'])
+      expect((await t.client.post(`${C}/tags`, { name })).status).toBe(201);
+    const blank = await t.client.post(`${C}/tags`, { name: '   ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.details).toEqual([{ path: 'name', message: 'is required' }]);
+    const list = await t.client.get(`${C}/tags?count=true`);
+    expect(list.body).toMatchObject({ total_count: 3 });
+    expect(list.body.data.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+    const found = await t.client.get(`${C}/tags?q=ALP`);
+    expect(found.body.data.map((x: { name: string }) => x.name)).toEqual(['Alpha']);
+    const gql = await t.client.graphql('{ tags { data { name } } }');
+    expect(gql.body.data.tags.data.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+    // A contact's tags come by name too (given in another order).
+    const ids = Object.fromEntries(list.body.data.map((x: { id: string; name: string }) => [x.name, x.id]));
+    const c = await t.client.post(`${C}/contacts`, { name: 'Tagged', tagIds: [ids.zeta, ids.Alpha, ids.mid] });
+    expect(c.body.tags.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
+    const one = await t.client.graphql('query($id: ID!) { contact(id: $id) { tags { name } } }', { id: c.body.id });
+    expect(one.body.data.contact.tags.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'mid', 'zeta']);
   });
 
   it('replaces a contact’s tag set and rejects unknown tags', async () => {

@@ -201,6 +201,19 @@ describe('merge', () => {
     expect(p?.company_id).toBe(keep);
   });
 
+  it('a survivor that belonged to the duplicate company belongs to no company after the merge', async () => {
+    const owner = (await fx.userId(acme.client)) as string;
+    const gone = await fx.contact(acme.id, owner, { name: 'Umbrella Holding', kind: 'company' });
+    const keep = await fx.contact(acme.id, owner, { name: 'Umbrella', kind: 'company', companyId: gone });
+    const res = await acme.client.post(`${C}/contacts/${keep}/merge`, { duplicateId: gone });
+    expect(res.status).toBe(200);
+    const rows = await env.sql<{ company_id: string | null }>(
+      'select company_id from crm_contact where tenant_id = $1 and id = $2',
+      [acme.id, keep],
+    );
+    expect(rows).toEqual([{ company_id: null }]);
+  });
+
   it('answers detection over GraphQL', async () => {
     const res = await acme.client.graphql(
       `query($id: ID!) {

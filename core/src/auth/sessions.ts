@@ -41,6 +41,11 @@ export class Sessions {
       const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
       if (!user || !ok || !user.active) throw invalid();
       const pair = await this.issue(tx, user.id, randomUUID());
+      // For the admin's users list (last login).
+      await tx.query('update core_user set last_login_at = now() where tenant_id = $1 and id = $2', [
+        tx.tenantId,
+        user.id,
+      ]);
       return { ...pair, user: { id: user.id, email: user.email, name: user.name } };
     });
   }

@@ -59,6 +59,10 @@ export interface Config {
     refreshIp: Rate;
     /** Authenticated API requests per tenant. */
     api: Rate;
+    /** Password reset, email verification and invitation links: calls per client address. */
+    accountIp: Rate;
+    /** The same, per account (forgot password: tenant + email) or per link (its token id). */
+    accountKey: Rate;
     /** Redis key prefix of the limiters (below REDIS_PREFIX). */
     prefix: string;
   };
@@ -212,6 +216,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       signupIp: rate('THROTTLE_SIGNUP_IP', { points: 10, durationSec: 3600 }),
       refreshIp: rate('THROTTLE_REFRESH_IP', { points: 600, durationSec: 900 }),
       api: rate('THROTTLE_API', { points: 60_000, durationSec: 60 }),
+      accountIp: rate('THROTTLE_ACCOUNT_IP', { points: 30, durationSec: 900 }),
+      accountKey: rate('THROTTLE_ACCOUNT_KEY', { points: 10, durationSec: 900 }),
       prefix: str('THROTTLE_PREFIX', 'throttle'),
     },
   };

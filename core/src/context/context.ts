@@ -163,6 +163,7 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       return base.db.em(rules);
     },
     requestId: deps.requestId,
+    enabledAddons: deps.enabled,
     user: deps.user,
     can,
     require(permission: string) {

@@ -12,6 +12,7 @@ import { CoreOutboxRunAt0005 } from '../migrations/core-0005-outbox-run-at.ts';
 import { CoreTenantServices0006 } from '../migrations/core-0006-tenant-services.ts';
 import { CoreLiveSessionIndex0007 } from '../migrations/core-0007-live-session-index.ts';
 import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
+import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -23,6 +24,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreTenantServices0006,
   CoreMail0007,
   CoreLiveSessionIndex0007,
+  CoreUsersAdmin0008,
 ];
 
 function trackingTable(owner: string): string {
@@ -68,6 +70,22 @@ export async function runMigrations(
     await orm.close(true);
   }
   return results;
+}
+
+/** The migrations of an owner (an addon or the core) its tracking table does not list yet. */
+export async function pendingMigrations(
+  owner: pg.Pool,
+  id: string,
+  migrations: readonly MigrationClass[],
+): Promise<string[]> {
+  if (migrations.length === 0) return [];
+  const table = trackingTable(id);
+  const exists = await owner.query('select to_regclass($1) as t', [table]);
+  const names = migrations.map(migrationName);
+  if (!exists.rows[0]?.t) return names;
+  const done = await owner.query<{ name: string }>(`select name from ${quoteIdent(table)}`);
+  const applied = new Set(done.rows.map((r) => r.name));
+  return names.filter((n) => !applied.has(n));
 }
 
 function migrationName(cls: MigrationClass): string {

@@ -1,6 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AnyAddon, type AnyModel, CURRENT_TENANT_SQL, entitySchemasOf, pivotSchemasOf } from '@elevate/sdk';
+import {
+  type AnyAddon,
+  type AnyModel,
+  appliedModelExtensions,
+  applyModelExtensions,
+  CURRENT_TENANT_SQL,
+  entitySchemasOf,
+  pivotSchemasOf,
+} from '@elevate/sdk';
 import { Migrator, TSMigrationGenerator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 
@@ -9,6 +17,11 @@ import { MikroORM } from '@mikro-orm/postgresql';
 // file. Offline: the snapshot, not a database, is the "before". The diff is restricted to the
 // addon's own tables (other addons' and core tables are skipped), so it never proposes to
 // drop or alter what it does not own.
+//
+// Model extensions (`extendModel`): the columns an addon adds to another addon's table are its own.
+// Its snapshot keeps, for such a table, only those columns (and their indexes and keys); at each
+// generation the owner's current table is laid under them as the "before", so the diff holds only
+// the extension's changes. The owner's generation builds its models without any extension.
 
 const TENANT_DEFAULT_CHANGE = /^alter table "[^"]+" alter column "tenant_id" (drop|set) default/;
 
@@ -79,6 +92,8 @@ function generatorFor(addon: AnyAddon, dir: string) {
         const created = /^create table "([^"]+)"/.exec(sql)?.[1];
         if (created && own.has(created)) up.push(...coreKeys(created, own.get(created) ?? null));
       }
+      // Only the tenant_id default quirk (a reference added to another addon's table): nothing to write.
+      if (!up.some(Boolean)) return ['', ''] as [string, string];
       const down = diff.down.filter((sql) => !TENANT_DEFAULT_CHANGE.test(sql));
       const code = migrationSource(className, up, down, (sql) => this.createStatement(sql, 4));
       const fileName = `Migration${seq}${label}.ts`;
@@ -125,17 +140,125 @@ export async function generateMigration(addon: AnyAddon, dir: string, name?: str
   const snapshotName = `.snapshot-${addon.id}`;
   const snapshot = join(dir, `${snapshotName}.json`);
   if (!existsSync(snapshot)) writeFileSync(snapshot, JSON.stringify({ namespaces: ['public'], tables: [] }));
-  const entities = entitySchemasOf(addon.models);
-  // The addon's tables: its models' and the pivots of their many-to-many relations.
+  // The entity schemas as this addon sees them: its models bare, the models it extends with its extensions.
+  const restore = appliedModelExtensions();
+  try {
+    const extended = [...new Set(addon.extensions.map((e) => e.model))];
+    applyModelExtensions([]);
+    const base = extended.length ? await ownerTables(extended) : new Map<string, TableJson>();
+    applyModelExtensions(addon.extensions);
+    return await diff(addon, dir, snapshot, snapshotName, base, name);
+  } finally {
+    applyModelExtensions(restore);
+  }
+}
+
+/** A table of a MikroORM snapshot, as stored in the JSON file. */
+interface TableJson {
+  name: string;
+  columns: Record<string, unknown>;
+  indexes: { keyName: string }[];
+  checks: { name: string }[];
+  foreignKeys: Record<string, unknown>;
+  triggers?: { name: string }[];
+  policies?: unknown[];
+  rlsEnabled?: boolean;
+  rlsForced?: boolean;
+  [k: string]: unknown;
+}
+
+const offlineOptions = {
+  // Never connected: the snapshot is the "before" and nothing is queried.
+  clientUrl: 'postgres://offline@127.0.0.1:1/offline',
+  discovery: { warnWhenNoEntities: false },
+  allowGlobalContext: true,
+  connect: false,
+};
+
+/** The extended models' tables as their owners declare them (no extension), as snapshot JSON. */
+async function ownerTables(models: readonly AnyModel[]): Promise<Map<string, TableJson>> {
+  const orm = await MikroORM.init({ ...offlineOptions, entities: entitySchemasOf(models) } as Parameters<
+    typeof MikroORM.init
+  >[0]);
+  try {
+    const json = JSON.parse(
+      JSON.stringify((orm.schema as unknown as { getTargetSchema(): unknown }).getTargetSchema()),
+    ) as { tables: TableJson[] };
+    const wanted = new Set(models.map((m) => m.table));
+    return new Map(json.tables.filter((t) => wanted.has(t.name)).map((t) => [t.name, t]));
+  } finally {
+    await orm.close(true);
+  }
+}
+
+/** `owner` with the extension's own parts (`mine`) laid over it. */
+function merged(owner: TableJson, mine: TableJson | undefined): TableJson {
+  if (!mine) return owner;
+  return {
+    ...owner,
+    columns: { ...owner.columns, ...mine.columns },
+    indexes: [...owner.indexes, ...mine.indexes.filter((i) => !owner.indexes.some((o) => o.keyName === i.keyName))],
+    checks: [...owner.checks, ...mine.checks.filter((c) => !owner.checks.some((o) => o.name === c.name))],
+    foreignKeys: { ...owner.foreignKeys, ...mine.foreignKeys },
+  };
+}
+
+/** What of `table` is not the owner's: the extension's columns, indexes, checks and keys. */
+function extensionPart(table: TableJson, owner: TableJson): TableJson {
+  const drop = <T>(o: Record<string, T>, known: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !(k in known)));
+  return {
+    ...table,
+    columns: drop(table.columns, owner.columns),
+    indexes: table.indexes.filter((i) => !owner.indexes.some((o) => o.keyName === i.keyName)),
+    checks: table.checks.filter((c) => !owner.checks.some((o) => o.name === c.name)),
+    foreignKeys: drop(table.foreignKeys, owner.foreignKeys),
+    triggers: [],
+    policies: [],
+    rlsEnabled: false,
+    rlsForced: false,
+  };
+}
+
+function rewriteTables(file: string, fn: (tables: TableJson[]) => TableJson[]): void {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { tables: TableJson[] };
+  json.tables = fn(json.tables);
+  writeFileSync(file, JSON.stringify(json, null, 2));
+}
+
+async function diff(
+  addon: AnyAddon,
+  dir: string,
+  snapshot: string,
+  snapshotName: string,
+  base: ReadonlyMap<string, TableJson>,
+  name: string | undefined,
+): Promise<GeneratedMigration> {
+  const entities = entitySchemasOf(addon.models, addon.extensions);
+  // The addon's tables: its models' and the pivots of their many-to-many relations; and the
+  // tables it extends, where the merged "before" limits the diff to its own columns.
   const own = new Set(addon.models.flatMap((m) => [m.table, ...pivotSchemasOf(m).map((p) => p.meta.tableName)]));
-  const skipTables = ['core_*', ...entities.map((e) => e.meta.tableName).filter((t) => !own.has(t))];
+  const skipTables = ['core_*', ...entities.map((e) => e.meta.tableName).filter((t) => !own.has(t) && !base.has(t))];
   const before = existingMigrations(dir).length;
+  const original = readFileSync(snapshot, 'utf8');
+  if (base.size) {
+    rewriteTables(snapshot, (tables) => {
+      const rest = tables.filter((t) => !base.has(t.name));
+      return [
+        ...rest,
+        ...[...base.values()].map((o) =>
+          merged(
+            o,
+            tables.find((t) => t.name === o.name),
+          ),
+        ),
+      ];
+    });
+  }
   const orm = await MikroORM.init({
-    // Never connected: the snapshot is the "before" and nothing is queried.
-    clientUrl: 'postgres://offline@127.0.0.1:1/offline',
+    ...offlineOptions,
     entities,
     extensions: [Migrator],
-    discovery: { warnWhenNoEntities: false },
     schemaGenerator: { skipTables },
     migrations: {
       path: dir,
@@ -145,18 +268,29 @@ export async function generateMigration(addon: AnyAddon, dir: string, name?: str
       generator: generatorFor(addon, dir),
       silent: true,
     },
-    allowGlobalContext: true,
-    connect: false,
   } as Parameters<typeof MikroORM.init>[0]);
   try {
     const res = await orm.migrator.create(dir, false, false, name);
     const after = existingMigrations(dir);
     const created = after.length > before ? after.at(-1) : undefined;
+    if (!created) writeFileSync(snapshot, original);
+    else if (base.size) {
+      // Keep only this addon's part of the tables it extends; the owner's part is the owner's.
+      rewriteTables(snapshot, (tables) =>
+        tables.map((t) => {
+          const owner = base.get(t.name);
+          return owner ? extensionPart(t, owner) : t;
+        }),
+      );
+    }
     return {
       file: created ? join(dir, created.file) : null,
       className: created?.className ?? null,
-      up: res.diff.up.filter(Boolean),
+      up: res.diff.up.filter((sql) => sql && !TENANT_DEFAULT_CHANGE.test(sql)),
     };
+  } catch (err) {
+    writeFileSync(snapshot, original);
+    throw err;
   } finally {
     await orm.close(true);
   }

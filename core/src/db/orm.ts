@@ -1,4 +1,11 @@
-import { type AnyModel, emScope, entitySchemasOf, type RecordRules } from '@elevate/sdk';
+import {
+  type AnyModel,
+  applyModelExtensions,
+  emScope,
+  entitySchemasOf,
+  type ModelExtension,
+  type RecordRules,
+} from '@elevate/sdk';
 import { type Configuration, type EntityManager, MikroORM } from '@mikro-orm/core';
 import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { TenantTx } from './tenant-tx.ts';
@@ -88,13 +95,15 @@ export interface Orm {
 }
 
 /** The ORM for a set of installed addons' models. Never connects on its own: every statement goes through a TenantTx. */
-export async function createOrm(models: readonly AnyModel[]): Promise<Orm> {
+export async function createOrm(models: readonly AnyModel[], extensions: readonly ModelExtension[] = []): Promise<Orm> {
+  // The installed addons' extensions become columns and relations of the models they extend.
+  applyModelExtensions(extensions);
   const byName = new Map(models.map((m) => [m.name, m]));
   const owned = models.filter((m) => m.owned).map((m) => m.name);
   const orm = await MikroORM.init({
     driver: TenantTxDriver,
     clientUrl: 'postgres://unused@127.0.0.1:1/unused',
-    entities: entitySchemasOf(models),
+    entities: entitySchemasOf(models, extensions),
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     connect: false,

@@ -1,3 +1,4 @@
+import { type AnyAddon, AppError, type FieldDef, fieldColumn, modelColumns } from '@elevate/sdk';
 import type pg from 'pg';
 
 /**
@@ -48,4 +49,47 @@ export async function checkTenantSchema(db: pg.Pool | pg.Client): Promise<string
     }
   }
   return problems;
+}
+
+/**
+ * After migrating: every installed addon's models (and the fields its extensions add to other
+ * addons' models) have their tables and columns. A model changed without generating its migration
+ * otherwise answers 500 on its first insert; this refuses to start, naming the model, the column and
+ * the command that writes the missing migration.
+ */
+export async function checkModelTables(db: pg.Pool | pg.Client, addons: readonly AnyAddon[]): Promise<void> {
+  const expected: { addon: string; model: string; table: string; columns: string[] }[] = [];
+  for (const addon of addons) {
+    for (const model of addon.models) {
+      expected.push({
+        addon: addon.id,
+        model: model.name,
+        table: model.table,
+        columns: ['tenant_id', ...modelColumns(model).values()],
+      });
+    }
+    for (const ext of addon.extensions) {
+      const columns = Object.entries(ext.fields as Record<string, FieldDef>).map(([k, d]) => fieldColumn(k, d));
+      expected.push({ addon: addon.id, model: ext.model.name, table: ext.model.table, columns });
+    }
+  }
+  if (!expected.length) return;
+  const rows = await db.query<{ table: string; column: string }>(
+    `select table_name as table, column_name as column from information_schema.columns
+      where table_schema = 'public' and table_name = any($1::text[])`,
+    [[...new Set(expected.map((e) => e.table))]],
+  );
+  const have = new Map<string, Set<string>>();
+  for (const r of rows.rows) have.set(r.table, (have.get(r.table) ?? new Set()).add(r.column));
+  for (const e of expected) {
+    const cols = have.get(e.table);
+    const missing = cols ? e.columns.filter((c) => !cols.has(c)) : null;
+    if (missing && missing.length === 0) continue;
+    const what = missing ? `has no column ${missing.map((c) => `"${c}"`).join(', ')}` : `has no table "${e.table}"`;
+    throw new AppError(
+      'MODEL_NOT_MIGRATED',
+      `Model ${e.model} ${what} in the database: its migration was never generated. Run \`elevate addon migration ${e.addon} --name "<what changed>"\`, then start again`,
+      { status: 500 },
+    );
+  }
 }

@@ -2,12 +2,31 @@ import type { PublishedEvent } from '@elevate/sdk';
 import type { Redis } from 'ioredis';
 import { workerRedis } from '../jobs/queues.ts';
 import type { Runtime } from '../runtime.ts';
+import { liveChannel } from './relay.ts';
 
 interface LiveClient {
+  /** Whose stream this is: closed when an admin changes their access. */
+  userId: string;
   /** What of the event this client may see (null: nothing), given the permission that guards it. */
   view(event: PublishedEvent, permission: string | null): PublishedEvent | null;
   send(event: PublishedEvent): void;
-  close(): void;
+  /** Ends the stream; with a reason, an event of that name goes first (the browser reconnects). */
+  close(reason?: string): void;
+}
+
+/**
+ * Tells every API node that these users' access changed (roles, teams, deactivation; `null`:
+ * every user of the tenant): their open live streams end with `event: access-changed`, and the
+ * browser's reconnect is authenticated and filtered afresh (or refused, for a deactivated user).
+ * Call it after the change is committed.
+ */
+export function publishAccessChange(
+  redis: Redis,
+  prefix: string,
+  tenantId: string,
+  userIds: readonly string[] | null,
+): Promise<unknown> {
+  return redis.publish(liveChannel(prefix, tenantId), JSON.stringify({ accessChanged: userIds }));
 }
 
 /**
@@ -37,10 +56,15 @@ export class LiveHub {
     const tenantId = channel.slice(channel.lastIndexOf(':') + 1);
     const set = this.clients.get(tenantId);
     if (!set?.size) return;
-    let event: PublishedEvent & { permission: string | null };
+    let event: PublishedEvent & { permission: string | null; accessChanged?: string[] | null };
     try {
       event = JSON.parse(message);
     } catch {
+      return;
+    }
+    if ('accessChanged' in event) {
+      const users = event.accessChanged ? new Set(event.accessChanged) : null;
+      for (const c of [...set]) if (!users || users.has(c.userId)) c.close('access-changed');
       return;
     }
     const { permission, ...rest } = event;

@@ -1,7 +1,12 @@
-import type { AnyAddon, ElevateSchemaTypes } from '@elevate/sdk';
+import { type AnyAddon, AppError, type ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
 import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
+
+/** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
+export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {
+  new SchemaCache(addons, null as unknown as TenantAddons).check();
+}
 
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
 
@@ -107,6 +112,54 @@ export class SchemaCache {
     return this.cache.size;
   }
 
+  /**
+   * Boot-time check: every installed addon's GraphQL fragment builds together with all the others.
+   * Two addons declaring the same type name (or adding the same field to a type) would otherwise make
+   * every GraphQL request of a tenant that enables both answer 500; this names the type and both
+   * addons instead. Costs one schema build per addon (about 1.5 ms each).
+   */
+  check(): void {
+    const all = new Set(this.addons.map((a) => a.id));
+    try {
+      this.build(all);
+      return;
+    } catch (err) {
+      const clash = this.findClash();
+      throw new AppError(
+        'ADDON_GRAPHQL_CLASH',
+        clash
+          ? `GraphQL type "${clash.type}" is declared by both ${clash.first} and ${clash.second}: rename one (defineResource(Model, { type }) or the objectRef name)`
+          : `The installed addons' GraphQL fragments do not build together: ${(err as Error).message}`,
+        { status: 500, cause: err },
+      );
+    }
+  }
+
+  /** The first type two addons both declare (neither through depending on the other). */
+  private findClash(): { type: string; first: string; second: string } | null {
+    const typesOf = (ids: Iterable<string>) => {
+      try {
+        return new Set(Object.keys(this.build(new Set(ids)).getTypeMap()));
+      } catch {
+        return null;
+      }
+    };
+    const owner = new Map<string, string>();
+    for (const addon of this.addons) {
+      const deps = closure(addon);
+      const without = typesOf(deps) ?? new Set<string>();
+      const withIt = typesOf([...deps, addon.id]);
+      if (!withIt) continue;
+      for (const type of withIt) {
+        if (without.has(type) || type.startsWith('__')) continue;
+        const first = owner.get(type);
+        if (first) return { type, first, second: addon.id };
+        owner.set(type, addon.id);
+      }
+    }
+    return null;
+  }
+
   private build(enabled: ReadonlySet<string>): GraphQLSchema {
     const b = new SchemaBuilder<ElevateSchemaTypes>({ defaultFieldNullability: false });
     coreFragment(b, this.tenantAddons);
@@ -120,4 +173,18 @@ export class SchemaCache {
     }
     return b.toSchema({ sortSchema: true });
   }
+}
+
+/** An addon's dependencies, transitively (ids). */
+function closure(addon: AnyAddon): Set<string> {
+  const out = new Set<string>();
+  const walk = (a: AnyAddon) => {
+    for (const d of a.depends) {
+      if (out.has(d.addon.id)) continue;
+      out.add(d.addon.id);
+      walk(d.addon);
+    }
+  };
+  walk(addon);
+  return out;
 }

@@ -9,6 +9,7 @@ import { bounded, type Queues } from '../jobs/queues.ts';
 import type { Runtime } from '../runtime.ts';
 import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
+import { clientIp, type Throttle } from './throttle.ts';
 import { compileBody, compileQuery } from './validate.ts';
 
 const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
@@ -131,10 +132,23 @@ export function accountPublicRoutes(
   account: Account,
   invitations: Invitations,
   sessions: Sessions,
+  limits: { ip: Throttle; key: Throttle },
 ): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/auth' });
+  /**
+   * Every call counts, per address and per account or link (mail bombing, floods; the link
+   * secrets themselves are 256 bits and cannot be guessed). Checked after the body (a 400 costs
+   * nothing) and before any work.
+   */
+  const limit = async (ctx: Koa.Context, key: string) => {
+    await limits.ip.consume(clientIp(ctx));
+    await limits.key.consume(key);
+  };
+  /** A link's key: its tenant and token id (`<tenant>.<id>.<secret>`), never the secret. */
+  const link = (token: string) => `link:${token.split('.').slice(0, 2).join('.').slice(0, 80)}`;
   r.post('account.password.forgot', '/password/forgot', async (ctx) => {
     const b = check.forgot(ctx.request.body) as { tenant: string; email: string };
+    await limit(ctx, `forgot:${b.tenant.trim().toLowerCase()}:${b.email.trim().toLowerCase()}`);
     // The same work for every address: one job queued; the lookup happens in the job.
     try {
       await bounded(
@@ -159,20 +173,24 @@ export function accountPublicRoutes(
   });
   r.post('account.password.reset', '/password/reset', async (ctx) => {
     const b = check.reset(ctx.request.body) as { token: string; password: string };
+    await limit(ctx, link(b.token));
     const { slug } = await account.resetPassword(b.token, b.password);
     ctx.body = { tenant: { slug } };
   });
   r.post('account.email.verify', '/email/verify', async (ctx) => {
     const b = check.verify(ctx.request.body) as { token: string };
+    await limit(ctx, link(b.token));
     const { slug } = await account.verifyEmail(b.token);
     ctx.body = { tenant: { slug } };
   });
   r.get('account.invitation.preview', '/invitations/preview', async (ctx) => {
     const q = check.tokenQuery({ ...ctx.query }) as { token: string };
+    await limit(ctx, link(q.token));
     ctx.body = await invitations.preview(q.token);
   });
   r.post('account.invitation.accept', '/invitations/accept', async (ctx) => {
     const b = check.accept(ctx.request.body) as { token: string; name: string; password: string };
+    await limit(ctx, link(b.token));
     const joined = await invitations.accept(b.token, { name: b.name, password: b.password });
     const session = await sessions.login(joined.slug, joined.email, b.password);
     ctx.status = 201;

@@ -1,11 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { NotFoundError, type PublishedEvent, type RecordScope } from '@elevate/sdk';
 import Router from '@koa/router';
-import type { LiveHub } from '../events/live.ts';
+import { Roles } from '../admin/roles.ts';
+import { Teams } from '../admin/teams.ts';
+import { Users } from '../admin/users.ts';
+import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
+import { adminRoutes } from './admin.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
@@ -171,9 +175,13 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
       Math.max(0, (ctx.state.tokenExp ?? 0) * 1000 - Date.now()),
     );
     const remove = live.add(c.tenant.id, {
+      userId: c.user.id,
       view: (e, permission) => liveView(e, permission, c.scope, c.user.id, team),
       send: (e: PublishedEvent) => stream.write(`id: ${e.id}\nevent: ${e.name}\ndata: ${JSON.stringify(e)}\n\n`),
-      close: () => stream.end(),
+      close: (reason?: string) => {
+        if (reason) stream.write(`event: ${reason}\ndata: {}\n\n`);
+        stream.end();
+      },
     });
     const done = () => {
       clearInterval(heartbeat);
@@ -185,6 +193,21 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   });
 
   brandingRoutes(r);
+  adminRoutes(r, {
+    users: new Users(rt.addons),
+    roles: new Roles(rt.addons),
+    teams: new Teams(),
+    // After the commit: open live streams of those users reconnect with their new access.
+    accessChanged: (tx, userIds) =>
+      tx.onCommit(() => {
+        publishAccessChange(queues.redis, rt.config.redisPrefix, tx.tenantId, userIds).catch((err) =>
+          rt.log.warn(
+            { err: String(err) },
+            'access change not broadcast; live streams keep their access until they reconnect',
+          ),
+        );
+      }),
+  });
   servicesRoutes(r, rt);
   return r;
 }

@@ -1,4 +1,4 @@
-import type { AnyAddon, JsonSchema } from '@elevate/sdk';
+import { type AnyAddon, type JsonSchema, shapedFor } from '@elevate/sdk';
 import type { RouteInfo } from '../kernel.ts';
 
 // The OpenAPI 3.1 document of one tenant: the kernel's routes plus those of the addons the
@@ -105,7 +105,24 @@ function operationId(method: string, path: string): string {
 }
 
 /** The tag of a route: its addon, or the kernel's section (auth, core, api). */
-function tagOf(r: RouteInfo): string {
+/** A route with its schemas as a tenant with a given set of enabled addons sees them. */
+type Route = Omit<RouteInfo, 'query' | 'body' | 'responses'> & {
+  query?: JsonSchema;
+  body?: JsonSchema;
+  responses?: Readonly<Record<number, JsonSchema | null>>;
+};
+
+function resolved(r: RouteInfo, enabled: ReadonlySet<string>): Route {
+  const { query, body, responses, ...rest } = r;
+  return {
+    ...rest,
+    ...(query ? { query: shapedFor(query, enabled) } : {}),
+    ...(body ? { body: shapedFor(body, enabled) } : {}),
+    ...(responses ? { responses: shapedFor(responses, enabled) } : {}),
+  };
+}
+
+function tagOf(r: Route): string {
   if (r.addon) return r.addon;
   const section = r.path.split('/')[3] ?? '';
   return section === 'auth' || section === 'core' ? section : 'api';
@@ -126,7 +143,7 @@ function queryParameters(schema: JsonSchema | undefined): unknown[] {
   });
 }
 
-function responses(r: RouteInfo, params: string[]): Record<string, unknown> {
+function responses(r: Route, params: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const declared = r.responses ?? { 200: undefined };
   for (const [status, schema] of Object.entries(declared)) {
@@ -149,7 +166,7 @@ function responses(r: RouteInfo, params: string[]): Record<string, unknown> {
   return out;
 }
 
-function operation(r: RouteInfo): { path: string; op: OpenApiOperation } {
+function operation(r: Route): { path: string; op: OpenApiOperation } {
   const { path, params } = openapiPath(r.path);
   const summary = r.summary ?? `${r.method} ${path}`;
   const who = r.permission
@@ -209,12 +226,14 @@ export function buildOpenApi(
   enabled: ReadonlySet<string>,
   opts: OpenApiOptions,
 ): OpenApiDocument {
-  const visible = routes.filter(
-    (r) =>
-      r.path.startsWith('/api/v1/') &&
-      (r.addon ? enabled.has(r.addon) : true) &&
-      (opts.only ? r.addon === opts.only : true),
-  );
+  const visible = routes
+    .filter(
+      (r) =>
+        r.path.startsWith('/api/v1/') &&
+        (r.addon ? enabled.has(r.addon) : true) &&
+        (opts.only ? r.addon === opts.only : true),
+    )
+    .map((r) => resolved(r, enabled));
   const byPath = new Map<string, Record<string, OpenApiOperation>>();
   for (const r of visible) {
     const { path, op } = operation(r);
@@ -251,6 +270,57 @@ export function buildOpenApi(
     security: [{ bearer: [] }],
     tags: [...kernelTags, ...addonTags].filter((t) => used.has(t.name)),
     paths,
-    components: COMPONENTS,
+    components: { ...COMPONENTS, schemas: { ...COMPONENTS.schemas, ...hoistNamedSchemas(paths) } },
   };
+}
+
+type SchemaNode = Record<string, unknown>;
+
+/**
+ * Schemas with a `title` (every model's row schema has one: `CrmContact`) are published once under
+ * components.schemas and referenced with `$ref`, so generated clients get named types and the
+ * document does not repeat a row per route. A second, different schema under a title already taken
+ * stays inline. Rewrites `paths` in place; returns the named schemas.
+ */
+function hoistNamedSchemas(paths: OpenApiDocument['paths']): Record<string, SchemaNode> {
+  const named: Record<string, SchemaNode> = {};
+  const json = new Map<string, string>();
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: SchemaNode = {};
+    for (const [k, v] of Object.entries(node as SchemaNode)) {
+      out[k] =
+        k === 'properties' && v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v as SchemaNode).map(([p, s]) => [p, walk(s)]))
+          : ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'not'].includes(k)
+            ? walk(v)
+            : v;
+    }
+    const title = out.title;
+    if (typeof title !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(title)) return out;
+    const text = JSON.stringify(out);
+    const taken = json.get(title);
+    if (taken === undefined) {
+      json.set(title, text);
+      named[title] = out;
+    } else if (taken !== text) return out;
+    return { $ref: `#/components/schemas/${title}` };
+  };
+  const content = (c: unknown) => {
+    for (const media of Object.values((c as Record<string, { schema?: unknown }>) ?? {})) {
+      if (media?.schema) media.schema = walk(media.schema);
+    }
+  };
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item) as OpenApiOperation[]) {
+      const o = op as unknown as {
+        requestBody?: { content?: unknown };
+        responses?: Record<string, { content?: unknown }>;
+      };
+      if (o.requestBody?.content) content(o.requestBody.content);
+      for (const r of Object.values(o.responses ?? {})) if (r?.content) content(r.content);
+    }
+  }
+  return Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b)));
 }

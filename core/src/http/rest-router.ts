@@ -1,11 +1,14 @@
 import {
   type AnyAddon,
   AppError,
+  type JsonSchema,
   NotFoundError,
   type RestRequest,
   type RestRouter,
   type RouteDef,
   type RouteOptions,
+  type Shaped,
+  shapedFor,
 } from '@elevate/sdk';
 import Router from '@koa/router';
 import type Koa from 'koa';
@@ -43,12 +46,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Path parameters named `id` or `…Id` are record ids: anything but a uuid names no record. */
 const isIdParam = (name: string) => name === 'id' || name.endsWith('Id');
 
+/** A validator for a schema that may depend on the enabled addons, compiled once per distinct schema. */
+function perShape<F>(
+  schema: Shaped<JsonSchema> | undefined,
+  compile: (s: JsonSchema | undefined) => F,
+): (enabled: ReadonlySet<string>) => F {
+  if (typeof schema !== 'function') {
+    const fixed = compile(schema);
+    return () => fixed;
+  }
+  const compiled = new WeakMap<JsonSchema, F>();
+  return (enabled) => {
+    const s = shapedFor(schema, enabled);
+    let f = compiled.get(s);
+    if (!f) {
+      f = compile(s);
+      compiled.set(s, f);
+    }
+    return f;
+  };
+}
+
 /** A Koa router for one addon, mounted at /api/v1/<id>. Validation and permission run first. */
 export function addonRouter(addon: AnyAddon): Router<State> {
   const router = new Router<State>({ prefix: `/api/v1/${addon.id}` });
   for (const route of collectRoutes(addon)) {
-    const checkQuery = compileQuery(route.options.query);
-    const checkBody = compileBody(route.options.body);
+    // A resource's schemas may depend on the tenant's enabled addons (extended models): compiled once per shape.
+    const checkQuery = perShape(route.options.query, compileQuery);
+    const checkBody = perShape(route.options.body, compileBody);
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     router[method](route.path, async (ctx: Koa.ParameterizedContext<State>) => {
       const rc = ctx.state.rc;
@@ -57,7 +82,7 @@ export function addonRouter(addon: AnyAddon): Router<State> {
       for (const [name, value] of Object.entries(ctx.params as Record<string, string>)) {
         if (isIdParam(name) && !UUID.test(value)) throw new NotFoundError('Record');
       }
-      const query = checkQuery({ ...ctx.query });
+      const query = checkQuery(rc.enabledAddons)({ ...ctx.query });
       let body: unknown;
       if (route.method !== 'GET' && route.method !== 'DELETE') {
         const raw = ctx.request.body;
@@ -72,7 +97,7 @@ export function addonRouter(addon: AnyAddon): Router<State> {
           if (isText && raw !== '') {
             throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { status: 415 });
           }
-          body = checkBody(isText ? undefined : raw);
+          body = checkBody(rc.enabledAddons)(isText ? undefined : raw);
         }
       }
       const req: RestRequest = { params: { ...ctx.params } as Record<string, string>, query, body, ctx: rc };
@@ -89,4 +114,26 @@ export function addonRouter(addon: AnyAddon): Router<State> {
     });
   }
   return router;
+}
+
+/**
+ * Boot-time check: every permission a route of an installed addon names is declared (by an
+ * installed addon's `definePermissions`, or the core's). A misspelt one would otherwise refuse every
+ * user but the owner (whose `*` matches anything) without anyone noticing.
+ */
+export function checkRoutePermissions(addons: readonly AnyAddon[], core: readonly string[]): void {
+  const known = new Set([...core, ...addons.flatMap((a) => Object.keys(a.permissions))]);
+  for (const addon of addons) {
+    if (!addon.rest) continue;
+    for (const route of collectRoutes(addon)) {
+      const p = route.options.permission;
+      if (!p || known.has(p)) continue;
+      const near = [...known].filter((k) => k.startsWith(`${addon.id}.`)).sort();
+      throw new AppError(
+        'ADDON_UNKNOWN_PERMISSION',
+        `Addon "${addon.id}": route ${route.method} ${route.path} needs the permission "${p}", which no installed addon declares${near.length ? ` (${addon.id} declares ${near.join(', ')})` : ''}`,
+        { status: 500 },
+      );
+    }
+  }
 }

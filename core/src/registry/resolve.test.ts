@@ -1,4 +1,13 @@
-import { defineAddon, defineEvent, defineJob, defineSchedule, dependsOn } from '@elevate/sdk';
+import {
+  defineAddon,
+  defineEvent,
+  defineJob,
+  defineModel,
+  defineSchedule,
+  dependsOn,
+  extendModel,
+  f,
+} from '@elevate/sdk';
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_VERSION } from '../platform.ts';
 import { dependencyClosure, resolveAddons } from './resolve.ts';
@@ -25,6 +34,30 @@ describe('resolveAddons', () => {
     expect(() => resolveAddons([a, needsNew], PLATFORM_VERSION)).toThrow(
       'Addon "delta" needs "alpha" ^2.0.0, but version 1.2.0 is installed',
     );
+  });
+
+  it('lets an addon extend only a model of an addon it depends on', () => {
+    const Note = defineModel({ name: 'owner.note', fields: { text: f.string() } });
+    const owner = defineAddon({ ...base, id: 'owner', version: '1.0.0', models: [Note] });
+    const ok = defineAddon({
+      ...base,
+      id: 'extender',
+      version: '1.0.0',
+      depends: [owner],
+      extends: [extendModel(Note, { fields: { mood: f.string() } })],
+    });
+    expect(resolveAddons([ok, owner], PLATFORM_VERSION).map((x) => x.id)).toEqual(['owner', 'extender']);
+    const stray = defineAddon({
+      ...base,
+      id: 'stray',
+      version: '1.0.0',
+      extends: [extendModel(Note, { fields: { mood: f.string() } })],
+    });
+    expect(() => resolveAddons([owner, stray], PLATFORM_VERSION)).toThrow(
+      'Addon "stray" extends owner.note, but does not depend on the addon that declares it ("owner")',
+    );
+    expect(() => extendModel(Note, { fields: { text: f.string() } })).toThrow('"text" is already a field');
+    expect(() => extendModel(Note, { fields: { n: f.integer({ required: true }) } })).toThrow('needs a default');
   });
 
   it('names the addons on a cycle', () => {

@@ -38,6 +38,7 @@ export function resolveAddons(addons: readonly AnyAddon[], platformVersion: stri
       }
     }
   }
+  checkExtensions(byId);
   // Depth-first topological sort; the path on the stack names a cycle when one is met.
   const order: AnyAddon[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -70,4 +71,33 @@ export function dependencyClosure(addon: AnyAddon, byId: ReadonlyMap<string, Any
   };
   visit(addon);
   return out;
+}
+
+/**
+ * An addon may extend only models of addons it depends on (directly or through another
+ * dependency): their tables exist before its migrations add columns, and a tenant cannot enable it
+ * without them.
+ */
+function checkExtensions(byId: ReadonlyMap<string, AnyAddon>): void {
+  const ownerOf = new Map<unknown, string>();
+  for (const a of byId.values()) for (const m of a.models) ownerOf.set(m, a.id);
+  for (const addon of byId.values()) {
+    if (!addon.extensions.length) continue;
+    const deps = new Set(dependencyClosure(addon, byId).map((a) => a.id));
+    for (const ext of addon.extensions) {
+      const owner = ownerOf.get(ext.model);
+      if (owner === addon.id) {
+        fail(
+          'ADDON_EXTENDS_OWN_MODEL',
+          `Addon "${addon.id}" extends its own model ${ext.model.name}: add the fields to the model`,
+        );
+      }
+      if (!owner || !deps.has(owner)) {
+        fail(
+          'ADDON_EXTENDS_UNDECLARED',
+          `Addon "${addon.id}" extends ${ext.model.name}, but does not depend on the addon that declares it${owner ? ` ("${owner}")` : ''}`,
+        );
+      }
+    }
+  }
 }

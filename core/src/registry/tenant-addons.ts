@@ -1,9 +1,11 @@
 import { type AnyAddon, AppError, NotFoundError, type SeededRole, type TenantInfo } from '@elevate/sdk';
 import semver from 'semver';
 import { systemContext } from '../context/context.ts';
+import { pendingMigrations } from '../db/migrate.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import type { AddonStatus } from '../kernel-api.ts';
 import type { Runtime } from '../runtime.ts';
+import { DEMO } from '../tenancy/demo.ts';
 import { dependencyClosure } from './resolve.ts';
 
 interface TenantAddonRow {
@@ -62,6 +64,17 @@ export class TenantAddons {
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
     const enabledNow: string[] = [];
+    // An addon installed in the code but never migrated has no tables: say so instead of enabling it.
+    for (const addon of dependencyClosure(target, this.rt.addonsById)) {
+      const pending = await pendingMigrations(this.rt.pools.owner, addon.id, addon.migrations);
+      if (pending.length) {
+        throw new AppError(
+          'ADDON_NOT_MIGRATED',
+          `Addon "${addon.id}" is installed but its migrations have not run (${pending.join(', ')}): run \`elevate migrate\` first`,
+          { status: 409 },
+        );
+      }
+    }
     // Data steps of an upgrade commit one by one, so a failed upgrade resumes where it stopped.
     const before = await withTenant(this.rt.pools.app, tenantId, (tx) => this.rows(tx));
     for (const addon of dependencyClosure(target, this.rt.addonsById)) {
@@ -102,7 +115,33 @@ export class TenantAddons {
       }
     });
     await this.changed(tenantId);
+    // The demo company gets each addon's sample data the first time the addon is enabled there,
+    // whenever that is (`start --demo`, or the marketplace later).
+    if (tenant.slug === DEMO.slug) {
+      const firstTime = enabledNow.filter((id) => !before.has(id)).map((id) => this.addon(id));
+      await this.runDemoHooks(tenant, firstTime);
+    }
     return { enabled: enabledNow };
+  }
+
+  private async runDemoHooks(tenant: TenantInfo, addons: readonly AnyAddon[]): Promise<void> {
+    const withDemo = addons.filter((a) => a.lifecycle.demo);
+    if (!withDemo.length) return;
+    const owner = await withTenant(this.rt.pools.app, tenant.id, async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `select u.id from core_user u where u.tenant_id = $1
+          order by (lower(u.email) = lower($2)) desc, u.created_at limit 1`,
+        [tenant.id, DEMO.email],
+      );
+      return rows[0]?.id ?? null;
+    });
+    if (!owner) return;
+    for (const addon of withDemo) {
+      await withTenant(this.rt.pools.app, tenant.id, async (tx) => {
+        const log = this.rt.log.child({ tenant: tenant.slug, addon: addon.id, step: 'demo' });
+        await addon.lifecycle.demo?.(systemContext(this.rt, tx, tenant, log, owner), owner);
+      });
+    }
   }
 
   /** Runs the data steps this tenant has not had yet, in version order, each in its own transaction. */

@@ -1,6 +1,4 @@
 import type { TenantInfo } from '@elevate/sdk';
-import { systemContext } from '../context/context.ts';
-import { withTenant } from '../db/tenant-tx.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Tenants } from './tenants.ts';
@@ -9,7 +7,8 @@ export const DEMO = { slug: 'demo', name: 'Demo Company', email: 'admin@demo.tes
 
 /**
  * Creates (or reuses) the demo tenant, enables every installed addon, and runs each addon's
- * `lifecycle.demo` sample data once — the first time that addon is enabled for the tenant.
+ * `lifecycle.demo` sample data once — the first time that addon is enabled for the tenant (also
+ * when an addon installed later is enabled there: see TenantAddons.enable).
  */
 export async function seedDemo(
   rt: Runtime,
@@ -17,7 +16,6 @@ export async function seedDemo(
   tenantAddons: TenantAddons,
 ): Promise<{ tenant: TenantInfo; email: string; password: string }> {
   let tenant = await rt.tenantBySlug(DEMO.slug);
-  let ownerId: string | null = null;
   if (!tenant) {
     const created = await tenants.create({
       slug: DEMO.slug,
@@ -27,30 +25,8 @@ export async function seedDemo(
       ownerName: 'Demo Admin',
     });
     tenant = created.tenant;
-    ownerId = created.owner.id;
   }
-  const demoTenant = tenant;
-  const before = await tenantAddons.list(demoTenant.id);
-  for (const addon of rt.addons) await tenantAddons.enable(demoTenant.id, addon.id);
-  const firstTime = rt.addons.filter((a) => a.lifecycle.demo && !before.find((b) => b.id === a.id)?.tenantVersion);
-  if (firstTime.length === 0) return { tenant: demoTenant, email: DEMO.email, password: DEMO.password };
-  ownerId ??=
-    (
-      await withTenant(rt.pools.app, demoTenant.id, (tx) =>
-        tx.query<{ id: string }>('select id from core_user where tenant_id = $1 and lower(email) = lower($2)', [
-          demoTenant.id,
-          DEMO.email,
-        ]),
-      )
-    )[0]?.id ?? null;
-  const owner = ownerId;
-  if (owner) {
-    for (const addon of firstTime) {
-      await withTenant(rt.pools.app, demoTenant.id, async (tx) => {
-        const log = rt.log.child({ tenant: demoTenant.slug, addon: addon.id, step: 'demo' });
-        await addon.lifecycle.demo?.(systemContext(rt, tx, demoTenant, log, owner), owner);
-      });
-    }
-  }
-  return { tenant: demoTenant, email: DEMO.email, password: DEMO.password };
+  // Enabling runs each addon's sample data the first time it is enabled here (TenantAddons.enable).
+  for (const addon of rt.addons) await tenantAddons.enable(tenant.id, addon.id);
+  return { tenant, email: DEMO.email, password: DEMO.password };
 }

@@ -1,11 +1,14 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { GraphQLResolveInfo } from 'graphql';
+import type { RequestContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import type { GraphQLBuilder } from '../graphql.ts';
-import type { FieldDef } from '../model.ts';
+import { type AnyModel, extensionOwnerOf, type FieldDef, type ModelExtension, type RelationDef } from '../model.ts';
 import type { JsonSchema } from '../rest.ts';
+import { loadHasMany, loadManyIds, loadRow, shapeOf } from './relations.ts';
 import type { ListArgs, ResourceDef } from './resource.ts';
+import { manyKeys } from './schemas.ts';
 
 // The GraphQL side of a resource: an object type with the same fields as the REST rows, a page
 // type, list and get queries with the same arguments as the REST list, and create/update/delete
@@ -41,8 +44,34 @@ type AnyRef = string | object;
 // biome-ignore lint/suspicious/noExplicitAny: fields are generated from the model; their types are checked by the model, not by Pothos' generics
 type Loose = any;
 
+// What one schema build knows across addons' fragments: the model extensions of the enabled addons
+// (their fragments run only for tenants that enabled them) and the object type of each resource's
+// model. Field lists are thunks Pothos calls after every fragment ran, so they see all of it.
+interface Build {
+  active: Set<ModelExtension>;
+  types: Map<AnyModel, AnyRef>;
+}
+const builds = new WeakMap<object, Build>();
+function buildOf(b: GraphQLBuilder): Build {
+  let s = builds.get(b);
+  if (!s) {
+    s = { active: new Set(), types: new Map() };
+    builds.set(b, s);
+  }
+  return s;
+}
+
+/** Marks extensions as part of this schema (called by the extending addon's fragment). */
+export function activateExtensions(b: GraphQLBuilder, exts: readonly ModelExtension[]): void {
+  for (const e of exts) buildOf(b).active.add(e);
+}
+
 /** Adds a resource's types, queries and mutations to the schema. */
 export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
+  const build = buildOf(b);
+  // The enabled addons as far as this model is concerned: those whose extensions this schema has.
+  const enabledHere = () => new Set([...build.active].map((e) => extensionOwnerOf(e) ?? ''));
+  const shapeHere = () => shapeOf(res.model, enabledHere());
   const defs = res.model.fields as Record<string, FieldDef>;
   const ops = new Set(res.operations);
   const enums = new Map<string, AnyRef>();
@@ -85,12 +114,45 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
         createdBy: t.field({ type: 'ID', nullable: true, resolve: (r: Loose) => r.createdBy }),
       };
       if (res.model.owned) f.ownerId = t.field({ type: 'ID', nullable: true, resolve: (r: Loose) => r.ownerId });
-      for (const [key, def] of Object.entries(defs)) {
+      const shape = shapeHere();
+      for (const [key, def] of Object.entries(shape.fields)) {
         f[key] = t.field({ type: scalarOf(key, def), nullable: !def.required, resolve: (r: Loose) => r[key] });
+        // A reference is also the referenced row, when its model is a resource of this schema.
+        const target = def.kind === 'ref' ? def.target?.() : undefined;
+        const targetType = target ? build.types.get(target) : undefined;
+        if (target && targetType && !(`${key}Ref` in shape.fields)) {
+          f[`${key}Ref`] = t.field({
+            type: targetType,
+            nullable: true,
+            description: `The ${target.name} of \`${key}\` (null when none, or not visible to the caller)`,
+            resolve: (r: Loose, _a: unknown, ctx: RequestContext) => (r[key] ? loadRow(ctx, target, r[key]) : null),
+          });
+        }
+      }
+      for (const [ids, rel] of manyKeys(res.model)) {
+        f[ids] = t.field({
+          type: ['ID'],
+          description: `Ids of the ${rel} (many-to-many)`,
+          resolve: (r: Loose, _a: unknown, ctx: RequestContext) => r[ids] ?? loadManyIds(ctx, res.model, rel, r.id),
+        });
+      }
+      const hasMany: [string, RelationDef][] = [
+        ...Object.entries(res.model.relations).filter(([, d]) => d.kind === 'hasMany'),
+        ...shape.exts.flatMap((e) => Object.entries(e.relations)),
+      ];
+      for (const [key, def] of hasMany) {
+        const targetType = build.types.get(def.target());
+        if (!targetType) continue;
+        f[key] = t.field({
+          type: [targetType],
+          description: `The ${def.target().name} rows whose \`${def.inverse}\` is this one`,
+          resolve: (r: Loose, _a: unknown, ctx: RequestContext) => loadHasMany(ctx, res.model, key, def, r.id),
+        });
       }
       return f;
     },
   });
+  build.types.set(res.model, Type);
 
   const Page = lb.objectRef(`${res.type}Page`).implement({
     fields: (t: Loose) => ({
@@ -101,22 +163,23 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
     }),
   });
 
-  const inputFields = (schema: JsonSchema, required: boolean) => (t: Loose) => {
-    const props = (schema as { properties: Record<string, unknown>; required?: string[] }).properties;
-    const req = new Set(required ? ((schema as { required?: string[] }).required ?? []) : []);
+  const inputFields = (which: 'create' | 'patch') => (t: Loose) => {
+    const schema = res.schemasFor(enabledHere())[which];
+    const fields = shapeHere().fields;
+    const props = (schema as { properties: Record<string, JsonSchema>; required?: string[] }).properties;
+    const req = new Set(which === 'create' ? ((schema as { required?: string[] }).required ?? []) : []);
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(props)) {
-      const def = defs[key];
-      out[key] = t.field({ type: def ? scalarOf(key, def) : 'ID', required: req.has(key) });
+    for (const [key, prop] of Object.entries(props)) {
+      const def = fields[key];
+      const type = def ? scalarOf(key, def) : prop.type === 'array' ? ['ID'] : 'ID';
+      out[key] = t.field({ type, required: req.has(key) });
     }
     return out;
   };
   const CreateInput = ops.has('create')
-    ? lb.inputType(`${res.type}CreateInput`, { fields: inputFields(res.schemas.create, true) })
+    ? lb.inputType(`${res.type}CreateInput`, { fields: inputFields('create') })
     : null;
-  const PatchInput = ops.has('update')
-    ? lb.inputType(`${res.type}PatchInput`, { fields: inputFields(res.schemas.patch, false) })
-    : null;
+  const PatchInput = ops.has('update') ? lb.inputType(`${res.type}PatchInput`, { fields: inputFields('patch') }) : null;
   // GraphQL passes absent input fields as undefined; JSON Schema wants them absent.
   // Whether the query selects `name` on this field (a fragment counts as yes: it may).
   const selects = (info: GraphQLResolveInfo, name: string) =>
@@ -140,7 +203,7 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
         },
         resolve: (_root: unknown, args: Record<string, unknown>, ctx: Loose, info: GraphQLResolveInfo) => {
           const a = clean(args);
-          validate(res.schemas.list, a, 'arguments');
+          validate(res.schemasFor(ctx.enabledAddons).list, a, 'arguments');
           // Counting is a second statement: only when the query selects total_count.
           return res.list(ctx, { ...a, count: selects(info, 'total_count') } as ListArgs);
         },
@@ -163,7 +226,7 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
         args: { input: t.arg({ type: CreateInput, required: true }) },
         resolve: (_r: unknown, args: { input: Record<string, unknown> }, ctx: Loose) => {
           const input = clean(args.input);
-          validate(res.schemas.create, input, 'input');
+          validate(res.schemasFor(ctx.enabledAddons).create, input, 'input');
           return res.create(ctx, input);
         },
       }),
@@ -176,7 +239,7 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
         args: { id: t.arg.id({ required: true }), input: t.arg({ type: PatchInput, required: true }) },
         resolve: (_r: unknown, args: { id: string; input: Record<string, unknown> }, ctx: Loose) => {
           const input = clean(args.input);
-          validate(res.schemas.patch, input, 'input');
+          validate(res.schemasFor(ctx.enabledAddons).patch, input, 'input');
           return res.update(ctx, String(args.id), input);
         },
       }),

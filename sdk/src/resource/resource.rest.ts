@@ -3,7 +3,9 @@ import type { ListArgs, ResourceDef } from './resource.ts';
 
 /** A list page of rows; `fields` may narrow each row, so no key of a row is required there. */
 function pageSchema(row: JsonSchema): JsonSchema {
-  const { required: _, ...item } = row;
+  const { required: _, title, ...rest } = row;
+  // A row whose keys may be missing is a schema of its own: `JournalEntryListItem`, not `JournalEntry`.
+  const item = typeof title === 'string' ? { title: `${title}ListItem`, ...rest } : rest;
   return {
     type: 'object',
     required: ['data', 'total_count', 'limit', 'offset'],
@@ -21,15 +23,16 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
   const ops = new Set(res.operations);
   const base = `/${res.path}`;
   const name = res.model.name;
-  const row = res.schemas.row;
+  const row = (enabled: ReadonlySet<string>) => res.schemasFor(enabled).row;
+  const shapes = (enabled: ReadonlySet<string>) => res.schemasFor(enabled);
   if (ops.has('list')) {
     r.get(
       base,
       {
         permission: res.permission('list'),
-        query: res.schemas.list,
+        query: (e) => shapes(e).list,
         summary: `List ${name} records`,
-        responses: { 200: pageSchema(row) },
+        responses: (e) => ({ 200: pageSchema(row(e)) }),
       },
       ({ query, ctx }) => res.list(ctx, query as ListArgs),
     );
@@ -37,7 +40,7 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
   if (ops.has('get')) {
     r.get<{ id: string }>(
       `${base}/:id`,
-      { permission: res.permission('get'), summary: `Get one ${name}`, responses: { 200: row } },
+      { permission: res.permission('get'), summary: `Get one ${name}`, responses: (e) => ({ 200: row(e) }) },
       ({ params, ctx }) => res.get(ctx, params.id),
     );
   }
@@ -46,9 +49,9 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
       base,
       {
         permission: res.permission('create'),
-        body: res.schemas.create,
+        body: (e) => shapes(e).create,
         summary: `Create a ${name}`,
-        responses: { 201: row },
+        responses: (e) => ({ 201: row(e) }),
       },
       async ({ body, ctx }) => ({ status: 201, body: await res.create(ctx, body as Record<string, unknown>) }),
     );
@@ -58,9 +61,9 @@ export function resourceRoutes(res: ResourceDef, r: RestRouter): void {
       `${base}/:id`,
       {
         permission: res.permission('update'),
-        body: res.schemas.patch,
+        body: (e) => shapes(e).patch,
         summary: `Change a ${name}`,
-        responses: { 200: row },
+        responses: (e) => ({ 200: row(e) }),
       },
       ({ params, body, ctx }) => res.update(ctx, params.id, body as Record<string, unknown>),
     );

@@ -2,9 +2,10 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { RequestContext } from '../context.ts';
 import { type EntityRow, emScope, entitySchemaOf, rowOf } from '../entity.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { type AnyModel, type FieldDef, modelColumns, type Row } from '../model.ts';
+import type { AnyModel, FieldDef, Row } from '../model.ts';
 import type { JsonSchema } from '../rest.ts';
-import { createSchema, fieldSchema, patchSchema, rowSchema } from './schemas.ts';
+import { loadManyIds, setManyIds, shapeOf } from './relations.ts';
+import { createSchema, fieldSchema, manyKeys, patchSchema, rowSchema } from './schemas.ts';
 
 // A resource is a model offered over the APIs: list/get/create/update/delete on REST and GraphQL,
 // derived from the model's fields, validated with the same JSON Schemas, run through ctx.em (so
@@ -29,6 +30,28 @@ export interface ResourceOptions<M extends AnyModel> {
   readOnly?: readonly (keyof M['fields'] & string)[];
   /** Operations offered (default: all five). */
   operations?: readonly Operation[];
+  /** The order of a list that names no `sort` (default: newest first). */
+  defaultSort?: { field: (keyof M['fields'] & string) | 'createdAt' | 'updatedAt'; dir?: 'asc' | 'desc' };
+  /**
+   * Permissions per kind of operation, where the model's access key does not fit (default
+   * `<access>.read`, `<access>.write`, `<access>.delete`).
+   */
+  permissions?: Partial<Record<'read' | 'write' | 'delete', string>>;
+  /** Business rules around writes, run in the request's transaction (same ctx.em). */
+  hooks?: ResourceHooks<M>;
+}
+
+/**
+ * What a resource runs before its writes: `beforeWrite` sees the validated input (create) or
+ * patch (update) and the stored row (null on create); what it returns is written instead (to
+ * normalise values), and what it throws answers the request (a 409 for a taken name).
+ */
+export interface ResourceHooks<M extends AnyModel> {
+  beforeWrite?(
+    ctx: RequestContext,
+    input: Record<string, unknown>,
+    existing: Row<M> | null,
+  ): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
 }
 
 export interface ListArgs {
@@ -61,7 +84,13 @@ export interface ResourceDef<M extends AnyModel = AnyModel> {
   readonly filters: readonly string[];
   readonly sort: readonly string[];
   readonly search: readonly string[];
-  readonly schemas: { row: JsonSchema; create: JsonSchema; patch: JsonSchema; list: JsonSchema };
+  /** The shapes of the model's own fields (what a tenant without extensions of the model sees). */
+  readonly schemas: ResourceSchemas;
+  /**
+   * The shapes a tenant with these addons enabled sees: the model's fields plus the fields other
+   * enabled addons add to it (`extendModel`). Cached per set of extensions.
+   */
+  schemasFor(enabled: ReadonlySet<string>): ResourceSchemas;
   /** The permission each operation needs (from the model's access key). */
   permission(op: Operation): string;
   list(ctx: RequestContext, args: ListArgs): Promise<ResourcePage<M>>;
@@ -69,6 +98,13 @@ export interface ResourceDef<M extends AnyModel = AnyModel> {
   create(ctx: RequestContext, input: Record<string, unknown>): Promise<Row<M>>;
   update(ctx: RequestContext, id: string, patch: Record<string, unknown>): Promise<Row<M>>;
   remove(ctx: RequestContext, id: string): Promise<void>;
+}
+
+export interface ResourceSchemas {
+  row: JsonSchema;
+  create: JsonSchema;
+  patch: JsonSchema;
+  list: JsonSchema;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -104,9 +140,8 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
   ];
   const search = opts.search ?? [];
   const readOnly = opts.readOnly ?? [];
-  const keys = [...modelColumns(model).keys()];
-
-  const listSchema: JsonSchema = {
+  const many = manyKeys(model);
+  const listSchemaOf = (keys: readonly string[]): JsonSchema => ({
     type: 'object',
     properties: {
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
@@ -119,16 +154,41 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       ...Object.fromEntries(filters.map((k) => [k, fieldSchema(defs[k] as FieldDef)])),
     },
     additionalProperties: false,
+  });
+  // One set of shapes per set of extensions a tenant has enabled (usually one or two per model).
+  const shapes = new Map<string, ResourceSchemas & { shape: ReturnType<typeof shapeOf> }>();
+  const shapesFor = (enabled: ReadonlySet<string> | null) => {
+    const shape = shapeOf(model, enabled ?? new Set());
+    const key = shape.exts.length ? shape.keys.join(',') : '';
+    let hit = shapes.get(key);
+    if (!hit) {
+      const fields = shape.exts.length ? shape.fields : undefined;
+      hit = {
+        shape,
+        row: rowSchema(model, fields),
+        create: createSchema(model, readOnly, fields),
+        patch: patchSchema(model, readOnly, fields),
+        list: listSchemaOf([...shape.keys, ...many.map(([k]) => k)]),
+      };
+      shapes.set(key, hit);
+    }
+    return hit;
   };
+  const base = shapesFor(null);
 
-  const permission = (op: Operation) =>
-    `${model.access}.${op === 'list' || op === 'get' ? 'read' : op === 'create' || op === 'update' ? 'write' : 'delete'}`;
+  const permission = (op: Operation) => {
+    const kind = op === 'list' || op === 'get' ? 'read' : op === 'create' || op === 'update' ? 'write' : 'delete';
+    return opts.permissions?.[kind] ?? `${model.access}.${kind}`;
+  };
+  const hooks = opts.hooks ?? {};
+  const order = opts.defaultSort ?? { field: 'createdAt', dir: 'desc' as const };
 
-  /** Writable input as entity data: references become references (tenant-keyed). */
-  const toData = (ctx: RequestContext, input: Record<string, unknown>) => {
+  /** Writable input as entity data: references become references (tenant-keyed); id lists are set apart. */
+  const toData = (ctx: RequestContext, input: Record<string, unknown>, fields: Record<string, FieldDef>) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
-      const def = defs[k];
+      if (many.some(([ids]) => ids === k)) continue;
+      const def = fields[k];
       out[k] =
         def?.kind === 'ref' && def.target && v !== null
           ? ctx.em.getReference(entitySchemaOf(def.target()), [ctx.tenant.id, v])
@@ -144,6 +204,30 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
     const ids = await rules.ownerIds(model, op);
     if (ids && owners.some((o) => o !== undefined && (o === null || !ids.includes(o as string)))) {
       throw new ForbiddenError(permission(op === 'update' ? 'update' : 'delete'));
+    }
+  };
+
+  /** A row with every key the caller's tenant sees, id lists included. */
+  const fullRow = async (ctx: RequestContext, e: EntityRow) => {
+    const { shape } = shapesFor(ctx.enabledAddons);
+    const out = rowOf(model, e, shape.keys, shape.fields);
+    for (const [ids, rel] of many) {
+      const coll = e[rel] as { isInitialized(): boolean; getItems(): EntityRow[] } | undefined;
+      // Just written: the collection knows; otherwise one batched statement.
+      out[ids] = coll?.isInitialized()
+        ? coll
+            .getItems()
+            .map((i) => i.id as string)
+            .sort()
+        : await loadManyIds(ctx, model, rel, e.id as string);
+    }
+    return out as Row<M>;
+  };
+
+  /** Id lists in the input replace the relation's set. */
+  const writeMany = async (ctx: RequestContext, e: EntityRow, input: Record<string, unknown>) => {
+    for (const [ids, rel] of many) {
+      if (Array.isArray(input[ids])) await setManyIds(ctx, model, e, rel, input[ids] as string[]);
     }
   };
 
@@ -163,12 +247,8 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
     filters,
     sort,
     search,
-    schemas: {
-      row: rowSchema(model),
-      create: createSchema(model, readOnly),
-      patch: patchSchema(model, readOnly),
-      list: listSchema,
-    },
+    schemas: { row: base.row, create: base.create, patch: base.patch, list: base.list },
+    schemasFor: (enabled) => shapesFor(enabled),
     permission,
 
     async list(ctx, args) {
@@ -184,14 +264,31 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
         and.push({ $or: search.map((k) => ({ [k]: { $ilike: like } })) });
       }
       const where = and.length ? { $and: and } : {};
-      const selected = args.fields ? [...new Set(['id', ...args.fields.split(',')])] : keys;
+      const { shape } = shapesFor(ctx.enabledAddons);
+      const selected = args.fields ? [...new Set(['id', ...args.fields.split(',')])] : shape.keys;
       const rows = await ctx.em.find(entity, where, {
-        orderBy: [{ [args.sort ?? 'createdAt']: args.order ?? (args.sort ? 'asc' : 'desc') }, { id: 'asc' }],
+        orderBy: [
+          args.sort ? { [args.sort]: args.order ?? 'asc' } : { [order.field]: args.order ?? order.dir ?? 'asc' },
+          { id: 'asc' },
+        ],
         limit: args.limit,
         offset: args.offset,
         disableIdentityMap: true,
       });
-      const data = rows.map((e) => rowOf(model, e, selected)) as Partial<Row<M>>[];
+      const data = rows.map((e) =>
+        rowOf(
+          model,
+          e,
+          selected.filter((k) => !many.some(([ids]) => ids === k)),
+          shape.fields,
+        ),
+      ) as Partial<Row<M>>[];
+      // Id lists only when `fields` names them: one batched statement per relation for the page.
+      for (const [ids, rel] of many) {
+        if (!selected.includes(ids)) continue;
+        const lists = await Promise.all(rows.map((e) => loadManyIds(ctx, model, rel, e.id as string)));
+        for (const [i, r] of data.entries()) Object.assign(r, { [ids]: lists[i] });
+      }
       let total: number | null = null;
       if (args.count === true) {
         // The page tells the total when it is the last one; otherwise count (a second statement).
@@ -207,29 +304,34 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
 
     async get(ctx, id) {
       ctx.require(permission('get'));
-      return rowOf(model, await load(ctx, id)) as Row<M>;
+      return fullRow(ctx, await load(ctx, id));
     },
 
-    async create(ctx, input) {
+    async create(ctx, received) {
       ctx.require(permission('create'));
+      const input = (await hooks.beforeWrite?.(ctx, received, null)) ?? received;
       await checkOwner(ctx, 'update', input.ownerId);
       // A null reference is left out: MikroORM would also null tenant_id, which the key shares.
+      const { shape } = shapesFor(ctx.enabledAddons);
       const given = Object.fromEntries(
-        Object.entries(input).filter(([k, v]) => !(v === null && defs[k]?.kind === 'ref')),
+        Object.entries(input).filter(([k, v]) => !(v === null && shape.fields[k]?.kind === 'ref')),
       );
-      const e = ctx.em.create(entity, toData(ctx, given));
+      const e = ctx.em.create(entity, toData(ctx, given, shape.fields));
+      await writeMany(ctx, e, input);
       await ctx.em.flush();
-      return rowOf(model, e) as Row<M>;
+      return fullRow(ctx, e);
     },
 
-    async update(ctx, id, patch) {
+    async update(ctx, id, changes) {
       ctx.require(permission('update'));
       const e = await load(ctx, id);
+      const patch = (await hooks.beforeWrite?.(ctx, changes, rowOf(model, e) as Row<M>)) ?? changes;
       // The unit of work updates by key: the write scope is checked here, on the loaded row.
       await checkOwner(ctx, 'update', e.ownerId, patch.ownerId);
-      ctx.em.assign(e, toData(ctx, patch));
+      ctx.em.assign(e, toData(ctx, patch, shapesFor(ctx.enabledAddons).shape.fields));
+      await writeMany(ctx, e, patch);
       await ctx.em.flush();
-      return rowOf(model, e) as Row<M>;
+      return fullRow(ctx, e);
     },
 
     async remove(ctx, id) {

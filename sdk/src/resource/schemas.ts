@@ -1,4 +1,20 @@
 import { type AnyModel, type FieldDef, modelColumns } from '../model.ts';
+
+/** The key of a many-to-many relation's id list on the APIs: `labels` → `labelIds`. */
+export function idsKey(relation: string): string {
+  return `${relation.endsWith('s') ? relation.slice(0, -1) : relation}Ids`;
+}
+
+/** Many-to-many relations of a model, as their id-list keys. */
+export function manyKeys(model: AnyModel): [key: string, relation: string][] {
+  return Object.entries(model.relations)
+    .filter(([, r]) => r.kind === 'many')
+    .map(([k]) => [idsKey(k), k]);
+}
+
+/** At most this many ids in one id list (a write replaces the whole set). */
+const MAX_IDS = 1000;
+
 import type { JsonSchema } from '../rest.ts';
 
 // JSON Schemas derived from a model: the one source for request validation (REST and GraphQL
@@ -41,12 +57,17 @@ function nullable(s: JsonSchema, required: boolean): JsonSchema {
   return { ...s, type: [s.type, 'null'], ...(Array.isArray(s.enum) ? { enum: [...s.enum, null] } : {}) };
 }
 
-function fields(model: AnyModel): [string, FieldDef][] {
-  return Object.entries(model.fields) as [string, FieldDef][];
+/** Field definitions: the model's own, or the model's plus a tenant's extensions. */
+type Defs = Readonly<Record<string, FieldDef>>;
+
+function fields(model: AnyModel, defs?: Defs): [string, FieldDef][] {
+  return Object.entries(defs ?? model.fields) as [string, FieldDef][];
 }
 
-/** A stored row as the APIs return it (references as ids). */
-export function rowSchema(model: AnyModel): JsonSchema {
+const idList = () => ({ type: 'array', items: { ...UUID }, maxItems: MAX_IDS, uniqueItems: true });
+
+/** A stored row as the APIs return it (references as ids; many-to-many relations as id lists). */
+export function rowSchema(model: AnyModel, defs?: Defs): JsonSchema {
   const properties: Record<string, JsonSchema> = {
     id: { ...UUID },
     createdAt: { ...DATETIME },
@@ -54,15 +75,18 @@ export function rowSchema(model: AnyModel): JsonSchema {
     createdBy: nullable({ ...UUID }, false),
   };
   if (model.owned) properties.ownerId = nullable({ ...UUID }, false);
-  for (const [key, def] of fields(model)) properties[key] = nullable(fieldSchema(def), def.required);
-  return { type: 'object', properties, required: [...modelColumns(model).keys()], additionalProperties: false };
+  for (const [key, def] of fields(model, defs)) properties[key] = nullable(fieldSchema(def), def.required);
+  for (const [key] of manyKeys(model)) properties[key] = idList();
+  const required = [...new Set([...modelColumns(model).keys(), ...Object.keys(defs ?? {})])];
+  // The title names the row in the OpenAPI document's components (`CrmContact`, `JournalEntry`).
+  return { title: schemaTitle(model), type: 'object', properties, required, additionalProperties: false };
 }
 
 /** What a create accepts: required fields without a default must be given; no unknown keys. */
-export function createSchema(model: AnyModel, readOnly: readonly string[] = []): JsonSchema {
+export function createSchema(model: AnyModel, readOnly: readonly string[] = [], defs?: Defs): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
-  for (const [key, def] of fields(model)) {
+  for (const [key, def] of fields(model, defs)) {
     if (readOnly.includes(key)) continue;
     const value = fieldSchema(def);
     // A required text is not given by an empty one (a ticket without a subject is no ticket).
@@ -70,12 +94,22 @@ export function createSchema(model: AnyModel, readOnly: readonly string[] = []):
     properties[key] = nullable(value, def.required);
     if (def.required && def.defaultSql === undefined) required.push(key);
   }
+  for (const [key] of manyKeys(model)) if (!readOnly.includes(key)) properties[key] = idList();
   if (model.owned) properties.ownerId = { ...UUID };
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
 /** What an update accepts: any writable field, at least one. */
-export function patchSchema(model: AnyModel, readOnly: readonly string[] = []): JsonSchema {
-  const { properties } = createSchema(model, readOnly) as { properties: Record<string, JsonSchema> };
+export function patchSchema(model: AnyModel, readOnly: readonly string[] = [], defs?: Defs): JsonSchema {
+  const { properties } = createSchema(model, readOnly, defs) as { properties: Record<string, JsonSchema> };
   return { type: 'object', properties, minProperties: 1, additionalProperties: false };
+}
+
+/** The name a model's row schema is published under: PascalCase of the model name (`crm.contact` → `CrmContact`). */
+export function schemaTitle(model: AnyModel): string {
+  return model.name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }

@@ -14,7 +14,7 @@ import {
 } from '../services/contacts.service.ts';
 import type { ListFilter } from '../services/list-query.ts';
 import { createNote, deleteNote, notesOfContact } from '../services/notes.service.ts';
-import { createTag, deleteTag, listTags, setContactTags, tagsOfContact, updateTag } from '../services/tags.service.ts';
+import { setContactTags, tagsOfContact } from '../services/tags.service.ts';
 import { given } from './args.ts';
 import type { ContactRow, CrmTypes } from './types.graphql.ts';
 
@@ -76,7 +76,7 @@ function contactListShape(info: GraphQLResolveInfo): { keys: Set<string>; count:
 }
 
 export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
-  const { Contact, ContactPage, Note, Tag } = types;
+  const { Contact, ContactPage, Note } = types;
 
   const ContactKind = b.enumType('ContactKind', { values: CONTACT_KINDS });
 
@@ -137,7 +137,8 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       description: "A company's people the caller can see",
       resolve: (c, _a, ctx) => (c.kind === 'company' ? peopleOfCompany(ctx, c.id) : []),
     }),
-    tags: t.field({ type: [Tag], resolve: (c, _a, ctx) => tagsOfContact(ctx, c.id) }),
+    // `Tag` is the type of crm's tag resource (tags.service.ts): named, as the resource builds it.
+    tags: t.field({ type: ['Tag' as never], resolve: (c, _a, ctx) => tagsOfContact(ctx, c.id) as never }),
     notes: t.field({
       type: [Note],
       resolve: (c, _a, ctx) => {
@@ -190,8 +191,6 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
     }),
   );
 
-  b.queryField('tags', (t) => t.field({ type: [Tag], resolve: async (_r, _a, ctx) => (await listTags(ctx)).rows }));
-
   b.mutationField('createContact', (t) =>
     t.field({
       type: Contact,
@@ -224,36 +223,6 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       type: Contact,
       args: { id: t.arg.id({ required: true }), tagIds: t.arg.idList({ required: true }) },
       resolve: (_r, args, ctx) => setContactTags(ctx, args.id, args.tagIds),
-    }),
-  );
-
-  b.mutationField('createTag', (t) =>
-    t.field({
-      type: Tag,
-      args: { name: t.arg.string({ required: true }), color: t.arg.string() },
-      resolve: (_r, args, ctx) => createTag(ctx, { name: args.name, color: args.color ?? null }),
-    }),
-  );
-
-  b.mutationField('updateTag', (t) =>
-    t.field({
-      type: Tag,
-      args: { id: t.arg.id({ required: true }), name: t.arg.string(), color: t.arg.string() },
-      resolve: (_r, args, ctx) =>
-        updateTag(ctx, args.id, {
-          ...(args.name != null ? { name: args.name } : {}),
-          ...(args.color !== undefined ? { color: args.color } : {}),
-        }),
-    }),
-  );
-
-  b.mutationField('deleteTag', (t) =>
-    t.boolean({
-      args: { id: t.arg.id({ required: true }) },
-      resolve: async (_r, args, ctx) => {
-        await deleteTag(ctx, args.id);
-        return true;
-      },
     }),
   );
 

@@ -54,14 +54,6 @@ export function crmTypes(b: GraphQLBuilder) {
     }),
   });
 
-  const Tag = b.objectRef<TagRow>('Tag').implement({
-    fields: (t) => ({
-      id: t.exposeID('id'),
-      name: t.exposeString('name'),
-      color: t.exposeString('color', { nullable: true }),
-    }),
-  });
-
   const Stage = b.objectRef<StageRow>('Stage').implement({
     fields: (t) => ({
       id: t.exposeID('id'),
@@ -185,7 +177,6 @@ export function crmTypes(b: GraphQLBuilder) {
 
   return {
     Contact,
-    Tag,
     Stage,
     Pipeline,
     Lead,

@@ -1,4 +1,5 @@
-import { defineJob } from '@elevate/sdk';
+import { defineJob, entitySchemaOf } from '@elevate/sdk';
+import { Lead } from '../models/lead.model.ts';
 import { activeRules, rescoreBatch } from '../services/scoring.service.ts';
 
 export type RescoreLeadsData = Record<string, never>;
@@ -14,12 +15,7 @@ export const rescoreLeadsJob = defineJob<RescoreLeadsData, { changed: number }>(
   attempts: 3,
   run: async (_data, ctx) => {
     const rules = await activeRules(ctx);
-    const total =
-      (
-        await ctx.db.query<{ n: number }>('select count(*)::int as n from crm_lead where tenant_id = $1', [
-          ctx.tenant.id,
-        ])
-      )[0]?.n ?? 0;
+    const total = await ctx.em.count(entitySchemaOf(Lead), {});
     let afterId: string | null = null;
     let done = 0;
     let changed = 0;

@@ -1,6 +1,6 @@
 import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
 import type { ActivityRow } from '../graphql/types.graphql.ts';
-import { ACTIVITY_KINDS } from '../models/activity.model.ts';
+import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
 import {
   type ActivityInput,
   type ActivityListOptions,
@@ -12,6 +12,7 @@ import {
   listActivities,
   updateActivity,
 } from '../services/activities.service.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.activity.read';
@@ -59,6 +60,7 @@ export function activityRoutes(r: RestRouter): void {
       permission: READ,
       query: listQuery,
       summary: 'List activities by due date (due=open|overdue|today|upcoming|undated|done)',
+      responses: { 200: page(schemaOf(Activity)) },
     },
     async ({ query, ctx }): Promise<Page<ActivityRow>> => {
       const { rows, total } = await listActivities(ctx, query);
@@ -66,15 +68,24 @@ export function activityRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/activities/:id', { permission: READ, summary: 'One activity' }, async ({ params, ctx }) => {
-    const row = await getActivity(ctx, params.id);
-    if (!row) throw new NotFoundError('Activity');
-    return row;
-  });
+  r.get<Id>(
+    '/activities/:id',
+    { permission: READ, summary: 'One activity', responses: { 200: schemaOf(Activity) } },
+    async ({ params, ctx }) => {
+      const row = await getActivity(ctx, params.id);
+      if (!row) throw new NotFoundError('Activity');
+      return row;
+    },
+  );
 
   r.post<Record<string, string>, ActivityInput>(
     '/activities',
-    { permission: WRITE, body: createBody, summary: 'Plan a call, meeting, email or task' },
+    {
+      permission: WRITE,
+      body: createBody,
+      summary: 'Plan a call, meeting, email or task',
+      responses: { 201: schemaOf(Activity) },
+    },
     async ({ body, ctx }) => ({ status: 201, body: await createActivity(ctx, body) }),
   );
 
@@ -84,16 +95,23 @@ export function activityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', additionalProperties: false, properties: fields },
       summary: 'Change an activity',
+      responses: { 200: schemaOf(Activity) },
     },
     ({ params, body, ctx }) => updateActivity(ctx, params.id, body),
   );
 
-  r.delete<Id>('/activities/:id', { permission: WRITE, summary: 'Delete an activity' }, async ({ params, ctx }) => {
-    await deleteActivity(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<Id>(
+    '/activities/:id',
+    { permission: WRITE, summary: 'Delete an activity', responses: NO_CONTENT },
+    async ({ params, ctx }) => {
+      await deleteActivity(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
-  r.post<Id>('/activities/:id/complete', { permission: WRITE, summary: 'Mark done' }, ({ params, ctx }) =>
-    completeActivity(ctx, params.id),
+  r.post<Id>(
+    '/activities/:id/complete',
+    { permission: WRITE, summary: 'Mark done', responses: { 200: schemaOf(Activity) } },
+    ({ params, ctx }) => completeActivity(ctx, params.id),
   );
 }

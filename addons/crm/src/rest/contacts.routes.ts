@@ -1,5 +1,6 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
-import type { NoteRow, TagRow } from '../graphql/types.graphql.ts';
+import type { NoteRow } from '../graphql/types.graphql.ts';
+import { Note } from '../models/activity.model.ts';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
 import {
   CONTACT_INCLUDES,
@@ -20,7 +21,8 @@ import {
 import { listQuerySchema, TARGETS } from '../services/list-query.ts';
 import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
 import { listOptions } from '../services/segments.service.ts';
-import { createTag, deleteTag, listTags, setContactTags, type TagInput, updateTag } from '../services/tags.service.ts';
+import { setContactTags } from '../services/tags.service.ts';
+import { contactView, NO_CONTENT, page, schemaOf } from './responses.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 const text = (maxLength: number) => ({ type: 'string', maxLength, nullable: true });
@@ -47,16 +49,6 @@ const contactBody: JsonSchema = {
     tagIds: { type: 'array', items: uuid, maxItems: 50 },
   },
 };
-
-const tagBody = (required: string[]): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 60 },
-    color: { type: 'string', maxLength: 20, nullable: true },
-  },
-});
 
 const pageQuery = (extra: Record<string, unknown> = {}): JsonSchema => ({
   type: 'object',
@@ -102,6 +94,7 @@ export function contactRoutes(r: RestRouter): void {
       query: contactListQuery,
       summary:
         'List contacts and companies: their own fields (fields= narrows them); include=company,tags embeds relations; count=true adds total_count',
+      responses: { 200: page(contactView) },
     },
     async ({ query, ctx }): Promise<ListPage<Partial<ContactView>>> => {
       const opts = await listOptions(ctx, 'contact', query);
@@ -116,7 +109,12 @@ export function contactRoutes(r: RestRouter): void {
 
   r.post<Record<string, string>, ContactInput>(
     '/contacts',
-    { permission: 'crm.contact.write', body: contactBody, summary: 'Create a person or a company' },
+    {
+      permission: 'crm.contact.write',
+      body: contactBody,
+      summary: 'Create a person or a company',
+      responses: { 201: contactView },
+    },
     async ({ body, ctx }) => {
       const created = await createContact(ctx, body);
       const [view] = await withRelations(ctx, [created], { knownUntagged: !body.tagIds?.length });
@@ -126,7 +124,7 @@ export function contactRoutes(r: RestRouter): void {
 
   r.get<{ id: string }>(
     '/contacts/:id',
-    { permission: 'crm.contact.read', summary: 'One contact or company' },
+    { permission: 'crm.contact.read', summary: 'One contact or company', responses: { 200: contactView } },
     async ({ params, ctx }) => {
       const [view] = await withRelations(ctx, [await requireContact(ctx, params.id)]);
       return view;
@@ -135,7 +133,12 @@ export function contactRoutes(r: RestRouter): void {
 
   r.patch<{ id: string }, ContactInput>(
     '/contacts/:id',
-    { permission: 'crm.contact.write', body: contactBody, summary: 'Change a contact' },
+    {
+      permission: 'crm.contact.write',
+      body: contactBody,
+      summary: 'Change a contact',
+      responses: { 200: contactView },
+    },
     async ({ params, body, ctx }) => {
       const [view] = await withRelations(ctx, [await updateContact(ctx, params.id, body)]);
       return view;
@@ -144,7 +147,7 @@ export function contactRoutes(r: RestRouter): void {
 
   r.delete<{ id: string }>(
     '/contacts/:id',
-    { permission: 'crm.contact.delete', summary: 'Delete a contact' },
+    { permission: 'crm.contact.delete', summary: 'Delete a contact', responses: NO_CONTENT },
     async ({ params, ctx }) => {
       await deleteContact(ctx, params.id);
       return { status: 204, body: null };
@@ -156,6 +159,7 @@ export function contactRoutes(r: RestRouter): void {
     {
       permission: 'crm.contact.write',
       summary: "Replace a contact's tags",
+      responses: { 200: contactView },
       body: {
         type: 'object',
         additionalProperties: false,
@@ -171,40 +175,15 @@ export function contactRoutes(r: RestRouter): void {
 
   r.get<{ id: string }, PageQuery>(
     '/contacts/:id/people',
-    { permission: 'crm.contact.read', query: pageQuery({ sort: { enum: sortable } }), summary: "A company's people" },
+    {
+      permission: 'crm.contact.read',
+      query: pageQuery({ sort: { enum: sortable } }),
+      summary: "A company's people",
+      responses: { 200: page(contactView) },
+    },
     async ({ params, query, ctx }): Promise<Page<ContactView>> => {
       const { rows, total } = await listPeople(ctx, params.id, query);
       return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
-    },
-  );
-
-  r.get<Record<string, string>, PageQuery>(
-    '/tags',
-    { permission: 'crm.contact.read', query: pageQuery(), summary: 'List tags' },
-    async ({ query, ctx }): Promise<Page<TagRow>> => {
-      const { rows, total } = await listTags(ctx, { limit: query.limit, offset: query.offset });
-      return { data: rows, total_count: total, limit: query.limit, offset: query.offset };
-    },
-  );
-
-  r.post<Record<string, string>, TagInput>(
-    '/tags',
-    { permission: 'crm.tag.manage', body: tagBody(['name']), summary: 'Create a tag' },
-    async ({ body, ctx }) => ({ status: 201, body: await createTag(ctx, body) }),
-  );
-
-  r.patch<{ id: string }, TagInput>(
-    '/tags/:id',
-    { permission: 'crm.tag.manage', body: tagBody([]), summary: 'Rename or recolour a tag' },
-    ({ params, body, ctx }) => updateTag(ctx, params.id, body),
-  );
-
-  r.delete<{ id: string }>(
-    '/tags/:id',
-    { permission: 'crm.tag.manage', summary: 'Delete a tag' },
-    async ({ params, ctx }) => {
-      await deleteTag(ctx, params.id);
-      return { status: 204, body: null };
     },
   );
 
@@ -214,6 +193,7 @@ export function contactRoutes(r: RestRouter): void {
       permission: 'crm.activity.read',
       query: pageQuery(parentQuery),
       summary: 'Notes on a contact, lead or opportunity',
+      responses: { 200: page(schemaOf(Note)) },
     },
     async ({ query, ctx }): Promise<Page<NoteRow>> => {
       const { limit, offset, ...parent } = query;
@@ -235,13 +215,14 @@ export function contactRoutes(r: RestRouter): void {
         properties: { body: { type: 'string', minLength: 1, maxLength: 20000 }, ...parentQuery },
       },
       summary: 'Write a note',
+      responses: { 201: schemaOf(Note) },
     },
     async ({ query, body, ctx }) => ({ status: 201, body: await createNote(ctx, { ...query, ...body }) }),
   );
 
   r.delete<{ id: string }>(
     '/notes/:id',
-    { permission: 'crm.activity.write', summary: 'Delete a note' },
+    { permission: 'crm.activity.write', summary: 'Delete a note', responses: NO_CONTENT },
     async ({ params, ctx }) => {
       await deleteNote(ctx, params.id);
       return { status: 204, body: null };

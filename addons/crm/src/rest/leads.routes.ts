@@ -1,5 +1,8 @@
 import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
 import type { LeadRow } from '../graphql/types.graphql.ts';
+import { Contact } from '../models/contact.model.ts';
+import { Lead } from '../models/lead.model.ts';
+import { Opportunity } from '../models/opportunity.model.ts';
 import { type ConvertInput, convertLead } from '../services/lead-convert.service.ts';
 import {
   createLead,
@@ -12,6 +15,7 @@ import {
 } from '../services/leads.service.ts';
 import { listQuerySchema } from '../services/list-query.ts';
 import { listOptions } from '../services/segments.service.ts';
+import { NO_CONTENT, orNull, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.lead.read';
@@ -54,10 +58,25 @@ const convertBody: JsonSchema = {
   },
 };
 
+const converted = {
+  type: 'object',
+  properties: {
+    lead: schemaOf(Lead),
+    contact: orNull(schemaOf(Contact)),
+    company: orNull(schemaOf(Contact)),
+    opportunity: schemaOf(Opportunity),
+  },
+};
+
 export function leadRoutes(r: RestRouter): void {
   r.get<Record<string, string>, Record<string, unknown>>(
     '/leads',
-    { permission: READ, query: listQuerySchema('lead'), summary: 'List leads' },
+    {
+      permission: READ,
+      query: listQuerySchema('lead'),
+      summary: 'List leads',
+      responses: { 200: page(schemaOf(Lead)) },
+    },
     async ({ query, ctx }): Promise<Page<LeadRow>> => {
       const opts = await listOptions(ctx, 'lead', query);
       const { rows, total } = await listLeads(ctx, opts);
@@ -65,32 +84,45 @@ export function leadRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/leads/:id', { permission: READ, summary: 'One lead' }, async ({ params, ctx }) => {
-    const row = await getLead(ctx, params.id);
-    if (!row) throw new NotFoundError('Lead');
-    return row;
-  });
+  r.get<Id>(
+    '/leads/:id',
+    { permission: READ, summary: 'One lead', responses: { 200: schemaOf(Lead) } },
+    async ({ params, ctx }) => {
+      const row = await getLead(ctx, params.id);
+      if (!row) throw new NotFoundError('Lead');
+      return row;
+    },
+  );
 
   r.post<Record<string, string>, LeadInput>(
     '/leads',
-    { permission: WRITE, body: createBody, summary: 'Create a lead' },
+    { permission: WRITE, body: createBody, summary: 'Create a lead', responses: { 201: schemaOf(Lead) } },
     async ({ body, ctx }) => ({ status: 201, body: await createLead(ctx, body) }),
   );
 
   r.patch<Id, Partial<LeadInput>>(
     '/leads/:id',
-    { permission: WRITE, body: patchBody, summary: 'Change a lead' },
+    { permission: WRITE, body: patchBody, summary: 'Change a lead', responses: { 200: schemaOf(Lead) } },
     ({ params, body, ctx }) => updateLead(ctx, params.id, body),
   );
 
-  r.delete<Id>('/leads/:id', { permission: 'crm.lead.delete', summary: 'Delete a lead' }, async ({ params, ctx }) => {
-    await deleteLead(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<Id>(
+    '/leads/:id',
+    { permission: 'crm.lead.delete', summary: 'Delete a lead', responses: NO_CONTENT },
+    async ({ params, ctx }) => {
+      await deleteLead(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.post<Id, ConvertInput>(
     '/leads/:id/convert',
-    { permission: WRITE, body: convertBody, summary: 'Convert to a contact (+ company) and an opportunity' },
+    {
+      permission: WRITE,
+      body: convertBody,
+      summary: 'Convert to a contact (+ company) and an opportunity',
+      responses: { 201: converted },
+    },
     async ({ params, body, ctx }) => ({ status: 201, body: await convertLead(ctx, params.id, body) }),
   );
 }

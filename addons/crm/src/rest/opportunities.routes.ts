@@ -1,5 +1,6 @@
 import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
 import type { OpportunityRow } from '../graphql/types.graphql.ts';
+import { Opportunity } from '../models/opportunity.model.ts';
 import { listQuerySchema } from '../services/list-query.ts';
 import {
   createOpportunity,
@@ -17,6 +18,7 @@ import {
   winOpportunity,
 } from '../services/opportunity-stage.service.ts';
 import { listOptions } from '../services/segments.service.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.opportunity.read';
@@ -53,7 +55,12 @@ const moveBody: JsonSchema = {
 export function opportunityRoutes(r: RestRouter): void {
   r.get<Record<string, string>, Record<string, unknown>>(
     '/opportunities',
-    { permission: READ, query: listQuerySchema('opportunity'), summary: 'List opportunities' },
+    {
+      permission: READ,
+      query: listQuerySchema('opportunity'),
+      summary: 'List opportunities',
+      responses: { 200: page(schemaOf(Opportunity)) },
+    },
     async ({ query, ctx }): Promise<Page<OpportunityRow>> => {
       const opts = await listOptions(ctx, 'opportunity', query);
       const { rows, total } = await listOpportunities(ctx, opts);
@@ -61,27 +68,36 @@ export function opportunityRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<Id>('/opportunities/:id', { permission: READ, summary: 'One opportunity' }, async ({ params, ctx }) => {
-    const row = await getOpportunity(ctx, params.id);
-    if (!row) throw new NotFoundError('Opportunity');
-    return row;
-  });
+  r.get<Id>(
+    '/opportunities/:id',
+    { permission: READ, summary: 'One opportunity', responses: { 200: schemaOf(Opportunity) } },
+    async ({ params, ctx }) => {
+      const row = await getOpportunity(ctx, params.id);
+      if (!row) throw new NotFoundError('Opportunity');
+      return row;
+    },
+  );
 
   r.post<Record<string, string>, OpportunityInput>(
     '/opportunities',
-    { permission: WRITE, body: createBody, summary: 'Create an opportunity (default pipeline, first open stage)' },
+    {
+      permission: WRITE,
+      body: createBody,
+      summary: 'Create an opportunity (default pipeline, first open stage)',
+      responses: { 201: schemaOf(Opportunity) },
+    },
     async ({ body, ctx }) => ({ status: 201, body: await createOpportunity(ctx, body) }),
   );
 
   r.patch<Id, OpportunityPatch>(
     '/opportunities/:id',
-    { permission: WRITE, body: patchBody, summary: 'Change an opportunity' },
+    { permission: WRITE, body: patchBody, summary: 'Change an opportunity', responses: { 200: schemaOf(Opportunity) } },
     ({ params, body, ctx }) => updateOpportunity(ctx, params.id, body),
   );
 
   r.delete<Id>(
     '/opportunities/:id',
-    { permission: 'crm.opportunity.delete', summary: 'Delete an opportunity' },
+    { permission: 'crm.opportunity.delete', summary: 'Delete an opportunity', responses: NO_CONTENT },
     async ({ params, ctx }) => {
       await deleteOpportunity(ctx, params.id);
       return { status: 204, body: null };
@@ -90,7 +106,12 @@ export function opportunityRoutes(r: RestRouter): void {
 
   r.post<Id, { stageId: string; position?: number; reason?: string }>(
     '/opportunities/:id/move',
-    { permission: WRITE, body: moveBody, summary: 'Drag and drop: move to a stage at a position' },
+    {
+      permission: WRITE,
+      body: moveBody,
+      summary: 'Drag and drop: move to a stage at a position',
+      responses: { 200: schemaOf(Opportunity) },
+    },
     ({ params, body, ctx }) => moveOpportunity(ctx, params.id, body),
   );
 
@@ -100,6 +121,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', additionalProperties: false, properties: {} },
       summary: 'Mark an opportunity won',
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, ctx }) => winOpportunity(ctx, params.id),
   );
@@ -110,6 +132,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } },
       summary: 'Mark an opportunity lost, with a reason',
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, body, ctx }) => loseOpportunity(ctx, params.id, body.reason),
   );
@@ -120,6 +143,7 @@ export function opportunityRoutes(r: RestRouter): void {
       permission: WRITE,
       body: { type: 'object', additionalProperties: false, properties: { stageId: uuid } },
       summary: 'Reopen a won or lost opportunity, optionally in another stage',
+      responses: { 200: schemaOf(Opportunity) },
     },
     ({ params, body, ctx }) => reopenOpportunity(ctx, params.id, body),
   );

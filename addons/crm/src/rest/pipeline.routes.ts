@@ -1,5 +1,5 @@
 import { type JsonSchema, NotFoundError, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
-import { STAGE_KINDS } from '../models/pipeline.model.ts';
+import { Pipeline, STAGE_KINDS, Stage } from '../models/pipeline.model.ts';
 import { board } from '../services/board.service.ts';
 import {
   createPipeline,
@@ -19,6 +19,7 @@ import {
 import { activityRoutes } from './activities.routes.ts';
 import { leadRoutes } from './leads.routes.ts';
 import { opportunityRoutes } from './opportunities.routes.ts';
+import { NO_CONTENT, page, pipelineWithStages, schemaOf } from './responses.ts';
 
 type Id = { id: string };
 const READ = 'crm.pipeline.read';
@@ -73,7 +74,12 @@ const boardQuery: JsonSchema = {
 export function pipelineRoutes(r: RestRouter): void {
   r.get<Record<string, string>, { limit: number; offset: number }>(
     '/pipelines',
-    { permission: READ, query: paginationQuery, summary: 'List pipelines with their stages' },
+    {
+      permission: READ,
+      query: paginationQuery,
+      summary: 'List pipelines with their stages',
+      responses: { 200: page(pipelineWithStages(schemaOf(Pipeline))) },
+    },
     async ({ query, ctx }): Promise<Page<PipelineWithStages>> => {
       const all = await listPipelines(ctx);
       const page = await Promise.all(
@@ -85,7 +91,11 @@ export function pipelineRoutes(r: RestRouter): void {
 
   r.get<Id>(
     '/pipelines/:id',
-    { permission: READ, summary: 'One pipeline with its stages' },
+    {
+      permission: READ,
+      summary: 'One pipeline with its stages',
+      responses: { 200: pipelineWithStages(schemaOf(Pipeline)) },
+    },
     async ({ params, ctx }) => {
       const p = await getPipeline(ctx, params.id);
       if (!p) throw new NotFoundError('Pipeline');
@@ -95,30 +105,49 @@ export function pipelineRoutes(r: RestRouter): void {
 
   r.post<Record<string, string>, PipelineInput>(
     '/pipelines',
-    { permission: MANAGE, body: pipelineBody, summary: 'Create a pipeline (default stages unless given)' },
+    {
+      permission: MANAGE,
+      body: pipelineBody,
+      summary: 'Create a pipeline (default stages unless given)',
+      responses: { 201: pipelineWithStages(schemaOf(Pipeline)) },
+    },
     async ({ body, ctx }) => ({ status: 201, body: await createPipeline(ctx, body) }),
   );
 
   r.patch<Id, { name?: string; isDefault?: boolean; position?: number }>(
     '/pipelines/:id',
-    { permission: MANAGE, body: pipelinePatch, summary: 'Rename a pipeline, make it the default or move it' },
+    {
+      permission: MANAGE,
+      body: pipelinePatch,
+      summary: 'Rename a pipeline, make it the default or move it',
+      responses: { 200: schemaOf(Pipeline) },
+    },
     ({ params, body, ctx }) => updatePipeline(ctx, params.id, body),
   );
 
-  r.delete<Id>('/pipelines/:id', { permission: MANAGE, summary: 'Delete a pipeline' }, async ({ params, ctx }) => {
-    await deletePipeline(ctx, params.id);
-    return { status: 204, body: null };
-  });
+  r.delete<Id>(
+    '/pipelines/:id',
+    { permission: MANAGE, summary: 'Delete a pipeline', responses: NO_CONTENT },
+    async ({ params, ctx }) => {
+      await deletePipeline(ctx, params.id);
+      return { status: 204, body: null };
+    },
+  );
 
   r.post<Id, StageInput & { position?: number }>(
     '/pipelines/:id/stages',
-    { permission: MANAGE, body: stageBody, summary: 'Add a stage' },
+    { permission: MANAGE, body: stageBody, summary: 'Add a stage', responses: { 201: schemaOf(Stage) } },
     async ({ params, body, ctx }) => ({ status: 201, body: await createStage(ctx, params.id, body) }),
   );
 
   r.put<Id, { stageIds: string[] }>(
     '/pipelines/:id/stages/order',
-    { permission: MANAGE, body: orderBody, summary: 'Reorder stages: every stage id of the pipeline, once' },
+    {
+      permission: MANAGE,
+      body: orderBody,
+      summary: 'Reorder stages: every stage id of the pipeline, once',
+      responses: { 200: { type: 'array', items: schemaOf(Stage) } },
+    },
     async ({ params, body, ctx }) => ({ data: await reorderStages(ctx, params.id, body.stageIds) }),
   );
 
@@ -128,13 +157,14 @@ export function pipelineRoutes(r: RestRouter): void {
       permission: MANAGE,
       body: { type: 'object', additionalProperties: false, properties: stageFields },
       summary: 'Change a stage',
+      responses: { 200: schemaOf(Stage) },
     },
     ({ params, body, ctx }) => updateStage(ctx, params.id, params.stageId, body),
   );
 
   r.delete<Id & { stageId: string }>(
     '/pipelines/:id/stages/:stageId',
-    { permission: MANAGE, summary: 'Delete a stage' },
+    { permission: MANAGE, summary: 'Delete a stage', responses: NO_CONTENT },
     async ({ params, ctx }) => {
       await deleteStage(ctx, params.id, params.stageId);
       return { status: 204, body: null };

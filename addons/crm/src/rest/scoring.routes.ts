@@ -1,6 +1,6 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { ScoringRuleRow } from '../graphql/types.graphql.ts';
-import { SCORING_OPERATORS } from '../models/segment.model.ts';
+import { SCORING_OPERATORS, ScoringRule } from '../models/segment.model.ts';
 import { SCORABLE_FIELDS } from '../services/scoring.service.ts';
 import {
   createRule,
@@ -12,6 +12,7 @@ import {
   type ScoringRuleInput,
   updateRule,
 } from '../services/scoring-rules.service.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 const MANAGE = 'crm.scoring.manage';
 
@@ -31,6 +32,21 @@ const createBody: JsonSchema = {
 const updateBody: JsonSchema = { type: 'object', additionalProperties: false, properties: fields };
 
 /** Lead scoring rules; every change rescores the tenant's leads. */
+const rescore = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['mode', 'changed'],
+      properties: { mode: { const: 'inline' }, changed: { type: 'integer' } },
+    },
+    { type: 'object', required: ['mode', 'jobId'], properties: { mode: { const: 'job' }, jobId: { type: 'string' } } },
+  ],
+};
+const ruleChange = (() => {
+  const rule = schemaOf(ScoringRule);
+  return { ...rule, properties: { ...(rule.properties as object), rescore } };
+})();
+
 export function scoringRoutes(r: RestRouter): void {
   r.get<Record<string, string>, { limit: number; offset: number }>(
     '/scoring-rules',
@@ -38,6 +54,7 @@ export function scoringRoutes(r: RestRouter): void {
       permission: MANAGE,
       query: { ...paginationQuery, additionalProperties: false },
       summary: 'List lead scoring rules',
+      responses: { 200: page(schemaOf(ScoringRule)) },
     },
     async ({ query, ctx }): Promise<Page<ScoringRuleRow>> => {
       const { rows, total } = await listRules(ctx, query);
@@ -47,25 +64,35 @@ export function scoringRoutes(r: RestRouter): void {
 
   r.get<{ id: string }>(
     '/scoring-rules/:id',
-    { permission: MANAGE, summary: 'One lead scoring rule' },
+    { permission: MANAGE, summary: 'One lead scoring rule', responses: { 200: schemaOf(ScoringRule) } },
     ({ params, ctx }) => getRule(ctx, params.id),
   );
 
   r.post<Record<string, string>, ScoringRuleInput & { field: string; operator: ScoringOperator; points: number }>(
     '/scoring-rules',
-    { permission: MANAGE, body: createBody, summary: 'Add a scoring rule and rescore every lead' },
+    {
+      permission: MANAGE,
+      body: createBody,
+      summary: 'Add a scoring rule and rescore every lead',
+      responses: { 201: ruleChange },
+    },
     async ({ body, ctx }) => ({ status: 201, body: await createRule(ctx, body) }),
   );
 
   r.patch<{ id: string }, ScoringRuleInput>(
     '/scoring-rules/:id',
-    { permission: MANAGE, body: updateBody, summary: 'Change a scoring rule and rescore every lead' },
+    {
+      permission: MANAGE,
+      body: updateBody,
+      summary: 'Change a scoring rule and rescore every lead',
+      responses: { 200: ruleChange },
+    },
     ({ params, body, ctx }) => updateRule(ctx, params.id, body),
   );
 
   r.delete<{ id: string }>(
     '/scoring-rules/:id',
-    { permission: MANAGE, summary: 'Delete a lead scoring rule' },
+    { permission: MANAGE, summary: 'Delete a lead scoring rule', responses: NO_CONTENT },
     async ({ params, ctx }) => {
       await deleteRule(ctx, params.id);
       return { status: 204, body: null };
@@ -74,7 +101,11 @@ export function scoringRoutes(r: RestRouter): void {
 
   r.post(
     '/scoring-rules/recompute',
-    { permission: MANAGE, summary: 'Rescore every lead (inline, or as a job for large tenants)' },
+    {
+      permission: MANAGE,
+      summary: 'Rescore every lead (inline, or as a job for large tenants)',
+      responses: { 200: rescore },
+    },
     async ({ ctx }) => {
       const res = await recompute(ctx);
       return { status: res.mode === 'job' ? 202 : 200, body: res };

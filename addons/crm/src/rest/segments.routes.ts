@@ -1,6 +1,6 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { SegmentRow } from '../graphql/types.graphql.ts';
-import { SEGMENT_TARGETS } from '../models/segment.model.ts';
+import { SEGMENT_TARGETS, Segment } from '../models/segment.model.ts';
 import { type ListTarget, listFilterSchema } from '../services/list-query.ts';
 import {
   createSegment,
@@ -11,6 +11,7 @@ import {
   segmentResults,
   updateSegment,
 } from '../services/segments.service.ts';
+import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 const READ = 'crm.segment.read';
 
@@ -34,6 +35,7 @@ export function segmentRoutes(r: RestRouter): void {
     {
       permission: READ,
       summary: 'Saved filters: mine and the shared ones',
+      responses: { 200: page(schemaOf(Segment)) },
       query: {
         ...paginationQuery,
         additionalProperties: false,
@@ -46,25 +48,37 @@ export function segmentRoutes(r: RestRouter): void {
     },
   );
 
-  r.get<{ id: string }>('/segments/:id', { permission: READ, summary: 'One saved filter' }, ({ params, ctx }) =>
-    getSegment(ctx, params.id),
+  r.get<{ id: string }>(
+    '/segments/:id',
+    { permission: READ, summary: 'One saved filter', responses: { 200: schemaOf(Segment) } },
+    ({ params, ctx }) => getSegment(ctx, params.id),
   );
 
   r.post<Record<string, string>, SegmentInput & { name: string; target: ListTarget }>(
     '/segments',
-    { permission: READ, body: createBody, summary: 'Save a filter (shared needs crm.segment.share)' },
+    {
+      permission: READ,
+      body: createBody,
+      summary: 'Save a filter (shared needs crm.segment.share)',
+      responses: { 201: schemaOf(Segment) },
+    },
     async ({ body, ctx }) => ({ status: 201, body: await createSegment(ctx, body) }),
   );
 
   r.patch<{ id: string }, SegmentInput>(
     '/segments/:id',
-    { permission: READ, body: updateBody, summary: 'Change a saved filter (its owner only)' },
+    {
+      permission: READ,
+      body: updateBody,
+      summary: 'Change a saved filter (its owner only)',
+      responses: { 200: schemaOf(Segment) },
+    },
     ({ params, body, ctx }) => updateSegment(ctx, params.id, body),
   );
 
   r.delete<{ id: string }>(
     '/segments/:id',
-    { permission: READ, summary: 'Delete a saved filter' },
+    { permission: READ, summary: 'Delete a saved filter', responses: NO_CONTENT },
     async ({ params, ctx }) => {
       await deleteSegment(ctx, params.id);
       return { status: 204, body: null };

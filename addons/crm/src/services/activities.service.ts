@@ -102,6 +102,8 @@ export async function listActivities(
     params,
   };
   const page = pagedSql(selectList(Activity), q, opts.limit, opts.offset);
+  // Raw SQL, kept: the activity list's due filters (overdue/today/upcoming in the tenant's
+  // sense of now) built on the same paging as listSql (pagedSql/finishPage). Not benchmarked.
   const rows = await ctx.db.query<ActivityRow & { __total?: number }>(page.sql, page.params);
   return finishPage<ActivityRow>(ctx, rows, q, opts.offset);
 }

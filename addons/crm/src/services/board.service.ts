@@ -44,6 +44,10 @@ export async function board(
     params.push(opts.ownerId);
     where += ` and t.owner_id = $${params.length}`;
   }
+  // Raw SQL, kept: every column's first cards, count and exact value sum in one statement
+  // (window functions per stage). Through ctx.em that is three statements per stage (18 for the
+  // default pipeline); the board's test bounds its statement count. Not benchmarked; record
+  // rule: `owners` above.
   const rows = await ctx.db.query<CardRow>(
     `select * from (
        select ${selectList(Opportunity)},

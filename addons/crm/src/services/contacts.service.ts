@@ -16,13 +16,18 @@ import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
 
 export type ContactKind = (typeof CONTACT_KINDS)[number];
 
-const TEXT_FIELDS = [
+/**
+ * A contact's own fields as people type them, in form order: the one list behind the text
+ * fields written here, the CSV import's mappable fields and the fields a merge fills.
+ */
+export const CONTACT_FIELDS = [
   'name',
   'firstName',
   'lastName',
   'email',
   'phone',
   'jobTitle',
+  'company',
   'website',
   'street',
   'city',
@@ -30,6 +35,9 @@ const TEXT_FIELDS = [
   'country',
   'source',
 ] as const;
+const TEXT_FIELDS = CONTACT_FIELDS.filter(
+  (k): k is Exclude<(typeof CONTACT_FIELDS)[number], 'company'> => k !== 'company',
+);
 type TextField = (typeof TEXT_FIELDS)[number];
 
 /** Writable contact fields. `null` clears a field; a missing key leaves it as it is. */

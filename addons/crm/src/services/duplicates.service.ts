@@ -1,9 +1,19 @@
-import { NotFoundError, type RequestContext } from '@elevate/sdk';
+import { type AnyModel, entitySchemaOf, NotFoundError, type RequestContext } from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 import { ContactDeleted, ContactUpdated } from '../events.ts';
 import type { ContactRow } from '../graphql/types.graphql.ts';
+import { Activity, Note } from '../models/activity.model.ts';
 import { Contact } from '../models/contact.model.ts';
-import { type ContactInput, type ContactKind, cleanContactInput, personName } from './contacts.service.ts';
+import { Lead } from '../models/lead.model.ts';
+import { Opportunity } from '../models/opportunity.model.ts';
+import { ContactTag } from '../models/tag.model.ts';
+import {
+  CONTACT_FIELDS,
+  type ContactInput,
+  type ContactKind,
+  cleanContactInput,
+  personName,
+} from './contacts.service.ts';
 
 export type DuplicateReason = 'same_email' | 'similar_name';
 
@@ -49,6 +59,8 @@ export interface DuplicateProbe {
 async function findDuplicates(ctx: RequestContext, probe: DuplicateProbe): Promise<Duplicate[]> {
   if (!probe.email && !probe.name) return [];
   const owners = await ctx.ownerIds('crm.contact.read');
+  // Raw SQL, kept: pg_trgm similarity() ranks and filters in the database (no ORM operator);
+  // the record rule is `owners` ($7). Not benchmarked.
   const rows = await ctx.db.query<{ id: string; reason: DuplicateReason; score: number }>(FOR_CONTACT, [
     ctx.tenant.id,
     probe.id,
@@ -128,6 +140,8 @@ const PAIRS = `with visible as (
 /** Likely duplicate pairs among the contacts the caller sees, best first, at most `limit`. */
 export async function duplicatePairs(ctx: RequestContext, limit: number): Promise<DuplicatePair[]> {
   const owners = await ctx.ownerIds('crm.contact.read');
+  // Raw SQL, kept: a self-join of the tenant's contacts by trigram similarity (see FOR_CONTACT);
+  // the record rule is `owners` ($2). Not benchmarked.
   const rows = await ctx.db.query<{ a: string; b: string; reason: DuplicateReason; score: number }>(
     `select * from (${PAIRS}) x order by score desc, a, b limit $3`,
     [ctx.tenant.id, owners, limit],
@@ -142,20 +156,9 @@ export async function duplicatePairs(ctx: RequestContext, limit: number): Promis
 }
 
 /** Fields of the survivor that the duplicate fills when they are empty. */
-const FILLABLE = [
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'jobTitle',
-  'company',
-  'website',
-  'street',
-  'city',
-  'postalCode',
-  'country',
-  'source',
-] as const satisfies readonly (keyof ContactRow)[];
+const FILLABLE = CONTACT_FIELDS.filter(
+  (k): k is Exclude<(typeof CONTACT_FIELDS)[number], 'name'> => k !== 'name',
+) satisfies readonly (keyof ContactRow)[];
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
@@ -174,27 +177,27 @@ export async function mergeContacts(ctx: RequestContext, survivorId: string, dup
   if (survivor.kind !== dup.kind) throw crmErrors.mergeKindMismatch();
 
   const t = ctx.tenant.id;
-  const move = (table: string, column: string) =>
-    ctx.db.query(`update ${table} set ${column} = $2 where tenant_id = $1 and ${column} = $3`, [
-      t,
-      survivor.id,
-      dup.id,
-    ]);
-  await move('crm_activity', 'contact_id');
-  await move('crm_note', 'contact_id');
-  await move('crm_lead', 'contact_id');
-  await move('crm_opportunity', 'contact_id');
+  const ContactEntity = entitySchemaOf(Contact);
+  const to = ctx.em.getReference(ContactEntity, [t, survivor.id]);
+  const from = [t, dup.id];
+  // Everything moves, whoever owns it: the record rules were checked on the two contacts.
+  const all = { filters: { records: false } } as const;
+  const move = (model: AnyModel, field: string) =>
+    ctx.em.nativeUpdate(entitySchemaOf(model), { [field]: from }, { [field]: to }, all);
+  await move(Activity, 'contact');
+  await move(Note, 'contact');
+  await move(Lead, 'contact');
+  await move(Opportunity, 'contact');
   // People of a duplicate company; a survivor that belonged to it belongs to no company.
-  await ctx.db.query(
-    `update crm_contact set company_id = case when id = $2 then null else $2::uuid end
-     where tenant_id = $1 and company_id = $3`,
-    [t, survivor.id, dup.id],
-  );
+  await ctx.em.nativeUpdate(ContactEntity, { id: survivor.id, company: from }, { company: null }, all);
+  await move(Contact, 'company');
   // Tags the survivor lacks move over; the rest go with the duplicate (cascade).
-  await ctx.db.query(
-    `update crm_contact_tag d set contact_id = $2 where d.tenant_id = $1 and d.contact_id = $3
-       and not exists (select 1 from crm_contact_tag s where s.tenant_id = $1 and s.contact_id = $2 and s.tag_id = d.tag_id)`,
-    [t, survivor.id, dup.id],
+  const ContactTagEntity = entitySchemaOf(ContactTag);
+  const kept = await ctx.em.find(ContactTagEntity, { contact: [t, survivor.id] }, { disableIdentityMap: true });
+  await ctx.em.nativeUpdate(
+    ContactTagEntity,
+    { contact: from, ...(kept.length ? { tag: { $nin: kept.map((k) => k.tag) } } : {}) },
+    { contact: to },
   );
 
   const patch: Partial<Record<(typeof FILLABLE)[number], string | null>> = {};

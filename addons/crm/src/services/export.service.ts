@@ -155,6 +155,10 @@ export async function exportCsv(
   const cols = columns(target, contactOwners === undefined ? null : owners);
   const limit = Math.min(opts.limit, MAX_EXPORT_ROWS);
   const select = cols.map(([, sql], i) => `${sql} as c${i}`).join(', ');
+  // Raw SQL, kept: a server-side cursor read FETCH rows at a time (up to MAX_EXPORT_ROWS rows
+  // without holding them all in the driver at once; the ORM has no cursor), over the same
+  // listSql WHERE as the list, with both record rules (crm.contact.export above, crm.contact.read
+  // for linked names). Not benchmarked.
   // One row past the limit tells whether the list goes on.
   await ctx.db.query(
     `declare crm_export no scroll cursor for select ${select} ${from} order by ${q.orderBy} limit ${add(limit + 1)} offset ${add(opts.offset)}`,

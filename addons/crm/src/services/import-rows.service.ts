@@ -1,25 +1,9 @@
 import { type ErrorDetail, ValidationError } from '@elevate/sdk';
 import type { ImportRowError } from '../shared/import.types.ts';
-import { type ContactInput, cleanContactInput, personName } from './contacts.service.ts';
+import { CONTACT_FIELDS, type ContactInput, cleanContactInput, personName } from './contacts.service.ts';
 
 /** Contact fields a CSV column can be mapped to. `company` is a company NAME; `tags` are names. */
-export const IMPORT_FIELDS = [
-  'name',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'jobTitle',
-  'company',
-  'website',
-  'street',
-  'city',
-  'postalCode',
-  'country',
-  'source',
-  'kind',
-  'tags',
-] as const;
+export const IMPORT_FIELDS = [...CONTACT_FIELDS, 'kind', 'tags'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** A data record and its number (see ImportRowError.row). */

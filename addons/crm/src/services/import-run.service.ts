@@ -1,4 +1,6 @@
-import type { JobContext } from '@elevate/sdk';
+import { entitySchemaOf, type JobContext } from '@elevate/sdk';
+import { raw } from '@mikro-orm/core';
+import { ImportRun } from '../models/segment.model.ts';
 import type { ImportRowError } from '../shared/import.types.ts';
 import { csvRecords, detectDelimiter, firstRecord } from './csv.ts';
 import { columnFields, type ImportActor, type NumberedRow } from './import-rows.service.ts';
@@ -9,13 +11,15 @@ export const IMPORT_CHUNK = 500;
 /** Errors kept on the import (the rest are counted in failedRows). */
 export const MAX_KEPT_ERRORS = 1000;
 
+const ImportEntity = entitySchemaOf(ImportRun);
+
 interface ImportState {
   status: string;
   mapping: Record<string, string>;
   csv: string;
-  total_rows: number;
-  processed_rows: number;
-  imported_rows: number;
+  totalRows: number;
+  processedRows: number;
+  importedRows: number;
   errors: ImportRowError[];
 }
 
@@ -37,27 +41,33 @@ export async function runImport(
   actor: ImportActor,
   lastAttempt: boolean,
 ): Promise<ImportResult> {
-  const tenant = ctx.tenant.id;
-  const [state] = await ctx.db.query<ImportState>(
-    'select status, mapping, csv, total_rows, processed_rows, imported_rows, errors from crm_import where tenant_id = $1 and id = $2',
-    [tenant, importId],
-  );
+  const state = (await ctx.em.findOne(
+    ImportEntity,
+    { id: importId },
+    { disableIdentityMap: true },
+  )) as ImportState | null;
   if (!state) return { importId, status: 'missing', processedRows: 0, importedRows: 0 };
   const result = (status: string): ImportResult => ({
     importId,
     status,
-    processedRows: state.processed_rows,
-    importedRows: state.imported_rows,
+    processedRows: state.processedRows,
+    importedRows: state.importedRows,
   });
   if (state.status === 'completed' || state.status === 'failed') return result(state.status);
   // A completed import drops its file: the contacts hold the data now, and the upload may be
   // large and personal. A failed one keeps it for a look at what went wrong.
-  const save = (status: string) =>
-    ctx.db.query(
-      `update crm_import set status = $3, processed_rows = $4, imported_rows = $5, errors = $6, updated_at = now()${
-        status === 'completed' ? ", csv = ''" : ''
-      } where tenant_id = $1 and id = $2`,
-      [tenant, importId, status, state.processed_rows, state.imported_rows, JSON.stringify(state.errors)],
+  const save = (status: string, counts: Pick<ImportState, 'processedRows' | 'importedRows' | 'errors'> = state) =>
+    ctx.em.nativeUpdate(
+      ImportEntity,
+      { id: importId },
+      {
+        status,
+        processedRows: counts.processedRows,
+        importedRows: counts.importedRows,
+        errors: counts.errors,
+        updatedAt: raw('now()'),
+        ...(status === 'completed' ? { csv: '' } : {}),
+      },
     );
   await save('running');
   await ctx.checkpoint();
@@ -68,16 +78,22 @@ export async function runImport(
   );
   let chunk: NumberedRow[] = [];
   const flush = async () => {
-    await ctx.db.query('savepoint crm_import_chunk');
     try {
-      const done = await importChunk(ctx, actor, chunk, cols);
-      state.processed_rows += chunk.length;
-      state.imported_rows += done.imported;
-      state.errors.push(...done.errors.slice(0, Math.max(0, MAX_KEPT_ERRORS - state.errors.length)));
-      await save('running');
-      await ctx.db.query('release savepoint crm_import_chunk');
+      // A nested transaction is a savepoint (MikroORM on the job's transaction): a failing chunk
+      // rolls back to it, and the failure below is still saved and committed. The counts change
+      // only once the chunk is in, so a failure records what was really imported.
+      const next = await ctx.em.transactional(async () => {
+        const done = await importChunk(ctx, actor, chunk, cols);
+        const counts = {
+          processedRows: state.processedRows + chunk.length,
+          importedRows: state.importedRows + done.imported,
+          errors: [...state.errors, ...done.errors.slice(0, Math.max(0, MAX_KEPT_ERRORS - state.errors.length))],
+        };
+        await save('running', counts);
+        return counts;
+      });
+      Object.assign(state, next);
     } catch (err) {
-      await ctx.db.query('rollback to savepoint crm_import_chunk');
       if (lastAttempt) {
         state.errors.push({ row: chunk[0]?.row ?? 0, field: '', reason: 'the import stopped on an internal error' });
         await save('failed');
@@ -86,14 +102,14 @@ export async function runImport(
       throw err;
     }
     await ctx.checkpoint();
-    await ctx.progress(state.total_rows ? (state.processed_rows * 100) / state.total_rows : 100);
+    await ctx.progress(state.totalRows ? (state.processedRows * 100) / state.totalRows : 100);
     chunk = [];
   };
   let n = 0;
   for (const rec of records) {
     n += 1;
     // Rows up to processed_rows were committed by an earlier attempt.
-    if (n <= state.processed_rows) continue;
+    if (n <= state.processedRows) continue;
     chunk.push({ row: n, fields: rec.fields });
     if (chunk.length >= IMPORT_CHUNK) await flush();
   }

@@ -1,4 +1,5 @@
-import { NotFoundError, type RequestContext, selectList } from '@elevate/sdk';
+import { entitySchemaOf, NotFoundError, type RequestContext, rowOf } from '@elevate/sdk';
+import { raw } from '@mikro-orm/core';
 import { crmErrors } from '../errors.ts';
 import { ContactCreated, LeadConverted } from '../events.ts';
 import type { ContactRow, LeadRow, OpportunityRow } from '../graphql/types.graphql.ts';
@@ -8,6 +9,10 @@ import { LEAD_WRITE } from './leads.service.ts';
 import { createOpportunity } from './opportunities.service.ts';
 import { missingLink } from './pipeline-sql.ts';
 import { rescoreLead } from './scoring.service.ts';
+import { sameText } from './tags.service.ts';
+
+const ContactEntity = entitySchemaOf(Contact);
+const LeadEntity = entitySchemaOf(Lead);
 
 export interface ConvertInput {
   /** Create a person contact from the lead (default true) unless one is given or linked. */
@@ -29,17 +34,17 @@ export interface ConvertResult {
   opportunity: OpportunityRow;
 }
 
-/** A visible company with this name (case-insensitive), reused rather than duplicated. */
+/**
+ * A visible company with this name (case-insensitive), reused rather than duplicated. ctx.em
+ * applies the caller's record rule on crm.contact.read.
+ */
 async function findCompany(ctx: RequestContext, name: string): Promise<ContactRow | null> {
-  const owners = await ctx.ownerIds('crm.contact.read');
-  const rows = await ctx.db.query<ContactRow>(
-    `select ${selectList(Contact)} from crm_contact t
-      where t.tenant_id = $1 and t.kind = 'company' and lower(t.name) = lower($2)
-        ${owners ? 'and t.owner_id = any($3::uuid[])' : ''}
-      order by t.created_at, t.id limit 1`,
-    owners ? [ctx.tenant.id, name, owners] : [ctx.tenant.id, name],
+  const e = await ctx.em.findOne(
+    ContactEntity,
+    { kind: 'company', name: sameText(name) },
+    { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], disableIdentityMap: true },
   );
-  return rows[0] ?? null;
+  return e ? (rowOf(Contact, e) as ContactRow) : null;
 }
 
 async function newContact(ctx: RequestContext, data: Parameters<typeof insertContact>[1]): Promise<ContactRow> {
@@ -72,12 +77,12 @@ export async function convertLead(ctx: RequestContext, id: string, input: Conver
   const lead = await leads.get(id);
   if (!lead) throw new NotFoundError('Lead');
   // Claim the lead first: the row lock makes a concurrent second conversion wait, then fail.
-  const claimed = await ctx.db.query(
-    `update crm_lead set status = 'converted', converted_at = now(), updated_at = now()
-      where tenant_id = $1 and id = $2 and status <> 'converted' returning id`,
-    [ctx.tenant.id, id],
+  const claimed = await ctx.em.nativeUpdate(
+    LeadEntity,
+    { id, status: { $ne: 'converted' } },
+    { status: 'converted', convertedAt: raw('now()'), updatedAt: raw('now()') },
   );
-  if (claimed.length === 0) throw crmErrors.alreadyConverted();
+  if (claimed === 0) throw crmErrors.alreadyConverted();
 
   const ownerId = lead.ownerId ?? ctx.user.id;
   let contact: ContactRow | null = null;

@@ -269,6 +269,7 @@ export async function finishPage<T>(
 ): Promise<{ rows: T[]; total: number }> {
   let total = rows[0]?.__total ?? 0;
   if (rows.length === 0 && offset > 0) {
+    // Raw SQL, kept: counts with the page's own listSql WHERE (record rules included).
     total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n ${q.from}`, q.params))[0]?.n ?? 0;
   }
   // Rebuilt rather than `delete`d: a deleted key turns each row into a slow dictionary object.

@@ -61,6 +61,8 @@ export async function search(ctx: RequestContext, input: SearchInput): Promise<S
     const permission = TARGETS[type].permission;
     if (!ctx.can(permission)) continue;
     const owners = await ctx.ownerIds(permission);
+    // Raw SQL, kept: full-text search (tsvector @@ to_tsquery, ts_rank) has no ORM operator;
+    // the record rule is the `owners` parameter ($3). Not benchmarked.
     const rows = await ctx.db.query<Omit<SearchHit, 'type'>>(SQL[type], [ctx.tenant.id, tsq, owners, limit]);
     for (const r of rows)
       hits.push({ type, id: r.id, title: r.title, subtitle: r.subtitle, kind: r.kind, rank: r.rank });

@@ -86,6 +86,10 @@ async function crmEntries(ctx: RequestContext, contactId: string, limit: number)
   }
   if (!selects.length) return [];
   params.push(limit);
+  // Raw SQL, kept: one `union all` over every part's table, ordered and cut once, each part
+  // with its own record rule (`owner_id = any(...)` from ctx.ownerIds above). The ORM has no
+  // union; one statement per part plus a merge in the process would read `limit` rows of each.
+  // Not benchmarked.
   const rows = await ctx.db.query<{
     id: string;
     type: string;

@@ -50,7 +50,7 @@ describe('what enabling an addon also enables', () => {
 describe('menu icons', () => {
   it('an unknown icon is a type error for the author and a readable warning at start-up', () => {
     // @ts-expect-error 'inbox' is not one of the kit's icons
-    const typo: MenuEntry = { label: 'Helpdesk', path: '', icon: 'kanban' };
+    const typo: MenuEntry = { label: 'Helpdesk', path: '', icon: 'inbox' };
     const fine: MenuEntry = { label: 'Pipeline', path: 'pipeline', icon: 'kanban' };
     const lines = unknownIcons([{ id: 'helpdesk', web: { menu: [typo, fine] } }], iconNames);
     expect(lines).toHaveLength(1);
