@@ -53,13 +53,23 @@ const hasHistory = async (ctx: RequestContext, id: string) =>
     )
   ).length > 0;
 
+type Schemas = typeof base.schemas;
+// The SDK caches its shapes per set of extensions; these follow them (and stay the same objects,
+// so compiled validators are reused).
+const tweaked = new WeakMap<Schemas, Schemas>();
+const tweak = (s: Schemas): Schemas => {
+  let t = tweaked.get(s);
+  if (!t) {
+    t = { ...s, create: withCurrency(s.create, true), patch: withCurrency(s.patch, false) };
+    tweaked.set(s, t);
+  }
+  return t;
+};
+
 export const productResource: typeof base = {
   ...base,
-  schemas: {
-    ...base.schemas,
-    create: withCurrency(base.schemas.create, true),
-    patch: withCurrency(base.schemas.patch, false),
-  },
+  schemas: tweak(base.schemas),
+  schemasFor: (enabled) => tweak(base.schemasFor(enabled)),
 
   async create(ctx, input) {
     ctx.require(base.permission('create'));
