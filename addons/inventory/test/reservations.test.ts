@@ -212,6 +212,20 @@ describe('reservations', () => {
     expect((await other.client.post(`${API}/reservations/${r.body.id}/release`)).status).toBe(404);
     expect((await other.client.post(`${API}/reservations/${r.body.id}/deliver`, {})).status).toBe(404);
     expect((await other.client.post(`${API}/reservations`, { productId: p.id, quantity: '1' })).status).toBe(400);
+    // GraphQL too: the other company's stock reads as nothing, and its product cannot be reserved or received.
+    const gql = await other.client.graphql(
+      `{ inventoryStock(productId: "${p.id}") { onHand } inventoryStockByLocation(productId: "${p.id}") { onHand } }`,
+    );
+    expect(gql.body.data).toEqual({ inventoryStock: { onHand: '0.0000' }, inventoryStockByLocation: [] });
+    const reserve = await other.client.graphql(
+      `mutation { inventoryReserve(productId: "${p.id}", quantity: "1") { __typename } }`,
+    );
+    expect(reserve.body.errors[0].extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'productId' }],
+    });
+    const release = await other.client.graphql(`mutation { inventoryRelease(reservationId: "${r.body.id}") { id } }`);
+    expect(release.body.errors[0].extensions.code).toBe('NOT_FOUND');
     expect((await level(p.id)).reserved).toBe('1.0000');
   });
 });
