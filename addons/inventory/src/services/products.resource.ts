@@ -12,6 +12,24 @@ const base = defineResource(Product, {
   search: ['name', 'sku', 'barcode'],
   filters: ['type', 'category', 'active'],
   sort: ['createdAt', 'updatedAt', 'name', 'sku'],
+  hooks: {
+    async beforeWrite(ctx, input, existing) {
+      if (!existing) {
+        let uom = typeof input.uom === 'string' ? input.uom : null;
+        if (!uom) {
+          uom = (await ctx.db.repo(Uom).find({ where: { name: 'Units' }, limit: 1 }))[0]?.id ?? null;
+          if (!uom) throw inventoryErrors.notFound('unit of measure', 'uom');
+        }
+        await checkInput(ctx, input, uom);
+        return { ...input, uom };
+      }
+      if (typeof input.uom === 'string' && input.uom !== existing.uom && (await hasHistory(ctx, existing.id))) {
+        throw inventoryErrors.uomChange();
+      }
+      await checkInput(ctx, input, typeof input.uom === 'string' ? input.uom : existing.uom);
+      return input;
+    },
+  },
 });
 
 const currency = { type: 'string', pattern: '^[A-Z]{3}$' };
@@ -70,26 +88,6 @@ export const productResource: typeof base = {
   ...base,
   schemas: tweak(base.schemas),
   schemasFor: (enabled) => tweak(base.schemasFor(enabled)),
-
-  async create(ctx, input) {
-    ctx.require(base.permission('create'));
-    let uom = typeof input.uom === 'string' ? input.uom : null;
-    if (!uom) {
-      uom = (await ctx.db.repo(Uom).find({ where: { name: 'Units' }, limit: 1 }))[0]?.id ?? null;
-      if (!uom) throw inventoryErrors.notFound('unit of measure', 'uom');
-    }
-    await checkInput(ctx, input, uom);
-    return base.create(ctx, { ...input, uom });
-  },
-
-  async update(ctx, id, patch) {
-    const current = await base.get(ctx, id);
-    if (typeof patch.uom === 'string' && patch.uom !== current.uom && (await hasHistory(ctx, current.id))) {
-      throw inventoryErrors.uomChange();
-    }
-    await checkInput(ctx, patch, typeof patch.uom === 'string' ? patch.uom : current.uom);
-    return base.update(ctx, id, patch);
-  },
 
   /** A product with stock or moves is archived (active: false) rather than deleted. */
   async remove(ctx, id) {
