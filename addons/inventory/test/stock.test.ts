@@ -187,6 +187,22 @@ describe('stock moves', () => {
     expect(gql.body.data.inventoryStock).toEqual({ onHand: '11.0000', available: '11.0000' });
   });
 
+  it('looks a product up by barcode or SKU, with its stock per location', async () => {
+    const p = await newProduct(acme, { barcode: '73513537' });
+    await acme.client.post(`${API}/receipts`, { productId: p.id, quantity: '7' });
+    const byBarcode = await acme.client.get(`${API}/lookup?code=73513537`);
+    expect(byBarcode.body).toMatchObject({
+      product: { id: p.id, sku: p.sku },
+      matched: 'barcode',
+      stock: [{ location: 'WH/Stock', onHand: '7.0000', available: '7.0000' }],
+    });
+    expect((await acme.client.get(`${API}/lookup?code=${p.sku}`)).body).toMatchObject({ matched: 'sku' });
+    expect((await acme.client.get(`${API}/lookup?code=NOPE-404`)).status).toBe(404);
+    expect((await acme.client.get(`${API}/lookup?code=`)).body.details[0].path).toBe('code');
+    const other = await env.tenant('other-lookup', { enable: ['inventory'] });
+    expect((await other.client.get(`${API}/lookup?code=73513537`)).status).toBe(404);
+  });
+
   it('refuses bad moves with a 4xx naming the field', async () => {
     const p = await newProduct(acme);
     const svc = await newProduct(acme, { type: 'service' });

@@ -1,6 +1,7 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
 import { Product } from '../models/product.model.ts';
+import { lookup } from '../services/lookup.service.ts';
 import { cancelMove, confirmMove, createMove, type MoveInput, validateMove } from '../services/moves.service.ts';
 import {
   adjust,
@@ -81,6 +82,16 @@ export function stockRoutes(r: RestRouter): void {
     '/stock',
     { permission: 'inventory.move.read', query: stockQuery, summary: 'On hand, reserved and available of a product' },
     ({ query, ctx }) => onHand(ctx, query),
+  );
+
+  r.get<Record<string, string>, { code: string }>(
+    '/lookup',
+    {
+      permission: 'inventory.move.read',
+      query: obj({ code: { type: 'string', minLength: 1, maxLength: 64 } }, ['code']),
+      summary: 'Find a product by barcode or SKU, with its stock per location',
+    },
+    ({ query, ctx }) => lookup(ctx, query.code),
   );
 
   r.get<Record<string, string>, { productId?: string }>(
