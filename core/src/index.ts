@@ -1,8 +1,8 @@
 export { appDatabaseUrl, type Config, ConfigError, loadConfig } from './config/config.ts';
 export { generateMigration, writeIndex } from './db/migration-gen.ts';
-export { createPools, type Pools } from './db/pools.ts';
+export { createPools, isoTimestamp, type Pools } from './db/pools.ts';
 export { checkTenantSchema } from './db/schema-check.ts';
-export { type TenantTx, withTenant } from './db/tenant-tx.ts';
+export { TenantTx, withTenant } from './db/tenant-tx.ts';
 export type { OpenApiDocument } from './http/openapi.ts';
 export { clientIp, RateLimitedError, type Throttle, type ThrottleState, throttle } from './http/throttle.ts';
 export { createKernel, DEMO, type KernelInternals, type KernelOptions, type RouteInfo } from './kernel.ts';

@@ -155,7 +155,8 @@ describe('extending another addon’s model', () => {
               .JournalEntry ?? { properties: {} }
           ).properties,
         ),
-        ref: (op.responses['201']?.content['application/json'].schema as unknown as { $ref?: string }).$ref,
+        ref: (op.responses['201']?.content['application/json'].schema as unknown as { $ref?: string } | undefined)
+          ?.$ref,
       };
     };
     expect(body(['journal']).input).not.toContain('mood');

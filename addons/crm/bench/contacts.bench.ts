@@ -2,10 +2,13 @@
 // request — over REST and GraphQL, authenticated, under RLS, permissions and record rules —
 // against the fastest honest raw-SQL server (node:http + pg, one indexed page query, the same
 // fields), measured in the same run.   pnpm exec tsx addons/crm/bench/contacts.bench.ts
+
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { bootTestKernel } from '@elevate/testkit';
-import { spawnLoad } from '@elevate/testkit/load';
+import { type LoadResult, spawnLoad } from '@elevate/testkit/load';
 import pg from 'pg';
 import { crm } from '../src/index.ts';
 
@@ -101,8 +104,68 @@ if (rawFirst.data.map((r: { id: string }) => r.id).join() !== restFirst.data.map
   throw new Error('REST and raw SQL disagree on the first page');
 }
 
-const run = { concurrency: CONCURRENCY, ms: MS };
-const warm = { concurrency: CONCURRENCY, ms: 1000 };
+/**
+ * Measures servers in interleaved slices (a, b, c, a, b, c, ...: ROUNDS slices of MS / ROUNDS
+ * each, after a 1 s warm-up each), so that load from outside the benchmark that comes and goes
+ * during a run falls on the reference and the platform alike; the ratio is taken from the sums.
+ * rps = all requests / all measured time; p50 and p99 are the medians of the slices' figures.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+type Spec = Record<string, unknown>;
+type Measured = LoadResult & { cpu: { node: number; pg: number } };
+
+/** CPU seconds (user + system) PostgreSQL's backends of this database have used so far. */
+async function pgCpuSeconds(): Promise<number> {
+  const pids = await env.sql<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of pids) {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // Not readable (PostgreSQL on another host): the figure stays 0.
+    }
+  }
+  return ticks / 100;
+}
+
+async function interleaved(specs: Spec[]): Promise<Measured[]> {
+  for (const spec of specs) await spawnLoad({ ...spec, concurrency: CONCURRENCY, ms: 1000 });
+  const slices: LoadResult[][] = specs.map(() => []);
+  const cpu = specs.map(() => ({ node: 0, pg: 0 }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, spec] of specs.entries()) {
+      const pg0 = await pgCpuSeconds();
+      const node0 = process.cpuUsage();
+      slices[i]?.push(await spawnLoad({ ...spec, concurrency: CONCURRENCY, ms: MS / ROUNDS }));
+      const node = process.cpuUsage(node0);
+      const c = cpu[i] as { node: number; pg: number };
+      c.node += (node.user + node.system) / 1e6;
+      c.pg += (await pgCpuSeconds()) - pg0;
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+  return slices.map((s, i) => {
+    const requests = s.reduce((n, r) => n + r.requests, 0);
+    const c = cpu[i] as { node: number; pg: number };
+    // Each slice's duration from its own requests and rate.
+    const seconds = s.reduce((n, r) => n + (r.rps ? r.requests / r.rps : 0), 0);
+    return {
+      requests,
+      rps: Math.round(requests / seconds),
+      p50: median(s.map((r) => r.p50)),
+      p99: median(s.map((r) => r.p99)),
+      errors: s.reduce((n, r) => n + r.errors, 0),
+      // CPU per request in µs: this process (the platform, or the reference when it is measured)
+      // and PostgreSQL's backends (10 ms clock ticks, summed over the slices).
+      cpu: { node: Math.round((c.node / requests) * 1e6), pg: Math.round((c.pg / requests) * 1e6) },
+    };
+  });
+}
 
 /** The reference's columns, as GraphQL fields. */
 const GQL_FIELDS =
@@ -116,12 +179,7 @@ async function lists(offset: { fixed: number } | { randomBelow: number }) {
   const rawSpec = { url: `${rawBase}/?offset={offset}`, offset };
   const restSpec = { url: `${env.url}/api/v1/crm/contacts?limit=50&sort=name&offset={offset}`, headers: auth, offset };
   const gqlSpec = { url: `${env.url}/graphql`, method: 'POST', body: gqlBody, headers: json, offset };
-  await spawnLoad({ ...rawSpec, ...warm });
-  const rawRes = await spawnLoad({ ...rawSpec, ...run });
-  await spawnLoad({ ...restSpec, ...warm });
-  const restRes = await spawnLoad({ ...restSpec, ...run });
-  await spawnLoad({ ...gqlSpec, ...warm });
-  const gqlRes = await spawnLoad({ ...gqlSpec, ...run });
+  const [rawRes, restRes, gqlRes] = (await interleaved([rawSpec, restSpec, gqlSpec])) as [Measured, Measured, Measured];
   return {
     raw: rawRes,
     rest: restRes,
@@ -137,15 +195,10 @@ const firstPage = await lists({ fixed: 0 });
 const randomPages = await lists({ randomBelow: CONTACTS });
 const createBody = JSON.stringify({ name: 'Bench {seq}', email: 'bench{seq}-{rand}@example.test' });
 const createSpec = { method: 'POST', body: createBody };
-await spawnLoad({ ...createSpec, url: rawBase, headers: { 'content-type': 'application/json' }, ...warm });
-const rawCreate = await spawnLoad({
-  ...createSpec,
-  url: rawBase,
-  headers: { 'content-type': 'application/json' },
-  ...run,
-});
-await spawnLoad({ ...createSpec, url: `${env.url}/api/v1/crm/contacts`, headers: json, ...warm });
-const restCreate = await spawnLoad({ ...createSpec, url: `${env.url}/api/v1/crm/contacts`, headers: json, ...run });
+const [rawCreate, restCreate] = (await interleaved([
+  { ...createSpec, url: rawBase, headers: { 'content-type': 'application/json' } },
+  { ...createSpec, url: `${env.url}/api/v1/crm/contacts`, headers: json },
+])) as [Measured, Measured];
 
 rawServer.close();
 await raw.end();
@@ -155,6 +208,8 @@ console.log(
       contacts: CONTACTS,
       concurrency: CONCURRENCY,
       seconds: MS / 1000,
+      rounds: ROUNDS,
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       listFirstPage: firstPage,
       listRandomPages: randomPages,
       create: { raw: rawCreate, rest: restCreate, ratio: ratio(restCreate, rawCreate) },

@@ -156,9 +156,10 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
     ownerIds: (model, op) =>
       ownerIds(`${model.access}.${op === 'read' ? 'read' : op === 'update' ? 'write' : 'delete'}`),
   };
-  // A plain object (not a class) so GraphQL Yoga can merge it into its context.
-  const rc: RequestContext = {
-    ...base,
+  // A plain object (not a class) so GraphQL Yoga can take its properties into its context.
+  // Built from property descriptors, not `...base`: spreading would call base's lazy `em`
+  // getter and fork an EntityManager for every request, used or not.
+  const own = {
     get em(): EntityManager {
       return base.db.em(rules);
     },
@@ -193,6 +194,10 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       },
     },
   };
+  const rc = Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(base), ...Object.getOwnPropertyDescriptors(own) },
+  ) as RequestContext;
   // Services built in this request see the request context (user, permissions, record rules).
   const binding = bindings.get(base);
   if (binding) {

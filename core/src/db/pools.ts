@@ -3,11 +3,36 @@ import { appDatabaseUrl, type Config } from '../config/config.ts';
 
 const { Pool, types } = pg;
 
+/**
+ * A timestamp as `toISOString()` writes it (milliseconds, `Z`). PostgreSQL's UTC text form
+ * (`2026-12-01 14:34:05.123456+00`; the session time zone is UTC on our servers) is rewritten
+ * as a string: `new Date(text)` goes through V8's slow legacy parser (~0.6 µs a value; 100
+ * values in a page of 50 contacts) and reads years below 100 as 19xx/20xx. Other forms (other
+ * offsets, BC, years past 9999, infinity) go through Date as before.
+ */
+export function isoTimestamp(v: string, withZone: boolean): string {
+  const n = v.length;
+  const end = withZone ? n - 3 : n;
+  if (
+    n >= 19 &&
+    v.charCodeAt(4) === 45 && // a 4-digit year, then "-"
+    v.charCodeAt(10) === 32 && // "YYYY-MM-DD hh:mm:ss"
+    (!withZone || (v.charCodeAt(end) === 43 && v.charCodeAt(end + 1) === 48 && v.charCodeAt(end + 2) === 48)) // "+00"
+  ) {
+    if (end === 19) return `${v.slice(0, 10)}T${v.slice(11, 19)}.000Z`;
+    if (v.charCodeAt(19) === 46 && end > 20 && end <= 26) {
+      const ms = end >= 23 ? v.slice(20, 23) : v.slice(20, end).padEnd(3, '0');
+      return `${v.slice(0, 10)}T${v.slice(11, 19)}.${ms}Z`;
+    }
+  }
+  return new Date(withZone ? v : `${v}Z`).toISOString();
+}
+
 // Timestamps travel as ISO strings and numerics as strings (exact amounts); both APIs
 // serialise them as they are.
 const parsers = new Map<number, (v: string) => unknown>([
-  [1184, (v) => new Date(v).toISOString()], // timestamptz
-  [1114, (v) => new Date(`${v}Z`).toISOString()], // timestamp
+  [1184, (v) => isoTimestamp(v, true)], // timestamptz
+  [1114, (v) => isoTimestamp(v, false)], // timestamp
   [1082, (v) => v], // date
 ]);
 const typeOverrides = {

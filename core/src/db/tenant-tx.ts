@@ -18,6 +18,56 @@ function preparedName(sql: string): string | null {
   return name ?? null;
 }
 
+/** A quoted UUID literal: the only kind of literal an opening statement is parameterised on. */
+const UUID_LITERAL = /'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'/gi;
+const OPENINGS_MAX = 50;
+const openings = new Map<string, string>();
+const unpreparable = new Set<string>();
+/** The opening statements prepared on each pooled connection (they live as long as it does). */
+const preparedByClient = new WeakMap<pg.PoolClient, Set<string>>();
+function preparedOn(c: pg.PoolClient): Set<string> {
+  let set = preparedByClient.get(c);
+  if (!set) {
+    set = new Set();
+    preparedByClient.set(c, set);
+  }
+  return set;
+}
+
+/**
+ * An opening `extra` as a prepared statement: its UUID literals become $1, $2, ... (in order),
+ * so the same shape with other ids (another user, another tenant) is one statement. Only a
+ * single statement with at least one UUID literal and no other quote, dollar or parameter
+ * sign qualifies; anything else (or past the bound) runs as plain SQL.
+ */
+type Shape = { name: string; text: string; args: string };
+/** Shapes by the exact opening SQL (one per user seen; bounded). */
+const shapes = new Map<string, Shape | null>();
+function openingShape(extra: string): Shape | null {
+  const known = shapes.get(extra);
+  if (known !== undefined) return known && !unpreparable.has(known.text) ? known : null;
+  const shape = makeShape(extra);
+  if (shapes.size >= 10_000) shapes.clear();
+  shapes.set(extra, shape);
+  return shape;
+}
+
+function makeShape(extra: string): Shape | null {
+  const args: string[] = [];
+  const text = extra.replace(UUID_LITERAL, (_m, id: string) => {
+    args.push(`'${id}'`);
+    return `$${args.length}`;
+  });
+  if (!args.length || /[';$"\\]/.test(text.replace(/\$\d+/g, '')) || unpreparable.has(text)) return null;
+  let name = openings.get(text);
+  if (!name) {
+    if (openings.size >= OPENINGS_MAX) return null;
+    name = `o_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    openings.set(text, name);
+  }
+  return { name, text, args: args.join(', ') };
+}
+
 /**
  * One transaction for one tenant, opened lazily by the first statement. BEGIN and the
  * tenant setting travel together in one round trip (simple protocol), so RLS costs no
@@ -55,16 +105,43 @@ export class TenantTx {
    * Opens the transaction now, sending `extra` (simple-protocol SQL, no parameters: only
    * validated literals) in the same round trip as BEGIN and the tenant setting. Returns the
    * rows of the last statement of `extra`. `readOnly` makes any write fail loudly.
+   *
+   * A single `extra` statement whose only literals are UUIDs runs as a prepared statement of
+   * the connection (see `openingShape`): PostgreSQL plans the opening's principal query once per
+   * connection instead of on every request (measured: ~0.3 ms of its CPU a request idle, ~1 ms
+   * under load, for the caller's user and permissions).
    */
   async open(opts: { extra?: string; readOnly?: boolean } = {}): Promise<Record<string, unknown>[]> {
     if (this.client) throw new Error('Transaction already open');
     let rows: Record<string, unknown>[] = [];
+    const head = `begin${opts.readOnly ? ' read only' : ''}; select set_config('app.tenant_id', '${this.tenantId}', true)`;
+    const plain = `${head}${opts.extra ? `; ${opts.extra}` : ''}`;
+    const shape = opts.extra ? openingShape(opts.extra) : null;
     this.client = (async () => {
       const c = await this.pool.connect();
       this.statements += 1;
       try {
-        const sql = `begin${opts.readOnly ? ' read only' : ''}; select set_config('app.tenant_id', '${this.tenantId}', true)${opts.extra ? `; ${opts.extra}` : ''}`;
-        const res = (await c.query(sql)) as unknown as pg.QueryResult[];
+        let res: pg.QueryResult[];
+        if (shape) {
+          const prepared = preparedOn(c);
+          const fresh = !prepared.has(shape.name);
+          const sql = `${fresh ? `prepare ${shape.name} as ${shape.text}; ` : ''}${head}; execute ${shape.name}(${shape.args})`;
+          try {
+            res = (await c.query(sql)) as unknown as pg.QueryResult[];
+            prepared.add(shape.name);
+          } catch (err) {
+            if (!fresh) throw err;
+            // The shape could not be prepared (or its first run failed): leave the connection
+            // as it was, and answer what the plain statement answers; a shape that only fails
+            // prepared is not prepared again.
+            await c.query('rollback').catch(() => undefined);
+            await c.query(`deallocate ${shape.name}`).catch(() => undefined);
+            res = (await c.query(plain)) as unknown as pg.QueryResult[];
+            unpreparable.add(shape.text);
+          }
+        } else {
+          res = (await c.query(plain)) as unknown as pg.QueryResult[];
+        }
         rows = (res[res.length - 1]?.rows ?? []) as Record<string, unknown>[];
       } catch (err) {
         c.release(err as Error);

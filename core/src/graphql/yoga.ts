@@ -94,6 +94,48 @@ const inputRules: Plugin = {
   },
 };
 
+/** The largest GraphQL request body read (the REST JSON limit). */
+const BODY_LIMIT = 1024 * 1024;
+
+/** A document that cannot hold a mutation or subscription (neither keyword appears anywhere). */
+const WRITES = /\b(?:mutation|subscription)\b/;
+
+/**
+ * Whether a JSON GraphQL request can only read: one document whose text names no mutation or
+ * subscription. Anything else (batches, persisted queries without text, other content types,
+ * a keyword even inside a string) counts as a possible write.
+ */
+export function onlyReads(body: Buffer, contentType: string): boolean {
+  if (!/^application\/(?:graphql-response\+)?json\b/i.test(contentType)) return false;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { query?: unknown } | null;
+    return typeof parsed?.query === 'string' && !WRITES.test(parsed.query);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a POST /graphql body before the request's transaction opens, so a document that only
+ * reads runs in a read-only transaction that is ended without holding the response (as a REST
+ * GET), instead of waiting for a COMMIT.
+ */
+export async function readGraphqlBody(ctx: Koa.ParameterizedContext<State>): Promise<void> {
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT) {
+      throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB', { status: 413 });
+    }
+    chunks.push(chunk);
+  }
+  const body = Buffer.concat(chunks);
+  ctx.state.graphqlBody = body;
+  if (onlyReads(body, ctx.get('content-type'))) ctx.state.readOnly = true;
+}
+
 export function graphqlMiddleware(schemas: SchemaCache, log: Log): Koa.Middleware<State> {
   const limits: Plugin = {
     onValidate({ addValidationRule }) {
@@ -109,11 +151,32 @@ export function graphqlMiddleware(schemas: SchemaCache, log: Log): Koa.Middlewar
     logging: false,
     plugins: [limits, inputRules],
     schema: ({ state }) => schemas.get(state.enabled ?? new Set()),
-    context: ({ state }) => state.rc ?? {},
+    // The request context's properties are defined on Yoga's context as they are (getters
+    // included): Yoga's own merge (Object.assign) would call the lazy `em` getter and fork an
+    // EntityManager for every operation, used or not.
+    context: (context) => {
+      const rc = (context as { state: State }).state.rc;
+      if (rc) Object.defineProperties(context, Object.getOwnPropertyDescriptors(rc));
+      return {};
+    },
     maskedErrors: { maskError: maskError(log), errorMessage: 'Internal error' },
+    // readGraphqlBody has read the body already, within its 1 MB limit; Yoga's own limit would
+    // pipe the buffer through a TransformStream once more on every request (~3 % of a query's CPU).
+    maxRequestBodySize: false,
   });
   return async (ctx) => {
-    const response = await yoga.handleNodeRequestAndResponse(ctx.req, ctx.res, { state: ctx.state });
+    const headers: [string, string][] = [];
+    for (const [key, value] of Object.entries(ctx.req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.push([key, v]);
+    }
+    const body = ctx.state.graphqlBody;
+    // The body was read already (readGraphqlBody): Yoga gets it as a buffer, not the stream.
+    const init: RequestInit = { method: ctx.method, headers };
+    if (body) init.body = body as unknown as Uint8Array<ArrayBuffer>;
+    const response = await yoga.fetch(`http://${ctx.host || 'localhost'}${ctx.originalUrl}`, init, {
+      state: ctx.state,
+    });
     ctx.status = response.status;
     response.headers.forEach((value, key) => {
       if (key !== 'content-length') ctx.set(key, value);

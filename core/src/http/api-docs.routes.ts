@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import Router from '@koa/router';
+import type Koa from 'koa';
 import type { OpenApiDocument } from './openapi.ts';
 import type { State } from './state.ts';
 import { compileQuery } from './validate.ts';
@@ -9,21 +10,71 @@ import { compileQuery } from './validate.ts';
 /** No query parameters: `?format=yaml` and the like answer 400 naming the parameter. */
 const noQuery = compileQuery({ type: 'object', properties: {}, additionalProperties: false });
 
+interface Serialised {
+  text: string;
+  etag: string;
+}
+
+/**
+ * The text and ETag of a description, made once per description. The kernel builds one
+ * OpenAPI document per set of enabled addons and origin, and one SDL per set, so a new set (an
+ * addon enabled) is a new description and a new entry; stringifying the whole document on every
+ * request cost ~35 ms.
+ */
+function serialiser<K extends object | string>() {
+  const made = new Map<K, Serialised>();
+  return (key: K, text: () => string): Serialised => {
+    let s = made.get(key);
+    if (!s) {
+      const t = text();
+      s = { text: t, etag: `"${createHash('sha1').update(t).digest('base64url')}"` };
+      // Bounded like the kernel's document cache: one entry per set (and origin) seen.
+      if (made.size >= 256) made.clear();
+      made.set(key, s);
+    }
+    return s;
+  };
+}
+
+function send(ctx: Koa.ParameterizedContext<State>, s: Serialised, type: string): void {
+  ctx.set('ETag', s.etag);
+  // Private: each tenant's description depends on its addons, behind its token.
+  ctx.set('Cache-Control', 'private, no-cache');
+  if (ctx.get('if-none-match') === s.etag) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.type = type;
+  ctx.body = s.text;
+}
+
 /** GET /api/v1/openapi.json and /api/v1/graphql.sdl: the calling tenant's API (authenticated). */
 export function apiDescriptionRoutes(
   openapi: (enabled: ReadonlySet<string>, server: string) => OpenApiDocument,
   sdl: (enabled: ReadonlySet<string>) => string,
 ): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1' });
+  // Keyed by the document object itself (the kernel caches one per set and origin).
+  const documents = serialiser<OpenApiDocument>();
+  const sdls = serialiser<string>();
   r.get('/openapi.json', (ctx) => {
     noQuery({ ...ctx.query });
     // Koa 3: ctx.origin is null here; the origin the client used (app.proxy: behind a proxy too).
-    ctx.body = openapi(ctx.state.enabled ?? new Set(), `${ctx.protocol}://${ctx.host}`);
+    const doc = openapi(ctx.state.enabled ?? new Set(), `${ctx.protocol}://${ctx.host}`);
+    send(
+      ctx,
+      documents(doc, () => JSON.stringify(doc)),
+      'application/json; charset=utf-8',
+    );
   });
   r.get('/graphql.sdl', (ctx) => {
     noQuery({ ...ctx.query });
-    ctx.type = 'text/plain; charset=utf-8';
-    ctx.body = sdl(ctx.state.enabled ?? new Set());
+    const enabled = ctx.state.enabled ?? new Set<string>();
+    send(
+      ctx,
+      sdls([...enabled].sort().join(','), () => sdl(enabled)),
+      'text/plain; charset=utf-8',
+    );
   });
   return r;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { readGraphqlBody } from '../graphql/yoga.ts';
 import type { Log } from '../logger.ts';
 import { graphiqlPage } from './api-docs.routes.ts';
 import { errorMiddleware } from './errors.ts';
@@ -110,6 +111,7 @@ export function createApp(parts: AppParts): Koa<State> {
       return;
     }
     if (p === '/graphql') {
+      await readGraphqlBody(ctx);
       await parts.authenticate(ctx, () => parts.graphql(ctx, next));
       return;
     }

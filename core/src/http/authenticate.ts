@@ -1,6 +1,6 @@
 import { UnauthenticatedError } from '@elevate/sdk';
 import type Koa from 'koa';
-import { verifyAccessToken } from '../auth/jwt.ts';
+import { type AccessClaims, verifyAccessToken } from '../auth/jwt.ts';
 import { openWithPrincipal } from '../auth/sessions.ts';
 import { requestContext, systemContext } from '../context/context.ts';
 import { TenantTx } from '../db/tenant-tx.ts';
@@ -16,15 +16,42 @@ function bearer(ctx: Koa.Context, allowQuery: boolean): string | null {
   return null;
 }
 
+/** Verified access tokens kept (a client sends the same token on every request until it expires). */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * verifyAccessToken with the verdict on each token string remembered: the same string under the
+ * same secret always verifies the same way, so only the expiry is checked again. (An access token
+ * cannot be revoked; whether its user is still active is read on every request, as before.)
+ */
+function tokenVerifier(secret: string): (token: string) => AccessClaims | null {
+  const verified = new Map<string, AccessClaims>();
+  return (token) => {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.exp > Math.floor(Date.now() / 1000)) return hit;
+      verified.delete(token);
+      return null;
+    }
+    const claims = verifyAccessToken(token, secret);
+    if (claims) {
+      if (verified.size >= VERIFIED_MAX) verified.clear();
+      verified.set(token, claims);
+    }
+    return claims;
+  };
+}
+
 /**
  * Resolves the caller (JWT → tenant → user → permissions) and wraps the rest of the
  * request in one tenant transaction: committed on success, rolled back on any error.
  */
 export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<State> {
+  const verify = tokenVerifier(rt.config.jwtSecret);
   return async (ctx, next) => {
     const token = bearer(ctx, ctx.path === '/api/v1/core/live');
     if (!token) throw new UnauthenticatedError();
-    const claims = verifyAccessToken(token, rt.config.jwtSecret);
+    const claims = verify(token);
     if (!claims) throw new UnauthenticatedError('Invalid or expired access token');
     const tenant = await rt.tenantById(claims.tid);
     if (!tenant) throw new UnauthenticatedError('Invalid or expired access token');
@@ -34,8 +61,9 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
     const enabled = await rt.enabledAddons(tenant.id);
     const tx = new TenantTx(rt.pools.app, tenant.id);
     try {
-      // Reads (GET) run in a read-only transaction: a write there fails loudly.
-      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
+      // Reads (GET, a GraphQL document without mutation) run in a read-only transaction: a write
+      // there fails loudly.
+      const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.state.readOnly === true;
       const principal = await openWithPrincipal(tx, claims.sub, claims.fid, readOnly);
       if (!principal) throw new UnauthenticatedError('Invalid or expired access token');
       if (budget && apiLimit) {

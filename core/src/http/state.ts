@@ -12,6 +12,10 @@ export interface State {
   patterns?: readonly string[];
   /** Expiry (epoch seconds) of the access token that authenticated the request. */
   tokenExp?: number;
+  /** The request only reads (a GraphQL document without mutation): a read-only transaction. */
+  readOnly?: boolean;
+  /** The POST /graphql body, read before the transaction opens. */
+  graphqlBody?: Buffer;
   /** Set when a GraphQL resolver failed: the transaction is rolled back. */
   failed?: boolean;
 }
