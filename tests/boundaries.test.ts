@@ -98,3 +98,60 @@ describe('package boundaries', () => {
     expect(deps(pkg('addons/crm'))).not.toContain('@elevate/web');
   });
 });
+
+describe('inventory uses only the doors a third party has', () => {
+  const dir = join(root, 'addons/inventory');
+  const list = (d: string) => {
+    try {
+      return files(join(dir, d));
+    } catch {
+      return [];
+    }
+  };
+
+  it('its server code, tests, migrations and bench use only the SDK, the test kit and its own files', () => {
+    expect(deps(pkg('addons/inventory')).filter((d) => d.startsWith('@elevate/'))).toEqual([
+      '@elevate/sdk',
+      '@elevate/testkit',
+    ]);
+    const leaks = ['src', 'test', 'bench', 'migrations', 'seed'].flatMap((d) =>
+      list(d).flatMap((f) =>
+        imports(f)
+          .filter(
+            (i) =>
+              (i.startsWith('@elevate/') &&
+                !['@elevate/sdk', '@elevate/testkit', '@elevate/testkit/load'].includes(i)) ||
+              (i.startsWith('.') && !join(f, '..', i).startsWith(dir)),
+          )
+          .map((i) => `${relative(root, f)}: ${i}`),
+      ),
+    );
+    expect(leaks).toEqual([]);
+    expect(list('src').some((f) => imports(f).includes('@elevate/sdk'))).toBe(true);
+  });
+
+  it('its web code uses only the UI kit, npm packages and its own files; server files for types only', () => {
+    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions'];
+    const web = list('web');
+    const leaks = web.flatMap((f) =>
+      imports(f)
+        .filter(
+          (i) =>
+            (i.startsWith('@elevate/') && !allowed.includes(i)) ||
+            i.startsWith('#') ||
+            i.startsWith('$') ||
+            (i.startsWith('.') && !join(f, '..', i).startsWith(`${dir}/`)),
+        )
+        .map((i) => `${relative(root, f)}: ${i}`),
+    );
+    expect(leaks).toEqual([]);
+    const valueImports = web.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^\s*import\s+(?!type\b)[^;]*?from\s*'([^']+)'/gm)]
+        .map((m) => m[1] as string)
+        .filter((i) => i.startsWith('.') && join(f, '..', i).startsWith(join(dir, 'src')))
+        .map((i) => `${relative(root, f)}: ${i}`),
+    );
+    expect(valueImports).toEqual([]);
+    expect(web.some((f) => imports(f).includes('@elevate/sdk/web'))).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { defineAddon, provide } from '@elevate/sdk';
+import { migrations } from '../migrations/index.ts';
+import { inventoryEvents } from './events.ts';
+import { stockGraphql } from './graphql/stock.graphql.ts';
+import { inventoryModels } from './models/index.ts';
+import { permissions } from './permissions.ts';
+import { inventoryResources } from './resources.ts';
+import { stockRoutes } from './rest/stock.routes.ts';
+import { onEnable } from './services/setup.service.ts';
+import { Stock, stockService } from './services/stock.service.ts';
+import { settings } from './settings.ts';
+
+export const inventory = defineAddon({
+  id: 'inventory',
+  version: '0.1.0',
+  title: 'Inventory',
+  description:
+    'Products with barcodes and units of measure, warehouses and locations, double-entry stock moves, on-hand stock and reservations that never oversell.',
+  category: 'Operations',
+  icon: 'box',
+  platform: '^1.0.0',
+  models: inventoryModels,
+  migrations,
+  permissions,
+  settings,
+  events: inventoryEvents,
+  resources: inventoryResources,
+  provides: [provide(Stock, stockService)],
+  graphql: stockGraphql,
+  rest: stockRoutes,
+  lifecycle: { enable: onEnable },
+});
+
+export type { Shortfall } from './errors.ts';
+// What other addons may import.
+export { StockChanged, type StockChangedPayload } from './events.ts';
+export { Location, type LocationRow } from './models/location.model.ts';
+export { Move, type MoveRow } from './models/move.model.ts';
+export { Product, type ProductRow } from './models/product.model.ts';
+export { Reservation, type ReservationRow } from './models/reservation.model.ts';
+export { Warehouse } from './models/warehouse.model.ts';
+export {
+  type ReserveInput,
+  type ReserveResult,
+  Stock,
+  type StockLevel,
+  type StockScope,
+  type StockService,
+} from './services/stock.service.ts';

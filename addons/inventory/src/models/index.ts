@@ -1,0 +1,11 @@
+import { Category } from './category.model.ts';
+import { CostLayer } from './cost-layer.model.ts';
+import { Location } from './location.model.ts';
+import { Move } from './move.model.ts';
+import { Product } from './product.model.ts';
+import { Quant } from './quant.model.ts';
+import { Reservation } from './reservation.model.ts';
+import { Uom } from './uom.model.ts';
+import { Warehouse } from './warehouse.model.ts';
+
+export const inventoryModels = [Uom, Category, Product, Warehouse, Location, Quant, Reservation, Move, CostLayer];

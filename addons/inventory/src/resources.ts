@@ -1,0 +1,53 @@
+import { defineResource } from '@elevate/sdk';
+import { Category } from './models/category.model.ts';
+import { Location } from './models/location.model.ts';
+import { Move } from './models/move.model.ts';
+import { Quant } from './models/quant.model.ts';
+import { Reservation } from './models/reservation.model.ts';
+import { Uom } from './models/uom.model.ts';
+import { Warehouse } from './models/warehouse.model.ts';
+import { createWarehouse, locationFromParent } from './services/locations.service.ts';
+import { productResource } from './services/products.resource.ts';
+
+const warehouses = defineResource(Warehouse, {
+  search: ['name', 'code'],
+  readOnly: ['viewLocation', 'stockLocation'],
+  operations: ['list', 'get', 'create', 'update'],
+});
+
+const locations = defineResource(Location, {
+  search: ['fullName'],
+  readOnly: ['fullName', 'warehouse', 'systemKey'],
+  sort: ['createdAt', 'fullName'],
+  operations: ['list', 'get', 'create'],
+});
+
+/** Everything inventory offers through the derived REST + GraphQL layer. */
+export const inventoryResources = [
+  productResource,
+  defineResource(Uom, { search: ['name'], operations: ['list', 'get', 'create'] }),
+  defineResource(Category, { search: ['name'], plural: 'InventoryCategories' }),
+  {
+    ...warehouses,
+    // A warehouse comes with its root and Stock locations.
+    async create(ctx, input) {
+      ctx.require(warehouses.permission('create'));
+      const wh = await createWarehouse(ctx, { code: String(input.code), name: String(input.name) });
+      return warehouses.get(ctx, wh.id);
+    },
+  } satisfies typeof warehouses,
+  {
+    ...locations,
+    async create(ctx, input) {
+      ctx.require(locations.permission('create'));
+      return locations.create(ctx, await locationFromParent(ctx, input));
+    },
+  } satisfies typeof locations,
+  // Moves, quants and reservations change only through the stock operations (stock.routes.ts).
+  defineResource(Move, {
+    operations: ['list', 'get'],
+    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation'],
+  }),
+  defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
+  defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),
+];
