@@ -53,6 +53,7 @@ import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
 import { corePermissions, Tenants } from './tenancy/tenants.ts';
+import { webhookDeliveryJob } from './webhooks/webhooks.ts';
 
 export interface KernelOptions {
   config: Config;
@@ -138,6 +139,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const mailTransport = createMailTransport(config, log);
   const sendMail = mailJob(rt, mailTransport);
   rt.kernelJobs.set(sendMail.name, sendMail);
+  const deliverWebhook = webhookDeliveryJob(rt);
+  rt.kernelJobs.set(deliverWebhook.name, deliverWebhook);
   const account = new Account(rt);
   const invitations = new Invitations(rt);
   const resetRequest = account.resetRequestJob();

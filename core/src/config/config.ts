@@ -36,6 +36,18 @@ export interface Config {
   /** Send attempts per mail (BullMQ retries with exponential backoff from mailBackoffMs). */
   mailAttempts: number;
   mailBackoffMs: number;
+  /** Outgoing webhooks (webhooks/): retries, timeouts, the SSRF guard. */
+  webhooks: {
+    /** Deliver to private, loopback and link-local addresses (default: everywhere but production). */
+    allowPrivate: boolean;
+    /** Attempts per delivery; BullMQ waits backoffMs * 2^(n-1) before attempt n+1 (13 x 20 s: about 23 h). */
+    attempts: number;
+    backoffMs: number;
+    /** How long one attempt may take before it counts as failed. */
+    timeoutMs: number;
+    /** An endpoint is disabled after this many deliveries in a row failed for good. */
+    disableAfter: number;
+  };
   /** The address users open the web app at: links in emails point here. */
   publicUrl: string;
   /**
@@ -208,6 +220,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailFrom: str('MAIL_FROM', 'ElevateCRM <no-reply@localhost>'),
     mailAttempts: int('MAIL_ATTEMPTS', 5, 1, 50),
     mailBackoffMs: int('MAIL_BACKOFF_MS', 2000, 10, 3_600_000),
+    webhooks: {
+      allowPrivate: bool('WEBHOOKS_ALLOW_PRIVATE', nodeEnv !== 'production'),
+      attempts: int('WEBHOOKS_ATTEMPTS', 13, 1, 50),
+      backoffMs: int('WEBHOOKS_BACKOFF_MS', 20_000, 10, 3_600_000),
+      timeoutMs: int('WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),
+      disableAfter: int('WEBHOOKS_DISABLE_AFTER', 5, 1, 1000),
+    },
     publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']).replace(/\/+$/, ''),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     corsOrigins: origins('CORS_ORIGINS'),

@@ -10,6 +10,7 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_audit',
   'core_outbox',
   'core_mail_log',
+  'core_webhook_delivery',
   'core_refresh_token',
   'core_user_token',
   'core_tenant_addon_step',

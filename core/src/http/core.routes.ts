@@ -15,6 +15,7 @@ import { brandingRoutes } from './branding.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 
 /** Kernel endpoints under /api/v1/core (authenticated). */
 /**
@@ -194,6 +195,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   });
 
   auditRoutes(r, rt);
+  webhookRoutes(r, rt);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),

@@ -6,6 +6,7 @@ import { systemContext } from '../context/context.ts';
 import { withTenantAs } from '../db/tenant-tx.ts';
 import { runSubscriber, subscribersFor } from '../events/dispatch.ts';
 import type { Runtime } from '../runtime.ts';
+import { fanOut } from '../webhooks/webhooks.ts';
 import { EVENTS_QUEUE, JOBS_QUEUE, workerRedis } from './queues.ts';
 import type { Schedules } from './schedules.ts';
 
@@ -96,6 +97,8 @@ export class Workers {
 
   private async runQueuedSubscribers(job: Job<PublishedEvent>): Promise<void> {
     const event = job.data;
+    // Outgoing webhooks: the event is committed and relayed; one delivery job per endpoint.
+    await fanOut(this.rt, event);
     for (const { addon, sub } of await subscribersFor(this.rt, event.tenantId, event.name, 'queued')) {
       await runSubscriber(this.rt, addon, sub, event);
     }

@@ -18,6 +18,15 @@ export interface MailTemplate {
 }
 
 export const mailTemplates: Record<string, MailTemplate> = {
+  'core.webhook-disabled': {
+    requires: ['url', 'endpoint', 'failures'],
+    subject: { en: 'A {{company}} webhook was disabled', de: 'Ein Webhook von {{company}} wurde deaktiviert' },
+    body: {
+      en: 'The webhook endpoint {{endpoint}} was disabled after {{failures}} deliveries in a row failed.\n\nFix the receiver, then enable the endpoint again and redeliver what it missed.',
+      de: 'Der Webhook-Endpunkt {{endpoint}} wurde deaktiviert, nachdem {{failures}} Zustellungen in Folge fehlgeschlagen sind.\n\nBeheben Sie den Empfänger, aktivieren Sie den Endpunkt wieder und stellen Sie Verpasstes erneut zu.',
+    },
+    action: { en: 'Open webhooks', de: 'Webhooks öffnen' },
+  },
   'core.password-reset': {
     requires: ['url'],
     subject: { en: 'Reset your {{company}} password', de: 'Ihr Passwort für {{company}} zurücksetzen' },
