@@ -114,10 +114,9 @@ export function guardedLookup(allowPrivate: boolean) {
   };
 }
 
-/** Literal IP hosts never go through DNS lookup: check them here. */
+/** Literal IP hosts never go through DNS lookup: check them here (names are checked by `guardedLookup`). */
 export function checkLiteralHost(url: URL, allowPrivate: boolean): void {
   if (allowPrivate) return;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) && isPrivateAddress(host)) throw new BlockedAddressError(`${host} is a private address`);
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new BlockedAddressError(`${host} is loopback`);
 }
