@@ -23,6 +23,35 @@ const PAGE_OF = (item: JsonSchema): JsonSchema => ({
     offset: { type: 'integer' },
   },
 });
+const WEBHOOK: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    url: { type: 'string' },
+    description: { type: 'string' },
+    events: { type: 'array', items: { type: 'string' } },
+    enabled: { type: 'boolean' },
+    consecutiveFailures: { type: 'integer' },
+    disabledReason: { type: ['string', 'null'] },
+    secret: { type: 'string', description: 'only in the answer to a create' },
+  },
+};
+const WEBHOOK_BODY: JsonSchema = {
+  type: 'object',
+  required: ['url', 'events'],
+  additionalProperties: false,
+  properties: {
+    url: { type: 'string', description: 'http(s), no credentials; private addresses are refused in production' },
+    description: { type: 'string', maxLength: 500 },
+    events: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: { type: 'string', description: 'an event type of an enabled addon, or a wildcard like `crm.*`' },
+    },
+    enabled: { type: 'boolean' },
+  },
+};
 const SESSION: JsonSchema = {
   type: 'object',
   required: ['accessToken', 'refreshToken', 'expiresIn'],
@@ -129,6 +158,54 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
     permission: 'core.settings.manage',
     body: AUDIT_SETTINGS,
     responses: { 200: AUDIT_SETTINGS },
+  },
+  'GET /api/v1/core/webhooks/event-types': {
+    summary: 'The event types an endpoint may subscribe to: those of the addons enabled for this company',
+    permission: 'core.webhooks.manage',
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'GET /api/v1/core/webhooks': {
+    summary: 'Outgoing webhook endpoints (never their secrets)',
+    permission: 'core.webhooks.manage',
+    responses: { 200: PAGE_OF(WEBHOOK) },
+  },
+  'POST /api/v1/core/webhooks': {
+    summary: 'Add an endpoint; the answer holds its signing secret, shown this once',
+    permission: 'core.webhooks.manage',
+    body: WEBHOOK_BODY,
+    responses: { 201: WEBHOOK },
+  },
+  'GET /api/v1/core/webhooks/:id': {
+    summary: 'One endpoint',
+    permission: 'core.webhooks.manage',
+    responses: { 200: WEBHOOK },
+  },
+  'PATCH /api/v1/core/webhooks/:id': {
+    summary: 'Change an endpoint; `enabled: true` also clears its failure count',
+    permission: 'core.webhooks.manage',
+    body: { ...WEBHOOK_BODY, required: [] },
+    responses: { 200: WEBHOOK },
+  },
+  'DELETE /api/v1/core/webhooks/:id': {
+    summary: 'Remove an endpoint and its delivery log',
+    permission: 'core.webhooks.manage',
+    responses: { 204: null },
+  },
+  'POST /api/v1/core/webhooks/:id/rotate-secret': {
+    summary: 'A new signing secret, shown this once; the old one stops signing at once',
+    permission: 'core.webhooks.manage',
+    responses: { 200: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } },
+  },
+  'GET /api/v1/core/webhooks/:id/deliveries': {
+    summary:
+      "An endpoint's delivery log, newest first (status, attempts, status code, duration, error, response excerpt)",
+    permission: 'core.webhooks.manage',
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'POST /api/v1/core/webhooks/:id/deliveries/:deliveryId/redeliver': {
+    summary: 'Send a logged delivery again (a new delivery, same message id); 409 while the endpoint is disabled',
+    permission: 'core.webhooks.manage',
+    responses: { 202: { type: 'object' } },
   },
   'GET /api/v1/openapi.json': {
     summary: "This document: the kernel's and the company's enabled addons' REST routes",
