@@ -116,6 +116,16 @@ describe('webhook endpoints', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(created.secret);
+    // The audit log records the endpoint and the rotation, never a secret.
+    const entries = await env.sql<{ action: string; before: unknown; after: unknown }>(
+      "select action, before, after from core_audit where tenant_id = $1 and table_name = 'core_webhook' order by id",
+      [t.id],
+    );
+    expect(entries.map((e) => e.action)).toEqual(['create', 'update']);
+    const logged = JSON.stringify(entries);
+    expect(logged).not.toContain(created.secret);
+    expect(logged).not.toContain(rotated.body.secret);
+    expect(logged).toContain(`${base}/ok/crud`);
     const off = await t.client.patch(`/api/v1/core/webhooks/${created.id}`, { enabled: false });
     expect(off.body.enabled).toBe(false);
     const types = await t.client.get('/api/v1/core/webhooks/event-types');
