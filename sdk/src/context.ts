@@ -4,6 +4,7 @@ import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
 import type { Mailer } from './mail.ts';
 import type { AnyModel, NewRow, Patch, Row } from './model.ts';
+import type { Notifier } from './notifications.ts';
 import type { RecordScope } from './permissions.ts';
 import type { Services } from './services.ts';
 
@@ -120,6 +121,8 @@ export interface SystemContext extends LoaderFactory {
   jobs: JobEnqueuer;
   /** Email through the kernel's mail service: sent only if this transaction commits. */
   mail: Mailer;
+  /** In-app notifications to users of the tenant: shown only if this transaction commits. */
+  notifications: Notifier;
   /** Services provided by the addons this tenant has enabled (typed tokens, `defineService`). */
   services: Services;
   log: Logger;

@@ -104,6 +104,7 @@ export {
   rel,
   selectList,
 } from './model.ts';
+export type { NotificationMessage, Notifier } from './notifications.ts';
 export {
   allows,
   definePermissions,

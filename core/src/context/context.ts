@@ -24,6 +24,7 @@ import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 import { transactionalMailer } from '../mail/mailer.ts';
+import { transactionalNotifier } from '../notifications/notifications.ts';
 import type { ServiceRegistry } from '../services/service-registry.ts';
 
 /** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
@@ -32,6 +33,7 @@ export interface ContextDeps {
   orm: Orm;
   services: ServiceRegistry;
   wakeRelay(): void;
+  config: { publicUrl: string };
 }
 
 /** Which context `ctx.services` builds from, and the enabled set when the caller knows it. */
@@ -74,6 +76,7 @@ export function systemContext(
       return rows[0]?.addon_id ?? null;
     },
   });
+  const mail = transactionalMailer(tx, outbox);
   const ctx: SystemContext & { db: TenantDbWithScopes } = {
     tenant,
     db,
@@ -83,7 +86,8 @@ export function systemContext(
     },
     events: { publish: outbox.publish },
     jobs: { enqueue: outbox.enqueue },
-    mail: transactionalMailer(tx, outbox),
+    mail,
+    notifications: transactionalNotifier(tx, outbox, mail, deps.config.publicUrl, tenant.slug),
     // Only what an addon may say: who and when come from the transaction.
     audit: {
       record: (e) =>

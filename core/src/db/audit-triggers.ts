@@ -3,7 +3,7 @@ import { quoteIdent, quoteLiteral } from './pools.ts';
 
 /**
  * Tenant tables whose changes are not audited: the log itself, delivery and session plumbing
- * (the outbox, the mail delivery log, refresh tokens and one-time reset/verify tokens: logins
+ * (the outbox, the mail and webhook delivery logs, notifications, refresh tokens and one-time reset/verify tokens: logins
  * are logged explicitly), and addon step bookkeeping.
  */
 export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
@@ -11,6 +11,7 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_outbox',
   'core_mail_log',
   'core_webhook_delivery',
+  'core_notification',
   'core_refresh_token',
   'core_user_token',
   'core_tenant_addon_step',

@@ -16,6 +16,7 @@ import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
 import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
 import { CoreKeys0009 } from '../migrations/core-0009-keys.ts';
 import { CoreWebhooks0011 } from '../migrations/core-0011-webhooks.ts';
+import { CoreNotifications0012 } from '../migrations/core-0012-notifications.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -31,6 +32,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreAudit0008,
   CoreKeys0009,
   CoreWebhooks0011,
+  CoreNotifications0012,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

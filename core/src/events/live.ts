@@ -68,6 +68,12 @@ export class LiveHub {
       return;
     }
     const { permission, ...rest } = event;
+    // A notification goes to the one user it is for, whatever their permissions.
+    if (rest.name.startsWith('core.notification.')) {
+      const to = (rest.payload as { userId?: unknown } | null)?.userId;
+      for (const c of set) if (c.userId === to) c.send({ ...rest, actorId: null });
+      return;
+    }
     for (const c of set) {
       const seen = c.view(rest, permission);
       if (seen) c.send(seen);

@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
@@ -196,6 +197,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
 
   auditRoutes(r, rt);
   webhookRoutes(r, rt);
+  notificationRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),

@@ -207,6 +207,44 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
     permission: 'core.webhooks.manage',
     responses: { 202: { type: 'object' } },
   },
+  'GET /api/v1/core/notifications': {
+    summary: "The caller's in-app notifications, newest first (`unread=true`: only unread); with `unread_count`",
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'GET /api/v1/core/notifications/unread-count': {
+    summary: "How many of the caller's notifications are unread (the bell's number)",
+    responses: { 200: { type: 'object', properties: { unread: { type: 'integer' } } } },
+  },
+  'POST /api/v1/core/notifications/read-all': {
+    summary: "Mark all the caller's notifications read",
+    responses: { 200: { type: 'object', properties: { marked: { type: 'integer' } } } },
+  },
+  'POST /api/v1/core/notifications/:id/read': {
+    summary: "Mark one of the caller's notifications read (404 for anyone else's)",
+    responses: { 200: { type: 'object' } },
+  },
+  'GET /api/v1/core/notifications/preferences': {
+    summary: "The caller's channel per notification type (`in-app`, the default, `email` or `off`)",
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'PUT /api/v1/core/notifications/preferences': {
+    summary: "Set the caller's channel for some notification types",
+    body: {
+      type: 'object',
+      required: ['preferences'],
+      properties: {
+        preferences: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['type', 'channel'],
+            properties: { type: { type: 'string' }, channel: { type: 'string', enum: ['in-app', 'email', 'off'] } },
+          },
+        },
+      },
+    },
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
   'GET /api/v1/openapi.json': {
     summary: "This document: the kernel's and the company's enabled addons' REST routes",
     responses: { 200: { type: 'object', description: 'an OpenAPI 3.1 document' } },

@@ -18,6 +18,12 @@ export interface MailTemplate {
 }
 
 export const mailTemplates: Record<string, MailTemplate> = {
+  'core.notification': {
+    requires: ['title', 'body', 'url'],
+    subject: { en: '{{title}}', de: '{{title}}' },
+    body: { en: '{{body}}', de: '{{body}}' },
+    action: { en: 'Open in {{company}}', de: 'In {{company}} öffnen' },
+  },
   'core.webhook-disabled': {
     requires: ['url', 'endpoint', 'failures'],
     subject: { en: 'A {{company}} webhook was disabled', de: 'Ein Webhook von {{company}} wurde deaktiviert' },

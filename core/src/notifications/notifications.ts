@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import {
+  defineEvent,
+  type EventPublisher,
+  type Mailer,
+  NotFoundError,
+  type NotificationMessage,
+  type Notifier,
+  ValidationError,
+} from '@elevate/sdk';
+import type { TenantTx } from '../db/tenant-tx.ts';
+
+/** The outbox event that carries a new notification to its user's live streams (live.ts). */
+export const NotificationCreated = defineEvent<NotificationInfo>('core.notification.created');
+export const NOTIFICATION_EVENT_PREFIX = 'core.notification.';
+export const CHANNELS = ['in-app', 'email', 'off'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/** Notification types of the kernel itself (addons name theirs `<addon>.<name>`). */
+export const KERNEL_NOTIFICATION_TYPES = ['core.webhook-disabled'] as const;
+
+export interface NotificationInfo {
+  id: string;
+  userId: string;
+  type: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+const COLUMNS = `id, user_id as "userId", type, title, body, link, read_at as "readAt", created_at as "createdAt"`;
+const TYPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function check(m: NotificationMessage): void {
+  const details: { path: string; message: string }[] = [];
+  if (typeof m.userId !== 'string' || !UUID.test(m.userId))
+    details.push({ path: 'userId', message: 'must be a user id' });
+  if (typeof m.type !== 'string' || m.type.length > 200 || !TYPE.test(m.type)) {
+    details.push({ path: 'type', message: 'must look like "addon.name"' });
+  }
+  if (typeof m.title !== 'string' || !m.title.trim() || m.title.length > 200) {
+    details.push({ path: 'title', message: 'must be 1-200 characters' });
+  }
+  if (m.body !== undefined && (typeof m.body !== 'string' || m.body.length > 2000)) {
+    details.push({ path: 'body', message: 'must be at most 2000 characters' });
+  }
+  // A path inside the app only: never another site (the bell renders it as a link).
+  if (
+    m.link !== undefined &&
+    (typeof m.link !== 'string' || !/^\/(?!\/)[^\s\\]*$/.test(m.link) || m.link.length > 2000)
+  ) {
+    details.push({ path: 'link', message: 'must be a path inside the app, like "/crm/contacts/<id>"' });
+  }
+  if (details.length) throw new ValidationError('Invalid notification', details);
+}
+
+/**
+ * `ctx.notifications`: the row and its live event are written in the caller's transaction; a
+ * user whose preference for the type is `email` gets a mail instead, `off` nothing.
+ */
+export function transactionalNotifier(
+  tx: TenantTx,
+  events: EventPublisher,
+  mail: Mailer,
+  publicUrl: string,
+  tenantSlug: string,
+): Notifier {
+  return {
+    async send(message) {
+      check(message);
+      const rows = await tx.query<{ email: string; channel: Channel | null }>(
+        `select u.email, p.channel from core_user u
+           left join core_notification_pref p on p.tenant_id = u.tenant_id and p.user_id = u.id and p.type = $3
+         where u.tenant_id = $1 and u.id = $2 and u.active`,
+        [tx.tenantId, message.userId, message.type],
+      );
+      const user = rows[0];
+      if (!user)
+        throw new ValidationError('Invalid notification', [{ path: 'userId', message: 'no active user has this id' }]);
+      const channel = user.channel ?? 'in-app';
+      if (channel === 'off') return { id: null };
+      const id = randomUUID();
+      if (channel === 'email') {
+        await mail.send({
+          to: user.email,
+          template: 'core.notification',
+          data: {
+            title: message.title,
+            body: message.body ?? '',
+            url: `${publicUrl}/t/${tenantSlug}${message.link ?? ''}`,
+          },
+        });
+        return { id: null };
+      }
+      const inserted = await tx.query<NotificationInfo>(
+        `insert into core_notification (tenant_id, id, user_id, type, title, body, link)
+         values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+        [
+          tx.tenantId,
+          id,
+          message.userId,
+          message.type,
+          message.title.trim(),
+          message.body ?? null,
+          message.link ?? null,
+        ],
+      );
+      await events.publish(NotificationCreated, id, inserted[0] as NotificationInfo);
+      return { id };
+    },
+  };
+}
+
+/** The caller's own notifications (REST). Every query is bound to the user: nobody reads another's. */
+export const notificationStore = {
+  async list(tx: TenantTx, userId: string, opts: { unread: boolean; limit: number; offset: number }) {
+    const where = `tenant_id = $1 and user_id = $2${opts.unread ? ' and read_at is null' : ''}`;
+    const data = await tx.query<NotificationInfo>(
+      `select ${COLUMNS} from core_notification where ${where} order by created_at desc, id desc limit $3 offset $4`,
+      [tx.tenantId, userId, opts.limit, opts.offset],
+    );
+    const count = await tx.query<{ total: number; unread: number }>(
+      `select count(*)::int as total, count(*) filter (where read_at is null)::int as unread
+       from core_notification where tenant_id = $1 and user_id = $2`,
+      [tx.tenantId, userId],
+    );
+    const total = opts.unread ? (count[0]?.unread ?? 0) : (count[0]?.total ?? 0);
+    return { data, total_count: total, unread_count: count[0]?.unread ?? 0, limit: opts.limit, offset: opts.offset };
+  },
+  async unreadCount(tx: TenantTx, userId: string): Promise<number> {
+    const rows = await tx.query<{ n: number }>(
+      'select count(*)::int as n from core_notification where tenant_id = $1 and user_id = $2 and read_at is null',
+      [tx.tenantId, userId],
+    );
+    return rows[0]?.n ?? 0;
+  },
+  async markRead(tx: TenantTx, userId: string, id: string): Promise<NotificationInfo> {
+    if (!UUID.test(id)) throw new NotFoundError('Notification');
+    const rows = await tx.query<NotificationInfo>(
+      `update core_notification set read_at = coalesce(read_at, now())
+       where tenant_id = $1 and user_id = $2 and id = $3 returning ${COLUMNS}`,
+      [tx.tenantId, userId, id],
+    );
+    if (!rows[0]) throw new NotFoundError('Notification');
+    return rows[0];
+  },
+  async markAllRead(tx: TenantTx, userId: string): Promise<number> {
+    const rows = await tx.query<{ id: string }>(
+      `update core_notification set read_at = now()
+       where tenant_id = $1 and user_id = $2 and read_at is null returning id`,
+      [tx.tenantId, userId],
+    );
+    return rows.length;
+  },
+  async preferences(tx: TenantTx, userId: string): Promise<{ type: string; channel: Channel }[]> {
+    const rows = await tx.query<{ type: string; channel: Channel }>(
+      `select type, channel from core_notification_pref where tenant_id = $1 and user_id = $2
+       union select distinct type, 'in-app' from core_notification n
+         where tenant_id = $1 and user_id = $2
+           and not exists (select 1 from core_notification_pref p where p.tenant_id = n.tenant_id and p.user_id = n.user_id and p.type = n.type)
+       order by type`,
+      [tx.tenantId, userId],
+    );
+    const have = new Set(rows.map((r) => r.type));
+    for (const t of KERNEL_NOTIFICATION_TYPES) if (!have.has(t)) rows.push({ type: t, channel: 'in-app' });
+    return rows.sort((a, b) => a.type.localeCompare(b.type));
+  },
+  async setPreferences(tx: TenantTx, userId: string, body: unknown): Promise<{ type: string; channel: Channel }[]> {
+    const prefs = (body as { preferences?: unknown } | null)?.preferences;
+    const details: { path: string; message: string }[] = [];
+    if (!Array.isArray(prefs) || prefs.length > 200) {
+      throw new ValidationError('Invalid preferences', [
+        { path: 'preferences', message: 'must be a list of at most 200 entries' },
+      ]);
+    }
+    prefs.forEach((p: { type?: unknown; channel?: unknown }, i) => {
+      if (!p || typeof p.type !== 'string' || p.type.length > 200 || !TYPE.test(p.type)) {
+        details.push({ path: `preferences.${i}.type`, message: 'must look like "addon.name"' });
+      }
+      if (!p || !CHANNELS.includes(p.channel as Channel)) {
+        details.push({ path: `preferences.${i}.channel`, message: `must be one of ${CHANNELS.join(', ')}` });
+      }
+    });
+    if (details.length) throw new ValidationError('Invalid preferences', details);
+    for (const p of prefs as { type: string; channel: Channel }[]) {
+      await tx.query(
+        `insert into core_notification_pref (tenant_id, user_id, type, channel) values ($1, $2, $3, $4)
+         on conflict (tenant_id, user_id, type) do update set channel = excluded.channel`,
+        [tx.tenantId, userId, p.type, p.channel],
+      );
+    }
+    return notificationStore.preferences(tx, userId);
+  },
+};
