@@ -311,6 +311,12 @@ describe('webhook delivery', () => {
     await vi.waitFor(() => expect(smtp.to('second-admin@wh-disable.test')).toHaveLength(1), WAIT);
     expect(smtp.to(t.ownerEmail)[0]?.text).toContain(`${base}/fail/disable`);
     expect(smtp.to('member@wh-disable.test')).toHaveLength(0);
+    // Admins are also told in-app; members are not.
+    const told = (await admin.get('/api/v1/core/notifications')).body.data;
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ type: 'core.webhook-disabled', link: '/admin/webhooks' });
+    expect(told[0].body).toContain(`${base}/fail/disable`);
+    expect((await member.get('/api/v1/core/notifications')).body.data).toHaveLength(0);
     expect(at('/fail/disable')).toHaveLength(6);
     // Redelivery waits until the endpoint is enabled again; enabling resets the count.
     const refused = await t.client.post(`/api/v1/core/webhooks/${h.id}/deliveries/${d1?.id}/redeliver`, {});

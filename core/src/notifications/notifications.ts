@@ -63,7 +63,8 @@ function check(m: NotificationMessage): void {
 export function transactionalNotifier(
   tx: TenantTx,
   events: EventPublisher,
-  mail: Mailer,
+  /** Null: in-app only (a caller that mails on its own, as the webhook job does). */
+  mail: Mailer | null,
   publicUrl: string,
   tenantSlug: string,
 ): Notifier {
@@ -83,6 +84,7 @@ export function transactionalNotifier(
       if (channel === 'off') return { id: null };
       const id = randomUUID();
       if (channel === 'email') {
+        if (!mail) return { id: null };
         await mail.send({
           to: user.email,
           template: 'core.notification',

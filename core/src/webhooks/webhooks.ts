@@ -6,6 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import { systemContext } from '../context/context.ts';
 import { type TenantTx, withTenant, withTenantAs } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
+import { transactionalNotifier } from '../notifications/notifications.ts';
 import type { KernelJob, Runtime } from '../runtime.ts';
 import { BlockedAddressError, checkLiteralHost, guardedLookup } from './ssrf.ts';
 
@@ -368,9 +369,9 @@ export function post(
 }
 
 /** Users who may manage webhooks: they are told when an endpoint is disabled. */
-async function webhookAdmins(tx: TenantTx): Promise<string[]> {
-  const rows = await tx.query<{ email: string }>(
-    `select distinct u.email from core_user u
+async function webhookAdmins(tx: TenantTx): Promise<{ id: string; email: string }[]> {
+  const rows = await tx.query<{ id: string; email: string }>(
+    `select distinct u.id, u.email from core_user u
        join core_user_role ur on ur.tenant_id = u.tenant_id and ur.user_id = u.id
        join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
      where u.tenant_id = $1 and u.active
@@ -378,7 +379,7 @@ async function webhookAdmins(tx: TenantTx): Promise<string[]> {
      order by u.email`,
     [tx.tenantId, WEBHOOKS_MANAGE],
   );
-  return rows.map((r) => r.email);
+  return rows;
 }
 
 /** The kernel job sending one delivery; BullMQ retries it with exponential backoff. */
@@ -473,9 +474,24 @@ export function webhookDeliveryJob(rt: Runtime): KernelJob {
         if (h && !h.enabled && h.consecutive_failures === cfg.disableAfter) {
           rt.log.warn({ tenant: tenant.slug, webhook: hookId }, 'webhook disabled after repeated failures');
           const ctx = systemContext(rt, tx, tenant, rt.log);
-          for (const to of await webhookAdmins(tx)) {
+          // Mailed always; shown in-app too unless the admin turned the type off (or wants mail: they have it).
+          const inApp = transactionalNotifier(
+            tx,
+            outboxPublisher(tx, null, rt.wakeRelay),
+            null,
+            rt.config.publicUrl,
+            tenant.slug,
+          );
+          for (const admin of await webhookAdmins(tx)) {
+            await inApp.send({
+              userId: admin.id,
+              type: 'core.webhook-disabled',
+              title: 'A webhook endpoint was disabled',
+              body: `${h.url}: ${h.consecutive_failures} deliveries in a row failed`,
+              link: '/admin/webhooks',
+            });
             await ctx.mail.send({
-              to,
+              to: admin.email,
               template: 'core.webhook-disabled',
               data: {
                 url: `${rt.config.publicUrl}/t/${tenant.slug}/admin/webhooks`,

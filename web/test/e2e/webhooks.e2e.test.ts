@@ -22,13 +22,18 @@ beforeAll(async () => {
       body += c;
     });
     req.on('end', () => {
+      if (req.url === '/fail') return res.writeHead(500).end('broken');
       received.push({ headers: req.headers, body });
       res.writeHead(200).end('ok');
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  ({ platform, browser } = await startAll({ WEBHOOKS_ALLOW_PRIVATE: 'true' }));
+  ({ platform, browser } = await startAll({
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    WEBHOOKS_ATTEMPTS: '1',
+    WEBHOOKS_DISABLE_AFTER: '1',
+  }));
 }, 90_000);
 
 afterEach(async (ctx) => {
@@ -86,5 +91,28 @@ describe('webhooks screen', { timeout: 120_000 }, () => {
 
     await page.getByRole('button', { name: `Disable ${receiverUrl}` }).click();
     await expect.poll(() => page?.locator('tbody').textContent()).toContain('Disabled');
+  });
+
+  it('tells the admin live in the bell when an endpoint is disabled, and links to the webhooks page', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'bell' });
+    const failing = receiverUrl.replace(/\/hook$/, '/fail');
+    await t.as('POST', '/api/v1/core/webhooks', { url: failing, events: ['crm.*'] });
+    const context = await newContext(browser);
+    contexts.push(context);
+    page = await context.newPage();
+    await signIn(page, t);
+    const bell = page.getByTestId('notification-bell');
+    await bell.waitFor();
+    expect(await page.getByTestId('notification-count').count()).toBe(0);
+
+    await t.as('POST', '/api/v1/crm/contacts', { name: 'Ada' });
+    await expect.poll(() => page?.getByTestId('notification-count').textContent(), { timeout: 20_000 }).toBe('1');
+    await bell.click();
+    const panel = page.getByRole('region', { name: 'Notifications' });
+    await panel.getByText('A webhook endpoint was disabled').click();
+    await page.waitForURL(t.app('/admin/webhooks'));
+    await expect.poll(() => page?.locator('tbody').textContent()).toContain('Disabled');
+    await expect.poll(() => page?.getByTestId('notification-count').count()).toBe(0);
   });
 });
