@@ -141,4 +141,42 @@ describe('editing crm records', { timeout: 90_000 }, () => {
     expect(now.city).toBe('Paris');
     expect(now.phone).toBeNull();
   });
+
+  it('edits an opportunity from its board card and a lead from the leads list; a bad value shows on its field', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'edit', name: 'Edit Co' });
+    const deal = await t.as<{ id: string }>('POST', '/api/v1/crm/opportunities', {
+      title: 'Engine deal',
+      value: '100.00',
+    });
+    const lead = await t.as<{ id: string }>('POST', '/api/v1/crm/leads', { title: 'Fair lead', source: 'fiar' });
+    page = await session(t);
+
+    await open(page, t.app('/crm/pipeline'));
+    await page.getByRole('button', { name: 'Edit Engine deal' }).click();
+    const d = page.getByRole('dialog', { name: 'Edit Engine deal' });
+    await d.getByLabel(/^Value/).fill('12,5');
+    await d.getByRole('button', { name: 'Save changes' }).click();
+    await d.locator('#of-value-error').waitFor();
+    expect(await d.getByLabel(/^Value/).inputValue()).toBe('12,5');
+    await d.getByLabel(/^Value/).fill('2500.50');
+    await d.getByLabel(/^Expected close date/).fill('2027-03-31');
+    await d.getByRole('button', { name: 'Save changes' }).click();
+    await d.waitFor({ state: 'hidden' });
+    const saved = await t.as<{ value: string; expectedCloseDate: string }>(
+      'GET',
+      `/api/v1/crm/opportunities/${deal.id}`,
+    );
+    expect(saved).toMatchObject({ value: '2500.50', expectedCloseDate: '2027-03-31' });
+
+    await open(page, t.app('/crm/leads'));
+    await page.getByRole('button', { name: 'Edit Fair lead' }).click();
+    const l = page.getByRole('dialog', { name: 'Edit Fair lead' });
+    await l.getByLabel('Source').fill('fair');
+    await l.getByLabel('Status').selectOption('qualified');
+    await l.getByRole('button', { name: 'Save changes' }).click();
+    await l.waitFor({ state: 'hidden' });
+    const now = await t.as<{ source: string; status: string }>('GET', `/api/v1/crm/leads/${lead.id}`);
+    expect(now).toMatchObject({ source: 'fair', status: 'qualified' });
+  });
 });
