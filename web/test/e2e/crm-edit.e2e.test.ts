@@ -178,5 +178,13 @@ describe('editing crm records', { timeout: 90_000 }, () => {
     await l.waitFor({ state: 'hidden' });
     const now = await t.as<{ source: string; status: string }>('GET', `/api/v1/crm/leads/${lead.id}`);
     expect(now).toMatchObject({ source: 'fair', status: 'qualified' });
+
+    // The status cell of the list: choosing saves (the row's updatedAt is the one after the dialog's save).
+    await page.getByRole('button', { name: /^Edit Status of Fair lead: qualified/ }).click();
+    await page.getByRole('combobox', { name: 'Status of Fair lead' }).selectOption('contacted');
+    await expect
+      .poll(async () => (await t.as<{ status: string }>('GET', `/api/v1/crm/leads/${lead.id}`)).status)
+      .toBe('contacted');
+    await page.getByRole('button', { name: /^Edit Status of Fair lead: contacted/ }).waitFor();
   });
 });
