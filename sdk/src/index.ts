@@ -95,6 +95,7 @@ export {
   fieldColumn,
   fieldsWith,
   type ModelDef,
+  type ModelPrivacy,
   type ModelExtension,
   modelColumns,
   type NewRow,
