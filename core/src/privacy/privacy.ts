@@ -348,6 +348,7 @@ async function runErase(
         deleted: m.rule.erase === 'delete',
       });
     }
+    await scrubOutbox(tx, [...values]);
     // Earlier requests about this person keep neither the email nor an export.
     await tx.query(
       'update core_privacy_request set email = null, export = null where tenant_id = $1 and subject_hash = $2',
@@ -379,6 +380,41 @@ async function finish(rt: Runtime, tenantId: string, id: string, actor: Actor) {
 }
 
 const MARK = JSON.stringify(ERASED);
+
+/** The values to scrub, the email (the first), and LIKE patterns finding candidates by text (JSON-, LIKE-escaped). */
+function scrubSet(values: readonly string[]) {
+  const exact = new Set(values.filter((v) => v.length > 0).flatMap((v) => [v, v.toLowerCase()]));
+  const email = (values[0] ?? '').toLowerCase();
+  const patterns = [...exact].map(
+    (v) =>
+      `%${JSON.stringify(v)
+        .slice(1, -1)
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+  );
+  return { exact, email, patterns };
+}
+
+/**
+ * Events already relayed (and any still waiting) keep their payloads in core_outbox: the
+ * person's values go from them too, in the erasure's transaction (the app role may update it).
+ */
+async function scrubOutbox(tx: TenantTx, values: readonly string[]): Promise<void> {
+  const { exact, email, patterns } = scrubSet(values);
+  if (!exact.size) return;
+  const rows = await tx.query<{ id: string; payload: unknown }>(
+    'select id::text, payload from core_outbox where tenant_id = $1 and payload::text ilike any($2::text[])',
+    [tx.tenantId, patterns],
+  );
+  for (const r of rows) {
+    const p = scrubJson(r.payload, exact, email);
+    if (!p.changed) continue;
+    await tx.query('update core_outbox set payload = $3 where tenant_id = $1 and id = $2::bigint', [
+      tx.tenantId,
+      r.id,
+      JSON.stringify(p.v),
+    ]);
+  }
+}
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** Replaces, in a JSON value, strings equal to one of `values` (and any containing the email) with "[erased]". */
@@ -441,16 +477,8 @@ export async function scrubAudit(
       );
       n += res.rowCount ?? 0;
     }
-    const exact = new Set(values.filter((v) => v.length > 0).flatMap((v) => [v, v.toLowerCase()]));
-    const email = (values[0] ?? '').toLowerCase();
+    const { exact, email, patterns } = scrubSet(values);
     if (exact.size) {
-      // Candidates by text search (JSON-escaped, LIKE-escaped), then checked value by value.
-      const patterns = [...exact].map(
-        (v) =>
-          `%${JSON.stringify(v)
-            .slice(1, -1)
-            .replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      );
       const { rows } = await client.query<{ id: string; before: unknown; after: unknown; detail: unknown }>(
         `select id::text, before, after, detail from core_audit where tenant_id = $1
            and (coalesce(before::text, '') || coalesce(after::text, '') || coalesce(detail::text, '')) ilike any($2::text[])`,
