@@ -99,6 +99,12 @@ async function seed(t: TestTenant, p: Person) {
   // An update: the audit log then holds the values in `before` and `after`.
   const u = await t.client.patch(`${C}/contacts/${contact.id}`, { street: p.street });
   expect(u.status, JSON.stringify(u.body)).toBe(200);
+  const consent = await t.client.post(`${C}/contacts/${contact.id}/consents`, {
+    granted: true,
+    source: 'newsletter form',
+    givenAt: '2026-11-30T10:00:00.000Z',
+  });
+  expect(consent.status, JSON.stringify(consent.body)).toBe(201);
   const l = await t.client.post(`${C}/leads`, {
     title: 'Website enquiry',
     contactName: `${p.firstName} ${p.lastName}`,
@@ -112,7 +118,12 @@ async function seed(t: TestTenant, p: Person) {
     topic: 'product news',
   });
   expect(s.status, JSON.stringify(s.body)).toBe(201);
-  return { contactId: contact.id, leadId: (l.body as { id: string }).id, subscriberId: (s.body as { id: string }).id };
+  return {
+    consentId: (consent.body as { id: string }).id,
+    contactId: contact.id,
+    leadId: (l.body as { id: string }).id,
+    subscriberId: (s.body as { id: string }).id,
+  };
 }
 
 async function start(c: ApiClient, kind: 'export' | 'erase', email: string): Promise<Req> {
@@ -169,7 +180,7 @@ describe('export', () => {
     expect(req).toMatchObject({ kind: 'export', status: 'pending', email: p.email });
     const done = await settled(a.client, req.id);
     expect(done).toMatchObject({ status: 'done', progress: 100, downloadable: true });
-    expect(done.result).toMatchObject({ rows: 3 });
+    expect(done.result).toMatchObject({ rows: 4 });
 
     const dl = await a.client.get(`${P}/${req.id}/download`);
     expect(dl.status).toBe(200);
@@ -177,6 +188,16 @@ describe('export', () => {
     expect(doc.subject.email).toBe(p.email);
     expect(doc.data.crm?.['crm.contact']?.map((r) => r.id)).toEqual([mine.contactId]);
     expect(doc.data.crm?.['crm.lead']?.map((r) => r.id)).toEqual([mine.leadId]);
+    expect(doc.data.crm?.['crm.consent']).toEqual([
+      expect.objectContaining({
+        id: mine.consentId,
+        contact_id: mine.contactId,
+        purpose: 'marketing',
+        granted: true,
+        source: 'newsletter form',
+        given_at: '2026-11-30T10:00:00.000Z',
+      }),
+    ]);
     expect(doc.data.newsletter?.['newsletter.subscriber']?.map((r) => r.id)).toEqual([mine.subscriberId]);
     const text = JSON.stringify(doc);
     expect(text).toContain(p.street);
@@ -228,7 +249,7 @@ describe('erasure', () => {
     const entry = (log.body as { data: { detail: unknown; recordId: string }[] }).data[0];
     expect(entry).toMatchObject({
       recordId: req.id,
-      detail: { counts: { 'crm.contact': 1, 'crm.lead': 1, 'newsletter.subscriber': 1 } },
+      detail: { counts: { 'crm.contact': 1, 'crm.lead': 1, 'crm.consent': 1, 'newsletter.subscriber': 1 } },
     });
     const history = await a.client.get(`/api/v1/core/audit?record=${mine.contactId}`);
     const actions = (history.body as { data: { action: string; before: Record<string, unknown> | null }[] }).data;
@@ -265,6 +286,49 @@ describe('erasure', () => {
     expect((contact.body as { email: string }).email).toBe(p.email);
     const log = await a.client.get(`/api/v1/core/audit?action=privacy.erase.refused&record=${req.id}`);
     expect((log.body as { data: unknown[] }).data).toHaveLength(1);
+  });
+});
+
+describe('consent records', () => {
+  it('are recorded and listed per contact, newest first; bad input names the field; other tenants get 404', async () => {
+    const p = person('consent');
+    const mine = await seed(a, p);
+    const out = await a.client.post(`${C}/contacts/${mine.contactId}/consents`, {
+      granted: false,
+      source: 'phone call',
+    });
+    expect(out.status).toBe(201);
+    const list = await a.client.get(`${C}/contacts/${mine.contactId}/consents`);
+    expect(list.status).toBe(200);
+    const rows = (list.body as { data: { granted: boolean; source: string; email: string }[] }).data;
+    expect(rows.map((r) => [r.granted, r.source])).toEqual([
+      [false, 'phone call'],
+      [true, 'newsletter form'],
+    ]);
+    expect(rows[0]?.email).toBe(p.email);
+    for (const [body, path] of [
+      [{ source: 'web' }, 'granted'],
+      [{ granted: 'yes', source: 'web' }, 'granted'],
+      [{ granted: true }, 'source'],
+      [{ granted: true, source: 'web', givenAt: 'yesterday' }, 'givenAt'],
+      [{ granted: true, source: 'web', purpose: 'spam' }, 'purpose'],
+    ] as const) {
+      const res = await a.client.post(`${C}/contacts/${mine.contactId}/consents`, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect((res.body as { details: { path?: string }[] }).details.map((d) => d.path)).toContain(path);
+    }
+    const noEmail = await a.client.post(`${C}/contacts`, { name: 'No Mail Ltd', kind: 'company' });
+    const refused = await a.client.post(`${C}/contacts/${(noEmail.body as { id: string }).id}/consents`, {
+      granted: true,
+      source: 'web',
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('email');
+    const admin = await b.as('admin');
+    expect((await admin.get(`${C}/contacts/${mine.contactId}/consents`)).status).toBe(404);
+    expect(
+      (await admin.post(`${C}/contacts/${mine.contactId}/consents`, { granted: true, source: 'forged' })).status,
+    ).toBe(404);
   });
 });
 
