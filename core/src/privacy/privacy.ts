@@ -210,6 +210,14 @@ export function privacyJob(rt: Runtime): KernelJob {
       const req = rows[0];
       if (!req || req.status === 'done' || req.status === 'refused') return { skipped: true };
       const actor = { actor: `job:${PRIVACY_JOB}`, userId: req.created_by };
+      if (req.status !== 'running') {
+        await withTenant(rt.pools.app, job.tenantId, (tx) =>
+          tx.query(`update core_privacy_request set status = 'running' where tenant_id = $1 and id = $2`, [
+            job.tenantId,
+            requestId,
+          ]),
+        );
+      }
       try {
         if (req.kind === 'export') return await runExport(rt, job.tenantId, req, actor, job.progress);
         return await runErase(rt, job.tenantId, req, actor, job.progress);
