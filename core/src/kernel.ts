@@ -1,4 +1,3 @@
-import { privacyJob } from './privacy/privacy.ts';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -48,6 +47,7 @@ import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { PLATFORM_VERSION } from './platform.ts';
+import { privacyJob } from './privacy/privacy.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
 import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 import { resolveAddons } from './registry/resolve.ts';
