@@ -175,8 +175,9 @@ export interface ModelPrivacy {
   /** `anonymise` (default): personal fields become null (required strings "[erased]"); `delete`: the row goes. */
   erase?: 'anonymise' | 'delete';
   /**
-   * A reason the row must be kept (erasure is then refused, nothing changes), or null. `db.query`
-   * runs in the erasure's transaction, under the tenant's row-level security.
+   * A reason the row must be kept (erasure is then refused, nothing changes), or null. `row` is
+   * the stored row (snake_case column names); `db.query` runs in the erasure's transaction,
+   * under the tenant's row-level security.
    */
   hold?: (
     db: { query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> },
