@@ -23,6 +23,7 @@ export const corePermissions = {
   'core.settings.manage': { title: 'Change company settings and branding (logo, colours)' },
   'core.audit.read': { title: 'Read and export the audit log (who changed what, logins, exports)' },
   'core.apikeys.manage': { title: 'Create and revoke API keys for integrations' },
+  'core.privacy.manage': { title: 'Export or erase everything about a person (privacy requests)' },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
