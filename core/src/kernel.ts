@@ -33,6 +33,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
+import { privacyRouteDocs } from './http/privacy.routes.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import type { State } from './http/state.ts';
@@ -46,6 +47,7 @@ import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { PLATFORM_VERSION } from './platform.ts';
+import { privacyJob } from './privacy/privacy.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
 import { discoverAddons, findWorkspaceRoot } from './registry/discover.ts';
 import { resolveAddons } from './registry/resolve.ts';
@@ -145,6 +147,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const invitations = new Invitations(rt);
   const resetRequest = account.resetRequestJob();
   rt.kernelJobs.set(resetRequest.name, resetRequest);
+  const privacy = privacyJob(rt);
+  rt.kernelJobs.set(privacy.name, privacy);
   if (config.env === 'production' && !config.smtpUrl)
     log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
@@ -259,7 +263,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
           const key = `${l.method} ${l.path}`;
-          const doc = kernelRouteDocs[key] ?? accountRouteDocs[key] ?? adminRouteDocs[key] ?? securityRouteDocs[key];
+          const doc =
+            kernelRouteDocs[key] ??
+            accountRouteDocs[key] ??
+            adminRouteDocs[key] ??
+            securityRouteDocs[key] ??
+            privacyRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

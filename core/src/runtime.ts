@@ -11,7 +11,10 @@ export interface KernelJob {
   name: string;
   attempts: number;
   backoffMs: number;
-  run(data: unknown, job: { tenantId: string; attempt: number; final: boolean }): Promise<unknown>;
+  run(
+    data: unknown,
+    job: { tenantId: string; attempt: number; final: boolean; progress?: (p: number) => Promise<void> },
+  ): Promise<unknown>;
 }
 
 /** Shared state of one kernel instance: pools, addons, the service container, small caches. */

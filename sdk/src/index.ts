@@ -96,6 +96,7 @@ export {
   fieldsWith,
   type ModelDef,
   type ModelExtension,
+  type ModelPrivacy,
   modelColumns,
   type NewRow,
   type Patch,

@@ -161,6 +161,28 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields, 
   /** Relations that are not columns (many-to-many, one-to-many); see `rel`. */
   readonly relations: Readonly<Record<string, RelationDef>>;
   readonly indexes: readonly (readonly string[])[];
+  /** Where the model keeps personal data and how a person is erased (see ModelPrivacy); null: no personal fields. */
+  readonly privacy: (Required<Pick<ModelPrivacy, 'subject' | 'erase'>> & Pick<ModelPrivacy, 'hold'>) | null;
+}
+
+/**
+ * A model's privacy rule (GDPR/CCPA export and erasure). The fields marked `personal: true` are
+ * what is exported and erased; this says how a person's rows are found and what erasing does.
+ */
+export interface ModelPrivacy {
+  /** The field holding the person's email, matched case-insensitively. Default: `email` when it is personal. */
+  subject?: string;
+  /** `anonymise` (default): personal fields become null (required strings "[erased]"); `delete`: the row goes. */
+  erase?: 'anonymise' | 'delete';
+  /**
+   * A reason the row must be kept (erasure is then refused, nothing changes), or null. `row` is
+   * the stored row (snake_case column names); `db.query` runs in the erasure's transaction,
+   * under the tenant's row-level security.
+   */
+  hold?: (
+    db: { query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> },
+    row: Record<string, unknown> & { id: string },
+  ) => Promise<string | null> | string | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: variance escape hatch for heterogeneous model lists
@@ -206,6 +228,8 @@ export function defineModel<const N extends string, const F extends Fields, cons
   access?: string;
   /** Many-to-many and one-to-many relations (`rel.many`, `rel.hasMany`). */
   relations?: Record<string, RelationDef>;
+  /** How a person's rows are found and erased (see ModelPrivacy). */
+  privacy?: ModelPrivacy;
 }): ModelDef<N, F, O> {
   if (!MODEL_NAME.test(def.name)) {
     throw new Error(`Model name "${def.name}" must look like "addon.noun" (lowercase, one dot)`);
@@ -227,7 +251,23 @@ export function defineModel<const N extends string, const F extends Fields, cons
     fields: def.fields,
     relations: def.relations ?? {},
     indexes: def.indexes ?? [],
+    privacy: privacyRule(def.name, def.fields, def.privacy),
   };
+}
+
+function privacyRule(name: string, fields: Fields, p: ModelPrivacy | undefined): ModelDef['privacy'] {
+  const personal = Object.keys(fields).filter((k) => (fields[k] as FieldDef).personal);
+  if (!personal.length) {
+    if (p) throw new Error(`Model ${name}: a privacy rule needs fields marked personal`);
+    return null;
+  }
+  const subject = p?.subject ?? 'email';
+  if (!personal.includes(subject)) {
+    if (p?.subject) throw new Error(`Model ${name}: privacy subject "${subject}" must be a personal field`);
+    // Personal data but no email to find the person by: nothing is exported or erased.
+    return null;
+  }
+  return { subject, erase: p?.erase ?? 'anonymise', ...(p?.hold ? { hold: p.hold } : {}) };
 }
 
 /** camelCase field name → snake_case column name. */

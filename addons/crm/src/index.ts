@@ -11,6 +11,7 @@ import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { crmModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
+import { consentRoutes } from './rest/consents.routes.ts';
 import { contactRoutes } from './rest/contacts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
 import { pipelineRoutes } from './rest/pipeline.routes.ts';
@@ -46,6 +47,7 @@ export const crm = defineAddon({
   },
   rest: (r) => {
     contactRoutes(r);
+    consentRoutes(r);
     pipelineRoutes(r);
     searchRoutes(r);
     importRoutes(r);
@@ -57,6 +59,7 @@ export * from './events.ts';
 export { type ContactPanel, ContactPanels, ContactTimeline, type TimelineEntry } from './extensions.ts';
 export type { CrmTypes } from './graphql/types.graphql.ts';
 export { Activity, Note } from './models/activity.model.ts';
+export { Consent } from './models/consent.model.ts';
 export { Contact } from './models/contact.model.ts';
 export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';

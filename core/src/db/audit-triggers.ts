@@ -15,6 +15,8 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_refresh_token',
   'core_user_token',
   'core_tenant_addon_step',
+  // Privacy requests carry the person's email and export: logged by the privacy service, without them.
+  'core_privacy_request',
 ]);
 
 /** Columns whose values the log masks as "[redacted]" (it records that they changed, not to what). */

@@ -15,6 +15,7 @@ import { CoreMail0007 } from '../migrations/core-0007-mail.ts';
 import { CoreAudit0008 } from '../migrations/core-0008-audit.ts';
 import { CoreUsersAdmin0008 } from '../migrations/core-0008-users-admin.ts';
 import { CoreKeys0009 } from '../migrations/core-0009-keys.ts';
+import { CorePrivacy0010 } from '../migrations/core-0010-privacy.ts';
 import { CoreWebhooks0011 } from '../migrations/core-0011-webhooks.ts';
 import { CoreNotifications0012 } from '../migrations/core-0012-notifications.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
@@ -31,6 +32,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreUsersAdmin0008,
   CoreAudit0008,
   CoreKeys0009,
+  CorePrivacy0010,
   CoreWebhooks0011,
   CoreNotifications0012,
 ];

@@ -13,6 +13,7 @@ import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
+import { privacyRoutes } from './privacy.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
@@ -215,5 +216,6 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
       }),
   });
   servicesRoutes(r, rt);
+  privacyRoutes(r, rt);
   return r;
 }

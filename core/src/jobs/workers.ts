@@ -57,6 +57,9 @@ export class Workers {
         tenantId: job.data.tenantId,
         attempt,
         final: attempt >= (job.opts.attempts ?? 1),
+        progress: async (p: number) => {
+          await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
+        },
       });
     }
     const scheduled = this.rt.schedulesByName.get(job.name);

@@ -28,6 +28,7 @@ export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSetti
 export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
+export { type AuditEntry, recordHistory } from './record-history.ts';
 export type {
   Branding,
   ContributedModule,

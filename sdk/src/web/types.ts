@@ -45,6 +45,8 @@ export interface LoadArgs {
   /** Route parameters from `[name]` segments of the page file. */
   params: Record<string, string>;
   url: URL;
+  /** Whether the signed-in user holds a permission (as `kit.can`): load only what they may see. */
+  can(permission: string): boolean;
 }
 
 export interface PageProps<D = unknown> {

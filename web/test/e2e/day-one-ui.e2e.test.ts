@@ -148,7 +148,7 @@ describe('new contact form', { timeout: 90_000 }, () => {
     await edit.getByRole('button', { name: 'Clear company Initech' }).click();
     await edit.getByLabel('Job title (optional)').fill('Collator');
     await edit.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Collator').waitFor();
+    await page.getByText('Collator', { exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Initech', exact: true }).count()).toBe(0);
     expect(await as('GET', `${C}/contacts/${id}`)).toMatchObject({ companyId: null, jobTitle: 'Collator' });
   });

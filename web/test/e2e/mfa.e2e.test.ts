@@ -149,11 +149,11 @@ describe('two-step sign-in', () => {
     await p.waitForURL(t.app());
     await p.getByRole('link', { name: 'Users' }).first().click();
     await p.waitForURL(t.app('/admin/users'));
-    await p.getByRole('button', { name: `Reset the two-step sign-in of ${t.owner.name}` }).click();
+    await p.getByRole('button', { name: `Reset 2-step sign-in of ${t.owner.name}` }).click();
     await p.getByRole('dialog').getByRole('button', { name: 'Reset' }).click();
     await expect.poll(() => p.getByText(`Two-step sign-in of ${t.owner.name} is reset.`).count()).toBe(1);
     expect((await t.as<{ enabled: boolean }>('GET', '/api/v1/core/account/mfa')).enabled).toBe(false);
-    await p.getByRole('button', { name: `Sign ${t.owner.name} out everywhere` }).click();
+    await p.getByRole('button', { name: `Sign out ${t.owner.name} everywhere` }).click();
     await p.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
     // This browser's session ended too: the next page asks to sign in again.
     await open(p, t.app('/admin/users'));

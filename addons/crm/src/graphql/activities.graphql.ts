@@ -14,6 +14,7 @@ import {
 import { leadById } from '../services/leads.service.ts';
 import { opportunityById } from '../services/opportunities.service.ts';
 import { contactById } from '../services/pipeline-sql.ts';
+import { argPrecondition, EXPECTED_UPDATED_AT_DOC } from '../services/precondition.ts';
 import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
 
@@ -107,9 +108,14 @@ export function activitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   b.mutationField('updateActivity', (t) =>
     t.field({
       type: Activity,
-      args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateActivityInput, required: true }) },
+      args: {
+        id: t.arg.id({ required: true }),
+        input: t.arg({ type: UpdateActivityInput, required: true }),
+        expectedUpdatedAt: t.arg({ type: 'DateTime', description: EXPECTED_UPDATED_AT_DOC }),
+      },
       // Nulls are kept: they clear fields.
-      resolve: (_r, { id, input }, ctx) => updateActivity(ctx, String(id), input as Partial<ActivityInput>),
+      resolve: (_r, { id, input, expectedUpdatedAt }, ctx) =>
+        updateActivity(ctx, String(id), input as Partial<ActivityInput>, argPrecondition(expectedUpdatedAt)),
     }),
   );
   b.mutationField('deleteActivity', (t) =>

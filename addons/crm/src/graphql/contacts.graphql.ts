@@ -14,6 +14,7 @@ import {
 } from '../services/contacts.service.ts';
 import type { ListFilter } from '../services/list-query.ts';
 import { createNote, deleteNote, notesOfContact } from '../services/notes.service.ts';
+import { argPrecondition, EXPECTED_UPDATED_AT_DOC } from '../services/precondition.ts';
 import { setContactTags, tagsOfContact } from '../services/tags.service.ts';
 import { given } from './args.ts';
 import type { ContactRow, CrmTypes } from './types.graphql.ts';
@@ -202,9 +203,14 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   b.mutationField('updateContact', (t) =>
     t.field({
       type: Contact,
-      args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateContactInput, required: true }) },
+      args: {
+        id: t.arg.id({ required: true }),
+        input: t.arg({ type: UpdateContactInput, required: true }),
+        expectedUpdatedAt: t.arg({ type: 'DateTime', description: EXPECTED_UPDATED_AT_DOC }),
+      },
       // Nulls are kept here: they clear fields.
-      resolve: (_r, args, ctx) => updateContact(ctx, args.id, args.input as ContactInput),
+      resolve: (_r, args, ctx) =>
+        updateContact(ctx, args.id, args.input as ContactInput, argPrecondition(args.expectedUpdatedAt)),
     }),
   );
 

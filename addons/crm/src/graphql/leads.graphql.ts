@@ -11,6 +11,7 @@ import {
 } from '../services/leads.service.ts';
 import type { ListFilter } from '../services/list-query.ts';
 import { contactById } from '../services/pipeline-sql.ts';
+import { argPrecondition, EXPECTED_UPDATED_AT_DOC } from '../services/precondition.ts';
 import { withSegment } from '../services/segments.service.ts';
 import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
@@ -131,9 +132,14 @@ export function leadsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   b.mutationField('updateLead', (t) =>
     t.field({
       type: Lead,
-      args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateLeadInput, required: true }) },
+      args: {
+        id: t.arg.id({ required: true }),
+        input: t.arg({ type: UpdateLeadInput, required: true }),
+        expectedUpdatedAt: t.arg({ type: 'DateTime', description: EXPECTED_UPDATED_AT_DOC }),
+      },
       // Nulls are kept: they clear fields.
-      resolve: (_r, { id, input }, ctx) => updateLead(ctx, String(id), input as Partial<LeadInput>),
+      resolve: (_r, { id, input, expectedUpdatedAt }, ctx) =>
+        updateLead(ctx, String(id), input as Partial<LeadInput>, argPrecondition(expectedUpdatedAt)),
     }),
   );
   b.mutationField('deleteLead', (t) =>

@@ -18,6 +18,7 @@ import {
 } from '../services/opportunity-stage.service.ts';
 import { contactById } from '../services/pipeline-sql.ts';
 import { pipelineById, stageById } from '../services/pipelines.service.ts';
+import { argPrecondition, EXPECTED_UPDATED_AT_DOC } from '../services/precondition.ts';
 import { withSegment } from '../services/segments.service.ts';
 import { given } from './args.ts';
 import type { CrmTypes } from './types.graphql.ts';
@@ -134,9 +135,14 @@ export function opportunitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   b.mutationField('updateOpportunity', (t) =>
     t.field({
       type: Opportunity,
-      args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateOpportunityInput, required: true }) },
+      args: {
+        id: t.arg.id({ required: true }),
+        input: t.arg({ type: UpdateOpportunityInput, required: true }),
+        expectedUpdatedAt: t.arg({ type: 'DateTime', description: EXPECTED_UPDATED_AT_DOC }),
+      },
       // Nulls are kept: they clear fields.
-      resolve: (_r, { id, input }, ctx) => updateOpportunity(ctx, String(id), input as OpportunityPatch),
+      resolve: (_r, { id, input, expectedUpdatedAt }, ctx) =>
+        updateOpportunity(ctx, String(id), input as OpportunityPatch, argPrecondition(expectedUpdatedAt)),
     }),
   );
   b.mutationField('deleteOpportunity', (t) =>

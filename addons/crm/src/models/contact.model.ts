@@ -8,7 +8,8 @@ export const Contact = defineModel({
   owned: true,
   fields: {
     kind: f.enum(CONTACT_KINDS, { required: true, default: 'person' }),
-    name: f.string({ required: true, max: 200 }),
+    // A person's name is personal; a company's too is erased with the rest when asked for by email.
+    name: f.string({ required: true, max: 200, personal: true }),
     firstName: f.string({ max: 100, personal: true }),
     lastName: f.string({ max: 100, personal: true }),
     email: f.string({ max: 320, personal: true, index: true }),
@@ -24,4 +25,17 @@ export const Contact = defineModel({
     source: f.string({ max: 60 }),
   },
   indexes: [['kind', 'name'], ['name']],
+  // Erasure anonymises the contact, unless a won deal names it: the sale is kept (bookkeeping
+  // duties), so the erasure is refused with that reason until the retention ends.
+  privacy: {
+    subject: 'email',
+    erase: 'anonymise',
+    hold: async (db, row) => {
+      const won = await db.query<{ title: string }>(
+        "select title from crm_opportunity where contact_id = $1 and status = 'won' limit 1",
+        [row.id],
+      );
+      return won[0] ? `a won opportunity ("${won[0].title}") is kept for bookkeeping` : null;
+    },
+  },
 });

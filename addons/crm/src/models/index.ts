@@ -1,4 +1,5 @@
 import { Activity, Note } from './activity.model.ts';
+import { Consent } from './consent.model.ts';
 import { Contact } from './contact.model.ts';
 import { Lead } from './lead.model.ts';
 import { Opportunity } from './opportunity.model.ts';
@@ -20,4 +21,5 @@ export const crmModels = [
   Segment,
   ScoringRule,
   ImportRun,
+  Consent,
 ] as const;

@@ -12,6 +12,7 @@ import {
   listActivities,
   updateActivity,
 } from '../services/activities.service.ts';
+import { type EditPrecondition, expectedUpdatedAtProperty, splitPrecondition } from '../services/precondition.ts';
 import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
@@ -89,15 +90,19 @@ export function activityRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createActivity(ctx, body) }),
   );
 
-  r.patch<Id, Partial<ActivityInput>>(
+  r.patch<Id, Partial<ActivityInput> & EditPrecondition>(
     '/activities/:id',
     {
       permission: WRITE,
-      body: { type: 'object', additionalProperties: false, properties: fields },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { ...fields, expectedUpdatedAt: expectedUpdatedAtProperty },
+      },
       summary: 'Change an activity',
       responses: { 200: schemaOf(Activity) },
     },
-    ({ params, body, ctx }) => updateActivity(ctx, params.id, body),
+    ({ params, body, ctx }) => updateActivity(ctx, params.id, ...splitPrecondition(body)),
   );
 
   r.delete<Id>(

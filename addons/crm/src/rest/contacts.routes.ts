@@ -20,6 +20,7 @@ import {
 } from '../services/contacts.service.ts';
 import { listQuerySchema, TARGETS } from '../services/list-query.ts';
 import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
+import { type EditPrecondition, expectedUpdatedAtProperty, splitPrecondition } from '../services/precondition.ts';
 import { listOptions } from '../services/segments.service.ts';
 import { setContactTags } from '../services/tags.service.ts';
 import { contactView, NO_CONTENT, page, schemaOf } from './responses.ts';
@@ -48,6 +49,11 @@ const contactBody: JsonSchema = {
     ownerId: uuid,
     tagIds: { type: 'array', items: uuid, maxItems: 50 },
   },
+};
+
+const contactPatchBody: JsonSchema = {
+  ...contactBody,
+  properties: { ...(contactBody.properties as object), expectedUpdatedAt: expectedUpdatedAtProperty },
 };
 
 const pageQuery = (extra: Record<string, unknown> = {}): JsonSchema => ({
@@ -131,16 +137,16 @@ export function contactRoutes(r: RestRouter): void {
     },
   );
 
-  r.patch<{ id: string }, ContactInput>(
+  r.patch<{ id: string }, ContactInput & EditPrecondition>(
     '/contacts/:id',
     {
       permission: 'crm.contact.write',
-      body: contactBody,
-      summary: 'Change a contact',
+      body: contactPatchBody,
+      summary: 'Change a contact (expectedUpdatedAt: 409 CONFLICT when it changed since it was read)',
       responses: { 200: contactView },
     },
     async ({ params, body, ctx }) => {
-      const [view] = await withRelations(ctx, [await updateContact(ctx, params.id, body)]);
+      const [view] = await withRelations(ctx, [await updateContact(ctx, params.id, ...splitPrecondition(body))]);
       return view;
     },
   );

@@ -14,6 +14,7 @@ import {
   updateLead,
 } from '../services/leads.service.ts';
 import { listQuerySchema } from '../services/list-query.ts';
+import { type EditPrecondition, expectedUpdatedAtProperty, splitPrecondition } from '../services/precondition.ts';
 import { listOptions } from '../services/segments.service.ts';
 import { NO_CONTENT, orNull, page, schemaOf } from './responses.ts';
 
@@ -38,7 +39,11 @@ const fields = {
   ownerId: uuid,
 };
 const createBody: JsonSchema = { type: 'object', required: ['title'], additionalProperties: false, properties: fields };
-const patchBody: JsonSchema = { type: 'object', additionalProperties: false, properties: fields };
+const patchBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...fields, expectedUpdatedAt: expectedUpdatedAtProperty },
+};
 const convertBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -100,10 +105,10 @@ export function leadRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createLead(ctx, body) }),
   );
 
-  r.patch<Id, Partial<LeadInput>>(
+  r.patch<Id, Partial<LeadInput> & EditPrecondition>(
     '/leads/:id',
     { permission: WRITE, body: patchBody, summary: 'Change a lead', responses: { 200: schemaOf(Lead) } },
-    ({ params, body, ctx }) => updateLead(ctx, params.id, body),
+    ({ params, body, ctx }) => updateLead(ctx, params.id, ...splitPrecondition(body)),
   );
 
   r.delete<Id>(

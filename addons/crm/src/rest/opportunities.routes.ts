@@ -17,6 +17,7 @@ import {
   reopenOpportunity,
   winOpportunity,
 } from '../services/opportunity-stage.service.ts';
+import { type EditPrecondition, expectedUpdatedAtProperty, splitPrecondition } from '../services/precondition.ts';
 import { listOptions } from '../services/segments.service.ts';
 import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
@@ -42,7 +43,11 @@ const createBody: JsonSchema = { type: 'object', required: ['title'], additional
 const patchBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { ...fields, lostReason: { type: 'string', maxLength: 2000 } },
+  properties: {
+    ...fields,
+    lostReason: { type: 'string', maxLength: 2000 },
+    expectedUpdatedAt: expectedUpdatedAtProperty,
+  },
 };
 const reason = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' };
 const moveBody: JsonSchema = {
@@ -89,10 +94,10 @@ export function opportunityRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createOpportunity(ctx, body) }),
   );
 
-  r.patch<Id, OpportunityPatch>(
+  r.patch<Id, OpportunityPatch & EditPrecondition>(
     '/opportunities/:id',
     { permission: WRITE, body: patchBody, summary: 'Change an opportunity', responses: { 200: schemaOf(Opportunity) } },
-    ({ params, body, ctx }) => updateOpportunity(ctx, params.id, body),
+    ({ params, body, ctx }) => updateOpportunity(ctx, params.id, ...splitPrecondition(body)),
   );
 
   r.delete<Id>(

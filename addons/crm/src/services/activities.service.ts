@@ -7,6 +7,7 @@ import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { finishPage, pagedSql } from './list-query.ts';
 import { changedKeys, checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
+import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 
 export const ACTIVITY_READ = 'crm.activity.read';
 export const ACTIVITY_WRITE = 'crm.activity.write';
@@ -160,10 +161,12 @@ export async function updateActivity(
   ctx: RequestContext,
   id: string,
   patch: Partial<ActivityInput>,
+  pre?: EditPrecondition,
 ): Promise<ActivityRow> {
   const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Activity');
+  await checkUnchanged(ctx, 'activity', id, before.subject, pre);
   await checkLinks(ctx, links(patch));
   const data = fields(patch, before.done);
   const changes = changedKeys(before, data);

@@ -12,6 +12,7 @@ import type { ContactRow, TagRow } from '../graphql/types.graphql.ts';
 import { CONTACT_KINDS, Contact } from '../models/contact.model.ts';
 import { listContactViews } from './contact-views.service.ts';
 import type { ListFilter, ListOptions } from './list-query.ts';
+import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 import { isUuid, replaceTags, tagsOfContacts } from './tags.service.ts';
 
 export type ContactKind = (typeof CONTACT_KINDS)[number];
@@ -150,10 +151,16 @@ function changedFields(before: ContactRow, after: ContactRow): string[] {
   return keys.filter((k) => before[k] !== after[k]).map((k) => (k === 'company' ? 'companyId' : k));
 }
 
-export async function updateContact(ctx: RequestContext, id: string, input: ContactInput): Promise<ContactRow> {
+export async function updateContact(
+  ctx: RequestContext,
+  id: string,
+  input: ContactInput,
+  pre?: EditPrecondition,
+): Promise<ContactRow> {
   const repo = await ctx.scoped(Contact, 'crm.contact.write');
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Contact');
+  await checkUnchanged(ctx, 'contact', id, before.name, pre);
   const data = cleanContactInput(input);
   const kind = data.kind ?? before.kind;
   const patch = textPatch(data);

@@ -6,6 +6,7 @@ import { Contact } from '../models/contact.model.ts';
 import { LEAD_STATUSES, Lead } from '../models/lead.model.ts';
 import type { ListFilter } from './list-query.ts';
 import { changedKeys, checkLinks, optionalText, pageOf, text } from './pipeline-sql.ts';
+import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 import { rescoreLead } from './scoring.service.ts';
 
 export const LEAD_READ = 'crm.lead.read';
@@ -94,10 +95,16 @@ export async function createLead(ctx: RequestContext, input: LeadInput): Promise
   return row;
 }
 
-export async function updateLead(ctx: RequestContext, id: string, patch: Partial<LeadInput>): Promise<LeadRow> {
+export async function updateLead(
+  ctx: RequestContext,
+  id: string,
+  patch: Partial<LeadInput>,
+  pre?: EditPrecondition,
+): Promise<LeadRow> {
   const repo = await ctx.scoped(Lead, LEAD_WRITE);
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Lead');
+  await checkUnchanged(ctx, 'lead', id, before.title, pre);
   const data = fields(patch);
   if (before.status === 'converted' && data.status) throw crmErrors.alreadyConverted();
   await checkLinks(ctx, contactLink(patch));

@@ -10,6 +10,7 @@ import type { ListFilter } from './list-query.ts';
 import { compactColumn, endOfColumn, moveTo, OPP_READ, OPP_WRITE } from './opportunity-stage.service.ts';
 import { changedKeys, checkLinks, missingLink, optionalText, pageOf, percent, text } from './pipeline-sql.ts';
 import { defaultPipeline, firstStage } from './pipelines.service.ts';
+import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 
 export interface OpportunityInput {
   title: string;
@@ -119,10 +120,12 @@ export async function updateOpportunity(
   ctx: RequestContext,
   id: string,
   patch: OpportunityPatch,
+  pre?: EditPrecondition,
 ): Promise<OpportunityRow> {
   const repo = await ctx.scoped(Opportunity, OPP_WRITE);
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Opportunity');
+  await checkUnchanged(ctx, 'opportunity', id, before.title, pre);
   const movesPipeline = patch.pipelineId != null && patch.pipelineId !== before.pipeline;
   const movesStage = patch.stageId != null && patch.stageId !== before.stage;
   if ((movesPipeline || movesStage) && before.status !== 'open') throw crmErrors.closed();

@@ -17,7 +17,9 @@ export const load: PageLoad = async ({ parent, fetch, url }) => {
         let data: unknown = null;
         let failed = false;
         try {
-          data = mod.load ? await mod.load({ api, params: {}, url }) : null;
+          data = mod.load
+            ? await mod.load({ api, params: {}, url, can: (p) => allows(me.permissions, me.enabledAddons, p) })
+            : null;
         } catch {
           failed = true;
         }

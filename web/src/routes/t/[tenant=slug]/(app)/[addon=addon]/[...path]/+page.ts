@@ -22,7 +22,9 @@ export const load: PageLoad = async ({ params, parent, fetch, url }) => {
   const pageLoad = mod.load;
   if (pageLoad) {
     try {
-      data = await withLoadApi(base, fetch, url, (api) => pageLoad({ api, params: found.params, url }));
+      data = await withLoadApi(base, fetch, url, (api) =>
+        pageLoad({ api, params: found.params, url, can: (p) => allows(me.permissions, me.enabledAddons, p) }),
+      );
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) error(err.status, err.message);
       throw err;
