@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appDatabaseUrl, ConfigError, loadConfig } from './config.ts';
 
@@ -93,5 +94,15 @@ describe('loadConfig', () => {
       expect(problems).toContain('THROTTLE_API="lots" must read N/S');
       expect(problems).toContain('SIGNUP="maybe" must be one of: open, closed');
     }
+  });
+});
+
+describe('configuration docs', () => {
+  it('docs/configuration.md names every variable the configuration reads', () => {
+    const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+    const read = [...new Set([...source.matchAll(/\(['"]([A-Z][A-Z0-9_]{2,})['"]/g)].map((m) => m[1] as string))];
+    expect(read.length).toBeGreaterThan(30);
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    expect(read.filter((v) => !doc.includes(`\`${v}\``))).toEqual([]);
   });
 });
