@@ -230,6 +230,41 @@ describe('erasure', () => {
     const exp = await start(a.client, 'export', p.email);
     expect((await settled(a.client, exp.id)).status).toBe('done');
     const values = [p.email, p.firstName, p.lastName, p.phone, p.street];
+    // What the platform itself kept about them: a webhook delivery of the contact event, an in-app
+    // notification naming them, a mail sent to them.
+    const [owner] = await env.sql<{ id: string }>('select id from core_user where tenant_id = $1 limit 1', [a.id]);
+    const hook = randomUUID();
+    await env.sql(
+      `insert into core_webhook (tenant_id, id, url, events, secret) values ($1, $2, 'https://hooks.example/x', '{crm.*}', 'whsec_x')`,
+      [a.id, hook],
+    );
+    await env.sql(
+      `insert into core_webhook_delivery (tenant_id, id, webhook_id, message_id, event_type, body)
+       values ($1, $2, $3, 'msg_1', 'crm.contact.created', $4)`,
+      [
+        a.id,
+        randomUUID(),
+        hook,
+        JSON.stringify({
+          type: 'crm.contact.created',
+          data: { title: `${p.firstName} ${p.lastName}`, email: p.email },
+        }),
+      ],
+    );
+    await env.sql(
+      `insert into core_notification (tenant_id, id, user_id, type, title, body) values ($1, $2, $3, 'crm.assigned', $4, $5)`,
+      [
+        a.id,
+        randomUUID(),
+        owner?.id,
+        `${p.firstName} ${p.lastName} was assigned to you`,
+        `Call ${p.phone} about ${p.email}`,
+      ],
+    );
+    await env.sql(
+      `insert into core_mail_log (tenant_id, id, to_address, template, data, status) values ($1, $2, $3, 'invitation', $4, 'sent')`,
+      [a.id, randomUUID(), p.email, JSON.stringify({ name: p.firstName })],
+    );
     expect((await leftovers(a.id, values)).length).toBeGreaterThan(0);
 
     const req = await start(a.client, 'erase', p.email);

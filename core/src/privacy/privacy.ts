@@ -357,6 +357,7 @@ async function runErase(
       });
     }
     await scrubOutbox(tx, [...values]);
+    await scrubPlatformCopies(tx, [...values]);
     // Earlier requests about this person keep neither the email nor an export.
     await tx.query(
       'update core_privacy_request set email = null, export = null where tenant_id = $1 and subject_hash = $2',
@@ -423,6 +424,69 @@ async function scrubOutbox(tx: TenantTx, values: readonly string[]): Promise<voi
     ]);
   }
 }
+/**
+ * The platform's own copies of what it sent or showed about the person: webhook delivery bodies
+ * (the events' payloads), in-app notifications (free text: every occurrence of a value of three or
+ * more characters is replaced) and the mail log (the address and the template data). In the
+ * erasure's transaction, as the app role.
+ */
+async function scrubPlatformCopies(tx: TenantTx, values: readonly string[]): Promise<void> {
+  const { exact, email } = scrubSet(values);
+  if (!exact.size) return;
+  const words = [...exact].filter((v) => v.length >= 3);
+  const plain = words.map((v) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const scrubText = (text: string | null) => {
+    if (text === null) return { v: null, changed: false };
+    let out = text;
+    for (const w of words) out = out.replace(new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ERASED);
+    return { v: out, changed: out !== text };
+  };
+  const deliveries = await tx.query<{ id: string; body: string }>(
+    'select id::text, body from core_webhook_delivery where tenant_id = $1 and body ilike any($2::text[])',
+    [tx.tenantId, plain],
+  );
+  for (const d of deliveries) {
+    let body: string;
+    try {
+      const p = scrubJson(JSON.parse(d.body), exact, email);
+      // Free text inside the payload (a title "Ada Lovelace") is scrubbed word by word too.
+      body = scrubText(JSON.stringify(p.v)).v ?? '';
+    } catch {
+      body = scrubText(d.body).v ?? '';
+    }
+    await tx.query('update core_webhook_delivery set body = $3 where tenant_id = $1 and id = $2::uuid', [
+      tx.tenantId,
+      d.id,
+      body,
+    ]);
+  }
+  const notes = await tx.query<{ id: string; title: string; body: string | null }>(
+    `select id::text, title, body from core_notification
+      where tenant_id = $1 and (title ilike any($2::text[]) or body ilike any($2::text[]))`,
+    [tx.tenantId, plain],
+  );
+  for (const n of notes) {
+    await tx.query('update core_notification set title = $3, body = $4 where tenant_id = $1 and id = $2::uuid', [
+      tx.tenantId,
+      n.id,
+      scrubText(n.title).v,
+      scrubText(n.body).v,
+    ]);
+  }
+  const mails = await tx.query<{ id: string; to_address: string; data: unknown }>(
+    `select id::text, to_address, data from core_mail_log
+      where tenant_id = $1 and (lower(to_address) = $2 or data::text ilike any($3::text[]))`,
+    [tx.tenantId, email, plain],
+  );
+  for (const m of mails) {
+    const data = m.data === null ? null : scrubText(JSON.stringify(scrubJson(m.data, exact, email).v)).v;
+    await tx.query(
+      'update core_mail_log set to_address = $3, data = $4::jsonb where tenant_id = $1 and id = $2::uuid',
+      [tx.tenantId, m.id, m.to_address.toLowerCase() === email ? ERASED : m.to_address, data],
+    );
+  }
+}
+
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** Replaces, in a JSON value, strings equal to one of `values` (and any containing the email) with "[erased]". */
