@@ -1,7 +1,9 @@
 // crm benchmark: list 50 contacts from a tenant of 10,000 contacts, and create contacts one per
 // request — over REST and GraphQL, authenticated, under RLS, permissions and record rules —
 // against the fastest honest raw-SQL server (node:http + pg, one indexed page query, the same
-// fields), measured in the same run.   pnpm exec tsx addons/crm/bench/contacts.bench.ts
+// fields), measured in the same run.   node --import tsx/esm addons/crm/bench/contacts.bench.ts
+// (node --import tsx/esm, as ./elevate runs the server: the tsx CLI also hooks require(), which
+// loads a second copy of graphql for graphql-jit, so compiled queries would fall back to graphql-js)
 
 import { readFileSync } from 'node:fs';
 import http from 'node:http';

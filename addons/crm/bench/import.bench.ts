@@ -1,7 +1,7 @@
 // crm benchmark: a CSV import of 10,000 contacts (50 companies, two tags on every tenth row),
 // uploaded, started and polled over REST until completed, as a user would. Prints the time from
 // start to completed, best of RUNS imports (each into a fresh tenant).
-//   pnpm exec tsx addons/crm/bench/import.bench.ts
+//   node --import tsx/esm addons/crm/bench/import.bench.ts
 import { bootTestKernel } from '@elevate/testkit';
 import { crm } from '../src/index.ts';
 

@@ -1,11 +1,12 @@
 import { AppError } from '@elevate/sdk';
-import { GraphQLError, type Kind, type ValidationContext } from 'graphql';
+import { GraphQLError, type Kind, specifiedRules, type ValidationContext } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga';
 import type Koa from 'koa';
 import { typedError } from '../db/pg-errors.ts';
 import { findNul, rejectBadNumbers } from '../http/input.ts';
 import type { State } from '../http/state.ts';
 import type { Log } from '../logger.ts';
+import { directGraphql } from './direct.ts';
 import { limitsRule } from './limits.ts';
 import type { SchemaCache } from './schema.ts';
 
@@ -106,12 +107,19 @@ const WRITES = /\b(?:mutation|subscription)\b/;
  * a keyword even inside a string) counts as a possible write.
  */
 export function onlyReads(body: Buffer, contentType: string): boolean {
-  if (!/^application\/(?:graphql-response\+)?json\b/i.test(contentType)) return false;
+  return readParams(body, contentType).readOnly;
+}
+
+/** A JSON POST body's GraphQL parameters (parsed once), and whether it can only read. */
+function readParams(body: Buffer, contentType: string): { params?: State['graphqlParams']; readOnly: boolean } {
+  if (!/^application\/(?:graphql-response\+)?json\b/i.test(contentType)) return { readOnly: false };
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { query?: unknown } | null;
-    return typeof parsed?.query === 'string' && !WRITES.test(parsed.query);
+    const parsed = JSON.parse(body.toString('utf8')) as State['graphqlParams'] | null;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { readOnly: false };
+    return { params: parsed, readOnly: typeof parsed.query === 'string' && !WRITES.test(parsed.query) };
   } catch {
-    return false;
+    // Not JSON: Yoga answers it.
+    return { readOnly: false };
   }
 }
 
@@ -133,13 +141,18 @@ export async function readGraphqlBody(ctx: Koa.ParameterizedContext<State>): Pro
   }
   const body = Buffer.concat(chunks);
   ctx.state.graphqlBody = body;
-  if (onlyReads(body, ctx.get('content-type'))) ctx.state.readOnly = true;
+  const { params, readOnly } = readParams(body, ctx.get('content-type'));
+  ctx.state.graphqlParams = params;
+  if (readOnly) ctx.state.readOnly = true;
 }
+
+/** The depth and field-count limits of every document. */
+const LIMITS = { maxDepth: 12, maxFields: 1000 };
 
 export function graphqlMiddleware(schemas: SchemaCache, log: Log): Koa.Middleware<State> {
   const limits: Plugin = {
     onValidate({ addValidationRule }) {
-      addValidationRule(limitsRule({ maxDepth: 12, maxFields: 1000 }));
+      addValidationRule(limitsRule(LIMITS));
     },
   };
   const yoga = createYoga<{ state: State }>({
@@ -164,7 +177,13 @@ export function graphqlMiddleware(schemas: SchemaCache, log: Log): Koa.Middlewar
     // pipe the buffer through a TransformStream once more on every request (~3 % of a query's CPU).
     maxRequestBodySize: false,
   });
+  const direct = directGraphql(
+    schemas,
+    [...specifiedRules, limitsRule(LIMITS), nulLiteralRule as never],
+    maskError(log),
+  );
   return async (ctx) => {
+    if (await direct(ctx)) return;
     const headers: [string, string][] = [];
     for (const [key, value] of Object.entries(ctx.req.headers)) {
       if (value === undefined) continue;

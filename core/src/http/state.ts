@@ -16,6 +16,13 @@ export interface State {
   readOnly?: boolean;
   /** The POST /graphql body, read before the transaction opens. */
   graphqlBody?: Buffer;
+  /** The body of a JSON POST /graphql, parsed once (graphql/yoga.ts). */
+  graphqlParams?: {
+    query?: unknown;
+    variables?: Record<string, unknown> | null;
+    operationName?: unknown;
+    extensions?: unknown;
+  };
   /** The session family of the access token (absent for an API key). */
   familyId?: string;
   /** The API key that authenticated the request (absent for a user's access token). */
