@@ -164,4 +164,33 @@ describe('quotes', () => {
     expect((await rep.post(`${API}/taxes`, { name: 'Nope', rate: '1' })).status).toBe(403);
     expect((await rep.get(`${API}/taxes`)).status).toBe(200);
   });
+
+  it('share links: only for a sent quote, the token shown once and stored hashed, revocable; another company cannot', async () => {
+    const q = await draft(acme, [{ description: 'Audit', unitPrice: '10' }]);
+    expect((await acme.client.post(`${API}/quotes/${q.id}/share-links`)).status).toBe(409);
+    await ok(acme.client.post(`${API}/quotes/${q.id}/send`));
+    const link = await ok<{ token: string; path: string; expiresAt: string }>(
+      acme.client.post(`${API}/quotes/${q.id}/share-links`),
+      201,
+    );
+    expect(link.token).toMatch(/^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
+    const stored = await env.sql<{ token_hash: string }>('select token_hash from sales_share_link where id = $1', [
+      link.id,
+    ]);
+    expect(stored[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored[0]?.token_hash).not.toContain(link.token.split('.')[1]);
+    expect((await other.client.delete(`${API}/quotes/${q.id}/share-links/${link.id}`)).status).toBe(404);
+    expect((await acme.client.delete(`${API}/quotes/${q.id}/share-links/${link.id}`)).status).toBe(204);
+    const revoked = await env.sql<{ revoked_at: Date | null }>(
+      'select revoked_at from sales_share_link where id = $1',
+      [link.id],
+    );
+    expect(revoked[0]?.revoked_at).not.toBeNull();
+  });
+
+  it('GraphQL schema and OpenAPI fragment: changes show in review', async () => {
+    await expect(env.graphqlSdl(['crm', 'inventory', 'sales'])).toMatchFileSnapshot('./__snapshots__/sales.graphql');
+    const doc = env.openapi(['crm', 'inventory', 'sales'], { only: 'sales' });
+    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot('./__snapshots__/sales.openapi.json');
+  });
 });
