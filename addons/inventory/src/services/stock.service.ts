@@ -1,7 +1,7 @@
 import { defineService, type SystemContext } from '@elevate/sdk';
 import { inventoryErrors, type Shortfall } from '../errors.ts';
 import { Location } from '../models/location.model.ts';
-import type { MoveRow } from '../models/move.model.ts';
+import { Move, type MoveRow } from '../models/move.model.ts';
 import { Reservation, type ReservationRow } from '../models/reservation.model.ts';
 import { format, parse } from './decimal.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
@@ -43,6 +43,8 @@ export interface StockService {
   release(reservationId: string): Promise<ReservationRow>;
   /** Delivers what a reservation holds (all of what remains by default) to the customer location. */
   deliver(reservationId: string, quantity?: string): Promise<MoveRow>;
+  /** Takes delivered goods back (all of a done delivery move by default): a done move customer → its source. */
+  returnDelivered(moveId: string, quantity?: string): Promise<MoveRow>;
 }
 
 export const Stock = defineService<StockService>('inventory.stock');
@@ -53,6 +55,7 @@ export function stockService(ctx: SystemContext): StockService {
     reserve: (input) => reserve(ctx, input),
     release: (id) => release(ctx, id),
     deliver: (id, quantity) => deliver(ctx, id, quantity),
+    returnDelivered: (id, quantity) => returnDelivered(ctx, id, quantity),
   };
 }
 
@@ -249,4 +252,27 @@ export async function deliver(ctx: SystemContext, id: string, quantity?: string)
     reservationId: r.id,
   });
   return validateMove(ctx, move.id, qty);
+}
+
+/** A return: the goods of a done delivery move come back from the customer at the cost they left at. */
+export async function returnDelivered(ctx: SystemContext, moveId: string, quantity?: string): Promise<MoveRow> {
+  const m = await ctx.db.repo(Move).get(moveId);
+  if (!m) throw inventoryErrors.notFound('move', 'moveId');
+  if (m.kind !== 'delivery' || m.state !== 'done') throw inventoryErrors.moveState(m.state, 'returned');
+  const qty = quantity ? format(parse(quantity)) : format(parse(m.quantity));
+  if (parse(qty) <= 0n || parse(qty) > parse(m.quantity)) {
+    throw inventoryErrors.quantity('quantity', `must be more than 0 and at most ${format(parse(m.quantity))}`);
+  }
+  const value = m.value ? parse(m.value) : null;
+  const unitCost = value === null ? null : format(((value < 0n ? -value : value) * 10n ** 12n) / parse(m.quantity), 6);
+  return createMove(ctx, {
+    productId: m.product,
+    quantity: qty,
+    fromLocationId: m.to,
+    toLocationId: m.from,
+    reference: `Return: ${m.reference ?? m.id}`,
+    kind: 'receipt',
+    state: 'done',
+    unitCost,
+  });
 }

@@ -1,0 +1,38 @@
+import { crm } from '@elevate/crm';
+import { inventory } from '@elevate/inventory';
+import { defineAddon } from '@elevate/sdk';
+import { migrations } from '../migrations/index.ts';
+import { salesEvents } from './events.ts';
+import { salesModels } from './models/index.ts';
+import { permissions } from './permissions.ts';
+import { salesResources } from './resources.ts';
+import { orderRoutes } from './rest/orders.routes.ts';
+import { quoteRoutes } from './rest/quotes.routes.ts';
+import { settings } from './settings.ts';
+
+export const sales = defineAddon({
+  id: 'sales',
+  version: '0.1.0',
+  title: 'Sales',
+  description:
+    'Quotes with exact totals, taxes, revisions and a public link the customer accepts and signs; sale orders that reserve stock, deliveries with backorders, cancellations with returns.',
+  category: 'Sales',
+  icon: 'receipt',
+  platform: '^1.0.0',
+  depends: [crm, inventory],
+  models: salesModels,
+  migrations,
+  permissions,
+  settings,
+  events: salesEvents,
+  resources: salesResources,
+  rest: (r) => {
+    quoteRoutes(r);
+    orderRoutes(r);
+  },
+});
+
+export * from './events.ts';
+export { Order, type OrderRow } from './models/order.model.ts';
+export { Quote, type QuoteRow } from './models/quote.model.ts';
+export { Tax, type TaxRow } from './models/tax.model.ts';

@@ -1,0 +1,42 @@
+import type { ApiClient } from '@elevate/testkit';
+
+export const API = '/api/v1/sales';
+
+let n = 0;
+const unique = () => {
+  n += 1;
+  return `${Date.now()}-${n}`;
+};
+
+export async function ok<T = Record<string, unknown>>(p: Promise<{ status: number; body: unknown }>, status = 200) {
+  const res = await p;
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as T & { id: string };
+}
+
+export const contact = (c: ApiClient, name = `Ada ${unique()}`) =>
+  ok(c.post('/api/v1/crm/contacts', { name, email: `ada-${unique()}@example.test` }), 201);
+
+export const tax = (c: ApiClient, rate: string, inclusive = false) =>
+  ok(c.post(`${API}/taxes`, { name: `VAT ${rate}% ${unique()}`, rate, inclusive }), 201);
+
+export const product = (c: ApiClient, extra: Record<string, unknown> = {}) =>
+  ok<{ sku: string }>(
+    c.post('/api/v1/inventory/products', {
+      sku: `P-${unique()}`,
+      name: `Widget ${unique()}`,
+      salePrice: '10',
+      ...extra,
+    }),
+    201,
+  );
+
+export const receive = (c: ApiClient, productId: string, quantity: string) =>
+  ok(c.post('/api/v1/inventory/receipts', { productId, quantity }), 201);
+
+export const stockOf = async (c: ApiClient, productId: string) =>
+  (await c.get(`/api/v1/inventory/stock?productId=${productId}`)).body as {
+    onHand: string;
+    reserved: string;
+    available: string;
+  };
