@@ -107,6 +107,15 @@ export {
 } from './model.ts';
 export type { NotificationMessage, Notifier } from './notifications.ts';
 export {
+  type Checkout,
+  type CheckoutRequest,
+  type PaymentAmount,
+  type PaymentProvider,
+  PaymentSucceeded,
+  type PaymentSucceededPayload,
+  Payments,
+} from './payments.ts';
+export {
   allows,
   definePermissions,
   type Grant,
