@@ -153,6 +153,7 @@ export {
   type Shaped,
   shapedFor,
 } from './rest.ts';
+export type { Secrets } from './secrets.ts';
 export {
   defineService,
   provide,
