@@ -12,7 +12,12 @@ describe('manifest: events', () => {
   });
 
   it('lets a provider declare the events of the contract it provides, and only those', () => {
-    const ok = defineAddon({ ...base, id: 'pay', events: [PaymentSucceeded], provides: [provide(Payments, () => provider)] });
+    const ok = defineAddon({
+      ...base,
+      id: 'pay',
+      events: [PaymentSucceeded],
+      provides: [provide(Payments, () => provider)],
+    });
     expect(() => checkManifest(ok)).not.toThrow();
     const notProvider = defineAddon({ ...base, id: 'pay', events: [PaymentSucceeded] });
     expect(() => checkManifest(notProvider)).toThrow(/payments.payment.succeeded/);
