@@ -34,6 +34,7 @@ import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { privacyRouteDocs } from './http/privacy.routes.ts';
+import { addonPublicRouter } from './http/public-routes.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import type { State } from './http/state.ts';
@@ -183,6 +184,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountPublic: Router<State>;
     accountCore: Router<State>;
     addons: Map<string, Router<State>>;
+    addonsPublic: Map<string, Router<State>>;
   };
   let securityMounted = false;
   const documents = new Map<string, OpenApiDocument>();
@@ -212,6 +214,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
+      addonsPublic: new Map(
+        addons.flatMap((a) => {
+          const r = a.rest ? addonPublicRouter(a, rt) : null;
+          return r ? [[a.id, r] as const] : [];
+        }),
+      ),
     };
     if (!securityMounted) {
       // API keys, sessions, MFA (http/security.routes.ts) ride on the account routers.
@@ -294,6 +302,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             ...(d.options.summary ? { summary: d.options.summary } : {}),
             ...(d.options.permission ? { permission: d.options.permission } : {}),
             ...(d.options.responses ? { responses: d.options.responses } : {}),
+            ...(d.public ? { public: true } : {}),
           });
         }
       }
@@ -357,6 +366,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         docs: apiDocsPages(),
         account: { public: h.accountPublic, core: h.accountCore, afterSignup: verifyAfterSignup(rt, account) },
         addonRouters,
+        addonPublicRouters: h.addonsPublic,
         graphql: graphqlMiddleware(schemas, log),
         web,
         security: { trustProxy: config.trustProxy, corsOrigins: config.corsOrigins },

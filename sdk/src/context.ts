@@ -6,6 +6,7 @@ import type { Mailer } from './mail.ts';
 import type { AnyModel, NewRow, Patch, Row } from './model.ts';
 import type { Notifier } from './notifications.ts';
 import type { RecordScope } from './permissions.ts';
+import type { Secrets } from './secrets.ts';
 import type { Services } from './services.ts';
 
 export interface Logger {
@@ -123,6 +124,8 @@ export interface SystemContext extends LoaderFactory {
   mail: Mailer;
   /** In-app notifications to users of the tenant: shown only if this transaction commits. */
   notifications: Notifier;
+  /** Encrypts what must be stored but never shown (an integration's API key), bound to this tenant. */
+  secrets: Secrets;
   /** Services provided by the addons this tenant has enabled (typed tokens, `defineService`). */
   services: Services;
   log: Logger;

@@ -107,6 +107,15 @@ export {
 } from './model.ts';
 export type { NotificationMessage, Notifier } from './notifications.ts';
 export {
+  type Checkout,
+  type CheckoutRequest,
+  type PaymentAmount,
+  type PaymentProvider,
+  PaymentSucceeded,
+  type PaymentSucceededPayload,
+  Payments,
+} from './payments.ts';
+export {
   allows,
   definePermissions,
   type Grant,
@@ -135,8 +144,14 @@ export { createSchema, fieldSchema, idsKey, patchSchema, rowSchema, schemaTitle 
 export {
   type JsonSchema,
   type Page,
+  type PublicContext,
+  type PublicHandler,
+  type PublicRequest,
+  type PublicRouteOptions,
+  type PublicRouter,
   paginationQuery,
   type RestFragment,
+  type RestHandler,
   type RestRequest,
   type RestRouter,
   type RouteDef,
@@ -144,6 +159,7 @@ export {
   type Shaped,
   shapedFor,
 } from './rest.ts';
+export type { Secrets } from './secrets.ts';
 export {
   defineService,
   provide,

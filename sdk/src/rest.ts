@@ -1,4 +1,4 @@
-import type { RequestContext } from './context.ts';
+import type { RequestContext, SystemContext } from './context.ts';
 
 /** JSON schema (validated with ajv). */
 export type JsonSchema = Record<string, unknown>;
@@ -42,12 +42,59 @@ export interface RouteOptions {
 
 export type RestHandler<P, Q, B> = (req: RestRequest<P, Q, B>) => Promise<RestResult> | RestResult;
 
+/** What a public route's handler works in: the tenant named by the URL, no user. */
+export interface PublicContext extends SystemContext {
+  requestId: string;
+}
+
+/** A request to a public route (a vendor's webhook): no access token, the tenant from the path. */
+export interface PublicRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  /** Includes `tenant`, the tenant's id from the path. */
+  params: P & { tenant: string };
+  query: Q;
+  body: B;
+  /** The body exactly as received (for signature checks), '' when there was none. */
+  rawBody: string;
+  /** Request headers, lower-case names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The client's address (behind TRUST_PROXY proxies: the forwarded one). */
+  ip: string;
+  ctx: PublicContext;
+}
+
+export type PublicHandler<P, Q, B> = (req: PublicRequest<P, Q, B>) => Promise<RestResult> | RestResult;
+
+/** Options of a public route: no permission (nobody is signed in). */
+export type PublicRouteOptions = Omit<RouteOptions, 'permission'>;
+
+/**
+ * Routes that need no access token, for callers that are not users: a payment provider's
+ * webhook, a public page's data. The path must contain `:tenant` (the tenant's id); the platform
+ * resolves it, answers 404 NOT_FOUND when no such tenant has the addon enabled, and runs the
+ * handler in that tenant's transaction (committed when the answer is below 400). Authenticate
+ * the caller yourself (a signature, an unguessable token).
+ */
+export interface PublicRouter {
+  get<P = Record<string, string>, Q = Record<string, unknown>>(
+    path: string,
+    opts: PublicRouteOptions,
+    handler: PublicHandler<P, Q, undefined>,
+  ): void;
+  post<P = Record<string, string>, B = unknown>(
+    path: string,
+    opts: PublicRouteOptions,
+    handler: PublicHandler<P, Record<string, unknown>, B>,
+  ): void;
+}
+
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   options: RouteOptions;
+  /** Needs no access token (`r.public.post(...)`): the handler gets a `PublicRequest`. */
+  public?: true;
   // biome-ignore lint/suspicious/noExplicitAny: handlers are typed at the call site
-  handler: RestHandler<any, any, any>;
+  handler: RestHandler<any, any, any> | PublicHandler<any, any, any>;
 }
 
 /** Routes are mounted under /api/v1/<addon id>/. */
@@ -77,6 +124,8 @@ export interface RestRouter {
     opts: RouteOptions,
     handler: RestHandler<P, Record<string, unknown>, undefined>,
   ): void;
+  /** Routes without an access token (webhooks): see `PublicRouter`. */
+  readonly public: PublicRouter;
 }
 
 export type RestFragment = (router: RestRouter) => void;

@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, ConflictError, NotFoundError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
+import { SecretBox } from './secret-box.ts';
 import type { ClientInfo, Sessions, TokenPair } from './sessions.ts';
 
 /** TOTP per RFC 6238: 6 digits, 30-second steps; a code one step early or late is accepted. */
@@ -81,26 +82,23 @@ export interface Enrolment {
  */
 export class Mfa {
   private readonly rt: Runtime;
+  private readonly box: SecretBox;
+  /** Signs login challenges (the TOTP secrets' key derivation, kept as it was). */
   private readonly key: Buffer;
   private readonly hmacKey: Buffer;
   constructor(rt: Runtime) {
     this.rt = rt;
+    this.box = new SecretBox('elevate-mfa-secret', rt.config.jwtSecret);
     this.key = createHash('sha256').update(`elevate-mfa-secret:${rt.config.jwtSecret}`).digest();
     this.hmacKey = createHash('sha256').update(`elevate-mfa-backup:${rt.config.jwtSecret}`).digest();
   }
 
   private seal(secret: string): string {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([c.update(secret, 'utf8'), c.final()]);
-    return `v1.${iv.toString('base64url')}.${body.toString('base64url')}.${c.getAuthTag().toString('base64url')}`;
+    return this.box.seal(secret);
   }
 
   private open(sealed: string): string {
-    const [, iv, body, tag] = sealed.split('.');
-    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv ?? '', 'base64url'));
-    d.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
-    return Buffer.concat([d.update(Buffer.from(body ?? '', 'base64url')), d.final()]).toString('utf8');
+    return this.box.open(sealed);
   }
 
   private backupHash(userId: string, code: string): string {

@@ -19,6 +19,7 @@ import {
 import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { audit } from '../audit/audit.ts';
+import { SecretBox } from '../auth/secret-box.ts';
 import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
@@ -33,7 +34,18 @@ export interface ContextDeps {
   orm: Orm;
   services: ServiceRegistry;
   wakeRelay(): void;
-  config: { publicUrl: string };
+  config: { publicUrl: string; jwtSecret: string };
+}
+
+/** One box per process secret (a kernel has one; tests may run several kernels). */
+const boxes = new Map<string, SecretBox>();
+function addonSecrets(processSecret: string): SecretBox {
+  let box = boxes.get(processSecret);
+  if (!box) {
+    box = new SecretBox('elevate-addon-secret', processSecret);
+    boxes.set(processSecret, box);
+  }
+  return box;
 }
 
 /** Which context `ctx.services` builds from, and the enabled set when the caller knows it. */
@@ -94,6 +106,10 @@ export function systemContext(
         audit(tx, { action: e.action, table: e.table ?? null, recordId: e.recordId ?? null, detail: e.detail ?? null }),
     },
     services,
+    secrets: {
+      seal: (plain) => addonSecrets(deps.config.jwtSecret).seal(plain, `tenant:${tenant.id}`),
+      open: (sealed) => addonSecrets(deps.config.jwtSecret).open(sealed, `tenant:${tenant.id}`),
+    },
     log,
     async settings<T>(addonId: string): Promise<T> {
       const addon = deps.addonsById.get(addonId);

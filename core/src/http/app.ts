@@ -23,6 +23,8 @@ export interface AppParts {
   docs: Router<State>;
   /** Addon route middleware by addon id, mounted at /api/v1/<id>. */
   addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
+  /** Addon public routes (`r.public.*`: webhooks) by addon id, tried before authentication. */
+  addonPublicRouters?: ReadonlyMap<string, Router<State>>;
   graphql: Koa.Middleware<State>;
   /** Password reset, email verification, invitations (account.routes.ts). */
   account?: { public: Router<State>; core: Router<State>; afterSignup: Koa.Middleware<State> };
@@ -95,6 +97,11 @@ export function createApp(parts: AppParts): Koa<State> {
     ? (ctx, next) => kernelRoutes(ctx, () => accountRoutes(ctx, next))
     : kernelRoutes;
   const apiRoutes = parts.api.routes() as unknown as Koa.Middleware<State>;
+  const publicRoutes = new Map(
+    [...(parts.addonPublicRouters ?? [])].map(
+      ([id, r]) => [id, { router: r, routes: r.routes() as unknown as Koa.Middleware<State> }] as const,
+    ),
+  );
   app.use(async (ctx, next) => {
     const p = ctx.path;
     // A browser opening /graphql gets GraphiQL; the queries it sends carry the token (its headers pane).
@@ -123,6 +130,11 @@ export function createApp(parts: AppParts): Koa<State> {
     }
     if (id === 'core') {
       await parts.authenticate(ctx, () => coreRoutes(ctx, next));
+      return;
+    }
+    const pub = publicRoutes.get(id);
+    if (pub?.router.match(p, ctx.method).route) {
+      await pub.routes(ctx, async () => {});
       return;
     }
     const router = parts.addonRouters.get(id);

@@ -3,6 +3,7 @@ import {
   AppError,
   type JsonSchema,
   NotFoundError,
+  type RestHandler,
   type RestRequest,
   type RestRouter,
   type RouteDef,
@@ -25,12 +26,22 @@ export function collectRoutes(addon: AnyAddon): RouteDef[] {
       if (!path.startsWith('/')) throw new Error(`Addon ${addon.id}: route path "${path}" must start with /`);
       routes.push({ method, path, options, handler });
     };
+  const addPublic =
+    (method: 'GET' | 'POST') =>
+    (path: string, options: RouteOptions, handler: RouteDef['handler']): void => {
+      if (!/(^|\/):tenant(\/|$)/.test(path)) {
+        throw new Error(`Addon ${addon.id}: public route path "${path}" must contain a :tenant segment`);
+      }
+      add(method)(path, options, handler);
+      (routes[routes.length - 1] as RouteDef).public = true;
+    };
   const router: RestRouter = {
     get: add('GET'),
     post: add('POST'),
     put: add('PUT'),
     patch: add('PATCH'),
     delete: add('DELETE'),
+    public: { get: addPublic('GET'), post: addPublic('POST') },
   };
   addon.rest?.(router);
   return routes;
@@ -42,12 +53,12 @@ function isResult(v: unknown): v is { status: number; body: unknown; headers?: R
   return keys.length === 2 || (keys.length === 3 && 'headers' in v);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Path parameters named `id` or `…Id` are record ids: anything but a uuid names no record. */
-const isIdParam = (name: string) => name === 'id' || name.endsWith('Id');
+export const isIdParam = (name: string) => name === 'id' || name.endsWith('Id');
 
 /** A validator for a schema that may depend on the enabled addons, compiled once per distinct schema. */
-function perShape<F>(
+export function perShape<F>(
   schema: Shaped<JsonSchema> | undefined,
   compile: (s: JsonSchema | undefined) => F,
 ): (enabled: ReadonlySet<string>) => F {
@@ -71,6 +82,7 @@ function perShape<F>(
 export function addonRouter(addon: AnyAddon): Router<State> {
   const router = new Router<State>({ prefix: `/api/v1/${addon.id}` });
   for (const route of collectRoutes(addon)) {
+    if (route.public) continue; // mounted without authentication (public-routes.ts)
     // A resource's schemas may depend on the tenant's enabled addons (extended models): compiled once per shape.
     const checkQuery = perShape(route.options.query, compileQuery);
     const checkBody = perShape(route.options.body, compileBody);
@@ -85,35 +97,42 @@ export function addonRouter(addon: AnyAddon): Router<State> {
       const query = checkQuery(rc.enabledAddons)({ ...ctx.query });
       let body: unknown;
       if (route.method !== 'GET' && route.method !== 'DELETE') {
-        const raw = ctx.request.body;
-        const isText = typeof raw === 'string';
-        if ((route.options.bodyType ?? 'json') === 'text') {
-          if (!isText) {
-            throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as text/csv or text/plain', { status: 415 });
-          }
-          checkTextBody(raw);
-          body = raw;
-        } else {
-          if (isText && raw !== '') {
-            throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { status: 415 });
-          }
-          body = checkBody(rc.enabledAddons)(isText ? undefined : raw);
-        }
+        body = routeBody(route, ctx.request.body, checkBody(rc.enabledAddons));
       }
       const req: RestRequest = { params: { ...ctx.params } as Record<string, string>, query, body, ctx: rc };
-      const out = await route.handler(req);
-      if (isResult(out)) {
-        if (out.headers) ctx.set(out.headers);
-        ctx.status = out.status;
-        ctx.body = out.body ?? null;
-        if (out.status === 204) ctx.body = null;
-      } else {
-        ctx.status = 200;
-        ctx.body = out ?? null;
-      }
+      respond(ctx, await (route.handler as RestHandler<unknown, unknown, unknown>)(req));
     });
   }
   return router;
+}
+
+/** Writes a handler's result: a body (200), or `{ status, body, headers? }`. */
+export function respond(ctx: Koa.ParameterizedContext<State>, out: unknown): void {
+  if (isResult(out)) {
+    if (out.headers) ctx.set(out.headers);
+    ctx.status = out.status;
+    ctx.body = out.body ?? null;
+    if (out.status === 204) ctx.body = null;
+  } else {
+    ctx.status = 200;
+    ctx.body = out ?? null;
+  }
+}
+
+/** The body of a non-GET route, checked against its options (JSON or text). */
+export function routeBody(route: RouteDef, raw: unknown, check: (b: unknown) => unknown): unknown {
+  const isText = typeof raw === 'string';
+  if ((route.options.bodyType ?? 'json') === 'text') {
+    if (!isText) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as text/csv or text/plain', { status: 415 });
+    }
+    checkTextBody(raw);
+    return raw;
+  }
+  if (isText && raw !== '') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { status: 415 });
+  }
+  return check(isText ? undefined : raw);
 }
 
 /**

@@ -50,8 +50,13 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
   for (const model of addon.models ?? []) {
     if (!model.name.startsWith(prefix)) problems.push(`model "${model.name}" must start with "${prefix}"`);
   }
+  // A provider publishes the events of the contract it implements (payments.payment.succeeded
+  // by the addon providing payments.provider): those may carry the contract's prefix.
+  const contracts = (addon.provides ?? []).map((p) => `${String(p.token?.id).split('.')[0]}.`);
   for (const event of addon.events ?? []) {
-    if (!event.name.startsWith(prefix)) problems.push(`event "${event.name}" must start with "${prefix}"`);
+    if (!event.name.startsWith(prefix) && !contracts.some((c) => event.name.startsWith(c))) {
+      problems.push(`event "${event.name}" must start with "${prefix}"`);
+    }
   }
   for (const job of addon.jobs ?? []) {
     if (!job.name.startsWith(prefix)) problems.push(`job "${job.name}" must start with "${prefix}"`);

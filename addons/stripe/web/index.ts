@@ -1,0 +1,6 @@
+import type { ContributedModule, WebContribution } from '@elevate/sdk/web';
+
+export const web: WebContribution = {
+  menu: [{ label: 'Stripe', path: '', icon: 'cart', permission: 'stripe.settings.manage', order: 90 }],
+  pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),
+};
