@@ -46,6 +46,7 @@ import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
+import { moneyRouteDocs } from './money/money.routes.ts';
 import { PLATFORM_VERSION } from './platform.ts';
 import { privacyJob } from './privacy/privacy.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
@@ -268,7 +269,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             accountRouteDocs[key] ??
             adminRouteDocs[key] ??
             securityRouteDocs[key] ??
-            privacyRouteDocs[key];
+            privacyRouteDocs[key] ??
+            moneyRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

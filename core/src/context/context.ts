@@ -24,6 +24,7 @@ import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 import { transactionalMailer } from '../mail/mailer.ts';
+import { tenantMoney } from '../money/money-service.ts';
 import { transactionalNotifier } from '../notifications/notifications.ts';
 import type { ServiceRegistry } from '../services/service-registry.ts';
 
@@ -94,6 +95,7 @@ export function systemContext(
         audit(tx, { action: e.action, table: e.table ?? null, recordId: e.recordId ?? null, detail: e.detail ?? null }),
     },
     services,
+    money: tenantMoney(tx),
     log,
     async settings<T>(addonId: string): Promise<T> {
       const addon = deps.addonsById.get(addonId);

@@ -7,6 +7,7 @@ import { Users } from '../admin/users.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
+import { moneyRoutes } from '../money/money.routes.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
 import { adminRoutes } from './admin.routes.ts';
@@ -199,6 +200,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   auditRoutes(r, rt);
   webhookRoutes(r, rt);
   notificationRoutes(r);
+  moneyRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),
