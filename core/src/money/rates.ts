@@ -232,7 +232,7 @@ export const rateStore = {
     return {
       from,
       to,
-      rate: trimDecimal(opposite.rate),
+      rate: trimDecimal(inverseRate(opposite.rate, RATE_SCALE)),
       validOn: opposite.validOn,
       inverse: true,
     };
