@@ -6,6 +6,13 @@ type Builder = InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>;
 
 /** Company currency and exchange rates in the core's GraphQL fragment (same rules as REST). */
 export function moneyGraphql(b: Builder): void {
+  b.objectType('Money', {
+    description: 'An exact amount: a decimal string with the currency own minor units, never a float',
+    fields: (t) => ({
+      amount: t.field({ type: 'Decimal', resolve: (m) => m.amount }),
+      currency: t.exposeString('currency', { description: 'ISO 4217 code' }),
+    }),
+  });
   const Rate = b.objectRef<RateRow>('ExchangeRate').implement({
     description: '1 `from` = `rate` `to`, valid from `validOn` until a later rate of the pair',
     fields: (t) => ({
