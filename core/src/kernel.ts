@@ -33,6 +33,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
+import { preferencesRouteDocs } from './http/preferences.routes.ts';
 import { privacyRouteDocs } from './http/privacy.routes.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
@@ -270,7 +271,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             adminRouteDocs[key] ??
             securityRouteDocs[key] ??
             privacyRouteDocs[key] ??
-            moneyRouteDocs[key];
+            moneyRouteDocs[key] ??
+            preferencesRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
