@@ -86,6 +86,23 @@ export function formatDate(value: string | null | undefined, withTime = false): 
   ).format(d);
 }
 
+/**
+ * A calendar day (`YYYY-MM-DD`, a `date` column: a close date, a rate's valid-from) in the user's
+ * locale. No time zone applies: 2025-01-15 is the 15th everywhere (formatDate would show the 14th
+ * west of UTC, as it reads the day as midnight UTC).
+ */
+export function formatDay(value: string | null | undefined): string {
+  if (!value) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return formatDate(value);
+  const { locale } = formatSettings();
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return cached(
+    `day|${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }),
+  ).format(d);
+}
+
 export function formatNumber(n: number): string {
   const { locale } = formatSettings();
   return cached(`n|${locale}`, () => new Intl.NumberFormat(locale)).format(n);

@@ -28,6 +28,7 @@ export {
   type FormatSettings,
   formatAmounts,
   formatDate,
+  formatDay,
   formatMoney,
   formatNumber,
   formatSettings,
