@@ -33,6 +33,7 @@ import { coreRoutes } from './http/core.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
+import { preferencesRouteDocs } from './http/preferences.routes.ts';
 import { privacyRouteDocs } from './http/privacy.routes.ts';
 import { addonPublicRouter } from './http/public-routes.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
@@ -47,6 +48,7 @@ import type { Kernel } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
+import { moneyRouteDocs } from './money/money.routes.ts';
 import { PLATFORM_VERSION } from './platform.ts';
 import { privacyJob } from './privacy/privacy.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
@@ -276,7 +278,9 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             accountRouteDocs[key] ??
             adminRouteDocs[key] ??
             securityRouteDocs[key] ??
-            privacyRouteDocs[key];
+            privacyRouteDocs[key] ??
+            moneyRouteDocs[key] ??
+            preferencesRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

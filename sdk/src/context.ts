@@ -4,6 +4,7 @@ import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
 import type { Mailer } from './mail.ts';
 import type { AnyModel, NewRow, Patch, Row } from './model.ts';
+import type { MoneyService } from './money.ts';
 import type { Notifier } from './notifications.ts';
 import type { RecordScope } from './permissions.ts';
 import type { Secrets } from './secrets.ts';
@@ -128,6 +129,8 @@ export interface SystemContext extends LoaderFactory {
   secrets: Secrets;
   /** Services provided by the addons this tenant has enabled (typed tokens, `defineService`). */
   services: Services;
+  /** The tenant's company currency and dated exchange rates (`rate`, `convert`, `totals`). */
+  money: MoneyService;
   log: Logger;
   /** This addon's validated settings for the tenant. */
   settings<T = Record<string, unknown>>(addonId: string): Promise<T>;

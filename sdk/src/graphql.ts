@@ -1,5 +1,6 @@
 import type SchemaBuilder from '@pothos/core';
 import type { RequestContext } from './context.ts';
+import type { Money } from './money.ts';
 
 export interface ElevateSchemaTypes {
   Context: RequestContext;
@@ -9,6 +10,11 @@ export interface ElevateSchemaTypes {
     DateTime: { Input: string; Output: string | Date };
     Decimal: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
+  };
+  /** Object types the core declares for every schema: use them by name (`t.field({ type: 'Money' })`). */
+  Objects: {
+    /** An exact amount: `amount` a decimal string with the currency's minor units, `currency` ISO 4217. */
+    Money: Money;
   };
 }
 

@@ -16,6 +16,7 @@ import { contactRoutes } from './rest/contacts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
 import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
+import { summaryRoutes } from './rest/summaries.routes.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
@@ -51,6 +52,7 @@ export const crm = defineAddon({
     pipelineRoutes(r);
     searchRoutes(r);
     importRoutes(r);
+    summaryRoutes(r);
   },
   lifecycle: { enable: seedDefaults, demo: seedDemoData },
 });

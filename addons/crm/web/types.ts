@@ -1,5 +1,6 @@
 // The crm REST API's shapes as the web pages use them (see addons/crm/src/rest).
 
+import type { Money } from '@elevate/sdk/money';
 import type { Row } from '@elevate/sdk/web';
 import type { Activity as ActivityModel } from '../src/models/activity.model.ts';
 import type { Lead as LeadModel } from '../src/models/lead.model.ts';
@@ -25,7 +26,10 @@ export type Opportunity = Row<typeof OpportunityModel>;
 export interface BoardColumn {
   stage: Stage;
   count: number;
+  /** Adds currencies together: use `totals`. */
   totalValue: string;
+  /** Sum of the values per currency, sorted by code. */
+  totals: Money[];
   opportunities: Opportunity[];
 }
 

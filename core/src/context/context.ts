@@ -25,6 +25,7 @@ import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 import { transactionalMailer } from '../mail/mailer.ts';
+import { tenantMoney } from '../money/money-service.ts';
 import { transactionalNotifier } from '../notifications/notifications.ts';
 import type { ServiceRegistry } from '../services/service-registry.ts';
 
@@ -110,6 +111,7 @@ export function systemContext(
       seal: (plain) => addonSecrets(deps.config.jwtSecret).seal(plain, `tenant:${tenant.id}`),
       open: (sealed) => addonSecrets(deps.config.jwtSecret).open(sealed, `tenant:${tenant.id}`),
     },
+    money: tenantMoney(tx),
     log,
     async settings<T>(addonId: string): Promise<T> {
       const addon = deps.addonsById.get(addonId);

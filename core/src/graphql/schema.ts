@@ -1,6 +1,7 @@
 import { type AnyAddon, AppError, type ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
 import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
@@ -73,6 +74,7 @@ function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
       }),
     }),
   });
+  moneyGraphql(b);
 }
 
 /**

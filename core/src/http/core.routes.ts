@@ -7,12 +7,14 @@ import { Users } from '../admin/users.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
+import { moneyRoutes } from '../money/money.routes.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
+import { preferencesRoutes, readPreferences } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
@@ -50,10 +52,12 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     return s.rc;
   };
 
-  r.get('/me', (ctx) => {
+  r.get('/me', async (ctx) => {
     const c = rc(ctx.state);
+    // The profile's formatting preferences ride along: the web app renders dates and amounts with them.
+    const prefs = await readPreferences(c.db, c.tenant.id, c.user.id);
     ctx.body = {
-      user: c.user,
+      user: { ...c.user, ...prefs },
       tenant: c.tenant,
       permissions: ctx.state.patterns ?? [],
       enabledAddons: [...(ctx.state.enabled ?? [])].sort(),
@@ -199,6 +203,8 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   auditRoutes(r, rt);
   webhookRoutes(r, rt);
   notificationRoutes(r);
+  moneyRoutes(r);
+  preferencesRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),

@@ -25,6 +25,7 @@ export const corePermissions = {
   'core.apikeys.manage': { title: 'Create and revoke API keys for integrations' },
   'core.webhooks.manage': { title: 'Manage outgoing webhooks (endpoints, secrets, deliveries)' },
   'core.privacy.manage': { title: 'Export or erase everything about a person (privacy requests)' },
+  'core.money.manage': { title: 'Set the company currency and manage exchange rates' },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */

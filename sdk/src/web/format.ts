@@ -3,6 +3,8 @@
 // its own settings (hooks.server.ts registers a source backed by the request); the browser uses the
 // settings the server rendered with (the root layout passes them on).
 
+import { formatMoney as exactMoney, isCurrency, type Money, round } from '../money.ts';
+
 export interface FormatSettings {
   /** A BCP 47 tag, e.g. 'de-DE'. */
   locale: string;
@@ -42,19 +44,31 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return f;
 }
 
-export function formatMoney(amount: string | number | null | undefined, currency = 'USD'): string {
+/**
+ * An amount in the user's locale with the currency's own minor units (JPY none, USD 2, KWD 3),
+ * exactly: a decimal string goes to Intl as a string, never through a float, so no cent is lost.
+ * A Money object, or an amount and its currency. Numbers are accepted for older callers (exact
+ * only when they are); anything unreadable is shown as given.
+ */
+export function formatMoney(amount: Money | string | number | null | undefined, currency = 'USD'): string {
   if (amount === null || amount === undefined || amount === '') return '—';
-  const n = typeof amount === 'number' ? amount : Number(amount);
-  if (!Number.isFinite(n)) return String(amount);
+  const m: Money = typeof amount === 'object' ? amount : { amount: String(amount), currency };
   const { locale } = formatSettings();
   try {
-    return cached(
-      `m|${locale}|${currency}`,
-      () => new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }),
-    ).format(n);
+    return exactMoney(isCurrency(m.currency) ? roundedForDisplay(m) : m, locale);
   } catch {
-    return `${n.toFixed(0)} ${currency}`;
+    return `${m.amount} ${m.currency}`;
   }
+}
+
+/** Amounts in several currencies, one after the other ("€7.00 · ¥300 · $0.30"); "—" for none. */
+export function formatAmounts(list: readonly Money[], separator = ' · '): string {
+  return list.length ? list.map((m) => formatMoney(m)).join(separator) : '—';
+}
+
+/** A number's shortest decimal text can carry float noise (0.1 + 0.2): round it to the currency, visibly. */
+function roundedForDisplay(m: Money): Money {
+  return /^-?\d+(\.\d+)?$/.test(m.amount) ? round(m.amount, m.currency) : m;
 }
 
 export function formatDate(value: string | null | undefined, withTime = false): string {
@@ -69,6 +83,23 @@ export function formatDate(value: string | null | undefined, withTime = false): 
         locale,
         withTime ? { dateStyle: 'medium', timeStyle: 'short', timeZone } : { dateStyle: 'medium', timeZone },
       ),
+  ).format(d);
+}
+
+/**
+ * A calendar day (`YYYY-MM-DD`, a `date` column: a close date, a rate's valid-from) in the user's
+ * locale. No time zone applies: 2025-01-15 is the 15th everywhere (formatDate would show the 14th
+ * west of UTC, as it reads the day as midnight UTC).
+ */
+export function formatDay(value: string | null | undefined): string {
+  if (!value) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return formatDate(value);
+  const { locale } = formatSettings();
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return cached(
+    `day|${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }),
   ).format(d);
 }
 

@@ -24,7 +24,15 @@ export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
 export { type Kit, useKit } from './context.ts';
-export { type FormatSettings, formatDate, formatMoney, formatNumber, formatSettings } from './format.ts';
+export {
+  type FormatSettings,
+  formatAmounts,
+  formatDate,
+  formatDay,
+  formatMoney,
+  formatNumber,
+  formatSettings,
+} from './format.ts';
 export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';

@@ -1,5 +1,6 @@
 import { type GraphQLBuilder, NotFoundError } from '@elevate/sdk';
 import { STAGE_KINDS } from '../models/pipeline.model.ts';
+import { type WonSummary, wonThisMonth } from '../services/amounts.service.ts';
 import { type BoardColumn, type Board as BoardData, board } from '../services/board.service.ts';
 import {
   createPipeline,
@@ -33,7 +34,17 @@ export function pipelineGraphql(b: GraphQLBuilder, types: CrmTypes): void {
     fields: (t) => ({
       stage: t.field({ type: Stage, resolve: (c) => c.stage }),
       count: t.exposeInt('count'),
-      totalValue: t.field({ type: 'Decimal', description: 'Exact sum of the values', resolve: (c) => c.totalValue }),
+      totalValue: t.field({
+        type: 'Decimal',
+        description: 'Exact sum of the values',
+        deprecationReason: 'Adds different currencies together: use totals',
+        resolve: (c) => c.totalValue,
+      }),
+      totals: t.field({
+        type: ['Money'],
+        description: 'Sum of the values per currency (sorted by code)',
+        resolve: (c) => c.totals,
+      }),
       opportunities: t.field({ type: [Opportunity], resolve: (c) => c.opportunities }),
     }),
   });
@@ -95,6 +106,29 @@ export function pipelineGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       },
       resolve: (_r, a, ctx) =>
         board(ctx, String(a.pipelineId), { limit: a.limit, ownerId: a.ownerId == null ? null : String(a.ownerId) }),
+    }),
+  );
+
+  const WonSummaryRef = b.objectRef<WonSummary>('WonThisMonth').implement({
+    description: 'Won deals closed this month: sums per currency, converted where the company has rates',
+    fields: (t) => ({
+      since: t.field({ type: 'DateTime', resolve: (w) => w.since }),
+      timeZone: t.exposeString('timeZone'),
+      count: t.exposeInt('count'),
+      byCurrency: t.field({ type: ['Money'], resolve: (w) => w.byCurrency }),
+      total: t.field({ type: 'Money', nullable: true, resolve: (w) => w.total }),
+      companyCurrency: t.exposeString('companyCurrency'),
+      missingRates: t.exposeStringList('missingRates'),
+    }),
+  });
+  b.queryField('wonThisMonth', (t) =>
+    t.field({
+      type: WonSummaryRef,
+      args: { timeZone: t.arg.string({ description: 'IANA time zone of "this month" (default UTC)' }) },
+      resolve: (_r, a, ctx) => {
+        ctx.require('crm.opportunity.read');
+        return wonThisMonth(ctx, a.timeZone ?? 'UTC');
+      },
     }),
   );
 

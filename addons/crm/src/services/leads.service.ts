@@ -4,6 +4,7 @@ import { LeadCreated, LeadDeleted, LeadUpdated } from '../events.ts';
 import type { LeadRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { LEAD_STATUSES, Lead } from '../models/lead.model.ts';
+import { checkAmount } from './amounts.service.ts';
 import type { ListFilter } from './list-query.ts';
 import { changedKeys, checkLinks, optionalText, pageOf, text } from './pipeline-sql.ts';
 import { checkUnchanged, type EditPrecondition } from './precondition.ts';
@@ -57,9 +58,7 @@ function fields(input: Partial<LeadInput>) {
       { path: 'status', message: `must be one of ${LEAD_EDITABLE_STATUSES.join(', ')}` },
     ]);
   }
-  if (input.currency != null && !/^[A-Z]{3}$/.test(input.currency)) {
-    throw new ValidationError('currency must be an ISO 4217 code', [{ path: 'currency', message: 'like USD' }]);
-  }
+  checkAmount(input.value, input.currency);
   const opt = (key: keyof LeadInput, max: number) => {
     const v = optionalText(input[key] as string | null | undefined, key, max);
     return v === undefined ? {} : { [key]: v };

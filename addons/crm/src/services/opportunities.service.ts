@@ -6,6 +6,7 @@ import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { Pipeline, Stage } from '../models/pipeline.model.ts';
+import { checkAmount } from './amounts.service.ts';
 import type { ListFilter } from './list-query.ts';
 import { compactColumn, endOfColumn, moveTo, OPP_READ, OPP_WRITE } from './opportunity-stage.service.ts';
 import { changedKeys, checkLinks, missingLink, optionalText, pageOf, percent, text } from './pipeline-sql.ts';
@@ -97,6 +98,7 @@ export async function createOpportunity(ctx: RequestContext, input: OpportunityI
   const repo = await ctx.scoped(Opportunity, OPP_WRITE);
   const data = fields(input);
   if (!data.title) text('', 'title', 200);
+  checkAmount(input.value, input.currency ?? 'USD');
   await checkLinks(ctx, linkChecks(input));
   const { pipeline, stage } = await placement(ctx, input.pipelineId, input.stageId);
   if (stage.kind !== 'open') {
@@ -129,6 +131,9 @@ export async function updateOpportunity(
   const movesPipeline = patch.pipelineId != null && patch.pipelineId !== before.pipeline;
   const movesStage = patch.stageId != null && patch.stageId !== before.stage;
   if ((movesPipeline || movesStage) && before.status !== 'open') throw crmErrors.closed();
+  if (patch.value !== undefined || patch.currency != null) {
+    checkAmount(patch.value === undefined ? before.value : patch.value, patch.currency ?? before.currency);
+  }
   const data = fields(patch);
   await checkLinks(ctx, linkChecks(patch));
   let row = before;

@@ -1,4 +1,4 @@
-import { formatDate, formatMoney, formatSettings, setFormatSource } from '@elevate/sdk/web/format';
+import { formatAmounts, formatDate, formatMoney, formatSettings, setFormatSource } from '@elevate/sdk/web/format';
 import { describe, expect, it } from 'vitest';
 import { preferredLocale, resolveFormat } from './format-settings.ts';
 
@@ -36,10 +36,21 @@ describe('format settings of a request', () => {
     try {
       // 05:00 UTC on 1 December is still 30 November in Los Angeles.
       expect(formatDate('2026-12-01T05:00:00Z')).toBe('30.11.2026');
-      expect(formatMoney('12500')).toBe('12.500\u00a0$');
+      expect(formatMoney('12500')).toBe('12.500,00\u00a0$');
+      // The currency's own minor units: yen have none, dinars three; no cent is lost on the way.
+      expect(formatMoney('1500', 'JPY')).toBe('1.500\u00a0¥');
+      expect(formatMoney({ amount: '1.25', currency: 'KWD' })).toBe('1,250\u00a0KWD');
+      expect(formatMoney('12345678901234567.89')).toBe('12.345.678.901.234.567,89\u00a0$');
       current = resolveFormat({});
       expect(formatDate('2026-12-01T05:00:00Z')).toBe('Dec 1, 2026');
-      expect(formatMoney(12500)).toBe('$12,500');
+      expect(formatMoney(12500)).toBe('$12,500.00');
+      expect(formatMoney(0.1 + 0.2)).toBe('$0.30');
+      expect(
+        formatAmounts([
+          { amount: '7.00', currency: 'EUR' },
+          { amount: '0.30', currency: 'USD' },
+        ]),
+      ).toBe('€7.00 · $0.30');
       expect(formatSettings()).toEqual({ locale: 'en-US', timeZone: 'UTC' });
     } finally {
       setFormatSource(() => undefined);
