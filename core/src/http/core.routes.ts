@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import { Roles } from '../admin/roles.ts';
 import { Teams } from '../admin/teams.ts';
 import { Users } from '../admin/users.ts';
+import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
@@ -205,6 +206,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   notificationRoutes(r);
   moneyRoutes(r);
   preferencesRoutes(r);
+  documentRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),
