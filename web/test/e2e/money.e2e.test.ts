@@ -174,5 +174,10 @@ describe('dashboard money widgets', { timeout: 120_000 }, () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await setTheme(page, 'dark');
     await screenshot(page, 'dashboard-money-375-dark');
+    await page.setViewportSize({ width: 1440, height: 860 });
+    await open(page, t.app('/crm/pipeline'));
+    await page.getByRole('heading', { name: 'Pipeline', level: 1 }).waitFor();
+    expect(plain(await page.locator('main').textContent())).toContain('€990.00 · $1,200.60');
+    await screenshot(page, 'pipeline-money-1440-dark');
   });
 });
