@@ -96,6 +96,12 @@ export interface UserInfo {
   id: string;
   email: string;
   name: string;
+  /**
+   * The user's formatting preferences (profile): a BCP 47 locale and an IANA time zone, for dates,
+   * numbers and amounts the server formats for them (a PDF, a mail, "this month"). null: none set.
+   */
+  locale?: string | null;
+  timeZone?: string | null;
 }
 
 /** Batches and caches loads for one request (DataLoader). */
