@@ -2,5 +2,13 @@
 import { InventoryInit0001 } from './Migration0001InventoryInit.ts';
 import { InventoryStockRules0002 } from './Migration0002InventoryStockRules.ts';
 import { InventoryValuation0003 } from './Migration0003InventoryValuation.ts';
+import { InventoryOperations0004 } from './Migration0004InventoryOperations.ts';
+import { InventoryOpenLayers0005 } from './Migration0005InventoryOpenLayers.ts';
 
-export const migrations = [InventoryInit0001, InventoryStockRules0002, InventoryValuation0003];
+export const migrations = [
+  InventoryInit0001,
+  InventoryStockRules0002,
+  InventoryValuation0003,
+  InventoryOperations0004,
+  InventoryOpenLayers0005,
+];

@@ -5,9 +5,13 @@ import { stockGraphql } from './graphql/stock.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
+import { operationRoutes } from './rest/operations.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
 import { onEnable } from './services/setup.service.ts';
 import { Stock, stockService } from './services/stock.service.ts';
+
+export type { LineInput, OperationInput } from './services/operations.service.ts';
+
 import { settings } from './settings.ts';
 
 export const inventory = defineAddon({
@@ -27,7 +31,10 @@ export const inventory = defineAddon({
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
   graphql: stockGraphql,
-  rest: stockRoutes,
+  rest: (r) => {
+    stockRoutes(r);
+    operationRoutes(r);
+  },
   lifecycle: { enable: onEnable },
 });
 
@@ -36,6 +43,7 @@ export type { Shortfall } from './errors.ts';
 export { StockChanged, type StockChangedPayload } from './events.ts';
 export { Location, type LocationRow } from './models/location.model.ts';
 export { Move, type MoveRow } from './models/move.model.ts';
+export { Operation, type OperationRow } from './models/operation.model.ts';
 export { Product, type ProductRow } from './models/product.model.ts';
 export { Reservation, type ReservationRow } from './models/reservation.model.ts';
 export { Warehouse } from './models/warehouse.model.ts';

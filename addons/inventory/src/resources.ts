@@ -2,6 +2,7 @@ import { defineResource } from '@elevate/sdk';
 import { Category } from './models/category.model.ts';
 import { Location } from './models/location.model.ts';
 import { Move } from './models/move.model.ts';
+import { Operation } from './models/operation.model.ts';
 import { Quant } from './models/quant.model.ts';
 import { Reservation } from './models/reservation.model.ts';
 import { Uom } from './models/uom.model.ts';
@@ -46,7 +47,13 @@ export const inventoryResources = [
   // Moves, quants and reservations change only through the stock operations (stock.routes.ts).
   defineResource(Move, {
     operations: ['list', 'get'],
-    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation'],
+    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation', 'operation'],
+  }),
+  // Operations are created and validated through POST /operations (stock.routes.ts).
+  defineResource(Operation, {
+    operations: ['list', 'get'],
+    filters: ['kind', 'state', 'origin'],
+    search: ['reference'],
   }),
   defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
   defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),

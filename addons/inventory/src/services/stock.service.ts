@@ -2,10 +2,12 @@ import { defineService, type SystemContext } from '@elevate/sdk';
 import { inventoryErrors, type Shortfall } from '../errors.ts';
 import { Location } from '../models/location.model.ts';
 import type { MoveRow } from '../models/move.model.ts';
+import type { OperationRow } from '../models/operation.model.ts';
 import { Reservation, type ReservationRow } from '../models/reservation.model.ts';
 import { format, parse } from './decimal.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
 import { createMove, locationOf, STOCKED, stockedProduct, toStockUnit, validateMove } from './moves.service.ts';
+import { createOperation, type OperationInput } from './operations.service.ts';
 import { quantAt, reserveInQuant, unreserveInQuant } from './quants.sql.ts';
 
 export interface StockLevel {
@@ -43,6 +45,11 @@ export interface StockService {
   release(reservationId: string): Promise<ReservationRow>;
   /** Delivers what a reservation holds (all of what remains by default) to the customer location. */
   deliver(reservationId: string, quantity?: string): Promise<MoveRow>;
+  /**
+   * A receipt, delivery, transfer or adjustment of many lines in one go (done by default): every
+   * line is done or, when one is refused (409 INVENTORY_INSUFFICIENT_STOCK), none is.
+   */
+  operate(input: OperationInput): Promise<OperationRow>;
 }
 
 export const Stock = defineService<StockService>('inventory.stock');
@@ -53,6 +60,7 @@ export function stockService(ctx: SystemContext): StockService {
     reserve: (input) => reserve(ctx, input),
     release: (id) => release(ctx, id),
     deliver: (id, quantity) => deliver(ctx, id, quantity),
+    operate: (input) => createOperation(ctx, input),
   };
 }
 
