@@ -4,6 +4,8 @@ import { InventoryStockRules0002 } from './Migration0002InventoryStockRules.ts';
 import { InventoryValuation0003 } from './Migration0003InventoryValuation.ts';
 import { InventoryOperations0004 } from './Migration0004InventoryOperations.ts';
 import { InventoryOpenLayers0005 } from './Migration0005InventoryOpenLayers.ts';
+import { InventoryCounts0006 } from './Migration0006InventoryCounts.ts';
+import { InventoryCountKeys0007 } from './Migration0007InventoryCountKeys.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -11,4 +13,6 @@ export const migrations = [
   InventoryValuation0003,
   InventoryOperations0004,
   InventoryOpenLayers0005,
+  InventoryCounts0006,
+  InventoryCountKeys0007,
 ];

@@ -5,6 +5,7 @@ import { stockGraphql } from './graphql/stock.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
+import { countRoutes } from './rest/counts.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
 import { onEnable } from './services/setup.service.ts';
@@ -34,6 +35,7 @@ export const inventory = defineAddon({
   rest: (r) => {
     stockRoutes(r);
     operationRoutes(r);
+    countRoutes(r);
   },
   lifecycle: { enable: onEnable },
 });

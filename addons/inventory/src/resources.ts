@@ -1,5 +1,6 @@
 import { defineResource } from '@elevate/sdk';
 import { Category } from './models/category.model.ts';
+import { CountLine, CountSheet } from './models/count.model.ts';
 import { Location } from './models/location.model.ts';
 import { Move } from './models/move.model.ts';
 import { Operation } from './models/operation.model.ts';
@@ -55,6 +56,9 @@ export const inventoryResources = [
     filters: ['kind', 'state', 'origin'],
     search: ['reference'],
   }),
+  // Count sheets are opened, filled and validated through /counts (counts.routes.ts).
+  defineResource(CountSheet, { operations: ['list', 'get'], filters: ['location', 'state'], search: ['reference'] }),
+  defineResource(CountLine, { operations: ['list', 'get'], filters: ['count', 'product'] }),
   defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
   defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),
 ];

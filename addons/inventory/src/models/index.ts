@@ -1,5 +1,6 @@
 import { Category } from './category.model.ts';
 import { CostLayer } from './cost-layer.model.ts';
+import { CountLine, CountSheet } from './count.model.ts';
 import { Location } from './location.model.ts';
 import { Move } from './move.model.ts';
 import { Operation } from './operation.model.ts';
@@ -20,4 +21,6 @@ export const inventoryModels = [
   Operation,
   Move,
   CostLayer,
+  CountSheet,
+  CountLine,
 ];
