@@ -6,6 +6,9 @@ import { InventoryOperations0004 } from './Migration0004InventoryOperations.ts';
 import { InventoryOpenLayers0005 } from './Migration0005InventoryOpenLayers.ts';
 import { InventoryCounts0006 } from './Migration0006InventoryCounts.ts';
 import { InventoryCountKeys0007 } from './Migration0007InventoryCountKeys.ts';
+import { InventoryReorderRules0008 } from './Migration0008InventoryReorderRules.ts';
+import { InventoryReorderKeys0009 } from './Migration0009InventoryReorderKeys.ts';
+import { InventoryCountLineSheet0010 } from './Migration0010InventoryCountLineSheet.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -15,4 +18,7 @@ export const migrations = [
   InventoryOpenLayers0005,
   InventoryCounts0006,
   InventoryCountKeys0007,
+  InventoryReorderRules0008,
+  InventoryReorderKeys0009,
+  InventoryCountLineSheet0010,
 ];

@@ -7,6 +7,7 @@ import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
 import { countRoutes } from './rest/counts.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
+import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
 import { onEnable } from './services/setup.service.ts';
 import { Stock, stockService } from './services/stock.service.ts';
@@ -14,6 +15,8 @@ import { Stock, stockService } from './services/stock.service.ts';
 export type { LineInput, OperationInput } from './services/operations.service.ts';
 
 import { settings } from './settings.ts';
+import { reorderCheck } from './workflows/reorder-check.schedule.ts';
+import { reorderOnStock } from './workflows/reorder-on-stock.subscriber.ts';
 
 export const inventory = defineAddon({
   id: 'inventory',
@@ -29,6 +32,8 @@ export const inventory = defineAddon({
   permissions,
   settings,
   events: inventoryEvents,
+  subscribers: [reorderOnStock],
+  schedules: [reorderCheck],
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
   graphql: stockGraphql,
@@ -36,13 +41,19 @@ export const inventory = defineAddon({
     stockRoutes(r);
     operationRoutes(r);
     countRoutes(r);
+    reorderRoutes(r);
   },
   lifecycle: { enable: onEnable },
 });
 
 export type { Shortfall } from './errors.ts';
 // What other addons may import.
-export { StockChanged, type StockChangedPayload } from './events.ts';
+export {
+  ReplenishmentSuggested,
+  type ReplenishmentSuggestedPayload,
+  StockChanged,
+  type StockChangedPayload,
+} from './events.ts';
 export { Location, type LocationRow } from './models/location.model.ts';
 export { Move, type MoveRow } from './models/move.model.ts';
 export { Operation, type OperationRow } from './models/operation.model.ts';

@@ -10,6 +10,7 @@ import { Uom } from './models/uom.model.ts';
 import { Warehouse } from './models/warehouse.model.ts';
 import { createWarehouse, locationFromParent } from './services/locations.service.ts';
 import { productResource } from './services/products.resource.ts';
+import { reorderRules, replenishments } from './services/reorder.resource.ts';
 
 const warehouses = defineResource(Warehouse, {
   search: ['name', 'code'],
@@ -58,7 +59,9 @@ export const inventoryResources = [
   }),
   // Count sheets are opened, filled and validated through /counts (counts.routes.ts).
   defineResource(CountSheet, { operations: ['list', 'get'], filters: ['location', 'state'], search: ['reference'] }),
-  defineResource(CountLine, { operations: ['list', 'get'], filters: ['count', 'product'] }),
+  defineResource(CountLine, { operations: ['list', 'get'], filters: ['sheet', 'product'] }),
+  reorderRules,
+  replenishments,
   defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
   defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),
 ];

@@ -63,7 +63,7 @@ describe('cycle counts', () => {
     expect(await onHand(q.id)).toBe('5.0000');
     expect(await onHand(r.id)).toBe('4.0000');
 
-    const lines = (await acme.client.get(`${API}/count_lines?count=${sheet.id}&limit=50`)).body.data as {
+    const lines = (await acme.client.get(`${API}/count_lines?sheet=${sheet.id}&limit=50`)).body.data as {
       product: string;
       expectedQuantity: string;
       difference: string;
@@ -105,7 +105,7 @@ describe('cycle counts', () => {
       Array.from({ length: 20 }, () => acme.client.post(`${API}/counts/${sheet.id}/scan`, { code: p.sku })),
     );
     expect(answers.every((a) => a.status === 201)).toBe(true);
-    const lines = (await acme.client.get(`${API}/count_lines?count=${sheet.id}`)).body.data;
+    const lines = (await acme.client.get(`${API}/count_lines?sheet=${sheet.id}`)).body.data;
     expect(lines).toHaveLength(1);
     expect(lines[0].countedQuantity).toBe('20.0000');
   });

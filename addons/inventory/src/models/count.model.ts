@@ -31,7 +31,7 @@ export const CountLine = defineModel({
   name: 'inventory.count_line',
   access: 'inventory.move',
   fields: {
-    count: f.ref(() => CountSheet, { required: true, onDelete: 'cascade' }),
+    sheet: f.ref(() => CountSheet, { required: true, onDelete: 'cascade' }),
     product: f.ref(() => Product, { required: true }),
     countedQuantity: f.decimal({ required: true }),
     expectedQuantity: f.decimal(),

@@ -6,6 +6,7 @@ import { Move } from './move.model.ts';
 import { Operation } from './operation.model.ts';
 import { Product } from './product.model.ts';
 import { Quant } from './quant.model.ts';
+import { ReorderRule, Replenishment } from './reorder.model.ts';
 import { Reservation } from './reservation.model.ts';
 import { Uom } from './uom.model.ts';
 import { Warehouse } from './warehouse.model.ts';
@@ -23,4 +24,6 @@ export const inventoryModels = [
   CostLayer,
   CountSheet,
   CountLine,
+  ReorderRule,
+  Replenishment,
 ];

@@ -45,9 +45,9 @@ export async function countProduct(
   await openSheet(ctx, countId);
   if (product.type === 'service') throw inventoryErrors.service();
   const rows = await ctx.db.query<{ id: string }>(
-    `insert into inventory_count_line (tenant_id, count_id, product_id, counted_quantity, created_by)
+    `insert into inventory_count_line (tenant_id, sheet_id, product_id, counted_quantity, created_by)
      values ($1, $2, $3, $4::numeric, nullif(current_setting('app.user_id', true), '')::uuid)
-     on conflict (tenant_id, count_id, product_id) do update
+     on conflict (tenant_id, sheet_id, product_id) do update
        set counted_quantity = case when $5 then inventory_count_line.counted_quantity else 0 end + excluded.counted_quantity,
            updated_at = now()
      returning id`,
@@ -95,7 +95,7 @@ export async function validateCount(ctx: SystemContext, id: string): Promise<Cou
   );
   const sheet = await ctx.db.repo(CountSheet).getOrThrow(id);
   if (!taken.length) throw countState(sheet.state);
-  const lines = await ctx.db.repo(CountLine).find({ where: { count: id }, limit: 100_000 });
+  const lines = await ctx.db.repo(CountLine).find({ where: { sheet: id }, limit: 100_000 });
   if (!lines.length) throw inventoryErrors.quantity('lines', 'the count has no lines');
   // What is on hand, read under lock (sorted): nothing moves between this read and the adjustment.
   const onHand = await ctx.db.query<{ product_id: string; quantity: string }>(
