@@ -9,6 +9,7 @@ import { InventoryCountKeys0007 } from './Migration0007InventoryCountKeys.ts';
 import { InventoryReorderRules0008 } from './Migration0008InventoryReorderRules.ts';
 import { InventoryReorderKeys0009 } from './Migration0009InventoryReorderKeys.ts';
 import { InventoryCountLineSheet0010 } from './Migration0010InventoryCountLineSheet.ts';
+import { InventoryVariants0011 } from './Migration0011InventoryVariants.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -21,4 +22,5 @@ export const migrations = [
   InventoryReorderRules0008,
   InventoryReorderKeys0009,
   InventoryCountLineSheet0010,
+  InventoryVariants0011,
 ];

@@ -9,6 +9,7 @@ import { countRoutes } from './rest/counts.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
 import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
+import { variantRoutes } from './rest/variants.routes.ts';
 import { onEnable } from './services/setup.service.ts';
 import { Stock, stockService } from './services/stock.service.ts';
 
@@ -42,6 +43,7 @@ export const inventory = defineAddon({
     operationRoutes(r);
     countRoutes(r);
     reorderRoutes(r);
+    variantRoutes(r);
   },
   lifecycle: { enable: onEnable },
 });
