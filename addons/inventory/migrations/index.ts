@@ -10,6 +10,7 @@ import { InventoryReorderRules0008 } from './Migration0008InventoryReorderRules.
 import { InventoryReorderKeys0009 } from './Migration0009InventoryReorderKeys.ts';
 import { InventoryCountLineSheet0010 } from './Migration0010InventoryCountLineSheet.ts';
 import { InventoryVariants0011 } from './Migration0011InventoryVariants.ts';
+import { InventoryImports0012 } from './Migration0012InventoryImports.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -23,4 +24,5 @@ export const migrations = [
   InventoryReorderKeys0009,
   InventoryCountLineSheet0010,
   InventoryVariants0011,
+  InventoryImports0012,
 ];

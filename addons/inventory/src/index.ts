@@ -6,6 +6,7 @@ import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
 import { countRoutes } from './rest/counts.routes.ts';
+import { importRoutes } from './rest/import.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
 import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
@@ -16,6 +17,7 @@ import { Stock, stockService } from './services/stock.service.ts';
 export type { LineInput, OperationInput } from './services/operations.service.ts';
 
 import { settings } from './settings.ts';
+import { importJob } from './workflows/import.job.ts';
 import { reorderCheck } from './workflows/reorder-check.schedule.ts';
 import { reorderOnStock } from './workflows/reorder-on-stock.subscriber.ts';
 
@@ -35,6 +37,7 @@ export const inventory = defineAddon({
   events: inventoryEvents,
   subscribers: [reorderOnStock],
   schedules: [reorderCheck],
+  jobs: [importJob],
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
   graphql: stockGraphql,
@@ -44,6 +47,7 @@ export const inventory = defineAddon({
     countRoutes(r);
     reorderRoutes(r);
     variantRoutes(r);
+    importRoutes(r);
   },
   lifecycle: { enable: onEnable },
 });

@@ -19,5 +19,7 @@ export const permissions = definePermissions({
     grant: ['admin', 'manager'],
   },
   'inventory.reorder.delete': { title: 'Delete reorder rules', grant: ['admin', 'manager'] },
+  'inventory.import.read': { title: 'See product imports', grant: ['admin', 'manager'] },
+  'inventory.import.write': { title: 'Import products and initial stock from CSV', grant: ['admin', 'manager'] },
   'inventory.reservation.write': { title: 'Reserve and release stock', grant: ['admin', 'manager', 'member'] },
 });

@@ -1,6 +1,7 @@
 import { Category } from './category.model.ts';
 import { CostLayer } from './cost-layer.model.ts';
 import { CountLine, CountSheet } from './count.model.ts';
+import { ProductImport } from './import.model.ts';
 import { Location } from './location.model.ts';
 import { Move } from './move.model.ts';
 import { Operation } from './operation.model.ts';
@@ -26,4 +27,5 @@ export const inventoryModels = [
   CountLine,
   ReorderRule,
   Replenishment,
+  ProductImport,
 ];
