@@ -61,7 +61,8 @@ export type TriggerSpec =
 /** One entry of a rule's ordered action list. */
 export type ActionStep =
   | { id: string; action: string; params?: Record<string, JsonValue> }
-  | { id: string; branch: { if: ConditionExpr; then: ActionStep[]; else?: ActionStep[] } };
+  /** `yes` runs when the condition holds, `no` otherwise (not then/else: an object with `then` is a thenable). */
+  | { id: string; branch: { if: ConditionExpr; yes: ActionStep[]; no?: ActionStep[] } };
 
 /** What an action knows about the run it is part of. */
 export interface ActionRunInfo {
@@ -139,6 +140,10 @@ export function defineAction<P, R = unknown>(def: {
     run: def.run,
   };
 }
+
+/** An action of any parameter and result types (lists of differently-typed actions). */
+// biome-ignore lint/suspicious/noExplicitAny: variance escape hatch for heterogeneous action lists
+export type AnyAction = ActionDef<any, any>;
 
 /** What an addon lists in `workflows`: its triggers and actions (and nothing the engine cannot use). */
 // biome-ignore lint/suspicious/noExplicitAny: triggers and actions of different payloads

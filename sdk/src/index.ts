@@ -18,6 +18,7 @@ export {
   type ActionDef,
   type ActionRunInfo,
   type ActionStep,
+  type AnyAction,
   defineAction,
   defineTrigger,
   fillTemplate,
