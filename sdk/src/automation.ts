@@ -92,6 +92,19 @@ export interface ActionContext extends SystemContext, ActionRunInfo {
   asOwner(): Promise<RequestContext>;
   /** Wall clock of the engine (controllable in tests). */
   now(): Date;
+  /** The active members of one of the tenant's teams (empty for an unknown team). */
+  teamMembers(teamId: string): Promise<{ id: string; email: string; name: string }[]>;
+  /**
+   * A small value this action keeps per tenant between runs (a round-robin pointer), under a key
+   * of its own (the action's name prefixes it). `update` reads and writes it under a row lock, so
+   * concurrent runs take turns.
+   */
+  state: ActionState;
+}
+
+export interface ActionState {
+  get<T = unknown>(key: string): Promise<T | null>;
+  update<T = unknown>(key: string, fn: (current: T | null) => T | Promise<T>): Promise<T>;
 }
 
 export interface ActionDef<P = unknown, R = unknown> {

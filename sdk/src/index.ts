@@ -17,6 +17,7 @@ export {
   type ActionContext,
   type ActionDef,
   type ActionRunInfo,
+  type ActionState,
   type ActionStep,
   type AnyAction,
   defineAction,

@@ -66,7 +66,7 @@ export function coreActions(
           userId: { type: 'string', format: 'uuid', title: 'User', 'x-widget': 'user' },
           toManagersOf: {
             type: 'boolean',
-            title: 'Notify the managers of this user instead (users with the manager role in their teams)',
+            title: 'Notify the managers of this user’s teams instead',
           },
           title: { type: 'string', minLength: 1, maxLength: 200, title: 'Title' },
           body: { type: 'string', maxLength: 2000, title: 'Text', 'x-widget': 'textarea' },
@@ -80,10 +80,8 @@ export function coreActions(
           ? (
               await ctx.db.query<{ id: string }>(
                 `select distinct u.id from core_team_member me
-                   join core_team_member m on m.tenant_id = me.tenant_id and m.team_id = me.team_id
-                   join core_user u on u.tenant_id = m.tenant_id and u.id = m.user_id and u.active
-                   join core_user_role ur on ur.tenant_id = u.tenant_id and ur.user_id = u.id
-                   join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id and r.key = 'manager'
+                   join core_team t on t.tenant_id = me.tenant_id and t.id = me.team_id
+                   join core_user u on u.tenant_id = t.tenant_id and u.id = t.manager_id and u.active
                    where me.tenant_id = $1 and me.user_id = $2 and u.id <> $2 order by u.id`,
                 [ctx.tenant.id, p.userId],
               )

@@ -494,7 +494,7 @@ export class AutomationEngine {
         async (tx) => {
           // Events this action causes carry the chain's depth (the loop guard reads it).
           await tx.query("select set_config('app.automation_depth', $1, true)", [String(run.depth + 1)]);
-          const ctx = this.actionContext(tx, tenant, info, rule, enabled);
+          const ctx = this.actionContext(tx, tenant, info, rule, enabled, def.name);
           const result = (await def.run(params, ctx)) ?? null;
           await this.recordStep(tx, run.id, e, seq, {
             status: 'succeeded',
@@ -543,12 +543,50 @@ export class AutomationEngine {
     info: ActionRunInfo,
     rule: RuleRow,
     enabled: ReadonlySet<string>,
+    actionName: string,
   ): ActionContext {
     const base = systemContext(this.rt, tx, tenant, this.log(tenant), rule.ownerId);
     let owner: ReturnType<typeof requestContext> | null = null;
+    const stateKey = (key: string) => `${actionName}:${key}`.slice(0, 300);
     const extra = {
       ...info,
       now: () => this.clock.now(),
+      teamMembers: (teamId: string) =>
+        /^[0-9a-f-]{36}$/i.test(teamId)
+          ? tx.query<{ id: string; email: string; name: string }>(
+              `select u.id, u.email, u.name from core_team_member m
+               join core_user u on u.tenant_id = m.tenant_id and u.id = m.user_id and u.active
+               where m.tenant_id = $1 and m.team_id = $2 order by u.id`,
+              [tx.tenantId, teamId],
+            )
+          : Promise.resolve([]),
+      state: {
+        async get<T>(key: string): Promise<T | null> {
+          const rows = await tx.query<{ value: T }>(
+            'select value from core_automation_state where tenant_id = $1 and key = $2',
+            [tx.tenantId, stateKey(key)],
+          );
+          return rows[0]?.value ?? null;
+        },
+        async update<T>(key: string, fn: (current: T | null) => T | Promise<T>): Promise<T> {
+          const k = stateKey(key);
+          await tx.query(
+            `insert into core_automation_state (tenant_id, key, value) values ($1, $2, 'null'::jsonb)
+             on conflict do nothing`,
+            [tx.tenantId, k],
+          );
+          const rows = await tx.query<{ value: T | null }>(
+            'select value from core_automation_state where tenant_id = $1 and key = $2 for update',
+            [tx.tenantId, k],
+          );
+          const next = await fn(rows[0]?.value ?? null);
+          await tx.query(
+            'update core_automation_state set value = $3, updated_at = now() where tenant_id = $1 and key = $2',
+            [tx.tenantId, k, JSON.stringify(next ?? null)],
+          );
+          return next;
+        },
+      },
       asOwner: async () => {
         if (owner) return owner;
         const rows = await tx.query<{ id: string; email: string; name: string; active: boolean; patterns: string[] }>(

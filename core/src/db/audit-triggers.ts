@@ -22,6 +22,7 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_automation_step',
   'core_automation_watch',
   'core_automation_cursor',
+  'core_automation_state',
 ]);
 
 /** Columns whose values the log masks as "[redacted]" (it records that they changed, not to what). */

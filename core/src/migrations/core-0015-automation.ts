@@ -98,6 +98,14 @@ export class CoreAutomation0015 extends Migration {
       primary key (tenant_id, rule_id),
       foreign key (tenant_id, rule_id) references core_automation_rule (tenant_id, id) on delete cascade
     )`);
+    // What actions keep between runs (`ctx.state`: a round-robin pointer), per tenant and key.
+    this.addSql(`create table core_automation_state (
+      ${tid},
+      key varchar(300) not null,
+      value jsonb not null,
+      updated_at timestamptz not null default now(),
+      primary key (tenant_id, key)
+    )`);
     this.addSql(`create table core_automation_setting (
       ${tid},
       retention_days int not null default 30 check (retention_days between 1 and 3650),
@@ -111,6 +119,7 @@ export class CoreAutomation0015 extends Migration {
       'core_automation_step',
       'core_automation_watch',
       'core_automation_cursor',
+      'core_automation_state',
       'core_automation_setting',
     ]) {
       for (const s of tenantPolicySql(t)) this.addSql(s);
