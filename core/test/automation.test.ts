@@ -616,3 +616,56 @@ describe('schedules', () => {
     expect(await runs(t, r.id)).toHaveLength(0);
   });
 });
+
+describe('test run', () => {
+  it('shows what each step would do for a sample record, and does nothing', async () => {
+    const t = await tenant('au-dry');
+    const id = await createProject(t, 'Sample big');
+    await env.flush();
+    const body = {
+      rule: {
+        name: 'Try',
+        trigger: onCreated,
+        conditions: { field: 'record.name', op: 'contains', value: 'big' },
+        actions: [
+          {
+            id: 'mail',
+            action: 'core.send_email',
+            params: { to: 'boss@example.com', subject: 'About {{record.name}}', body: 'x' },
+          },
+          {
+            id: 'b',
+            branch: {
+              if: { field: 'record.status', op: 'equals', value: 'archived' },
+              yes: [record('y', 'yes')],
+              no: [record('n', 'no')],
+            },
+          },
+          { id: 'bad', action: 'core.send_email', params: { to: '{{record.name}}', subject: 's', body: 'b' } },
+        ],
+      },
+      sample: { recordId: id },
+    };
+    const res = await t.client.post('/api/v1/core/automation/test-run', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.matched).toBe(true);
+    expect(res.body.steps.map((s: { stepId: string }) => s.stepId)).toEqual(['mail', 'b', 'n', 'bad']);
+    expect(res.body.steps[0].wouldDo).toBe('Email "About Sample big" to boss@example.com');
+    expect(res.body.steps[1].wouldDo).toContain('"no"');
+    expect(res.body.steps[3].error).toContain('to must be a valid email');
+    expect(effects.filter((e) => e.tenant === 'au-dry')).toEqual([]);
+    const written = await env.sql<{ n: number }>(
+      'select (select count(*) from core_automation_run where tenant_id = $1) + (select count(*) from core_mail_log where tenant_id = $1) + (select count(*) from core_automation_rule where tenant_id = $1) as n',
+      [t.id],
+    );
+    expect(Number(written[0]?.n)).toBe(0);
+    const bad = await t.client.post('/api/v1/core/automation/test-run', {
+      ...body,
+      sample: { recordId: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].path).toBe('sample.recordId');
+    const member = await t.as('member');
+    expect((await member.post('/api/v1/core/automation/test-run', body)).status).toBe(403);
+  });
+});

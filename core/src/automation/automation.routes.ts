@@ -4,6 +4,7 @@ import type { KernelRouteDoc } from '../http/kernel-routes.docs.ts';
 import type { State } from '../http/state.ts';
 import { compileQuery } from '../http/validate.ts';
 import type { Runtime } from '../runtime.ts';
+import { dryRun } from './dry-run.ts';
 import type { AutomationEngine } from './engine.ts';
 import { AUTOMATION_MANAGE, ruleStore } from './rules.ts';
 import { ruleTemplates } from './templates.ts';
@@ -36,6 +37,10 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
     const { enabled } = req(ctx.state);
     const data = ruleTemplates(engine, enabled);
     ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
+  });
+  r.post('/automation/test-run', async (ctx) => {
+    const { rc } = req(ctx.state);
+    ctx.body = await dryRun(engine, rc, ctx.request.body);
   });
   r.get('/automation/rules', async (ctx) => {
     const { tx, enabled } = req(ctx.state);
@@ -146,6 +151,25 @@ export const automationRouteDocs: Record<string, KernelRouteDoc> = {
     summary: 'Ready-made rules (the common ones) for the enabled addons, to start a rule from',
     permission: p,
     responses: { 200: PAGE({ type: 'object' }) },
+  },
+  'POST /api/v1/core/automation/test-run': {
+    summary:
+      'A test run: a rule (not saved) against a sample record or payload; whether its conditions hold and what each step would do, with no side effects',
+    permission: p,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['rule'],
+      properties: {
+        rule: RULE_BODY,
+        sample: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { recordId: { type: 'string', format: 'uuid' }, payload: { type: 'object' } },
+        },
+      },
+    },
+    responses: { 200: { type: 'object' } },
   },
   'GET /api/v1/core/automation/rules': {
     summary: 'Automation rules, with their status',

@@ -35,7 +35,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Validates a rule body against what this tenant has enabled; every problem names its field. */
-function checkRule(engine: AutomationEngine, enabled: ReadonlySet<string>, b: unknown, create: boolean) {
+export function checkRule(engine: AutomationEngine, enabled: ReadonlySet<string>, b: unknown, create: boolean) {
   if (!isObject(b)) throw new ValidationError('Invalid request body', [{ path: '', message: 'must be an object' }]);
   const d: Detail[] = [];
   const allowed = new Set(['name', 'description', 'enabled', 'trigger', 'conditions', 'actions']);
