@@ -56,13 +56,13 @@ describe('automation builder', { timeout: 180_000 }, () => {
 
     await page.getByRole('button', { name: 'Add action' }).click();
     await page.getByLabel('Step 1', { exact: true }).selectOption('crm.create_activity');
-    const step1 = page.getByRole('listitem', { name: 'Step 1' });
+    const step1 = page.getByRole('listitem', { name: 'Action 1' });
     await step1.getByLabel('Type').selectOption('task');
     await step1.getByLabel('Subject', { exact: true }).fill('Kick-off for ');
     await step1.getByLabel('Insert a variable into Subject').selectOption('payload.title');
     await page.getByRole('button', { name: 'Add action' }).click();
     await page.getByLabel('Step 2', { exact: true }).selectOption('core.send_notification');
-    const step2 = page.getByRole('listitem', { name: 'Step 2' });
+    const step2 = page.getByRole('listitem', { name: 'Action 2' });
     await step2.getByLabel('Insert a variable into User').selectOption('payload.ownerId');
     await step2.getByLabel('Title', { exact: true }).fill('Deal won: ');
     await step2.getByLabel('Insert a variable into Title').selectOption('payload.title');
@@ -74,7 +74,7 @@ describe('automation builder', { timeout: 180_000 }, () => {
     await screenshot(page, 'automation-builder-light');
     await page.getByRole('button', { name: 'Save rule' }).click();
     await page.waitForURL(t.app('/admin/automation'));
-    await page.getByRole('link', { name: 'Won deal follow-up' }).waitFor();
+    await page.getByRole('link', { name: 'Won deal follow-up', exact: true }).waitFor();
     expect(await page.locator('tbody').first().textContent()).toContain('active');
 
     const bell = page.getByTestId('notification-bell');
@@ -88,7 +88,10 @@ describe('automation builder', { timeout: 180_000 }, () => {
     expect(acts.data.map((a) => `${a.kind}: ${a.subject}`)).toContain('task: Kick-off for Globex');
 
     await open(page, t.app('/admin/automation'));
-    await page.getByRole('button', { name: /^Steps of the run/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Steps of the run/ })
+      .first()
+      .click();
     await page.getByRole('dialog').getByText('succeeded').first().waitFor();
     await screenshot(page, 'automation-list-light');
     await page.keyboard.press('Escape');

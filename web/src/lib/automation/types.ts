@@ -13,8 +13,22 @@ export interface JsonSchema {
 }
 
 export interface Catalog {
-  triggers: { name: string; title: string; description: string; addon: string | null; payload: JsonSchema; model: string | null }[];
-  actions: { name: string; title: string; description: string; addon: string | null; params: JsonSchema; result: JsonSchema }[];
+  triggers: {
+    name: string;
+    title: string;
+    description: string;
+    addon: string | null;
+    payload: JsonSchema;
+    model: string | null;
+  }[];
+  actions: {
+    name: string;
+    title: string;
+    description: string;
+    addon: string | null;
+    params: JsonSchema;
+    result: JsonSchema;
+  }[];
   models: { name: string; addon: string; owned: boolean; fields: { key: string; kind: string; values?: string[] }[] }[];
 }
 
@@ -45,7 +59,7 @@ export interface RuleInfo {
   pausedReason: string | null;
   trigger: Trigger;
   conditions: { all?: Leaf[]; any?: Leaf[] } | Leaf | null;
-  actions: ({ id: string; action?: string; params?: Record<string, unknown>; branch?: unknown })[];
+  actions: { id: string; action?: string; params?: Record<string, unknown>; branch?: unknown }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -94,7 +108,8 @@ export function variablesOf(catalog: Catalog, trigger: Trigger): { path: string;
   let model: string | null = null;
   if (trigger.type === 'event') {
     const t = catalog.triggers.find((x) => x.name === trigger.event);
-    for (const [k, s] of Object.entries(t?.payload.properties ?? {})) out.push({ path: `payload.${k}`, label: `Event: ${s.title ?? k}` });
+    for (const [k, s] of Object.entries(t?.payload.properties ?? {}))
+      out.push({ path: `payload.${k}`, label: `Event: ${s.title ?? k}` });
     model = t?.model ?? null;
   } else if (trigger.type === 'record' || trigger.type === 'date') {
     model = trigger.model;
