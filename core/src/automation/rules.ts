@@ -12,7 +12,6 @@ import { CronExpressionParser } from 'cron-parser';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import type { Runtime } from '../runtime.ts';
 import type { AutomationEngine } from './engine.ts';
-import { flatten } from './plan.ts';
 import { RULE_COLUMNS, RUN_COLUMNS, type RuleRow, type RunRow } from './rows.ts';
 import { automationAjv, compileStoredParams, details } from './validate.ts';
 
@@ -368,7 +367,7 @@ export function ruleStore(rt: Runtime, engine: AutomationEngine) {
         params.push(q.status);
         where.push(`r.status = $${params.length}`);
       }
-      const cols = RUN_COLUMNS.replace(/(^|,\s*)(\w+)/g, (m, sep, c) => `${sep}r.${c}`);
+      const cols = RUN_COLUMNS.replace(/(^|,\s*)(\w+)/g, (_m, sep, c) => `${sep}r.${c}`);
       const data = await tx.query<RunRow & { ruleName: string }>(
         `select ${cols}, u.name as "ruleName" from core_automation_run r
          join core_automation_rule u on u.tenant_id = r.tenant_id and u.id = r.rule_id
