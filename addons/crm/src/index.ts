@@ -19,6 +19,7 @@ import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
+import { crmWorkflows } from './workflows/index.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
 
 export const crm = defineAddon({
@@ -38,6 +39,7 @@ export const crm = defineAddon({
   events: crmEvents,
   subscribers: crmSubscribers,
   jobs: [importContactsJob, rescoreLeadsJob],
+  workflows: crmWorkflows,
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);
@@ -67,4 +69,9 @@ export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
+export {
+  type ConvertState,
+  LeadConvertContactReady,
+  LeadConvertOpportunityReady,
+} from './services/lead-convert.service.ts';
 export type { ImportRowError, ImportRowErrorView, ImportStatus } from './shared/import.types.ts';
