@@ -11,6 +11,7 @@ import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { crmModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
+import { bulkRoutes } from './rest/bulk.routes.ts';
 import { consentRoutes } from './rest/consents.routes.ts';
 import { contactRoutes } from './rest/contacts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
@@ -47,6 +48,7 @@ export const crm = defineAddon({
   },
   rest: (r) => {
     contactRoutes(r);
+    bulkRoutes(r);
     consentRoutes(r);
     pipelineRoutes(r);
     searchRoutes(r);
@@ -64,5 +66,6 @@ export { Contact } from './models/contact.model.ts';
 export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
+export { StageChange } from './models/stage-change.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
 export type { ImportRowError, ImportRowErrorView, ImportStatus } from './shared/import.types.ts';
