@@ -8,4 +8,5 @@ export const menu: MenuEntry[] = [
   { label: 'Leads', path: 'leads', icon: 'target', permission: 'crm.lead.read', order: 12 },
   { label: 'Activities', path: 'activities', icon: 'calendar', permission: 'crm.activity.read', order: 13 },
   { label: 'Import contacts', path: 'import', icon: 'upload', permission: 'crm.contact.import', order: 14 },
+  { label: 'CRM settings', path: 'settings', icon: 'puzzle', permission: 'crm.pipeline.read', order: 15 },
 ];
