@@ -17,6 +17,7 @@ import { contactRoutes } from './rest/contacts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
 import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
+import { tagRoutes } from './rest/tags.routes.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
@@ -49,6 +50,7 @@ export const crm = defineAddon({
   rest: (r) => {
     contactRoutes(r);
     bulkRoutes(r);
+    tagRoutes(r);
     consentRoutes(r);
     pipelineRoutes(r);
     searchRoutes(r);
