@@ -200,4 +200,44 @@ describe('the crm every day', { timeout: 90_000 }, () => {
     await page.getByLabel('Stage', { exact: true }).selectOption({ label: 'Negotiation' });
     await history.getByText('Proposal → Negotiation').waitFor();
   });
+
+  it('merges two duplicates side by side, choosing a field from each', async () => {
+    const { t, page } = await signedIn('dupes');
+    const ada = await t.as<Row>('POST', '/api/v1/crm/contacts', {
+      name: 'Ada Lovelace',
+      email: 'ada@engines.test',
+      city: 'London',
+    });
+    const twin = await t.as<Row>('POST', '/api/v1/crm/contacts', {
+      name: 'Ada King',
+      email: 'ADA@engines.test',
+      city: 'Paris',
+      phone: '+44 20 7946 0000',
+    });
+    await t.as('POST', '/api/v1/crm/notes', { contactId: twin.id, body: 'Met at the fair' });
+    await open(page, t.app('/crm/settings/duplicates'));
+    await page.getByText('Same email').waitFor();
+    await page.getByRole('button', { name: /^Review Ada/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge duplicates' });
+    // Keep Ada Lovelace, but take the city from Ada King; the phone fills in by itself.
+    await dialog.getByRole('radio', { name: 'Ada Lovelace', exact: true }).check();
+    await dialog.getByRole('radio', { name: 'City: Paris (Ada King)' }).check();
+    await dialog.getByRole('button', { name: 'Merge' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('No likely duplicates among the contacts you can see.').waitFor();
+
+    const kept = await t.as<Row & { city: string; phone: string; email: string }>(
+      'GET',
+      `/api/v1/crm/contacts/${ada.id}`,
+    );
+    expect(kept).toMatchObject({
+      name: 'Ada Lovelace',
+      city: 'Paris',
+      phone: '+44 20 7946 0000',
+      email: 'ada@engines.test',
+    });
+    expect(await status(t, `/api/v1/crm/contacts/${twin.id}`)).toBe(404);
+    const notes = await t.as<{ data: { body: string }[] }>('GET', `/api/v1/crm/notes?contactId=${ada.id}`);
+    expect(notes.data.map((n) => n.body)).toEqual(['Met at the fair']);
+  });
 });
