@@ -5,18 +5,34 @@ export class CrmStageHistory0003 extends Migration {
   override name = 'CrmStageHistory0003';
 
   override up(): void {
-    this.addSql(`create table "crm_stage_change" ("tenant_id" uuid not null default nullif(current_setting('app.tenant_id', true), '')::uuid, "id" uuid not null default gen_random_uuid(), "opportunity_id" uuid not null, "from_stage_id" uuid null, "to_stage_id" uuid null, "from_name" varchar(120) null, "to_name" varchar(120) not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" uuid null, primary key ("tenant_id", "id"));`);
-    this.addSql(`alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_fkey" foreign key ("tenant_id") references "core_tenant" ("id") on delete cascade;`);
-    this.addSql(`create index "crm_stage_change_opportunity_id_idx" on "crm_stage_change" ("tenant_id", "opportunity_id");`);
-    this.addSql(`create index "crm_stage_change_from_stage_id_idx" on "crm_stage_change" ("tenant_id", "from_stage_id");`);
+    this.addSql(
+      `create table "crm_stage_change" ("tenant_id" uuid not null default nullif(current_setting('app.tenant_id', true), '')::uuid, "id" uuid not null default gen_random_uuid(), "opportunity_id" uuid not null, "from_stage_id" uuid null, "to_stage_id" uuid null, "from_name" varchar(120) null, "to_name" varchar(120) not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" uuid null, primary key ("tenant_id", "id"));`,
+    );
+    this.addSql(
+      `alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_fkey" foreign key ("tenant_id") references "core_tenant" ("id") on delete cascade;`,
+    );
+    this.addSql(
+      `create index "crm_stage_change_opportunity_id_idx" on "crm_stage_change" ("tenant_id", "opportunity_id");`,
+    );
+    this.addSql(
+      `create index "crm_stage_change_from_stage_id_idx" on "crm_stage_change" ("tenant_id", "from_stage_id");`,
+    );
     this.addSql(`create index "crm_stage_change_to_stage_id_idx" on "crm_stage_change" ("tenant_id", "to_stage_id");`);
 
-    this.addSql(`alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_opportunity_id_foreign" foreign key ("tenant_id", "opportunity_id") references "crm_opportunity" ("tenant_id", "id") on update no action on delete cascade;`);
-    this.addSql(`alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_from_stage_id_foreign" foreign key ("tenant_id", "from_stage_id") references "crm_stage" ("tenant_id", "id") on update no action on delete set null ("from_stage_id");`);
-    this.addSql(`alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_to_stage_id_foreign" foreign key ("tenant_id", "to_stage_id") references "crm_stage" ("tenant_id", "id") on update no action on delete set null ("to_stage_id");`);
+    this.addSql(
+      `alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_opportunity_id_foreign" foreign key ("tenant_id", "opportunity_id") references "crm_opportunity" ("tenant_id", "id") on update no action on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_from_stage_id_foreign" foreign key ("tenant_id", "from_stage_id") references "crm_stage" ("tenant_id", "id") on update no action on delete set null ("from_stage_id");`,
+    );
+    this.addSql(
+      `alter table "crm_stage_change" add constraint "crm_stage_change_tenant_id_to_stage_id_foreign" foreign key ("tenant_id", "to_stage_id") references "crm_stage" ("tenant_id", "id") on update no action on delete set null ("to_stage_id");`,
+    );
     this.addSql(`alter table "crm_stage_change" enable row level security;`);
     this.addSql(`alter table "crm_stage_change" force row level security;`);
-    this.addSql(`create policy "tenant_isolation" on "crm_stage_change" using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);`);
+    this.addSql(
+      `create policy "tenant_isolation" on "crm_stage_change" using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);`,
+    );
   }
 
   override down(): void {
