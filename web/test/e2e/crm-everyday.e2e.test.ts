@@ -86,7 +86,7 @@ describe('the crm every day', { timeout: 90_000 }, () => {
     expect(columns).toEqual(['New', 'Qualified lead', 'Proposal', 'Demo booked', 'Negotiation', 'Won', 'Lost']);
   });
 
-  it('bulk edits contacts (tag, owner) and deletes them with undo', async () => {
+  it('bulk tags contacts and deletes them with undo', async () => {
     const { t, page } = await signedIn('bulk');
     const tag = await t.as<{ id: string }>('POST', '/api/v1/crm/tags', { name: 'VIP' });
     const ada = await t.as<Row>('POST', '/api/v1/crm/contacts', { name: 'Ada Lovelace' });
