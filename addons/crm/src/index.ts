@@ -11,12 +11,14 @@ import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { crmModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
+import { bulkRoutes } from './rest/bulk.routes.ts';
 import { consentRoutes } from './rest/consents.routes.ts';
 import { contactRoutes } from './rest/contacts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
 import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
+import { tagRoutes } from './rest/tags.routes.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
 import { crmWorkflows } from './workflows/index.ts';
@@ -50,6 +52,8 @@ export const crm = defineAddon({
   },
   rest: (r) => {
     contactRoutes(r);
+    bulkRoutes(r);
+    tagRoutes(r);
     consentRoutes(r);
     pipelineRoutes(r);
     searchRoutes(r);
@@ -68,6 +72,7 @@ export { Contact } from './models/contact.model.ts';
 export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
+export { StageChange } from './models/stage-change.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
 export {
   type ConvertState,

@@ -2,10 +2,11 @@
 
 import type { Money } from '@elevate/sdk/money';
 import type { Row } from '@elevate/sdk/web';
-import type { Activity as ActivityModel } from '../src/models/activity.model.ts';
+import type { Activity as ActivityModel, Note as NoteModel } from '../src/models/activity.model.ts';
 import type { Lead as LeadModel } from '../src/models/lead.model.ts';
 import type { Opportunity as OpportunityModel } from '../src/models/opportunity.model.ts';
 import type { Pipeline as PipelineModel, Stage as StageModel } from '../src/models/pipeline.model.ts';
+import type { StageChange as StageChangeModel } from '../src/models/stage-change.model.ts';
 import type { Tag as TagModel } from '../src/models/tag.model.ts';
 import type { ContactView } from '../src/services/contacts.service.ts';
 
@@ -41,6 +42,10 @@ export interface Board {
 export type Lead = Row<typeof LeadModel>;
 
 export type Activity = Row<typeof ActivityModel>;
+
+export type Note = Row<typeof NoteModel>;
+
+export type StageChange = Row<typeof StageChangeModel>;
 
 export interface TimelineEntry {
   id: string;

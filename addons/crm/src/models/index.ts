@@ -5,6 +5,7 @@ import { Lead } from './lead.model.ts';
 import { Opportunity } from './opportunity.model.ts';
 import { Pipeline, Stage } from './pipeline.model.ts';
 import { ImportRun, ScoringRule, Segment } from './segment.model.ts';
+import { StageChange } from './stage-change.model.ts';
 import { ContactTag, Tag } from './tag.model.ts';
 
 /** Every crm model, a referenced model before the models that point at it. */
@@ -22,4 +23,5 @@ export const crmModels = [
   ScoringRule,
   ImportRun,
   Consent,
+  StageChange,
 ] as const;

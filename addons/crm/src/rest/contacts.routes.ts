@@ -1,7 +1,8 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { NoteRow } from '../graphql/types.graphql.ts';
-import { Note } from '../models/activity.model.ts';
+import { Activity, Note } from '../models/activity.model.ts';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
+import { Opportunity } from '../models/opportunity.model.ts';
 import {
   CONTACT_INCLUDES,
   CONTACT_LIST_FIELDS,
@@ -19,8 +20,9 @@ import {
   withRelations,
 } from '../services/contacts.service.ts';
 import { listQuerySchema, TARGETS } from '../services/list-query.ts';
-import { createNote, deleteNote, listNotes, type NoteParent } from '../services/notes.service.ts';
+import { createNote, deleteNote, listNotes, type NoteParent, updateNote } from '../services/notes.service.ts';
 import { type EditPrecondition, expectedUpdatedAtProperty, splitPrecondition } from '../services/precondition.ts';
+import { contactRelated } from '../services/related.service.ts';
 import { listOptions } from '../services/segments.service.ts';
 import { setContactTags } from '../services/tags.service.ts';
 import { contactView, NO_CONTENT, page, schemaOf } from './responses.ts';
@@ -193,6 +195,28 @@ export function contactRoutes(r: RestRouter): void {
     },
   );
 
+  r.get<{ id: string }>(
+    '/contacts/:id/related',
+    {
+      permission: 'crm.contact.read',
+      summary:
+        "A contact's opportunities and activities; a company's include its people's (each under its own permission and record rules)",
+      responses: {
+        200: {
+          type: 'object',
+          title: 'CrmContactRelated',
+          required: ['contactIds', 'opportunities', 'activities'],
+          properties: {
+            contactIds: { type: 'array', items: uuid },
+            opportunities: { type: 'array', items: schemaOf(Opportunity) },
+            activities: { type: 'array', items: schemaOf(Activity) },
+          },
+        },
+      },
+    },
+    ({ params, ctx }) => contactRelated(ctx, params.id),
+  );
+
   r.get<Record<string, string>, PageQuery & NoteParent>(
     '/notes',
     {
@@ -224,6 +248,25 @@ export function contactRoutes(r: RestRouter): void {
       responses: { 201: schemaOf(Note) },
     },
     async ({ query, body, ctx }) => ({ status: 201, body: await createNote(ctx, { ...query, ...body }) }),
+  );
+
+  r.patch<{ id: string }, { body: string } & EditPrecondition>(
+    '/notes/:id',
+    {
+      permission: 'crm.activity.write',
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['body'],
+        properties: {
+          body: { type: 'string', minLength: 1, maxLength: 20000 },
+          expectedUpdatedAt: expectedUpdatedAtProperty,
+        },
+      },
+      summary: "Rewrite a note's text (expectedUpdatedAt: 409 CONFLICT when it changed since it was read)",
+      responses: { 200: schemaOf(Note) },
+    },
+    ({ params, body, ctx }) => updateNote(ctx, params.id, ...splitPrecondition(body)),
   );
 
   r.delete<{ id: string }>(

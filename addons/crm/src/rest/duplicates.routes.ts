@@ -1,7 +1,14 @@
 import type { RestRouter } from '@elevate/sdk';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
 import type { ContactInput } from '../services/contacts.service.ts';
-import { duplicatePairs, duplicatesOf, duplicatesOfInput, mergeContacts } from '../services/duplicates.service.ts';
+import {
+  duplicatePairs,
+  duplicatesOf,
+  duplicatesOfInput,
+  MERGE_FIELDS,
+  type MergeField,
+  mergeContacts,
+} from '../services/duplicates.service.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 
@@ -49,18 +56,22 @@ export function duplicateRoutes(r: RestRouter): void {
     async ({ query, ctx }) => ({ data: await duplicatePairs(ctx, query.limit) }),
   );
 
-  r.post<{ id: string }, { duplicateId: string }>(
+  r.post<{ id: string }, { duplicateId: string; take?: MergeField[] }>(
     '/contacts/:id/merge',
     {
       permission: 'crm.contact.merge',
-      summary: 'Merge a duplicate into this contact',
+      summary:
+        "Merge a duplicate into this contact (take: fields whose value comes from the duplicate; the survivor's empty fields are filled anyway)",
       body: {
         type: 'object',
         required: ['duplicateId'],
         additionalProperties: false,
-        properties: { duplicateId: uuid },
+        properties: {
+          duplicateId: uuid,
+          take: { type: 'array', items: { enum: [...MERGE_FIELDS] }, uniqueItems: true, maxItems: MERGE_FIELDS.length },
+        },
       },
     },
-    ({ params, body, ctx }) => mergeContacts(ctx, params.id, body.duplicateId),
+    ({ params, body, ctx }) => mergeContacts(ctx, params.id, body.duplicateId, body.take ?? []),
   );
 }

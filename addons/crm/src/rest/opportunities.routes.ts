@@ -1,6 +1,7 @@
 import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
 import type { OpportunityRow } from '../graphql/types.graphql.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
+import { StageChange } from '../models/stage-change.model.ts';
 import { listQuerySchema } from '../services/list-query.ts';
 import {
   createOpportunity,
@@ -19,6 +20,7 @@ import {
 } from '../services/opportunity-stage.service.ts';
 import { type EditPrecondition, expectedUpdatedAtProperty, splitPrecondition } from '../services/precondition.ts';
 import { listOptions } from '../services/segments.service.ts';
+import { stageHistory } from '../services/stage-history.service.ts';
 import { NO_CONTENT, page, schemaOf } from './responses.ts';
 
 type Id = { id: string };
@@ -107,6 +109,22 @@ export function opportunityRoutes(r: RestRouter): void {
       await deleteOpportunity(ctx, params.id);
       return { status: 204, body: null };
     },
+  );
+
+  r.get<Id>(
+    '/opportunities/:id/stage-history',
+    {
+      permission: READ,
+      summary: "An opportunity's stage history, oldest first (created in a stage, then every move)",
+      responses: {
+        200: {
+          type: 'object',
+          required: ['data'],
+          properties: { data: { type: 'array', items: schemaOf(StageChange) } },
+        },
+      },
+    },
+    async ({ params, ctx }) => ({ data: await stageHistory(ctx, params.id) }),
   );
 
   r.post<Id, { stageId: string; position?: number; reason?: string }>(

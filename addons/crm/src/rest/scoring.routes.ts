@@ -7,6 +7,7 @@ import {
   deleteRule,
   getRule,
   listRules,
+  previewScores,
   recompute,
   type ScoringOperator,
   type ScoringRuleInput,
@@ -97,6 +98,47 @@ export function scoringRoutes(r: RestRouter): void {
       await deleteRule(ctx, params.id);
       return { status: 204, body: null };
     },
+  );
+
+  r.post<
+    Record<string, string>,
+    { rules: (ScoringRuleInput & { field: string; operator: ScoringOperator; points: number })[] }
+  >(
+    '/scoring-rules/preview',
+    {
+      permission: MANAGE,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rules'],
+        properties: { rules: { type: 'array', maxItems: 100, items: createBody } },
+      },
+      summary: "What a proposed rule set would score the caller's 50 most recent leads (nothing is saved)",
+      responses: {
+        200: {
+          type: 'object',
+          title: 'CrmScorePreview',
+          required: ['leads', 'changed'],
+          properties: {
+            changed: { type: 'integer' },
+            leads: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'title', 'score', 'preview'],
+                properties: {
+                  id: { type: 'string', format: 'uuid' },
+                  title: { type: 'string' },
+                  score: { type: 'integer' },
+                  preview: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    ({ body, ctx }) => previewScores(ctx, body.rules),
   );
 
   r.post(

@@ -160,15 +160,25 @@ const FILLABLE = CONTACT_FIELDS.filter(
   (k): k is Exclude<(typeof CONTACT_FIELDS)[number], 'name'> => k !== 'name',
 ) satisfies readonly (keyof ContactRow)[];
 
+/** Fields a merge may take from the duplicate (`take`). */
+export const MERGE_FIELDS = CONTACT_FIELDS;
+export type MergeField = (typeof MERGE_FIELDS)[number];
+
 const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /**
  * Merges a duplicate into a surviving contact, in the request's transaction: its activities,
  * notes, tags (without doubles), leads, opportunities and the people of a duplicate company
  * move to the survivor, the survivor's empty fields are filled from it, and it is deleted.
- * Both must be within the caller's merge scope.
+ * Both must be within the caller's merge scope. `take`: fields whose value comes from the
+ * duplicate even where the survivor has one (the side-by-side merge's choices).
  */
-export async function mergeContacts(ctx: RequestContext, survivorId: string, duplicateId: string): Promise<ContactRow> {
+export async function mergeContacts(
+  ctx: RequestContext,
+  survivorId: string,
+  duplicateId: string,
+  take: readonly MergeField[] = [],
+): Promise<ContactRow> {
   if (survivorId === duplicateId) throw crmErrors.mergeSelf();
   const contacts = await ctx.scoped(Contact, 'crm.contact.merge');
   const [survivor, dup] = await contacts.getMany([survivorId, duplicateId]);
@@ -202,8 +212,10 @@ export async function mergeContacts(ctx: RequestContext, survivorId: string, dup
 
   const patch: Partial<Record<(typeof FILLABLE)[number], string | null>> = {};
   for (const key of FILLABLE) {
-    if (isEmpty(survivor[key]) && !isEmpty(dup[key])) patch[key] = dup[key];
+    if (take.includes(key) || (isEmpty(survivor[key]) && !isEmpty(dup[key]))) patch[key] = dup[key];
   }
+  // A name is never emptied: taking a blank one keeps the survivor's.
+  const named: { name?: string } = take.includes('name') && !isEmpty(dup.name) ? { name: dup.name } : {};
   // The survivor never becomes its own company (the duplicate's company may be the survivor).
   if (patch.company === survivor.id) delete patch.company;
   try {
@@ -213,12 +225,12 @@ export async function mergeContacts(ctx: RequestContext, survivorId: string, dup
     if ((err as { code?: string }).code === '23503') throw crmErrors.contactReferenced();
     throw err;
   }
-  const row = (await ctx.db.repo(Contact).update(survivor.id, patch)) ?? survivor;
+  const row = (await ctx.db.repo(Contact).update(survivor.id, { ...patch, ...named })) ?? survivor;
   await ctx.events.publish(ContactUpdated, row.id, {
     id: row.id,
     title: row.name,
     ownerId: row.ownerId,
-    changes: [...Object.keys(patch), 'mergedFrom'],
+    changes: [...Object.keys({ ...patch, ...named }), 'mergedFrom'],
   });
   // The merged duplicate is gone: lists elsewhere drop it.
   await ctx.events.publish(ContactDeleted, dup.id, { id: dup.id, title: dup.name, ownerId: dup.ownerId });

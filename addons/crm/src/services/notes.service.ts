@@ -4,6 +4,7 @@ import { Note } from '../models/activity.model.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
+import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 import { isUuid } from './tags.service.ts';
 
 /** What a note is written on: exactly one of the three. */
@@ -52,6 +53,15 @@ function parentWhere(parent: { key: ParentKey; id: string }) {
   return parent.key === 'lead' ? { lead: parent.id } : { opportunity: parent.id };
 }
 
+function cleanBody(input: unknown): string {
+  const body = typeof input === 'string' ? input.trim() : '';
+  if (!body) throw new ValidationError('Invalid note', [{ path: 'body', message: 'is required' }]);
+  if (body.length > MAX_BODY) {
+    throw new ValidationError('Invalid note', [{ path: 'body', message: `must be at most ${MAX_BODY} characters` }]);
+  }
+  return body;
+}
+
 export async function createNote(ctx: RequestContext, input: NoteParent & { body?: string | null }): Promise<NoteRow> {
   ctx.require('crm.activity.write');
   const details: ErrorDetail[] = [];
@@ -80,16 +90,37 @@ export async function listNotes(
   });
 }
 
-export async function deleteNote(ctx: RequestContext, id: string): Promise<void> {
-  const repo = await ctx.scoped(Note, 'crm.activity.write');
-  const note = await repo.get(id);
+/** A note the caller may write, whose parents they may all see (else 404). */
+async function writableNote(ctx: RequestContext, id: string): Promise<NoteRow> {
+  const note = await (await ctx.scoped(Note, 'crm.activity.write')).get(id);
   if (!note) throw new NotFoundError('Note');
   // A note may hang on several records (e.g. a converted lead and its contact): all must be visible.
   const parents = { contact: note.contact, lead: note.lead, opportunity: note.opportunity };
   for (const [key, parentId] of Object.entries(parents) as [ParentKey, string | null][]) {
     if (parentId) await assertParentVisible(ctx, { key, id: parentId });
   }
-  await repo.delete(id);
+  return note;
+}
+
+/** Rewrites a note's text (the same rules as writing it); `pre`: 409 when it changed since read. */
+export async function updateNote(
+  ctx: RequestContext,
+  id: string,
+  input: { body?: unknown },
+  pre?: EditPrecondition,
+): Promise<NoteRow> {
+  const body = cleanBody(input.body);
+  const note = await writableNote(ctx, id);
+  await checkUnchanged(ctx, 'note', id, note.body.length > 40 ? `${note.body.slice(0, 40)}…` : note.body, pre);
+  if (note.body === body) return note;
+  const row = await (await ctx.scoped(Note, 'crm.activity.write')).update(id, { body });
+  if (!row) throw new NotFoundError('Note');
+  return row;
+}
+
+export async function deleteNote(ctx: RequestContext, id: string): Promise<void> {
+  await writableNote(ctx, id);
+  await (await ctx.scoped(Note, 'crm.activity.write')).delete(id);
 }
 
 /** `Contact.notes` in GraphQL: batched per request, newest first. */

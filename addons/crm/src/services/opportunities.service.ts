@@ -12,6 +12,7 @@ import { compactColumn, endOfColumn, moveTo, OPP_READ, OPP_WRITE } from './oppor
 import { changedKeys, checkLinks, missingLink, optionalText, pageOf, percent, text } from './pipeline-sql.ts';
 import { defaultPipeline, firstStage } from './pipelines.service.ts';
 import { checkUnchanged, type EditPrecondition } from './precondition.ts';
+import { recordStageChange } from './stage-history.service.ts';
 
 export interface OpportunityInput {
   title: string;
@@ -114,6 +115,7 @@ export async function createOpportunity(ctx: RequestContext, input: OpportunityI
     position: await endOfColumn(ctx, stage.id),
     probability: data.probability ?? stage.probability,
   });
+  await recordStageChange(ctx, row.id, null, stage.id);
   await ctx.events.publish(OpportunityCreated, row.id, { id: row.id, title: row.title, ownerId: row.ownerId });
   return row;
 }

@@ -7,6 +7,7 @@ import { Opportunity } from '../models/opportunity.model.ts';
 import { Stage } from '../models/pipeline.model.ts';
 import { text } from './pipeline-sql.ts';
 import { firstStage } from './pipelines.service.ts';
+import { recordStageChange } from './stage-history.service.ts';
 
 // The board's verbs: move a card (drag and drop), win, lose, reopen. Every change of stage
 // renumbers the columns it touches so positions stay 0..n-1.
@@ -103,6 +104,7 @@ async function writable(ctx: RequestContext, id: string): Promise<OpportunityRow
 
 async function stageChanged(ctx: RequestContext, before: OpportunityRow, after: OpportunityRow): Promise<void> {
   if (before.stage === after.stage) return;
+  await recordStageChange(ctx, after.id, before.stage, after.stage);
   await ctx.events.publish(OpportunityStageChanged, after.id, {
     id: after.id,
     title: after.title,

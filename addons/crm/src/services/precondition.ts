@@ -10,6 +10,7 @@ const TABLES = {
   lead: 'crm_lead',
   opportunity: 'crm_opportunity',
   activity: 'crm_activity',
+  note: 'crm_note',
 } as const;
 
 /**

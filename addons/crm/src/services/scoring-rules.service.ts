@@ -1,7 +1,8 @@
 import { type ErrorDetail, NotFoundError, type RequestContext, ValidationError } from '@elevate/sdk';
 import type { ScoringRuleRow } from '../graphql/types.graphql.ts';
+import { Lead } from '../models/lead.model.ts';
 import { SCORING_OPERATORS, ScoringRule } from '../models/segment.model.ts';
-import { type RecomputeResult, recomputeAllScores, SCORABLE_FIELDS } from './scoring.service.ts';
+import { type RecomputeResult, recomputeAllScores, SCORABLE_FIELDS, scored, scoreOf } from './scoring.service.ts';
 
 export type ScoringOperator = (typeof SCORING_OPERATORS)[number];
 
@@ -97,4 +98,50 @@ export async function deleteRule(ctx: RequestContext, id: string): Promise<Recom
 export function recompute(ctx: RequestContext): Promise<RecomputeResult> {
   ctx.require(PERMISSION);
   return recomputeAllScores(ctx);
+}
+
+export interface ScorePreview {
+  leads: { id: string; title: string; score: number; preview: number }[];
+  /** How many of those leads the proposed rules would score differently. */
+  changed: number;
+}
+
+const PREVIEW_LEADS = 50;
+
+/**
+ * What the proposed rules (the whole set, as the settings screen shows it) would score the caller's
+ * most recent leads, beside their stored score. Nothing is saved; each rule is validated as a saved
+ * one would be (the path names its index: `rules.2.value`).
+ */
+export async function previewScores(
+  ctx: RequestContext,
+  rules: readonly (Required<Pick<ScoringRuleInput, 'field' | 'operator' | 'points'>> & ScoringRuleInput)[],
+): Promise<ScorePreview> {
+  ctx.require(PERMISSION);
+  const proposed = rules.map((r, i) => {
+    try {
+      validate({ field: r.field, operator: r.operator, value: r.value ?? null, points: r.points });
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        throw new ValidationError(
+          `Rule ${i + 1}: ${err.message}`,
+          (err.details ?? []).map((d) => ({ ...d, path: `rules.${i}.${d.path ?? ''}` })),
+        );
+      }
+      throw err;
+    }
+    return {
+      field: r.field,
+      operator: r.operator,
+      value: r.value?.trim() ?? null,
+      points: r.points,
+      active: r.active ?? true,
+    };
+  }) as ScoringRuleRow[];
+  const leads = await (await ctx.scoped(Lead, 'crm.lead.read')).find({
+    orderBy: [{ field: 'createdAt', dir: 'desc' }, { field: 'id' }],
+    limit: PREVIEW_LEADS,
+  });
+  const out = leads.map((l) => ({ id: l.id, title: l.title, score: l.score, preview: scoreOf(proposed, scored(l)) }));
+  return { leads: out, changed: out.filter((l) => l.preview !== l.score).length };
 }

@@ -80,7 +80,7 @@ export function activeRules(ctx: SystemContext): Promise<ScoringRuleRow[]> {
   return ctx.db.repo(ScoringRule).find({ where: { active: true }, orderBy: [{ field: 'createdAt' }] });
 }
 
-function scored(lead: LeadRow): ScoredLead {
+export function scored(lead: LeadRow): ScoredLead {
   return { ...lead, contactId: lead.contact, ownerId: lead.ownerId };
 }
 

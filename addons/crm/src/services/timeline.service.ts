@@ -21,7 +21,7 @@ export interface Contact360 {
 
 interface Part {
   permission: string;
-  /** A select of (id, type, at, title, body, href, meta) for contact `$2`; `owners(alias)` is the owner filter. */
+  /** A select of (id, type, at, title, body, href, meta) for the contacts `$2` (uuid[]); `owners(alias)` is the owner filter. */
   sql: (owners: (alias: string) => string) => string;
 }
 
@@ -33,12 +33,12 @@ const PARTS: Part[] = [
       o,
     ) => `select 'activity:' || a.id, 'crm.activity', coalesce(a.done_at, a.created_at), a.kind || ': ' || a.subject,
       a.description, '/crm/activities/' || a.id, jsonb_build_object('kind', a.kind, 'done', a.done, 'dueAt', a.due_at)
-      from crm_activity a where a.tenant_id = $1 and a.contact_id = $2${o('a')}`,
+      from crm_activity a where a.tenant_id = $1 and a.contact_id = any($2::uuid[])${o('a')}`,
   },
   {
     permission: 'crm.activity.read',
     sql: (o) => `select 'note:' || n.id, 'crm.note', n.created_at, 'Note', n.body, null, null::jsonb
-      from crm_note n where n.tenant_id = $1 and n.contact_id = $2${o('n')}`,
+      from crm_note n where n.tenant_id = $1 and n.contact_id = any($2::uuid[])${o('n')}`,
   },
   {
     permission: 'crm.lead.read',
@@ -46,7 +46,7 @@ const PARTS: Part[] = [
       o,
     ) => `select 'lead:' || l.id, 'crm.lead', l.created_at, 'Lead: ' || l.title, l.description, '/crm/leads/' || l.id,
       jsonb_build_object('status', l.status, 'score', l.score)
-      from crm_lead l where l.tenant_id = $1 and l.contact_id = $2${o('l')}`,
+      from crm_lead l where l.tenant_id = $1 and l.contact_id = any($2::uuid[])${o('l')}`,
   },
   {
     permission: 'crm.opportunity.read',
@@ -54,19 +54,19 @@ const PARTS: Part[] = [
       o,
     ) => `select 'opportunity:' || p.id || ':created', 'crm.opportunity.created', p.created_at, 'Opportunity: ' || p.title,
       null, '/crm/opportunities/' || p.id, jsonb_build_object('value', p.value, 'currency', p.currency)
-      from crm_opportunity p where p.tenant_id = $1 and p.contact_id = $2${o('p')}
+      from crm_opportunity p where p.tenant_id = $1 and p.contact_id = any($2::uuid[])${o('p')}
       union all
       select 'opportunity:' || p.id || ':' || p.status, 'crm.opportunity.' || p.status, p.closed_at,
         (case p.status when 'won' then 'Won: ' else 'Lost: ' end) || p.title, p.lost_reason, '/crm/opportunities/' || p.id,
         jsonb_build_object('value', p.value, 'currency', p.currency)
-      from crm_opportunity p where p.tenant_id = $1 and p.contact_id = $2 and p.status in ('won', 'lost')
+      from crm_opportunity p where p.tenant_id = $1 and p.contact_id = any($2::uuid[]) and p.status in ('won', 'lost')
         and p.closed_at is not null${o('p')}`,
   },
 ];
 
 /** The contact's own crm records, newest first, in one statement; kinds the caller may not read are left out. */
-async function crmEntries(ctx: RequestContext, contactId: string, limit: number): Promise<SourcedEntry[]> {
-  const params: unknown[] = [ctx.tenant.id, contactId];
+async function crmEntries(ctx: RequestContext, contactIds: string[], limit: number): Promise<SourcedEntry[]> {
+  const params: unknown[] = [ctx.tenant.id, contactIds];
   const selects: string[] = [];
   const ownerParam = new Map<string, string>();
   for (const part of PARTS) {
@@ -111,9 +111,17 @@ const time = (e: TimelineEntry) => {
   return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 };
 
-/** crm's entries and every enabled addon's contributions, merged newest first and cut to `limit`. */
-export async function contactTimeline(ctx: RequestContext, contactId: string, limit: number): Promise<SourcedEntry[]> {
-  const own = await crmEntries(ctx, contactId, limit);
+/**
+ * crm's entries and every enabled addon's contributions, merged newest first and cut to `limit`.
+ * `peopleIds`: a company's people, whose own crm records are part of the company's timeline.
+ */
+export async function contactTimeline(
+  ctx: RequestContext,
+  contactId: string,
+  limit: number,
+  peopleIds: readonly string[] = [],
+): Promise<SourcedEntry[]> {
+  const own = await crmEntries(ctx, [contactId, ...peopleIds], limit);
   const contributed = await ctx.extensions.collect(ContactTimeline, { contactId, limit });
   const all: SourcedEntry[] = [...own];
   for (const { addon, result } of contributed) {
@@ -136,7 +144,8 @@ export async function contactPanels(ctx: RequestContext, contactId: string): Pro
 
 /**
  * The 360° view of a contact the caller may see (null otherwise): the contact, its company
- * or its people, the merged timeline and the panels of every enabled addon.
+ * or its people, the merged timeline (a company's includes its people's crm records) and the
+ * panels of every enabled addon.
  */
 export async function contact360(
   ctx: RequestContext,
@@ -156,7 +165,12 @@ export async function contact360(
     contact,
     company,
     people,
-    timeline: await contactTimeline(ctx, contact.id, n),
+    timeline: await contactTimeline(
+      ctx,
+      contact.id,
+      n,
+      people.map((p) => p.id),
+    ),
     panels: await contactPanels(ctx, contact.id),
   };
 }
