@@ -9,8 +9,13 @@ export interface ScaffoldInput {
   /** The model's noun (`ticket` → model `helpdesk.ticket`, REST `/api/v1/helpdesk/tickets`). */
   noun: string;
   title: string;
-  /** How the package names its SDK dependencies: `workspace:*` inside the workspace, or links to a checkout. */
-  deps: { sdk: string; testkit: string; extra: Record<string, string> };
+  /**
+   * How the package names its SDK dependencies: `workspace:*` inside the workspace, links to a
+   * checkout, or version ranges of the published packages. With `published`, the SDK is a peer
+   * dependency (the platform that loads the addon brings the one copy; a second copy of the SDK or
+   * of graphql breaks schemas), and the CLI a dev dependency (`pnpm dev`, `pnpm run migration`).
+   */
+  deps: { sdk: string; testkit: string; extra: Record<string, string>; published?: { cli: string } };
   /** Addons this one depends on: package name, export name and addon id. */
   depends: readonly { pkg: string; exportName: string; id: string }[];
   /** Outside the workspace the package brings its own Vitest and TypeScript configuration. */
@@ -52,9 +57,23 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
       description: `${title}: an ElevateCRM addon`,
       exports: { '.': './src/index.ts', './web': './web/index.ts' },
       elevate: { addon: true, export: id },
-      scripts: input.standalone ? { test: 'vitest run' } : undefined,
-      dependencies: { '@elevate/sdk': input.deps.sdk, ...input.deps.extra },
+      scripts: !input.standalone
+        ? undefined
+        : input.deps.published
+          ? {
+              test: 'vitest run',
+              dev: 'elevate dev',
+              start: 'elevate start --demo',
+              migration: `elevate addon migration ${id}`,
+            }
+          : { test: 'vitest run' },
+      ...(input.deps.published
+        ? {
+            peerDependencies: { '@elevate/sdk': input.deps.sdk, ...input.deps.extra },
+          }
+        : { dependencies: { '@elevate/sdk': input.deps.sdk, ...input.deps.extra } }),
       devDependencies: {
+        ...(input.deps.published ? { '@elevate/cli': input.deps.published.cli, '@elevate/sdk': input.deps.sdk } : {}),
         '@elevate/testkit': input.deps.testkit,
         ...(input.standalone ? { vitest: '5.1.1', typescript: '6.0.3', '@types/node': '24.19.2' } : {}),
       },
@@ -276,8 +295,12 @@ describe('${id}', () => {
 An ElevateCRM addon: \`${id}.${noun}\` records on REST (\`/api/v1/${id}/${nouns}\`) and GraphQL
 (\`${listField}\`), a page with a menu entry, a dashboard widget, and its tests.
 
-- \`src/models/${noun}.model.ts\`: the model. After changing it, generate the migration from the
-  platform checkout: \`${input.standalone ? `ADDON_PATHS=$PWD ` : ''}./elevate addon migration ${id} --name "what changed"\`.
+- \`src/models/${noun}.model.ts\`: the model. After changing it, generate the migration ${
+    input.deps.published
+      ? `here: \`pnpm run migration --name "what changed"\``
+      : `from the
+  platform checkout: \`${input.standalone ? `ADDON_PATHS=$PWD ` : ''}./elevate addon migration ${id} --name "what changed"\``
+  }.${input.deps.published ? '\n- `pnpm dev`: the platform with this addon, reloading it on every change (`pnpm start`: without).' : ''}
 - \`src/permissions.ts\`: who may read, write and delete.
 - \`web/\`: the page (\`web/pages/index.svelte\`) and the widget, built from the UI kit (\`@elevate/sdk/web\`).
 - \`test/${id}.test.ts\`: ${input.standalone ? '`pnpm test`' : `\`pnpm exec vitest run addons/${id}\` from the workspace root`} (a fresh database per file).
