@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { registerAddonCommands } from './commands/addon.command.ts';
+import { registerDevCommand } from './commands/dev.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerSeedCommand } from './commands/seed.command.ts';
 import { registerStartCommand } from './commands/start.command.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     })
     .addHelpText('after', FOOTER);
   registerStartCommand(program);
+  registerDevCommand(program);
   registerMigrateCommand(program);
   registerSeedCommand(program);
   registerTenantCommands(program);
