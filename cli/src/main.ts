@@ -16,6 +16,7 @@ import { exit, fail, isLongRunning } from './runtime.ts';
 const FOOTER = `
 Examples:
   $ elevate start --demo                         run everything with a demo tenant
+  $ elevate dev                                  the same, reloading addon code on save (web app by Vite)
   $ elevate tenant create --slug acme --name "Acme Inc" --owner-email ada@acme.test --owner-password 'secret-secret'
   $ elevate addon enable sales --tenant acme
 

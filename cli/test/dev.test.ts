@@ -206,12 +206,15 @@ async function token(): Promise<string> {
 }
 
 describe('elevate dev refuses', { timeout: 60_000 }, () => {
-  it('a bad port, the same port for the web app, and an unreachable database, each in one line', async () => {
+  it('a bad port, its kernel command run by hand, the same port for the web app, and an unreachable database, each in one line', async () => {
     const bad = await run(process.execPath, [BIN, 'dev', '--port', 'abc'], tmp, ENV);
     expect(bad.code).toBe(1);
     expect(bad.out.trim()).toMatch(
       /^elevate: option '-p, --port <n>' argument 'abc' is invalid\. It must be a whole number/,
     );
+    const direct = await run(process.execPath, [BIN, 'dev-server'], tmp, ENV);
+    expect(direct.code).toBe(1);
+    expect(direct.out.trim()).toBe('elevate: dev-server runs under `elevate dev` only');
     const same = await run(process.execPath, [BIN, 'dev', '--port', '4123', '--web-port', '4123'], tmp, ENV);
     expect(same.code).toBe(1);
     expect(same.out.trim()).toBe("elevate: --web-port 4123 is the API's port too: pick another");
