@@ -23,10 +23,12 @@ const paths = (process.env.ADDON_PATHS ?? '')
   .filter(Boolean)
   .map((p) => (isAbsolute(p) ? p : resolve(process.cwd(), p)));
 // Run from an addon's own folder, the CLI loads that addon too: its package's scripts can say
-// `elevate dev` or `elevate addon migration <id>` with no ADDON_PATHS. (A workspace addon reached
-// twice is the same package: discovery keeps one.)
+// `elevate dev` or `elevate addon migration <id>` with no ADDON_PATHS. (Not a workspace addon: the
+// workspace already has it.)
 const here = resolve(process.cwd(), 'package.json');
-if (existsSync(here) && !paths.includes(process.cwd())) {
+const workspaceAddon =
+  process.env.ELEVATE_ROOT && process.cwd().startsWith(resolve(process.env.ELEVATE_ROOT, 'addons'));
+if (existsSync(here) && !workspaceAddon && !paths.includes(process.cwd())) {
   try {
     if (JSON.parse(readFileSync(here, 'utf8')).elevate?.addon === true) paths.push(process.cwd());
   } catch {

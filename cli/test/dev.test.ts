@@ -86,7 +86,7 @@ beforeAll(async () => {
     out += c.toString();
   });
   url = (await waitFor(/ElevateCRM \(dev\) is running at (\S+)[\s\S]*Press Ctrl\+C/))[1] as string;
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   if (dev && dev.exitCode === null) {
@@ -110,7 +110,7 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   }
 }
 
-describe('elevate dev', { timeout: 180_000 }, () => {
+describe('elevate dev', { timeout: 300_000 }, () => {
   it('shows each edit of an addon route in the next answer, keeping the session and the data', async () => {
     expect(out).toContain('Watching:   ');
     expect(out).toContain('desk');
@@ -205,7 +205,7 @@ async function token(): Promise<string> {
   return ((await login.json()) as { accessToken: string }).accessToken;
 }
 
-describe('elevate dev refuses', { timeout: 60_000 }, () => {
+describe('elevate dev refuses', { timeout: 120_000 }, () => {
   it('a bad port, its kernel command run by hand, the same port for the web app, and an unreachable database, each in one line', async () => {
     const bad = await run(process.execPath, [BIN, 'dev', '--port', 'abc'], tmp, ENV);
     expect(bad.code).toBe(1);

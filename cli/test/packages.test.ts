@@ -64,7 +64,7 @@ function boot(dir: string): Promise<string> {
   });
 }
 
-describe('the packed packages', { timeout: 180_000 }, () => {
+describe('the packed packages', { timeout: 600_000 }, () => {
   it('install outside the workspace, run a new addon’s tests and boot it answering REST and GraphQL', async () => {
     const started = performance.now();
     const packs = join(tmp, 'packages');
