@@ -10,7 +10,7 @@ export interface ErrorTargets {
   redisUrl?: string | undefined;
 }
 
-const NETWORK_CODES: Record<string, string> = {
+export const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host not found',
@@ -57,8 +57,10 @@ function concerns(err: ErrorLike, raw: string | undefined, fallback: string, def
   return typeof host === 'string' && host === u.hostname;
 }
 
-const DB_HINT = 'start PostgreSQL 15+ (or `docker compose up -d`) or set DATABASE_URL';
-const REDIS_HINT = 'start Redis 7 (or `docker compose up -d`) or set REDIS_URL';
+const DB_HINT =
+  'start PostgreSQL 15+ (or `docker compose up -d`) or set DATABASE_URL; to just try it, `elevate start --demo` runs an embedded one';
+const REDIS_HINT =
+  'start Redis 7 — Debian/Ubuntu: `sudo apt-get install -y redis-server && sudo service redis-server start`; macOS: `brew install redis && brew services start redis`; Docker: `docker run -d --name elevate-redis -p 6379:6379 redis:7` (or `docker compose up -d` here) — or set REDIS_URL';
 
 function networkLine(err: ErrorLike, targets: ErrorTargets): string | undefined {
   const code = typeof err.code === 'string' ? err.code : '';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { registerAddonCommands } from './commands/addon.command.ts';
+import { registerDevCommand } from './commands/dev.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerSeedCommand } from './commands/seed.command.ts';
 import { registerStartCommand } from './commands/start.command.ts';
@@ -15,6 +16,7 @@ import { exit, fail, isLongRunning } from './runtime.ts';
 const FOOTER = `
 Examples:
   $ elevate start --demo                         run everything with a demo tenant
+  $ elevate dev                                  the same, reloading addon code on save (web app by Vite)
   $ elevate tenant create --slug acme --name "Acme Inc" --owner-email ada@acme.test --owner-password 'secret-secret'
   $ elevate addon enable sales --tenant acme
 
@@ -34,6 +36,7 @@ export function buildProgram(): Command {
     })
     .addHelpText('after', FOOTER);
   registerStartCommand(program);
+  registerDevCommand(program);
   registerMigrateCommand(program);
   registerSeedCommand(program);
   registerTenantCommands(program);

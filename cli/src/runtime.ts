@@ -66,7 +66,7 @@ export function fail(err: unknown): Promise<never> {
 }
 
 /** On SIGINT/SIGTERM: stop gracefully and exit 0; a second signal exits at once. */
-export function stopOnSignals(kernel: Kernel, what: string): void {
+export function stopOnSignals(kernel: { stop(): Promise<void> }, what: string): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {

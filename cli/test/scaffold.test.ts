@@ -2,7 +2,7 @@
 // this checkout's SDK and test kit, its first migration generated, and then its own tests run —
 // booting a real kernel on a fresh database and answering REST and GraphQL — and its types check.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,5 +90,41 @@ describe('elevate addon new', { timeout: 240_000 }, () => {
     expect(noun.code).toBe(1);
     expect(noun.out.trim()).toMatch(/^elevate: --model "Two Words" must be one lowercase word/);
     expect(existsSync(join(tmp, 'bad'))).toBe(false);
+  });
+});
+
+describe('elevate addon new --packages', { timeout: 120_000 }, () => {
+  it('refuses a folder without the tarballs, a workspace addon, and a dependency on an unpublished addon, naming each', async () => {
+    const none = await run(
+      process.execPath,
+      [BIN, 'addon', 'new', 'okid', '--dir', join(tmp, 'p1'), '--packages', join(tmp, 'nothing')],
+      ROOT,
+    );
+    expect(none.code).toBe(1);
+    expect(none.out.trim()).toBe(
+      `elevate: --packages: no elevate-sdk-<version>.tgz in ${join(tmp, 'nothing')} (write them with \`node scripts/pack-packages.ts ${join(tmp, 'nothing')}\` in a checkout)`,
+    );
+    const inside = await run(
+      process.execPath,
+      [BIN, 'addon', 'new', 'okid', '--dir', join(ROOT, 'addons/okid'), '--packages', tmp],
+      ROOT,
+    );
+    expect(inside.code).toBe(1);
+    expect(inside.out.trim()).toBe('elevate: --packages is for an addon outside the workspace (use --dir)');
+    // Tarball names are all the check needs before --depends is looked at.
+    const packs = join(tmp, 'packs');
+    mkdirSync(packs);
+    for (const name of ['sdk', 'core', 'testkit', 'cli']) writeFileSync(join(packs, `elevate-${name}-1.0.0.tgz`), '');
+    const depends = await run(
+      process.execPath,
+      [BIN, 'addon', 'new', 'okid', '--dir', join(tmp, 'p2'), '--depends', 'crm', '--packages', packs],
+      ROOT,
+    );
+    expect(depends.code).toBe(1);
+    expect(depends.out.trim()).toMatch(
+      /^elevate: --depends crm: the first-party addons are not published packages yet/,
+    );
+    for (const d of ['p1', 'p2']) expect(existsSync(join(tmp, d))).toBe(false);
+    expect(existsSync(join(ROOT, 'addons/okid'))).toBe(false);
   });
 });

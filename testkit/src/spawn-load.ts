@@ -4,14 +4,16 @@ import type { LoadResult } from './load.ts';
 
 export { type LoadResult, load } from './load.ts';
 
-const child = fileURLToPath(new URL('./load-child.ts', import.meta.url));
+// The published package runs compiled JavaScript (no tsx needed); the workspace runs the sources.
+const compiled = import.meta.url.endsWith('.js');
+const child = fileURLToPath(new URL(compiled ? './load-child.js' : './load-child.ts', import.meta.url));
 
 /** Drives load from a separate Node process (see load-child.ts for the spec). */
 export function spawnLoad(spec: Record<string, unknown>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', child, JSON.stringify(spec)],
+      [...(compiled ? [] : ['--import', 'tsx']), child, JSON.stringify(spec)],
       { maxBuffer: 1 << 20 },
       (err, stdout) => {
         if (err) reject(err);

