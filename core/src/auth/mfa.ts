@@ -212,10 +212,34 @@ export class Mfa {
     return 'backup';
   }
 
-  /** Turns the factor off (needs a current code or a backup code). */
+  /**
+   * Turns the factor off (needs a current code or a backup code). Refused when the company
+   * requires two-step sign-in and this is the user's only factor (no passkey).
+   */
   async disable(tx: TenantTx, userId: string, code: string): Promise<void> {
     await this.check(tx, userId, code);
+    const rows = await tx.query<{ last: boolean }>(
+      `select coalesce((select require_mfa from core_security_settings where tenant_id = $2), false)
+         and not exists (select 1 from core_webauthn_credential where tenant_id = $2 and user_id = $1) as last`,
+      [userId, tx.tenantId],
+    );
+    if (rows[0]?.last) {
+      throw new ConflictError(
+        'MFA_REQUIRED',
+        'Your company requires two-step sign-in: add a passkey before turning the authenticator app off',
+      );
+    }
     await this.reset(tx, userId);
+  }
+
+  /** Has the user a confirmed factor (an authenticator app or a passkey)? */
+  async hasFactor(tx: TenantTx, userId: string): Promise<boolean> {
+    const rows = await tx.query<{ has: boolean }>(
+      `select exists (select 1 from core_user_mfa where tenant_id = $2 and user_id = $1 and confirmed_at is not null)
+         or exists (select 1 from core_webauthn_credential where tenant_id = $2 and user_id = $1) as has`,
+      [userId, tx.tenantId],
+    );
+    return rows[0]?.has === true;
   }
 
   /** New backup codes (the old ones stop working); needs a current code. */
@@ -242,7 +266,16 @@ export class Mfa {
     return rows[0] ?? { requireMfa: false };
   }
 
-  async setSettings(tx: TenantTx, s: { requireMfa: boolean }): Promise<{ requireMfa: boolean }> {
+  /**
+   * Changes the company's settings. Requiring two-step sign-in needs the admin to have a factor
+   * first: otherwise their own next request would be gated (mfa-gate.ts).
+   */
+  async setSettings(tx: TenantTx, s: { requireMfa: boolean }, callerId?: string): Promise<{ requireMfa: boolean }> {
+    if (s.requireMfa && callerId && !(await this.hasFactor(tx, callerId))) {
+      throw new ConflictError('MFA_NOT_ENABLED', 'Turn on two-step sign-in for yourself before requiring it', [
+        { path: 'requireMfa', message: 'needs your own two-step sign-in first' },
+      ]);
+    }
     await tx.query(
       `insert into core_security_settings (tenant_id, require_mfa) values ($1, $2)
        on conflict (tenant_id) do update set require_mfa = excluded.require_mfa, updated_at = now()`,

@@ -3,6 +3,7 @@ import { AppError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
+import { accountCredentials } from './identities.ts';
 import { signAccessToken } from './jwt.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 
@@ -101,11 +102,7 @@ export class Sessions {
       throw invalid();
     }
     return withTenant(this.rt.pools.app, tenant.id, async (tx) => {
-      const rows = await tx.query<UserInfo & { password_hash: string; active: boolean }>(
-        'select id, email, name, password_hash, active from core_user where tenant_id = $2 and lower(email) = lower($1)',
-        [email.trim(), tx.tenantId],
-      );
-      const user = rows[0];
+      const user = await accountCredentials(tx, { email });
       const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
       if (!user || !ok || !user.active) throw invalid();
       const info = { id: user.id, email: user.email, name: user.name };
@@ -297,14 +294,16 @@ export async function revokeSessions(
  * the same round trip (ids are validated UUIDs, so they can travel as literals). The session
  * family of the access token must still be live: one indexed probe of core_refresh_token
  * (tenant_id, family_id) for a token not revoked and not expired, so a logout, a detected refresh
- * reuse or a deactivation ends the access token at once, not when it expires.
+ * reuse or a deactivation ends the access token at once, not when it expires. `mfaGate`: the
+ * company requires two-step sign-in and the user has no factor yet (mfa-gate.ts); two more
+ * index probes, only for a company that requires it.
  */
 export async function openWithPrincipal(
   tx: TenantTx,
   userId: string,
   familyId: string,
   readOnly: boolean,
-): Promise<{ user: UserInfo; patterns: string[] } | null> {
+): Promise<{ user: UserInfo; patterns: string[]; mfaGate: boolean } | null> {
   if (!isUuid(userId) || !isUuid(familyId)) return null;
   const rows = (await tx.open({
     readOnly,
@@ -312,10 +311,19 @@ export async function openWithPrincipal(
        exists (select 1 from core_refresh_token t where t.tenant_id = u.tenant_id and t.family_id = '${familyId}'
           and t.user_id = u.id and t.revoked_at is null and t.expires_at > now()) as live,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
-          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns
+          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns,
+       case when coalesce((select s.require_mfa from core_security_settings s where s.tenant_id = u.tenant_id), false)
+         then not (exists (select 1 from core_user_mfa m where m.tenant_id = u.tenant_id and m.user_id = u.id
+                     and m.confirmed_at is not null)
+                   or exists (select 1 from core_webauthn_credential w where w.tenant_id = u.tenant_id and w.user_id = u.id))
+         else false end as mfa_gate
      from core_user u where u.tenant_id = '${tx.tenantId}' and u.id = '${userId}'`,
-  })) as unknown as (UserInfo & { active: boolean; live: boolean; patterns: string[] | null })[];
+  })) as unknown as (UserInfo & { active: boolean; live: boolean; patterns: string[] | null; mfa_gate: boolean })[];
   const row = rows[0];
   if (!row?.active || !row.live) return null;
-  return { user: { id: row.id, email: row.email, name: row.name }, patterns: row.patterns ?? [] };
+  return {
+    user: { id: row.id, email: row.email, name: row.name },
+    patterns: row.patterns ?? [],
+    mfaGate: row.mfa_gate === true,
+  };
 }

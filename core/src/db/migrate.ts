@@ -18,6 +18,7 @@ import { CoreKeys0009 } from '../migrations/core-0009-keys.ts';
 import { CorePrivacy0010 } from '../migrations/core-0010-privacy.ts';
 import { CoreWebhooks0011 } from '../migrations/core-0011-webhooks.ts';
 import { CoreNotifications0012 } from '../migrations/core-0012-notifications.ts';
+import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -35,6 +36,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CorePrivacy0010,
   CoreWebhooks0011,
   CoreNotifications0012,
+  CoreIdentity0016,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

@@ -270,6 +270,6 @@ export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; m
     const { rc, tx } = req(ctx.state);
     rc.require(SETTINGS);
     const b = check.settings(ctx.request.body) as { requireMfa: boolean };
-    ctx.body = await mfa.setSettings(tx, b);
+    ctx.body = await mfa.setSettings(tx, b, rc.user.id);
   });
 }
