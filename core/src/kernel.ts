@@ -216,7 +216,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     if (!securityMounted) {
       // API keys, sessions, MFA (http/security.routes.ts) ride on the account routers.
       mfaPublicRoutes(routers.accountPublic, sessions, mfa, throttles.mfaUser);
-      securityCoreRoutes(routers.accountCore, { apiKeys, mfa });
+      securityCoreRoutes(routers.accountCore, { apiKeys, mfa, sessions });
       securityMounted = true;
     }
     return routers;

@@ -128,3 +128,16 @@ export async function accountOfIdentity(tx: TenantTx, identityId: string): Promi
   );
   return rows[0];
 }
+
+/**
+ * Lists (or unlists) the transaction's company among the companies of the user's identity: a
+ * deactivated account's company leaves the person's tenant switcher, and comes back with them.
+ */
+export async function listCompanyOfUser(tx: TenantTx, userId: string, listed: boolean): Promise<void> {
+  await tx.query(
+    `update core_identity i set tenant_ids = case when $3 then array_append(array_remove(i.tenant_ids, $1::uuid), $1::uuid)
+        else array_remove(i.tenant_ids, $1::uuid) end, updated_at = now()
+     from core_user u where u.tenant_id = $1 and u.id = $2 and i.id = u.identity_id`,
+    [tx.tenantId, userId, listed],
+  );
+}

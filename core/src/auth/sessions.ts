@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AppError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
+import { AppError, NotFoundError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
-import { accountCredentials } from './identities.ts';
+import { accountCredentials, accountOfIdentity } from './identities.ts';
 import { signAccessToken } from './jwt.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 
@@ -105,15 +105,38 @@ export class Sessions {
       const user = await accountCredentials(tx, { email });
       const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
       if (!user || !ok || !user.active) throw invalid();
-      const info = { id: user.id, email: user.email, name: user.name };
-      const mfa = this.mfa ? await this.mfa.state(tx, user.id) : { enabled: false, required: false };
-      if (mfa.enabled && this.mfa) {
-        const c = this.mfa.challenge(tx.tenantId, user.id);
-        return { mfaRequired: true, mfaToken: c.token, expiresIn: c.expiresIn, user: info } as const;
-      }
-      const { tokenId: _, ...pair } = await this.issue(tx, user.id, randomUUID(), client);
-      await this.recordLogin(tx, user.id);
-      return { ...pair, user: info, ...(mfa.required ? { mfaEnrolmentRequired: true } : {}) };
+      return this.afterPassword(tx, { id: user.id, email: user.email, name: user.name }, client);
+    });
+  }
+
+  /**
+   * What follows a proven password: with a second factor, a challenge and no token (the code
+   * step issues them); without, a session (gated to enrolment if the company requires a factor).
+   */
+  private async afterPassword(tx: TenantTx, info: UserInfo, client: ClientInfo): Promise<LoginResult> {
+    const mfa = this.mfa ? await this.mfa.state(tx, info.id) : { enabled: false, required: false };
+    if (mfa.enabled && this.mfa) {
+      const c = this.mfa.challenge(tx.tenantId, info.id);
+      return { mfaRequired: true, mfaToken: c.token, expiresIn: c.expiresIn, user: info } as const;
+    }
+    const { tokenId: _, ...pair } = await this.issue(tx, info.id, randomUUID(), client);
+    await this.recordLogin(tx, info.id);
+    return { ...pair, user: info, ...(mfa.required ? { mfaEnrolmentRequired: true } : {}) };
+  }
+
+  /**
+   * The signed-in person opens their account in another company they belong to (the tenant
+   * switcher): their identity's password was proven by the current session, so the steps are
+   * those after the password in that company — its second factor if the account has one, its
+   * gate if it requires one. `404` for a company the person has no active account in.
+   */
+  async switchTo(identityId: string, slug: string, client: ClientInfo = {}): Promise<LoginResult & { tenant: { slug: string } }> {
+    const tenant = await this.rt.tenantBySlug(slug.trim().toLowerCase());
+    if (!tenant) throw new NotFoundError('Company');
+    return withTenant(this.rt.pools.app, tenant.id, async (tx) => {
+      const user = await accountOfIdentity(tx, identityId);
+      if (!user) throw new NotFoundError('Company');
+      return { tenant: { slug: tenant.slug }, ...(await this.afterPassword(tx, user, client)) };
     });
   }
 

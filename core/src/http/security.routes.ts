@@ -1,6 +1,7 @@
 import { AppError, type JsonSchema, NotFoundError } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type { ApiKeys } from '../auth/api-keys.ts';
+import { identityCompanies } from '../auth/identities.ts';
 import type { Mfa } from '../auth/mfa.ts';
 import { listSessions, revokeSessions, type Sessions } from '../auth/sessions.ts';
 import { isUuid } from '../db/uuid.ts';
@@ -63,6 +64,7 @@ const bodies = {
   code: obj(['code'], { code: CODE }),
   mfaLogin: obj(['mfaToken', 'code'], { mfaToken: str(400), code: CODE }),
   settings: obj(['requireMfa'], { requireMfa: { type: 'boolean' } }),
+  switchTo: obj(['tenant'], { tenant: { ...str(63), description: 'the slug of another company you belong to' } }),
 };
 const signOutQuery: JsonSchema = {
   type: 'object',
@@ -74,6 +76,7 @@ const check = {
   code: compileBody(bodies.code),
   mfaLogin: compileBody(bodies.mfaLogin),
   settings: compileBody(bodies.settings),
+  switchTo: compileBody(bodies.switchTo),
   signOut: compileQuery(signOutQuery),
 };
 
@@ -105,6 +108,25 @@ export const securityRouteDocs: Record<string, KernelRouteDoc> = {
     summary: 'Sign a user out everywhere',
     permission: USERS,
     responses: { 200: obj(['revoked'], { revoked: { type: 'integer' } }) },
+  },
+  'GET /api/v1/core/account/companies': {
+    summary: 'The companies you belong to with the same identity (the tenant switcher), this one first',
+    responses: {
+      200: LIST({
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          slug: { type: 'string' },
+          name: { type: 'string' },
+          current: { type: 'boolean' },
+        },
+      }),
+    },
+  },
+  'POST /api/v1/core/account/switch': {
+    summary:
+      "Open your account in another company you belong to: a session there, or that account's MFA challenge (POST /api/v1/auth/mfa)",
+    body: bodies.switchTo,
   },
   'GET /api/v1/core/account/mfa': { summary: "The caller's two-step sign-in: on, pending, backup codes left" },
   'POST /api/v1/core/account/mfa/enrol': {
@@ -155,7 +177,10 @@ export function mfaPublicRoutes(r: Router<State>, sessions: Sessions, mfa: Mfa, 
 }
 
 /** API keys, sessions, MFA and security settings (under /api/v1/core, authenticated). */
-export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; mfa: Mfa }): void {
+export function securityCoreRoutes(
+  r: Router<State>,
+  deps: { apiKeys: ApiKeys; mfa: Mfa; sessions: Sessions },
+): void {
   const { apiKeys, mfa } = deps;
   const req = (s: State) => {
     if (!s.rc || !s.tx) throw new Error('security route without request context');
@@ -226,6 +251,22 @@ export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; m
     ctx.body = { revoked: await revokeSessions(tx, id) };
   });
 
+  r.get('account.companies', '/account/companies', async (ctx) => {
+    const { rc, tx } = person(ctx.state);
+    ctx.body = { data: await identityCompanies(tx, rc.user.id) };
+  });
+  r.post('account.switch', '/account/switch', async (ctx) => {
+    const { rc, tx } = person(ctx.state);
+    const b = check.switchTo(ctx.request.body) as { tenant: string };
+    const rows = await tx.query<{ identity_id: string }>(
+      'select identity_id from core_user where tenant_id = $1 and id = $2',
+      [tx.tenantId, rc.user.id],
+    );
+    const identityId = rows[0]?.identity_id;
+    if (!identityId) throw new NotFoundError('Company');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await deps.sessions.switchTo(identityId, b.tenant, { ip: clientIp(ctx), userAgent: ctx.get('user-agent') });
+  });
   r.get('mfa.status', '/account/mfa', async (ctx) => {
     const { rc, tx } = person(ctx.state);
     ctx.body = await mfa.status(tx, rc.user.id);

@@ -28,8 +28,8 @@ function signedIn(cookies: Cookies, url: URL, slug: string, tokens: LoginAnswer)
   const base = tenantBase(url, slug, TENANT_DOMAIN);
   cookies.delete(mfaCookie(slug), { path: base || '/' });
   setSession(cookies, slug, base, tokens, url.protocol === 'https:');
-  // The company requires two-step sign-in and this user has none yet: enrol first.
-  if (tokens.mfaEnrolmentRequired) redirect(303, `${base}/profile?enrol=required`);
+  // The company requires two-step sign-in and this user has none yet: enrol first (the session can do nothing else).
+  if (tokens.mfaEnrolmentRequired) redirect(303, `${base}/auth/enrol-mfa`);
   redirect(303, safeNext(base, url.searchParams.get('next')));
 }
 
