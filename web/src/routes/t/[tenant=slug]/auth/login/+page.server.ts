@@ -1,6 +1,6 @@
 import { type Cookies, fail, redirect } from '@sveltejs/kit';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
-import { setSession, type Tokens } from '#lib/server/session.ts';
+import { mfaCookie, setMfaChallenge, setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
 import { TENANT_DOMAIN } from '$app/env/public';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,14 +14,16 @@ function safeNext(base: string, next: string | null): string {
 type LoginAnswer = Tokens & { mfaEnrolmentRequired?: boolean; mfaRequired?: undefined };
 type Challenge = { mfaRequired: true; mfaToken: string; expiresIn: number };
 
-/** The challenge between the two steps lives in an httpOnly cookie for its 5 minutes, never in the page. */
-const mfaCookie = (slug: string) => `ev_${slug}_mfa`;
-
-export const load: PageServerLoad = async ({ locals, parent, url }) => {
+export const load: PageServerLoad = async ({ locals, parent, url, cookies, params }) => {
   const { base } = await parent();
   // Signed in already: go on (unless the page was sent here because its session ended).
   if (locals.accessToken && !url.searchParams.has('ended')) redirect(303, safeNext(base, url.searchParams.get('next')));
-  return { email: url.searchParams.get('email') ?? '', ended: url.searchParams.has('ended') };
+  return {
+    email: url.searchParams.get('email') ?? '',
+    ended: url.searchParams.has('ended'),
+    // Sent here by the tenant switcher with this company's challenge: the code step first.
+    mfaPending: url.searchParams.has('mfa') && Boolean(cookies.get(mfaCookie(params.tenant))),
+  };
 };
 
 function signedIn(cookies: Cookies, url: URL, slug: string, tokens: LoginAnswer): never {
@@ -81,13 +83,7 @@ export const actions: Actions = {
       return fail(res.status === 503 ? 503 : 400, { email, message });
     }
     if (res.data.mfaRequired) {
-      cookies.set(mfaCookie(params.tenant), res.data.mfaToken, {
-        path: base || '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: url.protocol === 'https:',
-        maxAge: res.data.expiresIn,
-      });
+      setMfaChallenge(cookies, params.tenant, base, res.data, url.protocol === 'https:');
       return { mfa: true, email };
     }
     signedIn(cookies, url, params.tenant, res.data);
