@@ -86,11 +86,14 @@ describe('invitations into custom roles', () => {
     expect(beyond.status).toBe(403);
     expect(beyond.body.code).toBe('PERMISSION_NOT_HELD');
     expect(paths(beyond.body)).toEqual(['role']);
-    expect((await ivan.post('/api/v1/core/invitations', { email: 'y@inv-refuse.test', role: inviter.key })).status).toBe(
-      201,
-    );
+    expect(
+      (await ivan.post('/api/v1/core/invitations', { email: 'y@inv-refuse.test', role: inviter.key })).status,
+    ).toBe(201);
     // Company B has no such role: its admin cannot invite into A's.
-    const cross = await other.client.post('/api/v1/core/invitations', { email: 'z@inv-refuse.test', role: auditor.key });
+    const cross = await other.client.post('/api/v1/core/invitations', {
+      email: 'z@inv-refuse.test',
+      role: auditor.key,
+    });
     expect(cross.status).toBe(400);
     expect(paths(cross.body)).toEqual(['role']);
     expect((await other.client.get('/api/v1/core/invitations')).body.data).toEqual([]);
@@ -141,9 +144,9 @@ describe('one person, several companies', () => {
     const fromA = (await a.client.get('/api/v1/core/account/companies')).body.data;
     expect(fromA.map((c: { slug: string }) => c.slug)).toEqual([a.slug, b.slug]);
     // B's own owner, another person, sees only B; so does a key.
-    expect((await b.client.get('/api/v1/core/account/companies')).body.data.map((c: { slug: string }) => c.slug)).toEqual([
-      b.slug,
-    ]);
+    expect(
+      (await b.client.get('/api/v1/core/account/companies')).body.data.map((c: { slug: string }) => c.slug),
+    ).toEqual([b.slug]);
 
     // One password: changed in B, it is the password in A too, and A's sessions end.
     const changed = await inB.post('/api/v1/core/account/password', { currentPassword: a.password, password: GOOD });
@@ -189,9 +192,9 @@ describe('one person, several companies', () => {
     // Deactivated in B: B leaves the switcher, and switching there is refused.
     const bId = (await inB.get('/api/v1/core/me')).body.user.id;
     expect((await b.client.post(`/api/v1/core/users/${bId}/deactivate`)).status).toBe(200);
-    expect((await a.client.get('/api/v1/core/account/companies')).body.data.map((x: { slug: string }) => x.slug)).toEqual([
-      a.slug,
-    ]);
+    expect(
+      (await a.client.get('/api/v1/core/account/companies')).body.data.map((x: { slug: string }) => x.slug),
+    ).toEqual([a.slug]);
     expect((await a.client.post('/api/v1/core/account/switch', { tenant: b.slug })).status).toBe(404);
     expect((await b.client.post(`/api/v1/core/users/${bId}/reactivate`)).status).toBe(200);
     expect((await a.client.get('/api/v1/core/account/companies')).body.data).toHaveLength(2);

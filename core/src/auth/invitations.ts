@@ -5,9 +5,9 @@ import { isUuid } from '../db/uuid.ts';
 import { EMAIL } from '../mail/mailer.ts';
 import type { Runtime } from '../runtime.ts';
 import { mailerFor } from './account.ts';
+import { accountCredentials, insertAccount } from './identities.ts';
 import { formatToken, hashSecret, invalidToken, newSecret, parseToken, sameHash } from './one-time-tokens.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
-import { accountCredentials, insertAccount } from './identities.ts';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 
 export const INVITATION_TTL_SEC = 7 * 86_400;
@@ -15,9 +15,7 @@ export const INVITATION_TTL_SEC = 7 * 86_400;
 const NOT_INVITABLE = 'owner';
 
 /** How the invitee joins: a new account (name + password), or the account they have in another company. */
-export type AcceptInput =
-  | { name: string; password: string }
-  | { existing: { tenant: string; password: string } };
+export type AcceptInput = { name: string; password: string } | { existing: { tenant: string; password: string } };
 
 export interface Invitation {
   id: string;
@@ -93,10 +91,14 @@ export class Invitations {
     // Nobody hands out more than they hold (the same rule as changing a user's roles).
     const beyond = (roles[0]?.permissions ?? []).filter((p) => !covers(inviterPatterns, p));
     if (beyond.length) {
-      throw new AppError('PERMISSION_NOT_HELD', `You cannot invite into a role granting what you do not hold: ${beyond.join(', ')}`, {
-        status: 403,
-        details: [{ path: 'role', message: `you do not hold everything "${input.role}" grants` }],
-      });
+      throw new AppError(
+        'PERMISSION_NOT_HELD',
+        `You cannot invite into a role granting what you do not hold: ${beyond.join(', ')}`,
+        {
+          status: 403,
+          details: [{ path: 'role', message: `you do not hold everything "${input.role}" grants` }],
+        },
+      );
     }
     const existing = await tx.query('select 1 from core_user where tenant_id = $1 and lower(email) = lower($2)', [
       tx.tenantId,

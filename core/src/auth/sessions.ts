@@ -130,7 +130,11 @@ export class Sessions {
    * those after the password in that company — its second factor if the account has one, its
    * gate if it requires one. `404` for a company the person has no active account in.
    */
-  async switchTo(identityId: string, slug: string, client: ClientInfo = {}): Promise<LoginResult & { tenant: { slug: string } }> {
+  async switchTo(
+    identityId: string,
+    slug: string,
+    client: ClientInfo = {},
+  ): Promise<LoginResult & { tenant: { slug: string } }> {
     const tenant = await this.rt.tenantBySlug(slug.trim().toLowerCase());
     if (!tenant) throw new NotFoundError('Company');
     return withTenant(this.rt.pools.app, tenant.id, async (tx) => {

@@ -177,10 +177,7 @@ export function mfaPublicRoutes(r: Router<State>, sessions: Sessions, mfa: Mfa, 
 }
 
 /** API keys, sessions, MFA and security settings (under /api/v1/core, authenticated). */
-export function securityCoreRoutes(
-  r: Router<State>,
-  deps: { apiKeys: ApiKeys; mfa: Mfa; sessions: Sessions },
-): void {
+export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; mfa: Mfa; sessions: Sessions }): void {
   const { apiKeys, mfa } = deps;
   const req = (s: State) => {
     if (!s.rc || !s.tx) throw new Error('security route without request context');
@@ -265,7 +262,10 @@ export function securityCoreRoutes(
     const identityId = rows[0]?.identity_id;
     if (!identityId) throw new NotFoundError('Company');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = await deps.sessions.switchTo(identityId, b.tenant, { ip: clientIp(ctx), userAgent: ctx.get('user-agent') });
+    ctx.body = await deps.sessions.switchTo(identityId, b.tenant, {
+      ip: clientIp(ctx),
+      userAgent: ctx.get('user-agent'),
+    });
   });
   r.get('mfa.status', '/account/mfa', async (ctx) => {
     const { rc, tx } = person(ctx.state);

@@ -58,7 +58,7 @@ describe('two-step sign-in', () => {
     await p.getByRole('link', { name: 'Your profile' }).click();
     await p.waitForURL(t.app('/profile'));
     // The sessions list shows this browser.
-    await expect.poll(() => p.getByText('This browser', { exact: true }).count()).toBe(1);
+    await expect.poll(() => p.getByRole('cell', { name: /\(this browser\)$/ }).count()).toBe(1);
     await p.getByRole('button', { name: 'Set up two-step sign-in' }).click();
     await expect.poll(() => p.getByAltText('QR code for your authenticator app').isVisible()).toBe(true);
     await screenshot(p, 'profile-mfa-enrol');
@@ -135,7 +135,9 @@ describe('two-step sign-in', () => {
     await p.waitForURL(t.app('/auth/enrol-mfa'));
     await expect.poll(() => p.getByText('Req Co requires it before you continue.').count()).toBe(1);
     await screenshot(p, 'enrol-mfa-required');
-    const blocked = await fetch(`${platform.url}/api/v1/core/addons`, { headers: { authorization: `Bearer ${t.token}` } });
+    const blocked = await fetch(`${platform.url}/api/v1/core/addons`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
     expect(blocked.status).toBe(403);
     await p.getByRole('button', { name: 'Set up two-step sign-in' }).click();
     const secret = ((await p.getByTestId('mfa-secret').textContent()) ?? '').trim();
