@@ -5,6 +5,7 @@ import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
 import { accountCredentials, accountOfIdentity } from './identities.ts';
 import { signAccessToken } from './jwt.ts';
+import type { MfaMethod } from './mfa.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 
 export interface TokenPair {
@@ -25,8 +26,10 @@ export interface ClientInfo {
 /** The password step's answer when the user has a second factor: no session yet, a challenge. */
 export interface MfaChallenge {
   mfaRequired: true;
-  /** Send back with the code to POST /api/v1/auth/mfa (5 minutes). */
+  /** Send back with the code to POST /api/v1/auth/mfa, or with a passkey to /api/v1/auth/mfa/webauthn (5 minutes). */
   mfaToken: string;
+  /** The factors this account has: `totp` (a code, or a backup code), `webauthn` (a passkey). */
+  methods: MfaMethod[];
   expiresIn: number;
   user: UserInfo;
 }
@@ -90,7 +93,7 @@ export class Sessions {
 
   /** Set by the kernel: the second-factor check of the password step (mfa.ts). */
   mfa: {
-    state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean }>;
+    state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean; methods: MfaMethod[] }>;
     challenge(tenantId: string, userId: string): { token: string; expiresIn: number };
   } | null = null;
 
@@ -114,10 +117,16 @@ export class Sessions {
    * step issues them); without, a session (gated to enrolment if the company requires a factor).
    */
   private async afterPassword(tx: TenantTx, info: UserInfo, client: ClientInfo): Promise<LoginResult> {
-    const mfa = this.mfa ? await this.mfa.state(tx, info.id) : { enabled: false, required: false };
+    const mfa = this.mfa ? await this.mfa.state(tx, info.id) : { enabled: false, required: false, methods: [] };
     if (mfa.enabled && this.mfa) {
       const c = this.mfa.challenge(tx.tenantId, info.id);
-      return { mfaRequired: true, mfaToken: c.token, expiresIn: c.expiresIn, user: info } as const;
+      return {
+        mfaRequired: true,
+        mfaToken: c.token,
+        expiresIn: c.expiresIn,
+        methods: mfa.methods,
+        user: info,
+      } as const;
     }
     const { tokenId: _, ...pair } = await this.issue(tx, info.id, randomUUID(), client);
     await this.recordLogin(tx, info.id);

@@ -9,6 +9,7 @@ import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
 import { clientIp, type Throttle } from './throttle.ts';
 import { compileBody, compileQuery } from './validate.ts';
+import { webauthnCoreRoutes, webauthnPublicRoutes, webauthnRouteDocs } from './webauthn.routes.ts';
 
 const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
 const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
@@ -81,6 +82,7 @@ const check = {
 };
 
 export const securityRouteDocs: Record<string, KernelRouteDoc> = {
+  ...webauthnRouteDocs,
   'POST /api/v1/auth/mfa': {
     summary: "Sign-in's second step: the challenge of the password step and a code → the session",
     body: bodies.mfaLogin,
@@ -156,6 +158,7 @@ export const securityRouteDocs: Record<string, KernelRouteDoc> = {
 
 /** The login's code step (public, beside the password step). Throttled per user. */
 export function mfaPublicRoutes(r: Router<State>, sessions: Sessions, mfa: Mfa, mfaUser: Throttle): void {
+  webauthnPublicRoutes(r, sessions, mfa, mfaUser);
   r.post('auth.mfa', '/mfa', async (ctx) => {
     const b = check.mfaLogin(ctx.request.body) as { mfaToken: string; code: string };
     const { tenantId, userId } = mfa.readChallenge(b.mfaToken);
@@ -267,6 +270,7 @@ export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; m
       userAgent: ctx.get('user-agent'),
     });
   });
+  webauthnCoreRoutes(r, mfa, person);
   r.get('mfa.status', '/account/mfa', async (ctx) => {
     const { rc, tx } = person(ctx.state);
     ctx.body = await mfa.status(tx, rc.user.id);

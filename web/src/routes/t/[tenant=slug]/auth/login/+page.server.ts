@@ -12,7 +12,7 @@ function safeNext(base: string, next: string | null): string {
 
 /** The password step's answer: a session, or (with two-step sign-in on) a challenge for the code step. */
 type LoginAnswer = Tokens & { mfaEnrolmentRequired?: boolean; mfaRequired?: undefined };
-type Challenge = { mfaRequired: true; mfaToken: string; expiresIn: number };
+type Challenge = { mfaRequired: true; mfaToken: string; expiresIn: number; methods?: string[] };
 
 export const load: PageServerLoad = async ({ locals, parent, url, cookies, params }) => {
   const { base } = await parent();
@@ -23,6 +23,8 @@ export const load: PageServerLoad = async ({ locals, parent, url, cookies, param
     ended: url.searchParams.has('ended'),
     // Sent here by the tenant switcher with this company's challenge: the code step first.
     mfaPending: url.searchParams.has('mfa') && Boolean(cookies.get(mfaCookie(params.tenant))),
+    // …with the factors that account has (`?mfa=totp,webauthn`).
+    mfaMethods: (url.searchParams.get('mfa') ?? '').split(',').filter((m) => m === 'totp' || m === 'webauthn'),
   };
 };
 
@@ -84,7 +86,7 @@ export const actions: Actions = {
     }
     if (res.data.mfaRequired) {
       setMfaChallenge(cookies, params.tenant, base, res.data, url.protocol === 'https:');
-      return { mfa: true, email };
+      return { mfa: true, email, methods: res.data.methods ?? ['totp'] };
     }
     signedIn(cookies, url, params.tenant, res.data);
   },

@@ -6,7 +6,7 @@ import { TENANT_DOMAIN } from '$app/env/public';
 
 type Switched = { tenant: { slug: string } } & (
   | (Tokens & { mfaRequired?: undefined })
-  | { mfaRequired: true; mfaToken: string; expiresIn: number }
+  | { mfaRequired: true; mfaToken: string; expiresIn: number; methods?: string[] }
 );
 
 /**
@@ -30,7 +30,7 @@ export const POST: RequestHandler = async ({ request, locals, cookies, url }) =>
   const secure = url.protocol === 'https:';
   if (res.data.mfaRequired) {
     setMfaChallenge(cookies, slug, base, res.data, secure);
-    redirect(303, `${base}/auth/login?mfa=1`);
+    redirect(303, `${base}/auth/login?mfa=${(res.data.methods ?? ['totp']).join(',')}`);
   }
   setSession(cookies, slug, base, res.data, secure);
   redirect(303, base || '/');
