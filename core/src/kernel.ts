@@ -132,7 +132,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const mfa = new Mfa(rt);
   sessions.mfa = mfa;
   const apiKeys = new ApiKeys();
-  const schemas = new SchemaCache(addons, tenantAddons);
+  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys });
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
