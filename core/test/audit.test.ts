@@ -412,6 +412,18 @@ describe('explicit entries', () => {
     ]);
     expect(leaks).toHaveLength(0);
     for (const r of rows) expect(r.after.password_hash).toBeUndefined();
+    // Changing the password is an explicit entry naming the user, without the hash.
+    const me = (await t.client.get('/api/v1/core/me')).body.user.id;
+    const changed = await t.client.post('/api/v1/core/account/password', {
+      currentPassword: t.password,
+      password: 'violet-harbour-lamp-42',
+    });
+    expect(changed.status).toBe(204);
+    const entries = await env.sql<{ record_id: string; user_id: string; detail: unknown }>(
+      "select record_id, user_id, detail from core_audit where tenant_id = $1 and action = 'password_changed'",
+      [t.id],
+    );
+    expect(entries).toEqual([{ record_id: me, user_id: me, detail: null }]);
     // A composite key names the record by its columns, tenant aside: user id and role id.
     const [link] = await env.sql<{ record_id: string; user_id: string; role_id: string }>(
       `select a.record_id, ur.user_id, ur.role_id from core_audit a

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, type UserInfo } from '@elevate/sdk';
 import type pg from 'pg';
+import { audit } from '../audit/audit.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 
 /**
@@ -88,6 +89,8 @@ export async function setIdentityPassword(
   );
   const row = rows[0];
   if (!row) return;
+  // The hash is on the identity (no tenant table, no trigger): the change is an entry of its own.
+  await audit(tx, { action: 'password_changed', table: 'core_user', recordId: userId, userId });
   const others = row.tenant_ids.filter((t) => t !== tx.tenantId);
   if (others.length) tx.onCommit(() => void revokeIdentitySessions(pool, row.identity_id, others));
 }
