@@ -140,7 +140,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const mfa = new Mfa(rt);
   sessions.mfa = mfa;
   const apiKeys = new ApiKeys();
-  const schemas = new SchemaCache(addons, tenantAddons);
+  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys });
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
@@ -235,7 +235,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     if (!securityMounted) {
       // API keys, sessions, MFA (http/security.routes.ts) ride on the account routers.
       mfaPublicRoutes(routers.accountPublic, sessions, mfa, throttles.mfaUser);
-      securityCoreRoutes(routers.accountCore, { apiKeys, mfa });
+      securityCoreRoutes(routers.accountCore, { apiKeys, mfa, sessions });
       securityMounted = true;
     }
     return routers;

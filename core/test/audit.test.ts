@@ -399,7 +399,31 @@ describe('explicit entries', () => {
       [t.id],
     );
     expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(r.after.password_hash).toBe('[redacted]');
+    // The hash lives on the person's identity (core_identity, core-0016), which is no tenant
+    // table: no audit entry of the company holds it, in any column.
+    const [hash] = await env.sql<{ password_hash: string }>(
+      'select i.password_hash from core_identity i join core_user u on u.identity_id = i.id where u.tenant_id = $1',
+      [t.id],
+    );
+    expect(hash?.password_hash).toMatch(/^\$argon2/);
+    const leaks = await env.sql('select 1 from core_audit a where a.tenant_id = $1 and a::text like $2', [
+      t.id,
+      `%${hash?.password_hash}%`,
+    ]);
+    expect(leaks).toHaveLength(0);
+    for (const r of rows) expect(r.after.password_hash).toBeUndefined();
+    // Changing the password is an explicit entry naming the user, without the hash.
+    const me = (await t.client.get('/api/v1/core/me')).body.user.id;
+    const changed = await t.client.post('/api/v1/core/account/password', {
+      currentPassword: t.password,
+      password: 'violet-harbour-lamp-42',
+    });
+    expect(changed.status).toBe(204);
+    const entries = await env.sql<{ record_id: string; user_id: string; detail: unknown }>(
+      "select record_id, user_id, detail from core_audit where tenant_id = $1 and action = 'password_changed'",
+      [t.id],
+    );
+    expect(entries).toEqual([{ record_id: me, user_id: me, detail: null }]);
     // A composite key names the record by its columns, tenant aside: user id and role id.
     const [link] = await env.sql<{ record_id: string; user_id: string; role_id: string }>(
       `select a.record_id, ur.user_id, ur.role_id from core_audit a

@@ -1,4 +1,5 @@
 import { type AnyAddon, AppError, ConflictError, NotFoundError, ValidationError } from '@elevate/sdk';
+import { listCompanyOfUser } from '../auth/identities.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import { covers } from './permission-table.ts';
@@ -133,6 +134,8 @@ export class Users {
       user.id,
       active,
     ]);
+    // The person's other companies no longer offer to switch here (and do again when reactivated).
+    await listCompanyOfUser(tx, user.id, active);
     return this.get(tx, user.id);
   }
 

@@ -4,6 +4,7 @@ import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 import { transactionalMailer } from '../mail/mailer.ts';
 import type { KernelJob, Runtime } from '../runtime.ts';
+import { accountCredentials, setIdentityPassword } from './identities.ts';
 import { formatToken, hashSecret, invalidToken, newSecret, parseToken, sameHash } from './one-time-tokens.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -109,15 +110,8 @@ export class Account {
   }
 
   private async setPassword(tx: TenantTx, userId: string, passwordHash: string): Promise<void> {
-    await tx.query('update core_user set password_hash = $3, updated_at = now() where tenant_id = $1 and id = $2', [
-      tx.tenantId,
-      userId,
-      passwordHash,
-    ]);
-    await tx.query(
-      'update core_refresh_token set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and user_id = $2',
-      [tx.tenantId, userId],
-    );
+    // The person's one password, in every company they belong to; signed out everywhere.
+    await setIdentityPassword(tx, this.rt.pools.app, userId, passwordHash);
     // A reset link still in someone's inbox must not work after the password changed.
     await tx.query(
       `update core_user_token set used_at = now() where tenant_id = $1 and user_id = $2 and purpose = 'reset' and used_at is null`,
@@ -158,11 +152,8 @@ export class Account {
 
   /** The signed-in user changes their password; every session of theirs is revoked. */
   async changePassword(tx: TenantTx, userId: string, current: string, password: string): Promise<void> {
-    const rows = await tx.query<{ password_hash: string }>(
-      'select password_hash from core_user where tenant_id = $1 and id = $2',
-      [tx.tenantId, userId],
-    );
-    const ok = await verifyPassword(rows[0]?.password_hash ?? '', current);
+    const account = await accountCredentials(tx, { userId });
+    const ok = await verifyPassword(account?.password_hash ?? '', current);
     if (!ok) {
       throw new ValidationError('The current password is not correct', [
         { path: 'currentPassword', message: 'is not correct' },

@@ -1,16 +1,21 @@
-import { ConflictError, NotFoundError, type UserInfo, ValidationError } from '@elevate/sdk';
+import { AppError, ConflictError, NotFoundError, type UserInfo, ValidationError } from '@elevate/sdk';
+import { covers } from '../admin/permission-table.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import { EMAIL } from '../mail/mailer.ts';
 import type { Runtime } from '../runtime.ts';
 import { mailerFor } from './account.ts';
+import { accountCredentials, insertAccount } from './identities.ts';
 import { formatToken, hashSecret, invalidToken, newSecret, parseToken, sameHash } from './one-time-tokens.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
-import { hashPassword } from './passwords.ts';
+import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 
 export const INVITATION_TTL_SEC = 7 * 86_400;
-/** Roles an admin may invite into; ownership is not handed out by email. */
-const INVITABLE = new Set(['admin', 'manager', 'member']);
+/** Ownership is not handed out by email; every other role of the company (seeded or custom) is. */
+const NOT_INVITABLE = 'owner';
+
+/** How the invitee joins: a new account (name + password), or the account they have in another company. */
+export type AcceptInput = { name: string; password: string } | { existing: { tenant: string; password: string } };
 
 export interface Invitation {
   id: string;
@@ -60,16 +65,41 @@ export class Invitations {
   async create(
     tx: TenantTx,
     inviter: UserInfo,
+    inviterPatterns: readonly string[],
     input: { email: string; role: string; language?: string },
   ): Promise<Invitation> {
     const email = input.email.trim();
     const details = [];
     if (!EMAIL.test(email)) details.push({ path: 'email', message: 'must be an email address' });
-    if (!INVITABLE.has(input.role)) details.push({ path: 'role', message: 'must be one of admin, manager, member' });
+    const roles =
+      input.role === NOT_INVITABLE
+        ? []
+        : await tx.query<{ permissions: string[] }>(
+            'select permissions from core_role where tenant_id = $1 and key = $2',
+            [tx.tenantId, input.role],
+          );
+    if (!roles[0]) {
+      details.push({
+        path: 'role',
+        message: input.role === NOT_INVITABLE ? 'cannot be owner' : `no role "${input.role}" in this company`,
+      });
+    }
     if (input.language !== undefined && !/^[a-z]{2}$/.test(input.language)) {
       details.push({ path: 'language', message: 'must be a two-letter language code' });
     }
     if (details.length) throw new ValidationError('Invalid invitation', details);
+    // Nobody hands out more than they hold (the same rule as changing a user's roles).
+    const beyond = (roles[0]?.permissions ?? []).filter((p) => !covers(inviterPatterns, p));
+    if (beyond.length) {
+      throw new AppError(
+        'PERMISSION_NOT_HELD',
+        `You cannot invite into a role granting what you do not hold: ${beyond.join(', ')}`,
+        {
+          status: 403,
+          details: [{ path: 'role', message: `you do not hold everything "${input.role}" grants` }],
+        },
+      );
+    }
     const existing = await tx.query('select 1 from core_user where tenant_id = $1 and lower(email) = lower($2)', [
       tx.tenantId,
       email,
@@ -155,40 +185,80 @@ export class Invitations {
     return row;
   }
 
-  /** The invitee joins: a user with the invited role, email verified (they received the link). */
-  async accept(token: string, input: { name: string; password: string }): Promise<{ slug: string; email: string }> {
-    if (!input.name.trim()) throw new ValidationError('Invalid name', [{ path: 'name', message: 'is required' }]);
-    checkPasswordPolicy(input.password);
+  /**
+   * The invitee joins: an account with the invited role, email verified (they received the
+   * link). With `existing`, the person signs in with the account they have in another company
+   * (same email; its password): the new account shares that identity (one password, the tenant
+   * switcher lists both) instead of being a second person.
+   */
+  async accept(token: string, input: AcceptInput): Promise<{ slug: string; email: string }> {
     const { tenantId, id, secret } = parseToken(token);
+    let join: { identityId: string; name: string } | undefined;
+    let passwordHash: string | undefined;
+    let name = '';
+    if ('existing' in input) {
+      // The invitation must be real before any password is checked against it.
+      const tenant = await this.rt.tenantById(tenantId);
+      if (!tenant) throw invalidToken();
+      const inv = await withTenant(this.rt.pools.app, tenantId, (tx) => this.pending(tx, id, secret, false));
+      join = await this.existingIdentity(input.existing.tenant, inv.email, input.existing.password);
+      if (input.existing.tenant.trim().toLowerCase() === tenant.slug) {
+        throw new ConflictError('USER_EMAIL_TAKEN', `A user with the email ${inv.email} already exists`);
+      }
+      name = join.name;
+    } else {
+      name = input.name.trim();
+      if (!name) throw new ValidationError('Invalid name', [{ path: 'name', message: 'is required' }]);
+      checkPasswordPolicy(input.password);
+      passwordHash = await hashPassword(input.password);
+    }
     const tenant = await this.rt.tenantById(tenantId);
     if (!tenant) throw invalidToken();
-    const passwordHash = await hashPassword(input.password);
     return withTenant(this.rt.pools.app, tenantId, async (tx) => {
       const inv = await this.pending(tx, id, secret, true);
-      let userId: string;
-      try {
-        const rows = await tx.query<{ id: string }>(
-          `insert into core_user (tenant_id, email, name, password_hash, language, email_verified_at)
-           values ($1, $2, $3, $4, $5, now()) returning id`,
-          [tx.tenantId, inv.email, input.name.trim(), passwordHash, inv.language ?? 'en'],
-        );
-        userId = (rows[0] as { id: string }).id;
-      } catch (err) {
-        if ((err as { code?: string }).code === '23505') {
-          throw new ConflictError('USER_EMAIL_TAKEN', `A user with the email ${inv.email} already exists`);
-        }
-        throw err;
-      }
+      const user = await insertAccount(tx, {
+        email: inv.email,
+        name,
+        ...(passwordHash ? { passwordHash } : {}),
+        ...(join ? { identityId: join.identityId } : {}),
+        language: inv.language ?? 'en',
+        verified: true,
+      });
       await tx.query('insert into core_user_role (tenant_id, user_id, role_id) values ($1, $2, $3)', [
         tx.tenantId,
-        userId,
+        user.id,
         inv.role_id,
       ]);
       await tx.query(
         `update core_invitation set accepted_at = now(), accepted_user_id = $3, updated_at = now() where tenant_id = $1 and id = $2`,
-        [tx.tenantId, id, userId],
+        [tx.tenantId, id, user.id],
       );
       return { slug: tenant.slug, email: inv.email };
     });
+  }
+
+  /**
+   * The identity of the invitee's account in another company, proven by its password (the same
+   * answer for an unknown company, an unknown email, a wrong password or an inactive account).
+   */
+  private async existingIdentity(
+    slug: string,
+    email: string,
+    password: string,
+  ): Promise<{ identityId: string; name: string }> {
+    const refused = () =>
+      new AppError('INVALID_CREDENTIALS', 'No account with this email and password in that company', {
+        status: 401,
+        details: [{ path: 'existing/password', message: 'does not match an account with this email there' }],
+      });
+    const other = await this.rt.tenantBySlug(slug.trim().toLowerCase());
+    if (!other) {
+      await verifyPassword(await dummyHash(), password);
+      throw refused();
+    }
+    const account = await withTenant(this.rt.pools.app, other.id, (tx) => accountCredentials(tx, { email }));
+    const ok = await verifyPassword(account?.password_hash ?? (await dummyHash()), password);
+    if (!account || !ok || !account.active) throw refused();
+    return { identityId: account.identity_id, name: account.name };
   }
 }

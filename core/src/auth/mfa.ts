@@ -7,6 +7,7 @@ import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
 import { SecretBox } from './secret-box.ts';
 import type { ClientInfo, Sessions, TokenPair } from './sessions.ts';
+import { relyingParty, WebAuthn } from './webauthn.ts';
 
 /** TOTP per RFC 6238: 6 digits, 30-second steps; a code one step early or late is accepted. */
 export const TOTP_PERIOD_SEC = 30;
@@ -58,8 +59,14 @@ function newBackupCode(): string {
 }
 const normalizeBackup = (code: string) => code.trim().toLowerCase().replaceAll('-', '').replaceAll(' ', '');
 
+/** The second factors of a sign-in: an authenticator app's code (or a backup code), a passkey. */
+export type MfaMethod = 'totp' | 'webauthn';
+
 export interface MfaStatus {
+  /** The authenticator app (TOTP) is on. */
   enabled: boolean;
+  /** Passkeys registered (each is a second factor too). */
+  passkeys: number;
   /** Enrolment started, not yet confirmed with a first code. */
   pending: boolean;
   backupCodesLeft: number;
@@ -86,9 +93,12 @@ export class Mfa {
   /** Signs login challenges (the TOTP secrets' key derivation, kept as it was). */
   private readonly key: Buffer;
   private readonly hmacKey: Buffer;
+  /** Passkeys, the other second factor (webauthn.ts); valid on PUBLIC_URL's host and its subdomains. */
+  readonly passkeys: WebAuthn;
   constructor(rt: Runtime) {
     this.rt = rt;
     this.box = new SecretBox('elevate-mfa-secret', rt.config.jwtSecret);
+    this.passkeys = new WebAuthn(relyingParty(rt.config.publicUrl));
     this.key = createHash('sha256').update(`elevate-mfa-secret:${rt.config.jwtSecret}`).digest();
     this.hmacKey = createHash('sha256').update(`elevate-mfa-backup:${rt.config.jwtSecret}`).digest();
   }
@@ -108,13 +118,19 @@ export class Mfa {
   }
 
   /** For the password step: does the user have a confirmed factor, does the company require one? */
-  async state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean }> {
-    const rows = await tx.query<{ enabled: boolean; required: boolean }>(
-      `select exists (select 1 from core_user_mfa where tenant_id = $2 and user_id = $1 and confirmed_at is not null) as enabled,
+  async state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean; methods: MfaMethod[] }> {
+    const rows = await tx.query<{ totp: boolean; passkey: boolean; required: boolean }>(
+      `select exists (select 1 from core_user_mfa where tenant_id = $2 and user_id = $1 and confirmed_at is not null) as totp,
+         exists (select 1 from core_webauthn_credential where tenant_id = $2 and user_id = $1) as passkey,
          coalesce((select require_mfa from core_security_settings where tenant_id = $2), false) as required`,
       [userId, tx.tenantId],
     );
-    return rows[0] ?? { enabled: false, required: false };
+    const r = rows[0] ?? { totp: false, passkey: false, required: false };
+    const methods: MfaMethod[] = [
+      ...(r.totp ? (['totp'] as const) : []),
+      ...(r.passkey ? (['webauthn'] as const) : []),
+    ];
+    return { enabled: methods.length > 0, required: r.required, methods };
   }
 
   async status(tx: TenantTx, userId: string): Promise<MfaStatus> {
@@ -122,6 +138,7 @@ export class Mfa {
       `select coalesce(m.confirmed_at is not null, false) as enabled,
          coalesce(m.confirmed_at is null and m.user_id is not null, false) as pending,
          (select count(*)::int from core_mfa_backup_code b where b.tenant_id = $2 and b.user_id = $1 and b.used_at is null) as "backupCodesLeft",
+         (select count(*)::int from core_webauthn_credential w where w.tenant_id = $2 and w.user_id = $1) as passkeys,
          coalesce((select require_mfa from core_security_settings where tenant_id = $2), false) as required
        from (select 1) one left join core_user_mfa m on m.tenant_id = $2 and m.user_id = $1`,
       [userId, tx.tenantId],
@@ -210,10 +227,34 @@ export class Mfa {
     return 'backup';
   }
 
-  /** Turns the factor off (needs a current code or a backup code). */
+  /**
+   * Turns the factor off (needs a current code or a backup code). Refused when the company
+   * requires two-step sign-in and this is the user's only factor (no passkey).
+   */
   async disable(tx: TenantTx, userId: string, code: string): Promise<void> {
     await this.check(tx, userId, code);
+    const rows = await tx.query<{ last: boolean }>(
+      `select coalesce((select require_mfa from core_security_settings where tenant_id = $2), false)
+         and not exists (select 1 from core_webauthn_credential where tenant_id = $2 and user_id = $1) as last`,
+      [userId, tx.tenantId],
+    );
+    if (rows[0]?.last) {
+      throw new ConflictError(
+        'MFA_REQUIRED',
+        'Your company requires two-step sign-in: add a passkey before turning the authenticator app off',
+      );
+    }
     await this.reset(tx, userId);
+  }
+
+  /** Has the user a confirmed factor (an authenticator app or a passkey)? */
+  async hasFactor(tx: TenantTx, userId: string): Promise<boolean> {
+    const rows = await tx.query<{ has: boolean }>(
+      `select exists (select 1 from core_user_mfa where tenant_id = $2 and user_id = $1 and confirmed_at is not null)
+         or exists (select 1 from core_webauthn_credential where tenant_id = $2 and user_id = $1) as has`,
+      [userId, tx.tenantId],
+    );
+    return rows[0]?.has === true;
   }
 
   /** New backup codes (the old ones stop working); needs a current code. */
@@ -240,7 +281,16 @@ export class Mfa {
     return rows[0] ?? { requireMfa: false };
   }
 
-  async setSettings(tx: TenantTx, s: { requireMfa: boolean }): Promise<{ requireMfa: boolean }> {
+  /**
+   * Changes the company's settings. Requiring two-step sign-in needs the admin to have a factor
+   * first: otherwise their own next request would be gated (mfa-gate.ts).
+   */
+  async setSettings(tx: TenantTx, s: { requireMfa: boolean }, callerId?: string): Promise<{ requireMfa: boolean }> {
+    if (s.requireMfa && callerId && !(await this.hasFactor(tx, callerId))) {
+      throw new ConflictError('MFA_NOT_ENABLED', 'Turn on two-step sign-in for yourself before requiring it', [
+        { path: 'requireMfa', message: 'needs your own two-step sign-in first' },
+      ]);
+    }
     await tx.query(
       `insert into core_security_settings (tenant_id, require_mfa) values ($1, $2)
        on conflict (tenant_id) do update set require_mfa = excluded.require_mfa, updated_at = now()`,
@@ -280,6 +330,25 @@ export class Mfa {
     code: string,
     client: ClientInfo,
   ): Promise<TokenPair & { user: UserInfo }> {
+    return this.secondStep(token, async (tx, userId) => {
+      try {
+        await this.check(tx, userId, code);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'INVALID_MFA_CODE') throw invalidCode(401);
+        throw err;
+      }
+      return (u) => sessions.start(tx, u, client);
+    });
+  }
+
+  /**
+   * Runs `proof` for the user of a challenge in their company's transaction (an active user
+   * only); `proof` checks the factor and answers what to do then.
+   */
+  async secondStep<T>(
+    token: string,
+    proof: (tx: TenantTx, userId: string) => Promise<(user: UserInfo) => Promise<T>>,
+  ): Promise<T> {
     const { tenantId, userId } = this.readChallenge(token);
     return withTenant(this.rt.pools.app, tenantId, async (tx) => {
       const users = await tx.query<UserInfo & { active: boolean }>(
@@ -288,13 +357,8 @@ export class Mfa {
       );
       const u = users[0];
       if (!u?.active) throw new UnauthenticatedError('The sign-in step expired; enter your password again');
-      try {
-        await this.check(tx, userId, code);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'INVALID_MFA_CODE') throw invalidCode(401);
-        throw err;
-      }
-      return sessions.start(tx, { id: u.id, email: u.email, name: u.name }, client);
+      const then = await proof(tx, userId);
+      return then({ id: u.id, email: u.email, name: u.name });
     });
   }
 }

@@ -1,9 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AppError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
+import { AppError, NotFoundError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
+import { accountCredentials, accountOfIdentity } from './identities.ts';
 import { signAccessToken } from './jwt.ts';
+import type { MfaMethod } from './mfa.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 
 export interface TokenPair {
@@ -24,8 +26,10 @@ export interface ClientInfo {
 /** The password step's answer when the user has a second factor: no session yet, a challenge. */
 export interface MfaChallenge {
   mfaRequired: true;
-  /** Send back with the code to POST /api/v1/auth/mfa (5 minutes). */
+  /** Send back with the code to POST /api/v1/auth/mfa, or with a passkey to /api/v1/auth/mfa/webauthn (5 minutes). */
   mfaToken: string;
+  /** The factors this account has: `totp` (a code, or a backup code), `webauthn` (a passkey). */
+  methods: MfaMethod[];
   expiresIn: number;
   user: UserInfo;
 }
@@ -89,7 +93,7 @@ export class Sessions {
 
   /** Set by the kernel: the second-factor check of the password step (mfa.ts). */
   mfa: {
-    state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean }>;
+    state(tx: TenantTx, userId: string): Promise<{ enabled: boolean; required: boolean; methods: MfaMethod[] }>;
     challenge(tenantId: string, userId: string): { token: string; expiresIn: number };
   } | null = null;
 
@@ -101,22 +105,51 @@ export class Sessions {
       throw invalid();
     }
     return withTenant(this.rt.pools.app, tenant.id, async (tx) => {
-      const rows = await tx.query<UserInfo & { password_hash: string; active: boolean }>(
-        'select id, email, name, password_hash, active from core_user where tenant_id = $2 and lower(email) = lower($1)',
-        [email.trim(), tx.tenantId],
-      );
-      const user = rows[0];
+      const user = await accountCredentials(tx, { email });
       const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
       if (!user || !ok || !user.active) throw invalid();
-      const info = { id: user.id, email: user.email, name: user.name };
-      const mfa = this.mfa ? await this.mfa.state(tx, user.id) : { enabled: false, required: false };
-      if (mfa.enabled && this.mfa) {
-        const c = this.mfa.challenge(tx.tenantId, user.id);
-        return { mfaRequired: true, mfaToken: c.token, expiresIn: c.expiresIn, user: info } as const;
-      }
-      const { tokenId: _, ...pair } = await this.issue(tx, user.id, randomUUID(), client);
-      await this.recordLogin(tx, user.id);
-      return { ...pair, user: info, ...(mfa.required ? { mfaEnrolmentRequired: true } : {}) };
+      return this.afterPassword(tx, { id: user.id, email: user.email, name: user.name }, client);
+    });
+  }
+
+  /**
+   * What follows a proven password: with a second factor, a challenge and no token (the code
+   * step issues them); without, a session (gated to enrolment if the company requires a factor).
+   */
+  private async afterPassword(tx: TenantTx, info: UserInfo, client: ClientInfo): Promise<LoginResult> {
+    const mfa = this.mfa ? await this.mfa.state(tx, info.id) : { enabled: false, required: false, methods: [] };
+    if (mfa.enabled && this.mfa) {
+      const c = this.mfa.challenge(tx.tenantId, info.id);
+      return {
+        mfaRequired: true,
+        mfaToken: c.token,
+        expiresIn: c.expiresIn,
+        methods: mfa.methods,
+        user: info,
+      } as const;
+    }
+    const { tokenId: _, ...pair } = await this.issue(tx, info.id, randomUUID(), client);
+    await this.recordLogin(tx, info.id);
+    return { ...pair, user: info, ...(mfa.required ? { mfaEnrolmentRequired: true } : {}) };
+  }
+
+  /**
+   * The signed-in person opens their account in another company they belong to (the tenant
+   * switcher): their identity's password was proven by the current session, so the steps are
+   * those after the password in that company — its second factor if the account has one, its
+   * gate if it requires one. `404` for a company the person has no active account in.
+   */
+  async switchTo(
+    identityId: string,
+    slug: string,
+    client: ClientInfo = {},
+  ): Promise<LoginResult & { tenant: { slug: string } }> {
+    const tenant = await this.rt.tenantBySlug(slug.trim().toLowerCase());
+    if (!tenant) throw new NotFoundError('Company');
+    return withTenant(this.rt.pools.app, tenant.id, async (tx) => {
+      const user = await accountOfIdentity(tx, identityId);
+      if (!user) throw new NotFoundError('Company');
+      return { tenant: { slug: tenant.slug }, ...(await this.afterPassword(tx, user, client)) };
     });
   }
 
@@ -297,14 +330,16 @@ export async function revokeSessions(
  * the same round trip (ids are validated UUIDs, so they can travel as literals). The session
  * family of the access token must still be live: one indexed probe of core_refresh_token
  * (tenant_id, family_id) for a token not revoked and not expired, so a logout, a detected refresh
- * reuse or a deactivation ends the access token at once, not when it expires.
+ * reuse or a deactivation ends the access token at once, not when it expires. `mfaGate`: the
+ * company requires two-step sign-in and the user has no factor yet (mfa-gate.ts); two more
+ * index probes, only for a company that requires it.
  */
 export async function openWithPrincipal(
   tx: TenantTx,
   userId: string,
   familyId: string,
   readOnly: boolean,
-): Promise<{ user: UserInfo; patterns: string[] } | null> {
+): Promise<{ user: UserInfo; patterns: string[]; mfaGate: boolean } | null> {
   if (!isUuid(userId) || !isUuid(familyId)) return null;
   const rows = (await tx.open({
     readOnly,
@@ -312,13 +347,19 @@ export async function openWithPrincipal(
        exists (select 1 from core_refresh_token t where t.tenant_id = u.tenant_id and t.family_id = '${familyId}'
           and t.user_id = u.id and t.revoked_at is null and t.expires_at > now()) as live,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
-          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns
+          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns,
+       case when coalesce((select s.require_mfa from core_security_settings s where s.tenant_id = u.tenant_id), false)
+         then not (exists (select 1 from core_user_mfa m where m.tenant_id = u.tenant_id and m.user_id = u.id
+                     and m.confirmed_at is not null)
+                   or exists (select 1 from core_webauthn_credential w where w.tenant_id = u.tenant_id and w.user_id = u.id))
+         else false end as mfa_gate
      from core_user u where u.tenant_id = '${tx.tenantId}' and u.id = '${userId}'`,
-  })) as unknown as (UserInfo & { active: boolean; live: boolean; patterns: string[] | null })[];
+  })) as unknown as (UserInfo & { active: boolean; live: boolean; patterns: string[] | null; mfa_gate: boolean })[];
   const row = rows[0];
   if (!row?.active || !row.live) return null;
   return {
     user: { id: row.id, email: row.email, name: row.name, locale: row.locale ?? null, timeZone: row.timeZone ?? null },
     patterns: row.patterns ?? [],
+    mfaGate: row.mfa_gate === true,
   };
 }

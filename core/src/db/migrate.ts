@@ -21,6 +21,7 @@ import { CoreNotifications0012 } from '../migrations/core-0012-notifications.ts'
 import { CoreMoney0013 } from '../migrations/core-0013-money.ts';
 import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
 import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
+import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -41,6 +42,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreMoney0013,
   CoreDocuments0014,
   CoreAutomation0015,
+  CoreIdentity0016,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

@@ -1,12 +1,13 @@
 import { type AnyAddon, AppError, type ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
 import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
 export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {
-  new SchemaCache(addons, null as unknown as TenantAddons).check();
+  new SchemaCache(addons, null as unknown as TenantAddons, {} as AccountGraphqlDeps).check();
 }
 
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
@@ -14,7 +15,11 @@ const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
 /** A scalar refusing a value: graphql-js adds which variable and field, and it is the client's error. */
 const badValue = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>, tenantAddons: TenantAddons): void {
+function coreFragment(
+  b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
+  tenantAddons: TenantAddons,
+  account: AccountGraphqlDeps | undefined,
+): void {
   b.scalarType('DateTime', {
     description: 'ISO-8601 timestamp',
     serialize: (v) => (v instanceof Date ? v.toISOString() : String(v)),
@@ -75,6 +80,8 @@ function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
     }),
   });
   moneyGraphql(b);
+  // API keys, sessions, two-step sign-in, passkeys, companies (auth/account.graphql.ts).
+  if (account) accountGraphql(b, account);
 }
 
 /**
@@ -84,13 +91,16 @@ function coreFragment(b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
 export class SchemaCache {
   private readonly addons: readonly AnyAddon[];
   private readonly tenantAddons: TenantAddons;
+  private readonly account: AccountGraphqlDeps | undefined;
   private readonly cache = new Map<string, GraphQLSchema>();
   /** Build timings (ms) by key, for the performance notes. */
   readonly buildMs = new Map<string, number>();
 
-  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons) {
+  /** `account`: the services behind the account fields (absent: a schema without them, for benches and checks). */
+  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: AccountGraphqlDeps) {
     this.addons = addons;
     this.tenantAddons = tenantAddons;
+    this.account = account;
   }
 
   get(enabled: ReadonlySet<string>): GraphQLSchema {
@@ -164,7 +174,7 @@ export class SchemaCache {
 
   private build(enabled: ReadonlySet<string>): GraphQLSchema {
     const b = new SchemaBuilder<ElevateSchemaTypes>({ defaultFieldNullability: false });
-    coreFragment(b, this.tenantAddons);
+    coreFragment(b, this.tenantAddons, this.account);
     const exportsById = new Map<string, unknown>();
     // this.addons is in dependency order, so a dependency's refs exist before its dependents run.
     for (const addon of this.addons) {

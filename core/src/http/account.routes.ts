@@ -1,4 +1,4 @@
-import { AppError, type JsonSchema } from '@elevate/sdk';
+import { AppError, type JsonSchema, ValidationError } from '@elevate/sdk';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { type Account, RESET_REQUEST_JOB } from '../auth/account.ts';
@@ -39,11 +39,22 @@ const bodies = {
   forgot: obj(['tenant', 'email'], { tenant: str(63), email: str(320) }),
   reset: obj(['token', 'password'], { token: TOKEN, password: PASSWORD }),
   verify: obj(['token'], { token: TOKEN }),
-  accept: obj(['token', 'name', 'password'], { token: TOKEN, name: str(200), password: PASSWORD }),
+  accept: {
+    type: 'object',
+    required: ['token'],
+    additionalProperties: false,
+    description: 'either name and password (a new account), or existing (your account in another company)',
+    properties: {
+      token: TOKEN,
+      name: str(200),
+      password: PASSWORD,
+      existing: obj(['tenant', 'password'], { tenant: str(63), password: str(256) }),
+    },
+  } as JsonSchema,
   change: obj(['currentPassword', 'password'], { currentPassword: str(256), password: PASSWORD }),
   invite: obj(['email', 'role'], {
     email: str(320),
-    role: { type: 'string', enum: ['admin', 'manager', 'member'] },
+    role: { ...str(64), description: "the key of one of the company's roles (not owner)" },
     language: { type: 'string', minLength: 2, maxLength: 2 },
   }),
 };
@@ -86,7 +97,8 @@ export const accountRouteDocs: Record<string, KernelRouteDoc> = {
     public: true,
   },
   'POST /api/v1/auth/invitations/accept': {
-    summary: 'Accept an invitation: set a name and password, get a session',
+    summary:
+      'Accept an invitation: set a name and password, or join with your account of another company (its password); get a session',
     body: bodies.accept,
     public: true,
   },
@@ -189,10 +201,36 @@ export function accountPublicRoutes(
     ctx.body = await invitations.preview(q.token);
   });
   r.post('account.invitation.accept', '/invitations/accept', async (ctx) => {
-    const b = check.accept(ctx.request.body) as { token: string; name: string; password: string };
+    const b = check.accept(ctx.request.body) as {
+      token: string;
+      name?: string;
+      password?: string;
+      existing?: { tenant: string; password: string };
+    };
+    if (!b.existing) {
+      const missing = (['name', 'password'] as const).filter((k) => b[k] === undefined);
+      if (missing.length) {
+        throw new ValidationError(
+          'Invalid request body',
+          missing.map((path) => ({ path, message: 'is required (or send existing)' })),
+        );
+      }
+    } else if (b.name !== undefined || b.password !== undefined) {
+      throw new ValidationError('Invalid request body', [
+        { path: b.name !== undefined ? 'name' : 'password', message: 'must not be sent with existing' },
+      ]);
+    }
     await limit(ctx, link(b.token));
-    const joined = await invitations.accept(b.token, { name: b.name, password: b.password });
-    const session = await sessions.login(joined.slug, joined.email, b.password);
+    const password = b.existing?.password ?? b.password ?? '';
+    const joined = await invitations.accept(
+      b.token,
+      b.existing ? { existing: b.existing } : { name: b.name ?? '', password },
+    );
+    // The same password either way: joining shares the identity of the other account.
+    const session = await sessions.login(joined.slug, joined.email, password, {
+      ip: clientIp(ctx),
+      userAgent: ctx.get('user-agent'),
+    });
     ctx.status = 201;
     ctx.body = { tenant: { slug: joined.slug }, ...session };
   });
@@ -232,7 +270,7 @@ export function accountCoreRoutes(account: Account, invitations: Invitations): R
     rc.require('core.users.manage');
     const b = check.invite(ctx.request.body) as { email: string; role: string; language?: string };
     ctx.status = 201;
-    ctx.body = await invitations.create(tx, rc.user, b);
+    ctx.body = await invitations.create(tx, rc.user, ctx.state.patterns ?? [], b);
   });
   r.post('account.invitations.resend', '/invitations/:id/resend', async (ctx) => {
     const { rc, tx } = req(ctx.state);

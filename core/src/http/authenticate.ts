@@ -2,6 +2,7 @@ import { UnauthenticatedError, type UserInfo } from '@elevate/sdk';
 import type Koa from 'koa';
 import { isApiKey, openWithApiKey, parseApiKey } from '../auth/api-keys.ts';
 import { type AccessClaims, verifyAccessToken } from '../auth/jwt.ts';
+import { allowedWhileGated, mfaEnrolmentRequired } from '../auth/mfa-gate.ts';
 import { openWithPrincipal } from '../auth/sessions.ts';
 import { requestContext, systemContext } from '../context/context.ts';
 import { TenantTx, withTenant } from '../db/tenant-tx.ts';
@@ -92,7 +93,13 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
       let principal: { user: UserInfo; patterns: string[] } | null;
       let tokenExp: number;
       if (cred.kind === 'user') {
-        principal = await openWithPrincipal(tx, cred.userId, cred.familyId, readOnly);
+        const p = await openWithPrincipal(tx, cred.userId, cred.familyId, readOnly);
+        // The company requires a second factor and this user has none: enrolment only (mfa-gate.ts).
+        if (p?.mfaGate) {
+          if (!allowedWhileGated(ctx.method, ctx.path)) throw mfaEnrolmentRequired();
+          ctx.state.mfaGate = true;
+        }
+        principal = p;
         tokenExp = cred.exp;
       } else {
         const touch = (fn: (t: TenantTx) => Promise<unknown>) =>

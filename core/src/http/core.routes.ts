@@ -70,6 +70,8 @@ export function coreRoutes(
       tenant: c.tenant,
       permissions: ctx.state.patterns ?? [],
       enabledAddons: [...(ctx.state.enabled ?? [])].sort(),
+      // Until a second factor is enrolled, every other API answers 403 MFA_ENROLMENT_REQUIRED.
+      ...(ctx.state.mfaGate ? { mfaEnrolmentRequired: true } : {}),
     };
   });
 

@@ -1,6 +1,7 @@
 import { AppError, type JsonSchema, NotFoundError } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type { ApiKeys } from '../auth/api-keys.ts';
+import { identityCompanies } from '../auth/identities.ts';
 import type { Mfa } from '../auth/mfa.ts';
 import { listSessions, revokeSessions, type Sessions } from '../auth/sessions.ts';
 import { isUuid } from '../db/uuid.ts';
@@ -8,6 +9,7 @@ import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
 import { clientIp, type Throttle } from './throttle.ts';
 import { compileBody, compileQuery } from './validate.ts';
+import { webauthnCoreRoutes, webauthnPublicRoutes, webauthnRouteDocs } from './webauthn.routes.ts';
 
 const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
 const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
@@ -63,6 +65,7 @@ const bodies = {
   code: obj(['code'], { code: CODE }),
   mfaLogin: obj(['mfaToken', 'code'], { mfaToken: str(400), code: CODE }),
   settings: obj(['requireMfa'], { requireMfa: { type: 'boolean' } }),
+  switchTo: obj(['tenant'], { tenant: { ...str(63), description: 'the slug of another company you belong to' } }),
 };
 const signOutQuery: JsonSchema = {
   type: 'object',
@@ -74,10 +77,12 @@ const check = {
   code: compileBody(bodies.code),
   mfaLogin: compileBody(bodies.mfaLogin),
   settings: compileBody(bodies.settings),
+  switchTo: compileBody(bodies.switchTo),
   signOut: compileQuery(signOutQuery),
 };
 
 export const securityRouteDocs: Record<string, KernelRouteDoc> = {
+  ...webauthnRouteDocs,
   'POST /api/v1/auth/mfa': {
     summary: "Sign-in's second step: the challenge of the password step and a code → the session",
     body: bodies.mfaLogin,
@@ -105,6 +110,25 @@ export const securityRouteDocs: Record<string, KernelRouteDoc> = {
     summary: 'Sign a user out everywhere',
     permission: USERS,
     responses: { 200: obj(['revoked'], { revoked: { type: 'integer' } }) },
+  },
+  'GET /api/v1/core/account/companies': {
+    summary: 'The companies you belong to with the same identity (the tenant switcher), this one first',
+    responses: {
+      200: LIST({
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          slug: { type: 'string' },
+          name: { type: 'string' },
+          current: { type: 'boolean' },
+        },
+      }),
+    },
+  },
+  'POST /api/v1/core/account/switch': {
+    summary:
+      "Open your account in another company you belong to: a session there, or that account's MFA challenge (POST /api/v1/auth/mfa)",
+    body: bodies.switchTo,
   },
   'GET /api/v1/core/account/mfa': { summary: "The caller's two-step sign-in: on, pending, backup codes left" },
   'POST /api/v1/core/account/mfa/enrol': {
@@ -134,6 +158,7 @@ export const securityRouteDocs: Record<string, KernelRouteDoc> = {
 
 /** The login's code step (public, beside the password step). Throttled per user. */
 export function mfaPublicRoutes(r: Router<State>, sessions: Sessions, mfa: Mfa, mfaUser: Throttle): void {
+  webauthnPublicRoutes(r, sessions, mfa, mfaUser);
   r.post('auth.mfa', '/mfa', async (ctx) => {
     const b = check.mfaLogin(ctx.request.body) as { mfaToken: string; code: string };
     const { tenantId, userId } = mfa.readChallenge(b.mfaToken);
@@ -155,7 +180,7 @@ export function mfaPublicRoutes(r: Router<State>, sessions: Sessions, mfa: Mfa, 
 }
 
 /** API keys, sessions, MFA and security settings (under /api/v1/core, authenticated). */
-export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; mfa: Mfa }): void {
+export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; mfa: Mfa; sessions: Sessions }): void {
   const { apiKeys, mfa } = deps;
   const req = (s: State) => {
     if (!s.rc || !s.tx) throw new Error('security route without request context');
@@ -226,6 +251,26 @@ export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; m
     ctx.body = { revoked: await revokeSessions(tx, id) };
   });
 
+  r.get('account.companies', '/account/companies', async (ctx) => {
+    const { rc, tx } = person(ctx.state);
+    ctx.body = { data: await identityCompanies(tx, rc.user.id) };
+  });
+  r.post('account.switch', '/account/switch', async (ctx) => {
+    const { rc, tx } = person(ctx.state);
+    const b = check.switchTo(ctx.request.body) as { tenant: string };
+    const rows = await tx.query<{ identity_id: string }>(
+      'select identity_id from core_user where tenant_id = $1 and id = $2',
+      [tx.tenantId, rc.user.id],
+    );
+    const identityId = rows[0]?.identity_id;
+    if (!identityId) throw new NotFoundError('Company');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await deps.sessions.switchTo(identityId, b.tenant, {
+      ip: clientIp(ctx),
+      userAgent: ctx.get('user-agent'),
+    });
+  });
+  webauthnCoreRoutes(r, mfa, person);
   r.get('mfa.status', '/account/mfa', async (ctx) => {
     const { rc, tx } = person(ctx.state);
     ctx.body = await mfa.status(tx, rc.user.id);
@@ -270,6 +315,6 @@ export function securityCoreRoutes(r: Router<State>, deps: { apiKeys: ApiKeys; m
     const { rc, tx } = req(ctx.state);
     rc.require(SETTINGS);
     const b = check.settings(ctx.request.body) as { requireMfa: boolean };
-    ctx.body = await mfa.setSettings(tx, b);
+    ctx.body = await mfa.setSettings(tx, b, rc.user.id);
   });
 }

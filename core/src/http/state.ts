@@ -27,6 +27,11 @@ export interface State {
   familyId?: string;
   /** The API key that authenticated the request (absent for a user's access token). */
   apiKeyId?: string;
+  /**
+   * The company requires two-step sign-in and the user has no factor yet: this session may only
+   * enrol one (auth/mfa-gate.ts).
+   */
+  mfaGate?: boolean;
   /** Set when a GraphQL resolver failed: the transaction is rolled back. */
   failed?: boolean;
 }

@@ -7,6 +7,7 @@ import {
   type UserInfo,
   ValidationError,
 } from '@elevate/sdk';
+import { insertAccount } from '../auth/identities.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import type { CreateTenantInput, RoleKey } from '../kernel-api.ts';
@@ -127,19 +128,11 @@ async function insertUser(
   tx: TenantTx,
   u: { email: string; name: string; passwordHash: string; role: RoleKey },
 ): Promise<UserInfo> {
-  let user: UserInfo;
-  try {
-    const rows = await tx.query<UserInfo>(
-      'insert into core_user (tenant_id, email, name, password_hash) values ($1, $2, $3, $4) returning id, email, name',
-      [tx.tenantId, u.email.trim(), u.name, u.passwordHash],
-    );
-    user = rows[0] as UserInfo;
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
-      throw new ConflictError('USER_EMAIL_TAKEN', `A user with the email ${u.email} already exists`);
-    }
-    throw err;
-  }
+  const { identityId: _, ...user } = await insertAccount(tx, {
+    email: u.email,
+    name: u.name,
+    passwordHash: u.passwordHash,
+  });
   const role = await tx.query<{ id: string }>('select id from core_role where tenant_id = $2 and key = $1', [
     u.role,
     tx.tenantId,

@@ -31,6 +31,28 @@ const recent = new Map<string, { outcome: RefreshOutcome; at: number }>();
 
 export const cookieNames = (slug: string) => ({ access: `ev_${slug}_at`, refresh: `ev_${slug}_rt` });
 
+/**
+ * The challenge between the password step (or a tenant switch) and the code step: an httpOnly
+ * cookie for its 5 minutes, never in the page.
+ */
+export const mfaCookie = (slug: string) => `ev_${slug}_mfa`;
+
+export function setMfaChallenge(
+  cookies: Cookies,
+  slug: string,
+  base: string,
+  challenge: { mfaToken: string; expiresIn: number },
+  secure: boolean,
+): void {
+  cookies.set(mfaCookie(slug), challenge.mfaToken, {
+    path: base || '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: challenge.expiresIn,
+  });
+}
+
 /** The claims of a JWT, without verifying it (the kernel verifies; this only reads the expiry). */
 export function readClaims(token: string): { sub?: string; exp?: number; iat?: number } | null {
   const part = token.split('.')[1];

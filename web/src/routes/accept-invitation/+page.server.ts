@@ -21,6 +21,29 @@ export const actions: Actions = {
   default: async ({ request, cookies, url }) => {
     const form = await request.formData();
     const token = String(form.get('token') ?? '');
+    // Joining with the account the invitee has in another company (one identity, its password).
+    if (form.get('mode') === 'existing') {
+      const tenant = String(form.get('company') ?? '').trim();
+      const password = String(form.get('existingPassword') ?? '');
+      const errors: Record<string, string> = {};
+      if (!tenant) errors.company = 'Enter the company address you sign in to.';
+      if (!password) errors.existingPassword = 'Enter the password of that account.';
+      if (Object.keys(errors).length) return fail(400, { mode: 'existing', company: tenant, errors, message: '' });
+      const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/invitations/accept', {
+        body: { token, existing: { tenant, password } },
+      });
+      if (!res.ok) {
+        return fail(res.status === 503 ? 503 : 400, {
+          mode: 'existing',
+          company: tenant,
+          errors: fieldErrors(res.error, { 'existing/password': 'existingPassword', 'existing/tenant': 'company' }),
+          message: res.error.message,
+        });
+      }
+      const slug = res.data.tenant.slug;
+      setSession(cookies, slug, `/t/${slug}`, res.data, url.protocol === 'https:');
+      redirect(303, `/t/${slug}`);
+    }
     const name = String(form.get('name') ?? '').trim();
     const password = String(form.get('password') ?? '');
     if (!name) return fail(400, { name, errors: { name: 'Enter your name.' } as Record<string, string>, message: '' });

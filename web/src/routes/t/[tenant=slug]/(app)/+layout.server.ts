@@ -28,6 +28,10 @@ export const load: LayoutServerLoad = async ({ locals, parent, url, cookies, par
     }
     error(me.status, me.error.message);
   }
+  // The company requires two-step sign-in and this user has none: the enrolment page is the only
+  // one this session may use (the kernel answers 403 MFA_ENROLMENT_REQUIRED to the rest).
+  if ((me.data as Me & { mfaEnrolmentRequired?: boolean }).mfaEnrolmentRequired)
+    redirect(303, `${base}/auth/enrol-mfa`);
   const theme = cookies.get(themeCookie(me.data.user.id));
   // Rendering reads locals.format: the profile's settings apply to this very page.
   locals.format = withProfile(locals.format, me.data.user);

@@ -6,6 +6,17 @@ export interface MfaStatus {
   pending: boolean;
   backupCodesLeft: number;
   required: boolean;
+  passkeys: number;
+}
+
+/** A passkey of the user (a second factor). */
+export interface Passkey {
+  id: string;
+  name: string;
+  deviceType: string | null;
+  backedUp: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
 }
 
 export interface SessionInfo {
@@ -18,11 +29,30 @@ export interface SessionInfo {
   current: boolean;
 }
 
+/** A company the signed-in person belongs to (the tenant switcher). */
+export interface Company {
+  id: string;
+  slug: string;
+  name: string;
+  current: boolean;
+}
+
 export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:profile');
   const { base } = await parent();
-  const [mfa, sessions] = await withLoadApi(base, fetch, url, (api) =>
-    Promise.all([api.get<MfaStatus>('/v1/core/account/mfa'), api.get<{ data: SessionInfo[] }>('/v1/core/sessions')]),
+  const [mfa, sessions, companies, passkeys] = await withLoadApi(base, fetch, url, (api) =>
+    Promise.all([
+      api.get<MfaStatus>('/v1/core/account/mfa'),
+      api.get<{ data: SessionInfo[] }>('/v1/core/sessions'),
+      api.get<{ data: Company[] }>('/v1/core/account/companies'),
+      api.get<{ data: Passkey[] }>('/v1/core/account/webauthn'),
+    ]),
   );
-  return { mfa, sessions: sessions.data, enrolRequired: url.searchParams.get('enrol') === 'required' };
+  return {
+    mfa,
+    sessions: sessions.data,
+    companies: companies.data,
+    passkeys: passkeys.data,
+    enrolRequired: url.searchParams.get('enrol') === 'required',
+  };
 };

@@ -1,6 +1,6 @@
 import { type Cookies, fail, redirect } from '@sveltejs/kit';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
-import { setSession, type Tokens } from '#lib/server/session.ts';
+import { mfaCookie, setMfaChallenge, setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
 import { TENANT_DOMAIN } from '$app/env/public';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,24 +12,28 @@ function safeNext(base: string, next: string | null): string {
 
 /** The password step's answer: a session, or (with two-step sign-in on) a challenge for the code step. */
 type LoginAnswer = Tokens & { mfaEnrolmentRequired?: boolean; mfaRequired?: undefined };
-type Challenge = { mfaRequired: true; mfaToken: string; expiresIn: number };
+type Challenge = { mfaRequired: true; mfaToken: string; expiresIn: number; methods?: string[] };
 
-/** The challenge between the two steps lives in an httpOnly cookie for its 5 minutes, never in the page. */
-const mfaCookie = (slug: string) => `ev_${slug}_mfa`;
-
-export const load: PageServerLoad = async ({ locals, parent, url }) => {
+export const load: PageServerLoad = async ({ locals, parent, url, cookies, params }) => {
   const { base } = await parent();
   // Signed in already: go on (unless the page was sent here because its session ended).
   if (locals.accessToken && !url.searchParams.has('ended')) redirect(303, safeNext(base, url.searchParams.get('next')));
-  return { email: url.searchParams.get('email') ?? '', ended: url.searchParams.has('ended') };
+  return {
+    email: url.searchParams.get('email') ?? '',
+    ended: url.searchParams.has('ended'),
+    // Sent here by the tenant switcher with this company's challenge: the code step first.
+    mfaPending: url.searchParams.has('mfa') && Boolean(cookies.get(mfaCookie(params.tenant))),
+    // …with the factors that account has (`?mfa=totp,webauthn`).
+    mfaMethods: (url.searchParams.get('mfa') ?? '').split(',').filter((m) => m === 'totp' || m === 'webauthn'),
+  };
 };
 
 function signedIn(cookies: Cookies, url: URL, slug: string, tokens: LoginAnswer): never {
   const base = tenantBase(url, slug, TENANT_DOMAIN);
   cookies.delete(mfaCookie(slug), { path: base || '/' });
   setSession(cookies, slug, base, tokens, url.protocol === 'https:');
-  // The company requires two-step sign-in and this user has none yet: enrol first.
-  if (tokens.mfaEnrolmentRequired) redirect(303, `${base}/profile?enrol=required`);
+  // The company requires two-step sign-in and this user has none yet: enrol first (the session can do nothing else).
+  if (tokens.mfaEnrolmentRequired) redirect(303, `${base}/auth/enrol-mfa`);
   redirect(303, safeNext(base, url.searchParams.get('next')));
 }
 
@@ -81,14 +85,8 @@ export const actions: Actions = {
       return fail(res.status === 503 ? 503 : 400, { email, message });
     }
     if (res.data.mfaRequired) {
-      cookies.set(mfaCookie(params.tenant), res.data.mfaToken, {
-        path: base || '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: url.protocol === 'https:',
-        maxAge: res.data.expiresIn,
-      });
-      return { mfa: true, email };
+      setMfaChallenge(cookies, params.tenant, base, res.data, url.protocol === 'https:');
+      return { mfa: true, email, methods: res.data.methods ?? ['totp'] };
     }
     signedIn(cookies, url, params.tenant, res.data);
   },

@@ -11,14 +11,24 @@ export interface PendingInvitation {
   createdAt: string;
 }
 
+export interface InvitableRole {
+  id: string;
+  key: string;
+  name: string;
+}
+
 export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:invitations');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.users.manage')) {
     error(403, 'Only administrators can invite people.');
   }
-  const list = await withLoadApi(base, fetch, url, (api) =>
-    api.get<{ data: PendingInvitation[] }>('/v1/core/invitations'),
+  const [list, roles] = await withLoadApi(base, fetch, url, (api) =>
+    Promise.all([
+      api.get<{ data: PendingInvitation[] }>('/v1/core/invitations'),
+      api.get<{ data: InvitableRole[] }>('/v1/core/roles'),
+    ]),
   );
-  return { invitations: list.data };
+  // Any role but owner (ownership is not handed out by email), seeded or custom.
+  return { invitations: list.data, roles: roles.data.filter((r) => r.key !== 'owner') };
 };
