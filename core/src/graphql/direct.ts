@@ -113,7 +113,8 @@ export function directGraphql(
 
     // The request context's properties as they are (getters included: the lazy `em` is not
     // forked unless a resolver uses it), as on the Yoga path.
-    const contextValue: Record<string, unknown> = {};
+    // `state` as Yoga's server context carries it (resolvers of the core's account fields read it).
+    const contextValue: Record<string, unknown> = { state: ctx.state };
     const rc = ctx.state.rc;
     if (rc) Object.defineProperties(contextValue, Object.getOwnPropertyDescriptors(rc));
     const jit = compiled(schema, entry);
