@@ -265,6 +265,30 @@ describe('erasure', () => {
       `insert into core_mail_log (tenant_id, id, to_address, template, data, status) values ($1, $2, $3, 'invitation', $4, 'sent')`,
       [a.id, randomUUID(), p.email, JSON.stringify({ name: p.firstName })],
     );
+    // An automation run the contact's creation triggered: its payload and a step's input and output.
+    const rule = randomUUID();
+    const run = randomUUID();
+    await env.sql(
+      `insert into core_automation_rule (tenant_id, id, name, trigger, actions, owner_id, signing_secret)
+       values ($1, $2, 'Welcome', '{"kind":"event","event":"crm.contact.created"}', '[]', $3, 'whsec_r')`,
+      [a.id, rule, owner?.id],
+    );
+    await env.sql(
+      `insert into core_automation_run (tenant_id, id, rule_id, event_key, event_name, trigger, status)
+       values ($1, $2, $3, 'evt_1', 'crm.contact.created', $4, 'failed')`,
+      [a.id, run, rule, JSON.stringify({ payload: { name: `${p.firstName} ${p.lastName}`, email: p.email } })],
+    );
+    await env.sql(
+      `insert into core_automation_step (tenant_id, run_id, step_key, seq, action, status, input, output, error)
+       values ($1, $2, 'a1', 0, 'core.send_email', 'failed', $3, $4, $5)`,
+      [
+        a.id,
+        run,
+        JSON.stringify({ to: p.email, subject: `Welcome ${p.firstName}` }),
+        JSON.stringify({ phone: p.phone }),
+        `mailbox ${p.email} refused`,
+      ],
+    );
     expect((await leftovers(a.id, values)).length).toBeGreaterThan(0);
 
     const req = await start(a.client, 'erase', p.email);

@@ -45,7 +45,8 @@ export async function scrubOutbox(tx: TenantTx, values: readonly string[]): Prom
 /**
  * The platform's own copies of what it sent or showed about the person: webhook delivery bodies
  * (the events' payloads), in-app notifications (free text: every occurrence of a value of three or
- * more characters is replaced) and the mail log (the address and the template data). In the
+ * more characters is replaced), the mail log (the address and the template data) and the
+ * automation run history (each run's trigger payload, each step's input, output and error). In the
  * erasure's transaction, as the app role.
  */
 export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[]): Promise<void> {
@@ -101,6 +102,38 @@ export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[
     await tx.query(
       'update core_mail_log set to_address = $3, data = $4::jsonb where tenant_id = $1 and id = $2::uuid',
       [tx.tenantId, m.id, m.to_address.toLowerCase() === email ? ERASED : m.to_address, data],
+    );
+  }
+  // Automation run history: the triggering payload of each run, each step's input, output and error.
+  const scrubDoc = (v: unknown) => (v === null ? null : scrubText(JSON.stringify(scrubJson(v, exact, email).v)).v);
+  const runs = await tx.query<{ id: string; trigger: unknown; error: string | null }>(
+    `select id::text, trigger, error from core_automation_run
+      where tenant_id = $1 and (trigger::text ilike any($2::text[]) or error ilike any($2::text[]))`,
+    [tx.tenantId, plain],
+  );
+  for (const r of runs) {
+    await tx.query(
+      'update core_automation_run set trigger = $3::jsonb, error = $4 where tenant_id = $1 and id = $2::uuid',
+      [tx.tenantId, r.id, scrubDoc(r.trigger), scrubText(r.error).v],
+    );
+  }
+  const steps = await tx.query<{
+    run_id: string;
+    step_key: string;
+    input: unknown;
+    output: unknown;
+    error: string | null;
+  }>(
+    `select run_id::text, step_key, input, output, error from core_automation_step
+      where tenant_id = $1
+        and (input::text ilike any($2::text[]) or output::text ilike any($2::text[]) or error ilike any($2::text[]))`,
+    [tx.tenantId, plain],
+  );
+  for (const st of steps) {
+    await tx.query(
+      `update core_automation_step set input = $4::jsonb, output = $5::jsonb, error = $6
+        where tenant_id = $1 and run_id = $2::uuid and step_key = $3`,
+      [tx.tenantId, st.run_id, st.step_key, scrubDoc(st.input), scrubDoc(st.output), scrubText(st.error).v],
     );
   }
 }
