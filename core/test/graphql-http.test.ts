@@ -65,7 +65,9 @@ describe('POST /graphql: first run and compiled runs answer alike', () => {
   it('data, DateTime and Decimal scalars, enums and nested lists', async () => {
     await a.client.graphql('mutation { createProject(input: { name: "Alike", budget: "12.50" }) { id } }');
     const compiled = directStats.compiled;
-    const runs = await thrice('query Alike { projects(limit: 200) { totalCount items { id name budget status archived createdAt } } }');
+    const runs = await thrice(
+      'query Alike { projects(limit: 200) { totalCount items { id name budget status archived createdAt } } }',
+    );
     expect(directStats.compiled).toBe(compiled + 1);
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
@@ -108,4 +110,3 @@ describe('POST /graphql: first run and compiled runs answer alike', () => {
     }
   });
 });
-
