@@ -1,11 +1,11 @@
 import { Product } from '@elevate/inventory';
-import type { SystemContext } from '@elevate/sdk';
+import { isCurrency, type SystemContext } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
 import type { OrderLine } from '../models/order-line.model.ts';
 import { type LineKind, QuoteLine } from '../models/quote-line.model.ts';
 import { Tax } from '../models/tax.model.ts';
 import type { SalesSettings } from '../settings.ts';
-import { exact } from './money.ts';
+import { exact } from './decimal.ts';
 import { computeTotals, type TaxInfo, type Totals } from './totals.ts';
 
 /** A line as a client sends it. */
@@ -71,6 +71,7 @@ export async function resolveLines(
   currency: string,
   inputs: readonly LineInput[],
 ): Promise<{ lines: ResolvedLine[]; totals: Totals }> {
+  if (!isCurrency(currency)) throw salesErrors.invalid('currency', `${currency} is not an ISO 4217 currency code`);
   const productIds = [...new Set(inputs.map((l) => l.productId).filter((x): x is string => !!x))];
   const taxIds = [...new Set(inputs.flatMap((l) => l.taxIds ?? []))];
   const products = new Map((await ctx.db.repo(Product).getMany(productIds)).flatMap((p) => (p ? [[p.id, p]] : [])));

@@ -16,14 +16,14 @@ import { OrderLine } from '../models/order-line.model.ts';
 import type { QuoteRow } from '../models/quote.model.ts';
 import { QuoteLine } from '../models/quote-line.model.ts';
 import { repoFor } from './access.ts';
+import { today } from './clock.ts';
+import { exact, quantity4 as q4 } from './decimal.ts';
+import { companyAmounts } from './fx.service.ts';
 import { asInput, type LineInput, readLines, resolveLines, writeLines } from './lines.service.ts';
-import { exact, text } from './money.ts';
 import { nextNumber } from './sequence.service.ts';
 
 export const ORDER_READ = 'sales.order.read';
 export const ORDER_WRITE = 'sales.order.write';
-
-const q4 = (v: bigint) => text(v, 4);
 
 export const orderEvent = (o: OrderRow): OrderPayload => ({
   id: o.id,
@@ -157,6 +157,8 @@ const reload = async (ctx: SystemContext, id: string) => (await ctx.db.repo(Orde
 export async function confirmOrder(ctx: SystemContext, id: string): Promise<OrderRow> {
   const o = await orderOf(ctx, id, ORDER_WRITE);
   await transition(ctx, o, ['draft'], 'confirmed', 'confirmed', ', confirmed_at = now()');
+  // The rate of the confirmation day, kept on the order: later rate changes do not move it.
+  await ctx.db.repo(Order).update(o.id, await companyAmounts(ctx, o.currency, today(), o));
   const lines = await readLines(ctx, OrderLine, o.id);
   const products = new Map(
     (await ctx.db.repo(Product).getMany([...new Set(lines.flatMap((l) => (l.product ? [l.product] : [])))])).flatMap(
