@@ -1,7 +1,10 @@
 import { defineResource } from '@elevate/sdk';
+import { Invoice } from './models/invoice.model.ts';
 import { Order } from './models/order.model.ts';
+import { PaymentTerm } from './models/payment-term.model.ts';
 import { Quote } from './models/quote.model.ts';
 import { Tax } from './models/tax.model.ts';
+import { checkParts } from './services/terms.service.ts';
 
 /** What sales offers through the derived REST + GraphQL layer; documents change through their verbs (rest/). */
 export const salesResources = [
@@ -22,5 +25,21 @@ export const salesResources = [
     search: ['number'],
     filters: ['state', 'deliveryStatus', 'contact', 'company', 'quote', 'currency'],
     sort: ['createdAt', 'updatedAt', 'number', 'amountTotal'],
+  }),
+  defineResource(Invoice, {
+    operations: ['list'],
+    search: ['number'],
+    filters: ['kind', 'state', 'paymentStatus', 'contact', 'company', 'order', 'currency', 'reverses'],
+    sort: ['createdAt', 'updatedAt', 'number', 'invoiceDate', 'dueDate', 'amountTotal', 'amountResidual'],
+  }),
+  // No delete: a term on a posted invoice stays (archive it with `active: false`).
+  defineResource(PaymentTerm, {
+    path: 'payment-terms',
+    search: ['name'],
+    defaultSort: { field: 'name', dir: 'asc' },
+    operations: ['list', 'get', 'create', 'update'],
+    hooks: {
+      beforeWrite: (_ctx, input) => (input.parts !== undefined ? { ...input, parts: checkParts(input.parts) } : input),
+    },
   }),
 ];
