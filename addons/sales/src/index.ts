@@ -11,6 +11,7 @@ import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
 import { settings } from './settings.ts';
+import { recordInvoicePayment } from './workflows/payments.subscriber.ts';
 
 export const sales = defineAddon({
   id: 'sales',
@@ -28,6 +29,7 @@ export const sales = defineAddon({
   settings,
   events: salesEvents,
   resources: salesResources,
+  subscribers: [recordInvoicePayment],
   jobs: [overdueJob],
   schedules: [overdueSchedule],
   rest: (r) => {

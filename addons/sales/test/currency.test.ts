@@ -52,17 +52,45 @@ describe('document currency and company currency', () => {
     });
   });
 
-  it('the same currency converts at 1; a missing rate refuses the confirmation with 422 and leaves a draft', async () => {
+  it('the same currency converts at 1; without a rate an order is confirmed with no company amounts, an invoice is not posted (422)', async () => {
     const eur = await orderIn('EUR', [{ description: 'Work', unitPrice: '12.34' }]);
     expect(await ok(acme.client.post(`${API}/orders/${eur.id}/confirm`))).toMatchObject({
       exchangeRate: '1.000000000000',
       amountTotalCompany: '12.3400',
     });
     const jpy = await orderIn('JPY', [{ description: 'Work', unitPrice: '1500' }]);
-    const res = await acme.client.post(`${API}/orders/${jpy.id}/confirm`);
+    expect(await ok(acme.client.post(`${API}/orders/${jpy.id}/confirm`))).toMatchObject({
+      state: 'confirmed',
+      exchangeRate: null,
+      amountTotalCompany: null,
+    });
+    const inv = await ok<{ id: string }>(acme.client.post(`${API}/orders/${jpy.id}/invoices`, {}), 201);
+    const res = await acme.client.post(`${API}/invoices/${inv.id}/post`);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('NO_EXCHANGE_RATE');
-    expect((await ok(acme.client.get(`${API}/orders/${jpy.id}`))).state).toBe('draft');
+    // Nothing of the post remains: still a draft, no number.
+    expect(await ok(acme.client.get(`${API}/invoices/${inv.id}`))).toMatchObject({ state: 'draft', number: null });
+  });
+
+  it('posting an invoice takes the rate of the invoice date, not of the order', async () => {
+    const o = await orderIn('USD', [{ description: 'Work', unitPrice: '100' }]);
+    setClock(new Date('2026-03-25T10:00:00Z'));
+    expect(await ok(acme.client.post(`${API}/orders/${o.id}/confirm`))).toMatchObject({
+      exchangeRate: '0.500000000000',
+    });
+    const inv = await ok<{ id: string }>(
+      acme.client.post(`${API}/orders/${o.id}/invoices`, { invoiceDate: '2026-02-10' }),
+      201,
+    );
+    // 1 Feb rate 0.8: 100 USD → 80.00 EUR
+    expect(await ok(acme.client.post(`${API}/invoices/${inv.id}/post`))).toMatchObject({
+      invoiceDate: '2026-02-10',
+      exchangeRate: '0.800000000000',
+      rateDate: '2026-02-10',
+      amountTotalCompany: '80.0000',
+      amountTaxCompany: '0.0000',
+      amountUntaxedCompany: '80.0000',
+    });
   });
 
   it('an unknown currency is a 400 naming the field', async () => {

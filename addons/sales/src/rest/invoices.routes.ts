@@ -13,6 +13,7 @@ import {
   postInvoice,
   updateDraft,
 } from '../services/invoices.service.ts';
+import { type PayLinkInput, payLink } from '../services/pay-link.service.ts';
 import { PAYMENT_WRITE, type PaymentInput, recordPayment } from '../services/payments.service.ts';
 import { agedReceivables } from '../services/receivables.service.ts';
 
@@ -47,6 +48,13 @@ const paymentBody = {
     reference: { type: ['string', 'null'], maxLength: 200 },
     note: { type: ['string', 'null'], maxLength: 500 },
   },
+  additionalProperties: false,
+};
+const url = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 };
+const payLinkBody = {
+  type: 'object',
+  required: ['successUrl', 'cancelUrl'],
+  properties: { successUrl: url, cancelUrl: url },
   additionalProperties: false,
 };
 const agedQuery = {
@@ -110,6 +118,16 @@ export function invoiceRoutes(r: RestRouter): void {
       const { payment, invoice } = await recordPayment(ctx, params.id, body);
       return { status: 201, body: { payment, invoice: await invoiceView(ctx, invoice) } };
     },
+  );
+  r.post<IdParams, PayLinkInput>(
+    '/invoices/:id/pay-link',
+    {
+      permission: PAYMENT_WRITE,
+      body: payLinkBody,
+      summary:
+        'A hosted checkout for what is due, through the payment provider (409 SALES_NO_PAYMENT_PROVIDER without one)',
+    },
+    async ({ params, body, ctx }) => ({ status: 201, body: await payLink(ctx, params.id, body) }),
   );
   r.post(
     '/invoices/mark-overdue',

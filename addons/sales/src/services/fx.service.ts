@@ -1,4 +1,4 @@
-import { convert, money, type SystemContext, subtract } from '@elevate/sdk';
+import { convert, money, NoExchangeRateError, type SystemContext, subtract } from '@elevate/sdk';
 
 /** A document's amounts in the company currency, at the rate of its date. */
 export interface CompanyAmounts {
@@ -36,4 +36,23 @@ export async function companyAmounts(
     amountTaxCompany: tax.amount,
     amountTotalCompany: total.amount,
   };
+}
+
+/**
+ * As companyAmounts, but an order is still confirmed when no rate exists for its date: its
+ * company-currency fields stay empty (stock must not wait for accounting). Posting an invoice
+ * needs the rate (companyAmounts, 422).
+ */
+export async function companyAmountsIfRated(
+  ctx: SystemContext,
+  currency: string,
+  date: string,
+  amounts: { amountTax: string; amountTotal: string },
+): Promise<CompanyAmounts | Record<string, never>> {
+  try {
+    return await companyAmounts(ctx, currency, date, amounts);
+  } catch (e) {
+    if (e instanceof NoExchangeRateError) return {};
+    throw e;
+  }
 }

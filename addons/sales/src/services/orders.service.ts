@@ -18,7 +18,7 @@ import { QuoteLine } from '../models/quote-line.model.ts';
 import { repoFor } from './access.ts';
 import { today } from './clock.ts';
 import { exact, quantity4 as q4 } from './decimal.ts';
-import { companyAmounts } from './fx.service.ts';
+import { companyAmountsIfRated } from './fx.service.ts';
 import { asInput, type LineInput, readLines, resolveLines, writeLines } from './lines.service.ts';
 import { nextNumber } from './sequence.service.ts';
 
@@ -158,7 +158,7 @@ export async function confirmOrder(ctx: SystemContext, id: string): Promise<Orde
   const o = await orderOf(ctx, id, ORDER_WRITE);
   await transition(ctx, o, ['draft'], 'confirmed', 'confirmed', ', confirmed_at = now()');
   // The rate of the confirmation day, kept on the order: later rate changes do not move it.
-  await ctx.db.repo(Order).update(o.id, await companyAmounts(ctx, o.currency, today(), o));
+  await ctx.db.repo(Order).update(o.id, await companyAmountsIfRated(ctx, o.currency, today(), o));
   const lines = await readLines(ctx, OrderLine, o.id);
   const products = new Map(
     (await ctx.db.repo(Product).getMany([...new Set(lines.flatMap((l) => (l.product ? [l.product] : [])))])).flatMap(
