@@ -1,4 +1,4 @@
-import { defineAddon } from '@elevate/sdk';
+import { defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
@@ -17,6 +17,7 @@ import { importRoutes } from './rest/import.routes.ts';
 import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
+import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
@@ -37,6 +38,7 @@ export const crm = defineAddon({
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,
+  provides: [provide(OpportunityOutcome, opportunityOutcome)],
   jobs: [importContactsJob, rescoreLeadsJob],
   graphql: (b) => {
     const types = crmTypes(b);
@@ -67,4 +69,9 @@ export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
+export {
+  OpportunityOutcome,
+  type OpportunityOutcomeResult,
+  type OpportunityOutcomeService,
+} from './services/opportunity-outcome.ts';
 export type { ImportRowError, ImportRowErrorView, ImportStatus } from './shared/import.types.ts';

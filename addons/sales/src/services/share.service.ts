@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { OpportunityOutcome } from '@elevate/crm';
 import type { SystemContext } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
 import { QuoteAccepted } from '../events.ts';
@@ -107,6 +108,8 @@ export async function acceptQuote(ctx: SystemContext, q: QuoteRow, a: Acceptance
   });
   const order = await orderFromQuote(ctx, accepted);
   await ctx.events.publish(QuoteAccepted, accepted.id, quoteEvent(accepted));
+  // A won quote wins its opportunity (crm's service acts for the tenant: the customer has no login).
+  if (accepted.opportunity) await (await ctx.services.get(OpportunityOutcome)).markWon(accepted.opportunity);
   return { quote: accepted, order };
 }
 
