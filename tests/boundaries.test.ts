@@ -61,8 +61,8 @@ describe('package boundaries', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('crm’s web code uses only the UI kit, the SDK’s shared rules, npm packages and crm’s own files', () => {
-    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions'];
+  it('crm’s web code uses only the UI kit, the SDK’s shared rules and money, npm packages and crm’s own files', () => {
+    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions', '@elevate/sdk/money'];
     const leaks = files(join(root, 'addons/crm/web')).flatMap((f) =>
       imports(f)
         .filter(
@@ -131,7 +131,7 @@ describe('inventory uses only the doors a third party has', () => {
   });
 
   it('its web code uses only the UI kit, npm packages and its own files; server files for types only', () => {
-    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions'];
+    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions', '@elevate/sdk/money'];
     const web = list('web');
     const leaks = web.flatMap((f) =>
       imports(f)

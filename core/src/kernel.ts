@@ -19,6 +19,7 @@ import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
 import { createPools } from './db/pools.ts';
 import { checkModelTables } from './db/schema-check.ts';
+import { documentFileRoutes, documentRouteDocs } from './documents/documents.routes.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
 import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
@@ -187,6 +188,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountCore: Router<State>;
     addons: Map<string, Router<State>>;
     addonsPublic: Map<string, Router<State>>;
+    documentFiles: Router<State>;
   };
   let securityMounted = false;
   const documents = new Map<string, OpenApiDocument>();
@@ -216,6 +218,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
+      documentFiles: documentFileRoutes(rt),
       addonsPublic: new Map(
         addons.flatMap((a) => {
           const r = a.rest ? addonPublicRouter(a, rt) : null;
@@ -270,7 +273,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routes() {
       const h = http();
       const out: RouteInfo[] = [];
-      for (const r of [h.health, h.accountPublic, h.auth, h.core, h.accountCore, h.api]) {
+      for (const r of [h.health, h.accountPublic, h.auth, h.documentFiles, h.core, h.accountCore, h.api]) {
         for (const l of layers(r)) {
           const key = `${l.method} ${l.path}`;
           const doc =
@@ -280,7 +283,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             securityRouteDocs[key] ??
             privacyRouteDocs[key] ??
             moneyRouteDocs[key] ??
-            preferencesRouteDocs[key];
+            preferencesRouteDocs[key] ??
+            documentRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
@@ -371,6 +375,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         account: { public: h.accountPublic, core: h.accountCore, afterSignup: verifyAfterSignup(rt, account) },
         addonRouters,
         addonPublicRouters: h.addonsPublic,
+        documentFiles: h.documentFiles,
         graphql: graphqlMiddleware(schemas, log),
         web,
         security: { trustProxy: config.trustProxy, corsOrigins: config.corsOrigins },

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Documents } from './documents.ts';
 import type { EventPublisher } from './events.ts';
 import type { Extensions } from './extensions.ts';
 import type { JobEnqueuer } from './jobs.ts';
@@ -95,6 +96,12 @@ export interface UserInfo {
   id: string;
   email: string;
   name: string;
+  /**
+   * The user's formatting preferences (profile): a BCP 47 locale and an IANA time zone, for dates,
+   * numbers and amounts the server formats for them (a PDF, a mail, "this month"). null: none set.
+   */
+  locale?: string | null;
+  timeZone?: string | null;
 }
 
 /** Batches and caches loads for one request (DataLoader). */
@@ -125,6 +132,8 @@ export interface SystemContext extends LoaderFactory {
   mail: Mailer;
   /** In-app notifications to users of the tenant: shown only if this transaction commits. */
   notifications: Notifier;
+  /** Business documents as PDF with the tenant's template and branding; attached to records, linked. */
+  documents: Documents;
   /** Encrypts what must be stored but never shown (an integration's API key), bound to this tenant. */
   secrets: Secrets;
   /** Services provided by the addons this tenant has enabled (typed tokens, `defineService`). */

@@ -33,6 +33,20 @@ export type {
 } from './context.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
+  type BusinessDocument,
+  DOCUMENT_COLUMNS,
+  DOCUMENT_KINDS,
+  type DocumentColumn,
+  type DocumentKind,
+  type DocumentLine,
+  type DocumentLink,
+  type DocumentParty,
+  type Documents,
+  type DocumentTaxRow,
+  type DocumentTotals,
+  type StoredDocument,
+} from './documents.ts';
+export {
   appliedModelExtensions,
   applyModelExtensions,
   CURRENT_TENANT_SQL,
@@ -110,6 +124,7 @@ export {
   allocate,
   type ConvertedTotals,
   CurrencyMismatchError,
+  checkMoney,
   compare,
   convert,
   currencies,
@@ -128,6 +143,7 @@ export {
   type MoneyService,
   minorUnits,
   money,
+  moneySchema,
   multiply,
   NoExchangeRateError,
   negate,

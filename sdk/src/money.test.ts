@@ -4,6 +4,7 @@ import {
   add,
   allocate,
   CurrencyMismatchError,
+  checkMoney,
   compare,
   convert,
   currencies,
@@ -18,6 +19,7 @@ import {
   MoneyError,
   minorUnits,
   money,
+  moneySchema,
   multiply,
   negate,
   parseMoney,
@@ -304,5 +306,17 @@ describe('formatMoney', () => {
 
   it('refuses an amount with more decimals than the currency has', () => {
     expect(() => formatMoney(usd('0.001'), 'en-US')).toThrow(MoneyError);
+  });
+});
+
+describe('moneySchema and checkMoney', () => {
+  it('checks what ajv cannot: the currency exists and the amount fits its minor units', () => {
+    expect(checkMoney({ amount: '10.5', currency: 'EUR' }, 'price')).toEqual({ amount: '10.50', currency: 'EUR' });
+    expect(() => checkMoney({ amount: '10.50', currency: 'JPY' }, 'price')).toThrow(/^price\.amount: /);
+    expect(() => checkMoney({ amount: '1', currency: 'XYZ' }, 'price')).toThrow(/^price\.currency: /);
+    expect(() => checkMoney({ amount: 1.5, currency: 'USD' }, 'price')).toThrow(MoneyError);
+    const s = moneySchema() as { required: string[]; properties: { amount: { pattern: string } } };
+    expect(s.required).toEqual(['amount', 'currency']);
+    expect(new RegExp(s.properties.amount.pattern).test('1e3')).toBe(false);
   });
 });

@@ -331,3 +331,42 @@ export interface MoneyService {
   /** Totals per currency, and their sum in the company currency when every currency has a rate. */
   totals(list: readonly Money[], date?: string): Promise<ConvertedTotals>;
 }
+
+// ---- Validation: a JSON Schema for request bodies, and the check ajv cannot do (minor units).
+
+/**
+ * The JSON Schema of a money value in a request body: `{ amount: "12.30", currency: "EUR" }`, the
+ * amount a decimal string (a JSON number would be a float), the code three capitals. ajv cannot
+ * know each currency's digits: run `checkMoney` after it.
+ */
+export function moneySchema(opts: { description?: string } = {}): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['amount', 'currency'],
+    additionalProperties: false,
+    ...(opts.description ? { description: opts.description } : {}),
+    properties: {
+      amount: { type: 'string', pattern: '^-?\\d{1,18}(\\.\\d{1,4})?$', description: 'a decimal string, e.g. "12.30"' },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217, e.g. "EUR"' },
+    },
+  };
+}
+
+/**
+ * A money value from a request as Money, or a 400 naming the field: an unknown currency
+ * (`<field>.currency`) or more decimals than it has (`<field>.amount`; "10.50" JPY is refused).
+ */
+export function checkMoney(value: unknown, field: string): Money {
+  const v = (value ?? {}) as { amount?: unknown; currency?: unknown };
+  if (!isCurrency(v.currency)) {
+    throw new MoneyError(
+      'UNKNOWN_CURRENCY',
+      `${field}.currency: must be an ISO 4217 code like "EUR"`,
+      `${field}.currency`,
+    );
+  }
+  if (typeof v.amount !== 'string') {
+    throw new MoneyError('INVALID_AMOUNT', `${field}.amount: must be a decimal string like "12.30"`, `${field}.amount`);
+  }
+  return parseMoney(v.amount, v.currency, `${field}.amount`);
+}

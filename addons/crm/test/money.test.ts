@@ -129,6 +129,9 @@ describe('Won this month', () => {
     expect((await summary(t.client, 'Asia/Kolkata')).body.count).toBe(1);
     const inLa = Date.parse(closedAt) >= Date.parse(la.since) ? 1 : 0;
     expect((await summary(t.client, 'America/Los_Angeles')).body.count).toBe(inLa);
+    // Without a time zone: the user's profile one.
+    await t.client.put('/api/v1/core/account/preferences', { timeZone: 'Asia/Kolkata' });
+    expect((await summary(t.client)).body).toMatchObject({ timeZone: 'Asia/Kolkata', since: kolkata.since });
     const bad = await summary(t.client, 'Mars/Olympus');
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].path).toBe('timeZone');

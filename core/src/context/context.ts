@@ -23,6 +23,7 @@ import { SecretBox } from '../auth/secret-box.ts';
 import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
+import { documentsFor } from '../documents/documents.ts';
 import { outboxPublisher } from '../events/outbox.ts';
 import { transactionalMailer } from '../mail/mailer.ts';
 import { tenantMoney } from '../money/money-service.ts';
@@ -101,6 +102,7 @@ export function systemContext(
     jobs: { enqueue: outbox.enqueue },
     mail,
     notifications: transactionalNotifier(tx, outbox, mail, deps.config.publicUrl, tenant.slug),
+    documents: documentsFor(tx, tenant, deps.config, actorId),
     // Only what an addon may say: who and when come from the transaction.
     audit: {
       record: (e) =>

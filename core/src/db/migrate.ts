@@ -19,6 +19,7 @@ import { CorePrivacy0010 } from '../migrations/core-0010-privacy.ts';
 import { CoreWebhooks0011 } from '../migrations/core-0011-webhooks.ts';
 import { CoreNotifications0012 } from '../migrations/core-0012-notifications.ts';
 import { CoreMoney0013 } from '../migrations/core-0013-money.ts';
+import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -37,6 +38,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreWebhooks0011,
   CoreNotifications0012,
   CoreMoney0013,
+  CoreDocuments0014,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

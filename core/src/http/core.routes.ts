@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import { Roles } from '../admin/roles.ts';
 import { Teams } from '../admin/teams.ts';
 import { Users } from '../admin/users.ts';
+import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
@@ -14,7 +15,7 @@ import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
-import { preferencesRoutes, readPreferences } from './preferences.routes.ts';
+import { preferencesRoutes } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
@@ -52,12 +53,12 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
     return s.rc;
   };
 
-  r.get('/me', async (ctx) => {
+  r.get('/me', (ctx) => {
     const c = rc(ctx.state);
-    // The profile's formatting preferences ride along: the web app renders dates and amounts with them.
-    const prefs = await readPreferences(c.db, c.tenant.id, c.user.id);
     ctx.body = {
-      user: { ...c.user, ...prefs },
+      // With the profile's locale and time zone (read with the user, no extra statement): the web
+      // app renders dates and amounts with them.
+      user: { locale: null, timeZone: null, ...c.user },
       tenant: c.tenant,
       permissions: ctx.state.patterns ?? [],
       enabledAddons: [...(ctx.state.enabled ?? [])].sort(),
@@ -205,6 +206,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
   notificationRoutes(r);
   moneyRoutes(r);
   preferencesRoutes(r);
+  documentRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {
     users: new Users(rt.addons),

@@ -135,3 +135,49 @@ describe('dates in the user time zone', { timeout: 120_000 }, () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('dashboard money widgets', { timeout: 120_000 }, () => {
+  it('shows won deals per currency until a rate converts them, and board totals per currency', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'won' });
+    for (const [value, currency] of [
+      ['1200.50', 'USD'],
+      ['0.10', 'USD'],
+      ['990', 'EUR'],
+    ] as const) {
+      const o = await t.as<{ id: string }>('POST', '/api/v1/crm/opportunities', {
+        title: `${value} ${currency}`,
+        value,
+        currency,
+      });
+      await t.as('POST', `/api/v1/crm/opportunities/${o.id}/win`, {});
+    }
+    await t.as('POST', '/api/v1/crm/opportunities', { title: 'Open yen', value: '5000', currency: 'JPY' });
+    const context = await newContext(browser, 1440);
+    contexts.push(context);
+    page = await context.newPage();
+    await signIn(page, t);
+    const won = page.getByRole('region', { name: 'Won this month' });
+    await won.waitFor();
+    expect(plain(await won.textContent())).toContain('€990.00');
+    expect(plain(await won.textContent())).toContain('$1,200.60');
+    expect(plain(await won.textContent())).toContain('Not added together');
+    expect(plain(await page.getByRole('region', { name: 'Open pipeline' }).textContent())).toContain('¥5,000');
+    await screenshot(page, 'dashboard-money-1440-light');
+
+    const today = new Date().toISOString().slice(0, 10);
+    await t.as('POST', '/api/v1/core/exchange-rates', { from: 'EUR', to: 'USD', rate: '1.1', validOn: today });
+    await open(page, t.app());
+    // 990 × 1.1 = 1089.00 USD, + 1200.60 = 2289.60 USD.
+    await won.getByText('$2,289.60').waitFor();
+    expect(plain(await won.textContent())).toContain('converted at today');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await setTheme(page, 'dark');
+    await screenshot(page, 'dashboard-money-375-dark');
+    await page.setViewportSize({ width: 1440, height: 860 });
+    await open(page, t.app('/crm/pipeline'));
+    await page.getByRole('heading', { name: 'Pipeline', level: 1 }).waitFor();
+    expect(plain(await page.locator('main').textContent())).toContain('€990.00 · $1,200.60');
+    await screenshot(page, 'pipeline-money-1440-dark');
+  });
+});

@@ -124,10 +124,12 @@ export function pipelineGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   b.queryField('wonThisMonth', (t) =>
     t.field({
       type: WonSummaryRef,
-      args: { timeZone: t.arg.string({ description: 'IANA time zone of "this month" (default UTC)' }) },
+      args: {
+        timeZone: t.arg.string({ description: 'IANA time zone of "this month" (default: the profile\'s, else UTC)' }),
+      },
       resolve: (_r, a, ctx) => {
         ctx.require('crm.opportunity.read');
-        return wonThisMonth(ctx, a.timeZone ?? 'UTC');
+        return wonThisMonth(ctx, a.timeZone ?? ctx.user.timeZone ?? 'UTC');
       },
     }),
   );

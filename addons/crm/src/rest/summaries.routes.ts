@@ -30,12 +30,19 @@ export function summaryRoutes(r: RestRouter): void {
       query: {
         type: 'object',
         additionalProperties: false,
-        properties: { timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA, default UTC' } },
+        properties: {
+          timeZone: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+            description: "IANA; default: the user's profile time zone, else UTC",
+          },
+        },
       },
       summary:
         'Won deals closed this month (in the time zone given): count, sums per currency, and the total in the company currency where rates exist',
       responses: { 200: WON },
     },
-    ({ query, ctx }) => wonThisMonth(ctx, query.timeZone ?? 'UTC'),
+    ({ query, ctx }) => wonThisMonth(ctx, query.timeZone ?? ctx.user.timeZone ?? 'UTC'),
   );
 }

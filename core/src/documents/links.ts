@@ -1,0 +1,45 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '@elevate/sdk';
+import { isUuid } from '../db/uuid.ts';
+
+/**
+ * Download links: `<tenant id>.<document id>.<expiry, unix s>.<HMAC-SHA256, base64url>`, keyed with
+ * a key derived from JWT_SECRET for this purpose only. The tenant is inside the signed part, and
+ * the document is then read under that tenant's row-level security: a link never serves another
+ * tenant's file, and changing any part breaks the signature.
+ */
+export const LINK_DEFAULT_SEC = 7 * 24 * 3600;
+export const LINK_MAX_SEC = 90 * 24 * 3600;
+
+const keys = new Map<string, Buffer>();
+function keyFor(secret: string): Buffer {
+  let k = keys.get(secret);
+  if (!k) {
+    k = createHash('sha256').update(`elevate-document-link:${secret}`).digest();
+    keys.set(secret, k);
+  }
+  return k;
+}
+
+const mac = (secret: string, data: string) => createHmac('sha256', keyFor(secret)).update(data).digest('base64url');
+
+export function signLink(secret: string, tenantId: string, documentId: string, expiresAt: number): string {
+  const data = `${tenantId}.${documentId}.${expiresAt}`;
+  return `${data}.${mac(secret, data)}`;
+}
+
+const invalid = () => new AppError('LINK_INVALID', 'This download link is not valid', { status: 403 });
+
+/** The tenant and document of a valid, unexpired link; 403 LINK_INVALID, 410 LINK_EXPIRED. */
+export function verifyLink(secret: string, token: string, now = Math.floor(Date.now() / 1000)) {
+  const parts = token.split('.');
+  if (parts.length !== 4) throw invalid();
+  const [tenantId, documentId, exp, sig] = parts as [string, string, string, string];
+  if (!isUuid(tenantId) || !isUuid(documentId) || !/^\d{1,12}$/.test(exp)) throw invalid();
+  const expected = Buffer.from(mac(secret, `${tenantId}.${documentId}.${exp}`));
+  const got = Buffer.from(sig);
+  if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw invalid();
+  if (Number(exp) <= now)
+    throw new AppError('LINK_EXPIRED', 'This download link has expired: ask for a new one', { status: 410 });
+  return { tenantId, documentId };
+}
