@@ -3,6 +3,7 @@ import { inventory } from '@elevate/inventory';
 import { defineAddon } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { salesEvents } from './events.ts';
+import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
@@ -30,8 +31,8 @@ export const sales = defineAddon({
   events: salesEvents,
   resources: salesResources,
   subscribers: [recordInvoicePayment],
-  jobs: [overdueJob],
-  schedules: [overdueSchedule],
+  jobs: [overdueJob, expiryJob],
+  schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {
     quoteRoutes(r);
     orderRoutes(r);

@@ -1,6 +1,7 @@
 import type { RestRouter } from '@elevate/sdk';
 import { overdueJob } from '../jobs/overdue.job.ts';
 import { today } from '../services/clock.ts';
+import { attachPdf, invoiceDocument, listPdfs } from '../services/documents.service.ts';
 import {
   cancelInvoice,
   creditNote,
@@ -128,6 +129,22 @@ export function invoiceRoutes(r: RestRouter): void {
         'A hosted checkout for what is due, through the payment provider (409 SALES_NO_PAYMENT_PROVIDER without one)',
     },
     async ({ params, body, ctx }) => ({ status: 201, body: await payLink(ctx, params.id, body) }),
+  );
+  r.post<IdParams>(
+    '/invoices/:id/documents',
+    {
+      permission: INVOICE_READ,
+      summary: 'Render the invoice as a PDF (a new version, attached) with a signed download link',
+    },
+    async ({ params, ctx }) => {
+      const inv = await invoiceOf(ctx, params.id);
+      return { status: 201, body: await attachPdf(ctx, 'sales.invoice', inv.id, await invoiceDocument(ctx, inv)) };
+    },
+  );
+  r.get<IdParams>(
+    '/invoices/:id/documents',
+    { permission: INVOICE_READ, summary: 'The invoice’s PDFs, newest first, with signed download links' },
+    async ({ params, ctx }) => listPdfs(ctx, 'sales.invoice', (await invoiceOf(ctx, params.id)).id),
   );
   r.post(
     '/invoices/mark-overdue',
