@@ -13,6 +13,8 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { Invitations } from './auth/invitations.ts';
 import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
+import { automationRouteDocs } from './automation/automation.routes.ts';
+import { AutomationEngine } from './automation/engine.ts';
 import type { Config } from './config/config.ts';
 import { attachAuditTriggers } from './db/audit-triggers.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
@@ -76,6 +78,8 @@ export interface KernelInternals extends Kernel {
   readonly relay: OutboxRelay;
   readonly live: LiveHub;
   readonly tenantAddonService: TenantAddons;
+  /** The rule engine (docs/automation.md): its clock and tick are the tests' handles on schedules. */
+  readonly automation: AutomationEngine;
   /** Every HTTP route the app mounts (health, auth, core, each addon's), with its declared schemas. */
   routes(): RouteInfo[];
   /** The OpenAPI document a tenant with these addons enabled sees (cached per set). */
@@ -141,6 +145,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
   const workers = new Workers(rt, schedules);
+  const automation = new AutomationEngine(rt, queues.redis);
+  rt.eventSinks.push((event) => automation.onEvent(event));
   rt.wakeRelay = () => relay.wake();
   const mailTransport = createMailTransport(config, log);
   const sendMail = mailJob(rt, mailTransport);
@@ -207,7 +213,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routers ??= {
       health: healthRoutes(rt, queues.redis),
       auth: authRoutes(tenants, sessions, { throttles, signup: config.signup, audited: loginAudit(rt) }),
-      core: coreRoutes(rt, tenantAddons, queues, live),
+      core: coreRoutes(rt, tenantAddons, queues, live, automation),
       api: apiDescriptionRoutes(
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
@@ -251,6 +257,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     }
     if (withWorkers && !workersStarted) {
       workers.start();
+      automation.start();
       workersStarted = true;
       // Job schedulers live in Redis; this repairs what a change missed while Redis was down.
       await schedules
@@ -269,6 +276,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     relay,
     live,
     tenantAddonService: tenantAddons,
+    automation,
 
     routes() {
       const h = http();
@@ -284,7 +292,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             privacyRouteDocs[key] ??
             moneyRouteDocs[key] ??
             preferencesRouteDocs[key] ??
-            documentRouteDocs[key];
+            documentRouteDocs[key] ??
+            automationRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,
@@ -417,6 +426,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         changes.stop();
         await relay.stop();
         await workers.stop();
+        await automation.stop();
         mailTransport.close();
         await queues.close();
         await pools.close();

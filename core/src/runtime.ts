@@ -1,4 +1,4 @@
-import type { AnyAddon, JobDef, ScheduleDef, TenantInfo } from '@elevate/sdk';
+import type { AnyAddon, JobDef, PublishedEvent, ScheduleDef, TenantInfo } from '@elevate/sdk';
 import type { Config } from './config/config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Pools } from './db/pools.ts';
@@ -36,6 +36,8 @@ export class Runtime {
   readonly schedulesByName: ReadonlyMap<string, { addon: AnyAddon; schedule: ScheduleDef }>;
   /** Who may receive each event on the live channel. */
   readonly eventPermissions: ReadonlyMap<string, string | null>;
+  /** Kernel consumers of every relayed event, after webhooks (the automation engine). */
+  readonly eventSinks: ((event: PublishedEvent) => Promise<unknown>)[] = [];
   /** Set by the relay: called after a commit that wrote to the outbox. */
   wakeRelay: () => void = () => {};
   /** Called when a tenant's enabled set changed (other nodes are told through Redis). */
@@ -57,7 +59,13 @@ export class Runtime {
     this.schedulesByName = new Map(
       addons.flatMap((a) => a.schedules.map((schedule) => [schedule.name, { addon: a, schedule }] as const)),
     );
-    this.eventPermissions = new Map(addons.flatMap((a) => a.events.map((e) => [e.name, e.permission] as const)));
+    this.eventPermissions = new Map([
+      ...addons.flatMap((a) => a.events.map((e) => [e.name, e.permission] as const)),
+      // Record changes for automation rules (core_audit → outbox): on the live channel only for rule managers.
+      ...['core.record.created', 'core.record.updated', 'core.record.deleted'].map(
+        (n) => [n, 'core.automation.manage'] as const,
+      ),
+    ]);
   }
 
   /** The ids of the addons a tenant has enabled (cached briefly; invalidated on change). */

@@ -1,4 +1,5 @@
 import type { Migration } from '@mikro-orm/migrations';
+import type { WorkflowDef } from './automation.ts';
 import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
@@ -102,6 +103,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   /** Services this addon implements (`provide(token, create)`), resolved with `ctx.services`. */
   readonly provides: readonly ServiceProvider[];
   readonly contributes: readonly Contribution[];
+  /** Triggers and actions offered to the automation engine (`defineTrigger`, `defineAction`). */
+  readonly workflows: readonly WorkflowDef[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -137,6 +140,8 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   /** Contributions to other addons' extension points (timeline entries, panels, ...). */
   // biome-ignore lint/suspicious/noExplicitAny: contributions to differently-typed points
   contributes?: readonly Contribution<any, any>[];
+  /** Rule triggers (its domain events, `defineTrigger`) and actions (`defineAction`) for automation. */
+  workflows?: readonly WorkflowDef[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -169,6 +174,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     schedules: input.schedules ?? [],
     provides: input.provides ?? [],
     contributes: input.contributes ?? [],
+    workflows: input.workflows ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

@@ -13,6 +13,46 @@ export {
   type MigrationClass,
   type SettingsDef,
 } from './addon.ts';
+export {
+  type ActionContext,
+  type ActionDef,
+  type ActionRunInfo,
+  type ActionState,
+  type ActionStep,
+  type AnyAction,
+  defineAction,
+  defineTrigger,
+  fillTemplate,
+  isTemplate,
+  type TriggerDef,
+  type TriggerSpec,
+  type WorkflowDef,
+} from './automation.ts';
+export {
+  CONDITION_OPS,
+  type ConditionExpr,
+  type ConditionLeaf,
+  type ConditionOp,
+  type ConditionScope,
+  checkCondition,
+  conditionSchema,
+  decimalCompare,
+  evaluateCondition,
+  type JsonValue,
+  readPath,
+} from './automation-conditions.ts';
+export {
+  defineStep,
+  defineStepHook,
+  defineSteps,
+  hook,
+  joinHook,
+  runSteps,
+  type StepDef,
+  type StepHook,
+  type StepsDef,
+  type StepTrace,
+} from './automation-steps.ts';
 export type {
   AuditLog,
   AuditRecord,

@@ -20,6 +20,7 @@ import { summaryRoutes } from './rest/summaries.routes.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
+import { crmWorkflows } from './workflows/index.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
 
 export const crm = defineAddon({
@@ -40,6 +41,7 @@ export const crm = defineAddon({
   subscribers: crmSubscribers,
   provides: [provide(OpportunityOutcome, opportunityOutcome)],
   jobs: [importContactsJob, rescoreLeadsJob],
+  workflows: crmWorkflows,
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);
@@ -69,6 +71,11 @@ export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
+export {
+  type ConvertState,
+  LeadConvertContactReady,
+  LeadConvertOpportunityReady,
+} from './services/lead-convert.service.ts';
 export {
   OpportunityOutcome,
   type OpportunityOutcomeResult,

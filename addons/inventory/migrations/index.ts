@@ -2,5 +2,27 @@
 import { InventoryInit0001 } from './Migration0001InventoryInit.ts';
 import { InventoryStockRules0002 } from './Migration0002InventoryStockRules.ts';
 import { InventoryValuation0003 } from './Migration0003InventoryValuation.ts';
+import { InventoryOperations0004 } from './Migration0004InventoryOperations.ts';
+import { InventoryOpenLayers0005 } from './Migration0005InventoryOpenLayers.ts';
+import { InventoryCounts0006 } from './Migration0006InventoryCounts.ts';
+import { InventoryCountKeys0007 } from './Migration0007InventoryCountKeys.ts';
+import { InventoryReorderRules0008 } from './Migration0008InventoryReorderRules.ts';
+import { InventoryReorderKeys0009 } from './Migration0009InventoryReorderKeys.ts';
+import { InventoryCountLineSheet0010 } from './Migration0010InventoryCountLineSheet.ts';
+import { InventoryVariants0011 } from './Migration0011InventoryVariants.ts';
+import { InventoryImports0012 } from './Migration0012InventoryImports.ts';
 
-export const migrations = [InventoryInit0001, InventoryStockRules0002, InventoryValuation0003];
+export const migrations = [
+  InventoryInit0001,
+  InventoryStockRules0002,
+  InventoryValuation0003,
+  InventoryOperations0004,
+  InventoryOpenLayers0005,
+  InventoryCounts0006,
+  InventoryCountKeys0007,
+  InventoryReorderRules0008,
+  InventoryReorderKeys0009,
+  InventoryCountLineSheet0010,
+  InventoryVariants0011,
+  InventoryImports0012,
+];

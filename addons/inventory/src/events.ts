@@ -13,4 +13,17 @@ export const StockChanged = defineEvent<StockChangedPayload>('inventory.stock.ch
   permission: 'inventory.move.read',
 });
 
-export const inventoryEvents = [StockChanged];
+export interface ReplenishmentSuggestedPayload {
+  suggestionId: string;
+  ruleId: string;
+  productId: string;
+  warehouseId: string;
+  quantity: string;
+  forecast: string;
+}
+
+/** A reorder rule's forecast fell below its min: a replenishment suggestion was raised. */
+export const ReplenishmentSuggested = defineEvent<ReplenishmentSuggestedPayload>('inventory.replenishment.suggested', {
+  permission: 'inventory.reorder.read',
+});
+export const inventoryEvents = [StockChanged, ReplenishmentSuggested];

@@ -5,10 +5,21 @@ import { stockGraphql } from './graphql/stock.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
+import { countRoutes } from './rest/counts.routes.ts';
+import { importRoutes } from './rest/import.routes.ts';
+import { operationRoutes } from './rest/operations.routes.ts';
+import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
+import { variantRoutes } from './rest/variants.routes.ts';
 import { onEnable } from './services/setup.service.ts';
 import { Stock, stockService } from './services/stock.service.ts';
+
+export type { LineInput, OperationInput } from './services/operations.service.ts';
+
 import { settings } from './settings.ts';
+import { importJob } from './workflows/import.job.ts';
+import { reorderCheck } from './workflows/reorder-check.schedule.ts';
+import { reorderOnStock } from './workflows/reorder-on-stock.subscriber.ts';
 
 export const inventory = defineAddon({
   id: 'inventory',
@@ -24,18 +35,34 @@ export const inventory = defineAddon({
   permissions,
   settings,
   events: inventoryEvents,
+  subscribers: [reorderOnStock],
+  schedules: [reorderCheck],
+  jobs: [importJob],
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
   graphql: stockGraphql,
-  rest: stockRoutes,
+  rest: (r) => {
+    stockRoutes(r);
+    operationRoutes(r);
+    countRoutes(r);
+    reorderRoutes(r);
+    variantRoutes(r);
+    importRoutes(r);
+  },
   lifecycle: { enable: onEnable },
 });
 
 export type { Shortfall } from './errors.ts';
 // What other addons may import.
-export { StockChanged, type StockChangedPayload } from './events.ts';
+export {
+  ReplenishmentSuggested,
+  type ReplenishmentSuggestedPayload,
+  StockChanged,
+  type StockChangedPayload,
+} from './events.ts';
 export { Location, type LocationRow } from './models/location.model.ts';
 export { Move, type MoveRow } from './models/move.model.ts';
+export { Operation, type OperationRow } from './models/operation.model.ts';
 export { Product, type ProductRow } from './models/product.model.ts';
 export { Reservation, type ReservationRow } from './models/reservation.model.ts';
 export { Warehouse } from './models/warehouse.model.ts';

@@ -13,5 +13,13 @@ export const permissions = definePermissions({
   'inventory.move.read': { title: 'See stock and moves', grant: ['admin', 'manager', 'member'] },
   'inventory.move.write': { title: 'Receive, move, adjust and deliver stock', grant: ['admin', 'manager', 'member'] },
   'inventory.reservation.read': { title: 'See reservations', grant: ['admin', 'manager', 'member'] },
+  'inventory.reorder.read': { title: 'See reorder rules and suggestions', grant: ['admin', 'manager', 'member'] },
+  'inventory.reorder.write': {
+    title: 'Change reorder rules; accept and dismiss suggestions',
+    grant: ['admin', 'manager'],
+  },
+  'inventory.reorder.delete': { title: 'Delete reorder rules', grant: ['admin', 'manager'] },
+  'inventory.import.read': { title: 'See product imports', grant: ['admin', 'manager'] },
+  'inventory.import.write': { title: 'Import products and initial stock from CSV', grant: ['admin', 'manager'] },
   'inventory.reservation.write': { title: 'Reserve and release stock', grant: ['admin', 'manager', 'member'] },
 });

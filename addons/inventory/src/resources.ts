@@ -1,13 +1,16 @@
 import { defineResource } from '@elevate/sdk';
 import { Category } from './models/category.model.ts';
+import { CountLine, CountSheet } from './models/count.model.ts';
 import { Location } from './models/location.model.ts';
 import { Move } from './models/move.model.ts';
+import { Operation } from './models/operation.model.ts';
 import { Quant } from './models/quant.model.ts';
 import { Reservation } from './models/reservation.model.ts';
 import { Uom } from './models/uom.model.ts';
 import { Warehouse } from './models/warehouse.model.ts';
 import { createWarehouse, locationFromParent } from './services/locations.service.ts';
 import { productResource } from './services/products.resource.ts';
+import { reorderRules, replenishments } from './services/reorder.resource.ts';
 
 const warehouses = defineResource(Warehouse, {
   search: ['name', 'code'],
@@ -46,8 +49,19 @@ export const inventoryResources = [
   // Moves, quants and reservations change only through the stock operations (stock.routes.ts).
   defineResource(Move, {
     operations: ['list', 'get'],
-    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation'],
+    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation', 'operation'],
   }),
+  // Operations are created and validated through POST /operations (stock.routes.ts).
+  defineResource(Operation, {
+    operations: ['list', 'get'],
+    filters: ['kind', 'state', 'origin'],
+    search: ['reference'],
+  }),
+  // Count sheets are opened, filled and validated through /counts (counts.routes.ts).
+  defineResource(CountSheet, { operations: ['list', 'get'], filters: ['location', 'state'], search: ['reference'] }),
+  defineResource(CountLine, { operations: ['list', 'get'], filters: ['sheet', 'product'] }),
+  reorderRules,
+  replenishments,
   defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
   defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),
 ];

@@ -1,4 +1,4 @@
-import type { ApiClient, TestTenant } from '@elevate/testkit';
+import type { ApiClient, TestEnv, TestTenant } from '@elevate/testkit';
 
 export const API = '/api/v1/inventory';
 
@@ -21,4 +21,39 @@ export async function newProduct(t: TestTenant | { client: ApiClient }, extra: R
   const res = await t.client.post(`${API}/products`, { sku: `SKU-${Date.now()}-${n}`, name: `Product ${n}`, ...extra });
   if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; sku: string; uom: string };
+}
+
+/** The invariant: every quant equals the done moves into its location minus those out of it (rows that differ). */
+export async function quantMismatches(env: TestEnv, tenantId: string) {
+  return env.sql(
+    `with flows as (
+       select product_id, to_id as location_id, quantity from inventory_move where tenant_id = $1 and state = 'done'
+       union all
+       select product_id, from_id, -quantity from inventory_move where tenant_id = $1 and state = 'done'
+     ), sums as (
+       select f.product_id, f.location_id, sum(f.quantity) as moved
+         from flows f join inventory_location l on l.tenant_id = $1 and l.id = f.location_id
+        where l.usage in ('internal', 'transit') group by 1, 2
+     )
+     select coalesce(s.product_id, q.product_id) as product, coalesce(s.location_id, q.location_id) as location,
+            s.moved, q.quantity
+       from sums s full join (select * from inventory_quant where tenant_id = $1) q
+         on q.product_id = s.product_id and q.location_id = s.location_id
+      where coalesce(s.moved, 0) <> coalesce(q.quantity, 0)`,
+    [tenantId],
+  );
+}
+
+/** A user whose only role is a custom one holding `permissions` (created on first use). */
+export async function withRole(t: TestTenant, key: string, permissions: string[]): Promise<ApiClient> {
+  const made = await t.client.post('/api/v1/core/roles', { name: key, key, permissions });
+  if (made.status !== 201 && made.status !== 409) throw new Error(`role: ${made.status} ${JSON.stringify(made.body)}`);
+  n += 1;
+  const email = `${key}${n}-${Date.now()}@${t.slug}.test`;
+  const client = await t.as('member', email);
+  const users = (await t.client.get('/api/v1/core/users?limit=200')).body.data as { id: string; email: string }[];
+  const id = users.find((u) => u.email === email)?.id;
+  const res = await t.client.put(`/api/v1/core/users/${id}/roles`, { roles: [key] });
+  if (res.status !== 200) throw new Error(`roles: ${res.status} ${JSON.stringify(res.body)}`);
+  return client;
 }

@@ -30,6 +30,15 @@ const shop = defineAddon({
         };
       },
     );
+    r.post<Record<string, string>, { productId: string; quantities: string[] }>(
+      '/shipments',
+      { permission: 'inventory.move.write' },
+      async ({ body, ctx }) => {
+        const stock = await (ctx as RequestContext).services.get(Stock);
+        const lines = body.quantities.map((quantity) => ({ productId: body.productId, quantity }));
+        return { status: 201, body: await stock.operate({ kind: 'delivery', reference: 'shop.shipment', lines }) };
+      },
+    );
   },
 });
 
@@ -200,6 +209,19 @@ describe('reservations', () => {
     expect(res.body.after).toMatchObject({ onHand: '4.0000', reserved: '0.0000' });
     const short = await acme.client.post('/api/v1/shop_test/orders', { productId: p.id, quantity: '9' });
     expect(short.body).toEqual({ code: 'OUT_OF_STOCK', shortfall: '5.0000' });
+  });
+
+  it('the stock service delivers many lines in one operation for another addon, or none', async () => {
+    const p = await newProduct(acme);
+    await acme.client.post(`${API}/receipts`, { productId: p.id, quantity: '5' });
+    const ok = await acme.client.post('/api/v1/shop_test/shipments', { productId: p.id, quantities: ['1', '2'] });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ kind: 'delivery', state: 'done', lineCount: 2, reference: 'shop.shipment' });
+    expect((await level(p.id)).onHand).toBe('2.0000');
+    const short = await acme.client.post('/api/v1/shop_test/shipments', { productId: p.id, quantities: ['1', '2'] });
+    expect(short.status).toBe(409);
+    expect(short.body.details[0]).toMatchObject({ requested: '3.0000', available: '2.0000', shortfall: '1.0000' });
+    expect((await level(p.id)).onHand).toBe('2.0000');
   });
 
   it('another company can neither see nor use the reservations', async () => {

@@ -29,7 +29,8 @@ export const salesResources = [
   defineResource(Invoice, {
     operations: ['list'],
     search: ['number'],
-    filters: ['kind', 'state', 'paymentStatus', 'contact', 'company', 'order', 'currency', 'reverses'],
+    // `order` is a list parameter (sort direction): an order's invoices come with GET /orders/:id.
+    filters: ['kind', 'state', 'paymentStatus', 'contact', 'company', 'currency', 'reverses'],
     sort: ['createdAt', 'updatedAt', 'number', 'invoiceDate', 'dueDate', 'amountTotal', 'amountResidual'],
   }),
   // No delete: a term on a posted invoice stays (archive it with `active: false`).

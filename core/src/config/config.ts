@@ -48,6 +48,17 @@ export interface Config {
     /** An endpoint is disabled after this many deliveries in a row failed for good. */
     disableAfter: number;
   };
+  /** The automation engine (automation/): loop guard, per-tenant fairness, the schedule tick. */
+  automation: {
+    /** A chain of rule-caused events deeper than this stops with a recorded reason. */
+    maxDepth: number;
+    /** Runs of one tenant queued or running at once; the rest wait in the database, so no tenant starves another. */
+    tenantConcurrency: number;
+    /** Runs one worker process executes at once. */
+    workerConcurrency: number;
+    /** How often schedule and date triggers and waiting runs are checked. */
+    tickMs: number;
+  };
   /** The address users open the web app at: links in emails point here. */
   publicUrl: string;
   /**
@@ -226,6 +237,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       backoffMs: int('WEBHOOKS_BACKOFF_MS', 20_000, 10, 3_600_000),
       timeoutMs: int('WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),
       disableAfter: int('WEBHOOKS_DISABLE_AFTER', 5, 1, 1000),
+    },
+    automation: {
+      maxDepth: int('AUTOMATION_MAX_DEPTH', 5, 1, 50),
+      tenantConcurrency: int('AUTOMATION_TENANT_CONCURRENCY', 2, 1, 100),
+      workerConcurrency: int('AUTOMATION_WORKER_CONCURRENCY', 4, 1, 100),
+      tickMs: int('AUTOMATION_TICK_MS', 60_000, 1000, 3_600_000),
     },
     publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']).replace(/\/+$/, ''),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),

@@ -17,6 +17,12 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_tenant_addon_step',
   // Privacy requests carry the person's email and export: logged by the privacy service, without them.
   'core_privacy_request',
+  // Automation run history and the watch list derived from rules (rules themselves are audited).
+  'core_automation_run',
+  'core_automation_step',
+  'core_automation_watch',
+  'core_automation_cursor',
+  'core_automation_state',
 ]);
 
 /** Columns whose values the log masks as "[redacted]" (it records that they changed, not to what). */

@@ -20,6 +20,7 @@ import { CoreWebhooks0011 } from '../migrations/core-0011-webhooks.ts';
 import { CoreNotifications0012 } from '../migrations/core-0012-notifications.ts';
 import { CoreMoney0013 } from '../migrations/core-0013-money.ts';
 import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
+import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -39,6 +40,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreNotifications0012,
   CoreMoney0013,
   CoreDocuments0014,
+  CoreAutomation0015,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

@@ -4,6 +4,8 @@ import Router from '@koa/router';
 import { Roles } from '../admin/roles.ts';
 import { Teams } from '../admin/teams.ts';
 import { Users } from '../admin/users.ts';
+import { automationRoutes } from '../automation/automation.routes.ts';
+import type { AutomationEngine } from '../automation/engine.ts';
 import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
@@ -46,7 +48,13 @@ export function liveView(
   return visible ? e : { ...e, payload: null, actorId: null };
 }
 
-export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queues, live: LiveHub): Router<State> {
+export function coreRoutes(
+  rt: Runtime,
+  tenantAddons: TenantAddons,
+  queues: Queues,
+  live: LiveHub,
+  automation?: AutomationEngine,
+): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/core' });
   const rc = (s: State) => {
     if (!s.rc) throw new Error('core route without request context');
@@ -203,6 +211,7 @@ export function coreRoutes(rt: Runtime, tenantAddons: TenantAddons, queues: Queu
 
   auditRoutes(r, rt);
   webhookRoutes(r, rt);
+  if (automation) automationRoutes(r, rt, automation);
   notificationRoutes(r);
   moneyRoutes(r);
   preferencesRoutes(r);

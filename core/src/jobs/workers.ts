@@ -102,6 +102,8 @@ export class Workers {
     const event = job.data;
     // Outgoing webhooks: the event is committed and relayed; one delivery job per endpoint.
     await fanOut(this.rt, event);
+    // The automation engine: one run per rule the event triggers (idempotent per rule and event).
+    for (const sink of this.rt.eventSinks) await sink(event);
     for (const { addon, sub } of await subscribersFor(this.rt, event.tenantId, event.name, 'queued')) {
       await runSubscriber(this.rt, addon, sub, event);
     }

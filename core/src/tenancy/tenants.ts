@@ -24,6 +24,7 @@ export const corePermissions = {
   'core.audit.read': { title: 'Read and export the audit log (who changed what, logins, exports)' },
   'core.apikeys.manage': { title: 'Create and revoke API keys for integrations' },
   'core.webhooks.manage': { title: 'Manage outgoing webhooks (endpoints, secrets, deliveries)' },
+  'core.automation.manage': { title: 'Build automation rules and read their run history' },
   'core.privacy.manage': { title: 'Export or erase everything about a person (privacy requests)' },
   'core.money.manage': { title: 'Set the company currency and manage exchange rates' },
 };

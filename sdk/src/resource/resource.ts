@@ -126,6 +126,9 @@ export function pluralOf(noun: string): string {
   return `${noun}s`;
 }
 
+/** A list's own parameters (REST query and GraphQL arguments): no filter may take one of these names. */
+export const LIST_PARAMETERS = ['limit', 'offset', 'sort', 'order', 'q', 'fields', 'count'] as const;
+
 export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptions<M> = {}): ResourceDef<M> {
   const entity = entitySchemaOf(model);
   const defs = model.fields as Record<string, FieldDef>;
@@ -133,6 +136,15 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
   const type = opts.type ?? pascal(model.name);
   const filters =
     opts.filters ?? Object.keys(defs).filter((k) => ['enum', 'boolean', 'ref', 'uuid'].includes(defs[k]?.kind ?? ''));
+  // A filter named like a list parameter would be read as that parameter (`count=true` compared
+  // to a uuid column): refused where it is declared, not answered 500 on the first list.
+  const clash = filters.find((k) => (LIST_PARAMETERS as readonly string[]).includes(k));
+  if (clash) {
+    throw new Error(
+      `Resource ${model.name}: field "${clash}" cannot be a list filter, "${clash}" is a list parameter ` +
+        `(${LIST_PARAMETERS.join(', ')}); rename the field, or leave it out of \`filters\``,
+    );
+  }
   const sort = opts.sort ?? [
     'createdAt',
     'updatedAt',

@@ -1,5 +1,6 @@
 import { defineModel, f, type Row } from '@elevate/sdk';
 import { Location } from './location.model.ts';
+import { Operation } from './operation.model.ts';
 import { Product } from './product.model.ts';
 import { Reservation } from './reservation.model.ts';
 import { Uom } from './uom.model.ts';
@@ -31,6 +32,8 @@ export const Move = defineModel({
     unitCost: f.decimal({ precision: [18, 6] }),
     /** Stockable products: the value the move added (in) or took (out) of the stock valuation. */
     value: f.decimal(),
+    /** The operation (receipt, delivery, ...) this move is a line of, if any. */
+    operation: f.ref(() => Operation),
   },
   indexes: [['product', 'state'], ['state']],
 });

@@ -1,4 +1,4 @@
-import { defineModel, f, type Row } from '@elevate/sdk';
+import { type AnyModel, defineModel, f, type Row } from '@elevate/sdk';
 import { Category } from './category.model.ts';
 import { Uom } from './uom.model.ts';
 
@@ -27,6 +27,10 @@ export const Product = defineModel({
     currency: f.string({ required: true, max: 3, default: 'USD' }),
     properties: f.json<Record<string, unknown>>(),
     active: f.boolean({ required: true, default: true }),
+    /** A variant's template: the product it was made from (its attributes are in `variantValues`). */
+    template: f.ref((): AnyModel => Product, { onDelete: 'set null' }),
+    /** A variant's attribute values, e.g. `{ "Size": "M", "Colour": "Red" }`. */
+    variantValues: f.json<Record<string, string>>(),
   },
   indexes: [['name'], ['active']],
 });

@@ -10,7 +10,8 @@ import { checkBarcode } from './barcode.ts';
 
 const base = defineResource(Product, {
   search: ['name', 'sku', 'barcode'],
-  filters: ['type', 'category', 'active'],
+  filters: ['type', 'category', 'active', 'template'],
+  readOnly: ['template', 'variantValues'],
   sort: ['createdAt', 'updatedAt', 'name', 'sku'],
   hooks: {
     async beforeWrite(ctx, input, existing) {

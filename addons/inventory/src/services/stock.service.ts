@@ -2,10 +2,12 @@ import { defineService, type SystemContext } from '@elevate/sdk';
 import { inventoryErrors, type Shortfall } from '../errors.ts';
 import { Location } from '../models/location.model.ts';
 import { Move, type MoveRow } from '../models/move.model.ts';
+import type { OperationRow } from '../models/operation.model.ts';
 import { Reservation, type ReservationRow } from '../models/reservation.model.ts';
 import { format, parse } from './decimal.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
 import { createMove, locationOf, STOCKED, stockedProduct, toStockUnit, validateMove } from './moves.service.ts';
+import { createOperation, type OperationInput } from './operations.service.ts';
 import { quantAt, reserveInQuant, unreserveInQuant } from './quants.sql.ts';
 
 export interface StockLevel {
@@ -45,6 +47,11 @@ export interface StockService {
   deliver(reservationId: string, quantity?: string): Promise<MoveRow>;
   /** Takes delivered goods back (all of a done delivery move by default): a done move customer → its source. */
   returnDelivered(moveId: string, quantity?: string): Promise<MoveRow>;
+  /**
+   * A receipt, delivery, transfer or adjustment of many lines in one go (done by default): every
+   * line is done or, when one is refused (409 INVENTORY_INSUFFICIENT_STOCK), none is.
+   */
+  operate(input: OperationInput): Promise<OperationRow>;
 }
 
 export const Stock = defineService<StockService>('inventory.stock');
@@ -56,6 +63,7 @@ export function stockService(ctx: SystemContext): StockService {
     release: (id) => release(ctx, id),
     deliver: (id, quantity) => deliver(ctx, id, quantity),
     returnDelivered: (id, quantity) => returnDelivered(ctx, id, quantity),
+    operate: (input) => createOperation(ctx, input),
   };
 }
 

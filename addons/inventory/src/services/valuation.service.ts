@@ -5,6 +5,7 @@ import type { MoveRow } from '../models/move.model.ts';
 import type { ProductRow } from '../models/product.model.ts';
 import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
+import { consume, type LayerState } from './layers.ts';
 
 // Stock valuation of stockable products. A move that brings goods into the company's stock
 // (from a supplier, an inventory gain, a customer return) adds a layer at its unit cost; a move
@@ -20,13 +21,6 @@ export function direction(product: ProductRow, from: LocationRow, to: LocationRo
   const a = OWN.has(from.usage);
   const b = OWN.has(to.usage);
   return a === b ? null : b ? 'in' : 'out';
-}
-
-interface Layer {
-  id: string;
-  remaining: string;
-  unit_cost: string;
-  remaining_value: string;
 }
 
 /** Values a move being done; returns the move's value (null when it changes no value). */
@@ -53,68 +47,95 @@ export async function valueMove(
     });
     return value;
   }
-  // Raw SQL with FOR UPDATE, in a fixed order: two deliveries of one product never consume the
-  // same layer twice, and never deadlock (they lock in the same order).
-  const layers = await ctx.db.query<Layer>(
-    `select id, remaining::text, unit_cost::text, remaining_value::text from inventory_cost_layer
-      where tenant_id = $1 and product_id = $2 and remaining > 0
-      order by created_at, id for update`,
-    [ctx.tenant.id, product.id],
-  );
-  const want = parse(move.quantity);
-  const totalQ = layers.reduce((s, l) => s + parse(l.remaining), 0n);
-  const totalV = layers.reduce((s, l) => s + parse(l.remaining_value), 0n);
-  // biome-ignore lint/complexity/useMathMinMax: BigInt, which Math.min does not take
-  const take = want < totalQ ? want : totalQ;
-  // What no layer covers (negative stock, when the company allows it) is valued at the product's cost.
-  const uncovered = want - take;
-  const uncoveredValue = uncovered > 0n ? parse(convert(format(uncovered), product.cost ?? '0', '1')) : 0n;
+  const layers = await lockLayers(ctx, [{ productId: product.id, need: parse(move.quantity) }], valuation);
+  const own = layers.get(product.id) ?? [];
+  const { value, touched } = consume(own, parse(move.quantity), valuation, product.cost);
+  await writeLayers(ctx, [...touched]);
+  return format(value);
+}
 
-  const updates: { id: string; remaining: bigint; value: bigint }[] = [];
-  let left = take;
-  let taken = 0n;
-  for (const l of layers) {
-    if (left === 0n) break;
-    const rem = parse(l.remaining);
-    // biome-ignore lint/complexity/useMathMinMax: BigInt, which Math.min does not take
-    const q = rem < left ? rem : left;
-    left -= q;
-    // FIFO: at the layer's own cost; a layer used up gives exactly what it still held.
-    const v = q === rem ? parse(l.remaining_value) : parse(convert(format(q, 6), l.unit_cost, '1'));
-    taken += v;
-    updates.push({ id: l.id, remaining: rem - q, value: parse(l.remaining_value) - v });
+interface LayerRow {
+  id: string;
+  product_id: string;
+  remaining: string;
+  unit_cost: string;
+  remaining_value: string;
+  created_at: string;
+}
+
+const FIRST = { at: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+
+/**
+ * Locks the open layers that moves out of the company will consume, per product, oldest first.
+ * FIFO takes only as many as cover `need` (pages through the partial index of open layers, one
+ * statement per round for all products); AVCO needs them all (it revalues what stays). Raw SQL
+ * with FOR UPDATE in a fixed order (products sorted, then layers by age): two deliveries of one
+ * product never consume a layer twice, and never deadlock.
+ */
+export async function lockLayers(
+  ctx: SystemContext,
+  wants: { productId: string; need: bigint }[],
+  valuation: InventorySettings['valuation'],
+): Promise<Map<string, LayerState[]>> {
+  const out = new Map<string, LayerState[]>();
+  const need = new Map<string, bigint>();
+  for (const w of wants) need.set(w.productId, (need.get(w.productId) ?? 0n) + w.need);
+  const after = new Map<string, { at: string; id: string }>();
+  let pending = [...need.keys()].sort();
+  for (const p of pending) {
+    out.set(p, []);
+    after.set(p, FIRST);
   }
-  let outValue = taken;
-  if (valuation === 'avco' && take > 0n) {
-    // AVCO: what leaves is worth the average of what there is; what stays keeps the rest, spread
-    // over the remaining layers by quantity (the last one takes the rounding).
-    outValue = take === totalQ ? totalV : parse(convert(format(take, 6), format(totalV, 6), format(totalQ, 6)));
-    const newV = totalV - outValue;
-    const newQ = totalQ - take;
-    const touched = new Map(updates.map((u) => [u.id, u]));
-    const staying = layers
-      .map((l) => touched.get(l.id) ?? { id: l.id, remaining: parse(l.remaining), value: parse(l.remaining_value) })
-      .filter((u) => u.remaining > 0n);
-    let spread = 0n;
-    staying.forEach((u, i) => {
-      u.value =
-        i === staying.length - 1
-          ? newV - spread
-          : parse(convert(format(u.remaining, 6), format(newV, 6), format(newQ, 6)));
-      spread += u.value;
-      touched.set(u.id, u);
-    });
-    for (const u of updates) if (u.remaining === 0n) u.value = 0n;
-    updates.splice(0, updates.length, ...touched.values());
-  }
-  for (const u of updates) {
-    await ctx.db.query(
-      `update inventory_cost_layer set remaining = $3::numeric, remaining_value = $4::numeric, updated_at = now()
-        where tenant_id = $1 and id = $2`,
-      [ctx.tenant.id, u.id, format(u.remaining), format(u.value)],
+  while (pending.length) {
+    const page = (p: string) => (valuation === 'avco' ? 1_000_000 : Math.max(16, out.get(p)?.length ?? 0));
+    const rows = await ctx.db.query<LayerRow>(
+      `select c.id, c.product_id, c.remaining::text, c.unit_cost::text, c.remaining_value::text, c.created_at::text
+         from unnest($2::uuid[], $3::timestamptz[], $4::uuid[], $5::int[]) with ordinality d(product_id, at, after_id, k, n)
+         cross join lateral (
+           select l.id, l.product_id, l.remaining, l.unit_cost, l.remaining_value, l.created_at
+             from inventory_cost_layer l
+            where l.tenant_id = $1 and l.product_id = d.product_id and l.remaining > 0
+              and (l.created_at, l.id) > (d.at, d.after_id)
+            order by l.created_at, l.id limit d.k for update) c
+        order by d.n, c.created_at, c.id`,
+      [
+        ctx.tenant.id,
+        pending,
+        pending.map((p) => after.get(p)?.at),
+        pending.map((p) => after.get(p)?.id),
+        pending.map(page),
+      ],
     );
+    const got = new Map<string, number>();
+    for (const r of rows) {
+      const list = out.get(r.product_id) as LayerState[];
+      list.push({ id: r.id, remaining: parse(r.remaining), unitCost: r.unit_cost, value: parse(r.remaining_value) });
+      after.set(r.product_id, { at: r.created_at, id: r.id });
+      got.set(r.product_id, (got.get(r.product_id) ?? 0) + 1);
+    }
+    pending = pending.filter((p) => {
+      if (valuation === 'avco' || !got.get(p)) return false;
+      const have = (out.get(p) ?? []).reduce((s, l) => s + l.remaining, 0n);
+      return have < (need.get(p) ?? 0n);
+    });
   }
-  return format(outValue + uncoveredValue);
+  return out;
+}
+
+/** Writes the remaining quantity and value of changed layers: one statement. */
+export async function writeLayers(ctx: SystemContext, layers: LayerState[]): Promise<void> {
+  if (!layers.length) return;
+  await ctx.db.query(
+    `update inventory_cost_layer l set remaining = d.r, remaining_value = d.v, updated_at = now()
+       from unnest($2::uuid[], $3::numeric[], $4::numeric[]) d(id, r, v)
+      where l.tenant_id = $1 and l.id = d.id`,
+    [
+      ctx.tenant.id,
+      layers.map((l) => l.id),
+      layers.map((l) => format(l.remaining)),
+      layers.map((l) => format(l.value)),
+    ],
+  );
 }
 
 export interface ProductValuation {

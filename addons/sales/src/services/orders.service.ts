@@ -10,6 +10,7 @@ import {
   type OrderEvent as OrderPayload,
 } from '../events.ts';
 import { Delivery, DeliveryLine, type DeliveryRow } from '../models/delivery.model.ts';
+import { Invoice } from '../models/invoice.model.ts';
 import { OrderEvent } from '../models/misc.model.ts';
 import { Order, type OrderRow } from '../models/order.model.ts';
 import { OrderLine } from '../models/order-line.model.ts';
@@ -337,5 +338,16 @@ export async function orderView(ctx: SystemContext, o: OrderRow) {
     lines: await readLines(ctx, OrderLine, o.id),
     deliveries: deliveries.map((d) => ({ ...d, lines: dlines.filter((l) => l.delivery === d.id) })),
     timeline: await ctx.db.repo(OrderEvent).find({ where: { order: o.id }, orderBy: [{ field: 'seq' }] }),
+    invoices: (await ctx.db.repo(Invoice).find({ where: { order: o.id }, orderBy: [{ field: 'createdAt' }] })).map(
+      (i) => ({
+        id: i.id,
+        kind: i.kind,
+        number: i.number,
+        state: i.state,
+        paymentStatus: i.paymentStatus,
+        amountTotal: i.amountTotal,
+        amountResidual: i.amountResidual,
+      }),
+    ),
   };
 }

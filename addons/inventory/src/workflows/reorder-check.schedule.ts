@@ -1,0 +1,9 @@
+import { defineSchedule } from '@elevate/sdk';
+import { checkRules } from '../services/reorder.service.ts';
+
+/** Every hour, for each tenant with inventory enabled: raise the suggestions the rules call for. */
+export const reorderCheck = defineSchedule({
+  name: 'inventory.reorder-check',
+  everyMs: 3_600_000,
+  run: async (ctx) => ({ raised: (await checkRules(ctx)).length }),
+});

@@ -1,0 +1,136 @@
+import {
+  type ActionStep,
+  type AnyAction,
+  type AnyAddon,
+  type AnyModel,
+  type FieldDef,
+  fieldColumn,
+  type JsonSchema,
+  type TriggerDef,
+  type TriggerSpec,
+} from '@elevate/sdk';
+import { flatten } from './plan.ts';
+
+/** The engine's own triggers: record changes of any model, schedules, inbound calls. */
+export const RECORD_EVENTS = {
+  created: 'core.record.created',
+  updated: 'core.record.updated',
+  deleted: 'core.record.deleted',
+} as const;
+
+export interface CatalogEntry<D> {
+  def: D;
+  /** The addon declaring it; null for the core's own. */
+  addon: string | null;
+}
+
+export interface ModelInfo {
+  model: AnyModel;
+  addon: string;
+  /** Column name → field key (`owner_id` → `ownerId`, `stage_id` → `stage`). */
+  fieldOf: ReadonlyMap<string, string>;
+}
+
+/** Every trigger and action installed, and which addon each needs (see `pausedReason`). */
+export class Catalog {
+  readonly actions = new Map<string, CatalogEntry<AnyAction>>();
+  readonly triggers = new Map<string, CatalogEntry<TriggerDef>>();
+  readonly models = new Map<string, ModelInfo>();
+  readonly modelsByTable = new Map<string, ModelInfo>();
+
+  constructor(addons: readonly AnyAddon[], coreActions: readonly AnyAction[]) {
+    for (const a of coreActions) this.actions.set(a.name, { def: a, addon: null });
+    for (const addon of addons) {
+      for (const w of addon.workflows) {
+        if (w.kind === 'action') this.actions.set(w.name, { def: w as AnyAction, addon: addon.id });
+        else this.triggers.set(w.name, { def: w as TriggerDef, addon: addon.id });
+      }
+      for (const model of addon.models) {
+        const fieldOf = new Map<string, string>([
+          ['id', 'id'],
+          ['created_at', 'createdAt'],
+          ['updated_at', 'updatedAt'],
+          ['created_by', 'createdBy'],
+          ['owner_id', 'ownerId'],
+        ]);
+        for (const [key, def] of Object.entries(model.fields)) fieldOf.set(fieldColumn(key, def as FieldDef), key);
+        const info = { model, addon: addon.id, fieldOf };
+        this.models.set(model.name, info);
+        this.modelsByTable.set(model.table, info);
+      }
+    }
+  }
+
+  /** Why a rule cannot run for a tenant with these addons enabled (null: it can). */
+  pausedReason(trigger: TriggerSpec, actions: readonly ActionStep[], enabled: ReadonlySet<string>): string | null {
+    const missing = (addon: string | null) => addon !== null && !enabled.has(addon);
+    if (trigger.type === 'event') {
+      const t = this.triggers.get(trigger.event);
+      if (!t) return `Paused: the trigger "${trigger.event}" is not installed`;
+      if (missing(t.addon))
+        return `Paused: the trigger "${trigger.event}" needs the addon "${t.addon}", which is disabled`;
+    }
+    if (trigger.type === 'record' || trigger.type === 'date') {
+      const m = this.models.get(trigger.model);
+      if (!m) return `Paused: the model "${trigger.model}" is not installed`;
+      if (missing(m.addon))
+        return `Paused: the model "${trigger.model}" needs the addon "${m.addon}", which is disabled`;
+    }
+    for (const e of flatten(actions)) {
+      if (e.kind !== 'action') continue;
+      const a = this.actions.get(e.action);
+      if (!a) return `Paused: the action "${e.action}" is not installed`;
+      if (missing(a.addon)) return `Paused: the action "${e.action}" needs the addon "${a.addon}", which is disabled`;
+    }
+    return null;
+  }
+
+  /** What a tenant with these addons enabled may build rules from (the builder's pickers). */
+  forTenant(enabled: ReadonlySet<string>) {
+    const on = (addon: string | null) => addon === null || enabled.has(addon);
+    const fields = (m: AnyModel) =>
+      Object.entries(m.fields).map(([key, def]) => ({
+        key,
+        kind: (def as { kind: string }).kind,
+        ...((def as { values?: readonly string[] }).values ? { values: (def as { values: string[] }).values } : {}),
+      }));
+    return {
+      triggers: [...this.triggers.values()]
+        .filter((t) => on(t.addon))
+        .map((t) => ({
+          name: t.def.name,
+          title: t.def.title,
+          description: t.def.description,
+          addon: t.addon,
+          payload: t.def.payload,
+          model: t.def.model?.name ?? null,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      actions: [...this.actions.values()]
+        .filter((a) => on(a.addon))
+        .map((a) => ({
+          name: a.def.name,
+          title: a.def.title,
+          description: a.def.description,
+          addon: a.addon,
+          params: a.def.params,
+          result: a.def.result,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      models: [...this.models.values()]
+        .filter((m) => on(m.addon))
+        .map((m) => ({ name: m.model.name, addon: m.addon, owned: m.model.owned, fields: fields(m.model) }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+}
+
+/** The variables of a record trigger's payload (values are read from `record.*`). */
+export const RECORD_PAYLOAD: JsonSchema = {
+  type: 'object',
+  properties: {
+    table: { type: 'string' },
+    recordId: { type: 'string' },
+    changes: { type: 'array', items: { type: 'string' } },
+  },
+};
