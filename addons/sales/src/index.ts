@@ -12,6 +12,7 @@ import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
 import { settings } from './settings.ts';
+import { salesWorkflows } from './workflows/index.ts';
 import { recordInvoicePayment } from './workflows/payments.subscriber.ts';
 
 export const sales = defineAddon({
@@ -31,6 +32,7 @@ export const sales = defineAddon({
   events: salesEvents,
   resources: salesResources,
   subscribers: [recordInvoicePayment],
+  workflows: salesWorkflows,
   jobs: [overdueJob, expiryJob],
   schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {

@@ -23,7 +23,7 @@ export const salesResources = [
   defineResource(Order, {
     operations: ['list'],
     search: ['number'],
-    filters: ['state', 'deliveryStatus', 'contact', 'company', 'quote', 'currency'],
+    filters: ['state', 'deliveryStatus', 'contact', 'company', 'quote', 'opportunity', 'currency'],
     sort: ['createdAt', 'updatedAt', 'number', 'amountTotal'],
   }),
   defineResource(Invoice, {

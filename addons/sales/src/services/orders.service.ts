@@ -45,6 +45,8 @@ async function timeline(ctx: SystemContext, orderId: string, state: string, note
 
 export interface OrderInput {
   contactId?: string | null;
+  /** Internal (automation: an order for a won opportunity); not in the REST body. */
+  opportunityId?: string | null;
   companyId?: string | null;
   currency?: string;
   note?: string | null;
@@ -99,7 +101,7 @@ export async function createOrder(ctx: SystemContext, input: OrderInput): Promis
       quote: null,
       contact: input.contactId ?? null,
       company: input.companyId ?? null,
-      opportunity: null,
+      opportunity: input.opportunityId ?? null,
       currency: (input.currency ?? 'USD').toUpperCase(),
       note: input.note ?? null,
     },
