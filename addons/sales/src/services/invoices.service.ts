@@ -180,20 +180,25 @@ export async function postInvoice(ctx: SystemContext, id: string): Promise<Invoi
     throw salesErrors.invalid('lines', 'an invoice needs at least one line before it is posted');
   }
   const credit = inv.kind === 'credit_note';
-  const year = date.slice(0, 4);
-  const number = await nextNumber(ctx, `${inv.kind}/${year}`, `${credit ? 'RINV' : 'INV'}/${year}/`);
   const term = inv.paymentTerm ? await ctx.db.repo(PaymentTerm).get(inv.paymentTerm) : null;
   const parts = dueParts(inv.amountTotal, inv.currency, date, credit ? null : (term?.parts ?? null));
   for (const [i, p] of parts.entries()) {
     await ctx.db.repo(Installment).insert({ invoice: inv.id, sequence: i, dueDate: p.dueDate, amount: p.amount });
   }
   await ctx.db.repo(Invoice).update(inv.id, {
-    number,
     dueDate: parts[parts.length - 1]?.dueDate ?? date,
     ...(await companyAmounts(ctx, inv.currency, date, inv)),
   });
-  if (credit) await applyCreditNote(ctx, await reloadInvoice(ctx, inv.id));
-  const r = await refreshPaymentStatus(ctx, inv.id);
+  let r = await refreshPaymentStatus(ctx, inv.id);
+  // The number last: the counter row stays locked until commit, so every other post of the
+  // company's year waits behind this one; the less that follows, the shorter the wait.
+  const year = date.slice(0, 4);
+  const number = await nextNumber(ctx, `${inv.kind}/${year}`, `${credit ? 'RINV' : 'INV'}/${year}/`);
+  r = { ...r, invoice: (await ctx.db.repo(Invoice).update(inv.id, { number })) as InvoiceRow };
+  if (credit) {
+    await applyCreditNote(ctx, r.invoice);
+    r = await refreshPaymentStatus(ctx, inv.id);
+  }
   await ctx.events.publish(InvoicePosted, inv.id, invoiceEvent(r.invoice));
   await announce(ctx, r);
   return r.invoice;
