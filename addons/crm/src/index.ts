@@ -1,4 +1,4 @@
-import { defineAddon } from '@elevate/sdk';
+import { defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
@@ -19,6 +19,7 @@ import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
+import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
 import { crmWorkflows } from './workflows/index.ts';
@@ -40,6 +41,7 @@ export const crm = defineAddon({
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,
+  provides: [provide(OpportunityOutcome, opportunityOutcome)],
   jobs: [importContactsJob, rescoreLeadsJob],
   workflows: crmWorkflows,
   graphql: (b) => {
@@ -79,4 +81,9 @@ export {
   LeadConvertContactReady,
   LeadConvertOpportunityReady,
 } from './services/lead-convert.service.ts';
+export {
+  OpportunityOutcome,
+  type OpportunityOutcomeResult,
+  type OpportunityOutcomeService,
+} from './services/opportunity-outcome.ts';
 export type { ImportRowError, ImportRowErrorView, ImportStatus } from './shared/import.types.ts';

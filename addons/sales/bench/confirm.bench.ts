@@ -1,5 +1,5 @@
 // sales benchmark: orders confirmed per second over REST (authenticated, RLS, record rules, the
-// conditional state change, a reservation through inventory's Stock service, the waiting
+// conditional state change, the company-currency amounts at the day's rate, a reservation through inventory's Stock service, the waiting
 // delivery, the timeline entry, the outbox event), against raw SQL doing the same writes in one
 // transaction per order as the database owner (no RLS, no checks), in the same run.
 //   pnpm exec tsx addons/sales/bench/confirm.bench.ts      (BENCH_ORDERS=200 by default)
@@ -68,6 +68,15 @@ await pool(rawIds, async (id) => {
     await c.query(
       `update sales_order set state = 'confirmed', confirmed_at = now() where tenant_id = $1 and id = $2 and state = 'draft'`,
       [t.id, id],
+    );
+    // The rate of the day into the company currency (same currency here: 1), as confirmOrder stores it.
+    const currency = (await c.query('select currency from core_money_settings where tenant_id = $1', [t.id])).rows[0]
+      ?.currency;
+    await c.query(
+      `update sales_order set company_currency = $3, exchange_rate = 1, rate_date = current_date,
+              amount_untaxed_company = amount_untaxed, amount_tax_company = amount_tax, amount_total_company = amount_total
+        where tenant_id = $1 and id = $2`,
+      [t.id, id, currency ?? 'USD'],
     );
     const line = (
       await c.query(`select id, quantity from sales_order_line where tenant_id = $1 and order_id = $2`, [t.id, id])

@@ -13,6 +13,23 @@ export const salesErrors = {
     new ConflictError('SALES_ORDER_STATE', `A ${state} order cannot be ${action}`, [
       { path: 'state', message: `is ${state}` },
     ]),
+  invoiceState: (state: string, action: string) =>
+    new ConflictError('SALES_INVOICE_STATE', `A ${state} invoice cannot be ${action}`, [
+      { path: 'state', message: `is ${state}` },
+    ]),
+  nothingToInvoice: (policy: string) =>
+    new ConflictError(
+      'SALES_NOTHING_TO_INVOICE',
+      `Nothing left to invoice on this order (the company invoices ${policy} quantities)`,
+      [{ path: 'lines', message: `no ${policy} quantity is left to invoice` }],
+    ),
+  /** A pay link needs a payment addon (Stripe, ...) enabled for the company. */
+  noPaymentProvider: () =>
+    new ConflictError(
+      'SALES_NO_PAYMENT_PROVIDER',
+      'No payment provider is enabled: enable one (e.g. Stripe) under Addons to send pay links',
+      [{ path: 'provider', message: 'no enabled addon provides payments' }],
+    ),
   /** Confirming an order found too little stock for a line: nothing was reserved. */
   insufficient: (lineId: string, s: Shortfall) =>
     new ConflictError(

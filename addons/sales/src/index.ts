@@ -3,19 +3,24 @@ import { inventory } from '@elevate/inventory';
 import { defineAddon } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { salesEvents } from './events.ts';
+import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
+import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
+import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
 import { settings } from './settings.ts';
+import { salesWorkflows } from './workflows/index.ts';
+import { recordInvoicePayment } from './workflows/payments.subscriber.ts';
 
 export const sales = defineAddon({
   id: 'sales',
   version: '0.1.0',
   title: 'Sales',
   description:
-    'Quotes with exact totals, taxes, revisions and a public link the customer accepts and signs; sale orders that reserve stock, deliveries with backorders, cancellations with returns.',
+    'Quotes with exact totals, taxes, revisions and a public link the customer accepts and signs; sale orders that reserve stock, deliveries with backorders, cancellations with returns; invoices with gap-free numbers, payment terms, credit notes, payments and aged receivables.',
   category: 'Sales',
   icon: 'receipt',
   platform: '^1.0.0',
@@ -26,13 +31,19 @@ export const sales = defineAddon({
   settings,
   events: salesEvents,
   resources: salesResources,
+  subscribers: [recordInvoicePayment],
+  workflows: salesWorkflows,
+  jobs: [overdueJob, expiryJob],
+  schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {
     quoteRoutes(r);
     orderRoutes(r);
+    invoiceRoutes(r);
   },
 });
 
 export * from './events.ts';
+export { Invoice, type InvoiceRow } from './models/invoice.model.ts';
 export { Order, type OrderRow } from './models/order.model.ts';
 export { Quote, type QuoteRow } from './models/quote.model.ts';
 export { Tax, type TaxRow } from './models/tax.model.ts';

@@ -1,7 +1,10 @@
 import { defineResource } from '@elevate/sdk';
+import { Invoice } from './models/invoice.model.ts';
 import { Order } from './models/order.model.ts';
+import { PaymentTerm } from './models/payment-term.model.ts';
 import { Quote } from './models/quote.model.ts';
 import { Tax } from './models/tax.model.ts';
+import { checkParts } from './services/terms.service.ts';
 
 /** What sales offers through the derived REST + GraphQL layer; documents change through their verbs (rest/). */
 export const salesResources = [
@@ -20,7 +23,24 @@ export const salesResources = [
   defineResource(Order, {
     operations: ['list'],
     search: ['number'],
-    filters: ['state', 'deliveryStatus', 'contact', 'company', 'quote', 'currency'],
+    filters: ['state', 'deliveryStatus', 'contact', 'company', 'quote', 'opportunity', 'currency'],
     sort: ['createdAt', 'updatedAt', 'number', 'amountTotal'],
+  }),
+  defineResource(Invoice, {
+    operations: ['list'],
+    search: ['number'],
+    // `order` is a list parameter (sort direction): an order's invoices come with GET /orders/:id.
+    filters: ['kind', 'state', 'paymentStatus', 'contact', 'company', 'currency', 'reverses'],
+    sort: ['createdAt', 'updatedAt', 'number', 'invoiceDate', 'dueDate', 'amountTotal', 'amountResidual'],
+  }),
+  // No delete: a term on a posted invoice stays (archive it with `active: false`).
+  defineResource(PaymentTerm, {
+    path: 'payment-terms',
+    search: ['name'],
+    defaultSort: { field: 'name', dir: 'asc' },
+    operations: ['list', 'get', 'create', 'update'],
+    hooks: {
+      beforeWrite: (_ctx, input) => (input.parts !== undefined ? { ...input, parts: checkParts(input.parts) } : input),
+    },
   }),
 ];

@@ -7,6 +7,8 @@ export interface SalesSettings {
   quoteValidityDays: number;
   /** A share link works this many days. */
   shareLinkDays: number;
+  /** `ordered`: an order is invoiced for what was ordered; `delivered`: for what has left (less returns). */
+  invoicePolicy: 'ordered' | 'delivered';
 }
 
 export const settings: SettingsDef = {
@@ -16,8 +18,14 @@ export const settings: SettingsDef = {
       rounding: { enum: ['line', 'total'] },
       quoteValidityDays: { type: 'integer', minimum: 1, maximum: 3650 },
       shareLinkDays: { type: 'integer', minimum: 1, maximum: 365 },
+      invoicePolicy: { enum: ['ordered', 'delivered'] },
     },
     additionalProperties: false,
   },
-  defaults: { rounding: 'line', quoteValidityDays: 30, shareLinkDays: 30 } satisfies SalesSettings,
+  defaults: {
+    rounding: 'line',
+    quoteValidityDays: 30,
+    shareLinkDays: 30,
+    invoicePolicy: 'ordered',
+  } satisfies SalesSettings,
 };

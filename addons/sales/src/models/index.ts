@@ -1,7 +1,10 @@
 import { Delivery, DeliveryLine } from './delivery.model.ts';
+import { Installment, Invoice, Payment } from './invoice.model.ts';
+import { InvoiceLine } from './invoice-line.model.ts';
 import { OrderEvent, Sequence, ShareLink } from './misc.model.ts';
 import { Order } from './order.model.ts';
 import { OrderLine } from './order-line.model.ts';
+import { PaymentTerm } from './payment-term.model.ts';
 import { Quote } from './quote.model.ts';
 import { QuoteLine } from './quote-line.model.ts';
 import { Tax } from './tax.model.ts';
@@ -18,4 +21,9 @@ export const salesModels = [
   OrderEvent,
   ShareLink,
   Sequence,
+  PaymentTerm,
+  Invoice,
+  InvoiceLine,
+  Installment,
+  Payment,
 ];

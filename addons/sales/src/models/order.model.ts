@@ -1,5 +1,6 @@
 import { Contact, Opportunity } from '@elevate/crm';
 import { defineModel, f, type Row } from '@elevate/sdk';
+import { companyAmountFields } from './company-amounts.ts';
 import { Quote } from './quote.model.ts';
 
 export const ORDER_STATES = ['draft', 'confirmed', 'done', 'cancelled'] as const;
@@ -28,6 +29,8 @@ export const Order = defineModel({
     amountTax: f.decimal({ required: true, precision: [20, 4] }),
     amountTotal: f.decimal({ required: true, precision: [20, 4] }),
     confirmedAt: f.datetime(),
+    /** Set at confirmation: the rate of the confirmation date and the totals in the company currency. */
+    ...companyAmountFields,
     cancelledAt: f.datetime(),
   },
   indexes: [['state']],

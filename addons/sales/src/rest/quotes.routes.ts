@@ -1,4 +1,6 @@
 import type { RestRouter } from '@elevate/sdk';
+import { expiryJob } from '../jobs/expiry.job.ts';
+import { attachPdf, listPdfs, quoteDocument } from '../services/documents.service.ts';
 import { linesSchema } from '../services/lines.service.ts';
 import {
   cancelQuote,
@@ -75,6 +77,30 @@ export function quoteRoutes(r: RestRouter): void {
       });
       return { status: 201, body: { quote, order } };
     },
+  );
+  r.post<IdParams>(
+    '/quotes/:id/documents',
+    {
+      permission: QUOTE_READ,
+      summary: 'Render the quote as a PDF (a new version, attached) with a signed download link',
+    },
+    async ({ params, ctx }) => {
+      const q = await quoteOf(ctx, params.id);
+      return { status: 201, body: await attachPdf(ctx, 'sales.quote', q.id, await quoteDocument(ctx, q)) };
+    },
+  );
+  r.get<IdParams>(
+    '/quotes/:id/documents',
+    { permission: QUOTE_READ, summary: 'The quote’s PDFs, newest first, with signed download links' },
+    async ({ params, ctx }) => listPdfs(ctx, 'sales.quote', (await quoteOf(ctx, params.id)).id),
+  );
+  r.post(
+    '/quotes/mark-expired',
+    {
+      permission: 'sales.quote.delete',
+      summary: 'Run the daily expiry of sent quotes past their validity now (answers the job id)',
+    },
+    async ({ ctx }) => ({ status: 202, body: { jobId: await ctx.jobs.enqueue(expiryJob, {}) } }),
   );
   r.post<IdParams>(
     '/quotes/:id/share-links',

@@ -1,11 +1,12 @@
 import { Product } from '@elevate/inventory';
-import type { SystemContext } from '@elevate/sdk';
+import { isCurrency, type SystemContext } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
+import { InvoiceLine } from '../models/invoice-line.model.ts';
 import type { OrderLine } from '../models/order-line.model.ts';
 import { type LineKind, QuoteLine } from '../models/quote-line.model.ts';
 import { Tax } from '../models/tax.model.ts';
 import type { SalesSettings } from '../settings.ts';
-import { exact } from './money.ts';
+import { exact } from './decimal.ts';
 import { computeTotals, type TaxInfo, type Totals } from './totals.ts';
 
 /** A line as a client sends it. */
@@ -71,6 +72,7 @@ export async function resolveLines(
   currency: string,
   inputs: readonly LineInput[],
 ): Promise<{ lines: ResolvedLine[]; totals: Totals }> {
+  if (!isCurrency(currency)) throw salesErrors.invalid('currency', `${currency} is not an ISO 4217 currency code`);
   const productIds = [...new Set(inputs.map((l) => l.productId).filter((x): x is string => !!x))];
   const taxIds = [...new Set(inputs.flatMap((l) => l.taxIds ?? []))];
   const products = new Map((await ctx.db.repo(Product).getMany(productIds)).flatMap((p) => (p ? [[p.id, p]] : [])));
@@ -136,8 +138,10 @@ export async function resolveLines(
   return { lines: lines.map((l, i) => ({ ...l, ...(totals.lines[i] as Totals['lines'][number]) })), totals };
 }
 
-type LineModel = typeof QuoteLine | typeof OrderLine;
-const parentKey = (m: LineModel) => (m === QuoteLine ? 'quote' : 'order');
+type LineModel = typeof QuoteLine | typeof OrderLine | typeof InvoiceLine;
+const parentKey = (m: LineModel) => (m === QuoteLine ? 'quote' : m === InvoiceLine ? 'invoice' : 'order');
+const pivotColumn = (m: LineModel) =>
+  m === QuoteLine ? 'quote_line_id' : m === InvoiceLine ? 'invoice_line_id' : 'order_line_id';
 
 /** Inserts the lines of a quote or an order, with their taxes (one pivot statement per document). */
 export async function writeLines(
@@ -161,7 +165,7 @@ export async function writeLines(
   }
   if (pivot.length) {
     const table = `${model.table}_taxes`;
-    const col = model === QuoteLine ? 'quote_line_id' : 'order_line_id';
+    const col = pivotColumn(model);
     await ctx.db.query(
       `insert into ${table} (tenant_id, ${col}, tax_id) select $1, a, b from unnest($2::uuid[], $3::uuid[]) as x(a, b)`,
       [ctx.tenant.id, pivot.map((p) => p[0]), pivot.map((p) => p[1])],
@@ -175,7 +179,7 @@ export async function readLines<M extends LineModel>(ctx: SystemContext, model: 
   const rows = await ctx.db
     .repo(model as typeof OrderLine)
     .find({ where: { [parentKey(model)]: parentId } as never, orderBy: [{ field: 'sequence' }] });
-  const col = model === QuoteLine ? 'quote_line_id' : 'order_line_id';
+  const col = pivotColumn(model);
   const links = rows.length
     ? await ctx.db.query<{ line: string; tax: string }>(
         `select ${col} as line, tax_id as tax from ${model.table}_taxes where tenant_id = $1 and ${col} = any($2::uuid[])`,
@@ -187,7 +191,9 @@ export async function readLines<M extends LineModel>(ctx: SystemContext, model: 
     taxIds: links.filter((x) => x.line === r.id).map((x) => x.tax),
   })) as unknown as ((M extends typeof OrderLine
     ? import('../models/order-line.model.ts').OrderLineRow
-    : import('../models/quote-line.model.ts').QuoteLineRow) & {
+    : M extends typeof InvoiceLine
+      ? import('../models/invoice-line.model.ts').InvoiceLineRow
+      : import('../models/quote-line.model.ts').QuoteLineRow) & {
     taxIds: string[];
   })[];
 }

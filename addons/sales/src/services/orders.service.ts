@@ -10,20 +10,21 @@ import {
   type OrderEvent as OrderPayload,
 } from '../events.ts';
 import { Delivery, DeliveryLine, type DeliveryRow } from '../models/delivery.model.ts';
+import { Invoice } from '../models/invoice.model.ts';
 import { OrderEvent } from '../models/misc.model.ts';
 import { Order, type OrderRow } from '../models/order.model.ts';
 import { OrderLine } from '../models/order-line.model.ts';
 import type { QuoteRow } from '../models/quote.model.ts';
 import { QuoteLine } from '../models/quote-line.model.ts';
 import { repoFor } from './access.ts';
+import { today } from './clock.ts';
+import { exact, quantity4 as q4 } from './decimal.ts';
+import { companyAmountsIfRated } from './fx.service.ts';
 import { asInput, type LineInput, readLines, resolveLines, writeLines } from './lines.service.ts';
-import { exact, text } from './money.ts';
 import { nextNumber } from './sequence.service.ts';
 
 export const ORDER_READ = 'sales.order.read';
 export const ORDER_WRITE = 'sales.order.write';
-
-const q4 = (v: bigint) => text(v, 4);
 
 export const orderEvent = (o: OrderRow): OrderPayload => ({
   id: o.id,
@@ -44,6 +45,8 @@ async function timeline(ctx: SystemContext, orderId: string, state: string, note
 
 export interface OrderInput {
   contactId?: string | null;
+  /** Internal (automation: an order for a won opportunity); not in the REST body. */
+  opportunityId?: string | null;
   companyId?: string | null;
   currency?: string;
   note?: string | null;
@@ -98,7 +101,7 @@ export async function createOrder(ctx: SystemContext, input: OrderInput): Promis
       quote: null,
       contact: input.contactId ?? null,
       company: input.companyId ?? null,
-      opportunity: null,
+      opportunity: input.opportunityId ?? null,
       currency: (input.currency ?? 'USD').toUpperCase(),
       note: input.note ?? null,
     },
@@ -157,6 +160,8 @@ const reload = async (ctx: SystemContext, id: string) => (await ctx.db.repo(Orde
 export async function confirmOrder(ctx: SystemContext, id: string): Promise<OrderRow> {
   const o = await orderOf(ctx, id, ORDER_WRITE);
   await transition(ctx, o, ['draft'], 'confirmed', 'confirmed', ', confirmed_at = now()');
+  // The rate of the confirmation day, kept on the order: later rate changes do not move it.
+  await ctx.db.repo(Order).update(o.id, await companyAmountsIfRated(ctx, o.currency, today(), o));
   const lines = await readLines(ctx, OrderLine, o.id);
   const products = new Map(
     (await ctx.db.repo(Product).getMany([...new Set(lines.flatMap((l) => (l.product ? [l.product] : [])))])).flatMap(
@@ -335,5 +340,16 @@ export async function orderView(ctx: SystemContext, o: OrderRow) {
     lines: await readLines(ctx, OrderLine, o.id),
     deliveries: deliveries.map((d) => ({ ...d, lines: dlines.filter((l) => l.delivery === d.id) })),
     timeline: await ctx.db.repo(OrderEvent).find({ where: { order: o.id }, orderBy: [{ field: 'seq' }] }),
+    invoices: (await ctx.db.repo(Invoice).find({ where: { order: o.id }, orderBy: [{ field: 'createdAt' }] })).map(
+      (i) => ({
+        id: i.id,
+        kind: i.kind,
+        number: i.number,
+        state: i.state,
+        paymentStatus: i.paymentStatus,
+        amountTotal: i.amountTotal,
+        amountResidual: i.amountResidual,
+      }),
+    ),
   };
 }

@@ -7,6 +7,7 @@ import { QuoteLine } from '../models/quote-line.model.ts';
 import { Tax } from '../models/tax.model.ts';
 import type { SalesSettings } from '../settings.ts';
 import { repoFor } from './access.ts';
+import { addDays, today } from './clock.ts';
 import { asInput, type LineInput, readLines, resolveLines, writeLines } from './lines.service.ts';
 import { nextNumber } from './sequence.service.ts';
 import { computeTotals, type Totals } from './totals.ts';
@@ -50,10 +51,6 @@ async function checkParties(ctx: SystemContext, input: QuoteInput): Promise<void
   }
 }
 
-function addDays(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 export async function createQuote(
   ctx: SystemContext,
   input: QuoteInput,
@@ -74,7 +71,7 @@ export async function createQuote(
     company: input.companyId ?? null,
     opportunity: input.opportunityId ?? null,
     currency,
-    validUntil: input.validUntil ?? addDays(settings.quoteValidityDays),
+    validUntil: input.validUntil ?? addDays(today(), settings.quoteValidityDays),
     note: input.note ?? null,
     amountUntaxed: totals.amountUntaxed,
     amountTax: totals.amountTax,

@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { OpportunityOutcome } from '@elevate/crm';
 import type { SystemContext } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
 import { QuoteAccepted } from '../events.ts';
 import { ShareLink } from '../models/misc.model.ts';
 import { Quote, type QuoteRow } from '../models/quote.model.ts';
 import type { SalesSettings } from '../settings.ts';
+import { today } from './clock.ts';
 import { orderFromQuote } from './orders.service.ts';
 import { QUOTE_WRITE, quoteEvent, quoteOf, quoteView, transitionQuote } from './quotes.service.ts';
 
@@ -95,7 +97,7 @@ export async function acceptQuote(ctx: SystemContext, q: QuoteRow, a: Acceptance
   if (a.signature.startsWith('data:') && !PNG.test(a.signature)) {
     throw salesErrors.invalid('signature', 'must be a PNG data URL or typed text');
   }
-  if (q.validUntil && q.validUntil < new Date().toISOString().slice(0, 10)) {
+  if (q.validUntil && q.validUntil < today()) {
     throw salesErrors.quoteState('expired', 'accepted');
   }
   const accepted = await transitionQuote(ctx, q, ['sent'], 'accepted', {
@@ -106,6 +108,8 @@ export async function acceptQuote(ctx: SystemContext, q: QuoteRow, a: Acceptance
   });
   const order = await orderFromQuote(ctx, accepted);
   await ctx.events.publish(QuoteAccepted, accepted.id, quoteEvent(accepted));
+  // A won quote wins its opportunity (crm's service acts for the tenant: the customer has no login).
+  if (accepted.opportunity) await (await ctx.services.get(OpportunityOutcome)).markWon(accepted.opportunity);
   return { quote: accepted, order };
 }
 

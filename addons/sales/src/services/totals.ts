@@ -1,4 +1,5 @@
-import { div, type Exact, exact, HUNDRED, minorUnits, mul, round, text, ZERO } from './money.ts';
+import { add, type Money, round, subtract, sum, zero } from '@elevate/sdk';
+import { decimal, div, type Exact, exact, HUNDRED, mul, ZERO } from './decimal.ts';
 
 // The amounts of a quote or an order, computed exactly and rounded to the currency's minor units.
 //
@@ -69,36 +70,48 @@ function exactLine(l: LineInput): ExactLine {
   return { price, base, taxes: l.taxes.map((tax) => ({ tax, amount: div(mul(base, exact(tax.rate)), HUNDRED) })) };
 }
 
+/** An exact value rounded (half away from zero) to the currency's minor units, by the SDK. */
+const toCurrency = (v: Exact, currency: string): Money => round(decimal(v), currency);
+
 export function computeTotals(currency: string, rounding: 'line' | 'total', lines: readonly LineInput[]): Totals {
-  const d = minorUnits(currency);
   const ex = lines.map(exactLine);
-  const summary = new Map<string, { tax: TaxInfo; base: Exact; amount: Exact }>();
-  const add = (tax: TaxInfo, base: Exact, amount: Exact) => {
-    const s = summary.get(tax.id) ?? { tax, base: ZERO, amount: ZERO };
+  const summary = new Map<string, { tax: TaxInfo; base: Exact; amount: Exact; rBase: Money; rAmount: Money }>();
+  const add1 = (tax: TaxInfo, base: Exact, amount: Exact, rBase: Money, rAmount: Money) => {
+    const s = summary.get(tax.id) ?? { tax, base: ZERO, amount: ZERO, rBase: zero(currency), rAmount: zero(currency) };
     s.base += base;
     s.amount += amount;
+    s.rBase = add(s.rBase, rBase);
+    s.rAmount = add(s.rAmount, rAmount);
     summary.set(tax.id, s);
   };
-  let untaxed = ZERO;
-  let tax = ZERO;
-  let total = ZERO;
+  let untaxed = zero(currency);
+  let tax = zero(currency);
+  let total = zero(currency);
+  let exactTotal = ZERO;
   const out: LineAmounts[] = [];
   for (const l of ex) {
     // The line's own amounts are always rounded per line (what the document prints on the line).
-    const taxes = l.taxes.map((t) => ({ ...t, rounded: round(t.amount, d) }));
-    const incl = taxes.filter((t) => t.tax.inclusive).reduce((s, t) => s + t.rounded, ZERO);
-    const excl = taxes.filter((t) => !t.tax.inclusive).reduce((s, t) => s + t.rounded, ZERO);
-    const lineTotal = round(l.price, d) + excl;
-    const lineBase = round(l.price, d) - incl;
-    out.push({ amountUntaxed: text(lineBase, d), amountTax: text(incl + excl, d), amountTotal: text(lineTotal, d) });
+    const taxes = l.taxes.map((t) => ({ ...t, rounded: toCurrency(t.amount, currency) }));
+    const incl = sum(
+      taxes.filter((t) => t.tax.inclusive).map((t) => t.rounded),
+      currency,
+    );
+    const excl = sum(
+      taxes.filter((t) => !t.tax.inclusive).map((t) => t.rounded),
+      currency,
+    );
+    const price = toCurrency(l.price, currency);
+    const lineTotal = add(price, excl);
+    const lineBase = subtract(price, incl);
+    out.push({ amountUntaxed: lineBase.amount, amountTax: add(incl, excl).amount, amountTotal: lineTotal.amount });
     if (rounding === 'line') {
-      untaxed += lineBase;
-      tax += incl + excl;
-      total += lineTotal;
-      for (const t of taxes) add(t.tax, lineBase, t.rounded);
+      untaxed = add(untaxed, lineBase);
+      tax = add(tax, add(incl, excl));
+      total = add(total, lineTotal);
+      for (const t of taxes) add1(t.tax, ZERO, ZERO, lineBase, t.rounded);
     } else {
-      total += l.base + l.taxes.reduce((s, t) => s + t.amount, ZERO);
-      for (const t of l.taxes) add(t.tax, l.base, t.amount);
+      exactTotal += l.base + l.taxes.reduce((s, t) => s + t.amount, ZERO);
+      for (const t of l.taxes) add1(t.tax, l.base, t.amount, zero(currency), zero(currency));
     }
   }
   const taxesOut = [...summary.values()].map((s) => ({
@@ -106,21 +119,24 @@ export function computeTotals(currency: string, rounding: 'line' | 'total', line
     name: s.tax.name,
     rate: s.tax.rate,
     inclusive: s.tax.inclusive,
-    base: text(round(s.base, d), d),
-    amount: text(round(s.amount, d), d),
+    base: (rounding === 'line' ? s.rBase : toCurrency(s.base, currency)).amount,
+    amount: (rounding === 'line' ? s.rAmount : toCurrency(s.amount, currency)).amount,
   }));
   if (rounding === 'total') {
-    total = round(total, d);
-    tax = taxesOut.reduce((s, t) => s + exact(t.amount), ZERO);
-    untaxed = total - tax;
+    total = toCurrency(exactTotal, currency);
+    tax = sum(
+      taxesOut.map((t) => round(t.amount, currency)),
+      currency,
+    );
+    untaxed = subtract(total, tax);
   }
   return {
     currency,
     rounding,
     lines: out,
-    amountUntaxed: text(untaxed, d),
-    amountTax: text(tax, d),
-    amountTotal: text(total, d),
+    amountUntaxed: untaxed.amount,
+    amountTax: tax.amount,
+    amountTotal: total.amount,
     taxes: taxesOut,
   };
 }

@@ -1,0 +1,154 @@
+import { Contact } from '@elevate/crm';
+import {
+  type BusinessDocument,
+  type DocumentLine,
+  type DocumentParty,
+  minorUnits,
+  money,
+  type SystemContext,
+} from '@elevate/sdk';
+import { Installment, Invoice, type InvoiceRow } from '../models/invoice.model.ts';
+import { InvoiceLine } from '../models/invoice-line.model.ts';
+import { Order } from '../models/order.model.ts';
+import type { QuoteRow } from '../models/quote.model.ts';
+import { QuoteLine } from '../models/quote-line.model.ts';
+import { Tax } from '../models/tax.model.ts';
+import type { SalesSettings } from '../settings.ts';
+import { today } from './clock.ts';
+import { readLines } from './lines.service.ts';
+import { computeTotals } from './totals.ts';
+
+// Quote and invoice PDFs through the platform's documents service (ctx.documents): this file
+// only maps a sales record onto the SDK's BusinessDocument; layout, branding, the tenant's
+// template, storage and signed links are the platform's. Every amount is the stored one.
+
+type Line = Awaited<ReturnType<typeof readLines<typeof QuoteLine>>>[number];
+
+const plain = (v: string) => v.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+
+async function party(ctx: SystemContext, id: string | null): Promise<DocumentParty> {
+  const c = id ? await ctx.db.repo(Contact).get(id) : null;
+  if (!c) return { name: '—' };
+  const cityLine = [c.postalCode, c.city].filter(Boolean).join(' ');
+  const address = [c.street, cityLine, c.country].filter((x): x is string => !!x);
+  return {
+    name: c.name,
+    ...(address.length ? { address } : {}),
+    ...(c.email ? { email: c.email } : {}),
+    ...(c.phone ? { phone: c.phone } : {}),
+  };
+}
+
+async function documentLines(ctx: SystemContext, currency: string, lines: readonly Line[]) {
+  const taxes = new Map(
+    (await ctx.db.repo(Tax).getMany([...new Set(lines.flatMap((l) => l.taxIds))])).flatMap((t) =>
+      t ? [[t.id, t]] : [],
+    ),
+  );
+  const digits = minorUnits(currency);
+  const out = lines.map((l): DocumentLine => {
+    if (l.kind !== 'product') return { type: l.kind, description: l.description ?? '' };
+    const price = plain(l.unitPrice);
+    // A unit price finer than the currency (0.0125 USD) is not an amount the renderer shows: it
+    // goes, exact, in the line's detail instead of being rounded.
+    const fine = (price.split('.')[1]?.length ?? 0) > digits;
+    return {
+      description: l.description ?? '',
+      ...(fine ? { detail: `${price} ${currency} each` } : { unitPrice: price }),
+      quantity: plain(l.quantity),
+      ...(l.discountPercent ? { discount: `${plain(l.discountPercent)}%` } : {}),
+      ...(l.discountAmount ? { discount: money(l.discountAmount, currency).amount } : {}),
+      taxes: l.taxIds.flatMap((id) => {
+        const t = taxes.get(id);
+        return t ? [t.name] : [];
+      }),
+      total: money(l.amountTotal, currency).amount,
+    };
+  });
+  const { rounding } = await ctx.settings<SalesSettings>('sales');
+  const summary = computeTotals(
+    currency,
+    rounding,
+    lines.map((l) => ({
+      ...l,
+      taxes: l.taxIds.flatMap((id) => {
+        const t = taxes.get(id);
+        return t ? [{ id: t.id, name: t.name, rate: t.rate, inclusive: t.inclusive }] : [];
+      }),
+    })),
+  ).taxes;
+  return { lines: out, taxSummary: summary.map((t) => ({ label: t.name, base: t.base, amount: t.amount })) };
+}
+
+export async function quoteDocument(ctx: SystemContext, q: QuoteRow): Promise<BusinessDocument> {
+  const { lines, taxSummary } = await documentLines(ctx, q.currency, await readLines(ctx, QuoteLine, q.id));
+  const m = (v: string) => money(v, q.currency).amount;
+  return {
+    kind: 'quote',
+    number: q.revision > 1 ? `${q.number}-v${q.revision}` : q.number,
+    date: (q.sentAt ?? q.createdAt).slice(0, 10),
+    ...(q.validUntil ? { dueDate: q.validUntil } : {}),
+    currency: q.currency,
+    customer: await party(ctx, q.company ?? q.contact),
+    lines,
+    taxSummary,
+    totals: { subtotal: m(q.amountUntaxed), tax: m(q.amountTax), total: m(q.amountTotal) },
+    ...(q.note ? { notes: [q.note] } : {}),
+  };
+}
+
+export async function invoiceDocument(ctx: SystemContext, inv: InvoiceRow): Promise<BusinessDocument> {
+  const stored = await readLines(ctx, InvoiceLine, inv.id);
+  const { lines, taxSummary } = await documentLines(ctx, inv.currency, stored as unknown as Line[]);
+  const m = (v: string) => money(v, inv.currency).amount;
+  const credit = inv.kind === 'credit_note';
+  const order = inv.order ? await ctx.db.repo(Order).get(inv.order) : null;
+  const reversed = inv.reverses ? await ctx.db.repo(Invoice).get(inv.reverses) : null;
+  const parts = await ctx.db.repo(Installment).find({ where: { invoice: inv.id }, orderBy: [{ field: 'sequence' }] });
+  const notes = [
+    ...(parts.length > 1
+      ? [`Due: ${parts.map((p) => `${m(p.amount)} ${inv.currency} by ${p.dueDate}`).join('; ')}`]
+      : []),
+    ...(reversed?.number ? [`Reverses invoice ${reversed.number}.`] : []),
+    ...(inv.note && !credit ? [inv.note] : []),
+  ];
+  const draft = inv.state === 'draft';
+  return {
+    kind: 'invoice',
+    title: `${draft ? 'Draft ' : ''}${credit ? 'Credit note' : 'Invoice'}`,
+    number: inv.number ?? 'DRAFT',
+    date: inv.invoiceDate ?? today(),
+    ...(inv.dueDate && !credit ? { dueDate: inv.dueDate } : {}),
+    ...(order ? { reference: order.number } : {}),
+    currency: inv.currency,
+    customer: await party(ctx, inv.company ?? inv.contact),
+    lines,
+    taxSummary,
+    totals: {
+      subtotal: m(inv.amountUntaxed),
+      tax: m(inv.amountTax),
+      total: m(inv.amountTotal),
+      ...(credit ? {} : { paid: m(inv.amountPaid), due: m(inv.amountResidual) }),
+    },
+    ...(notes.length ? { notes } : {}),
+  };
+}
+
+/** Renders, attaches (a new version each time) and links the PDF of a quote or an invoice. */
+export async function attachPdf(
+  ctx: SystemContext,
+  model: 'sales.quote' | 'sales.invoice',
+  id: string,
+  doc: BusinessDocument,
+) {
+  const stored = await ctx.documents.attach({ model, id }, doc);
+  return { ...stored, link: await ctx.documents.link(stored.id) };
+}
+
+/** The record's PDFs, newest first, each with a fresh signed link. */
+export async function listPdfs(ctx: SystemContext, model: 'sales.quote' | 'sales.invoice', id: string) {
+  const files = await ctx.documents.list({ model, id });
+  const out = [];
+  for (const f of files) out.push({ ...f, link: await ctx.documents.link(f.id) });
+  return { data: out };
+}
