@@ -7,6 +7,7 @@ import { salesModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
+import { publicQuoteRoutes } from './rest/public.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
 import { settings } from './settings.ts';
 
@@ -29,6 +30,7 @@ export const sales = defineAddon({
   rest: (r) => {
     quoteRoutes(r);
     orderRoutes(r);
+    publicQuoteRoutes(r);
   },
 });
 
