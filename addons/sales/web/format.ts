@@ -1,6 +1,7 @@
 // Shared by the sales pages: state chips, exact sums per currency, contact names by id.
+
+import { round, sumByCurrency } from '@elevate/sdk/money';
 import type { Api } from '@elevate/sdk/web';
-import { exact, minorUnits, text } from '../src/services/money.ts';
 import type { ContactRef } from './types.ts';
 
 export const QUOTE_STATE_LABELS: Record<string, string> = {
@@ -38,13 +39,9 @@ const CHIP: Record<string, string> = {
 export const chip = (state: string) =>
   `inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${CHIP[state] ?? CHIP.draft}`;
 
-/** Exact sums of `amount` per currency (decimal strings, BigInt underneath), sorted by currency. */
+/** Exact sums of `amount` per currency (the SDK's money: decimal strings, no floats), sorted by currency. */
 export function totalsByCurrency(rows: readonly { currency: string; amount: string }[]) {
-  const sums = new Map<string, bigint>();
-  for (const r of rows) sums.set(r.currency, (sums.get(r.currency) ?? 0n) + exact(r.amount));
-  return [...sums]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, v]) => ({ currency, amount: text(v, minorUnits(currency)) }));
+  return sumByCurrency(rows.map((r) => round(r.amount, r.currency)));
 }
 
 /**
@@ -56,10 +53,6 @@ export async function contactNames(api: Api, ids: readonly (string | null | unde
   const found = await Promise.all(unique.map((id) => api.get<ContactRef>(`/v1/crm/contacts/${id}`).catch(() => null)));
   return Object.fromEntries(found.flatMap((c) => (c ? [[c.id, c.name]] : []))) as Record<string, string>;
 }
-
-/** "2.5000" → "2.5": a stored decimal as a person types it. */
-export const trimDecimal = (v: string | null | undefined) =>
-  v ? v.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') : '';
 
 /** A list page's link with its filters, one changed (empty values left out). */
 export function listHref(path: string, params: Record<string, string>, change: Record<string, string | null>): string {
