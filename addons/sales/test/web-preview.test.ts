@@ -38,7 +38,7 @@ async function compare(currency: string, lines: EditLine[], taxes: TaxRow[], rou
   // What the server stored reads back into the editor unchanged.
   // (Tax ids are a set: the server keeps no order.)
   const sorted = (ls: EditLine[]) =>
-    ls.map(toInput).map((l) => ('taxIds' in l ? { ...l, taxIds: [...l.taxIds].sort() } : l));
+    ls.map(toInput).map((l) => (l.kind === 'product' ? { ...l, taxIds: [...(l.taxIds ?? [])].sort() } : l));
   expect(sorted(saved.lines.map(fromRow))).toEqual(sorted(lines));
   return preview;
 }
