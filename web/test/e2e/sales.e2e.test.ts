@@ -198,6 +198,30 @@ describe('sales', { timeout: 240_000 }, () => {
     await shoot(quoteUrl, 'sales-quote-accepted', tenant);
   });
 
+  it('revising a sent quote opens its next revision as a draft; the customer’s old link says it was replaced', async () => {
+    const { tenant } = await salesTenant();
+    const contacts = await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/crm/contacts?q=Ada');
+    const q = await tenant.as<{ id: string; number: string }>('POST', '/api/v1/sales/quotes', {
+      contactId: contacts.data[0]?.id,
+      currency: 'EUR',
+      lines: [{ description: 'Audit', quantity: '1', unitPrice: '900' }],
+    });
+    await tenant.as('POST', `/api/v1/sales/quotes/${q.id}/send`, {});
+    const link = await tenant.as<{ path: string }>('POST', `/api/v1/sales/quotes/${q.id}/share-links`, {});
+    page = await (await context()).newPage();
+    await signIn(page, tenant);
+    await open(page, tenant.app(`/sales/quotes/${q.id}`));
+    await page.getByRole('button', { name: 'Revise' }).click();
+    await page.waitForURL((u) => /\/sales\/quotes\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(q.id));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Quote ${q.number} rev. 2`);
+    await expect.poll(() => page?.getByTestId('quote-state').textContent()).toBe('Draft');
+    // The draft's form holds the copied line; its unit price can change before sending again.
+    expect(await page.getByTestId('line-0').getByLabel('Unit price').inputValue()).toBe('900');
+    const customer = await (await context(375)).newPage();
+    await open(customer, `${tenant.base}${link.path}`);
+    expect(await customer.getByRole('alert').textContent()).toContain('replaced by a newer revision');
+  });
+
   it('a link of one company opened with another company in it shows "not valid"; a wrong token too', async () => {
     const { tenant } = await salesTenant();
     const p = await (await context(375)).newPage();
