@@ -133,6 +133,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountIp: throttle(limits, 'account-ip', config.throttle.accountIp),
     accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
     mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),
+    publicIp: throttle(limits, 'public-ip', config.throttle.publicIp),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
@@ -227,7 +228,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       documentFiles: documentFileRoutes(rt),
       addonsPublic: new Map(
         addons.flatMap((a) => {
-          const r = a.rest ? addonPublicRouter(a, rt) : null;
+          const r = a.rest ? addonPublicRouter(a, rt, throttles.publicIp) : null;
           return r ? [[a.id, r] as const] : [];
         }),
       ),

@@ -10,6 +10,7 @@ import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
+import { publicQuoteRoutes } from './rest/public.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
 import { settings } from './settings.ts';
 import { salesWorkflows } from './workflows/index.ts';
@@ -39,6 +40,7 @@ export const sales = defineAddon({
     quoteRoutes(r);
     orderRoutes(r);
     invoiceRoutes(r);
+    publicQuoteRoutes(r);
   },
 });
 

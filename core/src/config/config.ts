@@ -88,6 +88,8 @@ export interface Config {
     accountKey: Rate;
     /** Wrong codes at the sign-in's MFA step per user. */
     mfaUser: Rate;
+    /** Calls to an addon's public routes (`r.public.*`: share links, webhooks) per client address and addon. */
+    publicIp: Rate;
     /** Redis key prefix of the limiters (below REDIS_PREFIX). */
     prefix: string;
   };
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       accountIp: rate('THROTTLE_ACCOUNT_IP', { points: 30, durationSec: 900 }),
       accountKey: rate('THROTTLE_ACCOUNT_KEY', { points: 10, durationSec: 900 }),
       mfaUser: rate('THROTTLE_MFA_USER', { points: 5, durationSec: 900 }),
+      publicIp: rate('THROTTLE_PUBLIC_IP', { points: 300, durationSec: 60 }),
       prefix: str('THROTTLE_PREFIX', 'throttle'),
     },
   };

@@ -7,7 +7,7 @@ import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
 import { collectRoutes, isIdParam, perShape, respond, routeBody, UUID } from './rest-router.ts';
 import type { State } from './state.ts';
-import { clientIp } from './throttle.ts';
+import { clientIp, setRateLimitHeaders, type Throttle } from './throttle.ts';
 import { compileBody, compileQuery } from './validate.ts';
 
 /**
@@ -15,8 +15,11 @@ import { compileBody, compileQuery } from './validate.ts';
  * The `:tenant` segment names the tenant by id; a tenant that does not exist or has not enabled
  * the addon gets the same 404 as a missing route. The handler runs in the tenant's transaction
  * (actor `public:<addon>`), committed when the answer is below 400, else rolled back.
+ * With `limit` (THROTTLE_PUBLIC_IP), every call counts against the client address per addon before
+ * anything is looked up: past the limit, 429 RATE_LIMITED with `Retry-After`, so nobody can probe
+ * tokens or tenants at speed.
  */
-export function addonPublicRouter(addon: AnyAddon, rt: Runtime): Router<State> | null {
+export function addonPublicRouter(addon: AnyAddon, rt: Runtime, limit?: Throttle): Router<State> | null {
   const routes = collectRoutes(addon).filter((r) => r.public);
   if (!routes.length) return null;
   const router = new Router<State>({ prefix: `/api/v1/${addon.id}` });
@@ -25,6 +28,18 @@ export function addonPublicRouter(addon: AnyAddon, rt: Runtime): Router<State> |
     const checkBody = perShape(route.options.body, compileBody);
     const method = route.method === 'GET' ? 'get' : 'post';
     router[method](route.path, async (ctx: Koa.ParameterizedContext<State>) => {
+      if (limit) {
+        try {
+          setRateLimitHeaders(ctx, await limit.consume(`${addon.id}:${clientIp(ctx)}`));
+        } catch (err) {
+          setRateLimitHeaders(ctx, {
+            limit: limit.rate.points,
+            remaining: 0,
+            resetSec: (err as { retryAfterSec?: number }).retryAfterSec ?? limit.rate.durationSec,
+          });
+          throw err;
+        }
+      }
       const params = { ...ctx.params } as Record<string, string>;
       const tenantId = params.tenant ?? '';
       const tenant = isUuid(tenantId) ? await rt.tenantById(tenantId) : null;

@@ -16,6 +16,8 @@ export const ui = {
   th: 'px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400',
   td: 'px-3 py-2 text-sm',
   error: 'rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200',
+  /** A text link in the primary colour; lightened on dark backgrounds, where the primary itself is too dim to read (WCAG contrast). */
+  link: 'text-primary hover:underline dark:text-[color-mix(in_oklab,var(--primary)_40%,white)]',
 };
 
 /** A list's state in the query string: read with defaults, write without them. */

@@ -16,6 +16,8 @@ describe('tenant from the URL', () => {
     expect(reroutePath(new URL('http://acme.localhost:3000/signup'), 'localhost')).toBeUndefined();
     expect(reroutePath(new URL('http://acme.localhost:3000/reset-password?token=x'), 'localhost')).toBeUndefined();
     expect(reroutePath(new URL('http://acme.localhost:3000/accept-invitation'), 'localhost')).toBeUndefined();
+    expect(reroutePath(new URL('http://acme.localhost:3000/q/abc.def'), 'localhost')).toBeUndefined();
+    expect(reroutePath(new URL('http://acme.localhost:3000/quotes'), 'localhost')).toBe('/t/acme/quotes');
     expect(reroutePath(new URL('http://127.0.0.1:3000/t/acme'), 'localhost')).toBeUndefined();
   });
 

@@ -21,11 +21,19 @@ export function tenantFromHost(hostname: string, tenantDomain: string): string |
 /** The internal route path for a request: host-named tenants get their /t/<slug> prefix. */
 /** Pages of no one company (the link in a mail names the company in its token). */
 const GLOBAL_PAGES = new Set(['/signup', '/reset-password', '/verify-email', '/accept-invitation']);
+/** Public pages whose token names the company (a shared quote: `/q/<token>`). */
+const GLOBAL_PREFIXES = ['/q/'];
 
 export function reroutePath(url: URL, tenantDomain: string): string | undefined {
   const slug = tenantFromHost(url.hostname, tenantDomain);
   // /t/..., the company sign-up and the emailed account links keep their own routes on every host.
-  if (!slug || url.pathname === '/t' || url.pathname.startsWith('/t/') || GLOBAL_PAGES.has(url.pathname))
+  if (
+    !slug ||
+    url.pathname === '/t' ||
+    url.pathname.startsWith('/t/') ||
+    GLOBAL_PAGES.has(url.pathname) ||
+    GLOBAL_PREFIXES.some((p) => url.pathname.startsWith(p))
+  )
     return undefined;
   return `/t/${slug}${url.pathname === '/' ? '' : url.pathname}`;
 }

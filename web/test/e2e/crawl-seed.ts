@@ -116,6 +116,30 @@ async function seedOwnRecords(platform: Platform, u: CrawlUser): Promise<void> {
   }
 }
 
+/** Quotes and an order of one user (sales pages: a draft, an accepted quote and its confirmed order). */
+async function seedSales(platform: Platform, u: CrawlUser): Promise<void> {
+  const call = <T = { id: string }>(method: string, path: string, body?: unknown) =>
+    api<T>(platform.url, method, `/api/v1${path}`, body, u.token);
+  const customer = await call('POST', '/crm/contacts', {
+    kind: 'person',
+    firstName: 'Quinn',
+    lastName: `Quote ${u.role}`,
+  });
+  const lines = [
+    { kind: 'section', description: 'Services' },
+    { description: `${u.role} consulting day`, quantity: '2', unitPrice: '650.00', discountPercent: '5' },
+    { kind: 'note', description: 'Travel included' },
+  ];
+  await call('POST', '/sales/quotes', { contactId: customer.id, currency: 'EUR', lines });
+  const sent = await call('POST', '/sales/quotes', { contactId: customer.id, currency: 'USD', lines });
+  await call('POST', `/sales/quotes/${sent.id}/send`, {});
+  const { order } = await call<{ order: { id: string } }>('POST', `/sales/quotes/${sent.id}/accept`, {
+    name: 'Quinn Quote',
+    signature: 'Quinn Quote',
+  });
+  await call('POST', `/sales/orders/${order.id}/confirm`, {});
+}
+
 /** A CSV of which several rows fail (bad emails, a bad country, a row with no name). */
 export const AWKWARD_CSV = [
   'Name;Email;Country',
@@ -199,6 +223,13 @@ export async function seedTenant(platform: Platform, slug: string): Promise<Reco
   for (const role of ROLES) {
     if (users[role].me.permissions.some((p) => permissionMatches(p, 'crm.contact.write'))) {
       await seedOwnRecords(platform, users[role]);
+    }
+    const perms = users[role].me.permissions;
+    if (
+      perms.some((p) => permissionMatches(p, 'sales.quote.write')) &&
+      users[role].me.enabledAddons.includes('sales')
+    ) {
+      await seedSales(platform, users[role]);
     }
   }
   await seedImport(platform, users.owner.token);

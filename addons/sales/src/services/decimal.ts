@@ -1,4 +1,4 @@
-import { roundDecimal } from '@elevate/sdk';
+import { roundDecimal } from '@elevate/sdk/money';
 
 // Exact intermediates that have no currency yet: quantities, quantity × unit price, a price
 // divided by (1 + inclusive rates). Money itself (currencies, minor units, rounding to them,

@@ -1,4 +1,4 @@
-import { add, type Money, round, subtract, sum, zero } from '@elevate/sdk';
+import { add, type Money, round, subtract, sum, zero } from '@elevate/sdk/money';
 import { decimal, div, type Exact, exact, HUNDRED, mul, ZERO } from './decimal.ts';
 
 // The amounts of a quote or an order, computed exactly and rounded to the currency's minor units.

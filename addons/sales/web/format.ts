@@ -1,0 +1,63 @@
+// Shared by the sales pages: state chips, exact sums per currency, contact names by id.
+
+import { round, sumByCurrency } from '@elevate/sdk/money';
+import type { Api } from '@elevate/sdk/web';
+import type { ContactRef } from './types.ts';
+
+export const QUOTE_STATE_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  sent: 'Sent',
+  accepted: 'Accepted',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  superseded: 'Superseded',
+};
+export const ORDER_STATE_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  confirmed: 'Confirmed',
+  done: 'Done',
+  cancelled: 'Cancelled',
+};
+export const DELIVERY_LABELS: Record<string, string> = {
+  nothing: 'Not delivered',
+  partial: 'Partly delivered',
+  full: 'Delivered',
+};
+
+const CHIP: Record<string, string> = {
+  draft: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200',
+  sent: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
+  accepted: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  confirmed: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
+  done: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  full: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  partial: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
+  cancelled: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
+  expired: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
+};
+/** Classes of a state chip (text is always beside the colour, never colour alone). */
+export const chip = (state: string) =>
+  `inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${CHIP[state] ?? CHIP.draft}`;
+
+/** Exact sums of `amount` per currency (the SDK's money: decimal strings, no floats), sorted by currency. */
+export function totalsByCurrency(rows: readonly { currency: string; amount: string }[]) {
+  return sumByCurrency(rows.map((r) => round(r.amount, r.currency)));
+}
+
+/**
+ * The names of the contacts behind a page of documents: crm offers no list by ids, so one GET per
+ * distinct contact (a page holds at most a few dozen). Unknown or hidden ones are left out.
+ */
+export async function contactNames(api: Api, ids: readonly (string | null | undefined)[]) {
+  const unique = [...new Set(ids.filter((x): x is string => !!x))];
+  const found = await Promise.all(unique.map((id) => api.get<ContactRef>(`/v1/crm/contacts/${id}`).catch(() => null)));
+  return Object.fromEntries(found.flatMap((c) => (c ? [[c.id, c.name]] : []))) as Record<string, string>;
+}
+
+/** A list page's link with its filters, one changed (empty values left out). */
+export function listHref(path: string, params: Record<string, string>, change: Record<string, string | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...params, ...change })) if (v && !(k === 'offset' && v === '0')) q.set(k, v);
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}

@@ -1,0 +1,45 @@
+// Row types of the pages, from the models themselves (type-only imports: no server code ships).
+import type { Row } from '@elevate/sdk/web';
+import type { Delivery, DeliveryLine } from '../src/models/delivery.model.ts';
+import type { OrderEvent } from '../src/models/misc.model.ts';
+import type { Order } from '../src/models/order.model.ts';
+import type { OrderLine } from '../src/models/order-line.model.ts';
+import type { Quote } from '../src/models/quote.model.ts';
+import type { QuoteLine } from '../src/models/quote-line.model.ts';
+import type { Tax } from '../src/models/tax.model.ts';
+import type { TaxSummary } from '../src/services/totals.ts';
+
+export type QuoteRow = Row<typeof Quote>;
+export type OrderRow = Row<typeof Order>;
+export type TaxRow = Row<typeof Tax>;
+export type { Order, Quote, Tax };
+
+export type QuoteLineRow = Row<typeof QuoteLine> & { taxIds: string[] };
+export type OrderLineRow = Row<typeof OrderLine> & { taxIds: string[] };
+
+export interface QuoteView extends QuoteRow {
+  lines: QuoteLineRow[];
+  taxSummary: TaxSummary[];
+}
+
+export interface OrderView extends OrderRow {
+  lines: OrderLineRow[];
+  deliveries: (Row<typeof Delivery> & { lines: Row<typeof DeliveryLine>[] })[];
+  timeline: Row<typeof OrderEvent>[];
+}
+
+/** A contact as the pages show it (crm's REST shape, the fields used here). */
+export interface ContactRef {
+  id: string;
+  name: string;
+  kind?: string;
+  email?: string | null;
+}
+
+export interface ProductRef {
+  id: string;
+  sku: string;
+  name: string;
+  salePrice: string | null;
+  currency?: string | null;
+}
