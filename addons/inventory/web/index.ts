@@ -3,7 +3,8 @@ import type { ContributedModule, WebContribution } from '@elevate/sdk/web';
 export const web: WebContribution = {
   menu: [
     { label: 'Products', path: '', icon: 'box', permission: 'inventory.product.read', order: 40 },
-    { label: 'Stock moves', path: 'moves', icon: 'activity', permission: 'inventory.move.read', order: 41 },
+    { label: 'Operations', path: 'operations', icon: 'kanban', permission: 'inventory.move.read', order: 41 },
+    { label: 'Stock moves', path: 'moves', icon: 'activity', permission: 'inventory.move.read', order: 44 },
   ],
   pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),
   widgets: import.meta.glob<ContributedModule>('./widgets/*.svelte'),
