@@ -4,6 +4,7 @@ export const web: WebContribution = {
   menu: [
     { label: 'Products', path: '', icon: 'box', permission: 'inventory.product.read', order: 40 },
     { label: 'Operations', path: 'operations', icon: 'kanban', permission: 'inventory.move.read', order: 41 },
+    { label: 'Counts', path: 'counts', icon: 'check', permission: 'inventory.move.read', order: 42 },
     { label: 'Stock moves', path: 'moves', icon: 'activity', permission: 'inventory.move.read', order: 44 },
   ],
   pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),

@@ -6,6 +6,7 @@ import type { Location } from '../src/models/location.model.ts';
 import type { Move } from '../src/models/move.model.ts';
 import type { Operation } from '../src/models/operation.model.ts';
 import type { Product } from '../src/models/product.model.ts';
+import type { Quant } from '../src/models/quant.model.ts';
 import type { ReorderRule, Replenishment } from '../src/models/reorder.model.ts';
 import type { Uom } from '../src/models/uom.model.ts';
 import type { Warehouse } from '../src/models/warehouse.model.ts';
@@ -30,6 +31,7 @@ export type {
   Operation,
   Product,
   ProductImport,
+  Quant,
   ReorderRule,
   Replenishment,
   Uom,
