@@ -124,6 +124,7 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     // A draft transfer, then cancelled: nothing moves.
     await tenant.as('POST', '/api/v1/inventory/locations', { name: 'Shelf A', parent: await stockId(tenant) });
     await open(p, tenant.app('/inventory/operations/new?kind=internal'));
+    await p.locator('select[name="fromLocationId"]').selectOption({ label: 'WH/Stock' });
     await p.locator('select[name="toLocationId"]').selectOption({ label: 'WH/Stock/Shelf A' });
     await p.getByLabel('Product, line 1').fill('MUG-01');
     await p.getByLabel('Quantity, line 1').fill('2');
