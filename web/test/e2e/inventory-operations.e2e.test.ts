@@ -164,6 +164,84 @@ describe('inventory operations', { timeout: 180_000 }, () => {
       }
     }
   });
+  it('generates variants, raises and handles replenishment suggestions, and imports a CSV with progress and row errors', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invmore', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    const shirt = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', {
+      sku: 'SHIRT',
+      name: 'Shirt',
+    });
+    page = await signedInPage(tenant);
+    const p = page;
+
+    // Variants: a value given twice is named on its attribute's field; then 2 × 2 combinations.
+    await open(p, tenant.app(`/inventory/products/${shirt.id}`));
+    await p.getByRole('button', { name: 'Generate variants' }).click();
+    const gen = p.getByRole('dialog', { name: 'Generate variants' });
+    await gen.getByLabel('Attribute 1', { exact: true }).fill('Size');
+    await gen.getByLabel('Values of attribute 1').fill('S, S');
+    await gen.getByLabel('Attribute 2', { exact: true }).fill('Colour');
+    await gen.getByLabel('Values of attribute 2').fill('Red, Sky blue');
+    await gen.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => gen.getByText('Values of attribute 1 is given twice').count()).toBe(1);
+    await gen.getByLabel('Values of attribute 1').fill('S, M');
+    expect(await gen.getByText('4 combinations').count()).toBe(1);
+    await gen.getByRole('button', { name: 'Generate' }).click();
+    const variants = p.getByRole('table', { name: 'Variants of this product' });
+    await expect.poll(() => variants.getByRole('row').count()).toBe(5);
+    expect(await variants.getByRole('cell', { name: 'SHIRT-M-SKYBLUE' }).count()).toBe(1);
+    expect(await variants.getByRole('cell', { name: 'Shirt (S, Red)' }).count()).toBe(1);
+
+    // Replenishment: two rules below min with nothing on hand; Check now raises one suggestion each.
+    const wh = await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/inventory/warehouses');
+    const cap = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', { sku: 'CAP', name: 'Cap' });
+    await tenant.as('POST', '/api/v1/inventory/reorder-rules', {
+      product: cap.id,
+      warehouse: wh.data[0]?.id,
+      min: '5',
+      max: '20',
+      multiple: '6',
+    });
+    await open(p, tenant.app('/inventory/reorder'));
+    // A rule whose max is below its min is refused, named on the field.
+    await p.getByRole('button', { name: 'New rule' }).click();
+    const rule = p.getByRole('dialog', { name: 'New reorder rule' });
+    await rule.getByLabel('Product').selectOption({ label: 'SHIRT · Shirt' });
+    await rule.getByLabel('Min').fill('10');
+    await rule.getByLabel('Max').fill('2');
+    await rule.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => rule.locator('[aria-invalid="true"][name="max"]').count()).toBe(1);
+    await rule.getByLabel('Max').fill('12');
+    await rule.getByRole('button', { name: 'Save' }).click();
+    const rules = p.getByRole('table', { name: 'Reorder rules' });
+    await expect.poll(() => rules.getByRole('row').count()).toBe(3);
+    await p.getByRole('button', { name: 'Check now' }).click();
+    const open_ = p.getByRole('table', { name: 'Open replenishment suggestions' });
+    await expect.poll(() => open_.getByRole('row').count()).toBe(3);
+    // forecast 0, max 20, multiple 6 → 24.
+    expect(await open_.getByRole('row', { name: /CAP · Cap/ }).textContent()).toMatch(/WH\s*0\s*24/);
+    await p.getByRole('button', { name: 'Dismiss SHIRT · Shirt' }).click();
+    await expect.poll(() => open_.getByRole('row').count()).toBe(2);
+    await p.getByRole('button', { name: 'Accept CAP · Cap' }).click();
+    await p.waitForURL(/\/inventory\/operations\/[0-9a-f-]{36}$/);
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('draft');
+    expect(await p.getByRole('row', { name: /CAP · Cap/ }).textContent()).toContain('24');
+
+    // Import: 3 rows, one with a wrong check digit; the progress and the row error are shown.
+    await open(p, tenant.app('/inventory/import'));
+    const csv = 'sku,name,barcode,quantity\nPEN,Pen,,5\nINK,Ink,4006381333932,2\nPAD,"Pad, A5",,3\n';
+    await p.getByLabel('CSV file').setInputFiles({ name: 'stock.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await p.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => p.getByTestId('import-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/3 of 3 rows · 2 new products · 2 counted ·\s*1 failed/);
+    expect(await p.getByRole('heading', { name: 'stock.csv: completed' }).count()).toBe(1);
+    const failed = p.getByRole('table', { name: 'Rows not imported' });
+    expect(await failed.getByRole('cell', { name: 'barcode' }).count()).toBe(1);
+    expect(await failed.getByRole('row').nth(1).textContent()).toMatch(/^2barcode/);
+    expect((await tenant.as<{ data: unknown[] }>('GET', '/api/v1/inventory/products?q=Pad')).data).toHaveLength(1);
+    await screenshot(p, 'inventory-import-done-1440-light');
+  });
 });
 
 async function stockId(tenant: Awaited<ReturnType<typeof createTenant>>): Promise<string> {
