@@ -4,6 +4,7 @@
 // on the line first), and a second signed-in page on the product follows the stock live.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { visit } from './crawl.ts';
 import {
   afterBrowserTest,
   createTenant,
@@ -141,29 +142,19 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     await open(watcher, productUrl);
     expect(await watcher.getByTestId('on-hand').textContent()).toContain('On hand: 7');
 
-    // Screenshots of the new pages, desktop and phone, light and dark.
-    for (const [width, theme] of [
-      [1440, 'light'],
-      [1440, 'dark'],
-      [375, 'light'],
-      [375, 'dark'],
-    ] as const) {
-      await p.setViewportSize({ width, height: 860 });
-      await setTheme(p, theme);
-      for (const [name, path] of [
-        ['operations', '/inventory/operations'],
-        ['operation-new', '/inventory/operations/new?kind=receipt'],
-        ['counts', '/inventory/counts'],
-        ['reorder', '/inventory/reorder'],
-        ['import', '/inventory/import'],
-        ['count', countUrl],
-        ['operation', operationUrl],
-      ] as const) {
-        await open(p, path.startsWith('http') ? path : tenant.app(path));
-        await screenshot(p, `inventory-${name}-${width}-${theme}`);
-      }
-    }
+    // The crawl's checks on the new pages with data in them (the crawl's seeded tenant has no stock,
+    // so it never reaches an operation or a count sheet), and screenshots.
+    await checkPages(p, tenant, [
+      ['operations', tenant.app('/inventory/operations')],
+      ['operation-new', tenant.app('/inventory/operations/new?kind=receipt')],
+      ['transfer-new', tenant.app('/inventory/operations/new?kind=internal')],
+      ['counts', tenant.app('/inventory/counts')],
+      ['count', countUrl],
+      ['operation', operationUrl],
+      ['product', productUrl],
+    ]);
   });
+
   it('generates variants, raises and handles replenishment suggestions, and imports a CSV with progress and row errors', async () => {
     const tenant = await createTenant(platform, { prefix: 'invmore', crm: false });
     await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
@@ -240,7 +231,11 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     expect(await failed.getByRole('cell', { name: 'barcode' }).count()).toBe(1);
     expect(await failed.getByRole('row').nth(1).textContent()).toMatch(/^2barcode/);
     expect((await tenant.as<{ data: unknown[] }>('GET', '/api/v1/inventory/products?q=Pad')).data).toHaveLength(1);
-    await screenshot(p, 'inventory-import-done-1440-light');
+    await checkPages(p, tenant, [
+      ['import', p.url()],
+      ['product-variants', tenant.app(`/inventory/products/${shirt.id}`)],
+      ['reorder', tenant.app('/inventory/reorder')],
+    ]);
   });
 });
 
@@ -249,4 +244,39 @@ async function stockId(tenant: Awaited<ReturnType<typeof createTenant>>): Promis
   const hit = r.data.find((l) => (l as { fullName?: string }).fullName === 'WH/Stock');
   if (!hit) throw new Error('no WH/Stock');
   return hit.id;
+}
+
+/**
+ * The crawl's checks (crawl.ts `visit`: no error page, console error or page error; axe at 1440;
+ * nothing off-screen or scrolling sideways at 375) on `pages`, light and dark, with a screenshot of
+ * each (web/test/screenshots/inventory-<name>-<width>-<theme>.png).
+ */
+async function checkPages(p: Page, tenant: Awaited<ReturnType<typeof createTenant>>, pages: [string, string][]) {
+  const consoleErrors: string[] = [];
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const failures: string[] = [];
+  for (const [width, theme] of [
+    [1440, 'light'],
+    [1440, 'dark'],
+    [375, 'light'],
+    [375, 'dark'],
+  ] as const) {
+    await p.setViewportSize({ width, height: 860 });
+    await setTheme(p, theme);
+    for (const [name, url] of pages) {
+      const v = await visit(p, url, `/t/${tenant.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
+      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
+      await screenshot(p, `inventory-${name}-${width}-${theme}`);
+    }
+  }
+  // KNOWN, outside this addon: the UI kit's DataTable links a row's first cell with `text-primary`,
+  // which in the dark theme is the light theme's brand colour on slate-900 (axe: serious
+  // color-contrast). The crawl misses it because its seeded tenant has no rows in such a table.
+  // Reported to the kit's owner; only that exact finding is set aside here.
+  const kitLinkContrast = (f: string) =>
+    / dark: axe: serious color-contrast: .*\.text-primary\.hover\\:underline/.test(f);
+  expect(failures.filter((f) => !kitLinkContrast(f))).toEqual([]);
 }
