@@ -1,0 +1,282 @@
+// Inventory operations in the browser (issue 10's e2e): create a product with a barcode, receive 10
+// through the operation form (a bad line is named under its field first), scan it into a count with
+// the keyboard-wedge scan field (Enter-terminated codes, focus kept), deliver 3 (a shortfall is named
+// on the line first), and a second signed-in page on the product follows the stock live.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { visit } from './crawl.ts';
+import {
+  afterBrowserTest,
+  createTenant,
+  newContext,
+  open,
+  type Platform,
+  screenshot,
+  setTheme,
+  signIn,
+  startAll,
+} from './platform.ts';
+
+let platform: Platform;
+let browser: Browser;
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  ({ platform, browser } = await startAll());
+}, 90_000);
+afterEach(async ({ task }) => afterBrowserTest(task, page, contexts));
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function signedInPage(tenant: Awaited<ReturnType<typeof createTenant>>, width = 1280): Promise<Page> {
+  const context = await newContext(browser, width);
+  contexts.push(context);
+  const p = await context.newPage();
+  await signIn(p, tenant);
+  return p;
+}
+
+const BARCODE = '4006381333931';
+
+describe('inventory operations', { timeout: 180_000 }, () => {
+  it('receives 10 with the operation form, scans them into a count, delivers 3, and a second page follows live', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invops', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    page = await signedInPage(tenant);
+    const p = page;
+
+    // A product with a barcode, from the products list.
+    await open(p, tenant.app('/inventory'));
+    await p.getByRole('button', { name: 'New product' }).click();
+    const dialog = p.getByRole('dialog', { name: 'New product' });
+    await dialog.getByLabel('SKU').fill('MUG-01');
+    await dialog.getByLabel('Name').fill('Blue mug');
+    await dialog.getByLabel('Barcode').fill(BARCODE);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await p.waitForURL(/\/inventory\/products\/[0-9a-f-]{36}$/);
+    const productUrl = p.url();
+
+    // A second signed-in page on the product, left alone.
+    const watcher = await signedInPage(tenant);
+    await open(watcher, productUrl);
+    expect(await watcher.getByTestId('on-hand').textContent()).toContain('On hand: 0');
+
+    // Receive 10 with the operation form: the product found by its barcode; 0 is refused on the line.
+    await p.getByRole('link', { name: 'Operations', exact: true }).click();
+    await p.waitForURL(tenant.app('/inventory/operations'));
+    await p.getByRole('link', { name: 'New receipt' }).click();
+    await p.waitForURL(/operations\/new\?kind=receipt$/);
+    await p.getByLabel('Reference').fill('PO-1');
+    await p.getByLabel('Product, line 1').fill(BARCODE);
+    await p.getByLabel('Quantity, line 1').fill('0');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => p.getByText('Quantity must be more than 0').count()).toBe(1);
+    expect(await p.getByLabel('Quantity, line 1').getAttribute('aria-invalid')).toBe('true');
+    await p.getByLabel('Quantity, line 1').fill('10');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await p.waitForURL(/\/inventory\/operations\/[0-9a-f-]{36}$/);
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('done');
+    expect(await p.getByRole('cell', { name: 'MUG-01 · Blue mug' }).count()).toBe(1);
+    await expect.poll(() => watcher.getByTestId('on-hand').textContent(), { timeout: 15_000 }).toContain('On hand: 10');
+
+    // A count of WH/Stock: the scanner types the code and Enter, twice in a row, then 8 at once.
+    await open(p, tenant.app('/inventory/counts'));
+    await p.getByRole('button', { name: 'New count' }).click();
+    const start = p.getByRole('dialog', { name: 'New count' });
+    await start.getByLabel('Location').selectOption({ label: 'WH/Stock' });
+    await start.getByRole('button', { name: 'Start counting' }).click();
+    await p.waitForURL(/\/inventory\/counts\/[0-9a-f-]{36}$/);
+    const scan = p.getByLabel(/Scan a barcode/);
+    await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('scan-code');
+    await p.keyboard.type(`${BARCODE}\n${BARCODE}\n`);
+    await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('counted 2');
+    expect(await scan.inputValue()).toBe('');
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('scan-code');
+    await p.keyboard.type('NOPE-404\n');
+    await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('no product has this barcode or SKU');
+    await p.getByLabel('Quantity per scan').fill('8');
+    await scan.focus();
+    await p.keyboard.type(`${BARCODE}\n`);
+    await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('counted 10');
+    // The line: counted 10 against 10 on hand.
+    const row = p.getByRole('row', { name: /MUG-01/ });
+    await expect.poll(() => row.textContent()).toMatch(/MUG-01.*Blue mug.*10.*10/);
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await p.getByRole('dialog', { name: 'Validate this count?' }).getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => p.getByText('WH/Stock · done').count()).toBe(1);
+    await expect.poll(() => row.textContent()).toMatch(/Blue mug\s*10\s*10\s*0\s*$/);
+    const countUrl = p.url();
+
+    // Deliver 3: first 30, refused on the line with the shortfall, then 3.
+    await open(p, tenant.app('/inventory/operations/new?kind=delivery'));
+    await p.getByLabel('Product, line 1').fill('MUG-01');
+    await p.getByLabel('Quantity, line 1').fill('30');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => p.getByText('Quantity is 20.0000 more than available').count()).toBe(1);
+    await p.getByLabel('Quantity, line 1').fill('3');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await p.waitForURL(/\/inventory\/operations\/[0-9a-f-]{36}$/);
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('done');
+    await expect.poll(() => watcher.getByTestId('on-hand').textContent(), { timeout: 15_000 }).toContain('On hand: 7');
+
+    // A draft transfer, then cancelled: nothing moves.
+    await tenant.as('POST', '/api/v1/inventory/locations', { name: 'Shelf A', parent: await stockId(tenant) });
+    await open(p, tenant.app('/inventory/operations/new?kind=internal'));
+    await p.locator('select[name="fromLocationId"]').selectOption({ label: 'WH/Stock' });
+    await p.locator('select[name="toLocationId"]').selectOption({ label: 'WH/Stock/Shelf A' });
+    await p.getByLabel('Product, line 1').fill('MUG-01');
+    await p.getByLabel('Quantity, line 1').fill('2');
+    await p.getByRole('button', { name: 'Save as draft' }).click();
+    await p.waitForURL(/\/inventory\/operations\/[0-9a-f-]{36}$/);
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('draft');
+    await p.getByRole('button', { name: 'Cancel operation' }).click();
+    await p
+      .getByRole('dialog', { name: 'Cancel this operation?' })
+      .getByRole('button', { name: 'Cancel operation' })
+      .click();
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('cancelled');
+    const operationUrl = p.url();
+    await open(watcher, productUrl);
+    expect(await watcher.getByTestId('on-hand').textContent()).toContain('On hand: 7');
+
+    // The crawl's checks on the new pages with data in them (the crawl's seeded tenant has no stock,
+    // so it never reaches an operation or a count sheet), and screenshots.
+    await checkPages(p, tenant, [
+      ['operations', tenant.app('/inventory/operations')],
+      ['operation-new', tenant.app('/inventory/operations/new?kind=receipt')],
+      ['transfer-new', tenant.app('/inventory/operations/new?kind=internal')],
+      ['counts', tenant.app('/inventory/counts')],
+      ['count', countUrl],
+      ['operation', operationUrl],
+      ['product', productUrl],
+    ]);
+  });
+
+  it('generates variants, raises and handles replenishment suggestions, and imports a CSV with progress and row errors', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invmore', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    const shirt = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', {
+      sku: 'SHIRT',
+      name: 'Shirt',
+    });
+    page = await signedInPage(tenant);
+    const p = page;
+
+    // Variants: a value given twice is named on its attribute's field; then 2 × 2 combinations.
+    await open(p, tenant.app(`/inventory/products/${shirt.id}`));
+    await p.getByRole('button', { name: 'Generate variants' }).click();
+    const gen = p.getByRole('dialog', { name: 'Generate variants' });
+    await gen.getByLabel('Attribute 1', { exact: true }).fill('Size');
+    await gen.getByLabel('Values of attribute 1').fill('S, S');
+    await gen.getByLabel('Attribute 2', { exact: true }).fill('Colour');
+    await gen.getByLabel('Values of attribute 2').fill('Red, Sky blue');
+    await gen.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => gen.getByText('Values of attribute 1 is given twice').count()).toBe(1);
+    await gen.getByLabel('Values of attribute 1').fill('S, M');
+    expect(await gen.getByText('4 combinations').count()).toBe(1);
+    await gen.getByRole('button', { name: 'Generate' }).click();
+    const variants = p.getByRole('table', { name: 'Variants of this product' });
+    await expect.poll(() => variants.getByRole('row').count()).toBe(5);
+    expect(await variants.getByRole('cell', { name: 'SHIRT-M-SKYBLUE' }).count()).toBe(1);
+    expect(await variants.getByRole('cell', { name: 'Shirt (S, Red)' }).count()).toBe(1);
+
+    // Replenishment: two rules below min with nothing on hand; Check now raises one suggestion each.
+    const wh = await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/inventory/warehouses');
+    const cap = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', { sku: 'CAP', name: 'Cap' });
+    await tenant.as('POST', '/api/v1/inventory/reorder-rules', {
+      product: cap.id,
+      warehouse: wh.data[0]?.id,
+      min: '5',
+      max: '20',
+      multiple: '6',
+    });
+    await open(p, tenant.app('/inventory/reorder'));
+    // A rule whose max is below its min is refused, named on the field.
+    await p.getByRole('button', { name: 'New rule' }).click();
+    const rule = p.getByRole('dialog', { name: 'New reorder rule' });
+    await rule.getByLabel('Product').selectOption({ label: 'SHIRT · Shirt' });
+    await rule.getByLabel('Min').fill('10');
+    await rule.getByLabel('Max').fill('2');
+    await rule.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => rule.locator('[aria-invalid="true"][name="max"]').count()).toBe(1);
+    await rule.getByLabel('Max').fill('12');
+    await rule.getByRole('button', { name: 'Save' }).click();
+    const rules = p.getByRole('table', { name: 'Reorder rules' });
+    await expect.poll(() => rules.getByRole('row').count()).toBe(3);
+    await p.getByRole('button', { name: 'Check now' }).click();
+    const open_ = p.getByRole('table', { name: 'Open replenishment suggestions' });
+    await expect.poll(() => open_.getByRole('row').count()).toBe(3);
+    // forecast 0, max 20, multiple 6 → 24.
+    expect(await open_.getByRole('row', { name: /CAP · Cap/ }).textContent()).toMatch(/WH\s*0\s*24/);
+    await p.getByRole('button', { name: 'Dismiss SHIRT · Shirt' }).click();
+    await expect.poll(() => open_.getByRole('row').count()).toBe(2);
+    await p.getByRole('button', { name: 'Accept CAP · Cap' }).click();
+    await p.waitForURL(/\/inventory\/operations\/[0-9a-f-]{36}$/);
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('draft');
+    expect(await p.getByRole('row', { name: /CAP · Cap/ }).textContent()).toContain('24');
+
+    // Import: 3 rows, one with a wrong check digit; the progress and the row error are shown.
+    await open(p, tenant.app('/inventory/import'));
+    const csv = 'sku,name,barcode,quantity\nPEN,Pen,,5\nINK,Ink,4006381333932,2\nPAD,"Pad, A5",,3\n';
+    await p.getByLabel('CSV file').setInputFiles({ name: 'stock.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await p.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => p.getByTestId('import-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/3 of 3 rows · 2 new products · 2 counted ·\s*1 failed/);
+    expect(await p.getByRole('heading', { name: 'stock.csv: completed' }).count()).toBe(1);
+    const failed = p.getByRole('table', { name: 'Rows not imported' });
+    expect(await failed.getByRole('cell', { name: 'barcode' }).count()).toBe(1);
+    expect(await failed.getByRole('row').nth(1).textContent()).toMatch(/^2barcode/);
+    expect((await tenant.as<{ data: unknown[] }>('GET', '/api/v1/inventory/products?q=Pad')).data).toHaveLength(1);
+    await checkPages(p, tenant, [
+      ['import', p.url()],
+      ['product-variants', tenant.app(`/inventory/products/${shirt.id}`)],
+      ['reorder', tenant.app('/inventory/reorder')],
+    ]);
+  });
+});
+
+async function stockId(tenant: Awaited<ReturnType<typeof createTenant>>): Promise<string> {
+  const r = await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/inventory/locations?q=WH%2FStock&limit=5');
+  const hit = r.data.find((l) => (l as { fullName?: string }).fullName === 'WH/Stock');
+  if (!hit) throw new Error('no WH/Stock');
+  return hit.id;
+}
+
+/**
+ * The crawl's checks (crawl.ts `visit`: no error page, console error or page error; axe at 1440;
+ * nothing off-screen or scrolling sideways at 375) on `pages`, light and dark, with a screenshot of
+ * each (web/test/screenshots/inventory-<name>-<width>-<theme>.png).
+ */
+async function checkPages(p: Page, tenant: Awaited<ReturnType<typeof createTenant>>, pages: [string, string][]) {
+  const consoleErrors: string[] = [];
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const failures: string[] = [];
+  for (const [width, theme] of [
+    [1440, 'light'],
+    [1440, 'dark'],
+    [375, 'light'],
+    [375, 'dark'],
+  ] as const) {
+    await p.setViewportSize({ width, height: 860 });
+    await setTheme(p, theme);
+    for (const [name, url] of pages) {
+      const v = await visit(p, url, `/t/${tenant.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
+      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
+      await screenshot(p, `inventory-${name}-${width}-${theme}`);
+    }
+  }
+  // KNOWN, outside this addon: the UI kit's DataTable links a row's first cell with `text-primary`,
+  // which in the dark theme is the light theme's brand colour on slate-900 (axe: serious
+  // color-contrast). The crawl misses it because its seeded tenant has no rows in such a table.
+  // Reported to the kit's owner; only that exact finding is set aside here.
+  const kitLinkContrast = (f: string) =>
+    / dark: axe: serious color-contrast: .*\.text-primary\.hover\\:underline/.test(f);
+  expect(failures.filter((f) => !kitLinkContrast(f))).toEqual([]);
+}
