@@ -272,11 +272,5 @@ async function checkPages(p: Page, tenant: Awaited<ReturnType<typeof createTenan
       await screenshot(p, `inventory-${name}-${width}-${theme}`);
     }
   }
-  // KNOWN, outside this addon: the UI kit's DataTable links a row's first cell with `text-primary`,
-  // which in the dark theme is the light theme's brand colour on slate-900 (axe: serious
-  // color-contrast). The crawl misses it because its seeded tenant has no rows in such a table.
-  // Reported to the kit's owner; only that exact finding is set aside here.
-  const kitLinkContrast = (f: string) =>
-    / dark: axe: serious color-contrast: .*\.text-primary\.hover\\:underline/.test(f);
-  expect(failures.filter((f) => !kitLinkContrast(f))).toEqual([]);
+  expect(failures).toEqual([]);
 }
