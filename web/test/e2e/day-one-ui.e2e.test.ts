@@ -192,7 +192,8 @@ describe('dates and amounts', { timeout: 90_000 }, () => {
         );
       const server = await mainText(html);
       expect(server).toContain('due 30.11.2026, 21:00');
-      expect(server).toContain('12.500\u00a0$');
+      // Amounts keep the currency's minor units (USD: two decimals).
+      expect(server).toContain('12.500,00\u00a0$');
       expect(server).not.toContain('Dec');
       // Hydration changed nothing: the browser shows what the server sent.
       expect(await mainText(null)).toBe(server);
