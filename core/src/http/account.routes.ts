@@ -10,15 +10,8 @@ import type { Runtime } from '../runtime.ts';
 import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
 import { clientIp, type Throttle } from './throttle.ts';
-import { compileBody, compileQuery } from './validate.ts';
+import { compileBody, compileQuery, obj, str } from './validate.ts';
 
-const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
-const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
-  type: 'object',
-  required,
-  additionalProperties: false,
-  properties,
-});
 const TOKEN = str(600);
 const PASSWORD = { ...str(256), description: 'at least 10 characters, not only spaces, not a common password' };
 const INVITATION: JsonSchema = {

@@ -6,17 +6,10 @@ import type { Users } from '../admin/users.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
-import { compileBody } from './validate.ts';
+import { compileBody, obj, str } from './validate.ts';
 
 const MANAGE = 'core.users.manage';
-const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
 const uuid = { type: 'string', format: 'uuid' };
-const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
-  type: 'object',
-  required,
-  additionalProperties: false,
-  properties,
-});
 const PATTERNS: JsonSchema = {
   type: 'array',
   maxItems: 500,

@@ -6,9 +6,8 @@ import type { Sessions } from '../auth/sessions.ts';
 import type { Tenants } from '../tenancy/tenants.ts';
 import type { State } from './state.ts';
 import { clientIp, type Throttle } from './throttle.ts';
-import { compileBody } from './validate.ts';
+import { compileBody, str } from './validate.ts';
 
-const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
 const token: JsonSchema = {
   type: 'object',
   required: ['refreshToken'],

@@ -8,16 +8,9 @@ import { isUuid } from '../db/uuid.ts';
 import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
 import { clientIp, type Throttle } from './throttle.ts';
-import { compileBody, compileQuery } from './validate.ts';
+import { compileBody, compileQuery, obj, str } from './validate.ts';
 import { webauthnCoreRoutes, webauthnPublicRoutes, webauthnRouteDocs } from './webauthn.routes.ts';
 
-const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
-const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
-  type: 'object',
-  required,
-  additionalProperties: false,
-  properties,
-});
 const CODE = { ...str(32), description: 'the 6-digit code of the authenticator app, or a backup code' };
 const KEYS = 'core.apikeys.manage';
 const USERS = 'core.users.manage';

@@ -3,6 +3,17 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { rejectBadNumbers } from './input.ts';
 
+/** A required-when-listed text of 1 to `max` characters (the kernel routes' bodies). */
+export const str = (max: number): JsonSchema => ({ type: 'string', minLength: 1, maxLength: max });
+
+/** An object body with exactly these properties (no others), `required` among them. */
+export const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
+  type: 'object',
+  required,
+  additionalProperties: false,
+  properties,
+});
+
 // Query strings arrive as text: that instance coerces. Bodies are JSON: no coercion.
 const queryAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true });
 const bodyAjv = new Ajv({ allErrors: true, useDefaults: true });

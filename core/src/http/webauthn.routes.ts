@@ -6,15 +6,8 @@ import type { Sessions } from '../auth/sessions.ts';
 import type { KernelRouteDoc } from './kernel-routes.docs.ts';
 import type { State } from './state.ts';
 import { clientIp, type Throttle } from './throttle.ts';
-import { compileBody } from './validate.ts';
+import { compileBody, obj, str } from './validate.ts';
 
-const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
-const obj = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
-  type: 'object',
-  required,
-  additionalProperties: false,
-  properties,
-});
 /** What @simplewebauthn/browser's startRegistration / startAuthentication answer (checked by the library). */
 const CREDENTIAL: JsonSchema = {
   type: 'object',
