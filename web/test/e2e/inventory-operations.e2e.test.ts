@@ -67,6 +67,9 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     // Receive 10 with the operation form: the product found by its barcode; 0 is refused on the line.
     await p.getByRole('link', { name: 'Operations', exact: true }).click();
     await p.waitForURL(tenant.app('/inventory/operations'));
+    // Only the most specific menu entry is current: Products (the addon's root) is not lit here.
+    const currentEntries = p.getByRole('navigation', { name: 'Main' }).locator('a[aria-current="page"]');
+    await expect.poll(() => currentEntries.allTextContents()).toEqual([expect.stringContaining('Operations')]);
     await p.getByRole('link', { name: 'New receipt' }).click();
     await p.waitForURL(/operations\/new\?kind=receipt$/);
     await p.getByLabel('Reference').fill('PO-1');
