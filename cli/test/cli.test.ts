@@ -182,6 +182,14 @@ describe('elevate CLI without a database', { timeout: 120_000 }, () => {
     expectOneLineError(result, /unknown command 'frobnicate'/);
   });
 
+  it('asks for a missing addon id only in a terminal; in a script it fails with the usage instead of waiting', async () => {
+    const result = await elevate(['addon', 'new']);
+    expectOneLineError(
+      result,
+      /missing the addon id: `elevate addon new <id>` \(run it in a terminal to be asked instead\)/,
+    );
+  });
+
   it('names a bad environment value', async () => {
     const result = await elevate(['tenant', 'list'], { PORT: 'abc' });
     expectOneLineError(result, /PORT/);

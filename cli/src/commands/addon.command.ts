@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import cliPkg from '../../package.json' with { type: 'json' };
 import { CliError } from '../errors.ts';
 import { formatTable, listOrDash, print, yesNo } from '../output.ts';
+import { askNewAddon, titleFromId } from '../prompts.ts';
 import { tenantBySlug, withKernel } from '../runtime.ts';
 import { ADDON_ID, NOUN, scaffoldFiles } from '../scaffold.ts';
 
@@ -138,6 +139,35 @@ function tarballs(folder: string): Record<(typeof PACKED)[number], string> {
   return found;
 }
 
+/** Inside this checkout a new addon goes to addons/<id>; elsewhere to ./<id>. */
+export const defaultDir = (id: string, cwd = process.cwd()) =>
+  IN_CHECKOUT && `${cwd}${sep}`.startsWith(CHECKOUT) ? join(CHECKOUT, 'addons', id) : join(cwd, id);
+
+/**
+ * `addon new` without an id: in a terminal, ask for what the flags would say; in a script, fail
+ * with the usage (a script must never hang on a question).
+ */
+async function newAddon(id: string | undefined, opts: NewOptions): Promise<void> {
+  if (id !== undefined) return create(id, opts);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new CliError('missing the addon id: `elevate addon new <id>` (run it in a terminal to be asked instead)');
+  }
+  const { discoverAddonPackages, findWorkspaceRoot } = await import('@elevate/core');
+  const installed = await discoverAddonPackages(IN_CHECKOUT ? CHECKOUT : findWorkspaceRoot());
+  const answers = await askNewAddon({
+    installed: installed.map((p) => p.addon.id),
+    defaultDir: (id) => defaultDir(id),
+    given: {
+      model: opts.model,
+      ...(opts.title !== undefined ? { title: opts.title } : {}),
+      ...(opts.depends !== undefined ? { depends: opts.depends.split(',').filter(Boolean) } : {}),
+      ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
+    },
+  });
+  const { id: chosen, depends, ...rest } = answers;
+  return create(chosen, { ...opts, ...rest, ...(depends.length ? { depends: depends.join(',') } : {}) });
+}
+
 async function create(id: string, opts: NewOptions): Promise<void> {
   if (!ADDON_ID.test(id)) {
     throw new CliError(`addon id "${id}" must be 2-32 lowercase letters, digits or _ and start with a letter`);
@@ -148,7 +178,7 @@ async function create(id: string, opts: NewOptions): Promise<void> {
   const { discoverAddonPackages, findWorkspaceRoot, generateMigration } = await import('@elevate/core');
   const root = IN_CHECKOUT ? CHECKOUT : findWorkspaceRoot();
   const workspaceAddons = join(CHECKOUT, 'addons');
-  const dir = resolve(opts.dir ?? (IN_CHECKOUT && process.cwd().startsWith(CHECKOUT) ? join(workspaceAddons, id) : id));
+  const dir = resolve(opts.dir ?? defaultDir(id));
   const inWorkspace = IN_CHECKOUT && dirname(dir) === workspaceAddons;
   if (inWorkspace && opts.packages) throw new CliError('--packages is for an addon outside the workspace (use --dir)');
   // Outside a checkout, or asked to: depend on the published packages (or their tarballs).
@@ -187,7 +217,7 @@ async function create(id: string, opts: NewOptions): Promise<void> {
   const files = scaffoldFiles({
     id,
     noun: opts.model,
-    title: opts.title ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/_/g, ' '),
+    title: opts.title ?? titleFromId(id),
     deps: published
       ? { sdk: range, testkit: range, extra: {}, published: { cli: range } }
       : {
@@ -297,7 +327,7 @@ export function registerAddonCommands(program: Command): void {
   addon
     .command('new')
     .description('write a new addon: a model with REST and GraphQL, permissions, a page, a widget, tests')
-    .argument('<id>', 'addon id, e.g. helpdesk (lowercase letters, digits, _)')
+    .argument('[id]', 'addon id, e.g. helpdesk (lowercase letters, digits, _); asked for in a terminal when left out')
     .option('--dir <folder>', 'where to write it (default: addons/<id> inside the workspace, else ./<id>)')
     .option('--model <noun>', "the model's noun, e.g. ticket", 'item')
     .option('--title <text>', 'the title shown in the marketplace and the menu (default: from the id)')
@@ -311,7 +341,7 @@ export function registerAddonCommands(program: Command): void {
       'after',
       '\nExamples:\n  $ elevate addon new helpdesk --model ticket                       # addons/helpdesk in this workspace\n  $ elevate addon new helpdesk --model ticket --dir ../helpdesk     # outside it, linked to this checkout\n  $ elevate addon new helpdesk --dir ../helpdesk --packages dist/packages   # on the packed packages',
     )
-    .action(create);
+    .action(newAddon);
   addon
     .command('migration')
     .description("diff an addon's models against its committed snapshot and write the next migration file")
