@@ -23,7 +23,7 @@ function appHtmlScriptHashes(): `sha256-${string}`[] {
 
 export default defineConfig({
   plugins: [
-    addonWeb(import.meta.dirname),
+    ...addonWeb(import.meta.dirname),
     tailwindcss(),
     sveltekit({
       adapter: adapter({ envPrefix: 'ELEVATE_WEB_' }),

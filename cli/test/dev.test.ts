@@ -1,13 +1,17 @@
 // `elevate dev` end to end: a scaffolded addon outside the workspace, reached through a symlink in
 // ADDON_PATHS, is served by the dev server; editing its route five times shows each new answer
 // over the same session (the database and the tokens carry on); a model changed without its
-// migration is reported with the command to run while the previous code keeps serving.
+// migration is reported with the command to run while the previous code keeps serving; in the
+// browser, an edit of the addon's page markup updates it in place (no reload) and an edit of its
+// module script reloads it with the new exports.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase } from '../src/database.ts';
 import { dropRedisKeys, run } from './helpers.ts';
@@ -31,6 +35,7 @@ export function helloRoutes(r: RestRouter): void {
 `;
 
 let dev: ChildProcess | undefined;
+let webUrl = '';
 let out = '';
 let url = '';
 
@@ -78,7 +83,13 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...ENV, ADDON_PATHS: linked };
   delete env.VITEST;
   delete env.NODE_ENV;
-  dev = spawn(process.execPath, [BIN, 'dev', '--no-web', '--port', '0'], { cwd: tmp, env });
+  const webPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+  dev = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--web-port', String(webPort)], { cwd: tmp, env });
   dev.stdout?.on('data', (c: Buffer) => {
     out += c.toString();
   });
@@ -86,6 +97,7 @@ beforeAll(async () => {
     out += c.toString();
   });
   url = (await waitFor(/ElevateCRM \(dev\) is running at (\S+)[\s\S]*Press Ctrl\+C/))[1] as string;
+  webUrl = (await waitFor(/Web app: +(http:\S+)\/t\/demo/))[1] as string;
 }, 300_000);
 
 afterAll(async () => {
@@ -226,5 +238,52 @@ describe('elevate dev refuses', { timeout: 120_000 }, () => {
     expect(closed.out.trim()).toMatch(
       /^elevate: cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/elevate \(connection refused\)/,
     );
+  });
+});
+
+describe('elevate dev, the web app (Vite)', { timeout: 300_000 }, () => {
+  it("updates an addon's page in place when its markup changes, and reloads it when its module script does", async () => {
+    await waitFor(/VITE v\S+ +ready in/);
+    const page_ = join(dir, 'web/pages/index.svelte');
+    const original = readFileSync(page_, 'utf8');
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${webUrl}/t/demo/auth/login`, { timeout: 180_000 });
+      await page.getByLabel('Email').fill('admin@demo.test');
+      await page.getByLabel('Password').fill('elevate-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${webUrl}/t/demo`, { timeout: 180_000 });
+      await page.goto(`${webUrl}/t/demo/desk`, { timeout: 180_000 });
+      await page.getByRole('heading', { name: 'Desk', exact: true }).waitFor({ timeout: 180_000 });
+      await page.waitForLoadState('networkidle');
+      // Survives an update in place; a reload of the page clears it.
+      await page.evaluate(() => Object.assign(window, { __kept: 42 }));
+      const kept = () => page.evaluate(() => (window as unknown as { __kept?: number }).__kept);
+
+      const started = performance.now();
+      writeFileSync(page_, original.replace('<PageHeader title="Desk"', '<PageHeader title="Help desk"'));
+      await page.getByRole('heading', { name: 'Help desk' }).waitFor({ timeout: 60_000 });
+      const inPlace = performance.now() - started;
+      expect(await kept()).toBe(42);
+
+      // The module script holds what the app keeps (load, title, permission): a change reloads.
+      writeFileSync(
+        page_,
+        original
+          .replace('<PageHeader title="Desk"', '<PageHeader title="Help desk"')
+          .replace('export const title = "Desk";', 'export const title = "Tickets";'),
+      );
+      await expect.poll(() => page.title(), { timeout: 60_000 }).toBe('Tickets · ElevateCRM');
+      expect(await kept()).toBeUndefined();
+      // For docs/performance.md.
+      console.info(`page edit → updated in place: ${Math.round(inPlace)} ms`);
+    } finally {
+      writeFileSync(page_, original);
+      await browser.close();
+    }
   });
 });

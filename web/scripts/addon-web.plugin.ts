@@ -2,7 +2,9 @@
 // packages the kernel finds: the workspace's addons/*, node_modules, ADDON_PATHS; set ADDON_PATHS for
 // the build as for the kernel). They reach the app as one virtual module, `virtual:elevate/addon-web`.
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
 export interface WebEntry {
@@ -39,13 +41,13 @@ function discover(webDir: string): WebEntry[] {
   return JSON.parse(out) as WebEntry[];
 }
 
-export function addonWeb(webDir: string): Plugin {
+export function addonWeb(webDir: string): Plugin[] {
   let entries: WebEntry[] | null = null;
   const found = () => {
     entries ??= discover(webDir);
     return entries;
   };
-  return {
+  const main: Plugin = {
     name: 'elevate:addon-web',
     enforce: 'pre',
     config() {
@@ -71,4 +73,60 @@ export function addonWeb(webDir: string): Plugin {
       return { code: code.replace('/* @addon-sources */', tailwindSources(found())), map: null };
     },
   };
+  return [main, ...addonPageHmr(found)];
+}
+
+const PARTIAL_ACCEPT = 'import.meta.hot.acceptExports(["default"],(module) => {';
+
+/**
+ * Hot updates for an addon's page in place. vite-plugin-svelte makes a component accept updates of
+ * its default export only; an addon page also exports `load`, `title` and `permission` from its
+ * module script, and its importer is the addon's `import.meta.glob` (a dynamic import, whose bindings
+ * Vite cannot see), so every edit of a page climbed to the root and reloaded the whole page, losing
+ * its state. Here the page accepts itself: an edit of its markup, style or instance script updates
+ * the component in place; an edit of its module script (the loader and the exports the app holds)
+ * still reloads, because the app keeps the old ones. Development only; the build is untouched.
+ */
+export function patchPageHmr(code: string, source: string): string | null {
+  if (!code.includes(PARTIAL_ACCEPT)) return null;
+  const moduleScript = /<script\b[^>]*\bmodule\b[^>]*>([\s\S]*?)<\/script>/.exec(source)?.[1] ?? '';
+  const sig = createHash('sha256').update(moduleScript).digest('hex').slice(0, 16);
+  return `${code.replace(
+    PARTIAL_ACCEPT,
+    'import.meta.hot.accept((module) => {\n\t\tif (module?.__moduleScript !== __moduleScript) return import.meta.hot.invalidate();',
+  )}\nexport const __moduleScript = ${JSON.stringify(sig)};\n`;
+}
+
+/** The dev server's half of the addon pages (see `patchPageHmr`), for the entries `found` lists. */
+function addonPageHmr(found: () => WebEntry[]): Plugin[] {
+  let dirs: string[] | null = null;
+  const sources = new Map<string, string>();
+  const inAddon = (id: string) => {
+    // Vite names a module by its real path; an addon may be reached through a symlink.
+    dirs ??= found().flatMap((e) => [dirname(e.file), realpathSync(dirname(e.file))].map((d) => `${d}${sep}`));
+    return id.endsWith('.svelte') && dirs.some((d) => id.startsWith(d));
+  };
+  return [
+    {
+      name: 'elevate:addon-page-source',
+      apply: 'serve',
+      enforce: 'pre',
+      transform(code, id) {
+        // Before Svelte compiles it: the source, whose module script decides reload or update.
+        if (inAddon(id)) sources.set(id, code);
+        return null;
+      },
+    },
+    {
+      name: 'elevate:addon-page-hmr',
+      apply: 'serve',
+      enforce: 'post',
+      transform(code, id) {
+        const source = sources.get(id);
+        if (source === undefined) return null;
+        const patched = patchPageHmr(code, source);
+        return patched === null ? null : { code: patched, map: null };
+      },
+    },
+  ];
 }
