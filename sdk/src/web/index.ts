@@ -23,6 +23,7 @@ export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
+export { default as Slot } from './components/Slot.svelte';
 export { type Kit, useKit } from './context.ts';
 export {
   type FormatSettings,
@@ -48,4 +49,15 @@ export type {
   WebContribution,
   WidgetMeta,
 } from './types.ts';
+export {
+  defineSlot,
+  type Filled,
+  type FilledSlot,
+  fill,
+  type SlotDef,
+  type SlotFill,
+  type SlotLoadArgs,
+  type SlotModule,
+  type SlotProps,
+} from './slots.ts';
 export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';
