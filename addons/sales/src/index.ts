@@ -8,6 +8,7 @@ import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
+import { customerRoutes } from './rest/customers.routes.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { publicQuoteRoutes } from './rest/public.routes.ts';
@@ -41,6 +42,7 @@ export const sales = defineAddon({
     orderRoutes(r);
     invoiceRoutes(r);
     publicQuoteRoutes(r);
+    customerRoutes(r);
   },
 });
 
