@@ -74,14 +74,14 @@ export { Consent } from './models/consent.model.ts';
 export { Contact } from './models/contact.model.ts';
 export { Lead } from './models/lead.model.ts';
 export { Opportunity } from './models/opportunity.model.ts';
+export { Pipeline, Stage } from './models/pipeline.model.ts';
+export { StageChange } from './models/stage-change.model.ts';
+export { ContactTag, Tag } from './models/tag.model.ts';
 export {
   ContactDirectory,
   type ContactDirectoryService,
   type ContactSummary,
 } from './services/contact-directory.ts';
-export { Pipeline, Stage } from './models/pipeline.model.ts';
-export { StageChange } from './models/stage-change.model.ts';
-export { ContactTag, Tag } from './models/tag.model.ts';
 export {
   type ConvertState,
   LeadConvertContactReady,

@@ -28,7 +28,12 @@ async function withOnly(t: TestTenant, permissions: string[]): Promise<ApiClient
 
 const statements = (res: { headers: Headers }) => Number(res.headers.get('x-db-statements'));
 
-async function quoteFor(c: ApiClient, customer: { contactId?: string; companyId?: string }, price: string, currency = 'USD') {
+async function quoteFor(
+  c: ApiClient,
+  customer: { contactId?: string; companyId?: string },
+  price: string,
+  currency = 'USD',
+) {
   return ok<{ id: string; number: string }>(
     c.post(`${API}/quotes`, { ...customer, currency, lines: [{ description: 'Work', unitPrice: price }] }),
     201,
@@ -128,7 +133,10 @@ describe('GET /customers/:id/sales: the Sales panel of a contact or company', ()
   });
 
   it('a company’s documents count once even when they name it as contact and company', async () => {
-    const co = await ok<{ id: string }>(acme.client.post('/api/v1/crm/contacts', { name: 'Initech', kind: 'company' }), 201);
+    const co = await ok<{ id: string }>(
+      acme.client.post('/api/v1/crm/contacts', { name: 'Initech', kind: 'company' }),
+      201,
+    );
     await quoteFor(acme.client, { companyId: co.id }, '5');
     await quoteFor(acme.client, { contactId: co.id, companyId: co.id }, '7');
     const s = await ok<{ quotes: { count: number; recent: unknown[]; open: unknown[] } }>(

@@ -38,17 +38,6 @@ export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
 export { type AuditEntry, recordHistory } from './record-history.ts';
-export type {
-  Branding,
-  ContributedModule,
-  ListResponse,
-  LoadArgs,
-  Me,
-  MenuEntry,
-  PageProps,
-  WebContribution,
-  WidgetMeta,
-} from './types.ts';
 export {
   defineSlot,
   type Filled,
@@ -60,4 +49,15 @@ export {
   type SlotModule,
   type SlotProps,
 } from './slots.ts';
+export type {
+  Branding,
+  ContributedModule,
+  ListResponse,
+  LoadArgs,
+  Me,
+  MenuEntry,
+  PageProps,
+  WebContribution,
+  WidgetMeta,
+} from './types.ts';
 export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';

@@ -103,7 +103,16 @@ export interface CustomerSales {
     count: number;
     recent: Pick<
       InvoiceRow,
-      'id' | 'kind' | 'number' | 'state' | 'paymentStatus' | 'currency' | 'amountTotal' | 'amountResidual' | 'dueDate'
+      | 'id'
+      | 'kind'
+      | 'number'
+      | 'order'
+      | 'state'
+      | 'paymentStatus'
+      | 'currency'
+      | 'amountTotal'
+      | 'amountResidual'
+      | 'dueDate'
     >[];
     /** Posted invoices less posted credit notes, per currency. */
     invoiced: Money[];
@@ -159,6 +168,7 @@ export async function customerSales(ctx: RequestContext, customerId: string): Pr
         id: i.id,
         kind: i.kind,
         number: i.number,
+        order: i.order,
         state: i.state,
         paymentStatus: i.paymentStatus,
         currency: i.currency,

@@ -4,7 +4,7 @@
 // with the shell.
 
 import { contributions } from 'virtual:elevate/addon-web';
-import { allows, type Api, type ContributedModule, iconNames, type LoadArgs, type MenuEntry } from '@elevate/sdk/web';
+import { type Api, allows, type ContributedModule, iconNames, type LoadArgs, type MenuEntry } from '@elevate/sdk/web';
 import { contributionPath, matchRoute, pageSegments, unknownIcons } from './routes.ts';
 import { loadSlot, type Viewer } from './slots.ts';
 

@@ -41,7 +41,11 @@ describe('page slots', () => {
   it('shows only fills of enabled addons', () => {
     expect(keys(['crm'], ['*'])).toEqual([]);
     expect(keys(['crm', 'billing'], ['*'])).toEqual(['billing:summary', 'billing:invoices']);
-    expect(keys(['crm', 'billing', 'loyalty'], ['*'])).toEqual(['billing:summary', 'billing:invoices', 'loyalty:points']);
+    expect(keys(['crm', 'billing', 'loyalty'], ['*'])).toEqual([
+      'billing:summary',
+      'billing:invoices',
+      'loyalty:points',
+    ]);
   });
 
   it('shows a fill with a permission only to users who hold it (and only with its addon enabled)', () => {
