@@ -1,7 +1,8 @@
 import { crm } from '@elevate/crm';
 import { inventory } from '@elevate/inventory';
-import { defineAddon } from '@elevate/sdk';
+import { defineAddon, relationFields } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
+import { contactSales } from './contact.ext.ts';
 import { salesEvents } from './events.ts';
 import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
@@ -28,11 +29,16 @@ export const sales = defineAddon({
   platform: '^1.0.0',
   depends: [crm, inventory],
   models: salesModels,
+  extends: [contactSales],
   migrations,
   permissions,
   settings,
   events: salesEvents,
   resources: salesResources,
+  // Contact.orders, .quotes, .invoices on crm's hand-written type (batched, permission-checked).
+  graphql: (b, deps) => {
+    relationFields(b, deps.crm.Contact, contactSales);
+  },
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
   jobs: [overdueJob, expiryJob],
@@ -46,6 +52,7 @@ export const sales = defineAddon({
   },
 });
 
+export { contactSales } from './contact.ext.ts';
 export * from './events.ts';
 export { Invoice, type InvoiceRow } from './models/invoice.model.ts';
 export { Order, type OrderRow } from './models/order.model.ts';
