@@ -19,6 +19,7 @@ import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
+import { ContactDirectory, contactDirectory } from './services/contact-directory.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
@@ -41,7 +42,7 @@ export const crm = defineAddon({
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,
-  provides: [provide(OpportunityOutcome, opportunityOutcome)],
+  provides: [provide(OpportunityOutcome, opportunityOutcome), provide(ContactDirectory, contactDirectory)],
   jobs: [importContactsJob, rescoreLeadsJob],
   workflows: crmWorkflows,
   graphql: (b) => {
@@ -76,6 +77,11 @@ export { Opportunity } from './models/opportunity.model.ts';
 export { Pipeline, Stage } from './models/pipeline.model.ts';
 export { StageChange } from './models/stage-change.model.ts';
 export { ContactTag, Tag } from './models/tag.model.ts';
+export {
+  ContactDirectory,
+  type ContactDirectoryService,
+  type ContactSummary,
+} from './services/contact-directory.ts';
 export {
   type ConvertState,
   LeadConvertContactReady,

@@ -7,3 +7,5 @@ export const web: WebContribution = {
   pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),
   widgets: import.meta.glob<ContributedModule>('./widgets/*.svelte'),
 };
+
+export { crmSlots } from './slots.ts';

@@ -1,13 +1,15 @@
 import { crm } from '@elevate/crm';
 import { inventory } from '@elevate/inventory';
-import { defineAddon } from '@elevate/sdk';
+import { defineAddon, relationFields } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
+import { contactSales } from './contact.ext.ts';
 import { salesEvents } from './events.ts';
 import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
+import { customerRoutes } from './rest/customers.routes.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { publicQuoteRoutes } from './rest/public.routes.ts';
@@ -27,11 +29,16 @@ export const sales = defineAddon({
   platform: '^1.0.0',
   depends: [crm, inventory],
   models: salesModels,
+  extends: [contactSales],
   migrations,
   permissions,
   settings,
   events: salesEvents,
   resources: salesResources,
+  // Contact.orders, .quotes, .invoices on crm's hand-written type (batched, permission-checked).
+  graphql: (b, deps) => {
+    relationFields(b, deps.crm.Contact, contactSales);
+  },
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
   jobs: [overdueJob, expiryJob],
@@ -41,9 +48,11 @@ export const sales = defineAddon({
     orderRoutes(r);
     invoiceRoutes(r);
     publicQuoteRoutes(r);
+    customerRoutes(r);
   },
 });
 
+export { contactSales } from './contact.ext.ts';
 export * from './events.ts';
 export { Invoice, type InvoiceRow } from './models/invoice.model.ts';
 export { Order, type OrderRow } from './models/order.model.ts';

@@ -34,6 +34,21 @@ const CHIP: Record<string, string> = {
   partial: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
   cancelled: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
   expired: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
+  posted: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
+  unpaid: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200',
+  paid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  overdue: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
+};
+export const PAYMENT_LABELS: Record<string, string> = {
+  unpaid: 'Unpaid',
+  partial: 'Partly paid',
+  paid: 'Paid',
+  overdue: 'Overdue',
+};
+export const INVOICE_STATE_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  posted: 'Posted',
+  cancelled: 'Cancelled',
 };
 /** Classes of a state chip (text is always beside the colour, never colour alone). */
 export const chip = (state: string) =>
@@ -45,13 +60,16 @@ export function totalsByCurrency(rows: readonly { currency: string; amount: stri
 }
 
 /**
- * The names of the contacts behind a page of documents: crm offers no list by ids, so one GET per
- * distinct contact (a page holds at most a few dozen). Unknown or hidden ones are left out.
+ * The names of the contacts behind a page of documents: one call, which sales answers through crm's
+ * ContactDirectory service (one statement). Unknown or hidden ones are left out.
  */
 export async function contactNames(api: Api, ids: readonly (string | null | undefined)[]) {
   const unique = [...new Set(ids.filter((x): x is string => !!x))];
-  const found = await Promise.all(unique.map((id) => api.get<ContactRef>(`/v1/crm/contacts/${id}`).catch(() => null)));
-  return Object.fromEntries(found.flatMap((c) => (c ? [[c.id, c.name]] : []))) as Record<string, string>;
+  if (!unique.length) return {} as Record<string, string>;
+  const found = await api
+    .get<{ data: ContactRef[] }>('/v1/sales/customers', { ids: unique.join(',') })
+    .catch(() => ({ data: [] as ContactRef[] }));
+  return Object.fromEntries(found.data.map((c) => [c.id, c.name])) as Record<string, string>;
 }
 
 /** A list page's link with its filters, one changed (empty values left out). */

@@ -1,4 +1,5 @@
-import type { ContributedModule, WebContribution } from '@elevate/sdk/web';
+import { crmSlots } from '@elevate/crm/web/slots';
+import { type ContributedModule, fill, type WebContribution } from '@elevate/sdk/web';
 
 export const web: WebContribution = {
   menu: [
@@ -6,4 +7,30 @@ export const web: WebContribution = {
     { label: 'Orders', path: 'orders', icon: 'cart', permission: 'sales.order.read', order: 51 },
   ],
   pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),
+  // What sales adds to crm's pages (crm's files are not touched: crm declares the slots).
+  slots: [
+    fill(crmSlots.contactPanels, {
+      key: 'customer-sales',
+      permission: 'sales.quote.read',
+      order: 10,
+      component: () => import('./slots/CustomerSales.svelte'),
+    }),
+    fill(crmSlots.companyPanels, {
+      key: 'customer-sales',
+      permission: 'sales.quote.read',
+      order: 10,
+      component: () => import('./slots/CustomerSales.svelte'),
+    }),
+    fill(crmSlots.opportunityActions, {
+      key: 'create-quote',
+      permission: 'sales.quote.write',
+      component: () => import('./slots/CreateQuote.svelte'),
+    }),
+    fill(crmSlots.opportunityPanels, {
+      key: 'quotes',
+      permission: 'sales.quote.read',
+      order: 10,
+      component: () => import('./slots/OpportunityQuotes.svelte'),
+    }),
+  ],
 };

@@ -43,3 +43,6 @@ export interface ProductRef {
   salePrice: string | null;
   currency?: string | null;
 }
+
+/** `GET /v1/sales/customers/:id/sales`: a crm contact's documents (a kind is null without its read permission). */
+export type { CustomerSales } from '../src/services/customers.service.ts';

@@ -66,6 +66,48 @@ export function activateExtensions(b: GraphQLBuilder, exts: readonly ModelExtens
   for (const e of exts) buildOf(b).active.add(e);
 }
 
+/**
+ * Adds the one-to-many relations of a model extension to the extended model's **hand-written**
+ * GraphQL type, owned by another addon (crm's `Contact`; a resource's derived type gets them on its
+ * own). Call it in the extending addon's `graphql` fragment with the owner's ref from `deps`:
+ *
+ *   export const contactSales = extendModel(Contact, { relations: { orders: rel.hasMany(() => Order, 'contact') } });
+ *   graphql: (b, deps) => { relationFields(b, deps.crm.Contact, contactSales); }
+ *
+ * Each field is a nullable list of the target resource's type (the target must be a resource of
+ * this addon), loaded through the request's DataLoader (a page of N parents: one statement), under
+ * the tenant filter, row-level security and the caller's record rules. Without the target's read
+ * permission the field is null with a FORBIDDEN error (the parent and its other fields stay). The
+ * fragment runs only in schemas of tenants that enabled the extending addon: so do the fields.
+ */
+export function relationFields(
+  b: GraphQLBuilder,
+  ref: AnyRef,
+  ext: ModelExtension,
+  keys: readonly string[] = Object.keys(ext.relations),
+): void {
+  const build = buildOf(b);
+  activateExtensions(b, [ext]);
+  for (const key of keys) {
+    const def = ext.relations[key];
+    if (!def) throw new Error(`relationFields: the extension of ${ext.model.name} has no relation "${key}"`);
+    (b as Loose).objectField(ref, key, (t: Loose) => {
+      const targetType = build.types.get(def.target());
+      if (!targetType) {
+        throw new Error(
+          `relationFields: ${ext.model.name}.${key} points at ${def.target().name}, which is not a resource of this schema`,
+        );
+      }
+      return t.field({
+        type: [targetType],
+        nullable: true,
+        description: `The ${def.target().name} rows whose \`${def.inverse}\` is this one (null without their read permission)`,
+        resolve: (r: Loose, _a: unknown, ctx: RequestContext) => loadHasMany(ctx, ext.model, key, def, r.id),
+      });
+    });
+  }
+}
+
 /** Adds a resource's types, queries and mutations to the schema. */
 export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
   const build = buildOf(b);

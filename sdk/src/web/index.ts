@@ -23,6 +23,7 @@ export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
+export { default as Slot } from './components/Slot.svelte';
 export { type Kit, useKit } from './context.ts';
 export {
   type FormatSettings,
@@ -37,6 +38,17 @@ export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
 export { type AuditEntry, recordHistory } from './record-history.ts';
+export {
+  defineSlot,
+  type Filled,
+  type FilledSlot,
+  fill,
+  type SlotDef,
+  type SlotFill,
+  type SlotLoadArgs,
+  type SlotModule,
+  type SlotProps,
+} from './slots.ts';
 export type {
   Branding,
   ContributedModule,

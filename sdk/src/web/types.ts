@@ -15,6 +15,7 @@
 import type { Component } from 'svelte';
 import type { Api } from './api.ts';
 import type { IconName } from './icons.ts';
+import type { Filled, SlotDef, SlotFill } from './slots.ts';
 
 export interface MenuEntry {
   /** Visible text. */
@@ -47,6 +48,12 @@ export interface LoadArgs {
   url: URL;
   /** Whether the signed-in user holds a permission (as `kit.can`): load only what they may see. */
   can(permission: string): boolean;
+  /**
+   * The fills of a slot this page declares (`defineSlot`), from the addons the tenant has enabled
+   * whose permission the user holds, each with the result of its own `load` (run with `props`).
+   * Render them with `<Slot fills={...} />`.
+   */
+  slot<P extends object>(slot: SlotDef<P>, props: P): Promise<Filled<P>>;
 }
 
 export interface PageProps<D = unknown> {
@@ -92,4 +99,6 @@ export interface WebContribution {
   menu?: readonly MenuEntry[];
   pages?: Readonly<Record<string, Lazy>>;
   widgets?: Readonly<Record<string, Lazy>>;
+  /** Components for other addons' page slots (`fill(slot, {...})`). */
+  slots?: readonly SlotFill[];
 }

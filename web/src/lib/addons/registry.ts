@@ -4,8 +4,9 @@
 // with the shell.
 
 import { contributions } from 'virtual:elevate/addon-web';
-import { type ContributedModule, iconNames, type MenuEntry } from '@elevate/sdk/web';
+import { type Api, allows, type ContributedModule, iconNames, type LoadArgs, type MenuEntry } from '@elevate/sdk/web';
 import { contributionPath, matchRoute, pageSegments, unknownIcons } from './routes.ts';
+import { loadSlot, type Viewer } from './slots.ts';
 
 // Said once, where the app starts (the server's log) and in the browser's console.
 for (const line of unknownIcons(contributions, iconNames)) console.warn(line);
@@ -68,4 +69,11 @@ export function widgetLoaders(enabled: readonly string[]): { addon: string; name
       }),
     )
     .sort((a, b) => a.addon.localeCompare(b.addon) || a.name.localeCompare(b.name));
+}
+
+/** The arguments of a page's or widget's load: the API, parameters, permission check and slots. */
+export function loadArgs(viewer: Viewer, api: Api, params: Record<string, string>, url: URL): LoadArgs {
+  const can = (p: string) => allows(viewer.permissions, viewer.enabledAddons, p);
+  const base = { api, params, url, can };
+  return { ...base, slot: (slot, props) => loadSlot(contributions, viewer, slot, props, base) };
 }

@@ -1,7 +1,7 @@
 // The dashboard: widgets contributed by the enabled addons (addons/<id>/web/widgets/*.svelte).
 
 import { allows, withLoadApi } from '@elevate/sdk/web';
-import { widgetLoaders } from '#lib/addons/registry.ts';
+import { loadArgs, widgetLoaders } from '#lib/addons/registry.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, url }) => {
@@ -17,9 +17,7 @@ export const load: PageLoad = async ({ parent, fetch, url }) => {
         let data: unknown = null;
         let failed = false;
         try {
-          data = mod.load
-            ? await mod.load({ api, params: {}, url, can: (p) => allows(me.permissions, me.enabledAddons, p) })
-            : null;
+          data = mod.load ? await mod.load(loadArgs(me, api, {}, url)) : null;
         } catch {
           failed = true;
         }

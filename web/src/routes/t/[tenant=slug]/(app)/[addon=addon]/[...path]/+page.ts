@@ -3,7 +3,7 @@
 
 import { ApiError, allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
-import { findPage } from '#lib/addons/registry.ts';
+import { findPage, loadArgs } from '#lib/addons/registry.ts';
 import type { PageLoad } from './$types';
 
 const NOT_FOUND = 'This page does not exist, or its addon is not enabled for your company.';
@@ -22,9 +22,7 @@ export const load: PageLoad = async ({ params, parent, fetch, url }) => {
   const pageLoad = mod.load;
   if (pageLoad) {
     try {
-      data = await withLoadApi(base, fetch, url, (api) =>
-        pageLoad({ api, params: found.params, url, can: (p) => allows(me.permissions, me.enabledAddons, p) }),
-      );
+      data = await withLoadApi(base, fetch, url, (api) => pageLoad(loadArgs(me, api, found.params, url)));
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) error(err.status, err.message);
       throw err;
