@@ -185,7 +185,11 @@ describe('mail delivery through a real SMTP server', () => {
     const [stored] = await env.sql<{ sha256: string }>('select sha256 from core_document where id = $1', [
       res.body.documentId,
     ]);
-    expect(createHash('sha256').update(file?.content ?? Buffer.alloc(0)).digest('hex')).toBe(stored?.sha256);
+    expect(
+      createHash('sha256')
+        .update(file?.content ?? Buffer.alloc(0))
+        .digest('hex'),
+    ).toBe(stored?.sha256);
 
     // Another tenant cannot name it; nor can anyone name a document that does not exist.
     const other = await env.tenant('mail-attach-b', { enable: ['mailer'] });

@@ -25,7 +25,12 @@ export function createMailTransport(config: Config, log: Log): MailTransport {
       async send(mail) {
         const info = await t.sendMail(mail);
         log.info(
-          { to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments?.map((a) => a.filename) },
+          {
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            attachments: mail.attachments?.map((a) => a.filename),
+          },
           'mail (no SMTP_URL: logged, not sent)',
         );
         return { messageId: info.messageId };
