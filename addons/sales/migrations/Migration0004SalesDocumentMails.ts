@@ -5,14 +5,24 @@ export class SalesDocumentMails0004 extends Migration {
   override name = 'SalesDocumentMails0004';
 
   override up(): void {
-    this.addSql(`create table "sales_document_mail" ("tenant_id" uuid not null default nullif(current_setting('app.tenant_id', true), '')::uuid, "id" uuid not null default gen_random_uuid(), "model" varchar(64) not null, "record_id" uuid not null, "to" varchar(320) not null, "subject" varchar(200) not null, "document_id" uuid not null, "mail_id" uuid not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" uuid null, primary key ("tenant_id", "id"));`);
-    this.addSql(`alter table "sales_document_mail" add constraint "sales_document_mail_tenant_id_fkey" foreign key ("tenant_id") references "core_tenant" ("id") on delete cascade;`);
-    this.addSql(`create index "sales_document_mail_model_record_id_idx" on "sales_document_mail" ("tenant_id", "model", "record_id");`);
+    this.addSql(
+      `create table "sales_document_mail" ("tenant_id" uuid not null default nullif(current_setting('app.tenant_id', true), '')::uuid, "id" uuid not null default gen_random_uuid(), "model" varchar(64) not null, "record_id" uuid not null, "to" varchar(320) not null, "subject" varchar(200) not null, "document_id" uuid not null, "mail_id" uuid not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" uuid null, primary key ("tenant_id", "id"));`,
+    );
+    this.addSql(
+      `alter table "sales_document_mail" add constraint "sales_document_mail_tenant_id_fkey" foreign key ("tenant_id") references "core_tenant" ("id") on delete cascade;`,
+    );
+    this.addSql(
+      `create index "sales_document_mail_model_record_id_idx" on "sales_document_mail" ("tenant_id", "model", "record_id");`,
+    );
 
-    this.addSql(`alter table "sales_document_mail" add constraint "sales_document_mail_model_check" check ("model" in ('sales.quote', 'sales.invoice'));`);
+    this.addSql(
+      `alter table "sales_document_mail" add constraint "sales_document_mail_model_check" check ("model" in ('sales.quote', 'sales.invoice'));`,
+    );
     this.addSql(`alter table "sales_document_mail" enable row level security;`);
     this.addSql(`alter table "sales_document_mail" force row level security;`);
-    this.addSql(`create policy "tenant_isolation" on "sales_document_mail" using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);`);
+    this.addSql(
+      `create policy "tenant_isolation" on "sales_document_mail" using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);`,
+    );
   }
 
   override down(): void {
