@@ -11,6 +11,7 @@ import type { SalesSettings } from '../settings.ts';
 import { repoFor } from './access.ts';
 import { today } from './clock.ts';
 import { decimal, div, exact, mul, quantity4, ZERO } from './decimal.ts';
+import { taxSummaryOf } from './documents.service.ts';
 import { companyAmounts } from './fx.service.ts';
 import { type LineInput, readLines, resolveLines, writeLines } from './lines.service.ts';
 import { ORDER_READ, orderOf } from './orders.service.ts';
@@ -318,6 +319,7 @@ export async function invoiceView(ctx: SystemContext, inv: InvoiceRow) {
     installments,
     payments,
     creditNotes: creditNotes.map((c) => ({ id: c.id, number: c.number, state: c.state, amountTotal: c.amountTotal })),
+    taxSummary: await taxSummaryOf(ctx, inv.currency, lines),
     mails,
     timeline: invoiceTimeline(inv, payments, creditNotes, mails),
   };
