@@ -22,6 +22,9 @@ let platform: Platform;
 let browser: Browser;
 let page: Page | undefined;
 const contexts: BrowserContext[] = [];
+// A refresh after an action reloads the page's data (several requests): on a busy machine that
+// takes longer than expect.poll's default second.
+const POLL = { timeout: 15_000 };
 
 beforeAll(async () => {
   ({ platform, browser } = await startAll());
@@ -77,7 +80,7 @@ describe('invoicing', { timeout: 300_000 }, () => {
     expect(await page.getByTestId('invoice-line').count()).toBe(2);
 
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await expect.poll(() => page?.getByTestId('invoice-status').textContent()).toBe('Unpaid');
+    await expect.poll(() => page?.getByTestId('invoice-status').textContent(), POLL).toBe('Unpaid');
     const heading = await page.getByRole('heading', { level: 1 }).textContent();
     expect(heading).toMatch(/^Invoice INV\/\d{4}\/00001$/);
     expect(await page.getByTestId('installment').count()).toBe(1);
@@ -94,7 +97,7 @@ describe('invoicing', { timeout: 300_000 }, () => {
     await dialog.getByLabel('Amount (USD)').fill('300');
     await dialog.getByLabel('Reference').fill('Wire 42');
     await dialog.getByRole('button', { name: 'Record payment' }).click();
-    await expect.poll(() => page?.getByTestId('invoice-status').textContent()).toBe('Partly paid');
+    await expect.poll(() => page?.getByTestId('invoice-status').textContent(), POLL).toBe('Partly paid');
     expect(await page.getByTestId('amount-due').textContent()).toBe('$460.00');
     expect(await page.getByTestId('payment').textContent()).toContain('Wire 42');
     expect(await page.getByTestId('invoice-timeline').textContent()).toContain('300.00 USD recorded (Wire 42)');
@@ -104,7 +107,7 @@ describe('invoicing', { timeout: 300_000 }, () => {
     await page.waitForURL(tenant.app('/sales/invoices'));
     await page.getByRole('link', { name: 'Partly paid' }).click();
     await page.waitForURL(/status=partial/);
-    await expect.poll(() => page?.getByRole('link', { name: /INV\/\d{4}\/00001/ }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page?.getByRole('link', { name: /INV\/\d{4}\/00001/ }).count(), POLL).toBeGreaterThan(0);
     expect(await page.getByTestId('invoice-totals').textContent()).toContain('$460.00');
 
     // Aged receivables: Grace owes 460 (not due yet: due on the invoice date, which is today).
@@ -116,7 +119,7 @@ describe('invoicing', { timeout: 300_000 }, () => {
 
     // The dashboard's widgets: quotes awaiting (1, EUR 99) and overdue invoices (0 today).
     await page.goto(tenant.app());
-    await expect.poll(() => page?.getByTestId('awaiting-count').textContent()).toBe('1');
+    await expect.poll(() => page?.getByTestId('awaiting-count').textContent(), POLL).toBe('1');
     expect(await page.getByTestId('overdue-count').textContent()).toBe('0');
 
     // The crawl's checks and screenshots of the new pages with their data.
