@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { AppError, defineAddon } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
@@ -22,15 +23,34 @@ const mailer = defineAddon({
         data?: Record<string, string>;
         language?: string;
         fail?: boolean;
+        /** Render and attach an invoice PDF in this transaction, then attach it to the mail. */
+        pdf?: boolean;
+        attachments?: { documentId: string }[];
       };
+      const doc = b.pdf
+        ? await ctx.documents.attach(
+            { model: 'mailer.thing', id: 'one' },
+            {
+              kind: 'invoice',
+              number: 'INV-7',
+              date: '2031-01-02',
+              currency: 'EUR',
+              customer: { name: 'Lena' },
+              lines: [{ description: 'Work', quantity: '1', unitPrice: '10.00', total: '10.00' }],
+              totals: { subtotal: '10.00', total: '10.00' },
+            },
+          )
+        : null;
+      const attachments = [...(doc ? [{ documentId: doc.id }] : []), ...(b.attachments ?? [])];
       const { id } = await ctx.mail.send({
         to: b.to,
         template: b.template,
         ...(b.data ? { data: b.data } : {}),
         ...(b.language ? { language: b.language } : {}),
+        ...(attachments.length ? { attachments } : {}),
       });
       if (b.fail) throw new AppError('TEST_FAILURE', 'fails after sending', { status: 422 });
-      return { status: 202, body: { id } };
+      return { status: 202, body: { id, documentId: doc?.id ?? null } };
     });
   },
 });
@@ -142,6 +162,52 @@ describe('mail delivery through a real SMTP server', () => {
     expect(
       await env.sql(`select 1 from core_outbox where tenant_id = $1 and name = 'core.mail.send'`, [t.id]),
     ).toHaveLength(1);
+  });
+
+  it('attaches stored documents: the PDF bytes arrive as a file, and only this tenant’s documents', async () => {
+    const t = await env.tenant('mail-attach', { enable: ['mailer'] });
+    const res = await t.client.post('/api/v1/mailer/send', {
+      to: 'attach@example.test',
+      template: 'core.document',
+      data: { subject: 'Invoice INV-7', body: 'Hello Lena,\n\nyour invoice is attached.' },
+      pdf: true,
+    });
+    expect(res.status).toBe(202);
+    await vi.waitFor(() => expect(smtp.to('attach@example.test')).toHaveLength(1), WAIT);
+    const mail = smtp.to('attach@example.test')[0];
+    expect(mail?.subject).toBe('Invoice INV-7');
+    expect(mail?.text).toContain('your invoice is attached.');
+    expect(mail?.attachments).toHaveLength(1);
+    const file = mail?.attachments[0];
+    expect(file?.filename).toBe('invoice-INV-7.pdf');
+    expect(file?.contentType).toBe('application/pdf');
+    expect(file?.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const [stored] = await env.sql<{ sha256: string }>('select sha256 from core_document where id = $1', [
+      res.body.documentId,
+    ]);
+    expect(
+      createHash('sha256')
+        .update(file?.content ?? Buffer.alloc(0))
+        .digest('hex'),
+    ).toBe(stored?.sha256);
+
+    // Another tenant cannot name it; nor can anyone name a document that does not exist.
+    const other = await env.tenant('mail-attach-b', { enable: ['mailer'] });
+    for (const [client, documentId] of [
+      [other.client, res.body.documentId],
+      [t.client, '00000000-0000-4000-8000-000000000000'],
+      [t.client, 'nope'],
+    ] as const) {
+      const bad = await client.post('/api/v1/mailer/send', {
+        to: 'thief@example.test',
+        template: 'core.document',
+        data: { subject: 's', body: 'b' },
+        attachments: [{ documentId }],
+      });
+      expect(bad.status, documentId).toBe(400);
+      expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['attachments.0.documentId']);
+    }
+    expect(smtp.to('thief@example.test')).toHaveLength(0);
   });
 
   it('refuses a bad message with 400 naming the field', async () => {

@@ -135,7 +135,7 @@ export {
   type ScheduleDef,
   type ScheduleTiming,
 } from './jobs.ts';
-export type { Mailer, MailMessage } from './mail.ts';
+export type { MailAttachment, Mailer, MailMessage } from './mail.ts';
 export {
   type AnyModel,
   columnName,

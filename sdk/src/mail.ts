@@ -8,6 +8,16 @@ export interface MailMessage {
   data?: Record<string, string>;
   /** `en`, `de`, ...; default: the recipient user's language in this tenant, else English. */
   language?: string;
+  /**
+   * Stored documents of this tenant (`ctx.documents.attach(...).id`, at most 5) sent as file
+   * attachments; their bytes are read when the mail goes out. An unknown id is a 400 naming
+   * `attachments.<i>.documentId`.
+   */
+  attachments?: readonly MailAttachment[];
+}
+
+export interface MailAttachment {
+  documentId: string;
 }
 
 export interface Mailer {

@@ -11,9 +11,11 @@ import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
 import { customerRoutes } from './rest/customers.routes.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
+import { mailRoutes } from './rest/mail.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { publicQuoteRoutes } from './rest/public.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
+import { registerRoutes } from './rest/registers.routes.ts';
 import { settings } from './settings.ts';
 import { salesWorkflows } from './workflows/index.ts';
 import { recordInvoicePayment } from './workflows/payments.subscriber.ts';
@@ -47,6 +49,8 @@ export const sales = defineAddon({
     quoteRoutes(r);
     orderRoutes(r);
     invoiceRoutes(r);
+    registerRoutes(r);
+    mailRoutes(r);
     publicQuoteRoutes(r);
     customerRoutes(r);
   },

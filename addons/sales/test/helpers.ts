@@ -1,4 +1,4 @@
-import type { ApiClient } from '@elevate/testkit';
+import type { ApiClient, TestTenant } from '@elevate/testkit';
 
 export const API = '/api/v1/sales';
 
@@ -40,3 +40,16 @@ export const stockOf = async (c: ApiClient, productId: string) =>
     reserved: string;
     available: string;
   };
+
+/** A user whose only role is a custom one holding `permissions` (created on first use). */
+export async function withRole(t: TestTenant, key: string, permissions: string[]): Promise<ApiClient> {
+  const made = await t.client.post('/api/v1/core/roles', { name: key, key, permissions });
+  if (made.status !== 201 && made.status !== 409) throw new Error(`role: ${made.status} ${JSON.stringify(made.body)}`);
+  const email = `${key}-${unique()}@${t.slug}.test`;
+  const client = await t.as('member', email);
+  const users = (await t.client.get('/api/v1/core/users?limit=200')).body.data as { id: string; email: string }[];
+  const id = users.find((u) => u.email === email)?.id;
+  const res = await t.client.put(`/api/v1/core/users/${id}/roles`, { roles: [key] });
+  if (res.status !== 200) throw new Error(`roles: ${res.status} ${JSON.stringify(res.body)}`);
+  return client;
+}

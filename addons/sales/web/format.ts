@@ -24,7 +24,27 @@ export const DELIVERY_LABELS: Record<string, string> = {
   full: 'Delivered',
 };
 
+/** An invoice's status as the lists show it: drafts and cancelled by state, posted ones by payment. */
+export const INVOICE_STATUS_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  unpaid: 'Unpaid',
+  partial: 'Partly paid',
+  paid: 'Paid',
+  overdue: 'Overdue',
+  cancelled: 'Cancelled',
+};
+export const invoiceStatus = (i: { state: string; paymentStatus: string }) =>
+  i.state === 'posted' ? i.paymentStatus : i.state;
+export const PAYMENT_METHOD_LABELS: Record<string, string> = {
+  manual: 'Recorded',
+  provider: 'Online',
+  credit_note: 'Credit note',
+};
+
 const CHIP: Record<string, string> = {
+  unpaid: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
+  paid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  overdue: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
   draft: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200',
   sent: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
   accepted: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',

@@ -5,6 +5,15 @@ export const web: WebContribution = {
   menu: [
     { label: 'Quotes', path: 'quotes', icon: 'target', permission: 'sales.quote.read', order: 50 },
     { label: 'Orders', path: 'orders', icon: 'cart', permission: 'sales.order.read', order: 51 },
+    { label: 'Invoices', path: 'invoices', icon: 'grid', permission: 'sales.invoice.read', order: 52 },
+    { label: 'Payments', path: 'payments', icon: 'check', permission: 'sales.invoice.read', order: 53 },
+    {
+      label: 'Aged receivables',
+      path: 'reports/aged-receivables',
+      icon: 'clock',
+      permission: 'sales.invoice.read',
+      order: 54,
+    },
   ],
   pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),
   // What sales adds to crm's pages (crm's files are not touched: crm declares the slots).
@@ -33,4 +42,5 @@ export const web: WebContribution = {
       component: () => import('./slots/OpportunityQuotes.svelte'),
     }),
   ],
+  widgets: import.meta.glob<ContributedModule>('./widgets/*.svelte'),
 };

@@ -13,6 +13,7 @@ interface MailRow {
   user_language: string | null;
   data: Record<string, string> | null;
   status: string;
+  attachments: string[] | null;
 }
 
 /**
@@ -39,17 +40,28 @@ export function mailJob(rt: Runtime, transport: MailTransport): KernelJob {
       if (!tenant) throw new UnrecoverableError('Tenant no longer exists');
       const prepared = await withTenant(rt.pools.app, tenant.id, async (tx) => {
         const rows = await tx.query<MailRow>(
-          `select m.to_address, m.template, m.language, m.data, m.status,
+          `select m.to_address, m.template, m.language, m.data, m.status, m.attachments,
              (select u.language from core_user u where u.tenant_id = m.tenant_id and lower(u.email) = lower(m.to_address)) as user_language
            from core_mail_log m where m.tenant_id = $1 and m.id = $2`,
           [tx.tenantId, mailId],
         );
         const row = rows[0];
         if (!row || row.status === 'sent' || row.status === 'failed') return null;
-        return { row, branding: await readBranding(tx) };
+        // The documents as they are now (a document is never changed, only added as a new version).
+        const files = row.attachments?.length
+          ? await tx.query<{ id: string; filename: string; content: Buffer }>(
+              'select id, filename, content from core_document where tenant_id = $1 and id = any($2::uuid[])',
+              [tx.tenantId, row.attachments],
+            )
+          : [];
+        return { row, files, branding: await readBranding(tx) };
       });
       if (!prepared) return { skipped: true };
-      const { row, branding } = prepared;
+      const { row, files, branding } = prepared;
+      const attachments = (row.attachments ?? []).flatMap((id) => {
+        const f = files.find((x) => x.id === id);
+        return f ? [{ filename: f.filename, content: f.content, contentType: 'application/pdf' }] : [];
+      });
       const template = mailTemplates[row.template];
       if (!template) {
         await record(tenant.id, mailId, `status = 'failed', attempts = $3, last_error = $4, data = null`, [
@@ -62,7 +74,12 @@ export function mailJob(rt: Runtime, transport: MailTransport): KernelJob {
       const rendered = renderMail(template, lang, row.data ?? {}, { company: tenant.name, branding });
       let messageId: string;
       try {
-        ({ messageId } = await transport.send({ from: rt.config.mailFrom, to: row.to_address, ...rendered }));
+        ({ messageId } = await transport.send({
+          from: rt.config.mailFrom,
+          to: row.to_address,
+          ...rendered,
+          ...(attachments.length ? { attachments } : {}),
+        }));
       } catch (err) {
         const message = String((err as Error)?.message ?? err).slice(0, 1000);
         await record(

@@ -39,6 +39,33 @@ function check(m: MailMessage): void {
   ) {
     details.push({ path: 'language', message: 'must be a language code like "en" or "de"' });
   }
+  const attachments = m.attachments ?? [];
+  if (!Array.isArray(attachments) || attachments.length > MAX_ATTACHMENTS) {
+    details.push({ path: 'attachments', message: `must be a list of at most ${MAX_ATTACHMENTS} documents` });
+  } else {
+    attachments.forEach((a, i) => {
+      if (typeof a?.documentId !== 'string' || !UUID.test(a.documentId)) {
+        details.push({ path: `attachments.${i}.documentId`, message: 'must be a document id' });
+      }
+    });
+  }
+  if (details.length) throw new ValidationError('Invalid mail message', details);
+}
+
+const MAX_ATTACHMENTS = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Attachments name stored documents of this tenant (their bytes are read when the mail goes out). */
+async function checkAttachments(tx: TenantTx, ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  const found = await tx.query<{ id: string }>(
+    'select id from core_document where tenant_id = $1 and id = any($2::uuid[])',
+    [tx.tenantId, ids],
+  );
+  const known = new Set(found.map((r) => r.id));
+  const details = ids.flatMap((id, i) =>
+    known.has(id) ? [] : [{ path: `attachments.${i}.documentId`, message: 'no such document' }],
+  );
   if (details.length) throw new ValidationError('Invalid mail message', details);
 }
 
@@ -50,9 +77,11 @@ export function transactionalMailer(tx: TenantTx, jobs: JobEnqueuer): Mailer {
   return {
     async send(message) {
       check(message);
+      const attachments = (message.attachments ?? []).map((a) => a.documentId.toLowerCase());
+      await checkAttachments(tx, attachments);
       const id = randomUUID();
       tx.defer(
-        `insert into core_mail_log (tenant_id, id, to_address, template, language, data) values (${sqlLiteral(tx.tenantId)}::uuid, ${sqlLiteral(id)}::uuid, ${sqlLiteral(message.to.trim())}, ${sqlLiteral(message.template)}, ${sqlLiteral(message.language ?? null)}, ${sqlLiteral(JSON.stringify(message.data ?? {}))}::jsonb)`,
+        `insert into core_mail_log (tenant_id, id, to_address, template, language, data, attachments) values (${sqlLiteral(tx.tenantId)}::uuid, ${sqlLiteral(id)}::uuid, ${sqlLiteral(message.to.trim())}, ${sqlLiteral(message.template)}, ${sqlLiteral(message.language ?? null)}, ${sqlLiteral(JSON.stringify(message.data ?? {}))}::jsonb, ${sqlLiteral(`{${attachments.join(',')}}`)}::uuid[])`,
       );
       await jobs.enqueue(mailJobRef, { mailId: id }, { jobId: `mail-${id}` });
       return { id };

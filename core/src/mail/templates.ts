@@ -18,6 +18,13 @@ export interface MailTemplate {
 }
 
 export const mailTemplates: Record<string, MailTemplate> = {
+  // An addon's own message with its documents attached (a quote, an invoice): the sender writes
+  // the subject and the text; the tenant's branding frames it like every other mail.
+  'core.document': {
+    requires: ['subject', 'body'],
+    subject: { en: '{{subject}}', de: '{{subject}}' },
+    body: { en: '{{body}}', de: '{{body}}' },
+  },
   'core.notification': {
     requires: ['title', 'body', 'url'],
     subject: { en: '{{title}}', de: '{{title}}' },

@@ -8,6 +8,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 /** Where mail goes: an SMTP server (SMTP_URL), or only the log when none is configured. */
@@ -23,7 +24,15 @@ export function createMailTransport(config: Config, log: Log): MailTransport {
     return {
       async send(mail) {
         const info = await t.sendMail(mail);
-        log.info({ to: mail.to, subject: mail.subject, text: mail.text }, 'mail (no SMTP_URL: logged, not sent)');
+        log.info(
+          {
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            attachments: mail.attachments?.map((a) => a.filename),
+          },
+          'mail (no SMTP_URL: logged, not sent)',
+        );
         return { messageId: info.messageId };
       },
       close: () => t.close(),

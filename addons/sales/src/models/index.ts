@@ -1,4 +1,5 @@
 import { Delivery, DeliveryLine } from './delivery.model.ts';
+import { DocumentMail } from './document-mail.model.ts';
 import { Installment, Invoice, Payment } from './invoice.model.ts';
 import { InvoiceLine } from './invoice-line.model.ts';
 import { OrderEvent, Sequence, ShareLink } from './misc.model.ts';
@@ -26,4 +27,5 @@ export const salesModels = [
   InvoiceLine,
   Installment,
   Payment,
+  DocumentMail,
 ];

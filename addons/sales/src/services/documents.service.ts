@@ -12,7 +12,7 @@ import { InvoiceLine } from '../models/invoice-line.model.ts';
 import { Order } from '../models/order.model.ts';
 import type { QuoteRow } from '../models/quote.model.ts';
 import { QuoteLine } from '../models/quote-line.model.ts';
-import { Tax } from '../models/tax.model.ts';
+import { Tax, type TaxRow } from '../models/tax.model.ts';
 import type { SalesSettings } from '../settings.ts';
 import { today } from './clock.ts';
 import { readLines } from './lines.service.ts';
@@ -37,6 +37,34 @@ async function party(ctx: SystemContext, id: string | null): Promise<DocumentPar
     ...(c.email ? { email: c.email } : {}),
     ...(c.phone ? { phone: c.phone } : {}),
   };
+}
+
+/** The tax summary per rate of stored lines, as the quote view and the PDFs compute it. */
+export async function taxSummaryOf(
+  ctx: SystemContext,
+  currency: string,
+  lines: readonly { taxIds: string[] }[],
+  known?: Map<string, TaxRow>,
+) {
+  const taxes =
+    known ??
+    new Map(
+      (await ctx.db.repo(Tax).getMany([...new Set(lines.flatMap((l) => l.taxIds))])).flatMap((t) =>
+        t ? [[t.id, t]] : [],
+      ),
+    );
+  const { rounding } = await ctx.settings<SalesSettings>('sales');
+  return computeTotals(
+    currency,
+    rounding,
+    lines.map((l) => ({
+      ...(l as unknown as Line),
+      taxes: l.taxIds.flatMap((id) => {
+        const t = taxes.get(id);
+        return t ? [{ id: t.id, name: t.name, rate: t.rate, inclusive: t.inclusive }] : [];
+      }),
+    })),
+  ).taxes;
 }
 
 async function documentLines(ctx: SystemContext, currency: string, lines: readonly Line[]) {
@@ -65,18 +93,7 @@ async function documentLines(ctx: SystemContext, currency: string, lines: readon
       total: money(l.amountTotal, currency).amount,
     };
   });
-  const { rounding } = await ctx.settings<SalesSettings>('sales');
-  const summary = computeTotals(
-    currency,
-    rounding,
-    lines.map((l) => ({
-      ...l,
-      taxes: l.taxIds.flatMap((id) => {
-        const t = taxes.get(id);
-        return t ? [{ id: t.id, name: t.name, rate: t.rate, inclusive: t.inclusive }] : [];
-      }),
-    })),
-  ).taxes;
+  const summary = await taxSummaryOf(ctx, currency, lines, taxes);
   return { lines: out, taxSummary: summary.map((t) => ({ label: t.name, base: t.base, amount: t.amount })) };
 }
 

@@ -1,7 +1,8 @@
-import { NotFoundError, type SystemContext } from '@elevate/sdk';
+import { money, NotFoundError, type SystemContext } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
 import { InvoiceCancelled, InvoiceCreated, type InvoiceEvent, InvoicePosted } from '../events.ts';
-import { Installment, Invoice, type InvoiceRow, Payment } from '../models/invoice.model.ts';
+import { DocumentMail, type DocumentMailRow } from '../models/document-mail.model.ts';
+import { Installment, Invoice, type InvoiceRow, Payment, type PaymentRow } from '../models/invoice.model.ts';
 import { InvoiceLine } from '../models/invoice-line.model.ts';
 import type { OrderRow } from '../models/order.model.ts';
 import { OrderLine } from '../models/order-line.model.ts';
@@ -10,6 +11,7 @@ import type { SalesSettings } from '../settings.ts';
 import { repoFor } from './access.ts';
 import { today } from './clock.ts';
 import { decimal, div, exact, mul, quantity4, ZERO } from './decimal.ts';
+import { taxSummaryOf } from './documents.service.ts';
 import { companyAmounts } from './fx.service.ts';
 import { type LineInput, readLines, resolveLines, writeLines } from './lines.service.ts';
 import { ORDER_READ, orderOf } from './orders.service.ts';
@@ -308,11 +310,52 @@ export async function invoiceView(ctx: SystemContext, inv: InvoiceRow) {
   const creditNotes = await ctx.db
     .repo(Invoice)
     .find({ where: { reverses: inv.id }, orderBy: [{ field: 'createdAt' }] });
+  const mails = await ctx.db
+    .repo(DocumentMail)
+    .find({ where: { model: 'sales.invoice', recordId: inv.id }, orderBy: [{ field: 'createdAt' }] });
   return {
     ...inv,
     lines,
     installments,
     payments,
     creditNotes: creditNotes.map((c) => ({ id: c.id, number: c.number, state: c.state, amountTotal: c.amountTotal })),
+    taxSummary: await taxSummaryOf(ctx, inv.currency, lines),
+    mails,
+    timeline: invoiceTimeline(inv, payments, creditNotes, mails),
   };
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: 'created' | 'posted' | 'cancelled' | 'payment' | 'credit_note' | 'mail';
+  title: string;
+  /** The record the entry is about (a payment, a credit note, a mail). */
+  ref?: string;
+}
+
+/** What happened to an invoice, oldest first, from its own rows (no separate event table). */
+export function invoiceTimeline(
+  inv: InvoiceRow,
+  payments: readonly PaymentRow[],
+  creditNotes: readonly InvoiceRow[],
+  mails: readonly DocumentMailRow[],
+): TimelineEntry[] {
+  const what = inv.kind === 'credit_note' ? 'Credit note' : 'Invoice';
+  const out: TimelineEntry[] = [{ at: inv.createdAt, kind: 'created', title: `${what} drafted` }];
+  if (inv.postedAt) out.push({ at: inv.postedAt, kind: 'posted', title: `Posted as ${inv.number}` });
+  if (inv.state === 'cancelled') out.push({ at: inv.updatedAt, kind: 'cancelled', title: 'Cancelled' });
+  const method: Record<string, string> = { manual: 'recorded', provider: 'received online', credit_note: 'credited' };
+  for (const p of payments) {
+    out.push({
+      at: p.createdAt,
+      kind: 'payment',
+      title: `${money(p.amount, p.currency).amount} ${p.currency} ${method[p.method] ?? p.method}${p.reference ? ` (${p.reference})` : ''}`,
+      ref: p.id,
+    });
+  }
+  for (const c of creditNotes) {
+    out.push({ at: c.createdAt, kind: 'credit_note', title: `Credit note ${c.number ?? '(draft)'}`, ref: c.id });
+  }
+  for (const m of mails) out.push({ at: m.createdAt, kind: 'mail', title: `Sent by email to ${m.to}`, ref: m.id });
+  return out.sort((a, b) => a.at.localeCompare(b.at));
 }

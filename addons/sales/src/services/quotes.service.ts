@@ -2,6 +2,7 @@ import { Contact, Opportunity } from '@elevate/crm';
 import { NotFoundError, type SystemContext } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
 import { QuoteCancelled, QuoteCreated, type QuoteEvent, QuoteRevised, QuoteSent } from '../events.ts';
+import { DocumentMail, type DocumentMailRow } from '../models/document-mail.model.ts';
 import { Quote, type QuoteRow } from '../models/quote.model.ts';
 import { QuoteLine } from '../models/quote-line.model.ts';
 import { Tax } from '../models/tax.model.ts';
@@ -93,6 +94,8 @@ export async function quoteOf(ctx: SystemContext, id: string, permission = QUOTE
 export interface QuoteView extends QuoteRow {
   lines: Awaited<ReturnType<typeof readLines<typeof QuoteLine>>>;
   taxSummary: Totals['taxes'];
+  /** The quote's PDFs sent by email (its timeline of mails). */
+  mails: DocumentMailRow[];
 }
 
 /** The quote with its lines and the tax summary per rate. */
@@ -115,7 +118,10 @@ export async function quoteView(ctx: SystemContext, quote: QuoteRow): Promise<Qu
       }),
     })),
   );
-  return { ...quote, lines, taxSummary: totals.taxes };
+  const mails = await ctx.db
+    .repo(DocumentMail)
+    .find({ where: { model: 'sales.quote', recordId: quote.id }, orderBy: [{ field: 'createdAt' }] });
+  return { ...quote, lines, taxSummary: totals.taxes, mails };
 }
 
 /** Only a draft changes in place; lines given replace the lines. */
