@@ -55,20 +55,6 @@ const CHIP: Record<string, string> = {
   cancelled: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
   expired: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
   posted: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
-  unpaid: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200',
-  paid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
-  overdue: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
-};
-export const PAYMENT_LABELS: Record<string, string> = {
-  unpaid: 'Unpaid',
-  partial: 'Partly paid',
-  paid: 'Paid',
-  overdue: 'Overdue',
-};
-export const INVOICE_STATE_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  posted: 'Posted',
-  cancelled: 'Cancelled',
 };
 /** Classes of a state chip (text is always beside the colour, never colour alone). */
 export const chip = (state: string) =>
