@@ -92,6 +92,18 @@ export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[
       scrubText(n.body).v,
     ]);
   }
+  // Comments naming the person (a comment on their contact: "Called Ada, she wants ...").
+  const comments = await tx.query<{ id: string; body: string }>(
+    'select id::text, body from core_comment where tenant_id = $1 and body ilike any($2::text[])',
+    [tx.tenantId, plain],
+  );
+  for (const c of comments) {
+    await tx.query('update core_comment set body = $3 where tenant_id = $1 and id = $2::uuid', [
+      tx.tenantId,
+      c.id,
+      scrubText(c.body).v ?? '',
+    ]);
+  }
   const mails = await tx.query<{ id: string; to_address: string; data: unknown }>(
     `select id::text, to_address, data from core_mail_log
       where tenant_id = $1 and (lower(to_address) = $2 or data::text ilike any($3::text[]))`,
