@@ -1,11 +1,13 @@
 import { crm } from '@elevate/crm';
 import { inventory } from '@elevate/inventory';
-import { defineAddon } from '@elevate/sdk';
+import { commentsOn, defineAddon } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { salesEvents } from './events.ts';
 import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
+import { Order } from './models/order.model.ts';
+import { Quote } from './models/quote.model.ts';
 import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
@@ -34,6 +36,11 @@ export const sales = defineAddon({
   resources: salesResources,
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
+  // Comments with @mentions on quotes and orders (a platform feature, docs/comments.md).
+  comments: [
+    commentsOn(Quote, { link: (r) => `/sales/quotes/${r.id}`, label: (r) => `Quote ${r.number}` }),
+    commentsOn(Order, { link: (r) => `/sales/orders/${r.id}`, label: (r) => `Order ${r.number}` }),
+  ],
   jobs: [overdueJob, expiryJob],
   schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {
