@@ -27,6 +27,44 @@ const notifications = async (c: ApiClient) =>
     link: string;
   }[];
 
+/** A minimal reader of the live stream (server-sent events): the events it sent, by name. */
+async function openLive(c: ApiClient) {
+  const abort = new AbortController();
+  const events: { event: string; data: { payload?: { text?: string; recordId?: string } | null } }[] = [];
+  const res = await fetch(`${env.url}/api/v1/core/live`, {
+    headers: { authorization: `Bearer ${c.token}` },
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  let connected = false;
+  const reader = res.body?.getReader();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut = buffer.indexOf('\n\n');
+        while (cut >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          cut = buffer.indexOf('\n\n');
+          if (block.includes(': connected')) connected = true;
+          const name = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (name && data) events.push({ event: name, data: JSON.parse(data) });
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  await vi.waitFor(() => expect(connected).toBe(true), { timeout: 15_000, interval: 50 });
+  return { events, close: () => abort.abort() };
+}
+
 beforeAll(async () => {
   env = await bootTestKernel({ addons: [crm], workers: false });
   t = await env.tenant('cmt', { enable: ['crm'] });
@@ -168,6 +206,36 @@ describe('comments on a contact', () => {
     expect(ids).not.toContain(id.blind);
     const named = await alice.get(`${C}/mentionable?model=crm.contact&recordId=${contact}&q=ada`);
     expect(named.body.data.map((u: { id: string }) => u.id)).toEqual([id.admin]);
+  });
+
+  it('reaches the live streams of those who may read the record only, after commit', async () => {
+    const aliceLive = await openLive(alice);
+    const bobLive = await openLive(bob);
+    const blindLive = await openLive(blind);
+    try {
+      const c = await post(admin, { body: 'Live and private' });
+      expect(c.status).toBe(201);
+      await vi.waitFor(
+        () =>
+          expect(
+            aliceLive.events.find(
+              (e) => e.event === 'core.comment.created' && e.data.payload?.text === 'Live and private',
+            ),
+          ).toBeTruthy(),
+        { timeout: 15_000, interval: 50 },
+      );
+      await env.flush();
+      await new Promise((r) => setTimeout(r, 300));
+      // Bob reads contacts @own and this one is not his: at most that something happened, no text, no record.
+      for (const e of bobLive.events.filter((x) => x.event.startsWith('core.comment.'))) {
+        expect(e.data.payload).toBeNull();
+      }
+      expect(blindLive.events.filter((e) => e.event.startsWith('core.comment.'))).toEqual([]);
+    } finally {
+      aliceLive.close();
+      bobLive.close();
+      blindLive.close();
+    }
   });
 
   it('answers 403 without the record’s read permission', async () => {
