@@ -242,6 +242,9 @@ describe('comments on a contact', () => {
     expect((await blind.get(`${C}?model=crm.contact&recordId=${contact}`)).status).toBe(403);
     expect((await post(blind, { body: 'x' })).status).toBe(403);
     expect((await blind.get(`${C}/mentionable?model=crm.contact&recordId=${contact}`)).status).toBe(403);
+    const own = await post(alice, { body: 'for the blind test' });
+    expect((await blind.patch(`${C}/${own.body.id}`, { body: 'x' })).status).toBe(403);
+    expect((await blind.delete(`${C}/${own.body.id}`)).status).toBe(403);
     const g = await blind.graphql('query($r: ID!) { comments(model: "crm.contact", recordId: $r) { totalCount } }', {
       r: contact,
     });
