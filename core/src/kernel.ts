@@ -15,6 +15,7 @@ import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
 import { automationRouteDocs } from './automation/automation.routes.ts';
 import { AutomationEngine } from './automation/engine.ts';
+import { commentRouteDocs } from './comments/comments.routes.ts';
 import type { Config } from './config/config.ts';
 import { attachAuditTriggers } from './db/audit-triggers.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
@@ -52,6 +53,7 @@ import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { moneyRouteDocs } from './money/money.routes.ts';
+import { NotificationDigest } from './notifications/digest.ts';
 import { PLATFORM_VERSION } from './platform.ts';
 import { privacyJob } from './privacy/privacy.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
@@ -80,6 +82,8 @@ export interface KernelInternals extends Kernel {
   readonly tenantAddonService: TenantAddons;
   /** The rule engine (docs/automation.md): its clock and tick are the tests' handles on schedules. */
   readonly automation: AutomationEngine;
+  /** The daily notification digest: its clock and `run(tenantId)` are the tests' handles. */
+  readonly digest: NotificationDigest;
   /** Every HTTP route the app mounts (health, auth, core, each addon's), with its declared schemas. */
   routes(): RouteInfo[];
   /** The OpenAPI document a tenant with these addons enabled sees (cached per set). */
@@ -160,6 +164,9 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   rt.kernelJobs.set(resetRequest.name, resetRequest);
   const privacy = privacyJob(rt);
   rt.kernelJobs.set(privacy.name, privacy);
+  const digest = new NotificationDigest(rt);
+  const digestJob = digest.job();
+  rt.kernelJobs.set(digestJob.name, digestJob);
   if (config.env === 'production' && !config.smtpUrl)
     log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
@@ -278,6 +285,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     live,
     tenantAddonService: tenantAddons,
     automation,
+    digest,
 
     routes() {
       const h = http();
@@ -294,7 +302,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             moneyRouteDocs[key] ??
             preferencesRouteDocs[key] ??
             documentRouteDocs[key] ??
-            automationRouteDocs[key];
+            automationRouteDocs[key] ??
+            commentRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;
           out.push({
             ...l,

@@ -68,6 +68,19 @@ export class Runtime {
     ]);
   }
 
+  /**
+   * The permission a user needs to receive an event on the live channel (null: everyone). A comment
+   * event names its record's read permission in its payload (comments are on any model).
+   */
+  livePermission(name: string, payload: unknown): string | null {
+    if (name.startsWith('core.comment.')) {
+      const p = (payload as { permission?: unknown } | null)?.permission;
+      // Without one, nobody: a comment's text must not reach users who cannot read its record.
+      return typeof p === 'string' ? p : 'core.comments.unreadable';
+    }
+    return this.eventPermissions.get(name) ?? null;
+  }
+
   /** The ids of the addons a tenant has enabled (cached briefly; invalidated on change). */
   async enabledAddons(tenantId: string): Promise<ReadonlySet<string>> {
     const hit = this.enabledCache.get(tenantId);

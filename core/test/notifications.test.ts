@@ -182,9 +182,10 @@ describe('in-app notifications', () => {
     expect(set.status).toBe(200);
     expect(set.body.data).toEqual(
       expect.arrayContaining([
-        { type: 'notifier.quiet', channel: 'off' },
-        { type: 'notifier.mailed', channel: 'email' },
-        { type: 'core.webhook-disabled', channel: 'in-app' },
+        { type: 'notifier.quiet', title: 'notifier.quiet', channel: 'off' },
+        { type: 'notifier.mailed', title: 'notifier.mailed', channel: 'email' },
+        { type: 'core.webhook-disabled', title: expect.any(String), channel: 'in-app' },
+        { type: 'core.mention', title: expect.any(String), channel: 'in-app' },
       ]),
     );
     const quiet = await t.client.post('/api/v1/notifier/notify', { userId: pia, type: 'notifier.quiet', title: 'Shh' });

@@ -40,11 +40,12 @@ async function moreTicks(e: TestEnv, tenantId: string, than: number): Promise<nu
   }, WAIT);
 }
 
-async function schedulerIds(q: Queue): Promise<string[]> {
+async function schedulerIds(q: Queue, opts: { kernel?: boolean } = {}): Promise<string[]> {
   // Tenant schedulers only (`<tenant>/<schedule>`): the core's own (the audit purge) has no tenant.
+  // Every tenant also has the kernel's daily digest scheduler; left out unless asked for.
   return (await q.getJobSchedulers(0, -1, true))
     .map((s) => s.key)
-    .filter((k) => k.includes('/'))
+    .filter((k) => k.includes('/') && (opts.kernel || !k.endsWith('/core.notification-digest')))
     .sort();
 }
 
@@ -58,6 +59,8 @@ describe('scheduled jobs', () => {
       expect.arrayContaining([`${on.id}/ticker.tick`, `${clock.id}/ticker.tick`]),
     );
     expect((await schedulerIds(jobs)).filter((id) => id.startsWith(off.id))).toEqual([]);
+    // The kernel's own per-tenant scheduler exists whatever the tenant enabled.
+    expect(await schedulerIds(jobs, { kernel: true })).toContain(`${off.id}/core.notification-digest`);
 
     await moreTicks(env, on.id, 1);
     // Each run wrote through ctx.em in its own tenant.

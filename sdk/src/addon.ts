@@ -1,11 +1,13 @@
 import type { Migration } from '@mikro-orm/migrations';
 import type { WorkflowDef } from './automation.ts';
+import type { CommentableDef } from './comments.ts';
 import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef, ScheduleDef } from './jobs.ts';
 import { type AnyModel, claimExtension, type ModelExtension } from './model.ts';
+import type { NotificationTypeDef } from './notifications.ts';
 import type { Permissions } from './permissions.ts';
 import { activateExtensions, resourceGraphql } from './resource/resource.graphql.ts';
 import { resourceRoutes } from './resource/resource.rest.ts';
@@ -105,6 +107,10 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly contributes: readonly Contribution[];
   /** Triggers and actions offered to the automation engine (`defineTrigger`, `defineAction`). */
   readonly workflows: readonly WorkflowDef[];
+  /** Models of this addon whose records take comments with @mentions (`commentsOn`). */
+  readonly comments: readonly CommentableDef[];
+  /** The kinds of notification this addon sends (users set a channel per kind). */
+  readonly notifications: readonly NotificationTypeDef[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -142,6 +148,11 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   contributes?: readonly Contribution<any, any>[];
   /** Rule triggers (its domain events, `defineTrigger`) and actions (`defineAction`) for automation. */
   workflows?: readonly WorkflowDef[];
+  /** `commentsOn(Model, { link, label })`: this addon's models whose records take comments. */
+  // biome-ignore lint/suspicious/noExplicitAny: commentables of different models
+  comments?: readonly CommentableDef<any>[];
+  /** The kinds of notification this addon sends, for the users' preferences. */
+  notifications?: readonly NotificationTypeDef[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -175,6 +186,8 @@ export function defineAddon<const Id extends string, const D extends readonly De
     provides: input.provides ?? [],
     contributes: input.contributes ?? [],
     workflows: input.workflows ?? [],
+    comments: checkCommentables(input.id, input.models ?? [], input.comments ?? []),
+    notifications: checkNotificationTypes(input.id, input.notifications ?? []),
     lifecycle: input.lifecycle ?? {},
   };
 }
@@ -209,4 +222,21 @@ function withResourceTypes<G>(
     for (const res of resources) resourceGraphql(res, b);
     return graphql?.(b, deps);
   };
+}
+
+function checkCommentables(id: string, models: readonly AnyModel[], list: readonly CommentableDef[]): CommentableDef[] {
+  for (const c of list) {
+    if (!models.includes(c.model))
+      throw new Error(`Addon ${id}: comments on ${c.model.name}, which is not one of its models`);
+  }
+  return [...list];
+}
+
+function checkNotificationTypes(id: string, list: readonly NotificationTypeDef[]): NotificationTypeDef[] {
+  for (const n of list) {
+    if (!n.type.startsWith(`${id}.`) || !/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/.test(n.type)) {
+      throw new Error(`Addon ${id}: notification type "${n.type}" must look like "${id}.<name>"`);
+    }
+  }
+  return [...list];
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Comments } from './comments.ts';
 import type { Documents } from './documents.ts';
 import type { EventPublisher } from './events.ts';
 import type { Extensions } from './extensions.ts';
@@ -201,4 +202,6 @@ export interface RequestContext extends SystemContext {
   teamUserIds(): Promise<readonly string[]>;
   /** Contributions of enabled addons to an extension point. */
   extensions: Extensions;
+  /** Comments on records of commentable models (`commentsOn`), as the caller may read them. */
+  comments: Comments;
 }

@@ -53,6 +53,16 @@ export {
   type StepsDef,
   type StepTrace,
 } from './automation-steps.ts';
+export {
+  COMMENT_MAX,
+  COMMENT_MAX_MENTIONS,
+  commentPlainText,
+  commentTextProblem,
+  MENTION_TOKEN,
+  mentionIds,
+  renderCommentHtml,
+} from './comment-text.ts';
+export { type CommentableDef, type CommentInfo, type Comments, type CommentUser, commentsOn } from './comments.ts';
 export type {
   AuditLog,
   AuditRecord,
@@ -198,7 +208,12 @@ export {
   toMinor,
   zero,
 } from './money.ts';
-export type { NotificationMessage, Notifier } from './notifications.ts';
+export type {
+  NotificationChannel,
+  NotificationMessage,
+  NotificationTypeDef,
+  Notifier,
+} from './notifications.ts';
 export {
   type Checkout,
   type CheckoutRequest,

@@ -20,3 +20,17 @@ export interface Notifier {
    */
   send(message: NotificationMessage): Promise<{ id: string | null }>;
 }
+
+/**
+ * A kind of notification an addon sends (`defineAddon({ notifications: [...] })`): users choose
+ * per kind how they hear of it (in-app, email, the daily digest, or not at all).
+ */
+export interface NotificationTypeDef {
+  /** `<addon>.<name>`, as in `NotificationMessage.type`. */
+  type: string;
+  /** What the preferences screen shows, e.g. "A record was assigned to you". */
+  title: string;
+}
+
+/** How a user hears of one kind of notification. */
+export type NotificationChannel = 'in-app' | 'email' | 'digest' | 'off';

@@ -1,4 +1,4 @@
-import { defineAddon, provide } from '@elevate/sdk';
+import { commentsOn, defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
@@ -9,7 +9,10 @@ import { timelineGraphql } from './graphql/timeline.graphql.ts';
 import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
+import { Contact } from './models/contact.model.ts';
 import { crmModels } from './models/index.ts';
+import { Lead } from './models/lead.model.ts';
+import { Opportunity } from './models/opportunity.model.ts';
 import { permissions } from './permissions.ts';
 import { bulkRoutes } from './rest/bulk.routes.ts';
 import { consentRoutes } from './rest/consents.routes.ts';
@@ -45,6 +48,16 @@ export const crm = defineAddon({
   provides: [provide(OpportunityOutcome, opportunityOutcome), provide(ContactDirectory, contactDirectory)],
   jobs: [importContactsJob, rescoreLeadsJob],
   workflows: crmWorkflows,
+  // Comments with @mentions on contacts and companies, opportunities and leads (docs/comments.md).
+  comments: [
+    commentsOn(Contact, {
+      link: (r) => `/crm/${r.kind === 'company' ? 'companies' : 'contacts'}/${r.id}`,
+      label: (r) => r.name,
+    }),
+    commentsOn(Opportunity, { link: (r) => `/crm/opportunities/${r.id}`, label: (r) => r.title }),
+    commentsOn(Lead, { link: (r) => `/crm/leads/${r.id}`, label: (r) => r.title }),
+  ],
+  notifications: [{ type: 'crm.assignment', title: 'A lead, contact or opportunity was assigned to you' }],
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);

@@ -87,6 +87,35 @@ async function team(t: TestTenant, slug: string) {
   return { teamId: created.id as string, members: [...ids].sort() };
 }
 
+describe('the comment trigger', () => {
+  it('core.comment.created runs a rule with the commented record as record.*', async () => {
+    const t = await env.tenant('wf-cmt', { enable: ['crm'] });
+    const member = await t.as('member', 'mo@wf-cmt.test');
+    const mo = await userId('mo@wf-cmt.test');
+    const contact = await post(t, `${api}/contacts`, { name: 'Grace Hopper', ownerId: mo });
+    const rule = await post(t, '/api/v1/core/automation/rules', {
+      name: 'Urgent comments reach the owner',
+      trigger: { type: 'event', event: 'core.comment.created' },
+      conditions: { all: [{ field: 'payload.text', op: 'contains', value: 'urgent' }] },
+      actions: [
+        {
+          id: 'tell',
+          action: 'core.send_notification',
+          params: { userId: '{{record.ownerId}}', title: 'Urgent comment on {{record.name}}' },
+        },
+      ],
+    });
+    await post(t, '/api/v1/core/comments', { model: 'crm.contact', recordId: contact.id, body: 'just a note' });
+    await post(t, '/api/v1/core/comments', { model: 'crm.contact', recordId: contact.id, body: 'This is URGENT' });
+    await vi.waitFor(async () => expect((await runsOf(t, rule.id)).filter(done)).toHaveLength(1), WAIT);
+    expect((await runsOf(t, rule.id))[0]?.status).toBe('succeeded');
+    const told = (await member.get('/api/v1/core/notifications')).body.data as { type: string; title: string }[];
+    expect(told).toEqual([
+      expect.objectContaining({ type: 'core.automation', title: 'Urgent comment on Grace Hopper' }),
+    ]);
+  });
+});
+
 describe('crm actions', () => {
   it('new lead → assigned round-robin among a team, with a follow-up task for the assignee', async () => {
     const t = await env.tenant('wf-rr', { enable: ['crm'] });
@@ -111,6 +140,15 @@ describe('crm actions', () => {
     const leads: string[] = [];
     for (const n of [1, 2, 3, 4]) leads.push((await post(t, `${api}/leads`, { title: `Lead ${n}` })).id);
     await vi.waitFor(async () => expect((await runsOf(t, rule.id)).filter(done)).toHaveLength(4), WAIT);
+    // Each assignee was told (crm.assignment, in-app by default), with a link to the lead.
+    const told = await env.sql<{ user_id: string; title: string; link: string }>(
+      "select user_id, title, link from core_notification where tenant_id = $1 and type = 'crm.assignment'",
+      [t.id],
+    );
+    expect(told).toHaveLength(4);
+    expect(new Set(told.map((n) => n.user_id))).toEqual(new Set(members));
+    expect(told.map((n) => n.link).sort()).toEqual(leads.map((id) => `/crm/leads/${id}`).sort());
+    expect(told.map((n) => n.title)).toContain('Lead 1 was assigned to you');
     expect((await runsOf(t, rule.id)).map((r) => r.status)).toEqual([
       'succeeded',
       'succeeded',

@@ -289,6 +289,13 @@ describe('erasure', () => {
         `mailbox ${p.email} refused`,
       ],
     );
+    // A comment on the contact naming them (written through the API, so the audit log has it too).
+    const said = await a.client.post('/api/v1/core/comments', {
+      model: 'crm.contact',
+      recordId: mine.contactId,
+      body: `Called ${p.firstName} ${p.lastName} on ${p.phone}, write to ${p.email}`,
+    });
+    expect(said.status, JSON.stringify(said.body)).toBe(201);
     expect((await leftovers(a.id, values)).length).toBeGreaterThan(0);
 
     const req = await start(a.client, 'erase', p.email);

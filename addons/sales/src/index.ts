@@ -1,12 +1,14 @@
 import { crm } from '@elevate/crm';
 import { inventory } from '@elevate/inventory';
-import { defineAddon, relationFields } from '@elevate/sdk';
+import { commentsOn, defineAddon, relationFields } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { contactSales } from './contact.ext.ts';
 import { salesEvents } from './events.ts';
 import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
+import { Order } from './models/order.model.ts';
+import { Quote } from './models/quote.model.ts';
 import { permissions } from './permissions.ts';
 import { salesResources } from './resources.ts';
 import { customerRoutes } from './rest/customers.routes.ts';
@@ -43,6 +45,11 @@ export const sales = defineAddon({
   },
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
+  // Comments with @mentions on quotes and orders (a platform feature, docs/comments.md).
+  comments: [
+    commentsOn(Quote, { link: (r) => `/sales/quotes/${r.id}`, label: (r) => `Quote ${r.number}` }),
+    commentsOn(Order, { link: (r) => `/sales/orders/${r.id}`, label: (r) => `Order ${r.number}` }),
+  ],
   jobs: [overdueJob, expiryJob],
   schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {

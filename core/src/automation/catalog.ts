@@ -38,8 +38,13 @@ export class Catalog {
   readonly models = new Map<string, ModelInfo>();
   readonly modelsByTable = new Map<string, ModelInfo>();
 
-  constructor(addons: readonly AnyAddon[], coreActions: readonly AnyAction[]) {
+  constructor(
+    addons: readonly AnyAddon[],
+    coreActions: readonly AnyAction[],
+    coreTriggers: readonly TriggerDef[] = [],
+  ) {
     for (const a of coreActions) this.actions.set(a.name, { def: a, addon: null });
+    for (const t of coreTriggers) this.triggers.set(t.name, { def: t, addon: null });
     for (const addon of addons) {
       for (const w of addon.workflows) {
         if (w.kind === 'action') this.actions.set(w.name, { def: w as AnyAction, addon: addon.id });

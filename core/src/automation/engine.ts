@@ -12,6 +12,7 @@ import {
 } from '@elevate/sdk';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { commentCreatedTrigger } from '../comments/commentables.ts';
 import { requestContext, systemContext } from '../context/context.ts';
 import { type TenantTx, withTenantAs } from '../db/tenant-tx.ts';
 import { bounded, workerRedis } from '../jobs/queues.ts';
@@ -68,6 +69,8 @@ export class AutomationEngine {
         () => this.catalog,
         (ctx) => this.secrets.get(ctx) ?? '',
       ),
+      // The kernel's own domain events offered as triggers.
+      [commentCreatedTrigger],
     );
     this.queue = new Queue(AUTOMATION_QUEUE, { connection: redis, prefix: rt.config.redisPrefix });
     this.queue.on('error', () => {});
@@ -138,6 +141,12 @@ export class AutomationEngine {
       filter = { type: 'event', event: event.name };
       model = t.def.model ? (this.catalog.models.get(t.def.model.name) ?? null) : null;
       recordId = model ? event.aggregateId : null;
+      if (event.name.startsWith('core.comment.')) {
+        // A comment is about a record of any model: `record.*` is the commented record.
+        const p = (event.payload ?? {}) as { model?: string; recordId?: string };
+        model = p.model ? (this.catalog.models.get(p.model) ?? null) : null;
+        recordId = model && p.recordId ? p.recordId : null;
+      }
       const named = (event.payload as { changes?: unknown } | null)?.changes;
       changes = Array.isArray(named) ? named.filter((c): c is string => typeof c === 'string') : [];
     }

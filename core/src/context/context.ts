@@ -20,6 +20,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { audit } from '../audit/audit.ts';
 import { SecretBox } from '../auth/secret-box.ts';
+import { commentService } from '../comments/comments.ts';
 import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
@@ -214,6 +215,10 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
     },
     ownerIds,
     teamUserIds,
+    comments: {
+      recent: (model: AnyModel, recordIds: readonly string[], limit: number) =>
+        commentService(deps.addons).recent(rc, model, recordIds, limit),
+    },
     extensions: {
       async collect<I, O>(point: ExtensionPoint<I, O>, input: I) {
         const out: { addon: string; result: O }[] = [];

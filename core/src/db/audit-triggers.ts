@@ -12,6 +12,7 @@ export const UNAUDITED_TABLES: ReadonlySet<string> = new Set([
   'core_mail_log',
   'core_webhook_delivery',
   'core_notification',
+  'core_notification_digest',
   'core_refresh_token',
   'core_user_token',
   'core_tenant_addon_step',

@@ -22,6 +22,7 @@ import { CoreMoney0013 } from '../migrations/core-0013-money.ts';
 import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
 import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
 import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
+import { CoreComments0017 } from '../migrations/core-0017-comments.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -44,6 +45,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreDocuments0014,
   CoreAutomation0015,
   CoreIdentity0016,
+  CoreComments0017,
   CoreMailAttachments0023,
 ];
 

@@ -209,7 +209,7 @@ export class OutboxRelay {
     );
     const pipeline = this.publisher.pipeline();
     for (const event of events) {
-      const permission = this.rt.eventPermissions.get(event.name) ?? null;
+      const permission = this.rt.livePermission(event.name, event.payload);
       pipeline.publish(
         liveChannel(this.rt.config.redisPrefix, event.tenantId),
         JSON.stringify({ ...event, permission }),
@@ -265,7 +265,7 @@ export class OutboxRelay {
       3000,
       'queue event',
     );
-    const permission = this.rt.eventPermissions.get(row.name) ?? null;
+    const permission = this.rt.livePermission(row.name, event.payload);
     await bounded(
       this.publisher.publish(
         liveChannel(this.rt.config.redisPrefix, row.tenant_id),

@@ -2,6 +2,8 @@ import { type AnyAddon, AppError, type ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
 import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
+import { anyCommentable } from '../comments/commentables.ts';
+import { commentsGraphql } from '../comments/comments.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 
@@ -175,6 +177,8 @@ export class SchemaCache {
   private build(enabled: ReadonlySet<string>): GraphQLSchema {
     const b = new SchemaBuilder<ElevateSchemaTypes>({ defaultFieldNullability: false });
     coreFragment(b, this.tenantAddons, this.account);
+    // Comments exist for a company once one of its enabled addons has a commentable model.
+    if (anyCommentable(this.addons, enabled)) commentsGraphql(b, this.addons);
     const exportsById = new Map<string, unknown>();
     // this.addons is in dependency order, so a dependency's refs exist before its dependents run.
     for (const addon of this.addons) {

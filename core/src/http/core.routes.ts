@@ -6,6 +6,7 @@ import { Teams } from '../admin/teams.ts';
 import { Users } from '../admin/users.ts';
 import { automationRoutes } from '../automation/automation.routes.ts';
 import type { AutomationEngine } from '../automation/engine.ts';
+import { commentRoutes } from '../comments/comments.routes.ts';
 import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
@@ -214,7 +215,8 @@ export function coreRoutes(
   auditRoutes(r, rt);
   webhookRoutes(r, rt);
   if (automation) automationRoutes(r, rt, automation);
-  notificationRoutes(r);
+  notificationRoutes(r, rt.addons);
+  commentRoutes(r, rt.addons);
   moneyRoutes(r);
   preferencesRoutes(r);
   documentRoutes(r);

@@ -224,7 +224,8 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
     responses: { 200: { type: 'object' } },
   },
   'GET /api/v1/core/notifications/preferences': {
-    summary: "The caller's channel per notification type (`in-app`, the default, `email` or `off`)",
+    summary:
+      "The caller's channel per notification type (`in-app`, the default, `email`, `digest` or `off`), with each type's title",
     responses: { 200: PAGE_OF({ type: 'object' }) },
   },
   'PUT /api/v1/core/notifications/preferences': {
@@ -238,7 +239,10 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
           items: {
             type: 'object',
             required: ['type', 'channel'],
-            properties: { type: { type: 'string' }, channel: { type: 'string', enum: ['in-app', 'email', 'off'] } },
+            properties: {
+              type: { type: 'string' },
+              channel: { type: 'string', enum: ['in-app', 'email', 'digest', 'off'] },
+            },
           },
         },
       },

@@ -1,5 +1,6 @@
+import type { AnyAddon } from '@elevate/sdk';
 import type Router from '@koa/router';
-import { notificationStore } from '../notifications/notifications.ts';
+import { notificationKinds, notificationStore } from '../notifications/notifications.ts';
 import type { State } from './state.ts';
 import { compileQuery } from './validate.ts';
 
@@ -14,7 +15,8 @@ const listQuery = compileQuery({
 });
 
 /** The caller's own in-app notifications and preferences: no permission needed, nobody else's. */
-export function notificationRoutes(r: Router<State>): void {
+export function notificationRoutes(r: Router<State>, addons: readonly AnyAddon[]): void {
+  const kinds = (s: State) => notificationKinds(addons, s.enabled ?? new Set());
   const req = (s: State) => {
     if (!s.rc || !s.tx) throw new Error('notification route without request context');
     return { userId: s.rc.user.id, tx: s.tx };
@@ -43,13 +45,13 @@ export function notificationRoutes(r: Router<State>): void {
 
   r.get('/notifications/preferences', async (ctx) => {
     const { userId, tx } = req(ctx.state);
-    const data = await notificationStore.preferences(tx, userId);
+    const data = await notificationStore.preferences(tx, userId, kinds(ctx.state));
     ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
   });
 
   r.put('/notifications/preferences', async (ctx) => {
     const { userId, tx } = req(ctx.state);
-    const data = await notificationStore.setPreferences(tx, userId, ctx.request.body);
+    const data = await notificationStore.setPreferences(tx, userId, ctx.request.body, kinds(ctx.state));
     ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
   });
 }

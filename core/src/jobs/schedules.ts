@@ -1,6 +1,7 @@
 import type { AnyAddon, ScheduleDef } from '@elevate/sdk';
 import type { Queue } from 'bullmq';
 import { AUDIT_PURGE_EVERY_MS, AUDIT_PURGE_JOB, AUDIT_PURGE_SCHEDULER } from '../audit/audit-retention.ts';
+import { DIGEST_CRON, DIGEST_JOB } from '../notifications/digest.ts';
 import type { Runtime } from '../runtime.ts';
 import { bounded } from './queues.ts';
 
@@ -22,7 +23,19 @@ function parseSchedulerId(id: string): { tenantId: string; schedule: string } | 
   return slash > 0 ? { tenantId: id.slice(0, slash), schedule: id.slice(slash + 1) } : null;
 }
 
-type Wanted = { addon: AnyAddon; schedule: ScheduleDef };
+type Wanted = { addon: AnyAddon | null; schedule: ScheduleDef };
+
+/** The kernel's own per-tenant schedules (every tenant has them, whatever it enabled). */
+const KERNEL_TENANT_SCHEDULES: readonly ScheduleDef[] = [
+  {
+    kind: 'schedule',
+    name: DIGEST_JOB,
+    timing: { cron: DIGEST_CRON, tz: 'UTC' },
+    attempts: 3,
+    backoffMs: 60_000,
+    run: () => {},
+  },
+];
 
 /**
  * Keeps BullMQ's job schedulers (kept in Redis, so they survive restarts) equal to what the
@@ -33,7 +46,7 @@ type Wanted = { addon: AnyAddon; schedule: ScheduleDef };
 export class Schedules {
   private readonly rt: Runtime;
   private readonly queue: Queue;
-  private readonly byName: ReadonlyMap<string, Wanted>;
+  private readonly byName: ReadonlyMap<string, { addon: AnyAddon; schedule: ScheduleDef }>;
 
   constructor(rt: Runtime, queue: Queue) {
     this.rt = rt;
@@ -43,14 +56,19 @@ export class Schedules {
     );
   }
 
-  get any(): boolean {
-    return this.byName.size > 0;
-  }
-
   /** The schedules that should exist for a tenant, from the database (not the cache). */
   private async wanted(tenantIds?: readonly string[]): Promise<Map<string, Wanted & { tenantId: string }>> {
     const out = new Map<string, Wanted & { tenantId: string }>();
-    if (!this.any) return out;
+    const tenants = await this.rt.pools.owner.query<{ id: string }>(
+      'select id from core_tenant where ($1::uuid[] is null or id = any($1::uuid[]))',
+      [tenantIds ?? null],
+    );
+    for (const t of tenants.rows) {
+      for (const schedule of KERNEL_TENANT_SCHEDULES) {
+        out.set(schedulerId(t.id, schedule.name), { addon: null, schedule, tenantId: t.id });
+      }
+    }
+    if (!this.byName.size) return out;
     const addonIds = [...new Set([...this.byName.values()].map((w) => w.addon.id))];
     const rows = await this.rt.pools.owner.query<{ tenant_id: string; addon_id: string }>(
       `select tenant_id, addon_id from core_tenant_addon
@@ -66,21 +84,16 @@ export class Schedules {
     return out;
   }
 
-  /** After a tenant's enabled set changed: create and remove that tenant's schedulers. */
+  /** After a tenant was created or its enabled set changed: create and remove that tenant's schedulers. */
   async sync(tenantId: string): Promise<void> {
-    if (!this.any) return;
     await this.apply(await this.wanted([tenantId]), (id) => parseSchedulerId(id)?.tenantId === tenantId);
   }
 
   /** Every tenant: run when workers start. Also (re)creates the core's own schedulers. */
   async reconcile(): Promise<void> {
     await this.upsertCore();
+    // Schedules of an addon no longer installed, or of a tenant that is gone, go too.
     const mine = (id: string) => id !== AUDIT_PURGE_SCHEDULER;
-    if (!this.any) {
-      // Schedules of an addon no longer installed still go.
-      await this.apply(new Map(), mine);
-      return;
-    }
     await this.apply(await this.wanted(), mine);
   }
 

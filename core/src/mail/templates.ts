@@ -31,6 +31,18 @@ export const mailTemplates: Record<string, MailTemplate> = {
     body: { en: '{{body}}', de: '{{body}}' },
     action: { en: 'Open in {{company}}', de: 'In {{company}} öffnen' },
   },
+  'core.notification-digest': {
+    requires: ['count', 'items', 'url'],
+    subject: {
+      en: 'Your {{company}} digest: {{count}} unread',
+      de: 'Ihre Zusammenfassung von {{company}}: {{count}} ungelesen',
+    },
+    body: {
+      en: 'What you have not read yet in {{company}}:\n\n{{items}}',
+      de: 'Was Sie in {{company}} noch nicht gelesen haben:\n\n{{items}}',
+    },
+    action: { en: 'Notification settings', de: 'Benachrichtigungseinstellungen' },
+  },
   'core.webhook-disabled': {
     requires: ['url', 'endpoint', 'failures'],
     subject: { en: 'A {{company}} webhook was disabled', de: 'Ein Webhook von {{company}} wurde deaktiviert' },

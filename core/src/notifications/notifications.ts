@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AnyAddon,
   defineEvent,
   type EventPublisher,
   type Mailer,
@@ -13,10 +14,26 @@ import type { TenantTx } from '../db/tenant-tx.ts';
 /** The outbox event that carries a new notification to its user's live streams (live.ts). */
 export const NotificationCreated = defineEvent<NotificationInfo>('core.notification.created');
 export const NOTIFICATION_EVENT_PREFIX = 'core.notification.';
-export const CHANNELS = ['in-app', 'email', 'off'] as const;
+export const CHANNELS = ['in-app', 'email', 'digest', 'off'] as const;
 export type Channel = (typeof CHANNELS)[number];
-/** Notification types of the kernel itself (addons name theirs `<addon>.<name>`). */
-export const KERNEL_NOTIFICATION_TYPES = ['core.webhook-disabled'] as const;
+/** Notification types of the kernel itself (addons declare theirs, `<addon>.<name>`, in `notifications`). */
+export const KERNEL_NOTIFICATION_KINDS: readonly { type: string; title: string }[] = [
+  { type: 'core.mention', title: 'Someone mentioned you in a comment' },
+  { type: 'core.automation', title: 'Notifications sent by automation rules' },
+  { type: 'core.webhook-disabled', title: 'A webhook endpoint was disabled after failures' },
+];
+export const KERNEL_NOTIFICATION_TYPES = KERNEL_NOTIFICATION_KINDS.map((k) => k.type);
+
+/** The kinds a user of a tenant with these addons enabled can set a channel for. */
+export function notificationKinds(
+  addons: readonly AnyAddon[],
+  enabled: ReadonlySet<string>,
+): { type: string; title: string }[] {
+  return [
+    ...KERNEL_NOTIFICATION_KINDS,
+    ...addons.filter((a) => enabled.has(a.id)).flatMap((a) => a.notifications.map((n) => ({ ...n }))),
+  ];
+}
 
 export interface NotificationInfo {
   id: string;
@@ -27,9 +44,11 @@ export interface NotificationInfo {
   link: string | null;
   readAt: string | null;
   createdAt: string;
+  /** Collected for the daily digest (the user's channel for the type): not pushed live. */
+  digest: boolean;
 }
 
-const COLUMNS = `id, user_id as "userId", type, title, body, link, read_at as "readAt", created_at as "createdAt"`;
+const COLUMNS = `id, user_id as "userId", type, title, body, link, read_at as "readAt", created_at as "createdAt", digest`;
 const TYPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,7 +77,8 @@ function check(m: NotificationMessage): void {
 
 /**
  * `ctx.notifications`: the row and its live event are written in the caller's transaction; a
- * user whose preference for the type is `email` gets a mail instead, `off` nothing.
+ * user whose preference for the type is `email` gets a mail instead, `digest` a row kept for the
+ * morning's digest mail (in the bell, not pushed live), `off` nothing.
  */
 export function transactionalNotifier(
   tx: TenantTx,
@@ -97,8 +117,8 @@ export function transactionalNotifier(
         return { id: null };
       }
       const inserted = await tx.query<NotificationInfo>(
-        `insert into core_notification (tenant_id, id, user_id, type, title, body, link)
-         values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+        `insert into core_notification (tenant_id, id, user_id, type, title, body, link, digest)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
         [
           tx.tenantId,
           id,
@@ -107,9 +127,10 @@ export function transactionalNotifier(
           message.title.trim(),
           message.body ?? null,
           message.link ?? null,
+          channel === 'digest',
         ],
       );
-      await events.publish(NotificationCreated, id, inserted[0] as NotificationInfo);
+      if (channel !== 'digest') await events.publish(NotificationCreated, id, inserted[0] as NotificationInfo);
       return { id };
     },
   };
@@ -156,7 +177,11 @@ export const notificationStore = {
     );
     return rows.length;
   },
-  async preferences(tx: TenantTx, userId: string): Promise<{ type: string; channel: Channel }[]> {
+  async preferences(
+    tx: TenantTx,
+    userId: string,
+    kinds: readonly { type: string; title: string }[] = KERNEL_NOTIFICATION_KINDS,
+  ): Promise<{ type: string; title: string; channel: Channel }[]> {
     const rows = await tx.query<{ type: string; channel: Channel }>(
       `select type, channel from core_notification_pref where tenant_id = $1 and user_id = $2
        union select distinct type, 'in-app' from core_notification n
@@ -165,11 +190,18 @@ export const notificationStore = {
        order by type`,
       [tx.tenantId, userId],
     );
+    const title = new Map(kinds.map((k) => [k.type, k.title]));
+    const out = rows.map((r) => ({ type: r.type, title: title.get(r.type) ?? r.type, channel: r.channel }));
     const have = new Set(rows.map((r) => r.type));
-    for (const t of KERNEL_NOTIFICATION_TYPES) if (!have.has(t)) rows.push({ type: t, channel: 'in-app' });
-    return rows.sort((a, b) => a.type.localeCompare(b.type));
+    for (const k of kinds) if (!have.has(k.type)) out.push({ type: k.type, title: k.title, channel: 'in-app' });
+    return out.sort((a, b) => a.type.localeCompare(b.type));
   },
-  async setPreferences(tx: TenantTx, userId: string, body: unknown): Promise<{ type: string; channel: Channel }[]> {
+  async setPreferences(
+    tx: TenantTx,
+    userId: string,
+    body: unknown,
+    kinds?: readonly { type: string; title: string }[],
+  ): Promise<{ type: string; title: string; channel: Channel }[]> {
     const prefs = (body as { preferences?: unknown } | null)?.preferences;
     const details: { path: string; message: string }[] = [];
     if (!Array.isArray(prefs) || prefs.length > 200) {
@@ -193,6 +225,6 @@ export const notificationStore = {
         [tx.tenantId, userId, p.type, p.channel],
       );
     }
-    return notificationStore.preferences(tx, userId);
+    return notificationStore.preferences(tx, userId, kinds);
   },
 };

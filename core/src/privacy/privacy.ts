@@ -358,7 +358,10 @@ async function runErase(
       });
     }
     await scrubOutbox(tx, [...values]);
-    await scrubPlatformCopies(tx, [...values]);
+    const copies = await scrubPlatformCopies(tx, [...values]);
+    if (copies.comments.length) {
+      erased.push({ table: 'core_comment', columns: ['body'], ids: copies.comments, deleted: false });
+    }
     // Earlier requests about this person keep neither the email nor an export.
     await tx.query(
       'update core_privacy_request set email = null, export = null where tenant_id = $1 and subject_hash = $2',

@@ -49,9 +49,9 @@ export async function scrubOutbox(tx: TenantTx, values: readonly string[]): Prom
  * automation run history (each run's trigger payload, each step's input, output and error). In the
  * erasure's transaction, as the app role.
  */
-export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[]): Promise<void> {
+export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[]): Promise<{ comments: string[] }> {
   const { exact, email } = scrubSet(values);
-  if (!exact.size) return;
+  if (!exact.size) return { comments: [] };
   const words = [...exact].filter((v) => v.length >= 3);
   const plain = words.map((v) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const scrubText = (text: string | null) => {
@@ -90,6 +90,31 @@ export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[
       n.id,
       scrubText(n.title).v,
       scrubText(n.body).v,
+    ]);
+  }
+  // Comments naming the person (a comment on their contact: "Called Ada, she wants ...").
+  const comments = await tx.query<{ id: string; body: string }>(
+    'select id::text, body from core_comment where tenant_id = $1 and body ilike any($2::text[])',
+    [tx.tenantId, plain],
+  );
+  for (const c of comments) {
+    await tx.query('update core_comment set body = $3 where tenant_id = $1 and id = $2::uuid', [
+      tx.tenantId,
+      c.id,
+      scrubText(c.body).v ?? '',
+    ]);
+  }
+  // Their events carry the text too (free text: scrubbed word by word, like notifications).
+  const commentEvents = await tx.query<{ id: string; payload: { text?: string } | null }>(
+    `select id::text, payload from core_outbox
+      where tenant_id = $1 and name like 'core.comment.%' and payload->>'text' ilike any($2::text[])`,
+    [tx.tenantId, plain],
+  );
+  for (const e of commentEvents) {
+    await tx.query('update core_outbox set payload = $3 where tenant_id = $1 and id = $2::bigint', [
+      tx.tenantId,
+      e.id,
+      JSON.stringify({ ...e.payload, text: scrubText(e.payload?.text ?? '').v }),
     ]);
   }
   const mails = await tx.query<{ id: string; to_address: string; data: unknown }>(
@@ -136,6 +161,8 @@ export async function scrubPlatformCopies(tx: TenantTx, values: readonly string[
       [tx.tenantId, st.run_id, st.step_key, scrubDoc(st.input), scrubDoc(st.output), scrubText(st.error).v],
     );
   }
+  // The audit log's copies of those comments are masked with the erased rows (scrubAudit).
+  return { comments: comments.map((c) => c.id) };
 }
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));

@@ -28,6 +28,7 @@ export const corePermissions = {
   'core.automation.manage': { title: 'Build automation rules and read their run history' },
   'core.privacy.manage': { title: 'Export or erase everything about a person (privacy requests)' },
   'core.money.manage': { title: 'Set the company currency and manage exchange rates' },
+  'core.comments.moderate': { title: "Delete anyone's comments" },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
@@ -96,6 +97,10 @@ export class Tenants {
           role: 'owner',
         });
       });
+      // The kernel's per-tenant job schedulers (the daily digest); bounded, a failure is only logged.
+      await this.rt
+        .syncSchedules(tenant.id)
+        .catch((err) => this.rt.log.warn({ err: String(err) }, 'job schedulers of a new tenant not created yet'));
       return { tenant, owner };
     } catch (err) {
       await this.rt.pools.app.query('delete from core_tenant where id = $1', [tenant.id]);

@@ -1,6 +1,13 @@
 // The UI kit for addon pages, menus and widgets (the package subpath @elevate/sdk/web).
 // The web app's own pages use the same kit, so there is one copy of each piece.
 
+export {
+  COMMENT_MAX,
+  commentPlainText,
+  mentionIds,
+  renderCommentHtml,
+} from '../comment-text.ts';
+export type { CommentInfo, CommentUser } from '../comments.ts';
 /** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
 export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
@@ -15,6 +22,8 @@ export {
   type Row,
   resourceClient,
 } from './client.ts';
+export { default as CommentComposer } from './components/CommentComposer.svelte';
+export { default as Comments } from './components/Comments.svelte';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
 export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';

@@ -122,6 +122,21 @@ export async function contactTimeline(
   peopleIds: readonly string[] = [],
 ): Promise<SourcedEntry[]> {
   const own = await crmEntries(ctx, [contactId, ...peopleIds], limit);
+  // Comments (a platform feature crm's models opt into): on the contact and, for a company, its people.
+  for (const c of await ctx.comments.recent(Contact, [contactId, ...peopleIds], limit)) {
+    own.push({
+      id: `comment:${c.id}`,
+      type: 'core.comment',
+      at: new Date(c.createdAt).toISOString(),
+      title: c.parentId
+        ? `Reply by ${c.author?.name ?? 'a former user'}`
+        : `Comment by ${c.author?.name ?? 'a former user'}`,
+      body: c.text,
+      href: `/crm/contacts/${c.recordId}#comment-${c.id}`,
+      meta: { commentId: c.id, parentId: c.parentId, edited: c.editedAt !== null },
+      addon: 'crm',
+    });
+  }
   const contributed = await ctx.extensions.collect(ContactTimeline, { contactId, limit });
   const all: SourcedEntry[] = [...own];
   for (const { addon, result } of contributed) {

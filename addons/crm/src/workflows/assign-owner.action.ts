@@ -63,6 +63,22 @@ export const assignOwnerAction = defineAction<
     if (model === 'crm.lead') await updateLead(owner, id, { ownerId });
     else if (model === 'crm.opportunity') await updateOpportunity(owner, id, { ownerId });
     else await updateContact(owner, id, { ownerId });
+    // The new owner hears of it (their preference for crm.assignment decides how).
+    const rec = ctx.trigger.record as { name?: string; title?: string; kind?: string } | null;
+    const path =
+      model === 'crm.lead'
+        ? 'leads'
+        : model === 'crm.opportunity'
+          ? 'opportunities'
+          : rec?.kind === 'company'
+            ? 'companies'
+            : 'contacts';
+    await ctx.notifications.send({
+      userId: ownerId,
+      type: 'crm.assignment',
+      title: `${rec?.title ?? rec?.name ?? 'A record'} was assigned to you`.slice(0, 200),
+      link: `/crm/${path}/${id}`,
+    });
     return { ownerId, strategy: p.strategy };
   },
 });

@@ -29,6 +29,13 @@ export interface SessionInfo {
   current: boolean;
 }
 
+/** The user's channel for one kind of notification. */
+export interface NotificationPref {
+  type: string;
+  title: string;
+  channel: 'in-app' | 'email' | 'digest' | 'off';
+}
+
 /** A company the signed-in person belongs to (the tenant switcher). */
 export interface Company {
   id: string;
@@ -40,12 +47,13 @@ export interface Company {
 export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:profile');
   const { base } = await parent();
-  const [mfa, sessions, companies, passkeys] = await withLoadApi(base, fetch, url, (api) =>
+  const [mfa, sessions, companies, passkeys, notifications] = await withLoadApi(base, fetch, url, (api) =>
     Promise.all([
       api.get<MfaStatus>('/v1/core/account/mfa'),
       api.get<{ data: SessionInfo[] }>('/v1/core/sessions'),
       api.get<{ data: Company[] }>('/v1/core/account/companies'),
       api.get<{ data: Passkey[] }>('/v1/core/account/webauthn'),
+      api.get<{ data: NotificationPref[] }>('/v1/core/notifications/preferences'),
     ]),
   );
   return {
@@ -53,6 +61,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
     sessions: sessions.data,
     companies: companies.data,
     passkeys: passkeys.data,
+    notificationPrefs: notifications.data,
     enrolRequired: url.searchParams.get('enrol') === 'required',
   };
 };
