@@ -141,12 +141,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const mfa = new Mfa(rt);
   sessions.mfa = mfa;
   const apiKeys = new ApiKeys();
-  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys });
+  const automation = new AutomationEngine(rt, queues.redis);
+  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys, automation: { rt, engine: automation } });
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
   const workers = new Workers(rt, schedules);
-  const automation = new AutomationEngine(rt, queues.redis);
   rt.eventSinks.push((event) => automation.onEvent(event));
   rt.wakeRelay = () => relay.wake();
   const mailTransport = createMailTransport(config, log);

@@ -2,23 +2,11 @@ import type { JsonSchema } from '@elevate/sdk';
 import type Router from '@koa/router';
 import type { KernelRouteDoc } from '../http/kernel-routes.docs.ts';
 import type { State } from '../http/state.ts';
-import { compileQuery } from '../http/validate.ts';
 import type { Runtime } from '../runtime.ts';
 import { dryRun } from './dry-run.ts';
 import type { AutomationEngine } from './engine.ts';
-import { AUTOMATION_MANAGE, ruleStore } from './rules.ts';
+import { AUTOMATION_MANAGE, checkRunFilter, ruleStore } from './rules.ts';
 import { ruleTemplates } from './templates.ts';
-
-const runsQuery = compileQuery({
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    rule: { type: 'string', format: 'uuid' },
-    status: { enum: ['queued', 'ready', 'running', 'waiting', 'succeeded', 'failed', 'stopped'] },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
-  },
-});
 
 /** Rules, runs and the catalog under /api/v1/core/automation (permission core.automation.manage). */
 export function automationRoutes(r: Router<State>, rt: Runtime, engine: AutomationEngine): void {
@@ -67,7 +55,7 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
   });
   r.get('/automation/runs', async (ctx) => {
     const { tx } = req(ctx.state);
-    const q = runsQuery({ ...ctx.query }) as { rule?: string; status?: string; limit: number; offset: number };
+    const q = checkRunFilter({ ...ctx.query });
     ctx.body = await store.runs(tx, q);
   });
   r.get('/automation/runs/:id', async (ctx) => {
@@ -195,7 +183,7 @@ export const automationRouteDocs: Record<string, KernelRouteDoc> = {
     responses: { 204: null },
   },
   'GET /api/v1/core/automation/runs': {
-    summary: 'Run history, newest first (filters: rule, status)',
+    summary: 'Run history, newest first (filters: rule, status, from/to: created at, from inclusive, to exclusive)',
     permission: p,
     responses: { 200: PAGE({ type: 'object' }) },
   },
