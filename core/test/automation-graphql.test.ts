@@ -76,7 +76,7 @@ const CREATE = `mutation($input: AutomationRuleInput!) {
 const create = async (c: ApiClient, input: Record<string, unknown>) => {
   const r = await gql(c, CREATE, { input: { name: 'Rule', ...input } });
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return (r.data?.createAutomationRule as { rule: { id: string } }).rule.id;
+  return (r.data?.createAutomationRule as { rule: { id: string } } | undefined)?.rule.id as string;
 };
 const RUNS = `query($rule: ID, $status: AutomationRunStatus, $from: DateTime, $to: DateTime) {
   automationRuns(rule: $rule, status: $status, from: $from, to: $to) {
