@@ -13,7 +13,7 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { Invitations } from './auth/invitations.ts';
 import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
-import { automationRouteDocs } from './automation/automation.routes.ts';
+import { automationInboundRoutes, automationRouteDocs } from './automation/automation.routes.ts';
 import { AutomationEngine } from './automation/engine.ts';
 import type { Config } from './config/config.ts';
 import { attachAuditTriggers } from './db/audit-triggers.ts';
@@ -134,6 +134,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
     mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),
     publicIp: throttle(limits, 'public-ip', config.throttle.publicIp),
+    inboundToken: throttle(limits, 'inbound-token', config.throttle.inboundToken),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
@@ -196,6 +197,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     addons: Map<string, Router<State>>;
     addonsPublic: Map<string, Router<State>>;
     documentFiles: Router<State>;
+    automationInbound: Router<State>;
   };
   let securityMounted = false;
   const documents = new Map<string, OpenApiDocument>();
@@ -226,6 +228,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
       documentFiles: documentFileRoutes(rt),
+      automationInbound: automationInboundRoutes(rt, automation, throttles.inboundToken),
       addonsPublic: new Map(
         addons.flatMap((a) => {
           const r = a.rest ? addonPublicRouter(a, rt, throttles.publicIp) : null;
@@ -282,7 +285,16 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routes() {
       const h = http();
       const out: RouteInfo[] = [];
-      for (const r of [h.health, h.accountPublic, h.auth, h.documentFiles, h.core, h.accountCore, h.api]) {
+      for (const r of [
+        h.health,
+        h.accountPublic,
+        h.auth,
+        h.documentFiles,
+        h.automationInbound,
+        h.core,
+        h.accountCore,
+        h.api,
+      ]) {
         for (const l of layers(r)) {
           const key = `${l.method} ${l.path}`;
           const doc =
@@ -386,6 +398,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         addonRouters,
         addonPublicRouters: h.addonsPublic,
         documentFiles: h.documentFiles,
+        automationInbound: h.automationInbound,
         graphql: graphqlMiddleware(schemas, log),
         web,
         security: { trustProxy: config.trustProxy, corsOrigins: config.corsOrigins },

@@ -4,6 +4,7 @@ import {
   type ConditionExpr,
   checkCondition,
   conditionSchema,
+  type JsonSchema,
   NotFoundError,
   type TriggerSpec,
   ValidationError,
@@ -14,7 +15,7 @@ import { compileQuery } from '../http/validate.ts';
 import type { Runtime } from '../runtime.ts';
 import type { AutomationEngine } from './engine.ts';
 import { RULE_COLUMNS, RUN_COLUMNS, type RuleRow, type RunRow } from './rows.ts';
-import { automationAjv, compileStoredParams, details } from './validate.ts';
+import { automationAjv, compileStoredParams, details, inboundAjv } from './validate.ts';
 
 export const AUTOMATION_MANAGE = 'core.automation.manage';
 
@@ -69,7 +70,7 @@ export interface StepRow {
 }
 
 /** A rule as the API shows it: `status` says whether it runs, and why not. */
-export interface RuleView extends Omit<RuleRow, 'signingSecret' | 'inboundSecret' | 'cursorAt'> {
+export interface RuleView extends Omit<RuleRow, 'signingSecret' | 'cursorAt'> {
   status: 'active' | 'disabled' | 'paused';
   pausedReason: string | null;
 }
@@ -216,8 +217,22 @@ function checkTrigger(
       if (!m || !f) return null;
       return { type: 'date', model: m.model.name, field: t.field as string, offsetDays: t.offsetDays as number };
     }
+    case 'inbound': {
+      keys('body');
+      if (t.body === undefined) return { type: 'inbound' };
+      if (!isObject(t.body) || t.body.type !== 'object') {
+        return bad('body', 'must be a JSON schema of an object ({ "type": "object", ... })');
+      }
+      try {
+        inboundAjv.compile(t.body);
+      } catch (err) {
+        return bad('body', `is not a valid JSON schema: ${String((err as Error).message).slice(0, 200)}`);
+      }
+      if (JSON.stringify(t.body).length > 20_000) return bad('body', 'must be at most 20000 characters of JSON');
+      return { type: 'inbound', body: t.body as JsonSchema };
+    }
     default:
-      return bad('type', 'must be one of event, record, schedule, date');
+      return bad('type', 'must be one of event, record, schedule, date, inbound');
   }
 }
 
@@ -288,7 +303,7 @@ function checkSteps(
 }
 
 function view(engine: AutomationEngine, enabled: ReadonlySet<string>, r: RuleRow): RuleView {
-  const { signingSecret: _s, inboundSecret: _i, cursorAt: _c, ...rest } = r;
+  const { signingSecret: _s, cursorAt: _c, ...rest } = r;
   const pausedReason = engine.catalog.pausedReason(r.trigger, r.actions, enabled);
   return { ...rest, status: !r.enabled ? 'disabled' : pausedReason ? 'paused' : 'active', pausedReason };
 }
