@@ -361,3 +361,28 @@ describe('automation on GraphQL', () => {
     expect(still.data?.automationRule).toEqual({ name: 'Rule', enabled: true });
   });
 });
+
+describe('the builder’s directory', () => {
+  it('lists the company’s active users and teams to automation managers only; another company sees its own', async () => {
+    const a = await tenant('gqa-dir-a');
+    const b = await tenant('gqa-dir-b');
+    const member = await a.as('member', 'pat@gqa-dir-a.test');
+    const memberId = (await member.get('/api/v1/core/me')).body.user.id as string;
+    const team = await a.client.post('/api/v1/core/teams', { name: 'Closers', memberIds: [memberId] });
+    expect(team.status, JSON.stringify(team.body)).toBe(201);
+    const dir = await a.client.get('/api/v1/core/automation/directory');
+    expect(dir.status).toBe(200);
+    expect(dir.body.users.map((u: { email: string }) => u.email)).toEqual(
+      expect.arrayContaining([a.ownerEmail, 'pat@gqa-dir-a.test']),
+    );
+    expect(dir.body.teams).toEqual([{ id: team.body.id, name: 'Closers', members: 1 }]);
+    expect((await member.get('/api/v1/core/automation/directory')).status).toBe(403);
+    const other = await b.client.get('/api/v1/core/automation/directory');
+    expect(other.body.teams).toEqual([]);
+    expect(other.body.users.map((u: { email: string }) => u.email)).toEqual([b.ownerEmail]);
+    // An inactive user is not offered.
+    await a.client.post(`/api/v1/core/users/${memberId}/deactivate`, {});
+    const after = await a.client.get('/api/v1/core/automation/directory');
+    expect(after.body.users.map((u: { id: string }) => u.id)).not.toContain(memberId);
+  });
+});

@@ -27,6 +27,10 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
     const { enabled } = req(ctx.state);
     ctx.body = engine.catalog.forTenant(enabled);
   });
+  r.get('/automation/directory', async (ctx) => {
+    const { tx } = req(ctx.state);
+    ctx.body = await store.directory(tx);
+  });
   r.get('/automation/templates', (ctx) => {
     const { enabled } = req(ctx.state);
     const data = ruleTemplates(engine, enabled);
@@ -233,6 +237,20 @@ export const automationRouteDocs: Record<string, KernelRouteDoc> = {
     summary: 'Triggers, actions (with their parameter schemas) and models the enabled addons offer to rules',
     permission: p,
     responses: { 200: { type: 'object' } },
+  },
+  'GET /api/v1/core/automation/directory': {
+    summary: 'The company’s active users and its teams, for the builder’s user and team pickers',
+    permission: p,
+    responses: {
+      200: {
+        type: 'object',
+        required: ['users', 'teams'],
+        properties: {
+          users: { type: 'array', items: { type: 'object' } },
+          teams: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
   },
   'GET /api/v1/core/automation/templates': {
     summary: 'Ready-made rules (the common ones) for the enabled addons, to start a rule from',

@@ -488,6 +488,22 @@ export function ruleStore(rt: Runtime, engine: AutomationEngine) {
       });
       return { id, status: 'queued' };
     },
+    /** The company's active users and its teams: the builder's pickers for assignment and notify actions. */
+    async directory(tx: TenantTx): Promise<{
+      users: { id: string; name: string; email: string }[];
+      teams: { id: string; name: string; members: number }[];
+    }> {
+      const users = await tx.query<{ id: string; name: string; email: string }>(
+        'select id, name, email from core_user where tenant_id = $1 and active order by lower(name), email',
+        [tx.tenantId],
+      );
+      const teams = await tx.query<{ id: string; name: string; members: number }>(
+        `select t.id, t.name, (select count(*)::int from core_team_member m where m.tenant_id = t.tenant_id and m.team_id = t.id) as members
+         from core_team t where t.tenant_id = $1 order by lower(t.name)`,
+        [tx.tenantId],
+      );
+      return { users, teams };
+    },
     async settings(tx: TenantTx): Promise<{ retentionDays: number }> {
       const rows = await tx.query<{ d: number }>(
         'select retention_days as d from core_automation_setting where tenant_id = $1',
