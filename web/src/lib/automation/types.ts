@@ -86,7 +86,13 @@ export function fromGroup(join: 'all' | 'any', leaves: Leaf[]): ConditionTree | 
 export function toItems(steps: readonly StoredStep[]): StepItem[] {
   return steps.map((s) =>
     'branch' in s
-      ? { kind: 'branch', id: s.id, ...toGroup(s.branch.if), yes: toItems(s.branch.yes), no: toItems(s.branch.no ?? []) }
+      ? {
+          kind: 'branch',
+          id: s.id,
+          ...toGroup(s.branch.if),
+          yes: toItems(s.branch.yes),
+          no: toItems(s.branch.no ?? []),
+        }
       : { kind: 'action', id: s.id, action: s.action, params: { ...(s.params ?? {}) } },
   );
 }
