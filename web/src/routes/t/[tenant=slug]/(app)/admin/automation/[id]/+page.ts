@@ -25,7 +25,9 @@ export const load: PageLoad = async ({ parent, fetch, params, url }) => {
       rule = await api.get<RuleInfo>(`/v1/core/automation/rules/${params.id}`);
       // A rule with an inbound trigger may have its URL (404: not made yet).
       if (rule.trigger?.type === 'inbound') {
-        inbound = await api.get<NonNullable<typeof inbound>>(`/v1/core/automation/rules/${params.id}/inbound`).catch(() => null);
+        inbound = await api
+          .get<NonNullable<typeof inbound>>(`/v1/core/automation/rules/${params.id}/inbound`)
+          .catch(() => null);
       }
     } else {
       const key = url.searchParams.get('template');
