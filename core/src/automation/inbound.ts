@@ -185,10 +185,12 @@ export function inboundHooks(rt: Runtime, engine: AutomationEngine) {
       const paused = engine.catalog.pausedReason(rule.trigger, rule.actions, enabled);
       if (paused) throw new AppError('RULE_PAUSED', paused, { status: 409 });
 
-      await tx.query('update core_automation_inbound set last_used_at = now() where tenant_id = $1 and rule_id = $2', [
-        tx.tenantId,
-        rule.id,
-      ]);
+      // At most once a minute: the row is audited, and a busy form must not write an entry per post.
+      await tx.query(
+        `update core_automation_inbound set last_used_at = now() where tenant_id = $1 and rule_id = $2
+           and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+        [tx.tenantId, rule.id],
+      );
       const trigger: RunTrigger = {
         payload: req.body,
         model: null,
