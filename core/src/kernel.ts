@@ -13,7 +13,7 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { Invitations } from './auth/invitations.ts';
 import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
-import { automationRouteDocs } from './automation/automation.routes.ts';
+import { automationInboundRoutes, automationRouteDocs } from './automation/automation.routes.ts';
 import { AutomationEngine } from './automation/engine.ts';
 import { commentRouteDocs } from './comments/comments.routes.ts';
 import type { Config } from './config/config.ts';
@@ -138,6 +138,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
     mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),
     publicIp: throttle(limits, 'public-ip', config.throttle.publicIp),
+    inboundToken: throttle(limits, 'inbound-token', config.throttle.inboundToken),
   };
   const tenantAddons = new TenantAddons(rt);
   const tenants = new Tenants(rt);
@@ -145,12 +146,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const mfa = new Mfa(rt);
   sessions.mfa = mfa;
   const apiKeys = new ApiKeys();
-  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys });
+  const automation = new AutomationEngine(rt, queues.redis);
+  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys, automation: { rt, engine: automation } });
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
   const workers = new Workers(rt, schedules);
-  const automation = new AutomationEngine(rt, queues.redis);
   rt.eventSinks.push((event) => automation.onEvent(event));
   rt.wakeRelay = () => relay.wake();
   const mailTransport = createMailTransport(config, log);
@@ -203,6 +204,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     addons: Map<string, Router<State>>;
     addonsPublic: Map<string, Router<State>>;
     documentFiles: Router<State>;
+    automationInbound: Router<State>;
   };
   let securityMounted = false;
   const documents = new Map<string, OpenApiDocument>();
@@ -233,6 +235,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
       documentFiles: documentFileRoutes(rt),
+      automationInbound: automationInboundRoutes(rt, automation, throttles.inboundToken),
       addonsPublic: new Map(
         addons.flatMap((a) => {
           const r = a.rest ? addonPublicRouter(a, rt, throttles.publicIp) : null;
@@ -290,7 +293,16 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routes() {
       const h = http();
       const out: RouteInfo[] = [];
-      for (const r of [h.health, h.accountPublic, h.auth, h.documentFiles, h.core, h.accountCore, h.api]) {
+      for (const r of [
+        h.health,
+        h.accountPublic,
+        h.auth,
+        h.documentFiles,
+        h.automationInbound,
+        h.core,
+        h.accountCore,
+        h.api,
+      ]) {
         for (const l of layers(r)) {
           const key = `${l.method} ${l.path}`;
           const doc =
@@ -395,6 +407,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         addonRouters,
         addonPublicRouters: h.addonsPublic,
         documentFiles: h.documentFiles,
+        automationInbound: h.automationInbound,
         graphql: graphqlMiddleware(schemas, log),
         web,
         security: { trustProxy: config.trustProxy, corsOrigins: config.corsOrigins },

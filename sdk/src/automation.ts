@@ -55,7 +55,10 @@ export type TriggerSpec =
   | { type: 'schedule'; cron: string; tz?: string }
   /** `offsetDays` days after (negative: before) the date in `field` of each record of `model`. */
   | { type: 'date'; model: string; field: string; offsetDays: number }
-  /** A POST to the rule's own URL with its secret (an inbound webhook, a web form). */
+  /**
+   * A JSON POST to the rule's own URL (an inbound webhook, a web form): the body is the payload;
+   * `body`, a JSON schema of an object, checks it (docs/automation.md#inbound-webhooks).
+   */
   | { type: 'inbound'; body?: JsonSchema };
 
 /** One entry of a rule's ordered action list. */

@@ -1,28 +1,22 @@
-import type { JsonSchema } from '@elevate/sdk';
-import type Router from '@koa/router';
+import { createHash } from 'node:crypto';
+import { type JsonSchema, NotFoundError } from '@elevate/sdk';
+import Router from '@koa/router';
+import { withTenantAs } from '../db/tenant-tx.ts';
+import { isUuid } from '../db/uuid.ts';
 import type { KernelRouteDoc } from '../http/kernel-routes.docs.ts';
 import type { State } from '../http/state.ts';
-import { compileQuery } from '../http/validate.ts';
+import { clientIp, setRateLimitHeaders, type Throttle } from '../http/throttle.ts';
 import type { Runtime } from '../runtime.ts';
 import { dryRun } from './dry-run.ts';
 import type { AutomationEngine } from './engine.ts';
-import { AUTOMATION_MANAGE, ruleStore } from './rules.ts';
+import { inboundHooks } from './inbound.ts';
+import { AUTOMATION_MANAGE, checkRunFilter, ruleStore } from './rules.ts';
 import { ruleTemplates } from './templates.ts';
-
-const runsQuery = compileQuery({
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    rule: { type: 'string', format: 'uuid' },
-    status: { enum: ['queued', 'ready', 'running', 'waiting', 'succeeded', 'failed', 'stopped'] },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
-  },
-});
 
 /** Rules, runs and the catalog under /api/v1/core/automation (permission core.automation.manage). */
 export function automationRoutes(r: Router<State>, rt: Runtime, engine: AutomationEngine): void {
   const store = ruleStore(rt, engine);
+  const inbound = inboundHooks(rt, engine);
   const req = (s: State) => {
     if (!s.rc || !s.tx) throw new Error('automation route without request context');
     s.rc.require(AUTOMATION_MANAGE);
@@ -32,6 +26,10 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
   r.get('/automation/catalog', (ctx) => {
     const { enabled } = req(ctx.state);
     ctx.body = engine.catalog.forTenant(enabled);
+  });
+  r.get('/automation/directory', async (ctx) => {
+    const { tx } = req(ctx.state);
+    ctx.body = await store.directory(tx);
   });
   r.get('/automation/templates', (ctx) => {
     const { enabled } = req(ctx.state);
@@ -65,9 +63,27 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
     await store.remove(tx, ctx.params.id as string);
     ctx.status = 204;
   });
+  r.get('/automation/rules/:id/inbound', async (ctx) => {
+    const { tx } = req(ctx.state);
+    ctx.body = await inbound.get(tx, ctx.params.id as string);
+  });
+  r.post('/automation/rules/:id/inbound', async (ctx) => {
+    const { rc, tx } = req(ctx.state);
+    ctx.status = 201;
+    ctx.body = await inbound.create(tx, ctx.params.id as string, rc.user.id, ctx.request.body);
+  });
+  r.post('/automation/rules/:id/inbound/rotate', async (ctx) => {
+    const { tx } = req(ctx.state);
+    ctx.body = await inbound.rotate(tx, ctx.params.id as string, ctx.request.body);
+  });
+  r.delete('/automation/rules/:id/inbound', async (ctx) => {
+    const { tx } = req(ctx.state);
+    await inbound.revoke(tx, ctx.params.id as string);
+    ctx.status = 204;
+  });
   r.get('/automation/runs', async (ctx) => {
     const { tx } = req(ctx.state);
-    const q = runsQuery({ ...ctx.query }) as { rule?: string; status?: string; limit: number; offset: number };
+    const q = checkRunFilter({ ...ctx.query });
     ctx.body = await store.runs(tx, q);
   });
   r.get('/automation/runs/:id', async (ctx) => {
@@ -87,6 +103,49 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
     const { tx } = req(ctx.state);
     ctx.body = await store.putSettings(tx, ctx.request.body);
   });
+}
+
+/**
+ * The public side of inbound webhooks: POST /api/v1/core/automation/inbound/:tenant/:token, no
+ * session. Counted per token (THROTTLE_INBOUND_TOKEN) before anything is looked up; then the
+ * tenant's transaction as the app role (row-level security), actor `inbound:<rule>`.
+ */
+export function automationInboundRoutes(rt: Runtime, engine: AutomationEngine, limit: Throttle): Router<State> {
+  const inbound = inboundHooks(rt, engine);
+  const r = new Router<State>();
+  r.post('/api/v1/core/automation/inbound/:tenant/:token', async (ctx) => {
+    const token = String(ctx.params.token);
+    const key = createHash('sha256').update(token).digest('hex').slice(0, 32);
+    try {
+      setRateLimitHeaders(ctx, await limit.consume(key));
+    } catch (err) {
+      setRateLimitHeaders(ctx, {
+        limit: limit.rate.points,
+        remaining: 0,
+        resetSec: (err as { retryAfterSec?: number }).retryAfterSec ?? limit.rate.durationSec,
+      });
+      throw err;
+    }
+    const tenantId = String(ctx.params.tenant);
+    const tenant = isUuid(tenantId) && /^inb_[\w-]{43}$/.test(token) ? await rt.tenantById(tenantId) : null;
+    if (!tenant) throw new NotFoundError('Inbound URL');
+    const raw = (ctx.request as { rawBody?: unknown }).rawBody;
+    const out = await withTenantAs({ actor: 'inbound' }, rt.pools.app, tenant.id, (tx) =>
+      inbound.receive(tx, token, {
+        headers: ctx.headers,
+        contentType: ctx.get('content-type'),
+        rawBody: typeof raw === 'string' ? raw : '',
+        body: ctx.request.body,
+      }),
+    );
+    ctx.status = out.status;
+    ctx.body = out.body;
+    ctx.state.log.info(
+      { ip: clientIp(ctx), tenant: tenant.slug, runId: out.body.runId },
+      'automation inbound delivery',
+    );
+  });
+  return r;
 }
 
 const RULE: JsonSchema = {
@@ -138,6 +197,38 @@ const SETTINGS: JsonSchema = {
   additionalProperties: false,
   properties: { retentionDays: { type: 'integer', minimum: 1, maximum: 3650 } },
 };
+const INBOUND: JsonSchema = {
+  type: 'object',
+  properties: {
+    ruleId: { type: 'string', format: 'uuid' },
+    tokenHint: { type: 'string' },
+    signed: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    rotatedAt: { type: ['string', 'null'] },
+    lastUsedAt: { type: ['string', 'null'] },
+  },
+};
+const INBOUND_CREATED: JsonSchema = {
+  ...INBOUND,
+  properties: {
+    ...(INBOUND.properties as Record<string, JsonSchema>),
+    url: { type: 'string' },
+    secret: { type: ['string', 'null'] },
+  },
+};
+const INBOUND_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { signed: { type: 'boolean', description: 'deliveries must carry an HMAC-SHA256 signature' } },
+};
+const INBOUND_RESULT: JsonSchema = {
+  type: 'object',
+  properties: {
+    runId: { type: ['string', 'null'], format: 'uuid' },
+    matched: { type: 'boolean', description: 'the rule’s conditions held (else no run)' },
+    duplicate: { type: 'boolean', description: 'this webhook-id was delivered before: its run, not a new one' },
+  },
+};
 const p = AUTOMATION_MANAGE;
 
 /** What the OpenAPI document says about these routes. */
@@ -146,6 +237,20 @@ export const automationRouteDocs: Record<string, KernelRouteDoc> = {
     summary: 'Triggers, actions (with their parameter schemas) and models the enabled addons offer to rules',
     permission: p,
     responses: { 200: { type: 'object' } },
+  },
+  'GET /api/v1/core/automation/directory': {
+    summary: 'The company’s active users and its teams, for the builder’s user and team pickers',
+    permission: p,
+    responses: {
+      200: {
+        type: 'object',
+        required: ['users', 'teams'],
+        properties: {
+          users: { type: 'array', items: { type: 'object' } },
+          teams: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
   },
   'GET /api/v1/core/automation/templates': {
     summary: 'Ready-made rules (the common ones) for the enabled addons, to start a rule from',
@@ -194,8 +299,42 @@ export const automationRouteDocs: Record<string, KernelRouteDoc> = {
     permission: p,
     responses: { 204: null },
   },
+  'GET /api/v1/core/automation/rules/:id/inbound': {
+    summary:
+      'The rule’s inbound webhook URL: its token’s first characters, whether it is signed, when it was last used',
+    permission: p,
+    responses: { 200: INBOUND },
+  },
+  'POST /api/v1/core/automation/rules/:id/inbound': {
+    summary:
+      'Make the inbound webhook URL of a rule with an inbound trigger; the URL (with its token) and the secret are shown in this answer only',
+    permission: p,
+    body: INBOUND_BODY,
+    responses: { 201: INBOUND_CREATED },
+  },
+  'POST /api/v1/core/automation/rules/:id/inbound/rotate': {
+    summary: 'A new token (the old URL stops at once) and, when signed, a new secret; shown in this answer only',
+    permission: p,
+    body: INBOUND_BODY,
+    responses: { 200: INBOUND_CREATED },
+  },
+  'DELETE /api/v1/core/automation/rules/:id/inbound': {
+    summary: 'Revoke the rule’s inbound webhook URL',
+    permission: p,
+    responses: { 204: null },
+  },
+  'POST /api/v1/core/automation/inbound/:tenant/:token': {
+    summary:
+      'An inbound webhook delivery (no sign-in): a JSON object that starts one run of the rule, once per webhook-id; signed URLs verify webhook-signature (Standard Webhooks)',
+    public: true,
+    body: { type: 'object', description: 'any JSON object (the rule’s trigger may give its schema)' },
+    responses: {
+      200: INBOUND_RESULT,
+      202: INBOUND_RESULT,
+    },
+  },
   'GET /api/v1/core/automation/runs': {
-    summary: 'Run history, newest first (filters: rule, status)',
+    summary: 'Run history, newest first (filters: rule, status, from/to: created at, from inclusive, to exclusive)',
     permission: p,
     responses: { 200: PAGE({ type: 'object' }) },
   },

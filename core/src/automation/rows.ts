@@ -10,7 +10,6 @@ export interface RuleRow {
   actions: ActionStep[];
   ownerId: string;
   signingSecret: string;
-  inboundSecret: string | null;
   cursorAt?: string | null;
   createdAt: string;
   updatedAt: string;
@@ -47,7 +46,7 @@ export interface RunRow {
 }
 
 export const RULE_COLUMNS = `id, name, description, enabled, trigger, conditions, actions, owner_id as "ownerId",
-  signing_secret as "signingSecret", inbound_secret as "inboundSecret",
+  signing_secret as "signingSecret",
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 export const RUN_COLUMNS = `id, rule_id as "ruleId", event_key as "eventKey", event_name as "eventName", trigger, depth,

@@ -4,16 +4,18 @@ import {
   type ConditionExpr,
   checkCondition,
   conditionSchema,
+  type JsonSchema,
   NotFoundError,
   type TriggerSpec,
   ValidationError,
 } from '@elevate/sdk';
 import { CronExpressionParser } from 'cron-parser';
 import type { TenantTx } from '../db/tenant-tx.ts';
+import { compileQuery } from '../http/validate.ts';
 import type { Runtime } from '../runtime.ts';
 import type { AutomationEngine } from './engine.ts';
 import { RULE_COLUMNS, RUN_COLUMNS, type RuleRow, type RunRow } from './rows.ts';
-import { automationAjv, compileStoredParams, details } from './validate.ts';
+import { automationAjv, compileStoredParams, details, inboundAjv } from './validate.ts';
 
 export const AUTOMATION_MANAGE = 'core.automation.manage';
 
@@ -23,8 +25,52 @@ const storedValidators = new Map<string, ReturnType<typeof compileStoredParams>>
 const ID = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Filters of the run history (REST query, GraphQL arguments): `from` inclusive, `to` exclusive (created at). */
+export interface RunFilter {
+  rule?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+const runFilter = compileQuery({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rule: { type: 'string', format: 'uuid' },
+    status: { enum: ['queued', 'ready', 'running', 'waiting', 'succeeded', 'failed', 'stopped'] },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+  },
+});
+
+/** Checks run-history filters (REST query or GraphQL arguments); bad ones are a 400 naming the field. */
+export function checkRunFilter(q: Record<string, unknown>): RunFilter {
+  const given = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null));
+  return runFilter(given) as unknown as RunFilter;
+}
+
+/** One step of a run as the history shows it. */
+export interface StepRow {
+  stepId: string;
+  seq: number;
+  action: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  attempts: number;
+  durationMs: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
 /** A rule as the API shows it: `status` says whether it runs, and why not. */
-export interface RuleView extends Omit<RuleRow, 'signingSecret' | 'inboundSecret' | 'cursorAt'> {
+export interface RuleView extends Omit<RuleRow, 'signingSecret' | 'cursorAt'> {
   status: 'active' | 'disabled' | 'paused';
   pausedReason: string | null;
 }
@@ -171,8 +217,22 @@ function checkTrigger(
       if (!m || !f) return null;
       return { type: 'date', model: m.model.name, field: t.field as string, offsetDays: t.offsetDays as number };
     }
+    case 'inbound': {
+      keys('body');
+      if (t.body === undefined) return { type: 'inbound' };
+      if (!isObject(t.body) || t.body.type !== 'object') {
+        return bad('body', 'must be a JSON schema of an object ({ "type": "object", ... })');
+      }
+      try {
+        inboundAjv.compile(t.body);
+      } catch (err) {
+        return bad('body', `is not a valid JSON schema: ${String((err as Error).message).slice(0, 200)}`);
+      }
+      if (JSON.stringify(t.body).length > 20_000) return bad('body', 'must be at most 20000 characters of JSON');
+      return { type: 'inbound', body: t.body as JsonSchema };
+    }
     default:
-      return bad('type', 'must be one of event, record, schedule, date');
+      return bad('type', 'must be one of event, record, schedule, date, inbound');
   }
 }
 
@@ -243,7 +303,7 @@ function checkSteps(
 }
 
 function view(engine: AutomationEngine, enabled: ReadonlySet<string>, r: RuleRow): RuleView {
-  const { signingSecret: _s, inboundSecret: _i, cursorAt: _c, ...rest } = r;
+  const { signingSecret: _s, cursorAt: _c, ...rest } = r;
   const pausedReason = engine.catalog.pausedReason(r.trigger, r.actions, enabled);
   return { ...rest, status: !r.enabled ? 'disabled' : pausedReason ? 'paused' : 'active', pausedReason };
 }
@@ -355,7 +415,7 @@ export function ruleStore(rt: Runtime, engine: AutomationEngine) {
     },
     async runs(
       tx: TenantTx,
-      q: { rule?: string; status?: string; limit: number; offset: number },
+      q: RunFilter,
     ): Promise<{ data: (RunRow & { ruleName: string })[]; total_count: number; limit: number; offset: number }> {
       const where = ['r.tenant_id = $1'];
       const params: unknown[] = [tx.tenantId];
@@ -366,6 +426,14 @@ export function ruleStore(rt: Runtime, engine: AutomationEngine) {
       if (q.status) {
         params.push(q.status);
         where.push(`r.status = $${params.length}`);
+      }
+      if (q.from) {
+        params.push(q.from);
+        where.push(`r.created_at >= $${params.length}::timestamptz`);
+      }
+      if (q.to) {
+        params.push(q.to);
+        where.push(`r.created_at < $${params.length}::timestamptz`);
       }
       const cols = RUN_COLUMNS.replace(/(^|,\s*)(\w+)/g, (_m, sep, c) => `${sep}r.${c}`);
       const data = await tx.query<RunRow & { ruleName: string }>(
@@ -387,13 +455,20 @@ export function ruleStore(rt: Runtime, engine: AutomationEngine) {
         [tx.tenantId, id],
       );
       if (!rows[0]) throw new NotFoundError('Automation run');
-      const steps = await tx.query(
-        `select step_key as "stepId", seq, action, status, input, output, error, attempts, duration_ms as "durationMs",
-           started_at as "startedAt", finished_at as "finishedAt"
-         from core_automation_step where tenant_id = $1 and run_id = $2 order by seq`,
-        [tx.tenantId, id],
-      );
+      const steps = (await this.steps(tx, [id])).get(id) ?? [];
       return { ...rows[0], steps };
+    },
+    /** The steps of these runs (in order), by run id: one query for a page of runs. */
+    async steps(tx: TenantTx, runIds: readonly string[]): Promise<Map<string, StepRow[]>> {
+      const rows = await tx.query<StepRow & { runId: string }>(
+        `select run_id as "runId", step_key as "stepId", seq, action, status, input, output, error, attempts,
+           duration_ms as "durationMs", started_at as "startedAt", finished_at as "finishedAt"
+         from core_automation_step where tenant_id = $1 and run_id = any($2::uuid[]) order by run_id, seq`,
+        [tx.tenantId, runIds.filter((r) => UUID.test(r))],
+      );
+      const out = new Map<string, StepRow[]>(runIds.map((r) => [r, []]));
+      for (const { runId, ...step } of rows) out.get(runId)?.push(step);
+      return out;
     },
     async retry(tx: TenantTx, id: string) {
       if (!UUID.test(id)) throw new NotFoundError('Automation run');
@@ -412,6 +487,22 @@ export function ruleStore(rt: Runtime, engine: AutomationEngine) {
         engine.pump(tenantId).catch((err) => rt.log.warn({ err: String(err) }, 'automation pump failed'));
       });
       return { id, status: 'queued' };
+    },
+    /** The company's active users and its teams: the builder's pickers for assignment and notify actions. */
+    async directory(tx: TenantTx): Promise<{
+      users: { id: string; name: string; email: string }[];
+      teams: { id: string; name: string; members: number }[];
+    }> {
+      const users = await tx.query<{ id: string; name: string; email: string }>(
+        'select id, name, email from core_user where tenant_id = $1 and active order by lower(name), email',
+        [tx.tenantId],
+      );
+      const teams = await tx.query<{ id: string; name: string; members: number }>(
+        `select t.id, t.name, (select count(*)::int from core_team_member m where m.tenant_id = t.tenant_id and m.team_id = t.id) as members
+         from core_team t where t.tenant_id = $1 order by lower(t.name)`,
+        [tx.tenantId],
+      );
+      return { users, teams };
     },
     async settings(tx: TenantTx): Promise<{ retentionDays: number }> {
       const rows = await tx.query<{ d: number }>(

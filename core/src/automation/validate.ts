@@ -58,3 +58,7 @@ export function compileStoredParams(
 }
 
 export const automationAjv = ajv;
+
+/** Compiles the body schemas of inbound triggers (strict off: a sender's schema may carry any keyword). */
+export const inboundAjv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(inboundAjv);

@@ -58,6 +58,8 @@ export interface Config {
     workerConcurrency: number;
     /** How often schedule and date triggers and waiting runs are checked. */
     tickMs: number;
+    /** The largest JSON body an inbound webhook takes (bytes); larger is 413. */
+    inboundMaxBytes: number;
   };
   /** The address users open the web app at: links in emails point here. */
   publicUrl: string;
@@ -90,6 +92,8 @@ export interface Config {
     mfaUser: Rate;
     /** Calls to an addon's public routes (`r.public.*`: share links, webhooks) per client address and addon. */
     publicIp: Rate;
+    /** Deliveries to one automation inbound webhook URL (per token). */
+    inboundToken: Rate;
     /** Redis key prefix of the limiters (below REDIS_PREFIX). */
     prefix: string;
   };
@@ -245,6 +249,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       tenantConcurrency: int('AUTOMATION_TENANT_CONCURRENCY', 2, 1, 100),
       workerConcurrency: int('AUTOMATION_WORKER_CONCURRENCY', 4, 1, 100),
       tickMs: int('AUTOMATION_TICK_MS', 60_000, 1000, 3_600_000),
+      inboundMaxBytes: int('AUTOMATION_INBOUND_MAX_BYTES', 65_536, 256, 1_048_576),
     },
     publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']).replace(/\/+$/, ''),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
@@ -260,6 +265,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       accountKey: rate('THROTTLE_ACCOUNT_KEY', { points: 10, durationSec: 900 }),
       mfaUser: rate('THROTTLE_MFA_USER', { points: 5, durationSec: 900 }),
       publicIp: rate('THROTTLE_PUBLIC_IP', { points: 300, durationSec: 60 }),
+      inboundToken: rate('THROTTLE_INBOUND_TOKEN', { points: 120, durationSec: 60 }),
       prefix: str('THROTTLE_PREFIX', 'throttle'),
     },
   };

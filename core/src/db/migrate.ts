@@ -23,6 +23,7 @@ import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
 import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
 import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
 import { CoreComments0017 } from '../migrations/core-0017-comments.ts';
+import { CoreAutomationInbound0018 } from '../migrations/core-0018-automation-inbound.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -46,6 +47,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreAutomation0015,
   CoreIdentity0016,
   CoreComments0017,
+  CoreAutomationInbound0018,
   CoreMailAttachments0023,
 ];
 

@@ -4,13 +4,17 @@ import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema 
 import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
 import { anyCommentable } from '../comments/commentables.ts';
 import { commentsGraphql } from '../comments/comments.graphql.ts';
+import { type AutomationGraphqlDeps, automationGraphql } from '../automation/automation.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
 export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {
-  new SchemaCache(addons, null as unknown as TenantAddons, {} as AccountGraphqlDeps).check();
+  new SchemaCache(addons, null as unknown as TenantAddons, { automation: {} } as CoreGraphqlDeps).check();
 }
+
+/** The services behind the core's own fields (absent: a schema without them, for benches and checks). */
+export type CoreGraphqlDeps = AccountGraphqlDeps & { automation?: AutomationGraphqlDeps };
 
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
 
@@ -20,7 +24,7 @@ const badValue = (message: string) => new GraphQLError(message, { extensions: { 
 function coreFragment(
   b: InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>,
   tenantAddons: TenantAddons,
-  account: AccountGraphqlDeps | undefined,
+  account: CoreGraphqlDeps | undefined,
 ): void {
   b.scalarType('DateTime', {
     description: 'ISO-8601 timestamp',
@@ -84,6 +88,8 @@ function coreFragment(
   moneyGraphql(b);
   // API keys, sessions, two-step sign-in, passkeys, companies (auth/account.graphql.ts).
   if (account) accountGraphql(b, account);
+  // Automation rules and runs (automation/automation.graphql.ts).
+  if (account?.automation) automationGraphql(b, account.automation);
 }
 
 /**
@@ -93,13 +99,13 @@ function coreFragment(
 export class SchemaCache {
   private readonly addons: readonly AnyAddon[];
   private readonly tenantAddons: TenantAddons;
-  private readonly account: AccountGraphqlDeps | undefined;
+  private readonly account: CoreGraphqlDeps | undefined;
   private readonly cache = new Map<string, GraphQLSchema>();
   /** Build timings (ms) by key, for the performance notes. */
   readonly buildMs = new Map<string, number>();
 
   /** `account`: the services behind the account fields (absent: a schema without them, for benches and checks). */
-  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: AccountGraphqlDeps) {
+  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: CoreGraphqlDeps) {
     this.addons = addons;
     this.tenantAddons = tenantAddons;
     this.account = account;

@@ -25,6 +25,8 @@ export interface AppParts {
   addonRouters: ReadonlyMap<string, Koa.Middleware<State>>;
   /** Signed document downloads (no sign-in): /api/v1/core/documents/file/:token. */
   documentFiles?: Router<State>;
+  /** Automation inbound webhooks (no sign-in): /api/v1/core/automation/inbound/:tenant/:token. */
+  automationInbound?: Router<State>;
   /** Addon public routes (`r.public.*`: webhooks) by addon id, tried before authentication. */
   addonPublicRouters?: ReadonlyMap<string, Router<State>>;
   graphql: Koa.Middleware<State>;
@@ -94,6 +96,7 @@ export function createApp(parts: AppParts): Koa<State> {
   app.use(parts.auth.routes());
   app.use(parts.docs.routes());
   if (parts.documentFiles) app.use(parts.documentFiles.routes());
+  if (parts.automationInbound) app.use(parts.automationInbound.routes());
   const kernelRoutes = parts.core.routes() as unknown as Koa.Middleware<State>;
   const accountRoutes = parts.account?.core.routes() as unknown as Koa.Middleware<State> | undefined;
   const coreRoutes: Koa.Middleware<State> = accountRoutes

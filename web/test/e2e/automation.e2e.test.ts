@@ -3,6 +3,7 @@
 // activity on the deal; screenshots of the list and the builder at desktop and phone width, light and dark.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, visit } from './crawl.ts';
 import {
   afterBrowserTest,
   createTenant,
@@ -108,5 +109,150 @@ describe('automation builder', { timeout: 180_000 }, () => {
     await screenshot(page, 'automation-builder-phone-light');
     await setTheme(page, 'dark');
     await screenshot(page, 'automation-builder-phone-dark');
+  });
+
+  it('builds a rule with a branch from a webhook, reorders steps by drag and by keyboard, and shows each run’s steps', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'autobr' });
+    const context = await newContext(browser, 1440);
+    contexts.push(context);
+    page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await signIn(page, t);
+    await t.as('POST', '/api/v1/core/teams', { name: 'Inside sales' });
+
+    await open(page, t.app('/admin/automation/new'));
+    await page.getByRole('heading', { name: 'New rule' }).waitFor();
+    await page.getByLabel('Name').fill('Web lead router');
+    await page.getByLabel('Trigger').selectOption('inbound');
+    await page.getByLabel('Fields the sender posts').fill('email, score');
+
+    // Step 1: a branch on the score; yes → notify a user picked by name; no → a task.
+    await page.getByRole('button', { name: 'Add branch', exact: true }).click();
+    const branch = page.getByRole('listitem', { name: 'Branch 1' });
+    await branch.getByLabel('Branch 1 condition 1: variable').selectOption('payload.score');
+    await branch.getByLabel('Branch 1 condition 1: comparison').selectOption('greater');
+    await branch.getByLabel('Branch 1 condition 1: value').fill('50');
+    await page.getByRole('button', { name: 'Add action (step 1 yes)' }).click();
+    await page.getByLabel('Step 1 yes 1', { exact: true }).selectOption('core.send_notification');
+    const yes = page.getByRole('listitem', { name: 'Action 1 yes 1' });
+    await yes.getByLabel('Search users for User').fill('olivia');
+    const picker = yes.getByLabel('User', { exact: true });
+    const olivia = await picker.locator('option', { hasText: 'Olivia Owner' }).getAttribute('value');
+    await picker.selectOption(olivia as string);
+    await yes.getByLabel('Title', { exact: true }).fill('Hot lead: ');
+    await yes.getByLabel('Insert a variable into Title').selectOption('payload.email');
+    await page.getByRole('button', { name: 'Add action (step 1 no)' }).click();
+    await page.getByLabel('Step 1 no 1', { exact: true }).selectOption('crm.create_activity');
+    const no = page.getByRole('listitem', { name: 'Action 1 no 1' });
+    await no.getByLabel('Type').selectOption('task');
+    await no.getByLabel('Subject', { exact: true }).fill('Call back ');
+    await no.getByLabel('Insert a variable into Subject').selectOption('payload.email');
+    // Step 2: a note to the owner after either side.
+    await page.getByRole('button', { name: 'Add action', exact: true }).click();
+    await page.getByLabel('Step 2', { exact: true }).selectOption('core.send_notification');
+    const after = page.getByRole('listitem', { name: 'Action 2' });
+    await after.getByLabel('User', { exact: true }).selectOption(olivia as string);
+    await after.getByLabel('Title', { exact: true }).fill('Lead in');
+
+    // Drag step 2 above the branch by its handle; then back with the keyboard (Down on the focused button).
+    const order = () =>
+      page
+        ?.locator('form > section > ol > li[data-step]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    const before = await order();
+    // Both steps on screen (a drag does not scroll the page), then drag the handle onto the branch.
+    await page.setViewportSize({ width: 1440, height: 2400 });
+    await after.locator('[draggable="true"]').first().hover();
+    await page.mouse.down();
+    const target = await branch.getByText('Step 1: if…').boundingBox();
+    if (!target) throw new Error('the branch is not on screen');
+    await page.mouse.move(target.x + 5, target.y + 5, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(order).toEqual([before?.[1], before?.[0]]);
+    await page.getByRole('button', { name: 'Move step 1 down', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(order).toEqual(before);
+    await page.setViewportSize({ width: 1440, height: 860 });
+    expect(await page.getByLabel('Step 2', { exact: true }).inputValue()).toBe('core.send_notification');
+
+    // axe on the builder with its branch as built (no reload: the form is unsaved), both themes.
+    const checks: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      for (const v of await axeViolations(page)) checks.push(`builder 1440 ${theme}: ${v}`);
+      await screenshot(page, `automation-branch-1440-${theme}`);
+    }
+    await setTheme(page, 'light');
+
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.waitForURL(t.app('/admin/automation'));
+    await page.getByRole('link', { name: 'Web lead router', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit rule' }).waitFor();
+    // The saved branch comes back as it was built.
+    expect(await page.getByLabel('Branch 1 condition 1: value').inputValue()).toBe('50');
+    expect(await page.getByLabel('Step 1 no 1', { exact: true }).inputValue()).toBe('crm.create_activity');
+    await page.getByLabel('Require a signature').uncheck();
+    await page.getByRole('button', { name: 'Make URL' }).click();
+    const url = await page.getByLabel('URL', { exact: true }).inputValue();
+    expect(url).toContain('/api/v1/core/automation/inbound/');
+
+    // A web form posts twice (a retry with the same webhook-id) and once more with a low score.
+    const post = (body: unknown, id: string) =>
+      fetch(`${t.base}${new URL(url).pathname}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': id },
+        body: JSON.stringify(body),
+      }).then((r) => r.status);
+    expect(await post({ email: 'hot@lead.test', score: 90 }, 'form-1')).toBe(202);
+    expect(await post({ email: 'hot@lead.test', score: 90 }, 'form-1')).toBe(200);
+    expect(await post({ email: 'cold@lead.test', score: 5 }, 'form-2')).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          (await t.as<{ data: { status: string }[] }>('GET', '/api/v1/core/automation/runs')).data.map((r) => r.status),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toEqual(['succeeded', 'succeeded']);
+    const acts = await t.as<{ data: { subject: string }[] }>('GET', '/api/v1/crm/activities?limit=50');
+    expect(acts.data.map((a) => a.subject)).toEqual(['Call back cold@lead.test']);
+
+    await open(page, t.app('/admin/automation'));
+    // Hot: the branch's notification and step 4's; cold: step 4's.
+    await expect.poll(() => page?.getByTestId('notification-count').textContent(), { timeout: 30_000 }).toBe('3');
+    const runButtons = page.getByRole('button', { name: /^Steps of the run/ });
+    await runButtons.nth(1).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('step-4').first().waitFor();
+    // The hot run took the "yes" side: the branch, its notification (step-2), then step-4; never the task (step-3).
+    const hotSteps = await dialog.locator('li .font-medium').allTextContents();
+    expect(hotSteps).toEqual(['branch-1', 'step-2', 'step-4']);
+    await screenshot(page, 'automation-branch-run-light');
+    await page.keyboard.press('Escape');
+
+    const phone = await newContext(browser, 375);
+    contexts.push(phone);
+    page = await phone.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    await signIn(page, t);
+    const ruleId = (await t.as<{ data: { id: string }[] }>('GET', '/api/v1/core/automation/rules')).data[0]?.id;
+    await open(page, t.app(`/admin/automation/${ruleId}`));
+    await page.getByRole('heading', { name: 'Edit rule' }).waitFor();
+    // The saved rule's page at phone width: the crawl's checks (layout, axe, errors), both themes.
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      const v = await visit(page, page.url(), `/t/${t.slug}`, consoleErrors, { axe: true, narrow: true });
+      for (const f of v.failures) checks.push(`rule 375 ${theme}: ${f.kind}: ${f.detail}`);
+      await screenshot(page, `automation-branch-375-${theme}`);
+    }
+    expect(checks).toEqual([]);
   });
 });

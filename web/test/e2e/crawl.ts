@@ -119,6 +119,26 @@ export interface Visit {
   axeRan: boolean;
 }
 
+/** axe-core's serious and critical violations on the page as it is now (no reload: form state stays). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Through the devtools protocol, not a <script> tag: the app's Content-Security-Policy (which
+  // refuses inline scripts) stays on while the crawl looks for problems.
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: AxeLike }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
+  });
+}
+
 /** Opens `url` in `page` (whose console is collected into `consoleErrors`) and checks it. */
 export async function visit(
   page: Page,
@@ -175,22 +195,7 @@ export async function visit(
   }
   const axeRan = opts.axe && forbiddenBy === null;
   if (axeRan) {
-    // Through the devtools protocol, not a <script> tag: the app's Content-Security-Policy (which
-    // refuses inline scripts) stays on while the crawl looks for problems.
-    await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: AxeLike }).axe;
-      const result = await axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) =>
-            `${v.impact} ${v.id}: ${v.help} — ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(' '))
-              .join(' | ')}`,
-        );
-    });
+    const violations = await axeViolations(page);
     for (const v of violations) failures.push({ kind: 'axe', detail: v });
   }
   // The browser logs the document's own error status too; that status is judged above.

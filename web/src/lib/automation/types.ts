@@ -36,7 +36,8 @@ export type Trigger =
   | { type: 'event'; event: string }
   | { type: 'record'; model: string; on: 'created' | 'updated' | 'deleted'; fields?: string[] }
   | { type: 'schedule'; cron: string; tz?: string }
-  | { type: 'date'; model: string; field: string; offsetDays: number };
+  | { type: 'date'; model: string; field: string; offsetDays: number }
+  | { type: 'inbound'; body?: JsonSchema };
 
 export interface Leaf {
   field: string;
@@ -48,6 +49,89 @@ export interface ActionItem {
   id: string;
   action: string;
   params: Record<string, unknown>;
+}
+
+/** A step of the builder's tree: an action, or a branch whose sides hold steps of their own. */
+export type StepItem =
+  | ({ kind: 'action' } & ActionItem)
+  | { kind: 'branch'; id: string; join: 'all' | 'any'; leaves: Leaf[]; yes: StepItem[]; no: StepItem[] };
+
+/** A rule's stored steps (as the API has them). */
+export type StoredStep =
+  | { id: string; action: string; params?: Record<string, unknown> }
+  | { id: string; branch: { if: ConditionTree; yes: StoredStep[]; no?: StoredStep[] } };
+export type ConditionTree = { all?: Leaf[]; any?: Leaf[] } | Leaf;
+
+/** The users and teams the pickers offer (GET /api/v1/core/automation/directory). */
+export interface Directory {
+  users: { id: string; name: string; email: string }[];
+  teams: { id: string; name: string; members: number }[];
+}
+
+/** A condition tree as the builder edits it: one group of leaves joined by all or any. */
+export function toGroup(c: ConditionTree | null | undefined): { join: 'all' | 'any'; leaves: Leaf[] } {
+  if (!c) return { join: 'all', leaves: [] };
+  if ('field' in c) return { join: 'all', leaves: [{ ...c }] };
+  return { join: 'any' in c ? 'any' : 'all', leaves: ((c.all ?? c.any ?? []) as Leaf[]).map((l) => ({ ...l })) };
+}
+
+/** The group back as a condition tree (leaves without a variable left out; null when none). */
+export function fromGroup(join: 'all' | 'any', leaves: Leaf[]): ConditionTree | null {
+  const conds = leaves
+    .filter((l) => l.field)
+    .map((l) => (OPS.find((o) => o.value === l.op)?.needsValue ? l : { field: l.field, op: l.op }));
+  return conds.length ? ({ [join]: conds } as ConditionTree) : null;
+}
+
+export function toItems(steps: readonly StoredStep[]): StepItem[] {
+  return steps.map((s) =>
+    'branch' in s
+      ? {
+          kind: 'branch',
+          id: s.id,
+          ...toGroup(s.branch.if),
+          yes: toItems(s.branch.yes),
+          no: toItems(s.branch.no ?? []),
+        }
+      : { kind: 'action', id: s.id, action: s.action, params: { ...(s.params ?? {}) } },
+  );
+}
+
+export function fromItems(items: readonly StepItem[]): StoredStep[] {
+  return items.map((s) =>
+    s.kind === 'branch'
+      ? {
+          id: s.id,
+          branch: {
+            // A branch needs a condition: with none picked yet the API names the field.
+            if: fromGroup(s.join, s.leaves) ?? ({ all: [] } as ConditionTree),
+            yes: fromItems(s.yes),
+            no: fromItems(s.no),
+          },
+        }
+      : { id: s.id, action: s.action, params: s.params },
+  );
+}
+
+/** Every step id in the tree (ids are unique in a rule). */
+export function allIds(items: readonly StepItem[]): string[] {
+  return items.flatMap((s) => (s.kind === 'branch' ? [s.id, ...allIds(s.yes), ...allIds(s.no)] : [s.id]));
+}
+
+/** The actions that run before `id` whatever the branches take (earlier in the flattened order), for step variables. */
+export function actionsBefore(items: readonly StepItem[], id: string): ActionItem[] {
+  const out: ActionItem[] = [];
+  const walk = (list: readonly StepItem[]): boolean => {
+    for (const s of list) {
+      if (s.id === id) return true;
+      if (s.kind === 'branch') {
+        if (walk(s.yes) || walk(s.no)) return true;
+      } else out.push(s);
+    }
+    return false;
+  };
+  walk(items);
+  return out;
 }
 
 export interface RuleInfo {
@@ -113,6 +197,9 @@ export function variablesOf(catalog: Catalog, trigger: Trigger): { path: string;
     model = t?.model ?? null;
   } else if (trigger.type === 'record' || trigger.type === 'date') {
     model = trigger.model;
+  } else if (trigger.type === 'inbound') {
+    for (const [k, s] of Object.entries(trigger.body?.properties ?? {}))
+      out.push({ path: `payload.${k}`, label: `Webhook body: ${s.title ?? k}` });
   } else {
     out.push({ path: 'payload.firedAt', label: 'Schedule: fired at' });
   }

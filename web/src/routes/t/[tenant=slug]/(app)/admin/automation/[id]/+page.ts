@@ -1,6 +1,6 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
-import type { Catalog, RuleInfo } from '#lib/automation/types.ts';
+import type { Catalog, Directory, RuleInfo } from '#lib/automation/types.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, params, url }) => {
@@ -9,10 +9,26 @@ export const load: PageLoad = async ({ parent, fetch, params, url }) => {
     error(403, 'Only administrators can manage automation.');
   }
   return withLoadApi(base, fetch, url, async (api) => {
-    const catalog = await api.get<Catalog>('/v1/core/automation/catalog');
+    const [catalog, directory] = await Promise.all([
+      api.get<Catalog>('/v1/core/automation/catalog'),
+      api.get<Directory>('/v1/core/automation/directory'),
+    ]);
     let rule: Partial<RuleInfo> | null = null;
+    let inbound: {
+      tokenHint: string;
+      signed: boolean;
+      createdAt: string;
+      rotatedAt: string | null;
+      lastUsedAt: string | null;
+    } | null = null;
     if (params.id !== 'new') {
       rule = await api.get<RuleInfo>(`/v1/core/automation/rules/${params.id}`);
+      // A rule with an inbound trigger may have its URL (404: not made yet).
+      if (rule.trigger?.type === 'inbound') {
+        inbound = await api
+          .get<NonNullable<typeof inbound>>(`/v1/core/automation/rules/${params.id}/inbound`)
+          .catch(() => null);
+      }
     } else {
       const key = url.searchParams.get('template');
       if (key) {
@@ -20,6 +36,6 @@ export const load: PageLoad = async ({ parent, fetch, params, url }) => {
         rule = t.data.find((x) => x.key === key) ?? null;
       }
     }
-    return { catalog, rule, id: params.id };
+    return { catalog, directory, rule, inbound, id: params.id };
   });
 };
