@@ -37,6 +37,8 @@ import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { preferencesRouteDocs } from './http/preferences.routes.ts';
+import { viewsRouteDocs } from './http/views.routes.ts';
+import { SavedViews } from './views/views.ts';
 import { privacyRouteDocs } from './http/privacy.routes.ts';
 import { addonPublicRouter } from './http/public-routes.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
@@ -141,7 +143,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const mfa = new Mfa(rt);
   sessions.mfa = mfa;
   const apiKeys = new ApiKeys();
-  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys });
+  const views = new SavedViews(addons);
+  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys }, views);
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
@@ -214,7 +217,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routers ??= {
       health: healthRoutes(rt, queues.redis),
       auth: authRoutes(tenants, sessions, { throttles, signup: config.signup, audited: loginAudit(rt) }),
-      core: coreRoutes(rt, tenantAddons, queues, live, automation),
+      core: coreRoutes(rt, tenantAddons, queues, live, automation, views),
       api: apiDescriptionRoutes(
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
@@ -293,6 +296,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             privacyRouteDocs[key] ??
             moneyRouteDocs[key] ??
             preferencesRouteDocs[key] ??
+            viewsRouteDocs[key] ??
             documentRouteDocs[key] ??
             automationRouteDocs[key];
           const body = authBodies[l.path.replace('/api/v1/auth', '')] ?? doc?.body;

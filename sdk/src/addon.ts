@@ -5,6 +5,7 @@ import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef, ScheduleDef } from './jobs.ts';
+import type { ListDef } from './lists.ts';
 import { type AnyModel, claimExtension, type ModelExtension } from './model.ts';
 import type { Permissions } from './permissions.ts';
 import { activateExtensions, resourceGraphql } from './resource/resource.graphql.ts';
@@ -105,6 +106,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly contributes: readonly Contribution[];
   /** Triggers and actions offered to the automation engine (`defineTrigger`, `defineAction`). */
   readonly workflows: readonly WorkflowDef[];
+  /** Lists saved views can be made of (`defineList`, `resourceList`). */
+  readonly lists: readonly ListDef[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -142,6 +145,8 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   contributes?: readonly Contribution<any, any>[];
   /** Rule triggers (its domain events, `defineTrigger`) and actions (`defineAction`) for automation. */
   workflows?: readonly WorkflowDef[];
+  /** Lists saved views can be made of: `lists: [resourceList(orders), defineList({...})]`. */
+  lists?: readonly ListDef[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -175,6 +180,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     provides: input.provides ?? [],
     contributes: input.contributes ?? [],
     workflows: input.workflows ?? [],
+    lists: input.lists ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

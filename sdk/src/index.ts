@@ -135,6 +135,7 @@ export {
   type ScheduleDef,
   type ScheduleTiming,
 } from './jobs.ts';
+export { defineList, type ListDef, resourceList } from './lists.ts';
 export type { Mailer, MailMessage } from './mail.ts';
 export {
   type AnyModel,

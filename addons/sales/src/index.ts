@@ -7,7 +7,7 @@ import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
 import { salesModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
-import { salesResources } from './resources.ts';
+import { salesLists, salesResources } from './resources.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { publicQuoteRoutes } from './rest/public.routes.ts';
@@ -32,6 +32,7 @@ export const sales = defineAddon({
   settings,
   events: salesEvents,
   resources: salesResources,
+  lists: salesLists,
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
   jobs: [overdueJob, expiryJob],

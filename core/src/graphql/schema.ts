@@ -4,6 +4,8 @@ import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema 
 import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
+import { viewsGraphql } from '../views/views.graphql.ts';
+import { SavedViews } from '../views/views.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
 export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {
@@ -92,13 +94,15 @@ export class SchemaCache {
   private readonly addons: readonly AnyAddon[];
   private readonly tenantAddons: TenantAddons;
   private readonly account: AccountGraphqlDeps | undefined;
+  private readonly views: SavedViews;
   private readonly cache = new Map<string, GraphQLSchema>();
   /** Build timings (ms) by key, for the performance notes. */
   readonly buildMs = new Map<string, number>();
 
   /** `account`: the services behind the account fields (absent: a schema without them, for benches and checks). */
-  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: AccountGraphqlDeps) {
+  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: AccountGraphqlDeps, views?: SavedViews) {
     this.addons = addons;
+    this.views = views ?? new SavedViews(addons);
     this.tenantAddons = tenantAddons;
     this.account = account;
   }
@@ -175,6 +179,7 @@ export class SchemaCache {
   private build(enabled: ReadonlySet<string>): GraphQLSchema {
     const b = new SchemaBuilder<ElevateSchemaTypes>({ defaultFieldNullability: false });
     coreFragment(b, this.tenantAddons, this.account);
+    viewsGraphql(b, this.views);
     const exportsById = new Map<string, unknown>();
     // this.addons is in dependency order, so a dependency's refs exist before its dependents run.
     for (const addon of this.addons) {

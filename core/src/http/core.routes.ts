@@ -20,6 +20,8 @@ import { notificationRoutes } from './notifications.routes.ts';
 import { preferencesRoutes } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
+import { viewRoutes } from './views.routes.ts';
+import { SavedViews } from '../views/views.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
@@ -54,6 +56,7 @@ export function coreRoutes(
   queues: Queues,
   live: LiveHub,
   automation?: AutomationEngine,
+  views?: SavedViews,
 ): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/core' });
   const rc = (s: State) => {
@@ -217,6 +220,7 @@ export function coreRoutes(
   notificationRoutes(r);
   moneyRoutes(r);
   preferencesRoutes(r);
+  viewRoutes(r, views ?? new SavedViews(rt.addons));
   documentRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {
