@@ -16,13 +16,14 @@ export {
   resourceClient,
 } from './client.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
-export { default as DataTable } from './components/DataTable.svelte';
+export { type DataColumn, default as DataTable, valueAt } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
 export { default as Icon } from './components/Icon.svelte';
 export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
+export { default as SavedViews } from './components/SavedViews.svelte';
 export { type Kit, useKit } from './context.ts';
 export {
   type FormatSettings,
@@ -48,4 +49,14 @@ export type {
   WebContribution,
   WidgetMeta,
 } from './types.ts';
+export { neighbourRecord, rememberRecords } from './record-nav.ts';
 export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';
+export {
+  type Density,
+  type ListView,
+  loadListView,
+  type SavedView,
+  type ViewColumn,
+  viewFiltersOf,
+  viewHref,
+} from './views.ts';
