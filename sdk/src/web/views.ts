@@ -67,7 +67,9 @@ export async function loadListView<P extends Record<string, string>>(
     (id ? views.find((v) => v.id === id) : explicit || id === '' ? undefined : views.find((v) => v.isDefault)) ??
     null;
   const params = { ...defaults } as Record<string, string>;
-  if (active) {
+  // A URL naming the view carries its filters (viewHref), and what the user changed since: it is
+  // read as it is. The default view, opened by a plain visit, brings its own.
+  if (active && !id) {
     for (const [k, v] of Object.entries(active.filters)) if (k in defaults) params[k] = v;
     if (active.sort && 'sort' in defaults) params.sort = active.sort;
   }
