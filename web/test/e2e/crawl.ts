@@ -177,20 +177,7 @@ export async function visit(
   if (axeRan) {
     // Through the devtools protocol, not a <script> tag: the app's Content-Security-Policy (which
     // refuses inline scripts) stays on while the crawl looks for problems.
-    await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: AxeLike }).axe;
-      const result = await axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) =>
-            `${v.impact} ${v.id}: ${v.help} — ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(' '))
-              .join(' | ')}`,
-        );
-    });
+    const violations = await axeViolations(page);
     for (const v of violations) failures.push({ kind: 'axe', detail: v });
   }
   // The browser logs the document's own error status too; that status is judged above.
@@ -248,4 +235,22 @@ function layoutProblems(): string[] {
     else if (r.right > window.innerWidth + 1) out.push(`${describe(el)} is beyond the right edge`);
   }
   return [...new Set(out)];
+}
+
+/** Serious and critical axe-core violations of the page as it is now (e.g. with a dialog open). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: AxeLike }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
+  });
 }
