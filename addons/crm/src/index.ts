@@ -9,6 +9,7 @@ import { timelineGraphql } from './graphql/timeline.graphql.ts';
 import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
+import { crmLists } from './lists.ts';
 import { crmModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { bulkRoutes } from './rest/bulk.routes.ts';
@@ -19,16 +20,16 @@ import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
+import { segmentsToViews } from './segments-to-views.step.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
-import { crmLists } from './lists.ts';
 import { crmWorkflows } from './workflows/index.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
 
 export const crm = defineAddon({
   id: 'crm',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CRM',
   description:
     'Contacts and companies, leads, pipelines with a drag-and-drop board, activities, notes and tags, a 360° contact view, search, saved filters, lead scoring, duplicate merge and CSV import/export.',
@@ -64,7 +65,7 @@ export const crm = defineAddon({
     importRoutes(r);
     summaryRoutes(r);
   },
-  lifecycle: { enable: seedDefaults, demo: seedDemoData },
+  lifecycle: { enable: seedDefaults, demo: seedDemoData, upgrade: [segmentsToViews] },
 });
 
 export * from './events.ts';

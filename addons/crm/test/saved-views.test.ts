@@ -25,7 +25,9 @@ async function withRole(t: TestTenant, key: string, permissions: string[]): Prom
   const email = `${key}-${Date.now()}@${t.slug}.test`;
   const client = await t.as('member', email);
   const users = (await t.client.get('/api/v1/core/users?limit=200')).body.data as { id: string; email: string }[];
-  const res = await t.client.put(`/api/v1/core/users/${users.find((u) => u.email === email)?.id}/roles`, { roles: [key] });
+  const res = await t.client.put(`/api/v1/core/users/${users.find((u) => u.email === email)?.id}/roles`, {
+    roles: [key],
+  });
   expect(res.status).toBe(200);
   return client;
 }
@@ -105,7 +107,11 @@ describe('saved views', () => {
       sort: null,
     });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ name: 'Renamed by owner', sort: null, columns: [{ field: 'email' }, { field: 'name', width: 200 }] });
+    expect(renamed.body).toMatchObject({
+      name: 'Renamed by owner',
+      sort: null,
+      columns: [{ field: 'email' }, { field: 'name', width: 200 }],
+    });
     const byAdmin = await admin.patch(`${V}/${shared.id}`, { name: 'Renamed by admin' });
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.canEdit).toBe(true);
@@ -160,7 +166,9 @@ describe('saved views', () => {
     // Without counts=true, no count.
     expect((await rep1.get(`${V}/${shared.id}`)).body.count).toBeNull();
     // Companies: the list's own kind filter is part of the count.
-    const companies = (await admin.post(V, { list: 'crm.companies', name: uniq('London firms'), filters: { city: 'London' } })).body;
+    const companies = (
+      await admin.post(V, { list: 'crm.companies', name: uniq('London firms'), filters: { city: 'London' } })
+    ).body;
     expect((await admin.get(`${V}/${companies.id}?counts=true`)).body.count).toBe(0);
   });
 
@@ -221,22 +229,108 @@ describe('saved views', () => {
   it('does the same over GraphQL', async () => {
     const made = await manager.graphql(
       `mutation($input: CreateSavedViewInput!) { createSavedView(input: $input) { id name shared filters columns { field width } density } }`,
-      { input: { list: 'crm.contacts', name: uniq('GraphQL London'), shared: true, filters: { city: 'London' }, columns: [{ field: 'name', width: 180 }], density: 'compact' } },
+      {
+        input: {
+          list: 'crm.contacts',
+          name: uniq('GraphQL London'),
+          shared: true,
+          filters: { city: 'London' },
+          columns: [{ field: 'name', width: 180 }],
+          density: 'compact',
+        },
+      },
     );
     expect(made.body.errors).toBeUndefined();
     const id = made.body.data.createSavedView.id as string;
-    expect(made.body.data.createSavedView).toMatchObject({ shared: true, filters: { city: 'London' }, columns: [{ field: 'name', width: 180 }], density: 'compact' });
+    expect(made.body.data.createSavedView).toMatchObject({
+      shared: true,
+      filters: { city: 'London' },
+      columns: [{ field: 'name', width: 180 }],
+      density: 'compact',
+    });
 
     const read = await rep1.graphql('query { savedViews(list: "crm.contacts", counts: true) { id count canEdit } }');
-    expect(read.body.data.savedViews.find((v: { id: string }) => v.id === id)).toEqual({ id, count: 2, canEdit: false });
-    const refused = await rep1.graphql('mutation($id: ID!) { updateSavedView(id: $id, input: { name: "x" }) { id } }', { id });
+    expect(read.body.data.savedViews.find((v: { id: string }) => v.id === id)).toEqual({
+      id,
+      count: 2,
+      canEdit: false,
+    });
+    const refused = await rep1.graphql('mutation($id: ID!) { updateSavedView(id: $id, input: { name: "x" }) { id } }', {
+      id,
+    });
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('VIEW_NOT_OWNER');
-    const bad = await manager.graphql('mutation($id: ID!) { updateSavedView(id: $id, input: { filters: { colour: "red" } }) { id } }', { id });
+    const bad = await manager.graphql(
+      'mutation($id: ID!) { updateSavedView(id: $id, input: { filters: { colour: "red" } }) { id } }',
+      { id },
+    );
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
-    const dflt = await rep1.graphql('mutation($id: ID!) { setDefaultSavedView(list: "crm.contacts", viewId: $id) { id isDefault } }', { id });
+    const dflt = await rep1.graphql(
+      'mutation($id: ID!) { setDefaultSavedView(list: "crm.contacts", viewId: $id) { id isDefault } }',
+      { id },
+    );
     expect(dflt.body.data.setDefaultSavedView).toEqual({ id, isDefault: true });
     const gone = await admin.graphql('mutation($id: ID!) { deleteSavedView(id: $id) }', { id });
     expect(gone.body.data.deleteSavedView).toBe(true);
     expect((await rep1.get(`${V}/${id}`)).status).toBe(404);
+  });
+
+  /** The tenant's crm as it was before 1.1.0 (the deployment scans tenants whose version lags). */
+  const backTo100 = async (tenantId: string) => {
+    await env.sql("update core_tenant_addon set version = '1.0.0' where tenant_id = $1 and addon_id = 'crm'", [
+      tenantId,
+    ]);
+    await env.sql("delete from core_tenant_addon_step where tenant_id = $1 and addon_id = 'crm'", [tenantId]);
+    await env.sql("update core_addon_install set tenants_version = '1.0.0' where addon_id = 'crm'");
+  };
+
+  it('turns existing segments into views once, when crm is upgraded to 1.1.0', async () => {
+    const t = await env.tenant(`segs-${Date.now()}`, { enable: ['crm'] });
+    const boss = await t.as('manager');
+    const rep = await t.as('member');
+    const london = await boss.post('/api/v1/crm/segments', {
+      name: 'London (segment)',
+      target: 'contact',
+      filter: { city: 'London', tagIds: [] },
+      shared: true,
+    });
+    const mine = await rep.post('/api/v1/crm/segments', {
+      name: 'Hot leads',
+      target: 'lead',
+      filter: { minScore: 10, source: 'web' },
+    });
+    expect([london.status, mine.status]).toEqual([201, 201]);
+    await rep.post('/api/v1/crm/contacts', { kind: 'person', firstName: 'Lo', lastName: 'Ndon', city: 'London' });
+    // The tenant as it was before 1.1.0.
+    await backTo100(t.id);
+    expect(await env.sql('select 1 from core_saved_view where tenant_id = $1', [t.id])).toEqual([]);
+
+    await env.admin.migrate();
+    const views = (await rep.get(`${V}?list=crm.contacts&counts=true`)).body.data as {
+      id: string;
+      name: string;
+      shared: boolean;
+      filters: object;
+      count: number;
+    }[];
+    expect(views).toEqual([
+      expect.objectContaining({
+        id: london.body.id,
+        name: 'London (segment)',
+        shared: true,
+        filters: { city: 'London' },
+        count: 1,
+      }),
+    ]);
+    const leads = (await rep.get(`${V}?list=crm.leads`)).body.data;
+    expect(leads).toEqual([
+      expect.objectContaining({ name: 'Hot leads', shared: false, filters: { minScore: '10', source: 'web' } }),
+    ]);
+    // Its owner's private segment stays private.
+    expect((await boss.get(`${V}?list=crm.leads`)).body.data).toEqual([]);
+
+    // Once: a second run (another upgrade pass) copies nothing again.
+    await backTo100(t.id);
+    await env.admin.migrate();
+    expect((await env.sql('select id from core_saved_view where tenant_id = $1', [t.id])).length).toBe(2);
   });
 });

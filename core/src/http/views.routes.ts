@@ -71,7 +71,9 @@ export const viewsRouteDocs: Record<string, KernelRouteDoc> = {
       required: ['list', 'viewId'],
       properties: { list: { type: 'string' }, viewId: { type: ['string', 'null'], format: 'uuid' } },
     },
-    responses: { 200: { type: 'object', properties: { list: { type: 'string' }, viewId: { type: ['string', 'null'] } } } },
+    responses: {
+      200: { type: 'object', properties: { list: { type: 'string' }, viewId: { type: ['string', 'null'] } } },
+    },
   },
 };
 

@@ -52,7 +52,8 @@ export function viewsGraphql(b: Builder, views: SavedViews): void {
   });
   const UpdateInput = b.inputType('UpdateSavedViewInput', { fields });
   /** GraphQL nulls for absent optional inputs: left out, so the checks see what REST would. */
-  const clean = (input: object) => Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== null || k === 'sort'));
+  const clean = (input: object) =>
+    Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== null || k === 'sort'));
 
   b.queryFields((t) => ({
     savedViews: t.field({
@@ -92,7 +93,10 @@ export function viewsGraphql(b: Builder, views: SavedViews): void {
       args: { list: t.arg.string({ required: true }), viewId: t.arg.id() },
       resolve: async (_r, a, ctx) => {
         const enabled = enabledOf(ctx);
-        const res = await views.setDefault(ctx, enabled, { list: a.list, viewId: a.viewId == null ? null : String(a.viewId) });
+        const res = await views.setDefault(ctx, enabled, {
+          list: a.list,
+          viewId: a.viewId == null ? null : String(a.viewId),
+        });
         return res.viewId ? views.get(ctx, enabled, res.viewId) : null;
       },
     }),

@@ -162,7 +162,10 @@ export class SavedViews {
   }
 
   /** The lists of the enabled addons the caller may read, by id. */
-  catalogue(rc: RequestContext, enabled: ReadonlySet<string>): { id: string; filters: string[]; sort: string[] | null }[] {
+  catalogue(
+    rc: RequestContext,
+    enabled: ReadonlySet<string>,
+  ): { id: string; filters: string[]; sort: string[] | null }[] {
     return [...this.lists.values()]
       .filter((l) => enabled.has(l.addon) && rc.can(l.def.permission))
       .map((l) => ({ id: l.id, filters: Object.keys(l.def.filters), sort: l.def.sort ? [...l.def.sort] : null }));
@@ -172,7 +175,10 @@ export class SavedViews {
   private list(rc: RequestContext, enabled: ReadonlySet<string>, id: string, path = 'list'): KnownList {
     const l = this.lists.get(id);
     if (!l || !enabled.has(l.addon)) {
-      throw new AppError('LIST_NOT_FOUND', `No list "${id}" here`, { status: 404, details: [{ path, message: 'is not a list of an enabled addon' }] });
+      throw new AppError('LIST_NOT_FOUND', `No list "${id}" here`, {
+        status: 404,
+        details: [{ path, message: 'is not a list of an enabled addon' }],
+      });
     }
     rc.require(l.def.permission);
     return l;
@@ -188,7 +194,9 @@ export class SavedViews {
   private checkSort(l: KnownList, sort: string | null | undefined): void {
     if (!sort || !l.def.sort) return;
     if (!l.def.sort.includes(sort.replace(/^-/, ''))) {
-      throw new ValidationError('Invalid view', [{ path: 'sort', message: `must be one of ${l.def.sort.join(', ')} (- for descending)` }]);
+      throw new ValidationError('Invalid view', [
+        { path: 'sort', message: `must be one of ${l.def.sort.join(', ')} (- for descending)` },
+      ]);
     }
   }
 
@@ -196,7 +204,8 @@ export class SavedViews {
     if (!columns) return;
     const seen = new Set<string>();
     for (const [i, c] of columns.entries()) {
-      if (seen.has(c.field)) throw new ValidationError('Invalid view', [{ path: `columns.${i}.field`, message: `names ${c.field} twice` }]);
+      if (seen.has(c.field))
+        throw new ValidationError('Invalid view', [{ path: `columns.${i}.field`, message: `names ${c.field} twice` }]);
       seen.add(c.field);
     }
   }
@@ -234,7 +243,9 @@ export class SavedViews {
     if (!rc.can(MANAGE)) {
       throw new AppError('VIEW_NOT_OWNER', 'Only the owner of this shared view or an administrator can change it', {
         status: 403,
-        details: [{ message: `Changing another user's shared view needs the permission "${MANAGE}"`, permission: MANAGE }],
+        details: [
+          { message: `Changing another user's shared view needs the permission "${MANAGE}"`, permission: MANAGE },
+        ],
       });
     }
   }
@@ -268,7 +279,12 @@ export class SavedViews {
     return l.def.count(rc, coerced);
   }
 
-  async get(rc: RequestContext, enabled: ReadonlySet<string>, id: string, opts: { counts?: boolean } = {}): Promise<SavedView> {
+  async get(
+    rc: RequestContext,
+    enabled: ReadonlySet<string>,
+    id: string,
+    opts: { counts?: boolean } = {},
+  ): Promise<SavedView> {
     const r = await this.row(rc, id);
     const l = this.list(rc, enabled, r.list_id);
     return this.out(rc, r, opts.counts ? await this.count(rc, l, r.filters) : null);
@@ -303,7 +319,8 @@ export class SavedViews {
   async update(rc: RequestContext, enabled: ReadonlySet<string>, id: string, body: unknown): Promise<SavedView> {
     const input = (body ?? {}) as ViewInput;
     if (!checkPatch(input)) throw new ValidationError('Invalid view', bodyDetails(checkPatch));
-    if (input.list !== undefined) throw new ValidationError('Invalid view', [{ path: 'list', message: 'cannot change; save a new view' }]);
+    if (input.list !== undefined)
+      throw new ValidationError('Invalid view', [{ path: 'list', message: 'cannot change; save a new view' }]);
     const r = await this.row(rc, id);
     const l = this.list(rc, enabled, r.list_id);
     this.mayEdit(rc, r);
@@ -337,7 +354,8 @@ export class SavedViews {
         r.owner_id,
       ]);
     }
-    if (input.shared === false && r.owner_id !== rc.user.id) return { ...this.out(rc, r), shared: false, canEdit: false };
+    if (input.shared === false && r.owner_id !== rc.user.id)
+      return { ...this.out(rc, r), shared: false, canEdit: false };
     return this.out(rc, await this.row(rc, r.id));
   }
 
@@ -356,9 +374,12 @@ export class SavedViews {
   ): Promise<{ list: string; viewId: string | null }> {
     const b = (body ?? {}) as { list?: unknown; viewId?: unknown };
     const details: ErrorDetail[] = [];
-    if (typeof b.list !== 'string' || !b.list) details.push({ path: 'list', message: 'must be a list id like "crm.contacts"' });
-    if (b.viewId !== null && typeof b.viewId !== 'string') details.push({ path: 'viewId', message: 'must be a view id or null' });
-    for (const k of Object.keys(b)) if (k !== 'list' && k !== 'viewId') details.push({ path: k, message: 'is not allowed' });
+    if (typeof b.list !== 'string' || !b.list)
+      details.push({ path: 'list', message: 'must be a list id like "crm.contacts"' });
+    if (b.viewId !== null && typeof b.viewId !== 'string')
+      details.push({ path: 'viewId', message: 'must be a view id or null' });
+    for (const k of Object.keys(b))
+      if (k !== 'list' && k !== 'viewId') details.push({ path: k, message: 'is not allowed' });
     if (details.length) throw new ValidationError('Invalid default view', details);
     const l = this.list(rc, enabled, b.list as string);
     await rc.db.query('delete from core_saved_view_default where tenant_id = $1 and user_id = $2 and list_id = $3', [
@@ -369,7 +390,9 @@ export class SavedViews {
     if (b.viewId === null) return { list: l.id, viewId: null };
     const r = await this.row(rc, b.viewId as string);
     if (r.list_id !== l.id) {
-      throw new ValidationError('Invalid default view', [{ path: 'viewId', message: `is a view of ${r.list_id}, not ${l.id}` }]);
+      throw new ValidationError('Invalid default view', [
+        { path: 'viewId', message: `is a view of ${r.list_id}, not ${l.id}` },
+      ]);
     }
     await rc.db.query(
       'insert into core_saved_view_default (tenant_id, user_id, list_id, view_id) values ($1, $2, $3, $4)',

@@ -16,7 +16,7 @@ export {
   resourceClient,
 } from './client.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
-export { type DataColumn, default as DataTable, valueAt } from './components/DataTable.svelte';
+export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
 export { default as Icon } from './components/Icon.svelte';
 export { default as Modal } from './components/Modal.svelte';
@@ -25,6 +25,7 @@ export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
 export { default as SavedViews } from './components/SavedViews.svelte';
 export { type Kit, useKit } from './context.ts';
+export { type DataColumn, valueAt } from './data-table.ts';
 export {
   type FormatSettings,
   formatAmounts,
@@ -38,6 +39,7 @@ export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
 export { type AuditEntry, recordHistory } from './record-history.ts';
+export { neighbourRecord, rememberRecords } from './record-nav.ts';
 export type {
   Branding,
   ContributedModule,
@@ -49,7 +51,6 @@ export type {
   WebContribution,
   WidgetMeta,
 } from './types.ts';
-export { neighbourRecord, rememberRecords } from './record-nav.ts';
 export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';
 export {
   type Density,

@@ -64,8 +64,7 @@ export async function loadListView<P extends Record<string, string>>(
   const explicit = Object.keys(defaults).some((k) => !NOT_FILTERS.has(k) && url.searchParams.has(k));
   // `?view=` (empty) is "All": neither a view nor the default.
   const active =
-    (id ? views.find((v) => v.id === id) : explicit || id === '' ? undefined : views.find((v) => v.isDefault)) ??
-    null;
+    (id ? views.find((v) => v.id === id) : explicit || id === '' ? undefined : views.find((v) => v.isDefault)) ?? null;
   const params = { ...defaults } as Record<string, string>;
   // A URL naming the view carries its filters (viewHref), and what the user changed since: it is
   // read as it is. The default view, opened by a plain visit, brings its own.
