@@ -37,14 +37,13 @@ import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
 import { preferencesRouteDocs } from './http/preferences.routes.ts';
-import { viewsRouteDocs } from './http/views.routes.ts';
-import { SavedViews } from './views/views.ts';
 import { privacyRouteDocs } from './http/privacy.routes.ts';
 import { addonPublicRouter } from './http/public-routes.ts';
 import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-router.ts';
 import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import type { State } from './http/state.ts';
 import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
+import { viewsRouteDocs } from './http/views.routes.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Schedules } from './jobs/schedules.ts';
@@ -63,6 +62,7 @@ import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
 import { corePermissions, Tenants } from './tenancy/tenants.ts';
+import { SavedViews } from './views/views.ts';
 import { webhookDeliveryJob } from './webhooks/webhooks.ts';
 
 export interface KernelOptions {

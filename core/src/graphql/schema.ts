@@ -100,7 +100,12 @@ export class SchemaCache {
   readonly buildMs = new Map<string, number>();
 
   /** `account`: the services behind the account fields (absent: a schema without them, for benches and checks). */
-  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: AccountGraphqlDeps, views?: SavedViews) {
+  constructor(
+    addons: readonly AnyAddon[],
+    tenantAddons: TenantAddons,
+    account?: AccountGraphqlDeps,
+    views?: SavedViews,
+  ) {
     this.addons = addons;
     this.views = views ?? new SavedViews(addons);
     this.tenantAddons = tenantAddons;

@@ -13,6 +13,7 @@ import { bounded } from '../jobs/queues.ts';
 import { moneyRoutes } from '../money/money.routes.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
+import { SavedViews } from '../views/views.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
@@ -20,10 +21,9 @@ import { notificationRoutes } from './notifications.routes.ts';
 import { preferencesRoutes } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
-import { viewRoutes } from './views.routes.ts';
-import { SavedViews } from '../views/views.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
+import { viewRoutes } from './views.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 /** Kernel endpoints under /api/v1/core (authenticated). */
