@@ -44,6 +44,7 @@ import { addonRouter, checkRoutePermissions, collectRoutes } from './http/rest-r
 import { mfaPublicRoutes, securityCoreRoutes, securityRouteDocs } from './http/security.routes.ts';
 import type { State } from './http/state.ts';
 import { FORWARD_KEY_ENV, throttle } from './http/throttle.ts';
+import { viewsRouteDocs } from './http/views.routes.ts';
 import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Schedules } from './jobs/schedules.ts';
@@ -63,6 +64,7 @@ import { TenantAddons } from './registry/tenant-addons.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './tenancy/demo.ts';
 import { corePermissions, Tenants } from './tenancy/tenants.ts';
+import { SavedViews } from './views/views.ts';
 import { webhookDeliveryJob } from './webhooks/webhooks.ts';
 
 export interface KernelOptions {
@@ -147,7 +149,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   sessions.mfa = mfa;
   const apiKeys = new ApiKeys();
   const automation = new AutomationEngine(rt, queues.redis);
-  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys, automation: { rt, engine: automation } });
+  const views = new SavedViews(addons);
+  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys, automation: { rt, engine: automation } }, views);
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
@@ -223,7 +226,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     routers ??= {
       health: healthRoutes(rt, queues.redis),
       auth: authRoutes(tenants, sessions, { throttles, signup: config.signup, audited: loginAudit(rt) }),
-      core: coreRoutes(rt, tenantAddons, queues, live, automation),
+      core: coreRoutes(rt, tenantAddons, queues, live, automation, views),
       api: apiDescriptionRoutes(
         (enabled, server) => openapi(enabled, { server }),
         (enabled) => schemas.sdl(enabled),
@@ -313,6 +316,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             privacyRouteDocs[key] ??
             moneyRouteDocs[key] ??
             preferencesRouteDocs[key] ??
+            viewsRouteDocs[key] ??
             documentRouteDocs[key] ??
             automationRouteDocs[key] ??
             commentRouteDocs[key];

@@ -6,6 +6,7 @@ import type { EventDef, SubscriberDef } from './events.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef, ScheduleDef } from './jobs.ts';
+import type { ListDef } from './lists.ts';
 import { type AnyModel, claimExtension, type ModelExtension } from './model.ts';
 import type { NotificationTypeDef } from './notifications.ts';
 import type { Permissions } from './permissions.ts';
@@ -111,6 +112,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly comments: readonly CommentableDef[];
   /** The kinds of notification this addon sends (users set a channel per kind). */
   readonly notifications: readonly NotificationTypeDef[];
+  /** Lists saved views can be made of (`defineList`, `resourceList`). */
+  readonly lists: readonly ListDef[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -153,6 +156,8 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   comments?: readonly CommentableDef<any>[];
   /** The kinds of notification this addon sends, for the users' preferences. */
   notifications?: readonly NotificationTypeDef[];
+  /** Lists saved views can be made of: `lists: [resourceList(orders), defineList({...})]`. */
+  lists?: readonly ListDef[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -188,6 +193,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     workflows: input.workflows ?? [],
     comments: checkCommentables(input.id, input.models ?? [], input.comments ?? []),
     notifications: checkNotificationTypes(input.id, input.notifications ?? []),
+    lists: input.lists ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

@@ -145,6 +145,7 @@ export {
   type ScheduleDef,
   type ScheduleTiming,
 } from './jobs.ts';
+export { defineList, type ListDef, resourceList } from './lists.ts';
 export type { MailAttachment, Mailer, MailMessage } from './mail.ts';
 export {
   type AnyModel,

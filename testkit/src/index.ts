@@ -26,6 +26,8 @@ export interface TestEnv {
     enableAddon(tenantId: string, addon: string): Promise<unknown>;
     disableAddon(tenantId: string, addon: string): Promise<unknown>;
     seedDemo(): ReturnType<KernelInternals['seedDemo']>;
+    /** Runs migrations and every tenant's pending upgrade data steps, as `elevate migrate` does (tests of an addon's upgrade). */
+    migrate(): Promise<void>;
     /** Every problem of the database schema that breaks tenancy (forced RLS, tenant_id in keys); [] when safe. */
     checkSchema(): Promise<string[]>;
   };
@@ -121,6 +123,7 @@ export async function bootTestKernel(opts: {
       enableAddon: (tenantId, addon) => kernel.tenantAddons.enable(tenantId, addon),
       disableAddon: (tenantId, addon) => kernel.tenantAddons.disable(tenantId, addon),
       seedDemo: () => kernel.seedDemo(),
+      migrate: () => kernel.migrate(),
       checkSchema: () => checkTenantSchema(owner),
     },
     async tenant(slug, tOpts = {}) {

@@ -10,6 +10,7 @@ import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { Contact } from './models/contact.model.ts';
+import { crmLists } from './lists.ts';
 import { crmModels } from './models/index.ts';
 import { Lead } from './models/lead.model.ts';
 import { Opportunity } from './models/opportunity.model.ts';
@@ -23,6 +24,7 @@ import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
 import { ContactDirectory, contactDirectory } from './services/contact-directory.ts';
+import { segmentsToViews } from './segments-to-views.step.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
@@ -31,7 +33,7 @@ import { crmSubscribers } from './workflows/subscribers.ts';
 
 export const crm = defineAddon({
   id: 'crm',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CRM',
   description:
     'Contacts and companies, leads, pipelines with a drag-and-drop board, activities, notes and tags, a 360° contact view, search, saved filters, lead scoring, duplicate merge and CSV import/export.',
@@ -58,6 +60,7 @@ export const crm = defineAddon({
     commentsOn(Lead, { link: (r) => `/crm/leads/${r.id}`, label: (r) => r.title }),
   ],
   notifications: [{ type: 'crm.assignment', title: 'A lead, contact or opportunity was assigned to you' }],
+  lists: crmLists,
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);
@@ -76,7 +79,7 @@ export const crm = defineAddon({
     importRoutes(r);
     summaryRoutes(r);
   },
-  lifecycle: { enable: seedDefaults, demo: seedDemoData },
+  lifecycle: { enable: seedDefaults, demo: seedDemoData, upgrade: [segmentsToViews] },
 });
 
 export * from './events.ts';

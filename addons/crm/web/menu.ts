@@ -5,6 +5,7 @@ export const menu: MenuEntry[] = [
   { label: 'Contacts', path: 'contacts', icon: 'users', permission: 'crm.contact.read', order: 10 },
   { label: 'Companies', path: 'companies', icon: 'building', permission: 'crm.contact.read', order: 10.5 },
   { label: 'Pipeline', path: 'pipeline', icon: 'kanban', permission: 'crm.opportunity.read', order: 11 },
+  { label: 'Opportunities', path: 'opportunities', icon: 'activity', permission: 'crm.opportunity.read', order: 11.5 },
   { label: 'Leads', path: 'leads', icon: 'target', permission: 'crm.lead.read', order: 12 },
   { label: 'Activities', path: 'activities', icon: 'calendar', permission: 'crm.activity.read', order: 13 },
   { label: 'Import contacts', path: 'import', icon: 'upload', permission: 'crm.contact.import', order: 14 },

@@ -10,8 +10,8 @@ import { salesModels } from './models/index.ts';
 import { Order } from './models/order.model.ts';
 import { Quote } from './models/quote.model.ts';
 import { permissions } from './permissions.ts';
-import { salesResources } from './resources.ts';
 import { customerRoutes } from './rest/customers.routes.ts';
+import { salesLists, salesResources } from './resources.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { mailRoutes } from './rest/mail.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
@@ -43,6 +43,7 @@ export const sales = defineAddon({
   graphql: (b, deps) => {
     relationFields(b, deps.crm.Contact, contactSales);
   },
+  lists: salesLists,
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
   // Comments with @mentions on quotes and orders (a platform feature, docs/comments.md).

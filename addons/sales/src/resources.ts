@@ -1,4 +1,4 @@
-import { defineResource } from '@elevate/sdk';
+import { defineResource, type ListDef, type ResourceDef, resourceList } from '@elevate/sdk';
 import { Invoice } from './models/invoice.model.ts';
 import { Order } from './models/order.model.ts';
 import { PaymentTerm } from './models/payment-term.model.ts';
@@ -44,3 +44,8 @@ export const salesResources = [
     },
   }),
 ];
+
+/** Lists saved views can be made of (`sales.orders`, `sales.quotes`, `sales.invoices`). */
+export const salesLists: readonly ListDef[] = salesResources
+  .filter((r: ResourceDef) => ['orders', 'quotes', 'invoices'].includes(r.path))
+  .map((r: ResourceDef) => resourceList(r));

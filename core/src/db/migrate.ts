@@ -24,6 +24,7 @@ import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
 import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
 import { CoreComments0017 } from '../migrations/core-0017-comments.ts';
 import { CoreAutomationInbound0018 } from '../migrations/core-0018-automation-inbound.ts';
+import { CoreSavedViews0019 } from '../migrations/core-0019-saved-views.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -48,6 +49,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreIdentity0016,
   CoreComments0017,
   CoreAutomationInbound0018,
+  CoreSavedViews0019,
   CoreMailAttachments0023,
 ];
 

@@ -7,6 +7,8 @@ import { commentsGraphql } from '../comments/comments.graphql.ts';
 import { type AutomationGraphqlDeps, automationGraphql } from '../automation/automation.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
+import { viewsGraphql } from '../views/views.graphql.ts';
+import { SavedViews } from '../views/views.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
 export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {
@@ -100,13 +102,20 @@ export class SchemaCache {
   private readonly addons: readonly AnyAddon[];
   private readonly tenantAddons: TenantAddons;
   private readonly account: CoreGraphqlDeps | undefined;
+  private readonly views: SavedViews;
   private readonly cache = new Map<string, GraphQLSchema>();
   /** Build timings (ms) by key, for the performance notes. */
   readonly buildMs = new Map<string, number>();
 
   /** `account`: the services behind the account fields (absent: a schema without them, for benches and checks). */
-  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: CoreGraphqlDeps) {
+  constructor(
+    addons: readonly AnyAddon[],
+    tenantAddons: TenantAddons,
+    account?: CoreGraphqlDeps,
+    views?: SavedViews,
+  ) {
     this.addons = addons;
+    this.views = views ?? new SavedViews(addons);
     this.tenantAddons = tenantAddons;
     this.account = account;
   }
@@ -185,6 +194,7 @@ export class SchemaCache {
     coreFragment(b, this.tenantAddons, this.account);
     // Comments exist for a company once one of its enabled addons has a commentable model.
     if (anyCommentable(this.addons, enabled)) commentsGraphql(b, this.addons);
+    viewsGraphql(b, this.views);
     const exportsById = new Map<string, unknown>();
     // this.addons is in dependency order, so a dependency's refs exist before its dependents run.
     for (const addon of this.addons) {

@@ -14,6 +14,7 @@ import { bounded } from '../jobs/queues.ts';
 import { moneyRoutes } from '../money/money.routes.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
+import { SavedViews } from '../views/views.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
@@ -23,6 +24,7 @@ import { privacyRoutes } from './privacy.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
+import { viewRoutes } from './views.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 /** Kernel endpoints under /api/v1/core (authenticated). */
@@ -55,6 +57,7 @@ export function coreRoutes(
   queues: Queues,
   live: LiveHub,
   automation?: AutomationEngine,
+  views?: SavedViews,
 ): Router<State> {
   const r = new Router<State>({ prefix: '/api/v1/core' });
   const rc = (s: State) => {
@@ -219,6 +222,7 @@ export function coreRoutes(
   commentRoutes(r, rt.addons);
   moneyRoutes(r);
   preferencesRoutes(r);
+  viewRoutes(r, views ?? new SavedViews(rt.addons));
   documentRoutes(r);
   brandingRoutes(r);
   adminRoutes(r, {

@@ -29,13 +29,15 @@ export const corePermissions = {
   'core.privacy.manage': { title: 'Export or erase everything about a person (privacy requests)' },
   'core.money.manage': { title: 'Set the company currency and manage exchange rates' },
   'core.comments.moderate': { title: "Delete anyone's comments" },
+  'core.views.share': { title: 'Share saved views of lists with everyone in the company' },
+  'core.views.manage': { title: "Change or delete other users' shared views" },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
 const SEEDED_ROLE_DEFS: Record<SeededRole, { name: string; permissions: string[] }> = {
   owner: { name: 'Owner', permissions: ['*'] },
   admin: { name: 'Administrator', permissions: ['core.*'] },
-  manager: { name: 'Manager', permissions: [] },
+  manager: { name: 'Manager', permissions: ['core.views.share'] },
   member: { name: 'Member', permissions: [] },
 };
 

@@ -33,7 +33,9 @@ export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
 export { default as Slot } from './components/Slot.svelte';
+export { default as SavedViews } from './components/SavedViews.svelte';
 export { type Kit, useKit } from './context.ts';
+export { type DataColumn, valueAt } from './data-table.ts';
 export {
   type FormatSettings,
   formatAmounts,
@@ -58,6 +60,7 @@ export {
   type SlotModule,
   type SlotProps,
 } from './slots.ts';
+export { neighbourRecord, rememberRecords } from './record-nav.ts';
 export type {
   Branding,
   ContributedModule,
@@ -70,3 +73,12 @@ export type {
   WidgetMeta,
 } from './types.ts';
 export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';
+export {
+  type Density,
+  type ListView,
+  loadListView,
+  type SavedView,
+  type ViewColumn,
+  viewFiltersOf,
+  viewHref,
+} from './views.ts';

@@ -18,7 +18,7 @@ export interface CrawlUser {
 }
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PASSWORD = 'crawl-secret-1';
+export const PASSWORD = 'crawl-secret-1';
 
 // The kernel as the CLI and the test kit use it (not listening): users with any seeded role,
 // including manager, which the CLI does not offer yet. Loaded from the core's own entry.
@@ -34,7 +34,12 @@ interface CoreEntry {
   createKernel(opts: { config: unknown }): Promise<UsersKernel>;
 }
 
-async function createUsers(platform: Platform, slug: string, users: { email: string; name: string; role: Role }[]) {
+/** Users with seeded roles in a tenant (password PASSWORD), through the kernel as the CLI uses it. */
+export async function createUsers(
+  platform: Platform,
+  slug: string,
+  users: { email: string; name: string; role: Role }[],
+): Promise<void> {
   const core = (await import(pathToFileURL(`${ROOT}core/src/index.ts`).href)) as CoreEntry;
   const config = core.loadConfig(
     {

@@ -195,6 +195,8 @@ export async function visit(
   }
   const axeRan = opts.axe && forbiddenBy === null;
   if (axeRan) {
+    // Through the devtools protocol, not a <script> tag: the app's Content-Security-Policy (which
+    // refuses inline scripts) stays on while the crawl looks for problems.
     const violations = await axeViolations(page);
     for (const v of violations) failures.push({ kind: 'axe', detail: v });
   }
