@@ -52,6 +52,9 @@ import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { moneyRouteDocs } from './money/money.routes.ts';
+import { customFieldRouteDocs } from './custom-fields/custom-fields.routes.ts';
+import { customFieldIndexJob, syncCustomFieldIndexes } from './custom-fields/indexes.ts';
+import { optedInModels } from './custom-fields/definitions.ts';
 import { PLATFORM_VERSION } from './platform.ts';
 import { privacyJob } from './privacy/privacy.ts';
 import { AddonChangeBus } from './registry/change-bus.ts';
@@ -84,6 +87,8 @@ export interface KernelInternals extends Kernel {
   routes(): RouteInfo[];
   /** The OpenAPI document a tenant with these addons enabled sees (cached per set). */
   openapi(enabled: ReadonlySet<string>, opts?: { server?: string; only?: string }): OpenApiDocument;
+  /** Builds and drops custom-field expression indexes now (the kernel job does it after each change). */
+  syncCustomFieldIndexes(): ReturnType<typeof syncCustomFieldIndexes>;
 }
 
 export interface RouteInfo {
@@ -160,6 +165,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   rt.kernelJobs.set(resetRequest.name, resetRequest);
   const privacy = privacyJob(rt);
   rt.kernelJobs.set(privacy.name, privacy);
+  const cfIndexes = customFieldIndexJob(rt);
+  rt.kernelJobs.set(cfIndexes.name, cfIndexes);
   if (config.env === 'production' && !config.smtpUrl)
     log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
@@ -292,6 +299,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             securityRouteDocs[key] ??
             privacyRouteDocs[key] ??
             moneyRouteDocs[key] ??
+            customFieldRouteDocs[key] ??
             preferencesRouteDocs[key] ??
             documentRouteDocs[key] ??
             automationRouteDocs[key];
@@ -449,6 +457,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     },
 
     seedDemo: () => seedDemo(rt, tenants, tenantAddons),
+    syncCustomFieldIndexes: () => syncCustomFieldIndexes(pools.owner, optedInModels(addons)),
   };
   return kernel;
 }

@@ -71,6 +71,24 @@ export type {
   UserInfo,
   Where,
 } from './context.ts';
+export {
+  CUSTOM_FIELD_KEY,
+  CUSTOM_FIELD_TYPES,
+  CUSTOM_FILTER_OPS,
+  CUSTOM_SORT,
+  type CustomFieldDef,
+  CustomFieldError,
+  type CustomFieldFilter,
+  type CustomFieldOption,
+  type CustomFields,
+  type CustomFieldSql,
+  type CustomFieldType,
+  type CustomFieldValue,
+  type CustomMoney,
+  customFilterQueryProperties,
+  customFiltersOf,
+  hasCustomFields,
+} from './custom-fields.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
   type BusinessDocument,

@@ -28,6 +28,8 @@ export interface TestEnv {
     seedDemo(): ReturnType<KernelInternals['seedDemo']>;
     /** Every problem of the database schema that breaks tenancy (forced RLS, tenant_id in keys); [] when safe. */
     checkSchema(): Promise<string[]>;
+    /** Builds the custom-field expression indexes now (in production a kernel job does it after each change). */
+    syncCustomFieldIndexes(): Promise<{ created: string[]; dropped: string[] }>;
   };
   url: string;
   databaseUrl: string;
@@ -122,6 +124,7 @@ export async function bootTestKernel(opts: {
       disableAddon: (tenantId, addon) => kernel.tenantAddons.disable(tenantId, addon),
       seedDemo: () => kernel.seedDemo(),
       checkSchema: () => checkTenantSchema(owner),
+      syncCustomFieldIndexes: () => kernel.syncCustomFieldIndexes(),
     },
     async tenant(slug, tOpts = {}) {
       const password = 'correct-horse-battery';

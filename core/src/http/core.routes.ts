@@ -6,6 +6,7 @@ import { Teams } from '../admin/teams.ts';
 import { Users } from '../admin/users.ts';
 import { automationRoutes } from '../automation/automation.routes.ts';
 import type { AutomationEngine } from '../automation/engine.ts';
+import { customFieldRoutes } from '../custom-fields/custom-fields.routes.ts';
 import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
@@ -216,6 +217,7 @@ export function coreRoutes(
   if (automation) automationRoutes(r, rt, automation);
   notificationRoutes(r);
   moneyRoutes(r);
+  customFieldRoutes(r, rt);
   preferencesRoutes(r);
   documentRoutes(r);
   brandingRoutes(r);

@@ -28,6 +28,7 @@ export const corePermissions = {
   'core.automation.manage': { title: 'Build automation rules and read their run history' },
   'core.privacy.manage': { title: 'Export or erase everything about a person (privacy requests)' },
   'core.money.manage': { title: 'Set the company currency and manage exchange rates' },
+  'core.customfields.manage': { title: 'Add, change and archive custom fields; see every custom value' },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
