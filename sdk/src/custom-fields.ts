@@ -1,4 +1,5 @@
 import { AppError, type ErrorDetail } from './errors.ts';
+import type { LoaderFactory } from './context.ts';
 import type { AnyModel } from './model.ts';
 import type { JsonSchema } from './rest.ts';
 
@@ -93,6 +94,8 @@ export interface CustomFieldSql {
 
 /** What `ctx.customFields` offers an addon for its opted-in models. */
 export interface CustomFields {
+  /** Whether the model takes custom fields for this tenant (opted in, its addon enabled). */
+  accepts(model: AnyModel | string): boolean;
   /**
    * The model's active definitions the caller may see, in order (system contexts see all).
    * Cheap after the first call in a request.
@@ -110,6 +113,13 @@ export interface CustomFields {
     input: unknown,
     existing: Readonly<Record<string, unknown>> | null,
   ): Promise<Record<string, unknown>>;
+  /**
+   * The stored documents of these rows (every key, for \`prepare\`'s \`existing\`): one statement.
+   * Never hand these to a client; \`values\` gives what the caller may see.
+   */
+  stored(model: AnyModel | string, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
+  /** What the caller may see of these rows' values (one statement); rows without values get \`{}\`. */
+  values(model: AnyModel | string, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
   /** A function giving the part of a stored document the caller may see. */
   reader(model: AnyModel | string): Promise<(doc: unknown) => Record<string, unknown>>;
   /** Filters and sort on custom fields in SQL; unknown or hidden keys are a 422 naming them. */
@@ -145,3 +155,78 @@ export const CUSTOM_SORT = '^-?custom\\.[a-z][a-z0-9_]{0,39}$';
 
 /** Whether a model opted in to custom fields. */
 export const hasCustomFields = (model: AnyModel): boolean => model.customFields === true;
+
+/** A value as one CSV cell or a text input shows it: option labels, `1250.00 EUR`, `true`. */
+export function customFieldText(def: Pick<CustomFieldDef, 'type' | 'options'>, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const label = (id: unknown) => def.options.find((o) => o.id === id)?.label ?? String(id);
+  switch (def.type) {
+    case 'money': {
+      const m = value as CustomMoney;
+      return `${m.amount} ${m.currency}`;
+    }
+    case 'select':
+      return label(value);
+    case 'multiselect':
+      return (Array.isArray(value) ? value : []).map(label).join('; ');
+    case 'checkbox':
+      return value ? 'true' : 'false';
+    default:
+      return String(value);
+  }
+}
+
+const TRUE = new Set(['true', 'yes', 'y', '1', 'x', 'on']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'off', '']);
+
+/**
+ * Text (a CSV cell) → a value of the field's type, the inverse of customFieldText: options by
+ * label or id (ignoring case), money as `1250.00 EUR` or `EUR 1250.00`, checkboxes as
+ * yes/no/true/false/1/0. What does not parse is kept as text, so validation names the field.
+ */
+export function parseCustomFieldText(def: Pick<CustomFieldDef, 'type' | 'options'>, text: string): unknown {
+  const s = text.trim();
+  if (s === '') return null;
+  const option = (t: string) => {
+    const low = t.trim().toLowerCase();
+    return def.options.find((o) => o.id === low || o.label.toLowerCase() === low)?.id ?? t.trim();
+  };
+  switch (def.type) {
+    case 'number':
+      return s.replace(/[\s,_](?=\d{3}\b)/g, '');
+    case 'money': {
+      const m = /^([A-Za-z]{3})\s*(-?[\d.,]+)$|^(-?[\d.,]+)\s*([A-Za-z]{3})$/.exec(s);
+      if (!m) return s;
+      const amount = (m[2] ?? m[3] ?? '').replace(/,(?=\d{3}\b)/g, '');
+      return { amount, currency: (m[1] ?? m[4] ?? '').toUpperCase() };
+    }
+    case 'select':
+      return option(s);
+    case 'multiselect':
+      return [...new Set(s.split(/[;|]/).filter((t) => t.trim()).map(option))];
+    case 'checkbox': {
+      const low = s.toLowerCase();
+      return TRUE.has(low) ? true : FALSE.has(low) ? false : s;
+    }
+    default:
+      return s;
+  }
+}
+
+/**
+ * A row's visible custom values for a GraphQL resolver: what a list already read (`row.custom`,
+ * narrowed by the list), else one batched statement per request for all rows asked.
+ */
+export function customValuesOf(
+  ctx: LoaderFactory & { customFields: CustomFields },
+  model: AnyModel,
+  row: { id: string; custom?: unknown },
+): Promise<Record<string, unknown>> | Record<string, unknown> {
+  if (row.custom && typeof row.custom === 'object') return row.custom as Record<string, unknown>;
+  return ctx
+    .loader<string, Record<string, unknown>>(`custom:${model.name}`, async (ids) => {
+      const m = await ctx.customFields.values(model, ids);
+      return ids.map((id) => m.get(id) ?? {});
+    })
+    .load(row.id);
+}

@@ -86,8 +86,11 @@ export {
   type CustomFieldValue,
   type CustomMoney,
   customFilterQueryProperties,
+  customFieldText,
+  customValuesOf,
   customFiltersOf,
   hasCustomFields,
+  parseCustomFieldText,
 } from './custom-fields.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {

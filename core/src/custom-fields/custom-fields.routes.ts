@@ -137,7 +137,7 @@ export function customFieldRoutes(r: Router<State>, rt: Runtime): void {
     const { rc, tx, models } = req(ctx.state);
     const q = LIST_QUERY({ ...ctx.query }) as { model: string; archived: boolean };
     let data: unknown[] = [];
-    if (models.has(q.model)) {
+    if (models.has(q.model) && rc.customFields.accepts(q.model)) {
       data =
         q.archived && rc.can(CUSTOM_FIELDS_MANAGE)
           ? await definitionsOf(tx, q.model)

@@ -17,6 +17,7 @@ import { customDetails, documentValidator } from './validators.ts';
 /** Who reads: `all` (system contexts, holders of core.customfields.manage) or a set of role keys. */
 export type Viewer = { all: true } | { all: false; roles: () => Promise<ReadonlySet<string>> };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TEXTUAL = new Set(['text', 'url', 'email', 'phone', 'select', 'link', 'date', 'checkbox']);
@@ -72,7 +73,9 @@ export function customFieldsFor(
     return details;
   };
 
-  return {
+  const api: CustomFields = {
+    accepts: (model) => models().has(typeof model === 'string' ? model : model.name),
+
     async fields(model) {
       return visible(nameOf(model));
     },
@@ -107,6 +110,22 @@ export function customFieldsFor(
       }
       if (details.length) throw new CustomFieldError(details);
       return out;
+    },
+
+    async stored(model, ids) {
+      const m = models().get(nameOf(model)) as AnyModel;
+      const rows = ids.length
+        ? await db.query<{ id: string; custom: Record<string, unknown> }>(
+            `select id, custom from "${m.table}" where tenant_id = $1 and id = any($2::uuid[])`,
+            [db.tenantId, ids.filter((id) => UUID.test(id))],
+          )
+        : [];
+      return new Map(rows.map((r) => [r.id, r.custom ?? {}]));
+    },
+
+    async values(model, ids) {
+      const [docs, read] = await Promise.all([api.stored(model, ids), api.reader(model)]);
+      return new Map(ids.map((id) => [id, read(docs.get(id))]));
     },
 
     async reader(model) {
@@ -169,4 +188,5 @@ export function customFieldsFor(
       };
     },
   };
+  return api;
 }

@@ -4,6 +4,7 @@ import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema 
 import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
+import { customFieldsGraphql } from '../custom-fields/custom-fields.graphql.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
 export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {
@@ -80,6 +81,7 @@ function coreFragment(
     }),
   });
   moneyGraphql(b);
+  customFieldsGraphql(b);
   // API keys, sessions, two-step sign-in, passkeys, companies (auth/account.graphql.ts).
   if (account) accountGraphql(b, account);
 }
