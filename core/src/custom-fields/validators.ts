@@ -60,7 +60,7 @@ export function customDetails(errors: ErrorObject[] | null | undefined): ErrorDe
     if (!out.has(path)) {
       const sub = e.instancePath.split('/').slice(2).join('.');
       const msg = e.keyword === 'currency' ? 'must be a known currency code' : validationMessage(e);
-      out.set(path, sub ? `${sub} ${msg}` : msg);
+      out.set(path, sub ? `${sub}: ${msg}` : msg);
     }
   }
   return [...out].map(([path, message]) => ({ path, message }));

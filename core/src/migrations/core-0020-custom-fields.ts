@@ -40,7 +40,7 @@ export class CoreCustomFields0020 extends Migration {
     )`);
     this.addSql('create index core_custom_field_model_idx on core_custom_field (tenant_id, model, position)');
     for (const s of tenantPolicySql('core_custom_field')) this.addSql(s);
-    this.addSql(`do $$
+    this.addSql(`do $do$
       declare lp text := case when (select rolsuper from pg_roles where rolname = current_user) then 'leakproof' else '' end;
       begin
         execute format($f$create or replace function elevate_cf_text(doc jsonb, key text) returns text
@@ -55,6 +55,6 @@ export class CoreCustomFields0020 extends Migration {
             end if;
             return null;
           end $b$$f$, lp);
-      end $$`);
+      end $do$`);
   }
 }
