@@ -145,7 +145,7 @@ export function customFieldsFor(
         if (!d) throw new CustomFieldError([{ path: `custom.${key}`, message: 'is not a custom field of this list' }]);
         return d;
       };
-      const col = `${alias}.custom`;
+      const col = alias ? `${alias}.custom` : 'custom';
       const one = (f: CustomFieldFilter): string => {
         const d = fieldOf(f.key);
         const path = `custom.${f.key}`;
