@@ -486,3 +486,43 @@ describe('CSV import and export round trip', () => {
     ]);
   });
 });
+
+describe('leads and opportunities', () => {
+  it('take custom fields on REST and GraphQL: write, read, list, filter', async () => {
+    const t = await env.tenant('cf-pipeline', { enable: ['crm'] });
+    const lf = await t.client.post(F, { model: 'crm.lead', key: 'campaign', label: 'Campaign', type: 'text' });
+    expect(lf.status).toBe(201);
+    const of = await t.client.post(F, {
+      model: 'crm.opportunity',
+      key: 'competitor',
+      label: 'Competitor',
+      type: 'select',
+      options: [{ label: 'Globex' }, { label: 'Initech' }],
+    });
+    expect(of.status).toBe(201);
+    const lead = await t.client.post(`${C}/leads`, { title: 'Spring lead', custom: { campaign: 'spring-26' } });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+    expect(lead.body.custom).toEqual({ campaign: 'spring-26' });
+    expect((await t.client.get(`${C}/leads/${lead.body.id}`)).body.custom).toEqual({ campaign: 'spring-26' });
+    const listed = await t.client.get(`${C}/leads?custom.campaign=spring-26`);
+    expect(listed.body.data.map((l: { id: string; custom: unknown }) => [l.id, l.custom])).toEqual([
+      [lead.body.id, { campaign: 'spring-26' }],
+    ]);
+    const badLead = await t.client.patch(`${C}/leads/${lead.body.id}`, { custom: { campaign: 7 } });
+    expect(badLead.status).toBe(422);
+    const opp = await t.client.post(`${C}/opportunities`, { title: 'Deal', custom: { competitor: 'globex' } });
+    expect(opp.status, JSON.stringify(opp.body)).toBe(201);
+    expect(opp.body.custom).toEqual({ competitor: 'globex' });
+    const changed = await t.client.patch(`${C}/opportunities/${opp.body.id}`, { custom: { competitor: 'initech' } });
+    expect(changed.body.custom).toEqual({ competitor: 'initech' });
+    const bad = await t.client.patch(`${C}/opportunities/${opp.body.id}`, { custom: { competitor: 'acme' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].path).toBe('custom.competitor');
+    const g = await t.client.graphql(
+      '{ opportunities(filter: { custom: [{ key: "competitor", value: "initech" }] }) { items { id custom } } leads { items { custom } } }',
+    );
+    expect(g.body.errors).toBeUndefined();
+    expect(g.body.data.opportunities.items).toEqual([{ id: opp.body.id, custom: { competitor: 'initech' } }]);
+    expect(g.body.data.leads.items[0].custom).toEqual({ campaign: 'spring-26' });
+  });
+});
