@@ -1,5 +1,5 @@
-import { AppError, type ErrorDetail } from './errors.ts';
 import type { LoaderFactory } from './context.ts';
+import { AppError, type ErrorDetail } from './errors.ts';
 import type { AnyModel } from './model.ts';
 import type { JsonSchema } from './rest.ts';
 
@@ -203,7 +203,14 @@ export function parseCustomFieldText(def: Pick<CustomFieldDef, 'type' | 'options
     case 'select':
       return option(s);
     case 'multiselect':
-      return [...new Set(s.split(/[;|]/).filter((t) => t.trim()).map(option))];
+      return [
+        ...new Set(
+          s
+            .split(/[;|]/)
+            .filter((t) => t.trim())
+            .map(option),
+        ),
+      ];
     case 'checkbox': {
       const low = s.toLowerCase();
       return TRUE.has(low) ? true : FALSE.has(low) ? false : s;

@@ -207,18 +207,18 @@ type RequiredKeys<F extends Fields> = {
 }[keyof F];
 
 /** What `insert` accepts: required fields must be given, the rest may be. */
-export type NewRow<M extends AnyModel> = { id?: string } & CustomWrite & (M['owned'] extends true
-  ? { ownerId?: string | null }
-  : unknown) & {
+export type NewRow<M extends AnyModel> = { id?: string } & CustomWrite &
+  (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
     [K in RequiredKeys<M['fields']>]: Exclude<ValueOf<M['fields'][K]>, null>;
   } & { [K in keyof M['fields']]?: ValueOf<M['fields'][K]> };
 
 /** A write's custom-field document (models with `customFields: true`; validated by ctx.customFields.prepare). */
 type CustomWrite = { custom?: Record<string, unknown> };
 
-export type Patch<M extends AnyModel> = CustomWrite & (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
-  [K in keyof M['fields']]?: ValueOf<M['fields'][K]>;
-};
+export type Patch<M extends AnyModel> = CustomWrite &
+  (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
+    [K in keyof M['fields']]?: ValueOf<M['fields'][K]>;
+  };
 
 const MODEL_NAME = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 

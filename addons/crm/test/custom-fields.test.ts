@@ -137,7 +137,10 @@ describe('required and default', () => {
       key: 'stage',
       label: 'Stage',
       type: 'select',
-      options: [{ id: 'new', label: 'New' }, { id: 'done', label: 'Done' }],
+      options: [
+        { id: 'new', label: 'New' },
+        { id: 'done', label: 'Done' },
+      ],
       defaultValue: 'new',
     });
     const missing = await t.client.post(`${C}/contacts`, { name: 'No VAT' });
@@ -192,7 +195,10 @@ describe('per-role visibility', () => {
     expect(w.status).toBe(422);
     expect(w.body.details[0].path).toBe('custom.margin');
     expect((await member.patch(`${C}/contacts/${made.body.id}`, { custom: { segment: 'Mid' } })).status).toBe(200);
-    expect((await t.client.get(`${C}/contacts/${made.body.id}`)).body.custom).toEqual({ margin: '41.5', segment: 'Mid' });
+    expect((await t.client.get(`${C}/contacts/${made.body.id}`)).body.custom).toEqual({
+      margin: '41.5',
+      segment: 'Mid',
+    });
 
     const memberCsv = parseCsv((await member.get(`${C}/export/contacts.csv`)).body as string);
     expect(memberCsv[0]).toContain('custom.segment');
@@ -292,9 +298,26 @@ describe('filters and sort', () => {
   beforeAll(async () => {
     ({ t, admin } = await tenantWithFields('cf-filter'));
     const rows = [
-      { name: 'Ann', custom: { contract_no: 'K-1', seats: '5', renewal: '2027-01-10', tier: 'gold', regions: ['emea'], nda: true, arr: { amount: '900.00', currency: 'USD' } } },
-      { name: 'Ben', custom: { contract_no: 'K-2', seats: '50', renewal: '2027-06-01', tier: 'silver', regions: ['apac', 'emea'] } },
-      { name: 'Cal', custom: { contract_no: 'X-3', seats: '7', tier: 'gold', arr: { amount: '12000.00', currency: 'USD' } } },
+      {
+        name: 'Ann',
+        custom: {
+          contract_no: 'K-1',
+          seats: '5',
+          renewal: '2027-01-10',
+          tier: 'gold',
+          regions: ['emea'],
+          nda: true,
+          arr: { amount: '900.00', currency: 'USD' },
+        },
+      },
+      {
+        name: 'Ben',
+        custom: { contract_no: 'K-2', seats: '50', renewal: '2027-06-01', tier: 'silver', regions: ['apac', 'emea'] },
+      },
+      {
+        name: 'Cal',
+        custom: { contract_no: 'X-3', seats: '7', tier: 'gold', arr: { amount: '12000.00', currency: 'USD' } },
+      },
       { name: 'Dee', custom: {} },
     ];
     for (const r of rows) expect((await admin.post(`${C}/contacts`, r)).status).toBe(201);
@@ -318,7 +341,9 @@ describe('filters and sort', () => {
     expect(await names('custom.arr.gte=1000')).toEqual(['Cal']);
     expect(await names('custom.renewal.empty=true')).toEqual(['Cal', 'Dee']);
     expect(await names('custom.tier=gold&city=Nowhere')).toEqual([]);
-    const g = await admin.graphql('{ contacts(filter: { custom: [{ key: "seats", op: gte, value: "7" }] }, sort: "-custom.seats") { items { name } } }');
+    const g = await admin.graphql(
+      '{ contacts(filter: { custom: [{ key: "seats", op: gte, value: "7" }] }, sort: "-custom.seats") { items { name } } }',
+    );
     expect(g.body.data.contacts.items.map((c: { name: string }) => c.name)).toEqual(['Ben', 'Cal']);
   });
 
@@ -466,7 +491,9 @@ describe('CSV import and export round trip', () => {
     const csv = 'Name,Seats,Tier\r\nGood,3,Gold\r\nBad,lots,Gold\r\n';
     const up = await admin.request('POST', `${C}/imports?filename=bad.csv`, csv, { 'content-type': 'text/csv' });
     expect(up.body.suggestedMapping).toMatchObject({ Seats: 'custom.seats', Tier: 'custom.tier' });
-    const wrong = await admin.post(`${C}/imports/${up.body.id}/start`, { mapping: { Name: 'name', Seats: 'custom.shoe' } });
+    const wrong = await admin.post(`${C}/imports/${up.body.id}/start`, {
+      mapping: { Name: 'name', Seats: 'custom.shoe' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.details[0].path).toBe('mapping.Seats');
     const started = await admin.post(`${C}/imports/${up.body.id}/start`, {

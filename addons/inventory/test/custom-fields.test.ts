@@ -16,9 +16,20 @@ afterAll(() => env?.close());
 describe('custom fields on products (resource layer)', () => {
   it('writes, validates, reads, filters and sorts them on REST and GraphQL; other tenants see nothing', async () => {
     const t = await env.tenant('inv-cf', { enable: ['inventory'] });
-    const def = await t.client.post(F, { model: 'inventory.product', key: 'shelf_life', label: 'Shelf life (days)', type: 'number' });
+    const def = await t.client.post(F, {
+      model: 'inventory.product',
+      key: 'shelf_life',
+      label: 'Shelf life (days)',
+      type: 'number',
+    });
     expect(def.status, JSON.stringify(def.body)).toBe(201);
-    await t.client.post(F, { model: 'inventory.product', key: 'hazmat', label: 'Hazmat', type: 'checkbox', defaultValue: false });
+    await t.client.post(F, {
+      model: 'inventory.product',
+      key: 'hazmat',
+      label: 'Hazmat',
+      type: 'checkbox',
+      defaultValue: false,
+    });
     const milk = await newProduct(t, { custom: { shelf_life: '10' } });
     const honey = await newProduct(t, { custom: { shelf_life: '700', hazmat: false } });
     await newProduct(t);
@@ -40,7 +51,9 @@ describe('custom fields on products (resource layer)', () => {
 
     const g = await t.client.graphql(`{ inventoryProducts(limit: 10) { data { id custom } } }`);
     expect(g.body.errors).toBeUndefined();
-    const byId = new Map(g.body.data.inventoryProducts.data.map((p: { id: string; custom: unknown }) => [p.id, p.custom]));
+    const byId = new Map(
+      g.body.data.inventoryProducts.data.map((p: { id: string; custom: unknown }) => [p.id, p.custom]),
+    );
     expect(byId.get(milk.id)).toEqual({ shelf_life: '10', hazmat: false });
     const gm = await t.client.graphql(
       `mutation($id: ID!) { updateInventoryProduct(id: $id, input: { custom: { shelf_life: "x" } }) { id } }`,

@@ -66,7 +66,10 @@ const DEF: JsonSchema = {
   properties: {
     id: { type: 'string', format: 'uuid' },
     ...FIELDS,
-    options: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' } } } },
+    options: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' } } },
+    },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
@@ -125,7 +128,8 @@ export function customFieldRoutes(r: Router<State>, rt: Runtime): void {
     return { rc: s.rc, tx: s.tx, models: optedInModels(enabled) };
   };
   // The index job goes through the outbox: written in this transaction, run after it commits.
-  const reindex = (s: State) => outboxPublisher(s.tx as never, s.rc?.user.id ?? null, rt.wakeRelay).enqueue(indexJobRef, {});
+  const reindex = (s: State) =>
+    outboxPublisher(s.tx as never, s.rc?.user.id ?? null, rt.wakeRelay).enqueue(indexJobRef, {});
 
   r.get('/custom-fields/models', async (ctx) => {
     const { models } = req(ctx.state);

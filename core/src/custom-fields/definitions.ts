@@ -7,8 +7,8 @@ import {
   NotFoundError,
   ValidationError,
 } from '@elevate/sdk';
-import { valueSchema } from './value-schema.ts';
 import { bodyValidator } from './validators.ts';
+import { valueSchema } from './value-schema.ts';
 
 // A tenant's custom-field definitions (core_custom_field, core-0020). Every statement names the
 // tenant (first line of defence; forced row-level security is the last).
@@ -73,7 +73,8 @@ const optionId = (label: string, taken: Set<string>) => {
 function cleanOptions(type: CustomFieldType, given: DefinitionInput['options'], before: CustomFieldDef | null) {
   if (type !== 'select' && type !== 'multiselect') return [];
   const list = given ?? before?.options ?? [];
-  if (!list.length) throw new ValidationError('Invalid custom field', [{ path: 'options', message: 'needs at least one option' }]);
+  if (!list.length)
+    throw new ValidationError('Invalid custom field', [{ path: 'options', message: 'needs at least one option' }]);
   const taken = new Set(list.map((o) => o.id).filter((id): id is string => !!id));
   if (taken.size !== list.filter((o) => o.id).length)
     throw new ValidationError('Invalid custom field', [{ path: 'options', message: 'option ids must be unique' }]);
@@ -138,13 +139,13 @@ export async function createDefinition(
   if (taken.length) throw bad('key', `${def.model} already has a field "${key}" (keys stay taken when archived)`);
   const position =
     input.position ??
-    ((
+    (
       await db.query<{ n: number }>(
         'select coalesce(max(position) + 1, 0)::int as n from core_custom_field where tenant_id = $1 and model = $2',
         [db.tenantId, def.model],
       )
     )[0]?.n ??
-      0);
+    0;
   const [row] = await db.query<CustomFieldDef>(
     `insert into core_custom_field (tenant_id, model, key, label, help_text, type, required, default_value, options,
        link_model, visible_to, filterable, position)
@@ -172,10 +173,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getDefinition(db: CfDb, id: string): Promise<CustomFieldDef> {
   if (!UUID.test(id)) throw new NotFoundError('Custom field');
-  const rows = await db.query<CustomFieldDef>(`select ${COLUMNS} from core_custom_field where tenant_id = $1 and id = $2`, [
-    db.tenantId,
-    id,
-  ]);
+  const rows = await db.query<CustomFieldDef>(
+    `select ${COLUMNS} from core_custom_field where tenant_id = $1 and id = $2`,
+    [db.tenantId, id],
+  );
   if (!rows[0]) throw new NotFoundError('Custom field');
   return rows[0];
 }

@@ -46,7 +46,10 @@ export interface SyncResult {
 }
 
 /** Brings the cf_ indexes in line with every tenant's filterable definitions (owner pool). */
-export async function syncCustomFieldIndexes(pool: pg.Pool, models: ReadonlyMap<string, AnyModel>): Promise<SyncResult> {
+export async function syncCustomFieldIndexes(
+  pool: pg.Pool,
+  models: ReadonlyMap<string, AnyModel>,
+): Promise<SyncResult> {
   const client = await pool.connect();
   const out: SyncResult = { created: [], dropped: [] };
   try {
@@ -62,7 +65,10 @@ export async function syncCustomFieldIndexes(pool: pg.Pool, models: ReadonlyMap<
       const expr = valueExpr(d, '');
       if (!model || !expr) continue;
       const name = indexNameOf(model.table, d.key, expr.startsWith('elevate_cf_num') ? 'num' : 'text');
-      wanted.set(name, { name, sql: `create index concurrently if not exists "${name}" on "${model.table}" (tenant_id, ${expr})` });
+      wanted.set(name, {
+        name,
+        sql: `create index concurrently if not exists "${name}" on "${model.table}" (tenant_id, ${expr})`,
+      });
     }
     const existing = (
       await client.query<{ name: string; valid: boolean }>(

@@ -3,8 +3,8 @@ import {
   type CustomFieldDef,
   CustomFieldError,
   type CustomFieldFilter,
-  type CustomFields,
   type CustomFieldSql,
+  type CustomFields,
   type ErrorDetail,
 } from '@elevate/sdk';
 import { type CfDb, definitionsOf } from './definitions.ts';
@@ -31,11 +31,7 @@ export function valueExpr(def: Pick<CustomFieldDef, 'key' | 'type'>, alias: stri
   return null;
 }
 
-export function customFieldsFor(
-  db: CfDb,
-  models: () => ReadonlyMap<string, AnyModel>,
-  viewer: Viewer,
-): CustomFields {
+export function customFieldsFor(db: CfDb, models: () => ReadonlyMap<string, AnyModel>, viewer: Viewer): CustomFields {
   const defs = new Map<string, Promise<CustomFieldDef[]>>();
   const nameOf = (model: AnyModel | string) => {
     const name = typeof model === 'string' ? model : model.name;
@@ -104,9 +100,11 @@ export function customFieldsFor(
       }
       for (const d of shown) {
         if (!d.required || details.some((x) => x.path === `custom.${d.key}`)) continue;
-        const missing = out[d.key] === undefined || out[d.key] === '' || (Array.isArray(out[d.key]) && !(out[d.key] as []).length);
+        const missing =
+          out[d.key] === undefined || out[d.key] === '' || (Array.isArray(out[d.key]) && !(out[d.key] as []).length);
         // On update only a value the caller clears counts: older records may predate the rule.
-        if (missing && (!existing || given[d.key] !== undefined)) details.push({ path: `custom.${d.key}`, message: 'is required' });
+        if (missing && (!existing || given[d.key] !== undefined))
+          details.push({ path: `custom.${d.key}`, message: 'is required' });
       }
       if (details.length) throw new CustomFieldError(details);
       return out;

@@ -20,9 +20,7 @@ function documentSchema(defs: readonly CustomFieldDef[]): JsonSchema {
   return {
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(
-      defs.map((d) => [d.key, { anyOf: [{ type: 'null' }, valueSchema(d)] }] as const),
-    ),
+    properties: Object.fromEntries(defs.map((d) => [d.key, { anyOf: [{ type: 'null' }, valueSchema(d)] }] as const)),
   };
 }
 

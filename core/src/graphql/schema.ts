@@ -2,9 +2,9 @@ import { type AnyAddon, AppError, type ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
 import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
+import { customFieldsGraphql } from '../custom-fields/custom-fields.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
-import { customFieldsGraphql } from '../custom-fields/custom-fields.graphql.ts';
 
 /** See SchemaCache.check. The fragments' resolvers never run here, so no tenant state is needed. */
 export function checkGraphqlFragments(addons: readonly AnyAddon[]): void {

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context.ts';
+import { customValuesOf } from '../custom-fields.ts';
 import { ValidationError } from '../errors.ts';
 import type { GraphQLBuilder } from '../graphql.ts';
 import { type AnyModel, extensionOwnerOf, type FieldDef, type ModelExtension, type RelationDef } from '../model.ts';
@@ -9,7 +10,6 @@ import type { JsonSchema } from '../rest.ts';
 import { loadHasMany, loadManyIds, loadRow, shapeOf } from './relations.ts';
 import type { ListArgs, ResourceDef } from './resource.ts';
 import { manyKeys } from './schemas.ts';
-import { customValuesOf } from '../custom-fields.ts';
 
 // The GraphQL side of a resource: an object type with the same fields as the REST rows, a page
 // type, list and get queries with the same arguments as the REST list, and create/update/delete

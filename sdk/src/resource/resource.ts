@@ -1,6 +1,6 @@
 import { type FilterQuery, raw } from '@mikro-orm/core';
-import { CUSTOM_SORT, customFilterQueryProperties, customFiltersOf } from '../custom-fields.ts';
 import type { RequestContext } from '../context.ts';
+import { CUSTOM_SORT, customFilterQueryProperties, customFiltersOf } from '../custom-fields.ts';
 import { type EntityRow, emScope, entitySchemaOf, rowOf } from '../entity.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AnyModel, FieldDef, Row } from '../model.ts';
@@ -160,7 +160,12 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
       offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
       sort: model.customFields
-        ? { anyOf: [{ type: 'string', enum: [...sort] }, { type: 'string', pattern: CUSTOM_SORT }] }
+        ? {
+            anyOf: [
+              { type: 'string', enum: [...sort] },
+              { type: 'string', pattern: CUSTOM_SORT },
+            ],
+          }
         : { type: 'string', enum: [...sort] },
       order: { type: 'string', enum: ['asc', 'desc'] },
       ...(search.length ? { q: { type: 'string', maxLength: 200 } } : {}),
@@ -288,7 +293,14 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       let sortTerm: Record<string, string> | null = null;
       if (customFilters.length || customSort) {
         let params: unknown[] = [];
-        const cf = await ctx.customFields.sql(model, (v) => (params.push(v), '?'), '');
+        const cf = await ctx.customFields.sql(
+          model,
+          (v) => {
+            params.push(v);
+            return '?';
+          },
+          '',
+        );
         for (const f of customFilters) {
           params = [];
           const [cond] = cf.where([f]);

@@ -95,7 +95,10 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       email: t.string(),
       createdAfter: t.field({ type: 'DateTime' }),
       createdBefore: t.field({ type: 'DateTime' }),
-      custom: t.field({ type: ['CustomFieldFilter' as never], description: 'Filters on custom fields (all must match)' }),
+      custom: t.field({
+        type: ['CustomFieldFilter' as never],
+        description: 'Filters on custom fields (all must match)',
+      }),
     }),
   });
 

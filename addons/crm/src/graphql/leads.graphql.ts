@@ -49,7 +49,10 @@ export function leadsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       minValue: t.field({ type: 'Decimal' }),
       createdAfter: t.field({ type: 'DateTime' }),
       createdBefore: t.field({ type: 'DateTime' }),
-      custom: t.field({ type: ['CustomFieldFilter' as never], description: 'Filters on custom fields (all must match)' }),
+      custom: t.field({
+        type: ['CustomFieldFilter' as never],
+        description: 'Filters on custom fields (all must match)',
+      }),
     }),
   });
   const input = (name: string, description: string) =>

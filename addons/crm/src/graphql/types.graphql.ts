@@ -1,6 +1,6 @@
 import { customValuesOf, type GraphQLBuilder, type Row } from '@elevate/sdk';
 import type { Activity, Note } from '../models/activity.model.ts';
-import { Contact, Contact as ContactModel } from '../models/contact.model.ts';
+import { type Contact, Contact as ContactModel } from '../models/contact.model.ts';
 import { type Lead, Lead as LeadModel } from '../models/lead.model.ts';
 import { type Opportunity, Opportunity as OpportunityModel } from '../models/opportunity.model.ts';
 import type { Pipeline, Stage } from '../models/pipeline.model.ts';
@@ -98,7 +98,11 @@ export function crmTypes(b: GraphQLBuilder) {
       ownerId: t.exposeID('ownerId', { nullable: true }),
       createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
-      custom: t.field({ type: 'JSON', description: 'Custom-field values by key', resolve: (r, _a, ctx) => customValuesOf(ctx, LeadModel, r) }),
+      custom: t.field({
+        type: 'JSON',
+        description: 'Custom-field values by key',
+        resolve: (r, _a, ctx) => customValuesOf(ctx, LeadModel, r),
+      }),
     }),
   });
 
@@ -121,7 +125,11 @@ export function crmTypes(b: GraphQLBuilder) {
       ownerId: t.exposeID('ownerId', { nullable: true }),
       createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
-      custom: t.field({ type: 'JSON', description: 'Custom-field values by key', resolve: (r, _a, ctx) => customValuesOf(ctx, OpportunityModel, r) }),
+      custom: t.field({
+        type: 'JSON',
+        description: 'Custom-field values by key',
+        resolve: (r, _a, ctx) => customValuesOf(ctx, OpportunityModel, r),
+      }),
     }),
   });
 

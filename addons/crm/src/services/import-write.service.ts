@@ -7,9 +7,9 @@ import { ContactTag, Tag } from '../models/tag.model.ts';
 import type { ImportRowError } from '../shared/import.types.ts';
 import {
   type ColumnFields,
+  CUSTOM_COLUMN,
   type ImportActor,
   type NumberedRow,
-  CUSTOM_COLUMN,
   TEXT_KEYS,
   type ValidRow,
   validateRow,

@@ -184,7 +184,11 @@ export async function createImport(ctx: RequestContext, csv: string, filename: s
     sampleRows: s.sampleRows,
     suggestedMapping: withCustomSuggestions(suggestMapping(s.headers), await ctx.customFields.fields('crm.contact')),
     // What else a column can map to: `custom.<key>` for each of these.
-    customFields: (await ctx.customFields.fields('crm.contact')).map((d) => ({ key: d.key, label: d.label, type: d.type })),
+    customFields: (await ctx.customFields.fields('crm.contact')).map((d) => ({
+      key: d.key,
+      label: d.label,
+      type: d.type,
+    })),
   };
 }
 

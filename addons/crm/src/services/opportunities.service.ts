@@ -7,13 +7,13 @@ import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { Pipeline, Stage } from '../models/pipeline.model.ts';
 import { checkAmount } from './amounts.service.ts';
+import { customWrite, oneWithCustom } from './custom-values.ts';
 import type { ListFilter } from './list-query.ts';
 import { compactColumn, endOfColumn, moveTo, OPP_READ, OPP_WRITE } from './opportunity-stage.service.ts';
 import { changedKeys, checkLinks, missingLink, optionalText, pageOf, percent, text } from './pipeline-sql.ts';
 import { defaultPipeline, firstStage } from './pipelines.service.ts';
 import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 import { recordStageChange } from './stage-history.service.ts';
-import { customWrite, oneWithCustom } from './custom-values.ts';
 
 export interface OpportunityInput {
   title: string;
