@@ -16,6 +16,7 @@ export {
   resourceClient,
 } from './client.ts';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as CustomFieldInputs } from './components/CustomFieldInputs.svelte';
 export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
 export { default as Icon } from './components/Icon.svelte';
@@ -24,6 +25,14 @@ export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
 export { type Kit, useKit } from './context.ts';
+export {
+  type CustomFieldDef,
+  type CustomFormValue,
+  customBody,
+  customFieldColumns,
+  customFieldDisplay,
+  customFormValues,
+} from './custom-fields.ts';
 export {
   type FormatSettings,
   formatAmounts,
