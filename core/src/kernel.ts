@@ -17,6 +17,9 @@ import { automationInboundRoutes, automationRouteDocs } from './automation/autom
 import { AutomationEngine } from './automation/engine.ts';
 import { commentRouteDocs } from './comments/comments.routes.ts';
 import type { Config } from './config/config.ts';
+import { customFieldRouteDocs } from './custom-fields/custom-fields.routes.ts';
+import { optedInModels } from './custom-fields/definitions.ts';
+import { customFieldIndexJob, syncCustomFieldIndexes } from './custom-fields/indexes.ts';
 import { attachAuditTriggers } from './db/audit-triggers.ts';
 import { ensureAppRole, migrationOwners, runMigrations } from './db/migrate.ts';
 import { createOrm } from './db/orm.ts';
@@ -90,6 +93,8 @@ export interface KernelInternals extends Kernel {
   routes(): RouteInfo[];
   /** The OpenAPI document a tenant with these addons enabled sees (cached per set). */
   openapi(enabled: ReadonlySet<string>, opts?: { server?: string; only?: string }): OpenApiDocument;
+  /** Builds and drops custom-field expression indexes now (the kernel job does it after each change). */
+  syncCustomFieldIndexes(): ReturnType<typeof syncCustomFieldIndexes>;
 }
 
 export interface RouteInfo {
@@ -171,6 +176,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const digest = new NotificationDigest(rt);
   const digestJob = digest.job();
   rt.kernelJobs.set(digestJob.name, digestJob);
+  const cfIndexes = customFieldIndexJob(rt);
+  rt.kernelJobs.set(cfIndexes.name, cfIndexes);
   if (config.env === 'production' && !config.smtpUrl)
     log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
@@ -315,6 +322,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             securityRouteDocs[key] ??
             privacyRouteDocs[key] ??
             moneyRouteDocs[key] ??
+            customFieldRouteDocs[key] ??
             preferencesRouteDocs[key] ??
             viewsRouteDocs[key] ??
             documentRouteDocs[key] ??
@@ -475,6 +483,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     },
 
     seedDemo: () => seedDemo(rt, tenants, tenantAddons),
+    syncCustomFieldIndexes: () => syncCustomFieldIndexes(pools.owner, optedInModels(addons)),
   };
   return kernel;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Comments } from './comments.ts';
+import type { CustomFields } from './custom-fields.ts';
 import type { Documents } from './documents.ts';
 import type { EventPublisher } from './events.ts';
 import type { Extensions } from './extensions.ts';
@@ -141,6 +142,8 @@ export interface SystemContext extends LoaderFactory {
   services: Services;
   /** The tenant's company currency and dated exchange rates (`rate`, `convert`, `totals`). */
   money: MoneyService;
+  /** The tenant's custom fields on opted-in models (validation, visibility, filters); see custom-fields.ts. */
+  customFields: CustomFields;
   log: Logger;
   /** This addon's validated settings for the tenant. */
   settings<T = Record<string, unknown>>(addonId: string): Promise<T>;

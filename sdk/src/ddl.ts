@@ -85,6 +85,7 @@ export function createModelTableSql(model: AnyModel): string[] {
     'updated_at timestamptz not null default now()',
     'created_by uuid',
   );
+  if (model.customFields) cols.push("custom jsonb not null default '{}'");
   if (model.owned) {
     cols.push('owner_id uuid');
     constraints.push(

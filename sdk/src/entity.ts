@@ -308,6 +308,10 @@ export function entitySchemaOf(model: AnyModel): EntitySchema<EntityRow> {
     } else properties[key] = hasMany(def);
   }
   pivotCache.set(model, pivots);
+  // Custom fields: one jsonb document, never a column per field (sdk/src/custom-fields.ts).
+  if (model.customFields) {
+    properties.custom = { type: 'json', columnType: 'jsonb', fieldName: 'custom', defaultRaw: "'{}'" };
+  }
   const actor = (_e: unknown, em: unknown) => emScope(em)?.actorId ?? null;
   properties.createdBy = { type: 'uuid', columnType: 'uuid', fieldName: 'created_by', nullable: true, onCreate: actor };
   if (model.owned) {

@@ -81,6 +81,27 @@ export type {
   UserInfo,
   Where,
 } from './context.ts';
+export {
+  CUSTOM_FIELD_KEY,
+  CUSTOM_FIELD_TYPES,
+  CUSTOM_FILTER_OPS,
+  CUSTOM_SORT,
+  type CustomFieldDef,
+  CustomFieldError,
+  type CustomFieldFilter,
+  type CustomFieldOption,
+  type CustomFieldSql,
+  type CustomFields,
+  type CustomFieldType,
+  type CustomFieldValue,
+  type CustomMoney,
+  customFieldText,
+  customFilterQueryProperties,
+  customFiltersOf,
+  customValuesOf,
+  hasCustomFields,
+  parseCustomFieldText,
+} from './custom-fields.ts';
 export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
 export {
   type BusinessDocument,

@@ -163,6 +163,8 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields, 
   readonly indexes: readonly (readonly string[])[];
   /** Where the model keeps personal data and how a person is erased (see ModelPrivacy); null: no personal fields. */
   readonly privacy: (Required<Pick<ModelPrivacy, 'subject' | 'erase'>> & Pick<ModelPrivacy, 'hold'>) | null;
+  /** Tenant admins may add custom fields (stored in the table's `custom jsonb` column). */
+  readonly customFields: boolean;
 }
 
 /**
@@ -205,15 +207,18 @@ type RequiredKeys<F extends Fields> = {
 }[keyof F];
 
 /** What `insert` accepts: required fields must be given, the rest may be. */
-export type NewRow<M extends AnyModel> = { id?: string } & (M['owned'] extends true
-  ? { ownerId?: string | null }
-  : unknown) & {
+export type NewRow<M extends AnyModel> = { id?: string } & CustomWrite &
+  (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
     [K in RequiredKeys<M['fields']>]: Exclude<ValueOf<M['fields'][K]>, null>;
   } & { [K in keyof M['fields']]?: ValueOf<M['fields'][K]> };
 
-export type Patch<M extends AnyModel> = (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
-  [K in keyof M['fields']]?: ValueOf<M['fields'][K]>;
-};
+/** A write's custom-field document (models with `customFields: true`; validated by ctx.customFields.prepare). */
+type CustomWrite = { custom?: Record<string, unknown> };
+
+export type Patch<M extends AnyModel> = CustomWrite &
+  (M['owned'] extends true ? { ownerId?: string | null } : unknown) & {
+    [K in keyof M['fields']]?: ValueOf<M['fields'][K]>;
+  };
 
 const MODEL_NAME = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
@@ -230,12 +235,17 @@ export function defineModel<const N extends string, const F extends Fields, cons
   relations?: Record<string, RelationDef>;
   /** How a person's rows are found and erased (see ModelPrivacy). */
   privacy?: ModelPrivacy;
+  /**
+   * Opts the model in to custom fields: its table gets `custom jsonb not null default '{}'`
+   * (your migration adds it), and tenant admins define fields on it without code.
+   */
+  customFields?: boolean;
 }): ModelDef<N, F, O> {
   if (!MODEL_NAME.test(def.name)) {
     throw new Error(`Model name "${def.name}" must look like "addon.noun" (lowercase, one dot)`);
   }
   for (const key of [...Object.keys(def.fields), ...Object.keys(def.relations ?? {})]) {
-    if (['id', 'tenantId', 'createdAt', 'updatedAt', 'createdBy', 'ownerId'].includes(key)) {
+    if (['id', 'tenantId', 'createdAt', 'updatedAt', 'createdBy', 'ownerId', 'custom'].includes(key)) {
       throw new Error(`Model ${def.name}: field "${key}" is reserved (the SDK adds it)`);
     }
     if (key in def.fields && key in (def.relations ?? {})) {
@@ -252,6 +262,7 @@ export function defineModel<const N extends string, const F extends Fields, cons
     relations: def.relations ?? {},
     indexes: def.indexes ?? [],
     privacy: privacyRule(def.name, def.fields, def.privacy),
+    customFields: def.customFields ?? false,
   };
 }
 

@@ -30,6 +30,8 @@ export interface TestEnv {
     migrate(): Promise<void>;
     /** Every problem of the database schema that breaks tenancy (forced RLS, tenant_id in keys); [] when safe. */
     checkSchema(): Promise<string[]>;
+    /** Builds the custom-field expression indexes now (in production a kernel job does it after each change). */
+    syncCustomFieldIndexes(): Promise<{ created: string[]; dropped: string[] }>;
   };
   url: string;
   databaseUrl: string;
@@ -125,6 +127,7 @@ export async function bootTestKernel(opts: {
       seedDemo: () => kernel.seedDemo(),
       migrate: () => kernel.migrate(),
       checkSchema: () => checkTenantSchema(owner),
+      syncCustomFieldIndexes: () => kernel.syncCustomFieldIndexes(),
     },
     async tenant(slug, tOpts = {}) {
       const password = 'correct-horse-battery';

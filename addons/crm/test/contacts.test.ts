@@ -338,6 +338,8 @@ describe('list shape: lean by default, relations and the total on request', () =
         'createdBy',
         'createdAt',
         'updatedAt',
+        // The tenant's custom-field values (none defined here).
+        'custom',
       ].sort(),
     );
 

@@ -21,6 +21,8 @@ import DataLoader from 'dataloader';
 import { audit } from '../audit/audit.ts';
 import { SecretBox } from '../auth/secret-box.ts';
 import { commentService } from '../comments/comments.ts';
+import { CUSTOM_FIELDS_MANAGE, optedInModels } from '../custom-fields/definitions.ts';
+import { customFieldsFor } from '../custom-fields/service.ts';
 import type { Orm } from '../db/orm.ts';
 import { type TenantDbWithScopes, tenantDb } from '../db/repository.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
@@ -34,6 +36,8 @@ import type { ServiceRegistry } from '../services/service-registry.ts';
 /** What a context needs from the kernel (the Runtime provides both; wakeRelay is read per call). */
 export interface ContextDeps {
   addonsById: ReadonlyMap<string, AnyAddon>;
+  /** Installed addons (their opted-in models take custom fields). */
+  addons: readonly AnyAddon[];
   orm: Orm;
   services: ServiceRegistry;
   wakeRelay(): void;
@@ -115,6 +119,8 @@ export function systemContext(
       open: (sealed) => addonSecrets(deps.config.jwtSecret).open(sealed, `tenant:${tenant.id}`),
     },
     money: tenantMoney(tx),
+    // Kernel-driven work sees every field; a request's context narrows this to the caller's roles.
+    customFields: customFieldsFor(tx, () => modelsWithCustomFields(deps.addons), { all: true }),
     log,
     async settings<T>(addonId: string): Promise<T> {
       const addon = deps.addonsById.get(addonId);
@@ -137,6 +143,17 @@ export function systemContext(
   binding.ctx = ctx;
   bindings.set(ctx, binding);
   return ctx;
+}
+
+const optedIn = new WeakMap<readonly AnyAddon[], ReadonlyMap<string, AnyModel>>();
+/** Models of the installed addons that take custom fields (computed once per addon list). */
+function modelsWithCustomFields(addons: readonly AnyAddon[]): ReadonlyMap<string, AnyModel> {
+  let m = optedIn.get(addons);
+  if (!m) {
+    m = optedInModels(addons);
+    optedIn.set(addons, m);
+  }
+  return m;
 }
 
 /** Permission patterns held by the caller, checked only against enabled addons (and core). */
@@ -165,6 +182,7 @@ export interface RequestDeps {
 
 export function requestContext(base: SystemContext & { db: TenantDbWithScopes }, deps: RequestDeps): RequestContext {
   const can = permissionChecker(deps.patterns, deps.enabled);
+  let enabledModels: ReadonlyMap<string, AnyModel> | undefined;
   let team: Promise<readonly string[]> | null = null;
   const teamUserIds = () => {
     team ??= base.db
@@ -219,6 +237,26 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
       recent: (model: AnyModel, recordIds: readonly string[], limit: number) =>
         commentService(deps.addons).recent(rc, model, recordIds, limit),
     },
+    // Values of fields limited to roles are shown to those roles and to custom-field admins.
+    customFields: customFieldsFor(
+      { tenantId: base.tenant.id, query: (sql, params) => base.db.query(sql, params) },
+      () => (enabledModels ??= optedInModels(deps.addons.filter((a) => deps.enabled.has(a.id)))),
+      can(CUSTOM_FIELDS_MANAGE)
+        ? { all: true }
+        : {
+            all: false,
+            roles: async () =>
+              new Set(
+                (
+                  await base.db.query<{ key: string }>(
+                    `select r.key from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+                     where ur.tenant_id = $1 and ur.user_id = $2`,
+                    [base.tenant.id, deps.user.id],
+                  )
+                ).map((x) => x.key),
+              ),
+          },
+    ),
     extensions: {
       async collect<I, O>(point: ExtensionPoint<I, O>, input: I) {
         const out: { addon: string; result: O }[] = [];

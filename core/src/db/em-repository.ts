@@ -122,6 +122,11 @@ export class EmRepository<M extends AnyModel> implements Repository<M> {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(data)) {
       if (value === undefined) continue;
+      // `custom`: the document ctx.customFields.prepare validated (opted-in models only).
+      if (key === 'custom' && this.model.customFields) {
+        out.custom = value;
+        continue;
+      }
       if (key !== 'id' && key !== 'ownerId' && !(key in this.model.fields)) {
         throw new Error(`${this.model.name} has no field "${key}"`);
       }

@@ -25,6 +25,7 @@ import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
 import { CoreComments0017 } from '../migrations/core-0017-comments.ts';
 import { CoreAutomationInbound0018 } from '../migrations/core-0018-automation-inbound.ts';
 import { CoreSavedViews0019 } from '../migrations/core-0019-saved-views.ts';
+import { CoreCustomFields0020 } from '../migrations/core-0020-custom-fields.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -50,6 +51,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreComments0017,
   CoreAutomationInbound0018,
   CoreSavedViews0019,
+  CoreCustomFields0020,
   CoreMailAttachments0023,
 ];
 

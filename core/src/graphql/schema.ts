@@ -5,6 +5,7 @@ import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql
 import { anyCommentable } from '../comments/commentables.ts';
 import { commentsGraphql } from '../comments/comments.graphql.ts';
 import { type AutomationGraphqlDeps, automationGraphql } from '../automation/automation.graphql.ts';
+import { customFieldsGraphql } from '../custom-fields/custom-fields.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import { viewsGraphql } from '../views/views.graphql.ts';
@@ -88,6 +89,7 @@ function coreFragment(
     }),
   });
   moneyGraphql(b);
+  customFieldsGraphql(b);
   // API keys, sessions, two-step sign-in, passkeys, companies (auth/account.graphql.ts).
   if (account) accountGraphql(b, account);
   // Automation rules and runs (automation/automation.graphql.ts).

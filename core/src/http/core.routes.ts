@@ -7,6 +7,7 @@ import { Users } from '../admin/users.ts';
 import { automationRoutes } from '../automation/automation.routes.ts';
 import type { AutomationEngine } from '../automation/engine.ts';
 import { commentRoutes } from '../comments/comments.routes.ts';
+import { customFieldRoutes } from '../custom-fields/custom-fields.routes.ts';
 import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import type { Queues } from '../jobs/queues.ts';
@@ -221,6 +222,7 @@ export function coreRoutes(
   notificationRoutes(r, rt.addons);
   commentRoutes(r, rt.addons);
   moneyRoutes(r);
+  customFieldRoutes(r, rt);
   preferencesRoutes(r);
   viewRoutes(r, views ?? new SavedViews(rt.addons));
   documentRoutes(r);

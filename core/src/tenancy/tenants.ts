@@ -31,6 +31,7 @@ export const corePermissions = {
   'core.comments.moderate': { title: "Delete anyone's comments" },
   'core.views.share': { title: 'Share saved views of lists with everyone in the company' },
   'core.views.manage': { title: "Change or delete other users' shared views" },
+  'core.customfields.manage': { title: 'Add, change and archive custom fields; see every custom value' },
 };
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */

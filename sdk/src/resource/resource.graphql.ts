@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context.ts';
+import { customValuesOf } from '../custom-fields.ts';
 import { ValidationError } from '../errors.ts';
 import type { GraphQLBuilder } from '../graphql.ts';
 import { type AnyModel, extensionOwnerOf, type FieldDef, type ModelExtension, type RelationDef } from '../model.ts';
@@ -156,6 +157,14 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
         createdBy: t.field({ type: 'ID', nullable: true, resolve: (r: Loose) => r.createdBy }),
       };
       if (res.model.owned) f.ownerId = t.field({ type: 'ID', nullable: true, resolve: (r: Loose) => r.ownerId });
+      // One JSON field, not a field per definition: the schema is cached per set of addons.
+      if (res.model.customFields) {
+        f.custom = t.field({
+          type: 'JSON',
+          description: 'Custom-field values by key (the ones the caller may see)',
+          resolve: (r: Loose, _a: unknown, ctx: RequestContext) => customValuesOf(ctx, res.model, r),
+        });
+      }
       const shape = shapeHere();
       for (const [key, def] of Object.entries(shape.fields)) {
         f[key] = t.field({ type: scalarOf(key, def), nullable: !def.required, resolve: (r: Loose) => r[key] });
@@ -213,7 +222,14 @@ export function resourceGraphql(res: ResourceDef, b: GraphQLBuilder): void {
     const out: Record<string, unknown> = {};
     for (const [key, prop] of Object.entries(props)) {
       const def = fields[key];
-      const type = def ? scalarOf(key, def) : prop.type === 'array' ? ['ID'] : 'ID';
+      const type =
+        key === 'custom' && res.model.customFields
+          ? 'JSON'
+          : def
+            ? scalarOf(key, def)
+            : prop.type === 'array'
+              ? ['ID']
+              : 'ID';
       out[key] = t.field({ type, required: req.has(key) });
     }
     return out;

@@ -1,5 +1,6 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { type FilterQuery, raw } from '@mikro-orm/core';
 import type { RequestContext } from '../context.ts';
+import { CUSTOM_SORT, customFilterQueryProperties, customFiltersOf } from '../custom-fields.ts';
 import { type EntityRow, emScope, entitySchemaOf, rowOf } from '../entity.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AnyModel, FieldDef, Row } from '../model.ts';
@@ -158,13 +159,22 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
     properties: {
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
       offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
-      sort: { type: 'string', enum: [...sort] },
+      sort: model.customFields
+        ? {
+            anyOf: [
+              { type: 'string', enum: [...sort] },
+              { type: 'string', pattern: CUSTOM_SORT },
+            ],
+          }
+        : { type: 'string', enum: [...sort] },
       order: { type: 'string', enum: ['asc', 'desc'] },
       ...(search.length ? { q: { type: 'string', maxLength: 200 } } : {}),
       fields: { type: 'string', pattern: `^(${keys.join('|')})(,(${keys.join('|')}))*$` },
       count: { type: 'boolean', default: false },
       ...Object.fromEntries(filters.map((k) => [k, fieldSchema(defs[k] as FieldDef)])),
     },
+    // `custom.<key>[.op]=` filters on the tenant's custom fields.
+    ...(model.customFields ? { patternProperties: customFilterQueryProperties } : {}),
     additionalProperties: false,
   });
   // One set of shapes per set of extensions a tenant has enabled (usually one or two per model).
@@ -180,7 +190,7 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
         row: rowSchema(model, fields),
         create: createSchema(model, readOnly, fields),
         patch: patchSchema(model, readOnly, fields),
-        list: listSchemaOf([...shape.keys, ...many.map(([k]) => k)]),
+        list: listSchemaOf([...shape.keys, ...many.map(([k]) => k), ...(model.customFields ? ['custom'] : [])]),
       };
       shapes.set(key, hit);
     }
@@ -223,6 +233,7 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
   const fullRow = async (ctx: RequestContext, e: EntityRow) => {
     const { shape } = shapesFor(ctx.enabledAddons);
     const out = rowOf(model, e, shape.keys, shape.fields);
+    if (model.customFields) out.custom = (await ctx.customFields.reader(model))(e.custom);
     for (const [ids, rel] of many) {
       const coll = e[rel] as { isInitialized(): boolean; getItems(): EntityRow[] } | undefined;
       // Just written: the collection knows; otherwise one batched statement.
@@ -275,26 +286,58 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
         const like = `%${likeEscape(args.q)}%`;
         and.push({ $or: search.map((k) => ({ [k]: { $ilike: like } })) });
       }
+      // Custom fields: the platform's SQL (the expression the filterable index holds), as raw
+      // conditions with their own parameters; unknown or hidden keys are a 422.
+      const customFilters = model.customFields ? customFiltersOf(args).filters : [];
+      const customSort = model.customFields && args.sort?.startsWith('custom.') ? args.sort : null;
+      let sortTerm: Record<string, string> | null = null;
+      if (customFilters.length || customSort) {
+        let params: unknown[] = [];
+        const cf = await ctx.customFields.sql(
+          model,
+          (v) => {
+            params.push(v);
+            return '?';
+          },
+          '',
+        );
+        for (const f of customFilters) {
+          params = [];
+          const [cond] = cf.where([f]);
+          and.push({ [raw(`(${cond})`, params)]: true });
+        }
+        if (customSort) {
+          const term = cf.orderBy(args.order === 'desc' ? `-${customSort}` : customSort) as string;
+          const [expr, dir] = term.split(/ (?=(?:asc|desc) nulls last$)/) as [string, string];
+          sortTerm = { [raw(expr)]: dir };
+        }
+      }
       const where = and.length ? { $and: and } : {};
       const { shape } = shapesFor(ctx.enabledAddons);
-      const selected = args.fields ? [...new Set(['id', ...args.fields.split(',')])] : shape.keys;
+      const selected = args.fields
+        ? [...new Set(['id', ...args.fields.split(',')])]
+        : [...shape.keys, ...(model.customFields ? ['custom'] : [])];
       const rows = await ctx.em.find(entity, where, {
         orderBy: [
-          args.sort ? { [args.sort]: args.order ?? 'asc' } : { [order.field]: args.order ?? order.dir ?? 'asc' },
+          sortTerm ??
+            (args.sort ? { [args.sort]: args.order ?? 'asc' } : { [order.field]: args.order ?? order.dir ?? 'asc' }),
           { id: 'asc' },
-        ],
+        ] as never,
         limit: args.limit,
         offset: args.offset,
         disableIdentityMap: true,
       });
-      const data = rows.map((e) =>
-        rowOf(
+      const read = model.customFields && selected.includes('custom') ? await ctx.customFields.reader(model) : null;
+      const data = rows.map((e) => {
+        const r = rowOf(
           model,
           e,
-          selected.filter((k) => !many.some(([ids]) => ids === k)),
+          selected.filter((k) => !many.some(([ids]) => ids === k) && k !== 'custom'),
           shape.fields,
-        ),
-      ) as Partial<Row<M>>[];
+        );
+        if (read) r.custom = read(e.custom);
+        return r;
+      }) as Partial<Row<M>>[];
       // Id lists only when `fields` names them: one batched statement per relation for the page.
       for (const [ids, rel] of many) {
         if (!selected.includes(ids)) continue;
@@ -328,6 +371,7 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       const given = Object.fromEntries(
         Object.entries(input).filter(([k, v]) => !(v === null && shape.fields[k]?.kind === 'ref')),
       );
+      if (model.customFields) given.custom = await ctx.customFields.prepare(model, input.custom, null);
       const e = ctx.em.create(entity, toData(ctx, given, shape.fields));
       await writeMany(ctx, e, input);
       await ctx.em.flush();
@@ -340,7 +384,11 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       const patch = (await hooks.beforeWrite?.(ctx, changes, rowOf(model, e) as Row<M>)) ?? changes;
       // The unit of work updates by key: the write scope is checked here, on the loaded row.
       await checkOwner(ctx, 'update', e.ownerId, patch.ownerId);
-      ctx.em.assign(e, toData(ctx, patch, shapesFor(ctx.enabledAddons).shape.fields));
+      const data = toData(ctx, patch, shapesFor(ctx.enabledAddons).shape.fields);
+      if (model.customFields && patch.custom !== undefined) {
+        data.custom = await ctx.customFields.prepare(model, patch.custom, (e.custom as Record<string, unknown>) ?? {});
+      }
+      ctx.em.assign(e, data);
       await writeMany(ctx, e, patch);
       await ctx.em.flush();
       return fullRow(ctx, e);

@@ -64,6 +64,9 @@ function fields(model: AnyModel, defs?: Defs): [string, FieldDef][] {
   return Object.entries(defs ?? model.fields) as [string, FieldDef][];
 }
 
+/** Custom-field values by key: checked against the tenant's definitions by ctx.customFields (422). */
+const CUSTOM: JsonSchema = { type: 'object', description: "custom-field values by key (the tenant's definitions)" };
+
 const idList = () => ({ type: 'array', items: { ...UUID }, maxItems: MAX_IDS, uniqueItems: true });
 
 /** A stored row as the APIs return it (references as ids; many-to-many relations as id lists). */
@@ -77,6 +80,7 @@ export function rowSchema(model: AnyModel, defs?: Defs): JsonSchema {
   if (model.owned) properties.ownerId = nullable({ ...UUID }, false);
   for (const [key, def] of fields(model, defs)) properties[key] = nullable(fieldSchema(def), def.required);
   for (const [key] of manyKeys(model)) properties[key] = idList();
+  if (model.customFields) properties.custom = { ...CUSTOM };
   const required = [...new Set([...modelColumns(model).keys(), ...Object.keys(defs ?? {})])];
   // The title names the row in the OpenAPI document's components (`CrmContact`, `JournalEntry`).
   return { title: schemaTitle(model), type: 'object', properties, required, additionalProperties: false };
@@ -96,6 +100,7 @@ export function createSchema(model: AnyModel, readOnly: readonly string[] = [], 
   }
   for (const [key] of manyKeys(model)) if (!readOnly.includes(key)) properties[key] = idList();
   if (model.owned) properties.ownerId = { ...UUID };
+  if (model.customFields) properties.custom = { ...CUSTOM };
   return { type: 'object', properties, required, additionalProperties: false };
 }
 

@@ -25,6 +25,7 @@ export {
 export { default as CommentComposer } from './components/CommentComposer.svelte';
 export { default as Comments } from './components/Comments.svelte';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as CustomFieldInputs } from './components/CustomFieldInputs.svelte';
 export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
 export { default as Icon } from './components/Icon.svelte';
@@ -36,6 +37,14 @@ export { default as Slot } from './components/Slot.svelte';
 export { default as SavedViews } from './components/SavedViews.svelte';
 export { type Kit, useKit } from './context.ts';
 export { type DataColumn, valueAt } from './data-table.ts';
+export {
+  type CustomFieldDef,
+  type CustomFormValue,
+  customBody,
+  customFieldColumns,
+  customFieldDisplay,
+  customFormValues,
+} from './custom-fields.ts';
 export {
   type FormatSettings,
   formatAmounts,

@@ -54,6 +54,7 @@ const modelKey = (listField: string) => (listField === 'companyId' ? 'company' :
 const CONTACT_FIELD_KEYS: Record<string, string[]> = {
   companyId: ['company'],
   company: ['company'],
+  custom: ['custom'],
   people: ['kind'],
   tags: [],
   notes: [],
@@ -94,6 +95,10 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       email: t.string(),
       createdAfter: t.field({ type: 'DateTime' }),
       createdBefore: t.field({ type: 'DateTime' }),
+      custom: t.field({
+        type: ['CustomFieldFilter' as never],
+        description: 'Filters on custom fields (all must match)',
+      }),
     }),
   });
 
@@ -118,6 +123,7 @@ export function contactsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
         source: t.string(),
         ownerId: t.id(),
         tagIds: t.idList({ description: 'Replaces the tag set' }),
+        custom: t.field({ type: 'JSON', description: 'Custom-field values by key; null clears one' }),
       }),
     });
   const CreateContactInput = contactFields(

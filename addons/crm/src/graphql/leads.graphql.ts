@@ -49,6 +49,10 @@ export function leadsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       minValue: t.field({ type: 'Decimal' }),
       createdAfter: t.field({ type: 'DateTime' }),
       createdBefore: t.field({ type: 'DateTime' }),
+      custom: t.field({
+        type: ['CustomFieldFilter' as never],
+        description: 'Filters on custom fields (all must match)',
+      }),
     }),
   });
   const input = (name: string, description: string) =>
@@ -67,6 +71,7 @@ export function leadsGraphql(b: GraphQLBuilder, types: CrmTypes): void {
         description: t.string(),
         contactId: t.id(),
         ownerId: t.id(),
+        custom: t.field({ type: 'JSON', description: 'Custom-field values by key; null clears one' }),
       }),
     });
   const CreateLeadInput = input('CreateLeadInput', 'A new lead');

@@ -64,6 +64,10 @@ export function opportunitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       minValue: t.field({ type: 'Decimal' }),
       createdAfter: t.field({ type: 'DateTime' }),
       createdBefore: t.field({ type: 'DateTime' }),
+      custom: t.field({
+        type: ['CustomFieldFilter' as never],
+        description: 'Filters on custom fields (all must match)',
+      }),
     }),
   });
   const input = (name: string, description: string) =>
@@ -80,6 +84,7 @@ export function opportunitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
         expectedCloseDate: t.string({ description: 'YYYY-MM-DD' }),
         probability: t.int({ description: "0..100 (default: the stage's)" }),
         ownerId: t.id(),
+        custom: t.field({ type: 'JSON', description: 'Custom-field values by key; null clears one' }),
       }),
     });
   const CreateOpportunityInput = input(

@@ -1,8 +1,8 @@
-import type { GraphQLBuilder, Row } from '@elevate/sdk';
+import { customValuesOf, type GraphQLBuilder, type Row } from '@elevate/sdk';
 import type { Activity, Note } from '../models/activity.model.ts';
-import type { Contact } from '../models/contact.model.ts';
-import type { Lead } from '../models/lead.model.ts';
-import type { Opportunity } from '../models/opportunity.model.ts';
+import { type Contact, Contact as ContactModel } from '../models/contact.model.ts';
+import { type Lead, Lead as LeadModel } from '../models/lead.model.ts';
+import { type Opportunity, Opportunity as OpportunityModel } from '../models/opportunity.model.ts';
 import type { Pipeline, Stage } from '../models/pipeline.model.ts';
 import type { ScoringRule, Segment } from '../models/segment.model.ts';
 import type { Tag } from '../models/tag.model.ts';
@@ -51,6 +51,11 @@ export function crmTypes(b: GraphQLBuilder) {
       createdBy: t.exposeID('createdBy', { nullable: true }),
       createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
+      custom: t.field({
+        type: 'JSON',
+        description: 'Custom-field values by key (the ones the caller may see); see customFields(model: "crm.contact")',
+        resolve: (r, _a, ctx) => customValuesOf(ctx, ContactModel, r),
+      }),
     }),
   });
 
@@ -93,6 +98,11 @@ export function crmTypes(b: GraphQLBuilder) {
       ownerId: t.exposeID('ownerId', { nullable: true }),
       createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
+      custom: t.field({
+        type: 'JSON',
+        description: 'Custom-field values by key',
+        resolve: (r, _a, ctx) => customValuesOf(ctx, LeadModel, r),
+      }),
     }),
   });
 
@@ -115,6 +125,11 @@ export function crmTypes(b: GraphQLBuilder) {
       ownerId: t.exposeID('ownerId', { nullable: true }),
       createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
+      custom: t.field({
+        type: 'JSON',
+        description: 'Custom-field values by key',
+        resolve: (r, _a, ctx) => customValuesOf(ctx, OpportunityModel, r),
+      }),
     }),
   });
 

@@ -5,6 +5,8 @@ export const CONTACT_KINDS = ['person', 'company'] as const;
 /** People and companies in one model (B2B and B2C); a person may belong to a company. */
 export const Contact = defineModel({
   name: 'crm.contact',
+  // Tenant admins add their own fields (docs/addon-authoring.md § Custom fields).
+  customFields: true,
   owned: true,
   fields: {
     kind: f.enum(CONTACT_KINDS, { required: true, default: 'person' }),

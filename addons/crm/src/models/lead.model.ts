@@ -5,6 +5,8 @@ export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'converted', 'dis
 
 export const Lead = defineModel({
   name: 'crm.lead',
+  // Tenant admins add their own fields (docs/addon-authoring.md § Custom fields).
+  customFields: true,
   owned: true,
   fields: {
     title: f.string({ required: true, max: 200 }),

@@ -7,6 +7,8 @@ export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost'] as const;
 
 export const Opportunity = defineModel({
   name: 'crm.opportunity',
+  // Tenant admins add their own fields (docs/addon-authoring.md § Custom fields).
+  customFields: true,
   owned: true,
   fields: {
     title: f.string({ required: true, max: 200 }),

@@ -50,6 +50,8 @@ const contactBody: JsonSchema = {
     source: text(60),
     ownerId: uuid,
     tagIds: { type: 'array', items: uuid, maxItems: 50 },
+    // Checked against the tenant's definitions by ctx.customFields (422 naming custom.<key>).
+    custom: { type: 'object', description: 'custom-field values by key' },
   },
 };
 

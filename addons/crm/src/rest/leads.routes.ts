@@ -37,6 +37,7 @@ const fields = {
   description: str(100_000),
   contactId: { ...uuid, nullable: true },
   ownerId: uuid,
+  custom: { type: 'object', description: 'custom-field values by key' },
 };
 const createBody: JsonSchema = { type: 'object', required: ['title'], additionalProperties: false, properties: fields };
 const patchBody: JsonSchema = {

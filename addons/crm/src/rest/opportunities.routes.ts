@@ -40,6 +40,7 @@ const fields = {
   expectedCloseDate: { type: 'string', format: 'date', nullable: true },
   probability: { type: 'integer', minimum: 0, maximum: 100 },
   ownerId: uuid,
+  custom: { type: 'object', description: 'custom-field values by key' },
 };
 const createBody: JsonSchema = { type: 'object', required: ['title'], additionalProperties: false, properties: fields };
 const patchBody: JsonSchema = {

@@ -8,9 +8,11 @@ export const CONTACT_INCLUDES = ['company', 'tags'] as const;
 export type ContactInclude = (typeof CONTACT_INCLUDES)[number];
 
 /** A list field (as REST names it: `companyId`, not the model's `company`) → its column. */
-export const CONTACT_LIST_FIELDS: ReadonlyMap<string, string> = new Map(
-  [...modelColumns(Contact)].map(([key, col]) => [key === 'company' ? 'companyId' : key, col]),
-);
+export const CONTACT_LIST_FIELDS: ReadonlyMap<string, string> = new Map([
+  ...[...modelColumns(Contact)].map(([key, col]): [string, string] => [key === 'company' ? 'companyId' : key, col]),
+  // The custom-field document, narrowed to what the caller may see before it leaves.
+  ['custom', 'custom'],
+]);
 
 export interface ContactListShape {
   /** Fields to return (default: every column of the contact; `id` always). */
@@ -79,7 +81,12 @@ export async function listContactViews(
       ? `select ${select} ${q.from} order by ${q.orderBy} limit ${limit} offset ${offset}`
       : `with page as (select t.* ${q.from} order by ${q.orderBy} limit ${limit} offset ${offset})
          select ${select} from page t${join} order by ${q.orderBy}`;
-  const rows = await ctx.db.query<Partial<ContactView> & { __total?: number }>(sql, params, { prepare: true });
+  const raw = await ctx.db.query<Partial<ContactView> & { __total?: number }>(sql, params, { prepare: true });
+  let rows = raw;
+  if (!shape.fields || shape.fields.includes('custom')) {
+    const read = await ctx.customFields.reader(Contact);
+    rows = raw.map((r) => ({ ...r, custom: read(r.custom) }));
+  }
   if (!shape.count) return { rows, total: null };
   let total = rows[0]?.__total ?? 0;
   if (rows.length === 0 && opts.offset > 0) {

@@ -47,6 +47,8 @@ export type ContactInput = { [K in TextField]?: string | null } & {
   companyId?: string | null;
   ownerId?: string | null;
   tagIds?: readonly string[] | null;
+  /** Custom-field values by key (validated against the tenant's definitions). */
+  custom?: Record<string, unknown> | null;
 };
 
 /** A contact as lists and REST return it: its company and tags embedded. */
@@ -54,6 +56,8 @@ export type ContactView = Omit<ContactRow, 'company'> & {
   companyId: string | null;
   company: { id: string; name: string } | null;
   tags: { id: string; name: string; color: string | null }[];
+  /** The custom-field values the caller may see. */
+  custom: Record<string, unknown>;
 };
 
 type ContactPatch = { -readonly [K in keyof Patch<typeof Contact>]: Patch<typeof Contact>[K] };
@@ -92,6 +96,7 @@ export function cleanContactInput(input: ContactInput): ContactInput {
     else out[key] = v;
   }
   if (input.tagIds !== undefined) out.tagIds = input.tagIds ?? [];
+  if (input.custom !== undefined) out.custom = input.custom;
   if (details.length) throw invalid(details);
   return out;
 }
@@ -139,7 +144,10 @@ export async function createContact(ctx: RequestContext, input: ContactInput): P
     ]);
   }
   await checkCompany(ctx, kind, data.companyId ?? null);
-  const row = await repo.insert({ ...textPatch(data), kind, name, company: data.companyId ?? null }).catch(foreignKey);
+  const custom = await ctx.customFields.prepare(Contact, data.custom ?? undefined, null);
+  const row = await repo
+    .insert({ ...textPatch(data), kind, name, company: data.companyId ?? null, custom })
+    .catch(foreignKey);
   if (data.tagIds?.length) await replaceTags(ctx, row.id, data.tagIds);
   await ctx.events.publish(ContactCreated, row.id, { id: row.id, title: row.name, ownerId: row.ownerId });
   return row;
@@ -182,9 +190,17 @@ export async function updateContact(
   const companyId = data.companyId !== undefined ? data.companyId : before.company;
   if (data.companyId !== undefined || kind !== before.kind) await checkCompany(ctx, kind, companyId);
   if (data.companyId !== undefined) patch.company = data.companyId;
+  let customChanged = false;
+  if (data.custom !== undefined && data.custom !== null) {
+    const stored = (await ctx.customFields.stored(Contact, [id])).get(id) ?? {};
+    const custom = await ctx.customFields.prepare(Contact, data.custom, stored);
+    customChanged = JSON.stringify(custom) !== JSON.stringify(stored);
+    patch.custom = custom;
+  }
   const after = await repo.update(id, patch).catch(foreignKey);
   if (!after) throw new NotFoundError('Contact');
   const changes = changedFields(before, after);
+  if (customChanged) changes.push('custom');
   if (data.tagIds !== undefined && data.tagIds !== null && (await replaceTags(ctx, id, data.tagIds))) {
     changes.push('tags');
   }
@@ -289,6 +305,10 @@ export async function withRelations(
         rows.map((r) => r.id),
       );
   const byId = new Map(companies.filter((c) => c !== null).map((c) => [c.id, c]));
+  const custom = await ctx.customFields.values(
+    Contact,
+    rows.map((r) => r.id),
+  );
   return rows.map(({ company, ...row }, i) => {
     const c = company ? byId.get(company) : undefined;
     return {
@@ -296,6 +316,7 @@ export async function withRelations(
       companyId: company,
       company: c ? { id: c.id, name: c.name } : null,
       tags: (tags[i] ?? []).map((t: TagRow) => ({ id: t.id, name: t.name, color: t.color })),
+      custom: custom.get(row.id) ?? {},
     };
   });
 }

@@ -1,6 +1,6 @@
-import type { RequestContext } from '@elevate/sdk';
+import { type CustomFieldDef, customFieldText, type RequestContext } from '@elevate/sdk';
 import { type CsvValue, csvRow } from './csv.ts';
-import { fromQuery, type ListTarget, listQuerySchema, listSql } from './list-query.ts';
+import { fromQuery, type ListTarget, listQuerySchema, listSql, TARGETS } from './list-query.ts';
 import { withSegment } from './segments.service.ts';
 
 /** The most rows one export returns; the response says when it stopped there. */
@@ -153,6 +153,16 @@ export async function exportCsv(
   };
   // Linked contact names only for callers who may read contacts.
   const cols = columns(target, contactOwners === undefined ? null : owners);
+  // The custom fields the caller sees, as `custom.<key>` columns (an import maps them back).
+  const custom = new Map<number, CustomFieldDef>();
+  for (const d of await ctx.customFields.fields(TARGETS[target].model)) {
+    custom.set(cols.length, d);
+    cols.push([`custom.${d.key}`, `t.custom -> '${d.key}'`]);
+  }
+  const cell = (r: Record<string, unknown>, i: number): CsvValue => {
+    const d = custom.get(i);
+    return d ? customFieldText(d, r[`c${i}`]) : (r[`c${i}`] as CsvValue);
+  };
   const limit = Math.min(opts.limit, MAX_EXPORT_ROWS);
   const select = cols.map(([, sql], i) => `${sql} as c${i}`).join(', ');
   // Raw SQL, kept: a server-side cursor read FETCH rows at a time (up to MAX_EXPORT_ROWS rows
@@ -170,7 +180,7 @@ export async function exportCsv(
     const batch = await ctx.db.query<Record<string, CsvValue>>(`fetch ${FETCH} from crm_export`);
     for (const r of batch) {
       fetched += 1;
-      if (fetched <= limit) lines.push(csvRow(cols.map((_, i) => neutralizeFormula(r[`c${i}`]))));
+      if (fetched <= limit) lines.push(csvRow(cols.map((_, i) => neutralizeFormula(cell(r, i)))));
     }
     if (batch.length < FETCH) break;
   }

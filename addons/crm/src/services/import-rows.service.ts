@@ -1,4 +1,4 @@
-import { type ErrorDetail, ValidationError } from '@elevate/sdk';
+import { type CustomFieldDef, type ErrorDetail, parseCustomFieldText, ValidationError } from '@elevate/sdk';
 import type { ImportRowError } from '../shared/import.types.ts';
 import { CONTACT_FIELDS, type ContactInput, cleanContactInput, personName } from './contacts.service.ts';
 
@@ -20,14 +20,20 @@ export interface ImportActor {
   companyOwners: readonly string[] | null;
 }
 
+/** A column mapped to a custom field of contacts: `custom.<key>`. */
+export type CustomColumn = `custom.${string}`;
+export const CUSTOM_COLUMN = /^custom\.([a-z][a-z0-9_]{0,39})$/;
+
 /** `cols[i]` is the field CSV column `i` feeds, or null when the column is not imported. */
-export type ColumnFields = readonly (ImportField | null)[];
+export type ColumnFields = readonly (ImportField | CustomColumn | null)[];
 
 export interface ValidRow {
   row: number;
   contact: ContactInput & { kind: 'person' | 'company'; name: string };
   company: string | null;
   tags: string[];
+  /** Custom-field values parsed from their text (validated against the definitions when written). */
+  custom: Record<string, unknown>;
 }
 
 export const TEXT_KEYS = IMPORT_FIELDS.filter(
@@ -35,16 +41,24 @@ export const TEXT_KEYS = IMPORT_FIELDS.filter(
 );
 
 /** Checks one record with the same rules as the contact API; every problem is reported. */
-export function validateRow(r: NumberedRow, cols: ColumnFields): ValidRow | ImportRowError[] {
+export function validateRow(
+  r: NumberedRow,
+  cols: ColumnFields,
+  customDefs: ReadonlyMap<string, CustomFieldDef> = new Map(),
+): ValidRow | ImportRowError[] {
   if (r.fields.length > cols.length) {
     return [
       { row: r.row, field: '', reason: `has ${r.fields.length} values; the header names ${cols.length} columns` },
     ];
   }
   const raw: Partial<Record<ImportField, string>> = {};
+  const custom: Record<string, unknown> = {};
   cols.forEach((field, i) => {
     const v = r.fields[i]?.trim();
-    if (field && v) raw[field] = v;
+    const key = field ? CUSTOM_COLUMN.exec(field)?.[1] : undefined;
+    const def = key ? customDefs.get(key) : undefined;
+    if (key && def && v) custom[key] = parseCustomFieldText(def, v);
+    else if (field && !key && v) raw[field as ImportField] = v;
   });
   const errors: ImportRowError[] = [];
   const fail = (field: string, reason: string) => errors.push({ row: r.row, field, reason });
@@ -79,13 +93,14 @@ export function validateRow(r: NumberedRow, cols: ColumnFields): ValidRow | Impo
   if (tags.some((t) => t.length > 60)) fail('tags', 'a tag name must be at most 60 characters');
   if (tags.length > 20) fail('tags', 'at most 20 tags');
   if (errors.length || !kind || !name) return errors;
-  return { row: r.row, contact: { ...input, kind, name, source: input.source ?? 'import' }, company, tags };
+  return { row: r.row, contact: { ...input, kind, name, source: input.source ?? 'import' }, company, tags, custom };
 }
 
 /** `cols[i]` for each CSV column, from the stored mapping (header → field). */
 export function columnFields(headers: readonly string[], mapping: Record<string, string>): ColumnFields {
   return headers.map((h) => {
     const f = mapping[h];
+    if (f && CUSTOM_COLUMN.test(f)) return f as CustomColumn;
     return f && (IMPORT_FIELDS as readonly string[]).includes(f) ? (f as ImportField) : null;
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { entitySchemaOf, type JobContext } from '@elevate/sdk';
+import { CustomFieldError, entitySchemaOf, type JobContext } from '@elevate/sdk';
 import { raw } from '@mikro-orm/core';
 import { ContactCreated } from '../events.ts';
 import { Contact } from '../models/contact.model.ts';
@@ -7,6 +7,7 @@ import { ContactTag, Tag } from '../models/tag.model.ts';
 import type { ImportRowError } from '../shared/import.types.ts';
 import {
   type ColumnFields,
+  CUSTOM_COLUMN,
   type ImportActor,
   type NumberedRow,
   TEXT_KEYS,
@@ -124,6 +125,7 @@ async function writeSet(ctx: JobContext, actor: ImportActor, rows: readonly Vali
     rows.map((v, i) => {
       const o: Record<string, unknown> = { ...by, ownerId: userId, id: contactIds[i], kind: v.contact.kind };
       for (const k of TEXT_KEYS) o[k] = v.contact[k] ?? null;
+      o.custom = v.custom;
       const c = companyId(v.company);
       o.company = c ? [tenant, c] : null;
       return o;
@@ -175,7 +177,7 @@ async function writeRows(
           }
         }
         const { companyId: _c, ownerId: _o, tagIds: _t, ...fields } = v.contact;
-        const row = await ctx.db.repo(Contact).insert({ ...fields, company: companyId });
+        const row = await ctx.db.repo(Contact).insert({ ...fields, company: companyId, custom: v.custom });
         for (const name of v.tags) {
           let tagId = ids.tags.get(name.toLowerCase());
           if (!tagId) {
@@ -215,10 +217,23 @@ export async function importChunk(
 ): Promise<{ imported: number; errors: ImportRowError[] }> {
   const errors: ImportRowError[] = [];
   const valid: ValidRow[] = [];
+  const mapsCustom = cols.some((c) => c && CUSTOM_COLUMN.test(c));
+  const defs = mapsCustom ? new Map((await ctx.customFields.fields(Contact)).map((d) => [d.key, d])) : new Map();
   for (const r of rows) {
-    const v = validateRow(r, cols);
-    if (Array.isArray(v)) errors.push(...v);
-    else valid.push(v);
+    const v = validateRow(r, cols, defs);
+    if (Array.isArray(v)) {
+      errors.push(...v);
+      continue;
+    }
+    // The same validation as the API (defaults, required, types), one row at a time.
+    try {
+      v.custom = await ctx.customFields.prepare(Contact, v.custom, null);
+    } catch (err) {
+      if (!(err instanceof CustomFieldError)) throw err;
+      for (const d of err.details ?? []) errors.push({ row: v.row, field: d.path ?? 'custom', reason: d.message });
+      continue;
+    }
+    valid.push(v);
   }
   const ids = await lookups(ctx, actor, valid);
   const unique: ValidRow[] = [];

@@ -75,6 +75,7 @@ describe('validateRow', () => {
       },
       company: 'Initech',
       tags: ['vip', 'new'],
+      custom: {},
     });
   });
   it('reports each bad field with the row number', () => {

@@ -1,4 +1,5 @@
 import {
+  type CustomFieldDef,
   type ErrorDetail,
   entitySchemaOf,
   NotFoundError,
@@ -13,7 +14,7 @@ import { importContactsJob } from '../jobs/import-contacts.job.ts';
 import { ImportRun } from '../models/segment.model.ts';
 import type { ImportState, ImportStatus } from '../shared/import.types.ts';
 import { CsvError, csvRecords, detectDelimiter, firstRecord } from './csv.ts';
-import { IMPORT_FIELDS, type ImportField } from './import-rows.service.ts';
+import { CUSTOM_COLUMN, IMPORT_FIELDS, type ImportField } from './import-rows.service.ts';
 import { MAX_KEPT_ERRORS } from './import-run.service.ts';
 import { isUuid } from './tags.service.ts';
 
@@ -84,7 +85,11 @@ export function suggestMapping(headers: readonly string[]): Record<string, Impor
 }
 
 /** Checks a mapping against the file's headers; returns it without the unmapped columns. */
-export function validateMapping(headers: readonly string[], mapping: Record<string, unknown>): Record<string, string> {
+export function validateMapping(
+  headers: readonly string[],
+  mapping: Record<string, unknown>,
+  customKeys: ReadonlySet<string> = new Set(),
+): Record<string, string> {
   const details: ErrorDetail[] = [];
   const clean: Record<string, string> = {};
   const used = new Map<string, string>();
@@ -94,7 +99,12 @@ export function validateMapping(headers: readonly string[], mapping: Record<stri
       continue;
     }
     if (field === null || field === '') continue;
-    if (typeof field !== 'string' || !(IMPORT_FIELDS as readonly string[]).includes(field)) {
+    const customKey = typeof field === 'string' ? CUSTOM_COLUMN.exec(field)?.[1] : undefined;
+    if (customKey && !customKeys.has(customKey)) {
+      details.push({ path: `mapping.${header}`, message: `no custom field "${customKey}" on contacts` });
+      continue;
+    }
+    if (typeof field !== 'string' || (!customKey && !(IMPORT_FIELDS as readonly string[]).includes(field))) {
       details.push({ path: `mapping.${header}`, message: `unknown field; use one of ${IMPORT_FIELDS.join(', ')}` });
       continue;
     }
@@ -172,8 +182,32 @@ export async function createImport(ctx: RequestContext, csv: string, filename: s
     headers: s.headers,
     totalRows: s.totalRows,
     sampleRows: s.sampleRows,
-    suggestedMapping: suggestMapping(s.headers),
+    suggestedMapping: withCustomSuggestions(suggestMapping(s.headers), await ctx.customFields.fields('crm.contact')),
+    // What else a column can map to: `custom.<key>` for each of these.
+    customFields: (await ctx.customFields.fields('crm.contact')).map((d) => ({
+      key: d.key,
+      label: d.label,
+      type: d.type,
+    })),
   };
+}
+
+/** Columns left unmapped whose header is `custom.<key>` or a custom field's label map to that field. */
+function withCustomSuggestions(
+  mapping: Record<string, string | null>,
+  defs: readonly CustomFieldDef[],
+): Record<string, string | null> {
+  const out = { ...mapping };
+  const taken = new Set(Object.values(out));
+  for (const h of Object.keys(out)) {
+    if (out[h]) continue;
+    const d = defs.find((x) => h === `custom.${x.key}` || norm(h) === norm(x.label));
+    if (d && !taken.has(`custom.${d.key}`)) {
+      out[h] = `custom.${d.key}`;
+      taken.add(out[h]);
+    }
+  }
+  return out;
 }
 
 type ImportRow = Omit<Row<typeof ImportRun>, 'csv' | 'status'> & { status: ImportState };
@@ -241,7 +275,8 @@ export async function startImport(ctx: RequestContext, id: string, mapping: Reco
   } catch {
     // A header longer than the prefix read: every column then counts as unknown.
   }
-  const clean = validateMapping(headers, mapping);
+  const customKeys = new Set((await ctx.customFields.fields('crm.contact')).map((d) => d.key));
+  const clean = validateMapping(headers, mapping, customKeys);
   // The job has no user context: it gets the starter and the companies they see.
   const jobId = await ctx.jobs.enqueue(importContactsJob, {
     importId: id,

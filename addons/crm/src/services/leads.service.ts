@@ -5,6 +5,7 @@ import type { LeadRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { LEAD_STATUSES, Lead } from '../models/lead.model.ts';
 import { checkAmount } from './amounts.service.ts';
+import { customWrite, oneWithCustom } from './custom-values.ts';
 import type { ListFilter } from './list-query.ts';
 import { changedKeys, checkLinks, optionalText, pageOf, text } from './pipeline-sql.ts';
 import { checkUnchanged, type EditPrecondition } from './precondition.ts';
@@ -30,6 +31,8 @@ export interface LeadInput {
   description?: string | null | undefined;
   contactId?: string | null | undefined;
   ownerId?: string | null | undefined;
+  /** Custom-field values by key. */
+  custom?: unknown;
 }
 
 export function listLeads(
@@ -40,7 +43,8 @@ export function listLeads(
 }
 
 export async function getLead(ctx: RequestContext, id: string): Promise<LeadRow | null> {
-  return (await ctx.scoped(Lead, LEAD_READ)).get(id);
+  const row = await (await ctx.scoped(Lead, LEAD_READ)).get(id);
+  return row && oneWithCustom(ctx, Lead, row);
 }
 
 /** For GraphQL relations: leads by id under record rules (null when not visible). */
@@ -88,10 +92,11 @@ export async function createLead(ctx: RequestContext, input: LeadInput): Promise
   const data = fields(input);
   if (!data.title) text('', 'title', 200);
   await checkLinks(ctx, contactLink(input));
-  const inserted = await repo.insert({ ...data, title: data.title as string });
+  const custom = await customWrite(ctx, Lead, input.custom, null);
+  const inserted = await repo.insert({ ...data, title: data.title as string, custom: custom?.custom ?? {} });
   const row = await rescoreLead(ctx, inserted);
   await ctx.events.publish(LeadCreated, row.id, { id: row.id, title: row.title, ownerId: row.ownerId });
-  return row;
+  return oneWithCustom(ctx, Lead, row);
 }
 
 export async function updateLead(
@@ -107,12 +112,14 @@ export async function updateLead(
   const data = fields(patch);
   if (before.status === 'converted' && data.status) throw crmErrors.alreadyConverted();
   await checkLinks(ctx, contactLink(patch));
+  const custom = await customWrite(ctx, Lead, patch.custom, id);
   const changes = changedKeys(before, data);
-  if (!changes.length) return before;
-  const updated = (await repo.update(id, data)) ?? before;
+  if (custom?.changed) changes.push('custom');
+  if (!changes.length) return oneWithCustom(ctx, Lead, before);
+  const updated = (await repo.update(id, custom ? { ...data, custom: custom.custom } : data)) ?? before;
   const row = await rescoreLead(ctx, updated);
   await ctx.events.publish(LeadUpdated, id, { id, title: row.title, ownerId: row.ownerId, changes });
-  return row;
+  return oneWithCustom(ctx, Lead, row);
 }
 
 export async function deleteLead(ctx: RequestContext, id: string): Promise<void> {

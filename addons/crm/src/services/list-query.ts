@@ -1,4 +1,12 @@
-import type { JsonSchema, RequestContext } from '@elevate/sdk';
+import {
+  CUSTOM_FILTER_OPS,
+  CUSTOM_SORT,
+  type CustomFieldFilter,
+  customFilterQueryProperties,
+  customFiltersOf,
+  type JsonSchema,
+  type RequestContext,
+} from '@elevate/sdk';
 import { crmErrors } from '../errors.ts';
 
 /**
@@ -27,6 +35,8 @@ export interface ListFilter {
   minValue?: string;
   createdAfter?: string;
   createdBefore?: string;
+  /** Filters on the tenant's custom fields (`custom.<key>[.op]=` in query strings). */
+  custom?: CustomFieldFilter[];
 }
 
 export interface ListOptions {
@@ -39,6 +49,8 @@ export interface ListOptions {
 
 interface TargetDef {
   table: string;
+  /** The model (its custom fields filter and sort the list). */
+  model: string;
   permission: string;
   /** filter key → SQL column (only keys valid for the target). */
   columns: Record<string, string>;
@@ -50,6 +62,7 @@ const common = { ownerId: 'owner_id', source: 'source' };
 export const TARGETS: Record<ListTarget, TargetDef> = {
   contact: {
     table: 'crm_contact',
+    model: 'crm.contact',
     permission: 'crm.contact.read',
     columns: { ...common, kind: 'kind', companyId: 'company_id', city: 'city', country: 'country' },
     sortable: { name: 'name', createdAt: 'created_at', updatedAt: 'updated_at', city: 'city', email: 'email' },
@@ -57,6 +70,7 @@ export const TARGETS: Record<ListTarget, TargetDef> = {
   },
   lead: {
     table: 'crm_lead',
+    model: 'crm.lead',
     permission: 'crm.lead.read',
     columns: { ...common, status: 'status' },
     sortable: { title: 'title', createdAt: 'created_at', updatedAt: 'updated_at', score: 'score', status: 'status' },
@@ -64,6 +78,7 @@ export const TARGETS: Record<ListTarget, TargetDef> = {
   },
   opportunity: {
     table: 'crm_opportunity',
+    model: 'crm.opportunity',
     permission: 'crm.opportunity.read',
     columns: { ownerId: 'owner_id', status: 'status', pipelineId: 'pipeline_id', stageId: 'stage_id' },
     sortable: {
@@ -84,7 +99,13 @@ export const FILTER_KEYS: Record<ListTarget, readonly (keyof ListFilter)[]> = {
   lead: ['status', 'source', 'email', 'minScore', 'minValue'],
   opportunity: ['status', 'pipelineId', 'stageId', 'minValue'],
 };
-export const COMMON_FILTER_KEYS: readonly (keyof ListFilter)[] = ['q', 'ownerId', 'createdAfter', 'createdBefore'];
+export const COMMON_FILTER_KEYS: readonly (keyof ListFilter)[] = [
+  'q',
+  'ownerId',
+  'createdAfter',
+  'createdBefore',
+  'custom',
+];
 export const filterKeys = (target: ListTarget) => new Set<string>([...COMMON_FILTER_KEYS, ...FILTER_KEYS[target]]);
 
 const uuid = { type: 'string', format: 'uuid' };
@@ -110,14 +131,29 @@ export const listFilterSchema: JsonSchema = {
     minValue: { type: 'string', pattern: '^-?\\d{1,14}(\\.\\d{1,4})?$' },
     createdAfter: { type: 'string', format: 'date-time' },
     createdBefore: { type: 'string', format: 'date-time' },
+    custom: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'op', 'value'],
+        properties: {
+          key: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+          op: { enum: [...CUSTOM_FILTER_OPS] },
+          value: { type: 'string', maxLength: 500 },
+        },
+      },
+    },
   },
 };
 
 /** Query-string schema for list endpoints: the filter keys plus paging and sort. */
 export function listQuerySchema(target: ListTarget): JsonSchema {
   const keys = filterKeys(target);
-  const filters = Object.entries(listFilterSchema.properties as Record<string, JsonSchema>).filter(([k]) =>
-    keys.has(k),
+  const filters = Object.entries(listFilterSchema.properties as Record<string, JsonSchema>).filter(
+    // Query strings carry custom filters as `custom.<key>[.op]=value` (patternProperties below).
+    ([k]) => keys.has(k) && k !== 'custom',
   );
   return {
     type: 'object',
@@ -130,9 +166,15 @@ export function listQuerySchema(target: ListTarget): JsonSchema {
         : {}),
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
       offset: { type: 'integer', minimum: 0, default: 0 },
-      sort: { enum: Object.keys(TARGETS[target].sortable).flatMap((k) => [k, `-${k}`]) },
+      sort: {
+        anyOf: [
+          { enum: Object.keys(TARGETS[target].sortable).flatMap((k) => [k, `-${k}`]) },
+          { type: 'string', pattern: CUSTOM_SORT },
+        ],
+      },
       segmentId: uuid,
     },
+    patternProperties: customFilterQueryProperties,
   };
 }
 
@@ -192,6 +234,10 @@ export async function listSql(ctx: RequestContext, target: ListTarget, opts: Omi
   }
   if (f.createdAfter) where.push(`t.created_at >= ${add(f.createdAfter)}`);
   if (f.createdBefore) where.push(`t.created_at < ${add(f.createdBefore)}`);
+  const sortKey0 = opts.sort ?? '';
+  const customSort = /^-?custom\./.test(sortKey0);
+  const cf = f.custom?.length || customSort ? await ctx.customFields.sql(def.model, add) : null;
+  if (cf && f.custom?.length) where.push(...cf.where(f.custom));
   let rank: string | null = null;
   if (f.q) {
     const tsq = prefixQuery(f.q);
@@ -203,7 +249,9 @@ export async function listSql(ctx: RequestContext, target: ListTarget, opts: Omi
   }
   const sortKey = opts.sort ?? (rank ? null : def.defaultSort);
   let orderBy: string;
-  if (sortKey) {
+  if (cf && customSort) {
+    orderBy = `${cf.orderBy(sortKey0)}, t.id`;
+  } else if (sortKey) {
     const desc = sortKey.startsWith('-');
     const column = def.sortable[desc ? sortKey.slice(1) : sortKey];
     if (!column) throw crmErrors.badFilter(`cannot sort by "${sortKey}"`);
@@ -233,7 +281,8 @@ export function fromQuery(q: Record<string, unknown>): ListOptions {
     sort?: string;
     tagIds?: string;
   };
-  const filter: ListFilter = { ...(rest as ListFilter) };
+  const { filters: custom, rest: own } = customFiltersOf(rest);
+  const filter: ListFilter = { ...(own as ListFilter), ...(custom.length ? { custom } : {}) };
   if (typeof tagIds === 'string' && tagIds) filter.tagIds = tagIds.split(',').map((s) => s.trim());
   return { filter, ...(sort ? { sort } : {}), limit, offset };
 }

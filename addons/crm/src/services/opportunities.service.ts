@@ -7,6 +7,7 @@ import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { Pipeline, Stage } from '../models/pipeline.model.ts';
 import { checkAmount } from './amounts.service.ts';
+import { customWrite, oneWithCustom } from './custom-values.ts';
 import type { ListFilter } from './list-query.ts';
 import { compactColumn, endOfColumn, moveTo, OPP_READ, OPP_WRITE } from './opportunity-stage.service.ts';
 import { changedKeys, checkLinks, missingLink, optionalText, pageOf, percent, text } from './pipeline-sql.ts';
@@ -25,6 +26,8 @@ export interface OpportunityInput {
   expectedCloseDate?: string | null | undefined;
   probability?: number | null | undefined;
   ownerId?: string | null | undefined;
+  /** Custom-field values by key. */
+  custom?: unknown;
 }
 export type OpportunityPatch = Partial<OpportunityInput> & { lostReason?: string | null | undefined };
 
@@ -107,8 +110,10 @@ export async function createOpportunity(ctx: RequestContext, input: OpportunityI
       { path: 'stageId', message: 'must be an open stage' },
     ]);
   }
+  const custom = await customWrite(ctx, Opportunity, input.custom, null);
   const row = await repo.insert({
     ...data,
+    custom: custom?.custom ?? {},
     title: data.title as string,
     pipeline,
     stage: stage.id,
@@ -117,7 +122,7 @@ export async function createOpportunity(ctx: RequestContext, input: OpportunityI
   });
   await recordStageChange(ctx, row.id, null, stage.id);
   await ctx.events.publish(OpportunityCreated, row.id, { id: row.id, title: row.title, ownerId: row.ownerId });
-  return row;
+  return oneWithCustom(ctx, Opportunity, row);
 }
 
 export async function updateOpportunity(
@@ -139,9 +144,11 @@ export async function updateOpportunity(
   const data = fields(patch);
   await checkLinks(ctx, linkChecks(patch));
   let row = before;
+  const custom = await customWrite(ctx, Opportunity, patch.custom, id);
   const changes = changedKeys(before, data);
+  if (custom?.changed) changes.push('custom');
   if (changes.length) {
-    row = (await repo.update(id, data)) ?? before;
+    row = (await repo.update(id, custom ? { ...data, custom: custom.custom } : data)) ?? before;
     await ctx.events.publish(OpportunityUpdated, id, { id, title: row.title, ownerId: row.ownerId, changes });
   }
   if (movesPipeline || movesStage) {
@@ -151,7 +158,7 @@ export async function updateOpportunity(
       keepProbability: patch.probability != null,
     });
   }
-  return row;
+  return oneWithCustom(ctx, Opportunity, row);
 }
 
 export async function deleteOpportunity(ctx: RequestContext, id: string): Promise<void> {

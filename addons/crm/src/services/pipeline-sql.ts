@@ -17,11 +17,15 @@ export async function pageOf<M extends AnyModel>(
     filter: opts.filter,
     ...(opts.sort ? { sort: opts.sort } : {}),
   });
-  const page = pagedSql(selectList(model), { from, orderBy, params }, opts.limit, opts.offset);
+  const select = model.customFields ? `${selectList(model)}, t.custom as "custom"` : selectList(model);
+  const page = pagedSql(select, { from, orderBy, params }, opts.limit, opts.offset);
   // Raw SQL, kept: crm's one filter language (listSql: record rules, full-text q, tag and
   // segment filters) serves lists, segments and exports alike, so all three show the same rows.
   // Porting it means porting listSql to the QueryBuilder as one piece. Not benchmarked.
-  const rows = await ctx.db.query<Row<M> & { __total?: number }>(page.sql, page.params);
+  const raw = await ctx.db.query<Row<M> & { __total?: number; custom?: unknown }>(page.sql, page.params);
+  // The caller sees only the custom fields their roles may.
+  const read = model.customFields ? await ctx.customFields.reader(model) : null;
+  const rows = read ? raw.map((r) => ({ ...r, custom: read(r.custom) })) : raw;
   return finishPage<Row<M>>(ctx, rows, { from, params }, opts.offset);
 }
 

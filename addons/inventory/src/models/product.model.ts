@@ -12,6 +12,8 @@ export type ProductType = (typeof PRODUCT_TYPES)[number];
  */
 export const Product = defineModel({
   name: 'inventory.product',
+  // Tenant admins add their own fields (docs/addon-authoring.md § Custom fields).
+  customFields: true,
   fields: {
     sku: f.string({ required: true, max: 64, unique: true }),
     name: f.string({ required: true, max: 200 }),

@@ -1,0 +1,148 @@
+// Custom fields in a real browser: an admin adds a select field to contacts in Settings → Custom
+// fields, a member fills it in on a contact's form and sees it in the contacts list and on the
+// contact's page; the new screens pass the crawl's checks (axe at 1440, layout at 375) in both
+// themes, with screenshots (web/test/screenshots/custom-fields-<page>-<width>-<theme>.png).
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { linkIn, startSmtp, type TestSmtp } from '../../../core/test/support/smtp.ts';
+import { visit } from './crawl.ts';
+import {
+  afterBrowserTest,
+  api,
+  createTenant,
+  newContext,
+  open,
+  type Platform,
+  screenshot,
+  setTheme,
+  signIn,
+  startAll,
+  type Tenant,
+} from './platform.ts';
+
+let platform: Platform | undefined;
+let browser: Browser;
+let smtp: TestSmtp;
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
+const PASSWORD = 'amber-field-lantern-17';
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  ({ platform, browser } = await startAll({ SMTP_URL: smtp.url }));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+  await smtp?.close();
+});
+afterEach(async (ctx) => afterBrowserTest(ctx.task, page, contexts));
+
+async function freshPage(): Promise<Page> {
+  const context = await newContext(browser);
+  contexts.push(context);
+  page = await context.newPage();
+  return page;
+}
+
+/** A member joined through a real invitation (the link read from the SMTP server). */
+async function member(t: Tenant, name: string): Promise<string> {
+  const email = `${name.split(' ')[0]?.toLowerCase()}@${t.slug}.test`;
+  await t.as('POST', '/api/v1/core/invitations', { email, role: 'member' });
+  const deadline = Date.now() + 20_000;
+  while (smtp.to(email).length === 0) {
+    if (Date.now() > deadline) throw new Error(`no invitation mail to ${email}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const token = new URL(linkIn(smtp.to(email)[0] as { text?: string }, '/accept-invitation')).searchParams.get('token');
+  await api(t.base, 'POST', '/api/v1/auth/invitations/accept', { token, name, password: PASSWORD });
+  return email;
+}
+
+async function checkPages(p: Page, t: Tenant, pages: [string, string][]) {
+  const consoleErrors: string[] = [];
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const failures: string[] = [];
+  for (const [width, theme] of [
+    [1440, 'light'],
+    [1440, 'dark'],
+    [375, 'light'],
+    [375, 'dark'],
+  ] as const) {
+    await p.setViewportSize({ width, height: 860 });
+    await setTheme(p, theme);
+    for (const [name, url] of pages) {
+      const v = await visit(p, url, `/t/${t.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
+      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
+      await screenshot(p, `custom-fields-${name}-${width}-${theme}`);
+    }
+  }
+  expect(failures).toEqual([]);
+}
+
+describe('custom fields', { timeout: 180_000 }, () => {
+  it('an admin adds a select field to contacts; a member fills it in and sees it in the list', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'cfe2e', name: 'Fields Co' });
+    const ada = await t.as<{ id: string }>('POST', '/api/v1/crm/contacts', { firstName: 'Ada', lastName: 'Lovelace' });
+    const email = await member(t, 'Mona Member');
+    // The contact is the member's, so their record rule shows it.
+    const users = await t.as<{ data: { id: string; email: string }[] }>('GET', '/api/v1/core/users');
+    const mona = users.data.find((u) => u.email === email)?.id;
+    await t.as('PATCH', `/api/v1/crm/contacts/${ada.id}`, { ownerId: mona });
+
+    // The admin (the owner) adds the field on the settings screen.
+    const admin = await freshPage();
+    await signIn(admin, t);
+    await open(admin, t.app('/admin/custom-fields'));
+    await admin.getByRole('button', { name: 'Add field' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Add a custom field' });
+    await dialog.getByLabel('Label').fill('Customer tier');
+    await expect.poll(() => dialog.getByLabel('Key').inputValue()).toBe('customer_tier');
+    await dialog.getByLabel('Type').selectOption('select');
+    await dialog.getByLabel('Options').fill('Gold\nSilver\nBronze');
+    await dialog.getByLabel('Filterable (indexed for fast list filters)').check();
+    await dialog.getByRole('button', { name: 'Add field' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await admin.getByRole('cell', { name: 'customer_tier' }).first().waitFor();
+    const defs = await t.as<{ data: { key: string; type: string; options: { id: string }[] }[] }>(
+      'GET',
+      '/api/v1/core/custom-fields?model=crm.contact',
+    );
+    expect(defs.data).toMatchObject([
+      { key: 'customer_tier', type: 'select', options: [{ id: 'gold' }, { id: 'silver' }, { id: 'bronze' }] },
+    ]);
+    await checkPages(admin, t, [['settings', t.app('/admin/custom-fields')]]);
+
+    // The member fills it in on the contact's edit form.
+    const m = await freshPage();
+    await open(m, t.app('/auth/login'));
+    await m.getByLabel('Email').fill(email);
+    await m.getByLabel('Password').fill(PASSWORD);
+    await m.getByRole('button', { name: 'Sign in' }).click();
+    await m.waitForURL(t.app());
+    await open(m, t.app(`/crm/contacts/${ada.id}`));
+    await m.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = m.getByRole('dialog', { name: 'Edit Ada Lovelace' });
+    await form.getByLabel('Customer tier').selectOption({ label: 'Silver' });
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const stored = await t.as<{ custom: Record<string, unknown> }>('GET', `/api/v1/crm/contacts/${ada.id}`);
+    expect(stored.custom).toEqual({ customer_tier: 'silver' });
+
+    // The list shows the column and the value (at 1440, where the column is shown).
+    await m.setViewportSize({ width: 1440, height: 860 });
+    await open(m, t.app('/crm/contacts'));
+    await m.getByRole('columnheader', { name: 'Customer tier' }).waitFor();
+    const row = m.getByRole('row', { name: /Ada Lovelace/ });
+    await expect.poll(() => row.textContent()).toContain('Silver');
+    await checkPages(m, t, [
+      ['contacts', t.app('/crm/contacts')],
+      ['contact', t.app(`/crm/contacts/${ada.id}`)],
+    ]);
+  });
+});
