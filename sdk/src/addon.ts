@@ -11,6 +11,7 @@ import { activateExtensions, resourceGraphql } from './resource/resource.graphql
 import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
+import type { SearchProvider } from './search.ts';
 import type { ServiceProvider } from './services.ts';
 
 export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
@@ -105,6 +106,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly contributes: readonly Contribution[];
   /** Triggers and actions offered to the automation engine (`defineTrigger`, `defineAction`). */
   readonly workflows: readonly WorkflowDef[];
+  /** Global search providers (`defineSearchProvider`): what Ctrl/Cmd+K finds in this addon. */
+  readonly search: readonly SearchProvider[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -142,6 +145,8 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   contributes?: readonly Contribution<any, any>[];
   /** Rule triggers (its domain events, `defineTrigger`) and actions (`defineAction`) for automation. */
   workflows?: readonly WorkflowDef[];
+  /** Global search providers (`defineSearchProvider`), one per kind of record people look up. */
+  search?: readonly SearchProvider[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -175,6 +180,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     provides: input.provides ?? [],
     contributes: input.contributes ?? [],
     workflows: input.workflows ?? [],
+    search: input.search ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

@@ -200,6 +200,15 @@ export {
 } from './money.ts';
 export type { NotificationMessage, Notifier } from './notifications.ts';
 export {
+  defineSearchProvider,
+  foldSearchText,
+  type SearchHit,
+  type SearchProvider,
+  type SearchProviderInput,
+  type SearchQuery,
+  searchTerms,
+} from './search.ts';
+export {
   type Checkout,
   type CheckoutRequest,
   type PaymentAmount,

@@ -2,5 +2,6 @@
 import { CrmInit0001 } from './Migration0001CrmInit.ts';
 import { CrmConsent0002 } from './Migration0002CrmConsent.ts';
 import { CrmStageHistory0003 } from './Migration0003CrmStageHistory.ts';
+import { CrmSearch0005 } from './Migration0005CrmSearch.ts';
 
-export const migrations = [CrmInit0001, CrmConsent0002, CrmStageHistory0003];
+export const migrations = [CrmInit0001, CrmConsent0002, CrmStageHistory0003, CrmSearch0005];

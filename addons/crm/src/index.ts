@@ -22,6 +22,7 @@ import { tagRoutes } from './rest/tags.routes.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
+import { searchProviders } from './search.ts';
 import { crmWorkflows } from './workflows/index.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
 
@@ -44,6 +45,7 @@ export const crm = defineAddon({
   provides: [provide(OpportunityOutcome, opportunityOutcome)],
   jobs: [importContactsJob, rescoreLeadsJob],
   workflows: crmWorkflows,
+  search: searchProviders,
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);

@@ -22,6 +22,7 @@ import { CoreMoney0013 } from '../migrations/core-0013-money.ts';
 import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
 import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
 import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
+import { CoreSearch0021 } from '../migrations/core-0021-search.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -43,6 +44,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreDocuments0014,
   CoreAutomation0015,
   CoreIdentity0016,
+  CoreSearch0021,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */
@@ -144,6 +146,8 @@ export async function ensureAppRole(owner: pg.Pool, config: Config): Promise<voi
     await owner.query(`grant select, insert, update, delete on ${quoteIdent(t)} to ${quoteIdent(role)}`);
   }
   await owner.query(`grant usage, select on all sequences in schema public to ${quoteIdent(role)}`);
+  // Addons' search functions (SECURITY DEFINER, revoked from PUBLIC by their migrations).
+  await owner.query(`grant execute on all functions in schema public to ${quoteIdent(role)}`);
 }
 
 export function migrationOwners(addons: readonly AnyAddon[]): { id: string; migrations: readonly MigrationClass[] }[] {

@@ -19,6 +19,7 @@ import { brandingRoutes } from './branding.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { preferencesRoutes } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
+import { searchRoutes } from './search.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
@@ -236,5 +237,6 @@ export function coreRoutes(
   });
   servicesRoutes(r, rt);
   privacyRoutes(r, rt);
+  searchRoutes(r, rt);
   return r;
 }

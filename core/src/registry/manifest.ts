@@ -77,6 +77,12 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
     if (provided.has(p.token.id)) problems.push(`service "${p.token.id}" is provided twice`);
     provided.add(p.token.id);
   }
+  const searchTypes = new Set<string>();
+  for (const sp of addon.search ?? []) {
+    if (!sp.type?.startsWith(prefix)) problems.push(`search provider "${sp.type}" must start with "${prefix}"`);
+    if (searchTypes.has(sp.type)) problems.push(`search provider "${sp.type}" is declared twice`);
+    searchTypes.add(sp.type);
+  }
   const subs = (addon.subscribers ?? []).map((s) => s.name);
   const dupSub = subs.find((n, i) => subs.indexOf(n) !== i);
   if (dupSub) problems.push(`subscriber name "${dupSub}" is used twice`);
