@@ -6,7 +6,7 @@ import { Migration } from '@elevate/sdk';
 // after the tenant policy, row by row over the tenant's rows). The function applies the same rule
 // as the policy itself (tenant_id = app.tenant_id, nothing when unset), and the caller's record
 // rule (`owners`, null for every owner). Every word must match a word of the row by prefix or with
-// a typo (word_similarity above pg_trgm.word_similarity_threshold, 0.6); the score weighs the
+// a typo (word_similarity at least 0.5: "mueller" finds Müller, "jon" John); the score weighs the
 // title twice. Where the owner is not a superuser (or BYPASSRLS), forced RLS applies inside too:
 // the answers stay the same, only slower.
 const searchFunction = (
@@ -18,6 +18,7 @@ const searchFunction = (
   returns table (id uuid, score real)
   language plpgsql stable security definer
   set search_path = pg_catalog, public
+  set pg_trgm.word_similarity_threshold = 0.5
 as $fn$
 declare tid uuid := nullif(current_setting('app.tenant_id', true), '')::uuid;
 begin
