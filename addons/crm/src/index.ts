@@ -19,10 +19,10 @@ import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
+import { searchProviders } from './search.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
-import { searchProviders } from './search.ts';
 import { crmWorkflows } from './workflows/index.ts';
 import { crmSubscribers } from './workflows/subscribers.ts';
 

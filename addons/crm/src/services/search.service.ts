@@ -18,8 +18,10 @@ export interface SearchInput {
   q: string;
   types?: readonly SearchType[] | undefined;
   limit?: number | undefined;
-  /** Contacts only: `person` or `company` (both when absent). */
+  /** Contacts only: `person` or `company` (both when absent; then up to `limit` of each). */
   kinds?: readonly ('person' | 'company')[] | undefined;
+  /** Keep up to `limit` contacts of each kind instead of `limit` hits in all (global search's groups). */
+  perKind?: boolean;
 }
 
 // One statement per type. The matching runs in the migration's search functions (0005:
@@ -76,7 +78,7 @@ export async function search(ctx: RequestContext, input: SearchInput): Promise<S
   }
   // The score is the same formula in every table (title words weigh twice), so ranks compare.
   hits.sort((a, b) => b.rank - a.rank || a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
-  return hits.slice(0, limit);
+  return input.perKind ? hits : hits.slice(0, limit);
 }
 
 /** `contact,lead` → the known types; unknown names are refused by the route's schema. */
