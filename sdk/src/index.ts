@@ -71,7 +71,14 @@ export type {
   UserInfo,
   Where,
 } from './context.ts';
-export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
+export {
+  createModelTableSql,
+  dropModelTableSql,
+  type SearchIndexOptions,
+  searchIndexSql,
+  TENANT_SETTING,
+  tenantPolicySql,
+} from './ddl.ts';
 export {
   type BusinessDocument,
   DOCUMENT_COLUMNS,

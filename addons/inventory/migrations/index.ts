@@ -11,6 +11,7 @@ import { InventoryReorderKeys0009 } from './Migration0009InventoryReorderKeys.ts
 import { InventoryCountLineSheet0010 } from './Migration0010InventoryCountLineSheet.ts';
 import { InventoryVariants0011 } from './Migration0011InventoryVariants.ts';
 import { InventoryImports0012 } from './Migration0012InventoryImports.ts';
+import { InventorySearch0014 } from './Migration0014InventorySearch.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -25,4 +26,5 @@ export const migrations = [
   InventoryCountLineSheet0010,
   InventoryVariants0011,
   InventoryImports0012,
+  InventorySearch0014,
 ];

@@ -2,5 +2,6 @@
 import { SalesInit0001 } from './Migration0001SalesInit.ts';
 import { SalesCompanyCurrency0002 } from './Migration0002SalesCompanyCurrency.ts';
 import { SalesInvoices0003 } from './Migration0003SalesInvoices.ts';
+import { SalesSearch0006 } from './Migration0006SalesSearch.ts';
 
-export const migrations = [SalesInit0001, SalesCompanyCurrency0002, SalesInvoices0003];
+export const migrations = [SalesInit0001, SalesCompanyCurrency0002, SalesInvoices0003, SalesSearch0006];

@@ -12,6 +12,7 @@ import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { publicQuoteRoutes } from './rest/public.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
+import { searchProviders } from './search.ts';
 import { settings } from './settings.ts';
 import { salesWorkflows } from './workflows/index.ts';
 import { recordInvoicePayment } from './workflows/payments.subscriber.ts';
@@ -34,6 +35,7 @@ export const sales = defineAddon({
   resources: salesResources,
   subscribers: [recordInvoicePayment],
   workflows: salesWorkflows,
+  search: searchProviders,
   jobs: [overdueJob, expiryJob],
   schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {
