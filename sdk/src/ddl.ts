@@ -134,10 +134,14 @@ export interface SearchIndexOptions {
  * itself (`tenant_id = app.tenant_id`, nothing when unset) and the record rule it is given
  * (`owners`, null for all). Every word must match a word of the row by prefix or with a typo
  * (word_similarity): first at 0.75 (exact words and 3+ letter prefixes), and only when that finds
- * fewer than `lim` rows, at 0.5 ("mueller" finds Müller). Where the owner is not a superuser (or
+ * fewer than `lim` rows, at 0.5 ("mueller" finds Müller). At most MAX_CANDIDATES (500) matching
+ * rows are scored. Where the owner is not a superuser (or
  * BYPASSRLS), forced RLS applies inside too: the same answers, only slower. Execute is revoked
  * from PUBLIC; the kernel grants it to the app role.
  */
+/** Matching rows a search function scores at most (see searchIndexSql). */
+export const MAX_CANDIDATES = 500;
+
 export function searchIndexSql(o: SearchIndexOptions): string[] {
   const t = o.table;
   const doc = o.columns.map((c) => `coalesce(${q(c)}::text, '')`).join(` || ' ' || `);
@@ -146,13 +150,17 @@ export function searchIndexSql(o: SearchIndexOptions): string[] {
   const extra = o.filter ? ` and ${o.filter.where}` : '';
   const where = `t.tenant_id = $1 and $2[1] <% t.search_norm and (select bool_and(w <% t.search_norm) from unnest($2) w)${owners}${extra}`;
   const p = o.partition ? q(o.partition) : null;
+  // At most MAX_CANDIDATES matching rows are scored (in the index's order): a broad query (a
+  // common 3-letter prefix in a large tenant) costs the same as a narrow one; typing on narrows it.
+  const candidates = `(select t.id, t.tenant_id, t.search_norm, t.${q(o.title)}${p ? `, t.${p}` : ''}
+           from ${q(t)} t where ${where} limit ${MAX_CANDIDATES}) t`;
   const ranked = p
     ? `select id, ${p}, score from (
          select y.*, row_number() over (partition by y.${p} order by y.score desc, y.title, y.id) as rn
          from (select t.id, t.${p}::text as ${p}, ${score} as score, t.${q(o.title)}::text as title
-           from ${q(t)} t where ${where}) y) x
+           from ${candidates}) y) x
        where rn <= $4 order by score desc, title, id`
-    : `select t.id, ${score} as score from ${q(t)} t where ${where} order by score desc, t.${q(o.title)}, t.id limit $4`;
+    : `select t.id, ${score} as score from ${candidates} order by score desc, t.${q(o.title)}, t.id limit $4`;
   const args = [
     'terms text[]',
     ...(o.filter ? [o.filter.arg] : []),

@@ -126,9 +126,16 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
 };
+const slowest = (ms: number[]) =>
+  ms
+    .map((m, i) => [m, queries[i]] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 3)
+    .map(([m, q]) => `"${q}" ${m.toFixed(0)} ms`)
+    .join(', ');
 const report = (name: string, ms: number[], hits: number) =>
   console.log(
-    `${name.padEnd(10)} n=${ms.length} p50=${pct(ms, 50).toFixed(1)} ms p95=${pct(ms, 95).toFixed(1)} ms max=${Math.max(...ms).toFixed(1)} ms  queries with a hit: ${hits}/${ms.length}`,
+    `${name.padEnd(10)} n=${ms.length} p50=${pct(ms, 50).toFixed(1)} ms p95=${pct(ms, 95).toFixed(1)} ms max=${Math.max(...ms).toFixed(1)} ms  queries with a hit: ${hits}/${ms.length}; slowest: ${slowest(ms)}`,
   );
 
 console.log(
@@ -136,7 +143,9 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+const skip = new Set((process.env.SKIP ?? '').split(','));
 for (const [name, m] of Object.entries(METHODS)) {
+  if (skip.has(name)) continue;
   const ms: number[] = [];
   let hits = 0;
   // One warm-up round, not counted.
