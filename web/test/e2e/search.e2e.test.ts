@@ -2,7 +2,7 @@
 // its accents and with a typo finds the records, ↓ moves to the next hit (the company), Enter
 // opens its page, Esc closes the dialog. Screenshots at 1440 and 375 px in both themes, axe on the
 // open dialog.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
   newContext,
   open,
   type Platform,
-  screenshot,
+  SCREENSHOTS,
   setTheme,
   signIn,
   startAll,
@@ -36,6 +36,12 @@ afterAll(async () => {
   await browser?.close();
   await platform?.stop();
 });
+
+/** The viewport (the modal and its backdrop cover it), not the full page. */
+async function screenshot(p: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await p.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+}
 
 async function axe(p: Page): Promise<string[]> {
   await p.evaluate(AXE);
