@@ -24,6 +24,7 @@ import { checkModelTables } from './db/schema-check.ts';
 import { documentFileRoutes, documentRouteDocs } from './documents/documents.routes.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
+import { EXPORT_JOB, Exports } from './exports/exports.ts';
 import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
@@ -33,6 +34,7 @@ import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
 import { authenticate } from './http/authenticate.ts';
 import { coreRoutes } from './http/core.routes.ts';
+import { exportFileRoutes, exportRouteDocs } from './http/exports.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
@@ -160,6 +162,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   rt.kernelJobs.set(resetRequest.name, resetRequest);
   const privacy = privacyJob(rt);
   rt.kernelJobs.set(privacy.name, privacy);
+  const exportsService = new Exports(rt);
+  rt.kernelJobs.set(EXPORT_JOB, exportsService.job());
   if (config.env === 'production' && !config.smtpUrl)
     log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
@@ -225,7 +229,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
-      documentFiles: documentFileRoutes(rt),
+      documentFiles: exportFileRoutes(rt, exportsService, documentFileRoutes(rt)),
       addonsPublic: new Map(
         addons.flatMap((a) => {
           const r = a.rest ? addonPublicRouter(a, rt, throttles.publicIp) : null;
@@ -291,6 +295,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             adminRouteDocs[key] ??
             securityRouteDocs[key] ??
             privacyRouteDocs[key] ??
+            exportRouteDocs[key] ??
             moneyRouteDocs[key] ??
             preferencesRouteDocs[key] ??
             documentRouteDocs[key] ??

@@ -2,6 +2,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import type { WorkflowDef } from './automation.ts';
 import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
+import type { ExportDef } from './exports.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef, ScheduleDef } from './jobs.ts';
@@ -108,6 +109,9 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly workflows: readonly WorkflowDef[];
   /** Global search providers (`defineSearchProvider`): what Ctrl/Cmd+K finds in this addon. */
   readonly search: readonly SearchProvider[];
+  /** Background exports (`defineExport`): files built by a job for one user, downloaded by signed link. */
+  // biome-ignore lint/suspicious/noExplicitAny: exports of differently-typed params
+  readonly exports: readonly ExportDef<any>[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -147,6 +151,9 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   workflows?: readonly WorkflowDef[];
   /** Global search providers (`defineSearchProvider`), one per kind of record people look up. */
   search?: readonly SearchProvider[];
+  /** Background exports (`defineExport`). */
+  // biome-ignore lint/suspicious/noExplicitAny: exports of differently-typed params
+  exports?: readonly ExportDef<any>[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -181,6 +188,7 @@ export function defineAddon<const Id extends string, const D extends readonly De
     contributes: input.contributes ?? [],
     workflows: input.workflows ?? [],
     search: input.search ?? [],
+    exports: input.exports ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

@@ -124,6 +124,7 @@ export {
   type SubscriberDef,
   subscribe,
 } from './events.ts';
+export { defineExport, type ExportDef, type ExportFile } from './exports.ts';
 export {
   type Contribution,
   contribute,
@@ -207,15 +208,6 @@ export {
 } from './money.ts';
 export type { NotificationMessage, Notifier } from './notifications.ts';
 export {
-  defineSearchProvider,
-  foldSearchText,
-  type SearchHit,
-  type SearchProvider,
-  type SearchProviderInput,
-  type SearchQuery,
-  searchTerms,
-} from './search.ts';
-export {
   type Checkout,
   type CheckoutRequest,
   type PaymentAmount,
@@ -268,6 +260,15 @@ export {
   type Shaped,
   shapedFor,
 } from './rest.ts';
+export {
+  defineSearchProvider,
+  foldSearchText,
+  type SearchHit,
+  type SearchProvider,
+  type SearchProviderInput,
+  type SearchQuery,
+  searchTerms,
+} from './search.ts';
 export type { Secrets } from './secrets.ts';
 export {
   defineService,

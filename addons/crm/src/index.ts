@@ -2,6 +2,7 @@ import { defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
+import { crmExports } from './exports.ts';
 import { contactsGraphql } from './graphql/contacts.graphql.ts';
 import { pipelineGraphql } from './graphql/pipeline.graphql.ts';
 import { searchGraphql } from './graphql/search.graphql.ts';
@@ -46,6 +47,7 @@ export const crm = defineAddon({
   jobs: [importContactsJob, rescoreLeadsJob],
   workflows: crmWorkflows,
   search: searchProviders,
+  exports: crmExports,
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);

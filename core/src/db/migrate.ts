@@ -22,7 +22,7 @@ import { CoreMoney0013 } from '../migrations/core-0013-money.ts';
 import { CoreDocuments0014 } from '../migrations/core-0014-documents.ts';
 import { CoreAutomation0015 } from '../migrations/core-0015-automation.ts';
 import { CoreIdentity0016 } from '../migrations/core-0016-identity.ts';
-import { CoreSearch0021 } from '../migrations/core-0021-search.ts';
+import { CoreSearchExports0021 } from '../migrations/core-0021-search-exports.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -44,7 +44,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreDocuments0014,
   CoreAutomation0015,
   CoreIdentity0016,
-  CoreSearch0021,
+  CoreSearchExports0021,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

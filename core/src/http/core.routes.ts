@@ -8,6 +8,7 @@ import { automationRoutes } from '../automation/automation.routes.ts';
 import type { AutomationEngine } from '../automation/engine.ts';
 import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
+import { Exports } from '../exports/exports.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
 import { moneyRoutes } from '../money/money.routes.ts';
@@ -16,6 +17,7 @@ import type { Runtime } from '../runtime.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
+import { exportRoutes } from './exports.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { preferencesRoutes } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
@@ -238,5 +240,6 @@ export function coreRoutes(
   servicesRoutes(r, rt);
   privacyRoutes(r, rt);
   searchRoutes(r, rt);
+  exportRoutes(r, new Exports(rt));
   return r;
 }

@@ -83,6 +83,12 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
     if (searchTypes.has(sp.type)) problems.push(`search provider "${sp.type}" is declared twice`);
     searchTypes.add(sp.type);
   }
+  const exportNames = new Set<string>();
+  for (const ex of addon.exports ?? []) {
+    if (!ex.name?.startsWith(prefix)) problems.push(`export "${ex.name}" must start with "${prefix}"`);
+    if (exportNames.has(ex.name)) problems.push(`export "${ex.name}" is declared twice`);
+    exportNames.add(ex.name);
+  }
   const subs = (addon.subscribers ?? []).map((s) => s.name);
   const dupSub = subs.find((n, i) => subs.indexOf(n) !== i);
   if (dupSub) problems.push(`subscriber name "${dupSub}" is used twice`);
