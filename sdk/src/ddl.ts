@@ -144,23 +144,26 @@ export const MAX_CANDIDATES = 500;
 
 export function searchIndexSql(o: SearchIndexOptions): string[] {
   const t = o.table;
+  const title = q(o.title);
   const doc = o.columns.map((c) => `coalesce(${q(c)}::text, '')`).join(` || ' ' || `);
-  const score = `(select sum(word_similarity(w, core_search_norm(coalesce(t.${q(o.title)}::text, ''''))) * 2 + word_similarity(w, t.search_norm)) from unnest($2) w)::real`;
+  // Inside the function's EXECUTE strings: `' || matches || '` and `' || score || '` splice in one
+  // condition and one score term per word, so every word is an index condition (no subquery per row).
+  const score = `(' || score || ')::real`;
   const owners = o.owned ? ' and ($3 is null or t.owner_id = any($3))' : '';
   const extra = o.filter ? ` and ${o.filter.where}` : '';
-  const where = `t.tenant_id = $1 and $2[1] <% t.search_norm and (select bool_and(w <% t.search_norm) from unnest($2) w)${owners}${extra}`;
+  const where = `t.tenant_id = $1' || matches || '${owners}${extra}`;
   const p = o.partition ? q(o.partition) : null;
   // At most MAX_CANDIDATES matching rows are scored (in the index's order): a broad query (a
   // common 3-letter prefix in a large tenant) costs the same as a narrow one; typing on narrows it.
-  const candidates = `(select t.id, t.tenant_id, t.search_norm, t.${q(o.title)}${p ? `, t.${p}` : ''}
+  const candidates = `(select t.id, t.tenant_id, t.search_norm, t.${title}${p ? `, t.${p}` : ''}
            from ${q(t)} t where ${where} limit ${MAX_CANDIDATES}) t`;
   const ranked = p
     ? `select id, ${p}, score from (
          select y.*, row_number() over (partition by y.${p} order by y.score desc, y.title, y.id) as rn
-         from (select t.id, t.${p}::text as ${p}, ${score} as score, t.${q(o.title)}::text as title
+         from (select t.id, t.${p}::text as ${p}, ${score} as score, t.${title}::text as title
            from ${candidates}) y) x
        where rn <= $4 order by score desc, title, id`
-    : `select t.id, ${score} as score from ${candidates} order by score desc, t.${q(o.title)}, t.id limit $4`;
+    : `select t.id, ${score} as score from ${candidates} order by score desc, t.${title}, t.id limit $4`;
   const args = [
     'terms text[]',
     ...(o.filter ? [o.filter.arg] : []),
@@ -182,8 +185,14 @@ as $fn$
 declare
   tid uuid := nullif(current_setting('${TENANT_SETTING}', true), '')::uuid;
   close_hits integer;
+  matches text := '';
+  score text := '0';
 begin
   if tid is null or coalesce(cardinality(terms), 0) = 0 or lim is null or lim < 1 then return; end if;
+  for i in 1 .. cardinality(terms) loop
+    matches := matches || format(' and $2[%s] <%% t.search_norm', i);
+    score := score || format(' + word_similarity($2[%s], core_search_norm(coalesce(t.${title}::text, %L))) * 2 + word_similarity($2[%s], t.search_norm)', i, '', i);
+  end loop;
   -- Set inside a function that has its own SET clause: restored when the function returns.
   perform set_config('pg_trgm.word_similarity_threshold', '0.75', true);
   execute 'select count(*) from (select 1 from ${q(t)} t where ${where} limit $4) x' into close_hits using ${using};
