@@ -59,7 +59,7 @@ describe('background export', () => {
     const finished = await done(acme.client, start.body.id);
     expect(finished).toMatchObject({ status: 'done', rows: 13, error: null });
     expect(finished.filename).toMatch(/^contacts-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(finished.url).toContain('/api/v1/core/exports/file/');
+    expect(finished.url).toContain('/api/v1/core/export-files/');
 
     // The signed link works without a sign-in and only for this file.
     const file = await fetch(local(finished.url));
@@ -74,16 +74,16 @@ describe('background export', () => {
     const forged = local(finished.url).replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'));
     expect((await fetch(forged)).status).toBe(403);
     // A document link's key does not open exports.
-    expect((await fetch(local(finished.url).replace('/exports/file/', '/documents/file/'))).status).toBe(403);
+    expect((await fetch(local(finished.url).replace('/export-files/', '/documents/file/'))).status).toBe(403);
 
     // The notification links to the authenticated download.
     const notes = await acme.client.get('/api/v1/core/notifications');
     const note = notes.body.data.find((n: { type: string }) => n.type === 'core.export-ready');
     expect(note).toMatchObject({
       title: 'Contacts export is ready',
-      link: `/app/api/v1/core/exports/${start.body.id}/file`,
+      link: `/app/api/v1/core/exports/${start.body.id}/download`,
     });
-    const own = await acme.client.get(`/api/v1/core/exports/${start.body.id}/file`);
+    const own = await acme.client.get(`/api/v1/core/exports/${start.body.id}/download`);
     expect(own.status).toBe(200);
     expect(lines(String(own.body))).toHaveLength(14);
   });
@@ -97,7 +97,7 @@ describe('background export', () => {
     // Nobody else reads it: not the owner of the company, not another tenant.
     expect((await acme.client.get(`/api/v1/core/exports/${start.body.id}`)).status).toBe(404);
     expect((await globex.client.get(`/api/v1/core/exports/${start.body.id}`)).status).toBe(404);
-    expect((await globex.client.get(`/api/v1/core/exports/${start.body.id}/file`)).status).toBe(404);
+    expect((await globex.client.get(`/api/v1/core/exports/${start.body.id}/download`)).status).toBe(404);
     expect((await acme.client.get('/api/v1/core/exports')).body.data.map((e: { id: string }) => e.id)).not.toContain(
       start.body.id,
     );

@@ -123,7 +123,7 @@ export class Exports {
     const exp = row.expiresAt ? Math.floor(new Date(row.expiresAt).getTime() / 1000) : 0;
     if (row.status !== 'done' || exp <= Date.now() / 1000) return row;
     const token = signLink(this.rt.config.jwtSecret, tenantId, row.id, exp, 'export');
-    return { ...row, url: `${this.rt.config.publicUrl}/api/v1/core/exports/file/${token}` };
+    return { ...row, url: `${this.rt.config.publicUrl}/api/v1/core/export-files/${token}` };
   }
 
   /** The file of a finished, unexpired export (through its link: the tenant is the link's). */
@@ -177,7 +177,7 @@ export class Exports {
               type: fields.status === 'done' ? 'core.export-ready' : 'core.export-failed',
               title: fields.title,
               body: fields.body,
-              ...(fields.status === 'done' ? { link: `/app/api/v1/core/exports/${exportId}/file` } : {}),
+              ...(fields.status === 'done' ? { link: `/app/api/v1/core/exports/${exportId}/download` } : {}),
             });
           });
         // Read afresh: the addon may have been disabled since the request.

@@ -47,8 +47,8 @@ export const exportRouteDocs: Record<string, KernelRouteDoc> = {
     summary: "One of the caller's exports: status, rows, and `url` (signed, 24 hours) once done",
     responses: { 200: EXPORT },
   },
-  'GET /api/v1/core/exports/:id/file': { summary: "Download one of the caller's finished exports" },
-  'GET /api/v1/core/exports/file/:token': {
+  'GET /api/v1/core/exports/:id/download': { summary: "Download one of the caller's finished exports" },
+  'GET /api/v1/core/export-files/:token': {
     summary: 'Download an export through its signed, expiring link (403 LINK_INVALID, 410 LINK_EXPIRED)',
     public: true,
   },
@@ -77,7 +77,7 @@ export function exportRoutes(r: Router<State>, exports: Exports): void {
     const { rc, tx } = req(ctx.state);
     ctx.body = await exports.get(tx, rc.user.id, String(ctx.params.id));
   });
-  r.get('/exports/:id/file', async (ctx) => {
+  r.get('/exports/:id/download', async (ctx) => {
     const { rc, tx } = req(ctx.state);
     const view = await exports.get(tx, rc.user.id, String(ctx.params.id));
     const file = view.status === 'done' ? await exports.content(tx, view.id) : null;
@@ -86,9 +86,9 @@ export function exportRoutes(r: Router<State>, exports: Exports): void {
   });
 }
 
-/** GET /api/v1/core/exports/file/:token: a signed, expiring link; no sign-in (on the documents' public router). */
+/** GET /api/v1/core/export-files/:token: a signed, expiring link; no sign-in (on the documents' public router). */
 export function exportFileRoutes(rt: Runtime, exports: Exports, r: Router<State>): Router<State> {
-  r.get('/api/v1/core/exports/file/:token', async (ctx) => {
+  r.get('/api/v1/core/export-files/:token', async (ctx) => {
     const { tenantId, documentId } = verifyLink(rt.config.jwtSecret, String(ctx.params.token), undefined, 'export');
     const file = await withTenant(rt.pools.app, tenantId, (tx) => exports.content(tx, documentId));
     if (!file) throw new NotFoundError('Export');
