@@ -4,7 +4,17 @@
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { afterBrowserTest, createTenant, newContext, open, type Platform, signIn, startAll } from './platform.ts';
+import {
+  afterBrowserTest,
+  createTenant,
+  newContext,
+  open,
+  type Platform,
+  screenshot,
+  setTheme,
+  signIn,
+  startAll,
+} from './platform.ts';
 
 let platform: Platform | undefined;
 let browser: Browser;
@@ -62,10 +72,13 @@ describe('export', { timeout: 180_000 }, () => {
     expect((await download).suggestedFilename()).toMatch(/^contacts-.*\.csv$/);
     const notice = page.getByTestId('export-notice');
     await notice.getByText('The file has the first 100,000 contacts: the list has more.').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'export-cut-1440-light');
     await notice.getByRole('button', { name: 'Export all in the background' }).click();
     const link = notice.getByRole('link', { name: /^Download contacts-.*\.csv$/ });
     await link.waitFor({ timeout: 90_000 });
     expect(await notice.textContent()).toContain('The full export is ready (100,010 contacts)');
+    await setTheme(page, 'dark');
+    await screenshot(page, 'export-ready-1440-dark');
     // The file behind the link has every row (header + 100,010).
     const text = await page.evaluate(
       async (href) => (await fetch(href)).text(),
