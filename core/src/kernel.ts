@@ -28,6 +28,7 @@ import { checkModelTables } from './db/schema-check.ts';
 import { documentFileRoutes, documentRouteDocs } from './documents/documents.routes.ts';
 import { LiveHub } from './events/live.ts';
 import { OutboxRelay } from './events/relay.ts';
+import { EXPORT_JOB, Exports } from './exports/exports.ts';
 import { checkGraphqlFragments, SchemaCache } from './graphql/schema.ts';
 import { graphqlMiddleware } from './graphql/yoga.ts';
 import { accountCoreRoutes, accountPublicRoutes, accountRouteDocs, verifyAfterSignup } from './http/account.routes.ts';
@@ -37,6 +38,7 @@ import { createApp } from './http/app.ts';
 import { authBodies, authRoutes } from './http/auth.routes.ts';
 import { authenticate } from './http/authenticate.ts';
 import { coreRoutes } from './http/core.routes.ts';
+import { exportFileRoutes, exportRouteDocs } from './http/exports.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { kernelRouteDocs } from './http/kernel-routes.docs.ts';
 import { buildOpenApi, type OpenApiDocument } from './http/openapi.ts';
@@ -155,7 +157,12 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   const apiKeys = new ApiKeys();
   const automation = new AutomationEngine(rt, queues.redis);
   const views = new SavedViews(addons);
-  const schemas = new SchemaCache(addons, tenantAddons, { mfa, apiKeys, automation: { rt, engine: automation } }, views);
+  const schemas = new SchemaCache(
+    addons,
+    tenantAddons,
+    { mfa, apiKeys, automation: { rt, engine: automation } },
+    views,
+  );
   const relay = new OutboxRelay(rt, queues);
   const live = new LiveHub(rt);
   const schedules = new Schedules(rt, queues.jobs);
@@ -178,6 +185,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
   rt.kernelJobs.set(digestJob.name, digestJob);
   const cfIndexes = customFieldIndexJob(rt);
   rt.kernelJobs.set(cfIndexes.name, cfIndexes);
+  const exportsService = new Exports(rt);
+  rt.kernelJobs.set(EXPORT_JOB, exportsService.job());
   if (config.env === 'production' && !config.smtpUrl)
     log.warn('SMTP_URL is not set: mails are written to the log, not sent');
   rt.syncSchedules = (tenantId) => schedules.sync(tenantId);
@@ -244,7 +253,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       }),
       accountCore: accountCoreRoutes(account, invitations),
       addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
-      documentFiles: documentFileRoutes(rt),
+      documentFiles: exportFileRoutes(rt, exportsService, documentFileRoutes(rt)),
       automationInbound: automationInboundRoutes(rt, automation, throttles.inboundToken),
       addonsPublic: new Map(
         addons.flatMap((a) => {
@@ -321,6 +330,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
             adminRouteDocs[key] ??
             securityRouteDocs[key] ??
             privacyRouteDocs[key] ??
+            exportRouteDocs[key] ??
             moneyRouteDocs[key] ??
             customFieldRouteDocs[key] ??
             preferencesRouteDocs[key] ??

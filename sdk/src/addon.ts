@@ -3,6 +3,7 @@ import type { WorkflowDef } from './automation.ts';
 import type { CommentableDef } from './comments.ts';
 import type { SystemContext } from './context.ts';
 import type { EventDef, SubscriberDef } from './events.ts';
+import type { ExportDef } from './exports.ts';
 import type { Contribution } from './extensions.ts';
 import type { GraphQLBuilder } from './graphql.ts';
 import type { JobDef, ScheduleDef } from './jobs.ts';
@@ -14,6 +15,7 @@ import { activateExtensions, resourceGraphql } from './resource/resource.graphql
 import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment } from './rest.ts';
+import type { SearchProvider } from './search.ts';
 import type { ServiceProvider } from './services.ts';
 
 export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
@@ -114,6 +116,11 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly notifications: readonly NotificationTypeDef[];
   /** Lists saved views can be made of (`defineList`, `resourceList`). */
   readonly lists: readonly ListDef[];
+  /** Global search providers (`defineSearchProvider`): what Ctrl/Cmd+K finds in this addon. */
+  readonly search: readonly SearchProvider[];
+  /** Background exports (`defineExport`): files built by a job for one user, downloaded by signed link. */
+  // biome-ignore lint/suspicious/noExplicitAny: exports of differently-typed params
+  readonly exports: readonly ExportDef<any>[];
   readonly lifecycle: LifecycleHooks;
 }
 
@@ -158,6 +165,11 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   notifications?: readonly NotificationTypeDef[];
   /** Lists saved views can be made of: `lists: [resourceList(orders), defineList({...})]`. */
   lists?: readonly ListDef[];
+  /** Global search providers (`defineSearchProvider`), one per kind of record people look up. */
+  search?: readonly SearchProvider[];
+  /** Background exports (`defineExport`). */
+  // biome-ignore lint/suspicious/noExplicitAny: exports of differently-typed params
+  exports?: readonly ExportDef<any>[];
   lifecycle?: LifecycleHooks;
 }
 
@@ -194,6 +206,8 @@ export function defineAddon<const Id extends string, const D extends readonly De
     comments: checkCommentables(input.id, input.models ?? [], input.comments ?? []),
     notifications: checkNotificationTypes(input.id, input.notifications ?? []),
     lists: input.lists ?? [],
+    search: input.search ?? [],
+    exports: input.exports ?? [],
     lifecycle: input.lifecycle ?? {},
   };
 }

@@ -102,7 +102,14 @@ export {
   hasCustomFields,
   parseCustomFieldText,
 } from './custom-fields.ts';
-export { createModelTableSql, dropModelTableSql, TENANT_SETTING, tenantPolicySql } from './ddl.ts';
+export {
+  createModelTableSql,
+  dropModelTableSql,
+  type SearchIndexOptions,
+  searchIndexSql,
+  TENANT_SETTING,
+  tenantPolicySql,
+} from './ddl.ts';
 export {
   type BusinessDocument,
   DOCUMENT_COLUMNS,
@@ -148,6 +155,7 @@ export {
   type SubscriberDef,
   subscribe,
 } from './events.ts';
+export { defineExport, type ExportDef, type ExportFile } from './exports.ts';
 export {
   type Contribution,
   contribute,
@@ -289,6 +297,15 @@ export {
   type Shaped,
   shapedFor,
 } from './rest.ts';
+export {
+  defineSearchProvider,
+  foldSearchText,
+  type SearchHit,
+  type SearchProvider,
+  type SearchProviderInput,
+  type SearchQuery,
+  searchTerms,
+} from './search.ts';
 export type { Secrets } from './secrets.ts';
 export {
   defineService,

@@ -3,5 +3,6 @@ import { CrmInit0001 } from './Migration0001CrmInit.ts';
 import { CrmConsent0002 } from './Migration0002CrmConsent.ts';
 import { CrmStageHistory0003 } from './Migration0003CrmStageHistory.ts';
 import { CrmCustomFields0004 } from './Migration0004CrmCustomFields.ts';
+import { CrmSearch0005 } from './Migration0005CrmSearch.ts';
 
-export const migrations = [CrmInit0001, CrmConsent0002, CrmStageHistory0003, CrmCustomFields0004];
+export const migrations = [CrmInit0001, CrmConsent0002, CrmStageHistory0003, CrmCustomFields0004, CrmSearch0005];

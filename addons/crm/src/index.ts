@@ -2,6 +2,7 @@ import { commentsOn, defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
 import { crmEvents } from './events.ts';
+import { crmExports } from './exports.ts';
 import { contactsGraphql } from './graphql/contacts.graphql.ts';
 import { pipelineGraphql } from './graphql/pipeline.graphql.ts';
 import { searchGraphql } from './graphql/search.graphql.ts';
@@ -9,8 +10,8 @@ import { timelineGraphql } from './graphql/timeline.graphql.ts';
 import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
-import { Contact } from './models/contact.model.ts';
 import { crmLists } from './lists.ts';
+import { Contact } from './models/contact.model.ts';
 import { crmModels } from './models/index.ts';
 import { Lead } from './models/lead.model.ts';
 import { Opportunity } from './models/opportunity.model.ts';
@@ -23,8 +24,9 @@ import { pipelineRoutes } from './rest/pipeline.routes.ts';
 import { searchRoutes } from './rest/search.routes.ts';
 import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
-import { ContactDirectory, contactDirectory } from './services/contact-directory.ts';
+import { searchProviders } from './search.ts';
 import { segmentsToViews } from './segments-to-views.step.ts';
+import { ContactDirectory, contactDirectory } from './services/contact-directory.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
 import { tagResource } from './services/tags.service.ts';
@@ -61,6 +63,8 @@ export const crm = defineAddon({
   ],
   notifications: [{ type: 'crm.assignment', title: 'A lead, contact or opportunity was assigned to you' }],
   lists: crmLists,
+  search: searchProviders,
+  exports: crmExports,
   graphql: (b) => {
     const types = crmTypes(b);
     contactsGraphql(b, types);

@@ -12,5 +12,21 @@ import { InventoryCountLineSheet0010 } from './Migration0010InventoryCountLineSh
 import { InventoryVariants0011 } from './Migration0011InventoryVariants.ts';
 import { InventoryImports0012 } from './Migration0012InventoryImports.ts';
 import { InventoryCustomFields0013 } from './Migration0013InventoryCustomFields.ts';
+import { InventorySearch0014 } from './Migration0014InventorySearch.ts';
 
-export const migrations = [InventoryInit0001, InventoryStockRules0002, InventoryValuation0003, InventoryOperations0004, InventoryOpenLayers0005, InventoryCounts0006, InventoryCountKeys0007, InventoryReorderRules0008, InventoryReorderKeys0009, InventoryCountLineSheet0010, InventoryVariants0011, InventoryImports0012, InventoryCustomFields0013];
+export const migrations = [
+  InventoryInit0001,
+  InventoryStockRules0002,
+  InventoryValuation0003,
+  InventoryOperations0004,
+  InventoryOpenLayers0005,
+  InventoryCounts0006,
+  InventoryCountKeys0007,
+  InventoryReorderRules0008,
+  InventoryReorderKeys0009,
+  InventoryCountLineSheet0010,
+  InventoryVariants0011,
+  InventoryImports0012,
+  InventoryCustomFields0013,
+  InventorySearch0014,
+];

@@ -11,6 +11,7 @@ import { operationRoutes } from './rest/operations.routes.ts';
 import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
 import { variantRoutes } from './rest/variants.routes.ts';
+import { searchProviders } from './search.ts';
 import { onEnable } from './services/setup.service.ts';
 import { Stock, stockService } from './services/stock.service.ts';
 
@@ -40,6 +41,7 @@ export const inventory = defineAddon({
   jobs: [importJob],
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
+  search: searchProviders,
   graphql: stockGraphql,
   rest: (r) => {
     stockRoutes(r);

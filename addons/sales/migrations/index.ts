@@ -3,5 +3,12 @@ import { SalesInit0001 } from './Migration0001SalesInit.ts';
 import { SalesCompanyCurrency0002 } from './Migration0002SalesCompanyCurrency.ts';
 import { SalesInvoices0003 } from './Migration0003SalesInvoices.ts';
 import { SalesDocumentMails0004 } from './Migration0004SalesDocumentMails.ts';
+import { SalesSearch0006 } from './Migration0006SalesSearch.ts';
 
-export const migrations = [SalesInit0001, SalesCompanyCurrency0002, SalesInvoices0003, SalesDocumentMails0004];
+export const migrations = [
+  SalesInit0001,
+  SalesCompanyCurrency0002,
+  SalesInvoices0003,
+  SalesDocumentMails0004,
+  SalesSearch0006,
+];

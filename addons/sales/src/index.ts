@@ -10,14 +10,15 @@ import { salesModels } from './models/index.ts';
 import { Order } from './models/order.model.ts';
 import { Quote } from './models/quote.model.ts';
 import { permissions } from './permissions.ts';
-import { customerRoutes } from './rest/customers.routes.ts';
 import { salesLists, salesResources } from './resources.ts';
+import { customerRoutes } from './rest/customers.routes.ts';
 import { invoiceRoutes } from './rest/invoices.routes.ts';
 import { mailRoutes } from './rest/mail.routes.ts';
 import { orderRoutes } from './rest/orders.routes.ts';
 import { publicQuoteRoutes } from './rest/public.routes.ts';
 import { quoteRoutes } from './rest/quotes.routes.ts';
 import { registerRoutes } from './rest/registers.routes.ts';
+import { searchProviders } from './search.ts';
 import { settings } from './settings.ts';
 import { salesWorkflows } from './workflows/index.ts';
 import { recordInvoicePayment } from './workflows/payments.subscriber.ts';
@@ -51,6 +52,7 @@ export const sales = defineAddon({
     commentsOn(Quote, { link: (r) => `/sales/quotes/${r.id}`, label: (r) => `Quote ${r.number}` }),
     commentsOn(Order, { link: (r) => `/sales/orders/${r.id}`, label: (r) => `Order ${r.number}` }),
   ],
+  search: searchProviders,
   jobs: [overdueJob, expiryJob],
   schedules: [overdueSchedule, expirySchedule],
   rest: (r) => {

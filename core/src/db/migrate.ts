@@ -26,6 +26,7 @@ import { CoreComments0017 } from '../migrations/core-0017-comments.ts';
 import { CoreAutomationInbound0018 } from '../migrations/core-0018-automation-inbound.ts';
 import { CoreSavedViews0019 } from '../migrations/core-0019-saved-views.ts';
 import { CoreCustomFields0020 } from '../migrations/core-0020-custom-fields.ts';
+import { CoreSearchExports0021 } from '../migrations/core-0021-search-exports.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
@@ -52,6 +53,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreAutomationInbound0018,
   CoreSavedViews0019,
   CoreCustomFields0020,
+  CoreSearchExports0021,
   CoreMailAttachments0023,
 ];
 
@@ -154,6 +156,8 @@ export async function ensureAppRole(owner: pg.Pool, config: Config): Promise<voi
     await owner.query(`grant select, insert, update, delete on ${quoteIdent(t)} to ${quoteIdent(role)}`);
   }
   await owner.query(`grant usage, select on all sequences in schema public to ${quoteIdent(role)}`);
+  // Addons' search functions (SECURITY DEFINER, revoked from PUBLIC by their migrations).
+  await owner.query(`grant execute on all functions in schema public to ${quoteIdent(role)}`);
 }
 
 export function migrationOwners(addons: readonly AnyAddon[]): { id: string; migrations: readonly MigrationClass[] }[] {

@@ -11,32 +11,48 @@ import { isUuid } from '../db/uuid.ts';
 export const LINK_DEFAULT_SEC = 7 * 24 * 3600;
 export const LINK_MAX_SEC = 90 * 24 * 3600;
 
+/** What a link opens: a key per purpose, so a document's link never opens an export and back. */
+export type LinkPurpose = 'document' | 'export';
+
 const keys = new Map<string, Buffer>();
-function keyFor(secret: string): Buffer {
-  let k = keys.get(secret);
+function keyFor(secret: string, purpose: LinkPurpose): Buffer {
+  const name = `${purpose}:${secret}`;
+  let k = keys.get(name);
   if (!k) {
-    k = createHash('sha256').update(`elevate-document-link:${secret}`).digest();
-    keys.set(secret, k);
+    k = createHash('sha256').update(`elevate-${purpose}-link:${secret}`).digest();
+    keys.set(name, k);
   }
   return k;
 }
 
-const mac = (secret: string, data: string) => createHmac('sha256', keyFor(secret)).update(data).digest('base64url');
+const mac = (secret: string, data: string, purpose: LinkPurpose) =>
+  createHmac('sha256', keyFor(secret, purpose)).update(data).digest('base64url');
 
-export function signLink(secret: string, tenantId: string, documentId: string, expiresAt: number): string {
+export function signLink(
+  secret: string,
+  tenantId: string,
+  documentId: string,
+  expiresAt: number,
+  purpose: LinkPurpose = 'document',
+): string {
   const data = `${tenantId}.${documentId}.${expiresAt}`;
-  return `${data}.${mac(secret, data)}`;
+  return `${data}.${mac(secret, data, purpose)}`;
 }
 
 const invalid = () => new AppError('LINK_INVALID', 'This download link is not valid', { status: 403 });
 
 /** The tenant and document of a valid, unexpired link; 403 LINK_INVALID, 410 LINK_EXPIRED. */
-export function verifyLink(secret: string, token: string, now = Math.floor(Date.now() / 1000)) {
+export function verifyLink(
+  secret: string,
+  token: string,
+  now = Math.floor(Date.now() / 1000),
+  purpose: LinkPurpose = 'document',
+) {
   const parts = token.split('.');
   if (parts.length !== 4) throw invalid();
   const [tenantId, documentId, exp, sig] = parts as [string, string, string, string];
   if (!isUuid(tenantId) || !isUuid(documentId) || !/^\d{1,12}$/.test(exp)) throw invalid();
-  const expected = Buffer.from(mac(secret, `${tenantId}.${documentId}.${exp}`));
+  const expected = Buffer.from(mac(secret, `${tenantId}.${documentId}.${exp}`, purpose));
   const got = Buffer.from(sig);
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw invalid();
   if (Number(exp) <= now)

@@ -2,9 +2,9 @@ import { type AnyAddon, AppError, type ElevateSchemaTypes } from '@elevate/sdk';
 import SchemaBuilder from '@pothos/core';
 import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { type AccountGraphqlDeps, accountGraphql } from '../auth/account.graphql.ts';
+import { type AutomationGraphqlDeps, automationGraphql } from '../automation/automation.graphql.ts';
 import { anyCommentable } from '../comments/commentables.ts';
 import { commentsGraphql } from '../comments/comments.graphql.ts';
-import { type AutomationGraphqlDeps, automationGraphql } from '../automation/automation.graphql.ts';
 import { customFieldsGraphql } from '../custom-fields/custom-fields.graphql.ts';
 import { moneyGraphql } from '../money/money.graphql.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
@@ -110,12 +110,7 @@ export class SchemaCache {
   readonly buildMs = new Map<string, number>();
 
   /** `account`: the services behind the account fields (absent: a schema without them, for benches and checks). */
-  constructor(
-    addons: readonly AnyAddon[],
-    tenantAddons: TenantAddons,
-    account?: CoreGraphqlDeps,
-    views?: SavedViews,
-  ) {
+  constructor(addons: readonly AnyAddon[], tenantAddons: TenantAddons, account?: CoreGraphqlDeps, views?: SavedViews) {
     this.addons = addons;
     this.views = views ?? new SavedViews(addons);
     this.tenantAddons = tenantAddons;

@@ -10,6 +10,7 @@ import { commentRoutes } from '../comments/comments.routes.ts';
 import { customFieldRoutes } from '../custom-fields/custom-fields.routes.ts';
 import { documentRoutes } from '../documents/documents.routes.ts';
 import { type LiveHub, publishAccessChange } from '../events/live.ts';
+import { Exports } from '../exports/exports.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
 import { moneyRoutes } from '../money/money.routes.ts';
@@ -19,9 +20,11 @@ import { SavedViews } from '../views/views.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { brandingRoutes } from './branding.routes.ts';
+import { exportRoutes } from './exports.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { preferencesRoutes } from './preferences.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
+import { searchRoutes } from './search.routes.ts';
 import { servicesRoutes } from './services.routes.ts';
 import type { State } from './state.ts';
 import { compileSettings } from './validate.ts';
@@ -244,5 +247,7 @@ export function coreRoutes(
   });
   servicesRoutes(r, rt);
   privacyRoutes(r, rt);
+  searchRoutes(r, rt);
+  exportRoutes(r, new Exports(rt));
   return r;
 }

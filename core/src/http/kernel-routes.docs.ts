@@ -207,6 +207,46 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
     permission: 'core.webhooks.manage',
     responses: { 202: { type: 'object' } },
   },
+  'GET /api/v1/core/search': {
+    summary:
+      'Global search (Ctrl/Cmd+K): `q` (1-200 characters), `limit` hits per group (default 5, at most 50), `types` (comma-separated provider types). Accents and case are folded, words match by prefix and with typos; one group per search provider of an enabled addon whose permission the caller holds, record rules applied',
+    responses: {
+      200: {
+        type: 'object',
+        required: ['q', 'terms', 'groups'],
+        properties: {
+          q: { type: 'string' },
+          terms: { type: 'array', items: { type: 'string' } },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'label', 'addon', 'hits'],
+              properties: {
+                type: { type: 'string' },
+                label: { type: 'string' },
+                addon: { type: 'string' },
+                hits: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['id', 'title', 'href', 'score'],
+                    properties: {
+                      id: { type: 'string' },
+                      title: { type: 'string' },
+                      subtitle: { type: ['string', 'null'] },
+                      href: { type: 'string' },
+                      score: { type: 'number' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
   'GET /api/v1/core/notifications': {
     summary: "The caller's in-app notifications, newest first (`unread=true`: only unread); with `unread_count`",
     responses: { 200: PAGE_OF({ type: 'object' }) },

@@ -77,6 +77,18 @@ export function checkManifest(addon: AnyAddon, source = ''): void {
     if (provided.has(p.token.id)) problems.push(`service "${p.token.id}" is provided twice`);
     provided.add(p.token.id);
   }
+  const searchTypes = new Set<string>();
+  for (const sp of addon.search ?? []) {
+    if (!sp.type?.startsWith(prefix)) problems.push(`search provider "${sp.type}" must start with "${prefix}"`);
+    if (searchTypes.has(sp.type)) problems.push(`search provider "${sp.type}" is declared twice`);
+    searchTypes.add(sp.type);
+  }
+  const exportNames = new Set<string>();
+  for (const ex of addon.exports ?? []) {
+    if (!ex.name?.startsWith(prefix)) problems.push(`export "${ex.name}" must start with "${prefix}"`);
+    if (exportNames.has(ex.name)) problems.push(`export "${ex.name}" is declared twice`);
+    exportNames.add(ex.name);
+  }
   const subs = (addon.subscribers ?? []).map((s) => s.name);
   const dupSub = subs.find((n, i) => subs.indexOf(n) !== i);
   if (dupSub) problems.push(`subscriber name "${dupSub}" is used twice`);

@@ -4,6 +4,7 @@ import {
   defineJob,
   defineModel,
   defineSchedule,
+  defineSearchProvider,
   dependsOn,
   extendModel,
   f,
@@ -80,6 +81,21 @@ describe('resolveAddons', () => {
     expect(() => resolveAddons([bad], PLATFORM_VERSION)).toThrow(
       /invalid manifest: .*id must match.*title must NOT have fewer than 1 characters.*not a semantic version.*not a version range/,
     );
+  });
+
+  it('refuses search providers outside the addon namespace or declared twice', () => {
+    const provider = (type: string) =>
+      defineSearchProvider({ type, label: 'Things', permission: 'finder.thing.read', search: async () => [] });
+    const finder = defineAddon({
+      ...base,
+      id: 'finder',
+      version: '1.0.0',
+      search: [provider('finder.thing'), provider('finder.thing'), provider('crm.contact')],
+    });
+    expect(() => resolveAddons([finder], PLATFORM_VERSION)).toThrow(
+      'search provider "finder.thing" is declared twice; search provider "crm.contact" must start with "finder."',
+    );
+    expect(() => provider('Things')).toThrow('must look like "addon.noun"');
   });
 
   it('refuses permissions outside the addon namespace', () => {

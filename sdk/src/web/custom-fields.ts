@@ -1,7 +1,7 @@
-import type { DataColumn } from './data-table.ts';
 // Custom fields in the browser: the definitions a page shows (GET /v1/core/custom-fields), their
 // values as list cells, and form values → the `custom` object an API write takes.
 import type { CustomFieldDef } from '../custom-fields.ts';
+import type { DataColumn } from './data-table.ts';
 import { formatDay, formatMoney } from './format.ts';
 
 export type { CustomFieldDef } from '../custom-fields.ts';

@@ -33,10 +33,9 @@ export { default as Modal } from './components/Modal.svelte';
 export { default as PageHeader } from './components/PageHeader.svelte';
 export { default as Pagination } from './components/Pagination.svelte';
 export { default as RecordHistory } from './components/RecordHistory.svelte';
-export { default as Slot } from './components/Slot.svelte';
 export { default as SavedViews } from './components/SavedViews.svelte';
+export { default as Slot } from './components/Slot.svelte';
 export { type Kit, useKit } from './context.ts';
-export { type DataColumn, valueAt } from './data-table.ts';
 export {
   type CustomFieldDef,
   type CustomFormValue,
@@ -45,6 +44,7 @@ export {
   customFieldDisplay,
   customFormValues,
 } from './custom-fields.ts';
+export { type DataColumn, valueAt } from './data-table.ts';
 export {
   type FormatSettings,
   formatAmounts,
@@ -58,6 +58,7 @@ export { type IconName, iconNames, isIconName } from './icons.ts';
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
 export { type AuditEntry, recordHistory } from './record-history.ts';
+export { neighbourRecord, rememberRecords } from './record-nav.ts';
 export {
   defineSlot,
   type Filled,
@@ -69,7 +70,6 @@ export {
   type SlotModule,
   type SlotProps,
 } from './slots.ts';
-export { neighbourRecord, rememberRecords } from './record-nav.ts';
 export type {
   Branding,
   ContributedModule,

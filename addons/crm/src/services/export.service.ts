@@ -3,8 +3,10 @@ import { type CsvValue, csvRow } from './csv.ts';
 import { fromQuery, type ListTarget, listQuerySchema, listSql, TARGETS } from './list-query.ts';
 import { withSegment } from './segments.service.ts';
 
-/** The most rows one export returns; the response says when it stopped there. */
+/** The most rows one export request returns; the response says when it stopped there. */
 export const MAX_EXPORT_ROWS = 100_000;
+/** The most rows a background export (`crm.contacts` & co., a job) writes. */
+export const MAX_BACKGROUND_ROWS = 2_000_000;
 const FETCH = 2_000;
 
 /**
@@ -131,9 +133,10 @@ export async function exportCsv(
   ctx: RequestContext,
   target: ListTarget,
   query: Record<string, unknown>,
+  max = MAX_EXPORT_ROWS,
 ): Promise<CsvExport> {
   ctx.require('crm.contact.export');
-  const opts = fromQuery({ ...query, limit: query.limit ?? MAX_EXPORT_ROWS, offset: query.offset ?? 0 });
+  const opts = fromQuery({ ...query, limit: query.limit ?? max, offset: query.offset ?? 0 });
   const segmentId = typeof query.segmentId === 'string' ? query.segmentId : null;
   const filter = await withSegment(ctx, target, segmentId, opts.filter);
   const q = await listSql(ctx, target, { filter, ...(opts.sort ? { sort: opts.sort } : {}) });
@@ -163,9 +166,9 @@ export async function exportCsv(
     const d = custom.get(i);
     return d ? customFieldText(d, r[`c${i}`]) : (r[`c${i}`] as CsvValue);
   };
-  const limit = Math.min(opts.limit, MAX_EXPORT_ROWS);
+  const limit = Math.min(opts.limit, max);
   const select = cols.map(([, sql], i) => `${sql} as c${i}`).join(', ');
-  // Raw SQL, kept: a server-side cursor read FETCH rows at a time (up to MAX_EXPORT_ROWS rows
+  // Raw SQL, kept: a server-side cursor read FETCH rows at a time (up to `max` rows
   // without holding them all in the driver at once; the ORM has no cursor), over the same
   // listSql WHERE as the list, with both record rules (crm.contact.export above, crm.contact.read
   // for linked names). Not benchmarked.
@@ -188,7 +191,7 @@ export async function exportCsv(
   await ctx.audit.record({
     action: 'export',
     table: `crm_${target}`,
-    detail: { query, rows: Math.min(fetched, limit) },
+    detail: { query, rows: Math.min(fetched, limit), ...(max === MAX_EXPORT_ROWS ? {} : { background: true }) },
   });
   const day = new Date().toISOString().slice(0, 10);
   return {

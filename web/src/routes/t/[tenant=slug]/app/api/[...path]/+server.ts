@@ -5,7 +5,16 @@ import type { RequestHandler } from '@sveltejs/kit';
 import { apiUrl } from '#lib/server/kernel.ts';
 
 const FORWARD_REQUEST = ['content-type', 'accept', 'x-request-id', 'last-event-id'];
-const FORWARD_RESPONSE = ['content-type', 'content-disposition', 'cache-control', 'x-request-id', 'x-total-count'];
+const FORWARD_RESPONSE = [
+  'content-type',
+  'content-disposition',
+  'cache-control',
+  'x-request-id',
+  'x-total-count',
+  // CSV exports say how many rows they hold and whether they were cut (the page offers the rest).
+  'x-export-rows',
+  'x-export-truncated',
+];
 
 const problem = (status: number, code: string, message: string) =>
   new Response(JSON.stringify({ code, message, details: [] }), {
