@@ -142,7 +142,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
     loginIp: throttle(limits, 'login-ip', config.throttle.loginIp),
     signupIp: throttle(limits, 'signup-ip', config.throttle.signupIp),
     refreshIp: throttle(limits, 'refresh-ip', config.throttle.refreshIp),
-    api: throttle(limits, 'api-tenant', config.throttle.api),
+    api: throttle(limits, 'api-tenant', config.throttle.api, { coalesce: true }),
     accountIp: throttle(limits, 'account-ip', config.throttle.accountIp),
     accountKey: throttle(limits, 'account-key', config.throttle.accountKey),
     mfaUser: throttle(limits, 'mfa-user', config.throttle.mfaUser),

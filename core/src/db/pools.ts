@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { appDatabaseUrl, type Config } from '../config/config.ts';
+import { releaseParked } from './tenant-tx.ts';
 
 const { Pool, types } = pg;
 
@@ -65,6 +66,9 @@ export function createPools(config: Config): Pools {
     app,
     owner,
     async close() {
+      // Reads whose ROLLBACK was to ride with the next opening (tenant-tx.ts) end now.
+      releaseParked(app);
+      releaseParked(owner);
       await Promise.allSettled([app.end(), owner.end()]);
     },
   };

@@ -69,6 +69,60 @@ function makeShape(extra: string): Shape | null {
 }
 
 /**
+ * Connections whose read-only transaction has ended in our eyes but not yet on the server: the
+ * ROLLBACK that ends it travels in front of the next opening on the same connection, so a read
+ * costs one round trip fewer (measured on the crm list: one write and one wake-up of a backend
+ * fewer, ~70-100 µs of Node CPU and ~25 µs of PostgreSQL CPU per request on this machine). Such a
+ * connection stays checked out of the pool (nothing else can run a statement in the stale
+ * transaction); if no opening takes it within `PARK_MS`, or the pool has callers waiting, the
+ * ROLLBACK is sent on its own and the connection goes back to the pool as before. What the stale
+ * transaction held: a read-only snapshot and the previous request's settings, both discarded by
+ * the ROLLBACK before the next BEGIN sets its own.
+ */
+const PARK_MS = 2;
+const parkedByPool = new WeakMap<pg.Pool, { clients: pg.PoolClient[]; timer: NodeJS.Timeout | null }>();
+function parkedOf(pool: pg.Pool) {
+  let p = parkedByPool.get(pool);
+  if (!p) {
+    p = { clients: [], timer: null };
+    parkedByPool.set(pool, p);
+  }
+  return p;
+}
+async function releaseWithRollback(c: pg.PoolClient): Promise<void> {
+  try {
+    await c.query('rollback');
+    c.release();
+  } catch (err) {
+    c.release(err as Error);
+  }
+}
+function flushParked(pool: pg.Pool): void {
+  const p = parkedOf(pool);
+  if (p.timer) clearTimeout(p.timer);
+  p.timer = null;
+  const clients = p.clients;
+  p.clients = [];
+  for (const c of clients) void releaseWithRollback(c);
+}
+function park(pool: pg.Pool, c: pg.PoolClient): void {
+  const p = parkedOf(pool);
+  p.clients.push(c);
+  if (!p.timer) {
+    p.timer = setTimeout(() => flushParked(pool), PARK_MS);
+    p.timer.unref?.();
+  }
+}
+/** A parked connection of this pool, if any (its ROLLBACK is still owed). */
+function takeParked(pool: pg.Pool): pg.PoolClient | null {
+  return parkedByPool.get(pool)?.clients.pop() ?? null;
+}
+/** Sends the ROLLBACK owed by every parked connection of `pool` and returns them to it (shutdown, tests). */
+export function releaseParked(pool: pg.Pool): void {
+  flushParked(pool);
+}
+
+/**
  * Who a transaction acts for, written into transaction settings the audit trigger reads
  * (`app.user_id`, `app.api_key_id`, `app.request_id`, `app.actor`). `actor` names a system
  * actor (`job:crm.import`, `subscriber:...`); without it the trigger says `user`, `api_key` or `system`.
@@ -112,6 +166,10 @@ export class TenantTx {
   /** Who this transaction acts for (the audit log's actor). */
   readonly actor: TxActor | undefined;
   private openedReadOnly = false;
+  /** A statement failed on the connection: it is not handed to the next opening. */
+  private failed = false;
+  /** Statements between taking the connection and their answer (none when it is parked). */
+  private active = 0;
 
   constructor(pool: pg.Pool, tenantId: string, actor?: TxActor) {
     if (!UUID.test(tenantId)) throw new Error(`Invalid tenant id: ${tenantId}`);
@@ -159,14 +217,17 @@ export class TenantTx {
     const plain = `${head}${opts.extra ? `; ${opts.extra}` : ''}`;
     const shape = opts.extra ? openingShape(opts.extra) : null;
     this.client = (async () => {
-      const c = await this.pool.connect();
+      // A parked connection still owes the ROLLBACK of the read before: it goes first.
+      const parked = takeParked(this.pool);
+      const c = parked ?? (await this.pool.connect());
+      const owed = parked ? 'rollback; ' : '';
       this.statements += 1;
       try {
         let res: pg.QueryResult[];
         if (shape) {
           const prepared = preparedOn(c);
           const fresh = !prepared.has(shape.name);
-          const sql = `${fresh ? `prepare ${shape.name} as ${shape.text}; ` : ''}${head}; execute ${shape.name}(${shape.args})`;
+          const sql = `${owed}${fresh ? `prepare ${shape.name} as ${shape.text}; ` : ''}${head}; execute ${shape.name}(${shape.args})`;
           try {
             res = (await c.query(sql)) as unknown as pg.QueryResult[];
             prepared.add(shape.name);
@@ -181,7 +242,7 @@ export class TenantTx {
             unpreparable.add(shape.text);
           }
         } else {
-          res = (await c.query(plain)) as unknown as pg.QueryResult[];
+          res = (await c.query(`${owed}${plain}`)) as unknown as pg.QueryResult[];
         }
         rows = (res[res.length - 1]?.rows ?? []) as Record<string, unknown>[];
       } catch (err) {
@@ -215,11 +276,19 @@ export class TenantTx {
     // One connection runs one statement at a time: concurrent callers (GraphQL resolvers,
     // DataLoader batches, the EntityManager) queue here instead of piling onto the client.
     const run = this.queue.then(async () => {
-      const c = await this.connect();
-      this.statements += 1;
-      return name
-        ? c.query({ name, text: sql, values: params as unknown[] | undefined })
-        : c.query(sql, params as unknown[] | undefined);
+      this.active += 1;
+      try {
+        const c = await this.connect();
+        this.statements += 1;
+        return await (name
+          ? c.query({ name, text: sql, values: params as unknown[] | undefined })
+          : c.query(sql, params as unknown[] | undefined));
+      } catch (err) {
+        this.failed = true;
+        throw err;
+      } finally {
+        this.active -= 1;
+      }
     });
     this.queue = run.then(
       () => undefined,
@@ -302,12 +371,14 @@ export class TenantTx {
     } catch {
       return;
     }
-    try {
-      await c.query('rollback');
-      c.release();
-    } catch (err) {
-      c.release(err as Error);
+    // A read that went well: its ROLLBACK rides with the next opening on this connection (see
+    // `park`), unless callers are already waiting for a connection of the pool. Never while a
+    // statement of this transaction is still on its way: it must not land in the next one.
+    if (this.openedReadOnly && !this.failed && this.active === 0 && this.pool.waitingCount === 0) {
+      park(this.pool, c);
+      return;
     }
+    await releaseWithRollback(c);
   }
 }
 

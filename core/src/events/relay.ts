@@ -84,9 +84,15 @@ export class OutboxRelay {
       const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [RELAY_LOCK]);
       if (!got.rows[0]?.ok) return;
       try {
-        while (await this.pass(client)) {
-          // a full batch went through: look for more
-        }
+        // Commits that woke the relay while it was passing are relayed under the same lock, on
+        // the same connection: under a stream of writes, one pass after another without a pool
+        // checkout, lock and unlock (three round trips) each.
+        do {
+          this.again = false;
+          while (await this.pass(client)) {
+            // a full batch went through: look for more
+          }
+        } while (this.again && !this.stopped);
       } finally {
         await client.query('select pg_advisory_unlock($1)', [RELAY_LOCK]);
       }

@@ -48,8 +48,16 @@ export interface ThrottleDeps {
 
 const secs = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** Makes a reusable limit (login, sign-up, password reset, invitations, the API). */
-export function throttle(deps: ThrottleDeps, name: string, rate: Rate): Throttle {
+/**
+ * Makes a reusable limit (login, sign-up, password reset, invitations, the API). `coalesce`: the
+ * attempts made for one key within one turn of the event loop are counted in Redis with one call
+ * (`points` = their sum) instead of one each; each attempt is then answered by its place in that
+ * sum, exactly as if they had been counted one after the other (the same counter, the same
+ * refusals past the limit, the same remaining points). For a limit counted on every request
+ * (the API's per tenant): one Redis round trip per batch instead of per request. Not for limits
+ * whose callers also `reward`/`reset` (their order against a pending count would change).
+ */
+export function throttle(deps: ThrottleDeps, name: string, rate: Rate, options: { coalesce?: boolean } = {}): Throttle {
   const opts = { points: rate.points, duration: rate.durationSec, keyPrefix: `${deps.prefix}:${name}` };
   const limiter = new RateLimiterRedis({
     ...opts,
@@ -63,17 +71,61 @@ export function throttle(deps: ThrottleDeps, name: string, rate: Rate): Throttle
     remaining: Math.max(0, res.remainingPoints),
     resetSec: secs(res.msBeforeNext),
   });
+  const allowed = (): ThrottleState => ({ limit: rate.points, remaining: rate.points, resetSec: rate.durationSec });
+  const consumeNow = async (key: string, points: number): Promise<ThrottleState> => {
+    try {
+      return state(await limiter.consume(key, points));
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw new RateLimitedError(secs(err.msBeforeNext));
+      // Neither Redis nor memory could count (should not happen): let the request through.
+      deps.log.warn({ err: String(err), throttle: name }, 'rate limiter failed; request allowed');
+      return allowed();
+    }
+  };
+  type Waiter = { points: number; resolve: (s: ThrottleState) => void; reject: (e: unknown) => void };
+  const pending = new Map<string, { points: number; waiters: Waiter[] }>();
+  const countBatch = async (key: string, batch: { points: number; waiters: Waiter[] }) => {
+    let consumed: number;
+    let msBeforeNext: number;
+    try {
+      const res = await limiter.consume(key, batch.points);
+      consumed = res.consumedPoints;
+      msBeforeNext = res.msBeforeNext;
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) {
+        deps.log.warn({ err: String(err), throttle: name }, 'rate limiter failed; request allowed');
+        for (const w of batch.waiters) w.resolve(allowed());
+        return;
+      }
+      consumed = err.consumedPoints;
+      msBeforeNext = err.msBeforeNext;
+    }
+    // The counter before this batch, then each attempt's own total, in the order they came.
+    let total = consumed - batch.points;
+    for (const w of batch.waiters) {
+      total += w.points;
+      if (total > rate.points) w.reject(new RateLimitedError(secs(msBeforeNext)));
+      else w.resolve({ limit: rate.points, remaining: Math.max(0, rate.points - total), resetSec: secs(msBeforeNext) });
+    }
+  };
   return {
     rate,
-    async consume(key, points = 1) {
-      try {
-        return state(await limiter.consume(key, points));
-      } catch (err) {
-        if (err instanceof RateLimiterRes) throw new RateLimitedError(secs(err.msBeforeNext));
-        // Neither Redis nor memory could count (should not happen): let the request through.
-        deps.log.warn({ err: String(err), throttle: name }, 'rate limiter failed; request allowed');
-        return { limit: rate.points, remaining: rate.points, resetSec: rate.durationSec };
-      }
+    consume(key, points = 1) {
+      if (!options.coalesce) return consumeNow(key, points);
+      return new Promise<ThrottleState>((resolve, reject) => {
+        let batch = pending.get(key);
+        if (!batch) {
+          const b = { points: 0, waiters: [] as Waiter[] };
+          batch = b;
+          pending.set(key, b);
+          setImmediate(() => {
+            pending.delete(key);
+            void countBatch(key, b);
+          });
+        }
+        batch.points += points;
+        batch.waiters.push({ points, resolve, reject });
+      });
     },
     async reward(key, points = 1) {
       await limiter.reward(key, points).catch(() => {});
