@@ -117,6 +117,68 @@ describe('the comment trigger', () => {
 });
 
 describe('crm actions', () => {
+  it('a website form posted to an inbound webhook becomes a lead owned by the rule owner, once per delivery', async () => {
+    const t = await env.tenant('wf-form', { enable: ['crm'] });
+    const other = await env.tenant('wf-form-b', { enable: ['crm'] });
+    const rule = await post(t, '/api/v1/core/automation/rules', {
+      name: 'Contact form → lead',
+      trigger: {
+        type: 'inbound',
+        body: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string' }, email: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+      actions: [
+        {
+          id: 'lead',
+          action: 'crm.create_lead',
+          params: {
+            title: 'Website: {{payload.name}}',
+            contactName: '{{payload.name}}',
+            email: '{{payload.email}}',
+            source: 'website',
+            description: '{{payload.message}}',
+          },
+        },
+      ],
+    });
+    const made = await post(t, `/api/v1/core/automation/rules/${rule.id}/inbound`, { signed: false });
+    const send = (body: unknown, id: string) =>
+      fetch(`${env.url}${new URL(made.url as string).pathname}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': id },
+        body: JSON.stringify(body),
+      });
+    const form = { name: 'Ada Lovelace', email: 'ada@example.test', message: 'Please call me' };
+    expect((await send(form, 'msg_form_1')).status).toBeLessThan(300);
+    // The same delivery again (a retrying form provider) runs nothing more.
+    expect((await (await send(form, 'msg_form_1')).json()).duplicate).toBe(true);
+    await vi.waitFor(async () => expect((await runsOf(t, rule.id)).filter(done)).toHaveLength(1), WAIT);
+    expect((await runsOf(t, rule.id))[0]?.status).toBe('succeeded');
+    const leads = (await t.client.get(`${api}/leads`)).body.data as Record<string, unknown>[];
+    expect(leads).toEqual([
+      expect.objectContaining({
+        title: 'Website: Ada Lovelace',
+        contactName: 'Ada Lovelace',
+        email: 'ada@example.test',
+        source: 'website',
+        description: 'Please call me',
+        ownerId: await userId(t.ownerEmail),
+      }),
+    ]);
+    // A bad address fails the step with the lead service's reason and writes no lead.
+    expect((await send({ name: 'Bad', email: 'not-an-email' }, 'msg_form_2')).status).toBeLessThan(300);
+    await vi.waitFor(async () => expect((await runsOf(t, rule.id)).filter(done)).toHaveLength(2), WAIT);
+    const runs = await runsOf(t, rule.id);
+    const failed = runs.find((r) => r.status === 'failed');
+    expect(failed?.error).toMatch(/email/i);
+    expect((await t.client.get(`${api}/leads`)).body.data).toHaveLength(1);
+    // Another company neither sees the rule's leads nor can post to the URL as its own.
+    expect((await other.client.get(`${api}/leads`)).body.data).toEqual([]);
+  });
+
   it('new lead → assigned round-robin among a team, with a follow-up task for the assignee', async () => {
     const t = await env.tenant('wf-rr', { enable: ['crm'] });
     const { teamId, members } = await team(t, 'wf-rr');
