@@ -226,7 +226,7 @@ describe('sales on crm’s pages (slots)', { timeout: 300_000 }, () => {
 
     // The invoice through the REST API, then paid through the Stripe pay link.
     const draft = await tenant.as<{ id: string }>('POST', `/api/v1/sales/orders/${orderId}/invoices`, {});
-    const posted = await tenant.as<{ number: string; amountTotal: string }>(
+    const posted = await tenant.as<{ id: string; number: string; amountTotal: string }>(
       'POST',
       `/api/v1/sales/invoices/${draft.id}/post`,
       {},
@@ -266,7 +266,7 @@ describe('sales on crm’s pages (slots)', { timeout: 300_000 }, () => {
     expect(await panel.getByTestId('sales-invoiced').textContent()).toBe('$37.50');
     expect(await panel.getByTestId('sales-due').textContent()).toBe('$0.00');
     expect(await panel.getByRole('link', { name: posted.number }).getAttribute('href')).toContain(
-      `/sales/orders/${orderId}`,
+      `/sales/invoices/${posted.id}`,
     );
     expect(await panel.textContent()).toMatch(/SO\d{5}\s*Done/);
 
