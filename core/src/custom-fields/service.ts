@@ -49,7 +49,8 @@ export function customFieldsFor(db: CfDb, models: () => ReadonlyMap<string, AnyM
   let rolesP: Promise<ReadonlySet<string>> | null = null;
   const visible = async (name: string): Promise<CustomFieldDef[]> => {
     const active = (await all(name)).filter((d) => !d.archived);
-    if (viewer.all) return active;
+    // The caller's roles are read only when a field is limited to some (most companies have none).
+    if (viewer.all || active.every((d) => !d.visibleTo)) return active;
     rolesP ??= viewer.roles();
     const roles = await rolesP;
     return active.filter((d) => !d.visibleTo || d.visibleTo.some((r) => roles.has(r)));
