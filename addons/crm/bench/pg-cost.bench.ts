@@ -6,6 +6,15 @@ import { bootTestKernel } from '@elevate/testkit';
 import pg from 'pg';
 import { crm } from '../src/index.ts';
 
+/** The app role's connection string (the owner URL with the app role's credentials, as the kernel makes it). */
+function appUrl(): string {
+  const c = env.kernel.config;
+  const u = new URL(c.databaseUrl);
+  u.username = c.appDbUser;
+  u.password = c.appDbPassword;
+  return u.toString();
+}
+
 const N = Number(process.env.N ?? 3000);
 const env = await bootTestKernel({ addons: [crm], workers: false, env: { DATABASE_POOL_SIZE: '10' } });
 const t = await env.tenant('bench', { enable: ['crm'] });
@@ -42,7 +51,7 @@ const opening = seen.find((s) => s.text.startsWith('begin'))?.text as string;
 const list = seen.find((s) => s.text.includes('from crm_contact')) as { text: string; values: unknown[] };
 console.error('OPENING:', opening, '\nLIST:', list.text, list.values);
 const c = new pg.Client({
-  connectionString: (await import('../../../core/src/config/config.ts')).appDatabaseUrl(env.kernel.config),
+  connectionString: appUrl(),
 });
 await c.connect();
 const { pid } = (await c.query('select pg_backend_pid() as pid')).rows[0] as { pid: number };
@@ -125,7 +134,7 @@ console.log(JSON.stringify(out, null, 1));
 const clients = await Promise.all(
   Array.from({ length: 10 }, async () => {
     const cl = new pg.Client({
-      connectionString: (await import('../../../core/src/config/config.ts')).appDatabaseUrl(env.kernel.config),
+      connectionString: appUrl(),
     });
     await cl.connect();
     await cl.query(`prepare pr as ${param}`);
