@@ -106,10 +106,12 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('counted 10');
     // The line: counted 10 against 10 on hand.
     const row = p.getByRole('row', { name: /MUG-01/ });
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
     await expect.poll(() => row.innerText()).toMatch(/MUG-01.*Blue mug.*10.*10/s);
     await p.getByRole('button', { name: 'Validate' }).click();
     await p.getByRole('dialog', { name: 'Validate this count?' }).getByRole('button', { name: 'Validate' }).click();
     await expect.poll(() => p.getByText('WH/Stock · done').count()).toBe(1);
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
     await expect.poll(() => row.innerText()).toMatch(/Blue mug\s*10\s*10\s*0\s*$/);
     const countUrl = p.url();
 
@@ -213,6 +215,7 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     const open_ = p.getByRole('table', { name: 'Open replenishment suggestions' });
     await expect.poll(() => open_.getByRole('row').count()).toBe(3);
     // forecast 0, max 20, multiple 6 → 24.
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
     expect(await open_.getByRole('row', { name: /CAP · Cap/ }).innerText()).toMatch(/WH\s*0\s*24/);
     await p.getByRole('button', { name: 'Dismiss SHIRT · Shirt' }).click();
     await expect.poll(() => open_.getByRole('row').count()).toBe(2);
@@ -232,6 +235,7 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     expect(await p.getByRole('heading', { name: 'stock.csv: completed' }).count()).toBe(1);
     const failed = p.getByRole('table', { name: 'Rows not imported' });
     expect(await failed.getByRole('cell', { name: 'barcode' }).count()).toBe(1);
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
     expect(await failed.getByRole('row').nth(1).innerText()).toMatch(/^2\s*barcode/);
     expect((await tenant.as<{ data: unknown[] }>('GET', '/api/v1/inventory/products?q=Pad')).data).toHaveLength(1);
     await checkPages(p, tenant, [
