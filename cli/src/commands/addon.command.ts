@@ -165,10 +165,15 @@ async function newAddon(id: string | undefined, opts: NewOptions): Promise<void>
     },
   });
   const { id: chosen, depends, ...rest } = answers;
-  return create(chosen, { ...opts, ...rest, ...(depends.length ? { depends: depends.join(',') } : {}) });
+  return create(chosen, { ...opts, ...rest, ...(depends.length ? { depends: depends.join(',') } : {}) }, installed);
 }
 
-async function create(id: string, opts: NewOptions): Promise<void> {
+/** `known`: the installed addons when the caller already discovered them (the questions did). */
+async function create(
+  id: string,
+  opts: NewOptions,
+  known?: Awaited<ReturnType<typeof import('@elevate/core').discoverAddonPackages>>,
+): Promise<void> {
   if (!ADDON_ID.test(id)) {
     throw new CliError(`addon id "${id}" must be 2-32 lowercase letters, digits or _ and start with a letter`);
   }
@@ -185,7 +190,7 @@ async function create(id: string, opts: NewOptions): Promise<void> {
   const published = !inWorkspace && (opts.packages !== undefined || !IN_CHECKOUT);
   const packs = opts.packages !== undefined ? tarballs(opts.packages) : null;
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new CliError(`${dir} exists and is not empty`);
-  const installed = await discoverAddonPackages(root);
+  const installed = known ?? (await discoverAddonPackages(root));
   if (installed.some((p) => p.addon.id === id)) throw new CliError(`an addon "${id}" already exists here`);
   const depends = (opts.depends ?? '')
     .split(',')
