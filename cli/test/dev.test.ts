@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +44,8 @@ let url = '';
 function waitFor(pattern: RegExp, from = 0): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      const m = pattern.exec(out.slice(from));
+      // Without colour codes: Vite colours its banner whenever CI is set, even into a pipe.
+      const m = pattern.exec(stripVTControlCharacters(out.slice(from)));
       if (m) {
         dev?.stdout?.off('data', check);
         dev?.stderr?.off('data', check);
@@ -243,7 +245,11 @@ describe('elevate dev refuses', { timeout: 120_000 }, () => {
 
 describe('elevate dev, the web app (Vite)', { timeout: 300_000 }, () => {
   it("updates an addon's page in place when its markup changes, and reloads it when its module script does", async () => {
+    // Each step's time is printed: under a loaded machine the first page compiles slowly.
+    const t0 = performance.now();
+    const step = (what: string) => console.info(`dev web: ${what} after ${Math.round(performance.now() - t0)} ms`);
     await waitFor(/VITE v\S+ +ready in/);
+    step('Vite ready');
     const page_ = join(dir, 'web/pages/index.svelte');
     const original = readFileSync(page_, 'utf8');
     const browser = await chromium.launch({
@@ -253,13 +259,16 @@ describe('elevate dev, the web app (Vite)', { timeout: 300_000 }, () => {
     try {
       const page = await browser.newPage();
       await page.goto(`${webUrl}/t/demo/auth/login`, { timeout: 180_000 });
+      step('login page');
       await page.getByLabel('Email').fill('admin@demo.test');
       await page.getByLabel('Password').fill('elevate-demo');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(`${webUrl}/t/demo`, { timeout: 180_000 });
+      step('signed in');
       await page.goto(`${webUrl}/t/demo/desk`, { timeout: 180_000 });
       await page.getByRole('heading', { name: 'Desk', exact: true }).waitFor({ timeout: 180_000 });
       await page.waitForLoadState('networkidle');
+      step('desk page');
       // Survives an update in place; a reload of the page clears it.
       await page.evaluate(() => Object.assign(window, { __kept: 42 }));
       const kept = () => page.evaluate(() => (window as unknown as { __kept?: number }).__kept);
