@@ -266,7 +266,7 @@ export {
   type SeededRole,
   widestScope,
 } from './permissions.ts';
-export { relationFields, resourceGraphql } from './resource/resource.graphql.ts';
+export { relationFields, resourceGraphql, validateInput } from './resource/resource.graphql.ts';
 export { resourceRoutes } from './resource/resource.rest.ts';
 export {
   defineResource,

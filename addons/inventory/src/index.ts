@@ -1,7 +1,7 @@
 import { defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { inventoryEvents } from './events.ts';
-import { stockGraphql } from './graphql/stock.graphql.ts';
+import { inventoryGraphql } from './graphql/inventory.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
@@ -42,7 +42,7 @@ export const inventory = defineAddon({
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
   search: searchProviders,
-  graphql: stockGraphql,
+  graphql: inventoryGraphql,
   rest: (r) => {
     stockRoutes(r);
     operationRoutes(r);

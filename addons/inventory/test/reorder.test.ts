@@ -160,6 +160,45 @@ describe('reorder rules', () => {
     expect((await acme.client.get(`${API}/reorder-rules/${r.id}`)).body.max).toBe('30.0000');
   });
 
+  it('edits and deletes a rule as the reorder page does: fields named, suggestions go with the rule, receipts stay', async () => {
+    const p = await newProduct(acme);
+    const r = await rule(p.id);
+    const edit = (body: Record<string, unknown>, client = acme.client) =>
+      client.patch(`${API}/reorder-rules/${r.id}`, { product: p.id, warehouse, min: '5', max: '20', ...body });
+    for (const [body, path] of [
+      [{ min: '-1' }, 'min'],
+      [{ max: '4' }, 'max'],
+      [{ multiple: '0' }, 'multiple'],
+      [{ multiple: 'six' }, 'multiple'],
+    ] as const) {
+      const res = await edit(body);
+      expect([res.status, res.body.details?.[0]?.path], JSON.stringify(body)).toEqual([400, path]);
+    }
+    const ok = await edit({ min: '2', max: '8', multiple: null });
+    expect(ok.status).toBe(200);
+    expect((await acme.client.get(`${API}/reorder-rules/${r.id}`)).body).toMatchObject({
+      min: '2.0000',
+      max: '8.0000',
+      multiple: null,
+    });
+    // Below min: a suggestion to max (8), accepted into a draft receipt.
+    await check();
+    const [s] = await suggestions(p.id);
+    expect(s).toMatchObject({ state: 'open', quantity: '8.0000' });
+    const accepted = await acme.client.post(`${API}/replenishments/${s?.id}/accept`);
+    const receipt = accepted.body.operation as string;
+    const globex = await env.tenant(`globex-del-${Date.now()}`, { enable: ['inventory'] });
+    expect((await globex.client.delete(`${API}/reorder-rules/${r.id}`)).status).toBe(404);
+    expect((await (await acme.as('member')).delete(`${API}/reorder-rules/${r.id}`)).status).toBe(403);
+    expect((await acme.client.delete(`${API}/reorder-rules/${r.id}`)).status).toBe(204);
+    expect((await acme.client.get(`${API}/reorder-rules/${r.id}`)).status).toBe(404);
+    expect(await suggestions(p.id)).toEqual([]);
+    expect((await acme.client.get(`${API}/operations/${receipt}`)).body).toMatchObject({
+      kind: 'receipt',
+      state: 'draft',
+    });
+  });
+
   it('another company sees no rule or suggestion and can handle none', async () => {
     const p = await newProduct(acme);
     await acme.client.post(`${API}/receipts`, { productId: p.id, quantity: '1' });

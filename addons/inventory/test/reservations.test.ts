@@ -84,6 +84,42 @@ describe('reservations', () => {
     expect((await acme.client.post(`${API}/reservations/${r.body.id}/release`)).status).toBe(409);
   });
 
+  it('publishes inventory.stock.changed with the new available figure when a reservation is made, fulfilled or released', async () => {
+    const p = await newProduct(acme);
+    await acme.client.post(`${API}/receipts`, { productId: p.id, quantity: '10' });
+    const events = async () =>
+      (
+        await env.sql<{ payload: { locationId: string; onHand: string; reserved: string; available: string } }>(
+          `select payload from core_outbox where tenant_id = $1 and name = 'inventory.stock.changed'
+              and payload->>'productId' = $2 order by id`,
+          [acme.id, p.id],
+        )
+      ).map((e) => e.payload);
+    expect(await events()).toEqual([
+      { productId: p.id, locationId: at.stock, onHand: '10.0000', reserved: '0.0000', available: '10.0000' },
+    ]);
+    const r = await acme.client.post(`${API}/reservations`, {
+      productId: p.id,
+      quantity: '4',
+      idempotencyKey: `ev-${p.id}`,
+    });
+    expect((await events()).at(-1)).toMatchObject({ onHand: '10.0000', reserved: '4.0000', available: '6.0000' });
+    // The same key again reserves nothing and publishes nothing.
+    await acme.client.post(`${API}/reservations`, { productId: p.id, quantity: '4', idempotencyKey: `ev-${p.id}` });
+    expect(await events()).toHaveLength(2);
+    // A shortfall changes nothing and publishes nothing.
+    expect((await acme.client.post(`${API}/reservations`, { productId: p.id, quantity: '7' })).status).toBe(409);
+    expect(await events()).toHaveLength(2);
+    await acme.client.post(`${API}/reservations/${r.body.id}/deliver`, { quantity: '1' });
+    expect((await events()).at(-1)).toMatchObject({ onHand: '9.0000', reserved: '3.0000', available: '6.0000' });
+    await acme.client.post(`${API}/reservations/${r.body.id}/release`);
+    expect((await events()).at(-1)).toMatchObject({ onHand: '9.0000', reserved: '0.0000', available: '9.0000' });
+    // GraphQL reservations publish too.
+    await acme.client.graphql(`mutation { inventoryReserve(productId: "${p.id}", quantity: "2") { __typename } }`);
+    expect(await events()).toHaveLength(5);
+    expect((await events()).at(-1)).toMatchObject({ reserved: '2.0000', available: '7.0000' });
+  });
+
   it('answers a typed shortfall on REST (409) and GraphQL (a result type), reserving nothing', async () => {
     const p = await newProduct(acme);
     await acme.client.post(`${API}/receipts`, { productId: p.id, quantity: '3' });

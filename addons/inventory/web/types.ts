@@ -61,3 +61,18 @@ export const plain = (v: unknown): string => {
   const s = v === null || v === undefined ? '' : String(v);
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 };
+
+/**
+ * The unit a move's quantity is in (the product's stock unit), and the quantity as entered when it
+ * was given in another unit: `Units (2 Dozen)`.
+ */
+export function moveUnit(
+  m: { uom?: string | null; uomQuantity?: string | null },
+  stockUom: string | null | undefined,
+  uoms: readonly { id: string; name: string }[],
+): string {
+  const name = (id: unknown) => uoms.find((u) => u.id === id)?.name;
+  const stock = name(stockUom) ?? '—';
+  const entered = m.uom && m.uom !== stockUom ? name(m.uom) : undefined;
+  return entered && m.uomQuantity ? `${stock} (${plain(m.uomQuantity)} ${entered})` : stock;
+}

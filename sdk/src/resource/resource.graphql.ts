@@ -19,6 +19,16 @@ const ajv = new Ajv({ allErrors: true });
 addFormats.default(ajv);
 const validators = new WeakMap<JsonSchema, ReturnType<typeof ajv.compile>>();
 
+/**
+ * Checks a GraphQL argument against a JSON Schema (the one its REST body uses): a `ValidationError`
+ * (`VALIDATION_FAILED`) naming each wrong field, `arg.field.path` (or `field.path` when `arg` is ''),
+ * as the derived resource mutations do. Hand-written mutations use it so bad input is a typed error,
+ * never an internal one.
+ */
+export function validateInput(schema: JsonSchema, value: unknown, arg: string): void {
+  validate(schema, value, arg);
+}
+
 function validate(schema: JsonSchema, value: unknown, arg: string): void {
   let v = validators.get(schema);
   if (!v) {
@@ -35,7 +45,7 @@ function validate(schema: JsonSchema, value: unknown, arg: string): void {
           : e.instancePath.slice(1).replace(/\//g, '.');
     return { path: [arg, key].filter(Boolean).join('.'), message: e.message ?? 'is invalid' };
   });
-  throw new ValidationError(`Invalid ${arg}`, details);
+  throw new ValidationError(arg ? `Invalid ${arg}` : 'Invalid input', details);
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

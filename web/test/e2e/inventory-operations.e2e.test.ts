@@ -211,6 +211,16 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     await rule.getByRole('button', { name: 'Save' }).click();
     const rules = p.getByRole('table', { name: 'Reorder rules' });
     await expect.poll(() => rules.getByRole('row').count()).toBe(3);
+    // Editing it: a multiple of 0 is named on the field, then 4 is saved.
+    await p.getByRole('button', { name: 'Edit rule of SHIRT · Shirt' }).click();
+    const edit = p.getByRole('dialog', { name: 'Edit reorder rule' });
+    await edit.getByLabel('Multiple').fill('0');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => edit.locator('[aria-invalid="true"][name="multiple"]').count()).toBe(1);
+    await edit.getByLabel('Multiple').fill('4');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
+    await expect.poll(() => rules.getByRole('row', { name: /SHIRT · Shirt/ }).innerText()).toMatch(/WH\s*10\s*12\s*4/);
     await p.getByRole('button', { name: 'Check now' }).click();
     const open_ = p.getByRole('table', { name: 'Open replenishment suggestions' });
     await expect.poll(() => open_.getByRole('row').count()).toBe(3);

@@ -161,5 +161,5 @@ export function stockGraphql(b: GraphQLBuilder) {
       },
     }),
   );
-  return { InventoryStockLevel: Level };
+  return { InventoryStockLevel: Level, InventoryInsufficientStock: Short };
 }

@@ -16,12 +16,21 @@ const sheetId = (id: string) => {
   return id;
 };
 
+export const openCountBody = obj({ locationId: uuid, reference: { type: ['string', 'null'], maxLength: 120 } }, [
+  'locationId',
+]);
+export const countLineBody = obj({ productId: uuid, countedQuantity: quantity }, ['productId', 'countedQuantity']);
+export const scanBody = obj(
+  { code: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' }, quantity },
+  ['code'],
+);
+
 export function countRoutes(r: RestRouter): void {
   r.post<Record<string, string>, { locationId: string; reference?: string | null }>(
     '/counts',
     {
       permission: 'inventory.move.write',
-      body: obj({ locationId: uuid, reference: { type: ['string', 'null'], maxLength: 120 } }, ['locationId']),
+      body: openCountBody,
       summary: 'Open a count sheet for an internal location',
     },
     async ({ body, ctx }) => ({ status: 201, body: await openCount(ctx, body) }),
@@ -31,7 +40,7 @@ export function countRoutes(r: RestRouter): void {
     '/counts/:id/lines',
     {
       permission: 'inventory.move.write',
-      body: obj({ productId: uuid, countedQuantity: quantity }, ['productId', 'countedQuantity']),
+      body: countLineBody,
       summary: 'Set the counted quantity of a product on an open count sheet',
     },
     async ({ params, body, ctx }) => ({ status: 201, body: await setCountLine(ctx, sheetId(params.id), body) }),
@@ -41,9 +50,7 @@ export function countRoutes(r: RestRouter): void {
     '/counts/:id/scan',
     {
       permission: 'inventory.move.write',
-      body: obj({ code: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' }, quantity }, [
-        'code',
-      ]),
+      body: scanBody,
       summary: 'Scan a barcode or SKU into a count: adds its line or increments it (by 1 by default)',
     },
     async ({ params, body, ctx }) => ({ status: 201, body: await scanIntoCount(ctx, sheetId(params.id), body) }),

@@ -52,10 +52,10 @@ export function importRoutes(r: RestRouter): void {
   );
 }
 
-type ImportView = Omit<ProductImportRow, 'csv'> & { progress: number };
+export type ImportView = Omit<ProductImportRow, 'csv'> & { progress: number };
 
 /** An import as clients see it: without the uploaded file, with its progress in percent. */
-function view(imp: ProductImportRow): ImportView {
+export function view(imp: ProductImportRow): ImportView {
   const { csv: _csv, ...rest } = imp;
   return { ...rest, progress: imp.totalRows ? Math.round((imp.processedRows / imp.totalRows) * 100) : 100 };
 }

@@ -31,7 +31,7 @@ export const lineSchema: JsonSchema = {
   },
 };
 
-const operationBody: JsonSchema = {
+export const operationBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['kind', 'lines'],

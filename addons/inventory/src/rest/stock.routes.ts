@@ -30,7 +30,7 @@ const obj = (properties: Record<string, unknown>, required: string[] = []): Json
 
 const unitCost = { type: ['string', 'null'], pattern: '^\\d{1,12}(\\.\\d{1,6})?$' };
 
-const moveBody = obj(
+export const moveBody = obj(
   {
     productId: uuid,
     quantity,
@@ -57,7 +57,7 @@ const receiveBody = obj(
   ['productId', 'quantity'],
 );
 
-const adjustBody = obj({ productId: uuid, locationId: uuid, countedQuantity: quantity, reference: text(120) }, [
+export const adjustBody = obj({ productId: uuid, locationId: uuid, countedQuantity: quantity, reference: text(120) }, [
   'productId',
   'locationId',
   'countedQuantity',

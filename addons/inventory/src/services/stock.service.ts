@@ -1,5 +1,6 @@
 import { defineService, type SystemContext } from '@elevate/sdk';
 import { inventoryErrors, type Shortfall } from '../errors.ts';
+import { StockChanged } from '../events.ts';
 import { Location } from '../models/location.model.ts';
 import { Move, type MoveRow } from '../models/move.model.ts';
 import type { OperationRow } from '../models/operation.model.ts';
@@ -8,7 +9,7 @@ import { format, parse } from './decimal.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
 import { createMove, locationOf, STOCKED, stockedProduct, toStockUnit, validateMove } from './moves.service.ts';
 import { createOperation, type OperationInput } from './operations.service.ts';
-import { quantAt, reserveInQuant, unreserveInQuant } from './quants.sql.ts';
+import { type QuantLevel, quantAt, reserveInQuant, unreserveInQuant } from './quants.sql.ts';
 
 export interface StockLevel {
   productId: string;
@@ -207,6 +208,7 @@ export async function reserve(ctx: SystemContext, input: ReserveInput): Promise<
       },
     };
   }
+  await publishLevel(ctx, product.id, loc.id, held);
   const reservation = await repo.insert({
     product: product.id,
     location: loc.id,
@@ -227,8 +229,24 @@ export async function release(ctx: SystemContext, id: string): Promise<Reservati
   );
   const r = await ctx.db.repo(Reservation).getOrThrow(id);
   if (!rows[0]) throw inventoryErrors.reservationState(r.state);
-  await unreserveInQuant(ctx, r.product, r.location, rows[0].remaining);
+  const level = await unreserveInQuant(ctx, r.product, r.location, rows[0].remaining);
+  if (level) await publishLevel(ctx, r.product, r.location, level);
   return r;
+}
+
+/**
+ * A reservation made or released changes what is available (not what is on hand): the same
+ * `inventory.stock.changed` a done move publishes, through the outbox, with the level after it.
+ * Fulfilment is a done delivery move, which publishes through the move path.
+ */
+async function publishLevel(ctx: SystemContext, productId: string, locationId: string, level: QuantLevel) {
+  await ctx.events.publish(StockChanged, productId, {
+    productId,
+    locationId,
+    onHand: format(parse(level.quantity)),
+    reserved: format(parse(level.reserved)),
+    available: format(parse(level.quantity) - parse(level.reserved)),
+  });
 }
 
 export async function deliver(ctx: SystemContext, id: string, quantity?: string): Promise<MoveRow> {
