@@ -470,6 +470,17 @@ describe('tracking and lots', () => {
     expect((await o.get(`${API}/lots/nope/trace`)).status).toBe(404);
     expect((await o.get(`${API}/lots?limit=200`)).body.data.map((l: Lot) => l.name)).not.toContain('MINE');
     expect((await o.get(`${API}/lot_quants?lot=${lot.id}`)).body.data).toEqual([]);
+    expect((await o.get(`${API}/lot-stock?limit=200`)).body.data.map((l: Lot) => l.name)).not.toContain('MINE');
+    const mine = await acme.client.get(`${API}/lot-stock?productId=${p.id}&inStock=true`);
+    expect(mine.body).toMatchObject({
+      total_count: 1,
+      data: [{ name: 'MINE', sku: p.sku, onHand: '1.0000', reserved: '0.0000' }],
+    });
+    expect((await acme.client.get(`${API}/lot-stock?q=MIN&limit=200`)).body.data.map((l: Lot) => l.name)).toContain(
+      'MINE',
+    );
+    expect((await acme.client.get(`${API}/lot-stock?limit=0`)).status).toBe(400);
+    expect((await acme.client.get(`${API}/lot-stock?productId=nope`)).status).toBe(400);
     expect((await o.get(`${API}/lookup?code=MINE`)).status).toBe(404);
     expect((await o.patch(`${API}/lots/${lot.id}`, { name: 'THEIRS' })).status).toBe(404);
     expect((await o.post(`${API}/lots`, { product: p.id, name: 'X' })).status).toBe(400);
@@ -483,6 +494,7 @@ describe('tracking and lots', () => {
     expect((await blind.get(`${API}/lots`)).status).toBe(403);
     expect((await blind.get(`${API}/lots/${lot.id}/trace`)).status).toBe(403);
     expect((await blind.get(`${API}/lots/${lot.id}/stock`)).status).toBe(403);
+    expect((await blind.get(`${API}/lot-stock`)).status).toBe(403);
     expect(
       (await blind.graphql(`query($id: ID!) { inventoryLotTrace(lotId: $id) { onHand } }`, { id: lot.id })).body
         .errors[0].extensions.code,

@@ -1,7 +1,7 @@
-import type { RestRouter } from '@elevate/sdk';
+import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
 import { Lot } from '../models/lot.model.ts';
-import { lotStockByLocation, lotTrace } from '../services/lot-stock.service.ts';
+import { lotList, lotStockByLocation, lotTrace } from '../services/lot-stock.service.ts';
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 const lotId = (id: string) => {
@@ -9,7 +9,28 @@ const lotId = (id: string) => {
   return id;
 };
 
+const listQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    productId: { type: 'string', format: 'uuid' },
+    q: { type: 'string', maxLength: 64 },
+    inStock: { type: 'boolean' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+};
+
 export function lotRoutes(r: RestRouter): void {
+  r.get<Record<string, string>, { productId?: string; q?: string; inStock?: boolean; limit: number; offset: number }>(
+    '/lot-stock',
+    {
+      permission: 'inventory.move.read',
+      query: listQuery,
+      summary: 'Lots and serials with their product and on hand in internal locations, newest first',
+    },
+    ({ query, ctx }) => lotList(ctx, { ...query, limit: query.limit ?? 50, offset: query.offset ?? 0 }),
+  );
   r.get<{ id: string }>(
     '/lots/:id/stock',
     {

@@ -107,3 +107,80 @@ export async function lotTrace(ctx: SystemContext, lotId: string): Promise<LotTr
     })),
   };
 }
+
+export interface LotSummary {
+  id: string;
+  name: string;
+  expiresAt: string | null;
+  createdAt: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  tracking: string;
+  /** In the company's internal locations. */
+  onHand: string;
+  reserved: string;
+}
+
+/** Lots with their product and what is on hand of each, newest first; `q` searches lot names and SKUs. */
+export async function lotList(
+  ctx: SystemContext,
+  args: { productId?: string; q?: string; limit: number; offset: number; inStock?: boolean },
+): Promise<{ data: LotSummary[]; total_count: number; limit: number; offset: number }> {
+  const params: unknown[] = [ctx.tenant.id];
+  let where = '';
+  if (args.productId) {
+    params.push(args.productId);
+    where += ` and l.product_id = $${params.length}`;
+  }
+  if (args.q) {
+    params.push(`%${args.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where += ` and (l.name ilike $${params.length} or p.sku ilike $${params.length})`;
+  }
+  const base = `from inventory_lot l
+       join inventory_product p on p.tenant_id = l.tenant_id and p.id = l.product_id
+       left join lateral (
+         select coalesce(sum(q.quantity), 0) as on_hand, coalesce(sum(q.reserved), 0) as reserved
+           from inventory_lot_quant q
+           join inventory_location loc on loc.tenant_id = q.tenant_id and loc.id = q.location_id and loc.usage = 'internal'
+          where q.tenant_id = l.tenant_id and q.lot_id = l.id) s on true
+      where l.tenant_id = $1${where}`;
+  const filtered = args.inStock ? `${base} and s.on_hand > 0` : base;
+  const [count] = await ctx.db.query<{ n: number }>(`select count(*)::int as n ${filtered}`, params);
+  const rows = await ctx.db.query<{
+    id: string;
+    name: string;
+    expires_at: string | null;
+    created_at: Date;
+    product_id: string;
+    sku: string;
+    product_name: string;
+    tracking: string;
+    on_hand: string;
+    reserved: string;
+  }>(
+    `select l.id, l.name, l.expires_at::text, l.created_at, l.product_id, p.sku, p.name as product_name, p.tracking,
+            s.on_hand::text, s.reserved::text
+       ${filtered}
+      order by l.created_at desc, l.id
+      limit ${Number(args.limit)} offset ${Number(args.offset)}`,
+    params,
+  );
+  return {
+    data: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      expiresAt: r.expires_at,
+      createdAt: new Date(r.created_at).toISOString(),
+      productId: r.product_id,
+      sku: r.sku,
+      productName: r.product_name,
+      tracking: r.tracking,
+      onHand: format(parse(r.on_hand)),
+      reserved: format(parse(r.reserved)),
+    })),
+    total_count: count?.n ?? 0,
+    limit: args.limit,
+    offset: args.offset,
+  };
+}
