@@ -264,6 +264,36 @@ describe('tracking and lots', () => {
     expect(await lotMismatches(env, acme.id)).toEqual([]);
   });
 
+  it('never takes a serial twice: 12 concurrent deliveries of 1 against 5 serials → exactly 5 done', async () => {
+    const p = await newProduct(acme, { tracking: 'serial' });
+    await receipt([{ productId: p.id, quantity: '5', lots: ['C1', 'C2', 'C3', 'C4', 'C5'].map((name) => ({ name })) }]);
+    const all = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2
+          ? delivery([{ productId: p.id, quantity: '1' }])
+          : acme.client.post(`${API}/moves`, {
+              productId: p.id,
+              quantity: '1',
+              fromLocationId: at.stock,
+              toLocationId: at.loc('Partners/Customers'),
+              state: 'done',
+            }),
+      ),
+    );
+    const statuses = all.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(5);
+    // The rest are refused (409 or, when two collided, a retryable 503), never a 500.
+    expect(statuses.every((s) => s === 201 || s === 409 || s === 503)).toBe(true);
+    expect((await onHand(p.id)).onHand).toBe('0.0000');
+    const moved = await env.sql(
+      `select lot_id, count(*)::int as n from inventory_move where tenant_id = $1 and product_id = $2 and state = 'done'
+         and to_id = $3 group by 1`,
+      [acme.id, p.id, at.loc('Partners/Customers')],
+    );
+    expect(moved.map((m) => m.n)).toEqual([1, 1, 1, 1, 1]);
+    expect(await lotMismatches(env, acme.id)).toEqual([]);
+  });
+
   it('single moves carry one lot; a draft receipt gets its lots at validation', async () => {
     const p = await newProduct(acme, { tracking: 'lot' });
     const r1 = await acme.client.post(`${API}/receipts`, { productId: p.id, quantity: '2', lotName: 'M1' });
