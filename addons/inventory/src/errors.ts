@@ -89,6 +89,13 @@ export const lotErrors = {
       path,
       `must add up to ${expected}`,
     ),
+  serialCount: (path: string, expected: string, given: number) =>
+    bad(
+      'INVENTORY_LOT_QUANTITY',
+      `${given} serial numbers for ${expected} units`,
+      path,
+      `must name one serial number per unit: ${expected}, not ${given}`,
+    ),
   twice: (path: string, name: string) => bad('INVENTORY_LOT_TWICE', `${name} is given twice`, path, 'is given twice'),
   serialOnHand: (path: string, name: string, location: string) =>
     bad(

@@ -173,6 +173,11 @@ describe('tracking and lots', () => {
     });
     const short = await receipt([{ productId: p.id, quantity: '2', lotName: 'SN6' }]);
     expect(short.body).toMatchObject({ code: 'INVENTORY_SERIAL_QUANTITY', details: [{ path: 'lines.0.quantity' }] });
+    const fewer = await receipt([{ productId: p.id, quantity: '3', lots: [{ name: 'SN9' }, { name: 'SN10' }] }]);
+    expect(fewer.body).toMatchObject({
+      code: 'INVENTORY_LOT_QUANTITY',
+      details: [{ path: 'lines.0.lots', message: 'must name one serial number per unit: 3, not 2' }],
+    });
     const same = await receipt([{ productId: p.id, quantity: '2', lots: [{ name: 'SN7' }, { name: 'SN7' }] }]);
     expect(same.body).toMatchObject({ code: 'INVENTORY_LOT_TWICE', details: [{ path: 'lines.0.lots.1.name' }] });
     const acrossLines = await receipt([

@@ -84,6 +84,25 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
     expect(await p.getByRole('cell', { name: 'Partners/Suppliers' }).count()).toBe(1);
     const lotUrl = p.url();
 
+    // A draft receipt (as an accepted replenishment makes): its serials are asked on the operation page.
+    const product = (await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/inventory/products?q=DRILL-1'))
+      .data[0];
+    const draft = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/operations', {
+      kind: 'receipt',
+      state: 'draft',
+      reference: 'PO-7',
+      lines: [{ productId: product?.id, quantity: '2' }],
+    });
+    await open(p, tenant.app(`/inventory/operations/${draft.id}`));
+    await p.getByLabel('DRILL-1 · Cordless drill × 2').fill('SN-200');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => p.getByText(/must name one serial number per unit: 2, not 1/).count()).toBe(1);
+    await p.getByLabel('DRILL-1 · Cordless drill × 2').fill('SN-200, SN-201');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => p.getByTestId('operation-state').textContent()).toBe('done');
+    expect(await p.getByRole('cell', { name: 'SN-201' }).count()).toBe(1);
+    const draftUrl = p.url();
+
     const failures: string[] = [];
     for (const width of [1440, 375]) {
       await p.setViewportSize({ width, height: 860 });
@@ -91,6 +110,7 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
         ['lots', tenant.app('/inventory/lots')],
         ['lot', lotUrl],
         ['receipt', formUrl],
+        ['operation', draftUrl],
       ] as const) {
         const v = await visit(p, url, `/t/${tenant.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
         for (const f of v.failures) failures.push(`${name} ${width}: ${f.kind}: ${f.detail}`);

@@ -109,8 +109,10 @@ function splitQuantities(
   });
   const sum = qs.reduce((a, b) => a + b, 0n);
   if (sum !== parse(quantity)) {
-    const path = serial && !fields.lots?.length ? `${at}quantity` : lotsPath(fields, at);
-    throw serial ? lotErrors.serialQuantity(path) : lotErrors.total(path, format(parse(quantity)), format(sum));
+    if (serial && !fields.lots?.length) throw lotErrors.serialQuantity(`${at}quantity`);
+    throw serial
+      ? lotErrors.serialCount(lotsPath(fields, at), format(parse(quantity)).replace(/\.0+$/, ''), entries.length)
+      : lotErrors.total(lotsPath(fields, at), format(parse(quantity)), format(sum));
   }
   return qs.map((q) => format(q));
 }
