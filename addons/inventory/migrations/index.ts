@@ -13,6 +13,7 @@ import { InventoryVariants0011 } from './Migration0011InventoryVariants.ts';
 import { InventoryImports0012 } from './Migration0012InventoryImports.ts';
 import { InventoryCustomFields0013 } from './Migration0013InventoryCustomFields.ts';
 import { InventorySearch0014 } from './Migration0014InventorySearch.ts';
+import { InventoryLots0015 } from './Migration0015InventoryLots.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -29,4 +30,5 @@ export const migrations = [
   InventoryImports0012,
   InventoryCustomFields0013,
   InventorySearch0014,
+  InventoryLots0015,
 ];

@@ -56,3 +56,72 @@ export const inventoryErrors = {
       details: [{ path: 'cost', message: 'needs the permission inventory.cost.write' }],
     }),
 };
+
+const bad = (code: string, message: string, path: string, detail: string, status = 400) =>
+  new AppError(code, message, { status, details: [{ path, message: detail }] });
+
+/** Lots and serial numbers (services/lots.service.ts). */
+export const lotErrors = {
+  required: (path: string, sku: string) =>
+    bad(
+      'INVENTORY_LOT_REQUIRED',
+      `${sku} is tracked: name the lot or serial numbers`,
+      path,
+      'is required: the product is tracked by lot or serial',
+    ),
+  untracked: (path: string, sku: string) =>
+    bad(
+      'INVENTORY_LOT_UNTRACKED',
+      `${sku} is not tracked by lot or serial`,
+      path,
+      'must be empty: the product has no lots',
+    ),
+  notFound: (path: string) =>
+    bad('INVENTORY_LOT_NOT_FOUND', 'No such lot or serial number', path, 'refers to no lot or serial of this company'),
+  otherProduct: (path: string, sku: string) =>
+    bad('INVENTORY_LOT_PRODUCT', `This lot is not a lot of ${sku}`, path, `is a lot of another product than ${sku}`),
+  serialQuantity: (path: string) =>
+    bad('INVENTORY_SERIAL_QUANTITY', 'A serial number is one unit', path, 'must be 1 for a serial number'),
+  total: (path: string, expected: string, given: string) =>
+    bad(
+      'INVENTORY_LOT_QUANTITY',
+      `The lots add up to ${given}, the line is ${expected}`,
+      path,
+      `must add up to ${expected}`,
+    ),
+  serialCount: (path: string, expected: string, given: number) =>
+    bad(
+      'INVENTORY_LOT_QUANTITY',
+      `${given} serial numbers for ${expected} units`,
+      path,
+      `must name one serial number per unit: ${expected}, not ${given}`,
+    ),
+  twice: (path: string, name: string) => bad('INVENTORY_LOT_TWICE', `${name} is given twice`, path, 'is given twice'),
+  serialOnHand: (path: string, name: string, location: string) =>
+    bad(
+      'INVENTORY_SERIAL_ON_HAND',
+      `Serial ${name} is already on hand at ${location}`,
+      path,
+      `is already on hand at ${location}`,
+      409,
+    ),
+  short: (path: string, sku: string, lot: string, location: string, asked: string, free: string) =>
+    bad(
+      'INVENTORY_INSUFFICIENT_STOCK',
+      `Not enough ${sku}${lot ? ` of ${lot}` : ' in lots'} at ${location}: ${asked} asked, ${free} available`,
+      path,
+      `is more than the ${free} available`,
+      409,
+    ),
+  split: (path: string, sku: string) =>
+    bad(
+      'INVENTORY_LOT_SPLIT',
+      `The ${sku} to move spans several lots: name one, or move them with an operation`,
+      path,
+      'is required: no single lot holds the quantity',
+    ),
+  trackingLocked: () =>
+    new ConflictError('INVENTORY_TRACKING_LOCKED', 'The tracking of a product with stock or moves cannot change', [
+      { path: 'tracking', message: 'is locked by the product’s stock moves' },
+    ]),
+};

@@ -2,11 +2,13 @@ import { defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { inventoryEvents } from './events.ts';
 import { inventoryGraphql } from './graphql/inventory.graphql.ts';
+import { lotsGraphql } from './graphql/lots.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryResources } from './resources.ts';
 import { countRoutes } from './rest/counts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
+import { lotRoutes } from './rest/lots.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
 import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
@@ -42,7 +44,10 @@ export const inventory = defineAddon({
   resources: inventoryResources,
   provides: [provide(Stock, stockService)],
   search: searchProviders,
-  graphql: inventoryGraphql,
+  graphql: (b) => {
+    lotsGraphql(b);
+    return inventoryGraphql(b);
+  },
   rest: (r) => {
     stockRoutes(r);
     operationRoutes(r);
@@ -50,6 +55,7 @@ export const inventory = defineAddon({
     reorderRoutes(r);
     variantRoutes(r);
     importRoutes(r);
+    lotRoutes(r);
   },
   lifecycle: { enable: onEnable },
 });
@@ -63,6 +69,7 @@ export {
   type StockChangedPayload,
 } from './events.ts';
 export { Location, type LocationRow } from './models/location.model.ts';
+export { Lot, type LotRow } from './models/lot.model.ts';
 export { Move, type MoveRow } from './models/move.model.ts';
 export { Operation, type OperationRow } from './models/operation.model.ts';
 export { Product, type ProductRow } from './models/product.model.ts';

@@ -2,6 +2,7 @@ import { defineResource } from '@elevate/sdk';
 import { Category } from './models/category.model.ts';
 import { CountLine, CountSheet } from './models/count.model.ts';
 import { Location } from './models/location.model.ts';
+import { LotQuant } from './models/lot.model.ts';
 import { Move } from './models/move.model.ts';
 import { Operation } from './models/operation.model.ts';
 import { Quant } from './models/quant.model.ts';
@@ -9,6 +10,7 @@ import { Reservation } from './models/reservation.model.ts';
 import { Uom } from './models/uom.model.ts';
 import { Warehouse } from './models/warehouse.model.ts';
 import { createWarehouse, locationFromParent } from './services/locations.service.ts';
+import { lotResource } from './services/lots.resource.ts';
 import { productResource } from './services/products.resource.ts';
 import { reorderRules, replenishments } from './services/reorder.resource.ts';
 
@@ -49,7 +51,7 @@ export const inventoryResources = [
   // Moves, quants and reservations change only through the stock operations (stock.routes.ts).
   defineResource(Move, {
     operations: ['list', 'get'],
-    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation', 'operation'],
+    filters: ['product', 'from', 'to', 'state', 'kind', 'reservation', 'operation', 'lot'],
   }),
   // Operations are created and validated through POST /operations (stock.routes.ts).
   defineResource(Operation, {
@@ -63,5 +65,7 @@ export const inventoryResources = [
   reorderRules,
   replenishments,
   defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
-  defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),
+  defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state', 'lot'] }),
+  lotResource,
+  defineResource(LotQuant, { operations: ['list', 'get'], filters: ['product', 'lot', 'location'] }),
 ];

@@ -57,3 +57,50 @@ export async function withRole(t: TestTenant, key: string, permissions: string[]
   if (res.status !== 200) throw new Error(`roles: ${res.status} ${JSON.stringify(res.body)}`);
   return client;
 }
+
+/**
+ * The invariant per lot: every lot quant equals the done moves of that lot into its location minus
+ * those out of it; a tracked product's quant equals the sum of its lot quants; a lot's reserved
+ * equals its active reservations. Returns the rows that differ.
+ */
+export async function lotMismatches(env: TestEnv, tenantId: string) {
+  const moved = await env.sql(
+    `with flows as (
+       select lot_id, to_id as location_id, quantity from inventory_move where tenant_id = $1 and state = 'done' and lot_id is not null
+       union all
+       select lot_id, from_id, -quantity from inventory_move where tenant_id = $1 and state = 'done' and lot_id is not null
+     ), sums as (
+       select f.lot_id, f.location_id, sum(f.quantity) as moved
+         from flows f join inventory_location l on l.tenant_id = $1 and l.id = f.location_id
+        where l.usage in ('internal', 'transit') group by 1, 2
+     )
+     select 'lot' as check, coalesce(s.lot_id, q.lot_id) as lot, coalesce(s.location_id, q.location_id) as location,
+            s.moved, q.quantity
+       from sums s full join (select * from inventory_lot_quant where tenant_id = $1) q
+         on q.lot_id = s.lot_id and q.location_id = s.location_id
+      where coalesce(s.moved, 0) <> coalesce(q.quantity, 0)`,
+    [tenantId],
+  );
+  const totals = await env.sql(
+    `select 'product' as check, q.product_id, q.location_id, q.quantity, q.reserved, s.quantity as lots, s.reserved as lots_reserved
+       from inventory_quant q
+       join inventory_product p on p.tenant_id = q.tenant_id and p.id = q.product_id and p.tracking <> 'none'
+       left join (select product_id, location_id, sum(quantity) as quantity, sum(reserved) as reserved
+                    from inventory_lot_quant where tenant_id = $1 group by 1, 2) s
+         on s.product_id = q.product_id and s.location_id = q.location_id
+      where q.tenant_id = $1 and (q.quantity <> coalesce(s.quantity, 0) or q.reserved < coalesce(s.reserved, 0))`,
+    [tenantId],
+  );
+  const reserved = await env.sql(
+    `select 'reserved' as check, q.lot_id, q.location_id, q.reserved from inventory_lot_quant q
+      where q.tenant_id = $1 and q.reserved <> coalesce((select sum(r.quantity - r.delivered) from inventory_reservation r
+        where r.tenant_id = q.tenant_id and r.lot_id = q.lot_id and r.location_id = q.location_id and r.state = 'active'), 0)`,
+    [tenantId],
+  );
+  const negative = await env.sql(
+    `select 'negative' as check, q.lot_id, q.location_id, q.quantity from inventory_lot_quant q
+      where q.tenant_id = $1 and (q.quantity < 0 or q.reserved > q.quantity)`,
+    [tenantId],
+  );
+  return [...moved, ...totals, ...reserved, ...negative];
+}

@@ -82,6 +82,19 @@ describe('CSV import of products and initial stock', () => {
     expect(await quantMismatches(env, acme.id)).toEqual([]);
   });
 
+  it('does not count a tracked product (its lots come in by receipt); the other rows are counted', async () => {
+    const s = `LOTIMP-${Date.now()}`;
+    const tracked = await acme.client.post(`${API}/products`, { sku: `${s}-T`, name: 'Tracked', tracking: 'lot' });
+    const res = await upload(acme.client, `sku,name,quantity\n${s}-T,Tracked,5\n${s}-U,Untracked,3\n`);
+    const done = await finished(res.body.id);
+    expect(done).toMatchObject({ countedRows: 1, failedRows: 1 });
+    expect(done.errors).toEqual([
+      { row: 1, field: 'quantity', reason: 'the product is tracked by lot or serial: receive it with its lots' },
+    ]);
+    expect(await onHand(tracked.body.id)).toBe('0.0000');
+    expect(await onHand((await bySku(`${s}-U`)).id)).toBe('3.0000');
+  });
+
   it('refuses a file without the needed columns, a view location, and costs without the cost permission', async () => {
     const noName = await upload(acme.client, 'sku,quantity\nA,1\n');
     expect(noName.status).toBe(400);

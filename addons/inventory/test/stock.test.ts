@@ -1,7 +1,7 @@
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventory } from '../src/index.ts';
-import { API, newProduct, setupOf } from './helpers.ts';
+import { API, lotMismatches, newProduct, setupOf } from './helpers.ts';
 
 let env: TestEnv;
 let acme: TestTenant;
@@ -253,7 +253,16 @@ describe('stock moves', () => {
     const s = await setupOf(t.client);
     const shelf = (await t.client.post(`${API}/locations`, { name: 'Shelf', parent: s.stock })).body.id;
     const locs = [s.stock, shelf, s.loc('Virtual/Transit')];
-    const products = [await newProduct(t), await newProduct(t), await newProduct(t)];
+    // Two tracked products too: the invariant holds per lot (lotMismatches) as well as per product.
+    const lotted = await newProduct(t, { tracking: 'lot' });
+    const serial = await newProduct(t, { tracking: 'serial' });
+    const products = [await newProduct(t), await newProduct(t), await newProduct(t), lotted, serial];
+    const lotIds: string[] = [];
+    const lotFields = (p: string) => {
+      if (p === lotted.id) return { lotName: `L${rnd(3)}` };
+      if (p === serial.id) return { lotName: `S${rnd(6)}` };
+      return {};
+    };
     // A seeded generator: the run is the same each time, and a failure can be replayed.
     let seed = 20261201;
     const rnd = (n: number) => {
@@ -265,12 +274,18 @@ describe('stock moves', () => {
     const reservations: string[] = [];
     const outcomes = new Map<number, number>();
     for (let i = 0; i < 150; i++) {
-      const p = products[rnd(3)]?.id as string;
+      const p = products[rnd(5)]?.id as string;
       const op = rnd(8);
       let status = 0;
       if (op === 0) {
-        status = (await t.client.post(`${API}/receipts`, { productId: p, quantity: qty(), locationId: locs[rnd(2)] }))
-          .status;
+        const res = await t.client.post(`${API}/receipts`, {
+          productId: p,
+          quantity: p === serial.id ? '1' : qty(),
+          locationId: locs[rnd(2)],
+          ...lotFields(p),
+        });
+        status = res.status;
+        if (res.body.lot && !lotIds.includes(res.body.lot)) lotIds.push(res.body.lot);
       } else if (op === 1 || op === 2) {
         const from = locs[rnd(3)] as string;
         const to = rnd(2) ? (locs.find((l) => l !== from) as string) : s.loc('Partners/Customers');
@@ -291,12 +306,28 @@ describe('stock moves', () => {
           await t.client.post(`${API}/adjustments`, { productId: p, locationId: locs[rnd(2)], countedQuantity: qty() })
         ).status;
       } else if (op === 5) {
-        const res = await t.client.post(`${API}/reservations`, { productId: p, quantity: qty(), locationId: s.stock });
+        const lotId = p === lotted.id && lotIds.length && rnd(2) ? { lotId: lotIds[rnd(lotIds.length)] } : {};
+        const res = await t.client.post(`${API}/reservations`, {
+          productId: p,
+          quantity: qty(),
+          locationId: s.stock,
+          ...lotId,
+        });
         status = res.status;
         if (res.status === 201) reservations.push(res.body.id);
       } else if (op === 6 && reservations.length) {
         const id = reservations.splice(rnd(reservations.length), 1)[0];
         status = (await t.client.post(`${API}/reservations/${id}/${rnd(2) ? 'deliver' : 'release'}`, {})).status;
+      } else if (p === lotted.id || p === serial.id) {
+        // Many lines, lots picked oldest first (or refused as a whole when they do not cover it).
+        status = (
+          await t.client.post(`${API}/operations`, {
+            kind: rnd(2) ? 'delivery' : 'internal',
+            fromLocationId: locs[rnd(2)],
+            ...(rnd(2) ? {} : { toLocationId: locs[2] }),
+            lines: [{ productId: p, quantity: p === serial.id ? `${1 + rnd(2)}` : qty() }],
+          })
+        ).status;
       } else {
         status = (
           await t.client.post(`${API}/adjustments`, { productId: p, locationId: s.stock, countedQuantity: '0' })
@@ -309,6 +340,13 @@ describe('stock moves', () => {
     expect(outcomes.get(201) ?? 0, JSON.stringify([...outcomes])).toBeGreaterThan(50);
     expect(outcomes.get(409) ?? 0, JSON.stringify([...outcomes])).toBeGreaterThan(0);
     expect(await quantMismatches(t.id)).toEqual([]);
+    expect(await lotMismatches(env, t.id)).toEqual([]);
+    // The tracked products did move, in more than one lot.
+    const lotMoves = await env.sql(
+      `select count(distinct lot_id)::int as lots from inventory_move where tenant_id = $1 and state = 'done' and lot_id is not null`,
+      [t.id],
+    );
+    expect(lotMoves[0]?.lots).toBeGreaterThan(3);
     // Reserved matches the open reservations, and no internal quant went below zero or below its reservations.
     const reservedDiff = await env.sql(
       `select q.product_id from inventory_quant q
@@ -329,5 +367,10 @@ describe('stock moves', () => {
       [t.id],
     );
     expect(await quantMismatches(t.id)).toHaveLength(1);
+    await env.sql(
+      `update inventory_lot_quant set quantity = quantity + 1 where tenant_id = $1 and id = (select id from inventory_lot_quant where tenant_id = $1 limit 1)`,
+      [t.id],
+    );
+    expect((await lotMismatches(env, t.id)).map((r) => r.check)).toContain('lot');
   });
 });

@@ -3,6 +3,7 @@ import type { Row } from '@elevate/sdk/web';
 import type { CountLine, CountSheet } from '../src/models/count.model.ts';
 import type { ProductImport } from '../src/models/import.model.ts';
 import type { Location } from '../src/models/location.model.ts';
+import type { Lot } from '../src/models/lot.model.ts';
 import type { Move } from '../src/models/move.model.ts';
 import type { Operation } from '../src/models/operation.model.ts';
 import type { Product } from '../src/models/product.model.ts';
@@ -21,12 +22,14 @@ export type CountLineRow = Row<typeof CountLine>;
 export type ReorderRuleRow = Row<typeof ReorderRule>;
 export type ReplenishmentRow = Row<typeof Replenishment>;
 export type WarehouseRow = Row<typeof Warehouse>;
+export type LotRow = Row<typeof Lot>;
 /** An import as `GET /imports/:id` answers it: without the file, with its progress in percent. */
 export type ImportView = Omit<Row<typeof ProductImport>, 'csv'> & { progress: number };
 export type {
   CountLine,
   CountSheet,
   Location,
+  Lot,
   Move,
   Operation,
   Product,
@@ -47,6 +50,47 @@ export interface LocationStock {
 }
 
 export const PRODUCT_TYPES = ['stockable', 'consumable', 'service'] as const;
+export const TRACKING_OPTIONS = [
+  { value: 'none', label: 'No tracking' },
+  { value: 'lot', label: 'By lots' },
+  { value: 'serial', label: 'By unique serial number' },
+];
+export const TRACKING_LABELS: Record<string, string> = { none: 'No tracking', lot: 'Lots', serial: 'Serial numbers' };
+
+/** A row of `GET /lot-stock`: a lot with its product and on hand. */
+export interface LotSummary {
+  id: string;
+  name: string;
+  expiresAt: string | null;
+  createdAt: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  tracking: string;
+  onHand: string;
+  reserved: string;
+}
+
+/** A lot's way through the stock, as `GET /lots/:id/trace` answers it. */
+export interface LotTraceView {
+  lot: LotRow;
+  product: ProductRow;
+  onHand: string;
+  stock: LocationStock[];
+  moves: {
+    id: string;
+    state: string;
+    kind: string;
+    quantity: string;
+    from: string;
+    to: string;
+    reference: string | null;
+    operationId: string | null;
+    operation: string | null;
+    doneAt: string | null;
+    createdAt: string;
+  }[];
+}
 /** The operations a person makes by hand in the operation form (adjustments come from counts). */
 export const OPERATION_FORM_KINDS = ['receipt', 'delivery', 'internal'] as const;
 export const KIND_LABELS: Record<string, string> = {

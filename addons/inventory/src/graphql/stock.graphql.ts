@@ -95,6 +95,7 @@ export function stockGraphql(b: GraphQLBuilder) {
         locationId: t.arg.id(),
         demand: t.arg.string(),
         idempotencyKey: t.arg.string(),
+        lotId: t.arg.id(),
       },
       resolve: async (_r, a, ctx) => {
         ctx.require('inventory.reservation.write');
@@ -104,6 +105,7 @@ export function stockGraphql(b: GraphQLBuilder) {
           locationId: a.locationId ? String(a.locationId) : null,
           demand: a.demand ?? null,
           idempotencyKey: a.idempotencyKey ?? null,
+          lotId: a.lotId ? String(a.lotId) : null,
         });
         return res.ok ? res.reservation : res.shortfall;
       },

@@ -3,6 +3,7 @@ import { CostLayer } from './cost-layer.model.ts';
 import { CountLine, CountSheet } from './count.model.ts';
 import { ProductImport } from './import.model.ts';
 import { Location } from './location.model.ts';
+import { Lot, LotQuant } from './lot.model.ts';
 import { Move } from './move.model.ts';
 import { Operation } from './operation.model.ts';
 import { Product } from './product.model.ts';
@@ -28,4 +29,6 @@ export const inventoryModels = [
   ReorderRule,
   Replenishment,
   ProductImport,
+  Lot,
+  LotQuant,
 ];

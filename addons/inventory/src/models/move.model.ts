@@ -1,5 +1,6 @@
 import { defineModel, f, type Row } from '@elevate/sdk';
 import { Location } from './location.model.ts';
+import { Lot } from './lot.model.ts';
 import { Operation } from './operation.model.ts';
 import { Product } from './product.model.ts';
 import { Reservation } from './reservation.model.ts';
@@ -34,6 +35,8 @@ export const Move = defineModel({
     value: f.decimal(),
     /** The operation (receipt, delivery, ...) this move is a line of, if any. */
     operation: f.ref(() => Operation),
+    /** The lot or serial number moved (tracked products: one move per lot). */
+    lot: f.ref(() => Lot),
   },
   indexes: [['product', 'state'], ['state']],
 });

@@ -4,6 +4,8 @@ import { Uom } from './uom.model.ts';
 
 export const PRODUCT_TYPES = ['stockable', 'consumable', 'service'] as const;
 export type ProductType = (typeof PRODUCT_TYPES)[number];
+export const TRACKING = ['none', 'lot', 'serial'] as const;
+export type Tracking = (typeof TRACKING)[number];
 
 /**
  * A product of the company's catalogue. Quantities of stock are always kept in `uom` (the stock
@@ -29,6 +31,8 @@ export const Product = defineModel({
     currency: f.string({ required: true, max: 3, default: 'USD' }),
     properties: f.json<Record<string, unknown>>(),
     active: f.boolean({ required: true, default: true }),
+    /** Lots or serial numbers on its moves: `none`, `lot` (batches) or `serial` (one unit each). */
+    tracking: f.enum(TRACKING, { required: true, default: 'none' }),
     /** A variant's template: the product it was made from (its attributes are in `variantValues`). */
     template: f.ref((): AnyModel => Product, { onDelete: 'set null' }),
     /** A variant's attribute values, e.g. `{ "Size": "M", "Colour": "Red" }`. */

@@ -1,5 +1,6 @@
 import { defineModel, f, type Row } from '@elevate/sdk';
 import { Location } from './location.model.ts';
+import { Lot } from './lot.model.ts';
 import { Product } from './product.model.ts';
 
 export const RESERVATION_STATES = ['active', 'released', 'done'] as const;
@@ -20,6 +21,8 @@ export const Reservation = defineModel({
     demand: f.string({ max: 200 }),
     /** A retried request with the same key gets the same reservation. */
     idempotencyKey: f.string({ max: 200, unique: true }),
+    /** Tracked products: the lot or serial held (none: any of the product's lots). */
+    lot: f.ref(() => Lot),
   },
   indexes: [['product', 'state']],
 });

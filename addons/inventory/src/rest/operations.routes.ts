@@ -1,6 +1,7 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
 import { OPERATION_KINDS } from '../models/operation.model.ts';
+import type { LotEntry } from '../services/lots.service.ts';
 import {
   cancelOperation,
   createOperation,
@@ -16,6 +17,34 @@ const unitCost = { type: ['string', 'null'], pattern: '^\\d{1,12}(\\.\\d{1,6})?$
 /** At most this many lines per operation (one request, one transaction). */
 export const MAX_LINES = 5000;
 
+export const lotEntrySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    lotId: nullableUuid,
+    name: { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '\\S' },
+    expiresAt: { type: ['string', 'null'], format: 'date' },
+    quantity: { ...quantity, type: ['string', 'null'] },
+  },
+};
+
+const validateBody: JsonSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    lines: {
+      type: 'array',
+      maxItems: MAX_LINES,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['moveId', 'lots'],
+        properties: { moveId: uuid, lots: { type: 'array', minItems: 1, maxItems: 1000, items: lotEntrySchema } },
+      },
+    },
+  },
+};
+
 export const lineSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -28,6 +57,8 @@ export const lineSchema: JsonSchema = {
     fromLocationId: nullableUuid,
     toLocationId: nullableUuid,
     lotId: nullableUuid,
+    lotName: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+    lots: { type: ['array', 'null'], maxItems: 1000, items: lotEntrySchema },
   },
 };
 
@@ -58,17 +89,24 @@ export function operationRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createOperation(ctx, body) }),
   );
 
-  for (const [action, run] of [
-    ['validate', validateOperation],
-    ['cancel', cancelOperation],
-  ] as const) {
-    r.post<{ id: string }>(
-      `/operations/:id/${action}`,
-      { permission: 'inventory.move.write', summary: `${action} a draft operation (all its lines)` },
-      ({ params, ctx }) => {
-        if (!isUuid(params.id)) throw inventoryErrors.notFound('operation', 'id');
-        return run(ctx, params.id);
-      },
-    );
-  }
+  r.post<{ id: string }, { lines?: { moveId: string; lots: LotEntry[] }[] } | null>(
+    '/operations/:id/validate',
+    {
+      permission: 'inventory.move.write',
+      body: validateBody,
+      summary: 'Validate a draft operation (all its lines); `lines` names the lots of tracked lines by move',
+    },
+    ({ params, body, ctx }) => {
+      if (!isUuid(params.id)) throw inventoryErrors.notFound('operation', 'id');
+      return validateOperation(ctx, params.id, body?.lines ?? []);
+    },
+  );
+  r.post<{ id: string }>(
+    '/operations/:id/cancel',
+    { permission: 'inventory.move.write', summary: 'cancel a draft operation (all its lines)' },
+    ({ params, ctx }) => {
+      if (!isUuid(params.id)) throw inventoryErrors.notFound('operation', 'id');
+      return cancelOperation(ctx, params.id);
+    },
+  );
 }

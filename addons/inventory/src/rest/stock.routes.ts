@@ -29,6 +29,8 @@ const obj = (properties: Record<string, unknown>, required: string[] = []): Json
 });
 
 const unitCost = { type: ['string', 'null'], pattern: '^\\d{1,12}(\\.\\d{1,6})?$' };
+const lotId = { ...uuid, type: ['string', 'null'] };
+const lotName = { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '\\S' };
 
 export const moveBody = obj(
   {
@@ -41,6 +43,8 @@ export const moveBody = obj(
     kind: { enum: ['receipt', 'delivery', 'internal', 'adjustment'] },
     state: { enum: ['draft', 'confirmed', 'done'] },
     unitCost,
+    lotId,
+    lotName,
   },
   ['productId', 'quantity', 'fromLocationId', 'toLocationId'],
 );
@@ -53,15 +57,16 @@ const receiveBody = obj(
     locationId: uuid,
     reference: text(120),
     unitCost,
+    lotId,
+    lotName,
   },
   ['productId', 'quantity'],
 );
 
-export const adjustBody = obj({ productId: uuid, locationId: uuid, countedQuantity: quantity, reference: text(120) }, [
-  'productId',
-  'locationId',
-  'countedQuantity',
-]);
+export const adjustBody = obj(
+  { productId: uuid, locationId: uuid, countedQuantity: quantity, reference: text(120), lotId },
+  ['productId', 'locationId', 'countedQuantity'],
+);
 
 export const reserveBody = obj(
   {
@@ -71,6 +76,7 @@ export const reserveBody = obj(
     locationId: uuid,
     demand: text(200),
     idempotencyKey: text(200),
+    lotId,
   },
   ['productId', 'quantity'],
 );
@@ -89,7 +95,8 @@ export function stockRoutes(r: RestRouter): void {
     {
       permission: 'inventory.move.read',
       query: obj({ code: { type: 'string', minLength: 1, maxLength: 64 } }, ['code']),
-      summary: 'Find a product by barcode or SKU, with its stock per location',
+      summary:
+        'Find a product by barcode, SKU, lot or serial number, with its stock per location (of the lot, for one)',
     },
     ({ query, ctx }) => lookup(ctx, query.code),
   );
@@ -119,9 +126,21 @@ export function stockRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await createMove(ctx, body) }),
   );
 
+  r.post<{ id: string }, { lotId?: string | null; lotName?: string | null } | null>(
+    '/moves/:id/validate',
+    {
+      permission: 'inventory.move.write',
+      body: { ...obj({ lotId, lotName }), type: ['object', 'null'] },
+      summary: 'validate a stock move (tracked products: its lot, if not named before)',
+    },
+    ({ params, body, ctx }) => {
+      if (!/^[0-9a-f-]{36}$/i.test(params.id)) throw inventoryErrors.notFound('move', 'id');
+      return validateMove(ctx, params.id, '0', { lotId: body?.lotId ?? null, lotName: body?.lotName ?? null });
+    },
+  );
+
   for (const [action, run] of [
     ['confirm', confirmMove],
-    ['validate', (ctx, id) => validateMove(ctx, id)],
     ['cancel', cancelMove],
   ] as const satisfies readonly (readonly [string, typeof confirmMove])[]) {
     r.post<{ id: string }>(

@@ -162,7 +162,7 @@ export async function runImport(ctx: JobContext, importId: string): Promise<{ st
     const existing = await ctx.db
       .repo(Product)
       .find({ where: { sku: { in: parsed.map((p) => p.sku) } }, limit: CHUNK });
-    const bySku = new Map<string, { id: string; type: string }>(existing.map((p) => [p.sku, p]));
+    const bySku = new Map<string, { id: string; type: string; tracking?: string }>(existing.map((p) => [p.sku, p]));
     const fresh = parsed.filter((p) => !bySku.has(p.sku));
     const barcodes = fresh.flatMap((p) => (p.barcode ? [p.barcode] : []));
     const takenCodes = barcodes.length
@@ -210,10 +210,18 @@ export async function runImport(ctx: JobContext, importId: string): Promise<{ st
     const counted = parsed.filter(
       (p) => p.quantity !== null && bySku.has(p.sku) && !chunkErrors.some((e) => e.row === p.row),
     );
-    const countedStocked = counted.filter((p) => bySku.get(p.sku)?.type !== 'service');
+    const untracked = (sku: string) => (bySku.get(sku)?.tracking ?? 'none') === 'none';
+    const countedStocked = counted.filter((p) => bySku.get(p.sku)?.type !== 'service' && untracked(p.sku));
     for (const p of counted) {
-      if (!countedStocked.includes(p))
-        chunkErrors.push({ row: p.row, field: 'quantity', reason: 'a service has no stock' });
+      if (countedStocked.includes(p)) continue;
+      chunkErrors.push({
+        row: p.row,
+        field: 'quantity',
+        // A count names no lots: a tracked product's stock comes in by a receipt that names them.
+        reason: untracked(p.sku)
+          ? 'a service has no stock'
+          : 'the product is tracked by lot or serial: receive it with its lots',
+      });
     }
     if (countedStocked.length) {
       const productIds = countedStocked.map((p) => bySku.get(p.sku)?.id as string);

@@ -1,12 +1,14 @@
 import type { SystemContext } from '@elevate/sdk';
-import { inventoryErrors } from '../errors.ts';
+import { inventoryErrors, lotErrors } from '../errors.ts';
 import { StockChanged } from '../events.ts';
 import { Location, type LocationRow } from '../models/location.model.ts';
+import { Lot } from '../models/lot.model.ts';
 import { Move, type MoveRow } from '../models/move.model.ts';
 import { Product, type ProductRow } from '../models/product.model.ts';
 import { Uom } from '../models/uom.model.ts';
 import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
+import { applyLotDeltas, assignLots, isTracked, type LotFields, type LottedLine, lotDeltasOf } from './lots.service.ts';
 import { addToQuant, type QuantLevel, quantAt, takeFromQuant } from './quants.sql.ts';
 import { valueMove } from './valuation.service.ts';
 
@@ -26,6 +28,34 @@ export interface MoveInput {
   reservationId?: string | null;
   /** For goods coming in: their unit cost (default: the product's cost). */
   unitCost?: string | null;
+  /** Tracked products: the lot or serial (an existing one, or a new name for goods coming in). */
+  lotId?: string | null;
+  lotName?: string | null;
+}
+
+interface LotOfMove {
+  lotId: string | null;
+  lotName?: string;
+  lotPath?: string;
+}
+
+/**
+ * The one lot of a single move (a move moves one lot; several are an operation). Goods coming in
+ * must name it; goods going out take the oldest lot when it holds the whole quantity.
+ */
+async function lotOfMove(
+  ctx: SystemContext,
+  line: { product: ProductRow; from: LocationRow; to: LocationRow; quantity: string },
+  fields: LotFields,
+): Promise<LotOfMove> {
+  const [first, second] = await assignLots(
+    ctx,
+    [{ ...line, moveId: '', uom: null, uomQuantity: null, lotId: null } as LottedLine],
+    () => ({ ...fields, emptyPath: 'lotId' }),
+    () => '',
+  );
+  if (second) throw lotErrors.split('lotId', line.product.sku);
+  return { lotId: first?.lotId ?? null, lotName: first?.lotName, lotPath: first?.lotPath };
 }
 
 export async function stockedProduct(ctx: SystemContext, id: string, path = 'productId'): Promise<ProductRow> {
@@ -66,6 +96,12 @@ export async function createMove(ctx: SystemContext, input: MoveInput): Promise<
   }
   const q = await toStockUnit(ctx, product, input.quantity, input.uomId);
   if (parse(q.quantity) <= 0n) throw inventoryErrors.quantity('quantity', 'must be more than 0 in the stock unit');
+  const fields = { lotId: input.lotId ?? null, lotName: input.lotName ?? null };
+  // Drafts may leave the lot to validation; a move done now gets its lot now.
+  const lot =
+    input.state === 'done' || fields.lotId || fields.lotName || !isTracked(product)
+      ? await lotOfMove(ctx, { product, from: fromLoc, to: toLoc, quantity: q.quantity }, fields)
+      : { lotId: null };
   const move = await ctx.db.repo(Move).insert({
     product: product.id,
     quantity: q.quantity,
@@ -77,10 +113,11 @@ export async function createMove(ctx: SystemContext, input: MoveInput): Promise<
     kind: input.kind ?? 'internal',
     reservation: input.reservationId ?? null,
     unitCost: input.unitCost ?? null,
+    lot: lot.lotId,
     state: input.state === 'draft' || input.state === undefined ? 'draft' : 'confirmed',
   });
   // A move created done is completed at once: no other transaction can see it yet, so no lock.
-  return input.state === 'done' ? complete(ctx, move, product, fromLoc, toLoc, '0') : move;
+  return input.state === 'done' ? complete(ctx, move, product, fromLoc, toLoc, '0', lot) : move;
 }
 
 async function transition(ctx: SystemContext, id: string, to: 'confirmed' | 'cancelled', from: string[]) {
@@ -104,7 +141,13 @@ export const cancelMove = (ctx: SystemContext, id: string) => transition(ctx, id
  * change is a conditional UPDATE, so validating one move twice at once applies it once.
  * `fromReserved` is the part a reservation held at the source.
  */
-export async function validateMove(ctx: SystemContext, id: string, fromReserved = '0'): Promise<MoveRow> {
+export async function validateMove(
+  ctx: SystemContext,
+  id: string,
+  fromReserved = '0',
+  fields: LotFields = {},
+  lotReserved = '0',
+): Promise<MoveRow> {
   // Lock the move while it is still open: a second validation waits here, then finds it done.
   const done = await ctx.db.query<{ id: string }>(
     `select id from inventory_move
@@ -116,7 +159,20 @@ export async function validateMove(ctx: SystemContext, id: string, fromReserved 
   if (!done.length) throw inventoryErrors.moveState(move.state, 'done');
   const [from, to] = await ctx.db.repo(Location).getMany([move.from, move.to]);
   const product = (await ctx.db.repo(Product).get(move.product)) as ProductRow;
-  return complete(ctx, move, product, from as LocationRow, to as LocationRow, fromReserved);
+  const ends = { product, from: from as LocationRow, to: to as LocationRow, quantity: move.quantity };
+  let lot: LotOfMove = { lotId: move.lot };
+  if (fields.lotId || fields.lotName || (isTracked(product) && !move.lot)) {
+    lot = await lotOfMove(ctx, ends, fields);
+    // Still open, so it may change: the lot chosen now is the one it is done with.
+    await ctx.db.query(`update inventory_move set lot_id = $3, updated_at = now() where tenant_id = $1 and id = $2`, [
+      ctx.tenant.id,
+      id,
+      lot.lotId,
+    ]);
+  } else if (move.lot) {
+    lot = { lotId: move.lot, lotName: (await ctx.db.repo(Lot).get(move.lot))?.name ?? '', lotPath: 'lotId' };
+  }
+  return complete(ctx, { ...move, lot: lot.lotId }, product, ends.from, ends.to, fromReserved, lot, lotReserved);
 }
 
 /** The quants of both ends, the valuation, then the move marked done; all in the caller's transaction. */
@@ -127,9 +183,17 @@ async function complete(
   from: LocationRow,
   to: LocationRow,
   fromReserved: string,
+  lot: LotOfMove = { lotId: null },
+  lotReserved = '0',
 ): Promise<MoveRow> {
   const id = move.id;
   const { negativeStock, valuation } = await ctx.settings<InventorySettings>('inventory');
+  // The lot's quants first, as every path does (lots, then products: one lock order).
+  const lotDeltas = lotDeltasOf([
+    { product, from, to, quantity: move.quantity, moveId: id, uom: null, uomQuantity: null, ...lot },
+  ]);
+  for (const d of lotDeltas) if (d.delta < 0n) d.fromReserved = parse(lotReserved);
+  await applyLotDeltas(ctx, lotDeltas);
   const changed: { locationId: string; level: QuantLevel }[] = [];
   if (STOCKED.has(from.usage)) {
     // Consumables are not counted strictly: they may go below zero whatever the policy.

@@ -11,6 +11,7 @@ import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
 import { consume, type LayerState } from './layers.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
+import { applyLotDeltas, assignLots, type LotEntry, type LotFields, lotDeltasOf } from './lots.service.ts';
 import { STOCKED } from './moves.service.ts';
 import { direction, lockLayers, writeLayers } from './valuation.service.ts';
 
@@ -28,7 +29,10 @@ export interface LineInput {
   /** Default: the operation's ends. */
   fromLocationId?: string | null;
   toLocationId?: string | null;
+  /** Tracked products: the line's lots (`lotId` / `lotName` for one). */
   lotId?: string | null;
+  lotName?: string | null;
+  lots?: LotEntry[] | null;
 }
 
 export interface OperationInput {
@@ -55,6 +59,8 @@ export interface ResolvedLine {
   uomQuantity: string | null;
   unitCost: string | null;
   lotId: string | null;
+  lotName?: string;
+  lotPath?: string;
 }
 
 async function byId<T extends { id: string }>(rows: Promise<(T | null)[]>): Promise<Map<string, T>> {
@@ -146,7 +152,13 @@ const userOf = (ctx: SystemContext) => ('user' in ctx ? ((ctx as RequestContext)
 export async function createOperation(ctx: SystemContext, input: OperationInput): Promise<OperationRow> {
   if (!input.lines.length) throw inventoryErrors.quantity('lines', 'must have at least one line');
   const ends = await defaultEnds(ctx, input);
-  const lines = await resolveLines(ctx, input.lines, ends);
+  const lines = await assignLots(
+    ctx,
+    await resolveLines(ctx, input.lines, ends),
+    (i) => input.lines[i] as LotFields,
+    (i) => `lines.${i}.`,
+    input.state === 'draft',
+  );
   const insertOp = () =>
     ctx.db.repo(Operation).insert({
       kind: input.kind,
@@ -173,7 +185,11 @@ export async function createOperation(ctx: SystemContext, input: OperationInput)
 }
 
 /** Validates a draft operation: all its draft lines are done, or none. Twice at once applies once. */
-export async function validateOperation(ctx: SystemContext, id: string): Promise<OperationRow> {
+export async function validateOperation(
+  ctx: SystemContext,
+  id: string,
+  lots: { moveId: string; lots: LotEntry[] }[] = [],
+): Promise<OperationRow> {
   const locked = await ctx.db.query<{ id: string }>(
     `select id from inventory_operation where tenant_id = $1 and id = $2 and state = 'draft' for update`,
     [ctx.tenant.id, id],
@@ -184,19 +200,30 @@ export async function validateOperation(ctx: SystemContext, id: string): Promise
     .repo(Move)
     .find({ where: { operation: id, state: { in: ['draft', 'confirmed'] } }, orderBy: [{ field: 'createdAt' }] });
   if (!moves.length) throw inventoryErrors.quantity('lines', 'the operation has no lines to do');
-  const lines = await resolveLines(
+  const given = new Map(lots.map((l) => [l.moveId, l.lots]));
+  const lines = await assignLots(
     ctx,
-    moves.map((m) => ({
-      productId: m.product,
-      quantity: m.quantity,
-      unitCost: m.unitCost,
-      fromLocationId: m.from,
-      toLocationId: m.to,
-      lotId: (m as MoveRow & { lot?: string | null }).lot ?? null,
-    })),
-    { from: null, to: null },
-    moves.map((m) => m.id),
+    await resolveLines(
+      ctx,
+      moves.map((m) => ({
+        productId: m.product,
+        quantity: m.quantity,
+        unitCost: m.unitCost,
+        fromLocationId: m.from,
+        toLocationId: m.to,
+        lotId: m.lot,
+      })),
+      { from: null, to: null },
+      moves.map((m) => m.id),
+    ),
+    (i) => {
+      const m = moves[i] as MoveRow;
+      return given.has(m.id) ? { lots: given.get(m.id) ?? null } : { lotId: m.lot };
+    },
+    // Errors name the draft's lines in their order (as GET /moves?operation= lists them).
+    (i) => `lines.${i}.`,
   );
+  await rewriteDrafts(ctx, op, moves, lines);
   await completeLines(ctx, lines, async (values) => {
     await ctx.db.query(
       `update inventory_move m set state = 'done', done_at = now(), value = d.value, updated_at = now()
@@ -224,6 +251,39 @@ export async function cancelOperation(ctx: SystemContext, id: string): Promise<O
   return op;
 }
 
+/** Draft moves whose lots were assigned at validation: the lot set, and a move more per extra lot. */
+async function rewriteDrafts(ctx: SystemContext, op: OperationRow, moves: MoveRow[], lines: ResolvedLine[]) {
+  const byId = new Map(moves.map((m) => [m.id, m]));
+  const changed = lines.filter((l) => {
+    const m = byId.get(l.moveId);
+    return m && (m.lot !== l.lotId || m.quantity !== l.quantity);
+  });
+  if (changed.length) {
+    await ctx.db.query(
+      `update inventory_move m set lot_id = d.lot_id, quantity = d.quantity, uom_id = d.uom_id,
+              uom_quantity = d.uom_quantity, updated_at = now()
+         from unnest($2::uuid[], $3::uuid[], $4::numeric[], $5::uuid[], $6::numeric[]) d(id, lot_id, quantity, uom_id, uom_quantity)
+        where m.tenant_id = $1 and m.id = d.id`,
+      [
+        ctx.tenant.id,
+        changed.map((l) => l.moveId),
+        changed.map((l) => l.lotId),
+        changed.map((l) => l.quantity),
+        changed.map((l) => l.uom),
+        changed.map((l) => l.uomQuantity),
+      ],
+    );
+  }
+  const added = lines.filter((l) => !byId.has(l.moveId));
+  if (added.length) {
+    await insertMoves(ctx, op, added, 'draft', null);
+    await ctx.db.query(
+      `update inventory_operation set line_count = line_count + $3, updated_at = now() where tenant_id = $1 and id = $2`,
+      [ctx.tenant.id, op.id, added.length],
+    );
+  }
+}
+
 async function markDone(ctx: SystemContext, id: string): Promise<OperationRow> {
   await ctx.db.query(
     `update inventory_operation set state = 'done', done_at = now(), done_by = $3, updated_at = now()
@@ -242,13 +302,13 @@ async function insertMoves(
 ) {
   await ctx.db.query(
     `insert into inventory_move (tenant_id, id, product_id, quantity, uom_id, uom_quantity, from_id, to_id, state, kind, reference,
-                                 unit_cost, value, done_at, operation_id, created_by)
+                                 unit_cost, value, done_at, operation_id, lot_id, created_by)
      select $1, d.id, d.product_id, d.quantity, d.uom_id, d.uom_quantity, d.from_id, d.to_id, $2::text, $3::text, $4::text,
-            d.unit_cost, d.value, case when $2::text = 'done' then now() end, $5,
+            d.unit_cost, d.value, case when $2::text = 'done' then now() end, $5, d.lot_id,
             nullif(current_setting('app.user_id', true), '')::uuid
        from unnest($6::uuid[], $7::uuid[], $8::numeric[], $9::uuid[], $10::numeric[], $11::uuid[], $12::uuid[],
-                   $13::numeric[], $14::numeric[])
-            as d(id, product_id, quantity, uom_id, uom_quantity, from_id, to_id, unit_cost, value)`,
+                   $13::numeric[], $14::numeric[], $15::uuid[])
+            as d(id, product_id, quantity, uom_id, uom_quantity, from_id, to_id, unit_cost, value, lot_id)`,
     [
       ctx.tenant.id,
       state,
@@ -264,6 +324,7 @@ async function insertMoves(
       lines.map((l) => l.to.id),
       lines.map((l) => l.unitCost),
       values ?? lines.map(() => null),
+      lines.map((l) => l.lotId),
     ],
   );
 }
@@ -290,6 +351,8 @@ export async function completeLines(
   writeMoves: (values: (string | null)[]) => Promise<void>,
 ): Promise<void> {
   const { negativeStock, valuation } = await ctx.settings<InventorySettings>('inventory');
+  // Lot quants first (every path locks lots before products); a lot short refuses everything.
+  await applyLotDeltas(ctx, lotDeltasOf(lines));
   const deltas = new Map<string, QuantDelta>();
   const at = (product: ProductRow, location: LocationRow) => {
     const key = `${product.id}|${location.id}`;

@@ -1,5 +1,5 @@
 import { defineResource, type JsonSchema, type RequestContext } from '@elevate/sdk';
-import { inventoryErrors } from '../errors.ts';
+import { inventoryErrors, lotErrors } from '../errors.ts';
 import { Product } from '../models/product.model.ts';
 import { Uom } from '../models/uom.model.ts';
 import { checkBarcode } from './barcode.ts';
@@ -22,16 +22,32 @@ const base = defineResource(Product, {
           if (!uom) throw inventoryErrors.notFound('unit of measure', 'uom');
         }
         await checkInput(ctx, input, uom);
+        checkTracking(input.tracking, input.type);
         return { ...input, uom };
       }
       if (typeof input.uom === 'string' && input.uom !== existing.uom && (await hasHistory(ctx, existing.id))) {
         throw inventoryErrors.uomChange();
       }
+      // Moves and quants without lots cannot become tracked ones (nor lots untracked).
+      if (
+        typeof input.tracking === 'string' &&
+        input.tracking !== existing.tracking &&
+        (await hasHistory(ctx, existing.id))
+      ) {
+        throw lotErrors.trackingLocked();
+      }
+      checkTracking(input.tracking ?? existing.tracking, input.type ?? existing.type);
       await checkInput(ctx, input, typeof input.uom === 'string' ? input.uom : existing.uom);
       return input;
     },
   },
 });
+
+function checkTracking(tracking: unknown, type: unknown) {
+  if (tracking && tracking !== 'none' && type === 'service') {
+    throw inventoryErrors.quantity('tracking', 'must be none for a service (services are not stocked)');
+  }
+}
 
 const currency = { type: 'string', pattern: '^[A-Z]{3}$' };
 const withCurrency = (s: JsonSchema, optionalUom: boolean): JsonSchema => {

@@ -1,12 +1,15 @@
 import { defineService, type SystemContext } from '@elevate/sdk';
-import { inventoryErrors, type Shortfall } from '../errors.ts';
+import { inventoryErrors, lotErrors, type Shortfall } from '../errors.ts';
 import { StockChanged } from '../events.ts';
 import { Location } from '../models/location.model.ts';
+import { Lot } from '../models/lot.model.ts';
 import { Move, type MoveRow } from '../models/move.model.ts';
 import type { OperationRow } from '../models/operation.model.ts';
+import type { ProductRow } from '../models/product.model.ts';
 import { Reservation, type ReservationRow } from '../models/reservation.model.ts';
 import { format, parse } from './decimal.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
+import { isTracked, lotQuantAt, reserveLot } from './lots.service.ts';
 import { createMove, locationOf, STOCKED, stockedProduct, toStockUnit, validateMove } from './moves.service.ts';
 import { createOperation, type OperationInput } from './operations.service.ts';
 import { type QuantLevel, quantAt, reserveInQuant, unreserveInQuant } from './quants.sql.ts';
@@ -34,6 +37,8 @@ export interface ReserveInput {
   locationId?: string | null;
   demand?: string | null;
   idempotencyKey?: string | null;
+  /** Tracked products: hold this lot or serial (default: any of the product's lots). */
+  lotId?: string | null;
 }
 
 /** An expected business outcome, not an error: the caller decides what to do when stock is short. */
@@ -135,6 +140,8 @@ export async function receive(
     locationId?: string | null;
     reference?: string | null;
     unitCost?: string | null;
+    lotId?: string | null;
+    lotName?: string | null;
   },
 ): Promise<MoveRow> {
   const supplier = await systemLocation(ctx, 'supplier');
@@ -148,6 +155,8 @@ export async function receive(
     toLocationId: to.id,
     reference: input.reference ?? null,
     unitCost: input.unitCost ?? null,
+    lotId: input.lotId ?? null,
+    lotName: input.lotName ?? null,
     kind: 'receipt',
     state: 'done',
   });
@@ -156,13 +165,24 @@ export async function receive(
 /** A count: moves the difference between counted and on hand to or from inventory loss. Null when equal. */
 export async function adjust(
   ctx: SystemContext,
-  input: { productId: string; locationId: string; countedQuantity: string; reference?: string | null },
+  input: {
+    productId: string;
+    locationId: string;
+    countedQuantity: string;
+    reference?: string | null;
+    /** Tracked products: the lot counted (what is on hand of it is compared). */
+    lotId?: string | null;
+  },
 ): Promise<MoveRow | null> {
-  await stockedProduct(ctx, input.productId);
+  const product = await stockedProduct(ctx, input.productId);
   const loc = await locationOf(ctx, input.locationId, 'locationId');
   if (loc.usage !== 'internal') throw inventoryErrors.notStockLocation('locationId');
   const loss = await systemLocation(ctx, 'inventory');
-  const now = await quantAt(ctx, input.productId, loc.id);
+  const lot = await lotOf(ctx, product, input.lotId, 'lotId');
+  if (!lot && isTracked(product)) throw lotErrors.required('lotId', product.sku);
+  const now = lot
+    ? ((await lotQuantAt(ctx, lot.id, loc.id))[0] ?? { quantity: '0' })
+    : await quantAt(ctx, input.productId, loc.id);
   const diff = parse(input.countedQuantity) - parse(now.quantity);
   if (diff === 0n) return null;
   const up = diff > 0n;
@@ -172,9 +192,20 @@ export async function adjust(
     fromLocationId: up ? loss.id : loc.id,
     toLocationId: up ? loc.id : loss.id,
     reference: input.reference ?? 'Inventory count',
+    lotId: lot?.id ?? null,
     kind: 'adjustment',
     state: 'done',
   });
+}
+
+/** A lot named by id for `product`: null when none is named; refused for another product or tenant. */
+async function lotOf(ctx: SystemContext, product: ProductRow, lotId: string | null | undefined, path: string) {
+  if (!lotId) return null;
+  if (!isTracked(product)) throw lotErrors.untracked(path, product.sku);
+  const lot = await ctx.db.repo(Lot).get(lotId);
+  if (!lot) throw lotErrors.notFound(path);
+  if (lot.product !== product.id) throw lotErrors.otherProduct(path, product.sku);
+  return lot;
 }
 
 export async function reserve(ctx: SystemContext, input: ReserveInput): Promise<ReserveResult> {
@@ -190,10 +221,19 @@ export async function reserve(ctx: SystemContext, input: ReserveInput): Promise<
   if (loc.usage !== 'internal') throw inventoryErrors.notStockLocation('locationId');
   const { quantity } = await toStockUnit(ctx, product, input.quantity, input.uomId);
   if (parse(quantity) <= 0n) throw inventoryErrors.quantity('quantity', 'must be more than 0 in the stock unit');
+  const lot = await lotOf(ctx, product, input.lotId, 'lotId');
+  if (lot && product.tracking === 'serial' && parse(quantity) !== parse('1'))
+    throw lotErrors.serialQuantity('quantity');
+  // A named lot is held first (lots before products, as everywhere), then the product's quant.
+  const lotHeld = lot ? await reserveLot(ctx, lot.id, loc.id, quantity, 1) : true;
   // The atomic conditional update is the whole guarantee against overselling (see quants.sql.ts).
-  const held = await reserveInQuant(ctx, product.id, loc.id, quantity);
+  const held = lotHeld ? await reserveInQuant(ctx, product.id, loc.id, quantity) : null;
   if (!held) {
-    const now = await quantAt(ctx, product.id, loc.id);
+    if (lot && lotHeld) await reserveLot(ctx, lot.id, loc.id, quantity, -1);
+    const now =
+      lot && !lotHeld
+        ? ((await lotQuantAt(ctx, lot.id, loc.id))[0] ?? { quantity: '0', reserved: '0' })
+        : await quantAt(ctx, product.id, loc.id);
     const available = format(parse(now.quantity) - parse(now.reserved));
     return {
       ok: false,
@@ -201,7 +241,7 @@ export async function reserve(ctx: SystemContext, input: ReserveInput): Promise<
         productId: product.id,
         sku: product.sku,
         locationId: loc.id,
-        location: loc.fullName,
+        location: lot && !lotHeld ? `${loc.fullName} (${lot.name})` : loc.fullName,
         requested: quantity,
         available,
         shortfall: format(parse(quantity) - parse(available)),
@@ -216,6 +256,7 @@ export async function reserve(ctx: SystemContext, input: ReserveInput): Promise<
     delivered: '0',
     demand: input.demand ?? null,
     idempotencyKey: input.idempotencyKey ?? null,
+    lot: lot?.id ?? null,
   });
   return { ok: true, reservation };
 }
@@ -229,6 +270,7 @@ export async function release(ctx: SystemContext, id: string): Promise<Reservati
   );
   const r = await ctx.db.repo(Reservation).getOrThrow(id);
   if (!rows[0]) throw inventoryErrors.reservationState(r.state);
+  if (r.lot) await reserveLot(ctx, r.lot, r.location, rows[0].remaining, -1);
   const level = await unreserveInQuant(ctx, r.product, r.location, rows[0].remaining);
   if (level) await publishLevel(ctx, r.product, r.location, level);
   return r;
@@ -276,8 +318,9 @@ export async function deliver(ctx: SystemContext, id: string, quantity?: string)
     kind: 'delivery',
     state: 'confirmed',
     reservationId: r.id,
+    lotId: r.lot,
   });
-  return validateMove(ctx, move.id, qty);
+  return validateMove(ctx, move.id, qty, {}, r.lot ? qty : '0');
 }
 
 /** A return: the goods of a done delivery move come back from the customer at the cost they left at. */
@@ -300,5 +343,6 @@ export async function returnDelivered(ctx: SystemContext, moveId: string, quanti
     kind: 'receipt',
     state: 'done',
     unitCost,
+    lotId: m.lot,
   });
 }
