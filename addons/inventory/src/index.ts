@@ -4,7 +4,7 @@ import { inventoryEvents } from './events.ts';
 import { stockGraphql } from './graphql/stock.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
-import { inventoryResources } from './resources.ts';
+import { inventoryLists, inventoryResources } from './resources.ts';
 import { countRoutes } from './rest/counts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
@@ -40,6 +40,7 @@ export const inventory = defineAddon({
   schedules: [reorderCheck],
   jobs: [importJob],
   resources: inventoryResources,
+  lists: inventoryLists,
   provides: [provide(Stock, stockService)],
   search: searchProviders,
   graphql: stockGraphql,

@@ -1,4 +1,4 @@
-import { defineResource } from '@elevate/sdk';
+import { defineResource, type ListDef, resourceList } from '@elevate/sdk';
 import { Category } from './models/category.model.ts';
 import { CountLine, CountSheet } from './models/count.model.ts';
 import { Location } from './models/location.model.ts';
@@ -65,3 +65,6 @@ export const inventoryResources = [
   defineResource(Quant, { operations: ['list', 'get'], filters: ['product', 'location'] }),
   defineResource(Reservation, { operations: ['list', 'get'], filters: ['product', 'location', 'state'] }),
 ];
+
+/** Lists saved views can be made of: `inventory.products` (the resource's filters, sort and count). */
+export const inventoryLists: readonly ListDef[] = [resourceList(productResource)];
