@@ -1,4 +1,5 @@
 import type { RequestContext } from './context.ts';
+import { hasCustomFields } from './custom-fields.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema } from './rest.ts';
 
@@ -22,6 +23,11 @@ export interface ListDef {
   /** Keys a view may sort by (`name`; `-name` descending). Absent: any `-?field` path. */
   sort?: readonly string[];
   /**
+   * The list's rows carry custom fields (its model opted in) and its query takes `custom.<key>[.gte|
+   * .lte|.contains|.empty]` filters and `custom.<key>` sorts: a view may store those too.
+   */
+  customFields?: boolean;
+  /**
    * How many rows of the list match these filters, as the caller sees them. Filters arrive
    * validated and coerced. Absent: views of this list carry no count.
    */
@@ -44,6 +50,7 @@ export function resourceList(resource: ResourceDef, name: string = resource.path
     permission: resource.permission('list'),
     filters: Object.fromEntries(Object.entries(props).filter(([k]) => !RESOURCE_PAGING.has(k))),
     sort: resource.sort,
+    customFields: hasCustomFields(resource.model),
     async count(ctx, filters) {
       const page = await resource.list(ctx, { ...filters, limit: 1, offset: 0, count: true });
       return page.total_count ?? 0;

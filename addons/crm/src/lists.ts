@@ -25,6 +25,8 @@ const list = (name: string, target: ListTarget, fixed: Record<string, string> = 
     permission: TARGETS[target].permission,
     filters: filtersOf(target, Object.keys(fixed)),
     sort: Object.keys(TARGETS[target].sortable),
+    // Contacts, leads and opportunities opt in to custom fields: views filter and sort by them too.
+    customFields: true,
     count: (ctx, filters) => countOf(ctx, target, { ...filters, ...fixed }),
   });
 

@@ -91,7 +91,7 @@ describe('values of every type', () => {
   it.each([
     ['contract_no', 42, 'must be string'],
     ['seats', 12.5, 'must be string'],
-    ['seats', 'twelve', 'must match'],
+    ['seats', 'twelve', 'must be a number'],
     ['arr', { amount: 10, currency: 'EUR' }, 'amount'],
     ['arr', { amount: '10.00', currency: 'XYZ' }, 'currency'],
     ['arr', '10 EUR', 'must be object'],
@@ -101,9 +101,9 @@ describe('values of every type', () => {
     ['regions', 'emea', 'must be array'],
     ['nda', 'yes', 'must be boolean'],
     ['partner', 'not-an-id', 'must be an id'],
-    ['portal', 'ftp://example.com', 'must match'],
+    ['portal', 'ftp://example.com', 'must start with http'],
     ['billing_email', 'nobody', 'must be a valid email'],
-    ['hotline', 'call me', 'must match'],
+    ['hotline', 'call me', 'must be a phone number'],
     ['shoe_size', '9', 'is not a custom field'],
   ])('refuses %s = %j with 422 naming custom.%s', async (key, value, message) => {
     const res = await admin.post(`${C}/contacts`, { name: 'Bad', custom: { [key]: value } });

@@ -22,7 +22,12 @@ export type Stage = Row<typeof StageModel>;
 
 export type Pipeline = Row<typeof PipelineModel> & { stages: Stage[] };
 
-export type Opportunity = Row<typeof OpportunityModel>;
+/** What the REST answers add to rows of models with custom fields: the values the caller may see. */
+export interface CustomValues {
+  custom?: Record<string, unknown>;
+}
+
+export type Opportunity = Row<typeof OpportunityModel> & CustomValues;
 
 export interface BoardColumn {
   stage: Stage;
@@ -39,7 +44,7 @@ export interface Board {
   stages: BoardColumn[];
 }
 
-export type Lead = Row<typeof LeadModel>;
+export type Lead = Row<typeof LeadModel> & CustomValues;
 
 export type Activity = Row<typeof ActivityModel>;
 

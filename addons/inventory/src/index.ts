@@ -5,7 +5,7 @@ import { inventoryGraphql } from './graphql/inventory.graphql.ts';
 import { lotsGraphql } from './graphql/lots.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
-import { inventoryResources } from './resources.ts';
+import { inventoryLists, inventoryResources } from './resources.ts';
 import { countRoutes } from './rest/counts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
 import { lotRoutes } from './rest/lots.routes.ts';
@@ -42,6 +42,7 @@ export const inventory = defineAddon({
   schedules: [reorderCheck],
   jobs: [importJob],
   resources: inventoryResources,
+  lists: inventoryLists,
   provides: [provide(Stock, stockService)],
   search: searchProviders,
   graphql: (b) => {

@@ -1,4 +1,4 @@
-import { defineResource } from '@elevate/sdk';
+import { defineResource, type ListDef, resourceList } from '@elevate/sdk';
 import { Category } from './models/category.model.ts';
 import { CountLine, CountSheet } from './models/count.model.ts';
 import { Location } from './models/location.model.ts';
@@ -69,3 +69,6 @@ export const inventoryResources = [
   lotResource,
   defineResource(LotQuant, { operations: ['list', 'get'], filters: ['product', 'lot', 'location'] }),
 ];
+
+/** Lists saved views can be made of: `inventory.products` (the resource's filters, sort and count). */
+export const inventoryLists: readonly ListDef[] = [resourceList(productResource)];

@@ -12,7 +12,8 @@ import type { ReorderRule, Replenishment } from '../src/models/reorder.model.ts'
 import type { Uom } from '../src/models/uom.model.ts';
 import type { Warehouse } from '../src/models/warehouse.model.ts';
 
-export type ProductRow = Row<typeof Product>;
+/** A product as REST answers it: with the custom-field values the caller may see. */
+export type ProductRow = Row<typeof Product> & { custom?: Record<string, unknown> };
 export type MoveRow = Row<typeof Move>;
 export type LocationRow = Row<typeof Location>;
 export type UomRow = Row<typeof Uom>;

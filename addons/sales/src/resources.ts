@@ -1,9 +1,12 @@
-import { defineResource, type ListDef, type ResourceDef, resourceList } from '@elevate/sdk';
+import { defineList, defineResource, type ListDef, type ResourceDef, resourceList } from '@elevate/sdk';
 import { Invoice } from './models/invoice.model.ts';
 import { Order } from './models/order.model.ts';
 import { PaymentTerm } from './models/payment-term.model.ts';
 import { Quote } from './models/quote.model.ts';
 import { Tax } from './models/tax.model.ts';
+import { invoiceFilters } from './rest/registers.routes.ts';
+import { INVOICE_READ } from './services/invoices.service.ts';
+import { countInvoices, type RegisterQuery } from './services/registers.service.ts';
 import { checkParts } from './services/terms.service.ts';
 
 /** What sales offers through the derived REST + GraphQL layer; documents change through their verbs (rest/). */
@@ -45,7 +48,21 @@ export const salesResources = [
   }),
 ];
 
-/** Lists saved views can be made of (`sales.orders`, `sales.quotes`, `sales.invoices`). */
-export const salesLists: readonly ListDef[] = salesResources
-  .filter((r: ResourceDef) => ['orders', 'quotes', 'invoices'].includes(r.path))
-  .map((r: ResourceDef) => resourceList(r));
+/**
+ * Lists saved views can be made of: `sales.quotes` and `sales.orders` (resource lists), and
+ * `sales.invoices`, the invoices register's own filters (status, kind, customer, dates, number) as
+ * the invoices page uses them, counted with the register's WHERE (record rules included).
+ */
+export const salesLists: readonly ListDef[] = [
+  ...salesResources
+    .filter((r: ResourceDef) => ['orders', 'quotes'].includes(r.path))
+    .map((r: ResourceDef) => resourceList(r)),
+  defineList({
+    name: 'invoices',
+    permission: INVOICE_READ,
+    filters: invoiceFilters,
+    // The register has one order (newest first).
+    sort: [],
+    count: (ctx, filters) => countInvoices(ctx, filters as RegisterQuery),
+  }),
+];

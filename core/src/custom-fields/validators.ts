@@ -1,7 +1,7 @@
 import { type CustomFieldDef, type ErrorDetail, type JsonSchema, validationMessage } from '@elevate/sdk';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { knownCurrency, valueSchema } from './value-schema.ts';
+import { knownCurrency, PATTERN_MESSAGES, valueSchema } from './value-schema.ts';
 
 // One ajv instance for custom-field values; compiled validators cached per tenant + model and
 // the definitions' signature (ids and updated_at): a changed, added, archived or reordered
@@ -57,7 +57,8 @@ export function customDetails(errors: ErrorObject[] | null | undefined): ErrorDe
     if (e.keyword === 'anyOf') continue;
     if (!out.has(path)) {
       const sub = e.instancePath.split('/').slice(2).join('.');
-      const msg = e.keyword === 'currency' ? 'must be a known currency code' : validationMessage(e);
+      const pattern = e.keyword === 'pattern' ? PATTERN_MESSAGES[(e.params as { pattern: string }).pattern] : undefined;
+      const msg = e.keyword === 'currency' ? 'must be a known currency code' : (pattern ?? validationMessage(e));
       out.set(path, sub ? `${sub}: ${msg}` : msg);
     }
   }

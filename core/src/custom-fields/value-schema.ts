@@ -4,6 +4,15 @@ import { type CustomFieldDef, isCurrency, type JsonSchema } from '@elevate/sdk';
 // amounts are decimal strings (exact, never floats), dates `YYYY-MM-DD`, options their ids.
 
 const DECIMAL = '^-?\\d{1,20}(\\.\\d{1,10})?$';
+const PHONE = '^\\+?[0-9 ().\\-]{3,40}$';
+
+/** What a failed pattern means, in words a form can show under the field (not the regex). */
+export const PATTERN_MESSAGES: Record<string, string> = {
+  [DECIMAL]: 'must be a number, e.g. 12 or 12.50',
+  [PHONE]: 'must be a phone number (digits, spaces, + ( ) . -)',
+  '^https?://': 'must start with http:// or https://',
+  '^[A-Z]{3}$': 'must be a currency code, e.g. EUR',
+};
 
 export function valueSchema(def: Pick<CustomFieldDef, 'type' | 'options'>): JsonSchema {
   switch (def.type) {
@@ -36,7 +45,7 @@ export function valueSchema(def: Pick<CustomFieldDef, 'type' | 'options'>): Json
     case 'email':
       return { type: 'string', maxLength: 320, format: 'email' };
     case 'phone':
-      return { type: 'string', maxLength: 40, pattern: '^\\+?[0-9 ().\\-]{3,40}$' };
+      return { type: 'string', maxLength: 40, pattern: PHONE };
   }
 }
 

@@ -1,6 +1,9 @@
 import {
   type AnyAddon,
   AppError,
+  CUSTOM_SORT,
+  CustomFieldError,
+  customFilterQueryProperties,
   type ErrorDetail,
   type JsonSchema,
   type ListDef,
@@ -155,7 +158,12 @@ export class SavedViews {
       for (const def of a.lists ?? []) {
         const id = `${a.id}.${def.name}`;
         if (this.lists.has(id)) throw new Error(`Addon ${a.id} declares the list "${def.name}" twice`);
-        const filters = filterAjv.compile({ type: 'object', additionalProperties: false, properties: def.filters });
+        const filters = filterAjv.compile({
+          type: 'object',
+          additionalProperties: false,
+          properties: def.filters,
+          ...(def.customFields ? { patternProperties: customFilterQueryProperties } : {}),
+        });
         this.lists.set(id, { id, addon: a.id, def, filters });
       }
     }
@@ -193,6 +201,7 @@ export class SavedViews {
 
   private checkSort(l: KnownList, sort: string | null | undefined): void {
     if (!sort || !l.def.sort) return;
+    if (l.def.customFields && new RegExp(CUSTOM_SORT).test(sort)) return;
     if (!l.def.sort.includes(sort.replace(/^-/, ''))) {
       throw new ValidationError('Invalid view', [
         { path: 'sort', message: `must be one of ${l.def.sort.join(', ')} (- for descending)` },
@@ -276,7 +285,13 @@ export class SavedViews {
       // A filter the list no longer takes (an addon changed): the view is shown without a count.
       return null;
     }
-    return l.def.count(rc, coerced);
+    try {
+      return await l.def.count(rc, coerced);
+    } catch (err) {
+      // A custom field the view filters on was archived, or is hidden from this user: no count.
+      if (err instanceof CustomFieldError) return null;
+      throw err;
+    }
   }
 
   async get(

@@ -25,6 +25,7 @@ export {
 export { default as CommentComposer } from './components/CommentComposer.svelte';
 export { default as Comments } from './components/Comments.svelte';
 export { default as ConfirmDialog } from './components/ConfirmDialog.svelte';
+export { default as CustomFieldFilters } from './components/CustomFieldFilters.svelte';
 export { default as CustomFieldInputs } from './components/CustomFieldInputs.svelte';
 export { default as DataTable } from './components/DataTable.svelte';
 export { default as Field } from './components/Field.svelte';
@@ -83,6 +84,7 @@ export type {
 } from './types.ts';
 export { debounce, fieldErrors, readParams, ui, withParams } from './ui.ts';
 export {
+  CUSTOM_FILTER_KEY,
   type Density,
   type ListView,
   loadListView,

@@ -37,7 +37,15 @@ export interface ListView<P extends Record<string, string>> {
   params: P;
   /** The defaults the page gave (to tell a changed filter from the view's). */
   defaults: P;
+  /**
+   * Custom-field filters in force (`custom.<key>[.gte|.lte|.contains|.empty]`: the URL's, or the
+   * view's), also in `params` (so a saved view stores them); pass them on to the list's API.
+   */
+  custom: Record<string, string>;
 }
+
+/** A custom-field filter's query-string key (`custom.industry`, `custom.size.gte`). */
+export const CUSTOM_FILTER_KEY = /^custom\.[a-z][a-z0-9_]{0,39}(\.(gte|lte|contains|empty))?$/;
 
 /** Keys of the list's state that are not filters (paging). */
 const NOT_FILTERS = new Set(['offset', 'limit', 'view']);
@@ -61,7 +69,9 @@ export async function loadListView<P extends Record<string, string>>(
     // the list works as before.
   }
   const id = url.searchParams.get('view');
-  const explicit = Object.keys(defaults).some((k) => !NOT_FILTERS.has(k) && url.searchParams.has(k));
+  const explicit =
+    Object.keys(defaults).some((k) => !NOT_FILTERS.has(k) && url.searchParams.has(k)) ||
+    [...url.searchParams.keys()].some((k) => CUSTOM_FILTER_KEY.test(k));
   // `?view=` (empty) is "All": neither a view nor the default.
   const active =
     (id ? views.find((v) => v.id === id) : explicit || id === '' ? undefined : views.find((v) => v.isDefault)) ?? null;
@@ -76,7 +86,16 @@ export async function loadListView<P extends Record<string, string>>(
     const v = url.searchParams.get(k);
     if (v !== null) params[k] = v;
   }
-  return { list, views, active, params: params as P, defaults };
+  const custom: Record<string, string> = {};
+  if (active && !id)
+    for (const [k, v] of Object.entries(active.filters)) if (CUSTOM_FILTER_KEY.test(k) && v) custom[k] = v;
+  for (const [k, v] of url.searchParams) {
+    if (!CUSTOM_FILTER_KEY.test(k)) continue;
+    if (v) custom[k] = v;
+    else delete custom[k];
+  }
+  Object.assign(params, custom);
+  return { list, views, active, params: params as P, defaults, custom };
 }
 
 /** The filters and sort of the list's parameters as a view stores them (defaults left out). */

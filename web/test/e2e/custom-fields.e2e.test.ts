@@ -146,3 +146,63 @@ describe('custom fields', { timeout: 180_000 }, () => {
     ]);
   });
 });
+
+describe('custom fields on leads, and saved views on the new lists', { timeout: 180_000 }, () => {
+  it('a lead gets a filterable field in the new-lead dialog; the list filters by it and saves the filter as a view', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'cfl2e', name: 'Leads Co' });
+    await t.as('POST', '/api/v1/core/addons/sales/enable', {});
+    await t.as('POST', '/api/v1/core/custom-fields', {
+      model: 'crm.lead',
+      key: 'tier',
+      label: 'Tier',
+      type: 'select',
+      filterable: true,
+      options: [{ label: 'Gold' }, { label: 'Silver' }],
+    });
+    await t.as('POST', '/api/v1/core/custom-fields', {
+      model: 'inventory.product',
+      key: 'shelf_life',
+      label: 'Shelf life',
+      type: 'number',
+      filterable: true,
+    });
+    await t.as('POST', '/api/v1/crm/leads', { title: 'Silver lead', custom: { tier: 'silver' } });
+    await t.as('POST', '/api/v1/inventory/products', { sku: 'MILK-1', name: 'Milk', custom: { shelf_life: '10' } });
+
+    const p = await freshPage();
+    await p.setViewportSize({ width: 1440, height: 860 });
+    await signIn(p, t);
+    await open(p, t.app('/crm/leads'));
+    await p.getByRole('button', { name: 'New lead' }).click();
+    const dialog = p.getByRole('dialog', { name: 'New lead' });
+    await dialog.getByLabel('Title').fill('Gold lead');
+    await dialog.getByLabel('Tier').selectOption({ label: 'Gold' });
+    await dialog.getByRole('button', { name: 'Add lead' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await p.getByRole('columnheader', { name: 'Tier' }).waitFor();
+    await expect.poll(() => p.getByRole('row', { name: /Gold lead/ }).textContent()).toContain('Gold');
+
+    // The filter above the views bar: in the URL, then saved as a view with its count.
+    await p.getByTestId('custom-filters').getByLabel('Tier').selectOption({ label: 'Gold' });
+    await p.waitForURL(/custom\.tier=gold/);
+    await expect.poll(() => p.getByRole('row', { name: /(Gold|Silver) lead/ }).count()).toBe(1);
+    await p.getByRole('button', { name: 'Save as new view' }).click();
+    const save = p.getByRole('dialog', { name: 'Save as new view' });
+    await save.getByLabel('Name').fill('Gold leads');
+    await save.getByRole('button', { name: 'Save view' }).click();
+    await p.waitForURL(/view=[0-9a-f-]{36}/);
+    const views = await t.as<{ data: { name: string; filters: Record<string, string>; count: number }[] }>(
+      'GET',
+      '/api/v1/core/views?list=crm.leads&counts=true',
+    );
+    expect(views.data).toMatchObject([{ name: 'Gold leads', filters: { 'custom.tier': 'gold' }, count: 1 }]);
+
+    await checkPages(p, t, [
+      ['leads', t.app('/crm/leads')],
+      ['products', t.app('/inventory')],
+      ['quotes', t.app('/sales/quotes')],
+      ['invoices', t.app('/sales/invoices')],
+    ]);
+  });
+});

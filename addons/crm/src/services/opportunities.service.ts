@@ -38,8 +38,10 @@ export function listOpportunities(
   return pageOf(ctx, Opportunity, 'opportunity', opts);
 }
 
+/** One opportunity under record rules, with the custom values the caller may see. */
 export async function getOpportunity(ctx: RequestContext, id: string): Promise<OpportunityRow | null> {
-  return (await ctx.scoped(Opportunity, OPP_READ)).get(id);
+  const row = await (await ctx.scoped(Opportunity, OPP_READ)).get(id);
+  return row && oneWithCustom(ctx, Opportunity, row);
 }
 
 /** For GraphQL relations: opportunities by id under record rules (null when not visible). */

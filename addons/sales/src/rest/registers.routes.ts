@@ -19,16 +19,17 @@ const range = {
   from: { type: 'string', format: 'date' },
   to: { type: 'string', format: 'date' },
 };
+/** The register's filters (also what a saved view of `sales.invoices` stores). */
+export const invoiceFilters: Record<string, JsonSchema> = {
+  status: { type: 'string', enum: [...INVOICE_STATUSES] },
+  kind: { type: 'string', enum: ['invoice', 'credit_note'], default: 'invoice' },
+  q: { type: 'string', maxLength: 40 },
+  ...range,
+};
 const invoiceQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: [...INVOICE_STATUSES] },
-    kind: { type: 'string', enum: ['invoice', 'credit_note'], default: 'invoice' },
-    q: { type: 'string', maxLength: 40 },
-    ...range,
-    ...page,
-  },
+  properties: { ...invoiceFilters, ...page },
 };
 const paymentQuery: JsonSchema = {
   type: 'object',

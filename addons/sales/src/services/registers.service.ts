@@ -66,6 +66,17 @@ interface InvoiceListRow {
 }
 
 /** A page of invoices (or credit notes) and, over every matching row, count and sums per currency. */
+/** How many invoices the register shows for these filters (a saved view's count), in one statement. */
+export async function countInvoices(ctx: SystemContext, query: RegisterQuery): Promise<number> {
+  const params: unknown[] = [ctx.tenant.id];
+  const where = invoiceWhere(query, await owners(ctx), params);
+  const rows = await ctx.db.query<{ n: number }>(
+    `select count(*)::int as n from sales_invoice i where ${where}`,
+    params,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 export async function invoiceRegister(ctx: SystemContext, query: RegisterQuery) {
   const owned = await owners(ctx);
   const params: unknown[] = [ctx.tenant.id];
