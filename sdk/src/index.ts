@@ -61,6 +61,8 @@ export {
   MENTION_TOKEN,
   mentionIds,
   renderCommentHtml,
+  TEAM_MENTION_TOKEN,
+  teamMentionIds,
 } from './comment-text.ts';
 export { type CommentableDef, type CommentInfo, type Comments, type CommentUser, commentsOn } from './comments.ts';
 export type {

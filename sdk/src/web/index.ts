@@ -6,6 +6,7 @@ export {
   commentPlainText,
   mentionIds,
   renderCommentHtml,
+  teamMentionIds,
 } from '../comment-text.ts';
 export type { CommentInfo, CommentUser } from '../comments.ts';
 /** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
