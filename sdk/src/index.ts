@@ -41,6 +41,7 @@ export {
   type JsonValue,
   readPath,
 } from './automation-conditions.ts';
+export { samplePayload, sampleValue } from './automation-sample.ts';
 export {
   defineStep,
   defineStepHook,

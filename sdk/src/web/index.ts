@@ -1,6 +1,7 @@
 // The UI kit for addon pages, menus and widgets (the package subpath @elevate/sdk/web).
 // The web app's own pages use the same kit, so there is one copy of each piece.
 
+export { samplePayload } from '../automation-sample.ts';
 export {
   COMMENT_MAX,
   commentPlainText,
