@@ -65,4 +65,11 @@ export interface Comments {
    * model's read permission.
    */
   recent(model: AnyModel, recordIds: readonly string[], limit: number): Promise<CommentInfo[]>;
+  /**
+   * Moves every comment of record `fromId` to record `toId` of the same model (a merge: the kept
+   * record takes the comments of the one about to be deleted, which would otherwise take them
+   * along). Mention notifications then link to `toId`'s page. Both records must be ones the
+   * caller may read (NOT_FOUND otherwise). Returns how many comments moved.
+   */
+  move(model: AnyModel, fromId: string, toId: string): Promise<number>;
 }

@@ -586,4 +586,19 @@ describe('the edit window and deleting the record', () => {
     expect(await env.sql('select 1 from core_comment where record_id = $1', [stays])).toEqual([]);
     expect(await links()).not.toContain(`/crm/contacts/${stays}#comment-${kept.body.id}`);
   });
+
+  it('a merge hands the duplicate’s comments to the kept contact before deleting it', async () => {
+    const kept = (await w.client.post('/api/v1/crm/contacts', { name: 'Kept Person' })).body.id;
+    const dup = (await w.client.post('/api/v1/crm/contacts', { name: 'Kept Persn' })).body.id;
+    const ownerId = await me(w.client);
+    const c = await wadmin.post(C, { model: 'crm.contact', recordId: dup, body: `see <@${ownerId}>` });
+    expect(c.status).toBe(201);
+    const merged = await w.client.post(`/api/v1/crm/contacts/${kept}/merge`, { duplicateId: dup });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const list = await w.client.get(`${C}?model=crm.contact&recordId=${kept}`);
+    expect(list.body.data.map((x: { id: string }) => x.id)).toContain(c.body.id);
+    const links = (await notifications(w.client)).map((n) => n.link);
+    expect(links).toContain(`/crm/contacts/${kept}#comment-${c.body.id}`);
+    expect(links).not.toContain(`/crm/contacts/${dup}#comment-${c.body.id}`);
+  });
 });

@@ -204,6 +204,25 @@ export class CommentService {
     return this.views(rc, rows);
   }
 
+  /** `ctx.comments.move`: a merge hands the comments of `fromId` to `toId` (see the SDK's `Comments`). */
+  async move(rc: RequestContext, model: AnyModel, fromId: string, toId: string): Promise<number> {
+    const from = await this.target(rc, model.name, fromId);
+    const to = await this.target(rc, model.name, toId);
+    const moved = await rc.db.query<{ id: string }>(
+      `update core_comment set record_id = $4 where tenant_id = $1 and model = $2 and record_id = $3 returning id::text`,
+      [rc.tenant.id, model.name, from.row.id, to.row.id],
+    );
+    if (moved.length) {
+      await rc.db.query(
+        `update core_notification n set link = $3 || '#comment-' || m.id
+         from unnest($2::text[]) m(id)
+         where n.tenant_id = $1 and n.type = '${MENTION_TYPE}' and n.link like '%#comment-' || m.id`,
+        [rc.tenant.id, moved.map((m) => m.id), to.link],
+      );
+    }
+    return moved.length;
+  }
+
   /**
    * Of these users, those who are active users of the tenant and may read the record (their own
    * roles, teams and record rules), with their names. Users of another tenant are not found at all
