@@ -15,6 +15,7 @@ import { Mfa } from './auth/mfa.ts';
 import { Sessions } from './auth/sessions.ts';
 import { automationInboundRoutes, automationRouteDocs } from './automation/automation.routes.ts';
 import { AutomationEngine } from './automation/engine.ts';
+import { attachCommentPurge } from './comments/comment-purge.ts';
 import { commentRouteDocs } from './comments/comments.routes.ts';
 import type { Config } from './config/config.ts';
 import { customFieldRouteDocs } from './custom-fields/custom-fields.routes.ts';
@@ -379,6 +380,8 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
       await ensureAppRole(pools.owner, config);
       // Every tenant table of the core and of every addon gets the audit trigger.
       await attachAuditTriggers(pools.owner);
+      // Deleting a commentable record deletes its comments in the same statement.
+      await attachCommentPurge(pools.owner, addons);
       // Addons whose tenants are not all at the deployed version yet (new version, or an
       // upgrade that failed for some tenant last time): only these need the per-tenant scan.
       const stale = new Set<string>();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineAction, defineAddon } from '@elevate/sdk';
+import { defineAction, defineAddon, samplePayload } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { Project, projects } from '@elevate-fixture/projects';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -359,5 +359,51 @@ describe('inbound webhooks', () => {
     });
     expect(badSchema.status).toBe(400);
     expect(badSchema.body.details[0].path).toBe('trigger.body');
+  });
+
+  it('test-runs an inbound rule against a sample payload from its body schema, checked as a delivery is; writes nothing', async () => {
+    const t = await tenant('inb-dry');
+    const catalog = await t.client.get('/api/v1/core/automation/catalog');
+    const withFields = (catalog.body.triggers as { payload: { properties?: object }; sample: object }[]).find(
+      (x) => Object.keys(x.payload.properties ?? {}).length > 0,
+    );
+    expect(withFields).toBeDefined();
+    expect(Object.keys(withFields?.sample ?? {})).toEqual(Object.keys(withFields?.payload.properties ?? {}));
+
+    const body = {
+      type: 'object',
+      required: ['email'],
+      properties: { email: { type: 'string', format: 'email' }, name: { type: 'string' } },
+    };
+    const ruleBody = {
+      name: 'Form',
+      trigger: { type: 'inbound', body },
+      conditions: { field: 'payload.email', op: 'contains', value: '@' },
+      actions: [{ id: 'rec', action: 'inbtest.record', params: { label: 'Hi {{payload.name}}' } }],
+    };
+    const sample = samplePayload(body);
+    expect(sample).toEqual({ email: 'someone@example.com', name: 'Sample name' });
+    const run = await t.client.post('/api/v1/core/automation/test-run', {
+      rule: ruleBody,
+      sample: { payload: sample },
+    });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    expect(run.body.matched).toBe(true);
+    expect(run.body.steps).toEqual([expect.objectContaining({ stepId: 'rec', params: { label: 'Hi Sample name' } })]);
+    expect(run.body.trigger.payload).toEqual(sample);
+
+    const cases: [unknown, string][] = [
+      [{ email: 'not an address' }, 'sample.payload.email'],
+      [{ name: 'no email' }, 'sample.payload.email'],
+      [['a list'], 'sample.payload'],
+      ['text', 'sample.payload'],
+    ];
+    for (const [payload, path] of cases) {
+      const res = await t.client.post('/api/v1/core/automation/test-run', { rule: ruleBody, sample: { payload } });
+      expect(res.status, JSON.stringify(payload)).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    expect(effects.filter((e) => e.tenant === 'inb-dry')).toEqual([]);
+    expect((await t.client.get('/api/v1/core/automation/runs')).body.total_count).toBe(0);
   });
 });

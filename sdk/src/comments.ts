@@ -36,13 +36,21 @@ export interface CommentInfo {
   parentId: string | null;
   /** null once the author's account is gone. */
   author: CommentUser | null;
-  /** The stored text: markdown-light, mentions as `<@user id>`. Empty once deleted. */
+  /** The stored text: markdown-light, mentions as `<@user id>` and `<@team:team id>`. Empty once deleted. */
   body: string;
   /** The text rendered to safe HTML (`renderCommentHtml`). */
   html: string;
   /** The text with mentions as `@Name`. */
   text: string;
+  /** Users mentioned by name. */
   mentions: CommentUser[];
+  /** Teams mentioned (`@Sales`): their members who may read the record were notified. */
+  teamMentions: CommentUser[];
+  /**
+   * Until when the author may edit or delete it (the company's edit window from `createdAt`,
+   * computed by the server); null when the company sets no limit.
+   */
+  editableUntil: string | null;
   editedAt: string | null;
   deletedAt: string | null;
   createdAt: string;
@@ -57,4 +65,11 @@ export interface Comments {
    * model's read permission.
    */
   recent(model: AnyModel, recordIds: readonly string[], limit: number): Promise<CommentInfo[]>;
+  /**
+   * Moves every comment of record `fromId` to record `toId` of the same model (a merge: the kept
+   * record takes the comments of the one about to be deleted, which would otherwise take them
+   * along). Mention notifications then link to `toId`'s page. Both records must be ones the
+   * caller may read (NOT_FOUND otherwise). Returns how many comments moved.
+   */
+  move(model: AnyModel, fromId: string, toId: string): Promise<number>;
 }

@@ -41,6 +41,7 @@ export {
   type JsonValue,
   readPath,
 } from './automation-conditions.ts';
+export { samplePayload, sampleValue } from './automation-sample.ts';
 export {
   defineStep,
   defineStepHook,
@@ -61,6 +62,8 @@ export {
   MENTION_TOKEN,
   mentionIds,
   renderCommentHtml,
+  TEAM_MENTION_TOKEN,
+  teamMentionIds,
 } from './comment-text.ts';
 export { type CommentableDef, type CommentInfo, type Comments, type CommentUser, commentsOn } from './comments.ts';
 export type {

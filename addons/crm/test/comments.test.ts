@@ -410,3 +410,195 @@ describe('GraphQL, events, opportunities and leads', () => {
     });
   });
 });
+
+type Note = { type: string; title: string; link: string };
+
+describe('mentions of teams', () => {
+  it('notifies each member of a mentioned team who may read the record, once, never the author', async () => {
+    const team = await t.client.post('/api/v1/core/teams', {
+      name: 'Sales cmt',
+      memberIds: [id.alice, id.admin, id.owner, id.bob, id.blind],
+    });
+    expect(team.status, JSON.stringify(team.body)).toBe(201);
+    const teamId = team.body.id as string;
+
+    // The picker lists the team, with how many of its members can see the record (alice, adam, the owner).
+    const who = await alice.get(`${C}/mentionable?model=crm.contact&recordId=${contact}&q=sales`);
+    expect(who.status).toBe(200);
+    expect(who.body.data).toContainEqual({ kind: 'team', id: teamId, name: 'Sales cmt', readers: 3 });
+    const users = await alice.get(`${C}/mentionable?model=crm.contact&recordId=${contact}&q=adam`);
+    expect(users.body.data[0]).toMatchObject({ kind: 'user', id: id.admin });
+
+    const mentionsOf = async (c: ApiClient): Promise<Note[]> =>
+      (await notifications(c)).filter((n) => n.type === 'core.mention');
+    const counts = async () => ({
+      admin: await mentionsOf(admin),
+      owner: await mentionsOf(t.client),
+      bob: await mentionsOf(bob),
+      blind: await mentionsOf(blind),
+    });
+    const before = await counts();
+    const c = await post(alice, { body: `Heads up <@team:${teamId}>, and <@${id.admin}> in particular` });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    expect(c.body.teamMentions).toEqual([{ id: teamId, name: 'Sales cmt' }]);
+    expect(c.body.mentions).toEqual([{ id: id.admin, name: expect.any(String) }]);
+    expect(c.body.text).toContain('@Sales cmt (team)');
+    expect(c.body.html).toContain(
+      `<span class="mention mention-team" data-team-id="${teamId}" title="Team">@Sales cmt</span>`,
+    );
+    const after = await counts();
+    const fresh = (k: keyof typeof after) => after[k].length - before[k].length;
+    // adam: mentioned by name and through the team, told once; the owner through the team.
+    expect(fresh('admin')).toBe(1);
+    expect(fresh('owner')).toBe(1);
+    expect(after.owner[0]?.title).toContain('your team Sales cmt');
+    expect(after.owner[0]?.link).toBe(`/crm/contacts/${contact}#comment-${c.body.id}`);
+    expect(after.admin[0]?.title).toContain('mentioned you');
+    // bob cannot see alice's contact, nina has no crm read: members, not told. alice wrote it.
+    expect(fresh('bob')).toBe(0);
+    expect(fresh('blind')).toBe(0);
+    expect(await notifications(alice)).toHaveLength(0);
+
+    // An edit tells only whom it reaches for the first time.
+    const plain = await post(alice, { body: `Only <@${id.admin}>` });
+    const mid = await counts();
+    const edited = await alice.patch(`${C}/${plain.body.id}`, { body: `<@${id.admin}> and <@team:${teamId}>` });
+    expect(edited.status).toBe(200);
+    const end = await counts();
+    expect(end.admin.length - mid.admin.length).toBe(0);
+    expect(end.owner.length - mid.owner.length).toBe(1);
+
+    // GraphQL's mentionable says the kind too.
+    const g = await alice.graphql(
+      'query($r: ID!) { mentionable(model: "crm.contact", recordId: $r, q: "sales") { kind id name readers } }',
+      { r: contact },
+    );
+    expect(g.body.errors).toBeUndefined();
+    expect(g.body.data.mentionable).toContainEqual({ kind: 'team', id: teamId, name: 'Sales cmt', readers: 3 });
+
+    // Another company can neither list nor mention this company's team.
+    const other = await env.tenant('cmt-c', { enable: ['crm'] });
+    const theirs = (await other.client.post('/api/v1/crm/contacts', { name: 'Theirs' })).body.id;
+    const cross = await other.client.post(C, { model: 'crm.contact', recordId: theirs, body: `hey <@team:${teamId}>` });
+    expect(cross.status).toBe(422);
+    expect(cross.body).toMatchObject({ code: 'MENTION_UNKNOWN_TEAM' });
+    expect(cross.body.details[0].path).toBe('body');
+    const listed = await other.client.get(`${C}/mentionable?model=crm.contact&recordId=${theirs}&q=sales`);
+    expect(listed.body.data).toEqual([]);
+  });
+});
+
+describe('the edit window and deleting the record', () => {
+  let w: TestTenant;
+  let member: ApiClient;
+  let wadmin: ApiClient;
+  let record: string;
+  const age = (commentId: string, minutes: number) =>
+    env.sql(`update core_comment set created_at = now() - make_interval(mins => $2) where id = $1`, [
+      commentId,
+      minutes,
+    ]);
+
+  beforeAll(async () => {
+    w = await env.tenant('cmt-w', { enable: ['crm'] });
+    member = await w.as('member', 'mia@cmt-w.test');
+    wadmin = await w.as('admin', 'al@cmt-w.test');
+    record = (await member.post('/api/v1/crm/contacts', { name: 'Windowed' })).body.id;
+  });
+
+  it('lets the author edit and delete within the company window; moderators delete after it', async () => {
+    expect((await member.get(`${C}/settings`)).body).toEqual({ editWindowMinutes: 15 });
+    const c = await member.post(C, { model: 'crm.contact', recordId: record, body: 'fresh' });
+    expect(c.status).toBe(201);
+    expect(Date.parse(c.body.editableUntil) - Date.parse(c.body.createdAt)).toBe(15 * 60_000);
+    await age(c.body.id, 16);
+    const late = await member.patch(`${C}/${c.body.id}`, { body: 'too late' });
+    expect(late.status).toBe(403);
+    expect(late.body.code).toBe('COMMENT_EDIT_WINDOW_PASSED');
+    expect(late.body.message).toContain('can no longer be edited');
+    const del = await member.delete(`${C}/${c.body.id}`);
+    expect(del.status).toBe(403);
+    expect(del.body.code).toBe('COMMENT_EDIT_WINDOW_PASSED');
+    const listed = (await member.get(`${C}?model=crm.contact&recordId=${record}`)).body.data;
+    const row = listed.find((x: { id: string }) => x.id === c.body.id);
+    expect(Date.parse(row.editableUntil)).toBeLessThan(Date.now());
+    expect(row.body).toBe('fresh');
+    // Just inside the window it still works.
+    const d = await member.post(C, { model: 'crm.contact', recordId: record, body: 'draft' });
+    await age(d.body.id, 14);
+    expect((await member.patch(`${C}/${d.body.id}`, { body: 'draft 2' })).status).toBe(200);
+    // The owner moderates (core.comments.moderate through *): deletes after the window.
+    expect((await w.client.delete(`${C}/${c.body.id}`)).status).toBe(204);
+    const g = await member.graphql(
+      'query($r: ID!) { comments(model: "crm.contact", recordId: $r) { nodes { id editableUntil } } }',
+      { r: record },
+    );
+    expect(g.body.data.comments.nodes.find((n: { id: string }) => n.id === d.body.id).editableUntil).toBeTruthy();
+  });
+
+  it('admins set the window (0 = no limit); members may not; another company keeps its own', async () => {
+    const c = await member.post(C, { model: 'crm.contact', recordId: record, body: 'old words' });
+    await age(c.body.id, 600);
+    const refused = await member.put(`${C}/settings`, { editWindowMinutes: 0 });
+    expect(refused.status).toBe(403);
+    for (const bad of [{ editWindowMinutes: -1 }, { editWindowMinutes: 1.5 }, { editWindowMinutes: '10' }, {}]) {
+      const res = await wadmin.put(`${C}/settings`, bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.details[0].path).toBe('editWindowMinutes');
+    }
+    expect((await wadmin.put(`${C}/settings`, { editWindowMinutes: 15, x: 1 })).body.details[0].path).toBe('x');
+    try {
+      const open = await wadmin.put(`${C}/settings`, { editWindowMinutes: 0 });
+      expect(open.body).toEqual({ editWindowMinutes: 0 });
+      const listed = (await member.get(`${C}?model=crm.contact&recordId=${record}`)).body.data;
+      expect(listed.find((x: { id: string }) => x.id === c.body.id).editableUntil).toBeNull();
+      expect((await member.patch(`${C}/${c.body.id}`, { body: 'new words' })).status).toBe(200);
+      // Another company's window is untouched.
+      expect((await alice.get(`${C}/settings`)).body).toEqual({ editWindowMinutes: 15 });
+      await wadmin.put(`${C}/settings`, { editWindowMinutes: 700 });
+      expect((await member.delete(`${C}/${c.body.id}`)).status).toBe(204);
+    } finally {
+      await wadmin.put(`${C}/settings`, { editWindowMinutes: 15 });
+    }
+  });
+
+  it('deletes a record’s comments and their mention notifications with the record, whatever deletes it', async () => {
+    const gone = (await w.client.post('/api/v1/crm/contacts', { name: 'Goes away' })).body.id;
+    const stays = (await w.client.post('/api/v1/crm/contacts', { name: 'Stays' })).body.id;
+    const ownerId = await me(w.client);
+    const root = await wadmin.post(C, { model: 'crm.contact', recordId: gone, body: `look <@${ownerId}>` });
+    expect(root.status, JSON.stringify(root.body)).toBe(201);
+    await wadmin.post(C, { model: 'crm.contact', recordId: gone, body: 'a reply', parentId: root.body.id });
+    const kept = await wadmin.post(C, { model: 'crm.contact', recordId: stays, body: `and <@${ownerId}>` });
+    const links = async () => (await notifications(w.client)).map((n) => n.link);
+    expect(await links()).toContain(`/crm/contacts/${gone}#comment-${root.body.id}`);
+
+    expect((await w.client.delete(`/api/v1/crm/contacts/${gone}`)).status).toBe(204);
+    const left = await env.sql<{ record_id: string }>('select record_id from core_comment where record_id = any($1)', [
+      [gone, stays],
+    ]);
+    expect(left.map((r) => r.record_id)).toEqual([stays]);
+    expect(await links()).not.toContain(`/crm/contacts/${gone}#comment-${root.body.id}`);
+    expect(await links()).toContain(`/crm/contacts/${stays}#comment-${kept.body.id}`);
+
+    // Not only through the API: a delete in SQL takes them too (a trigger on the model's table).
+    await env.sql('delete from crm_contact where id = $1', [stays]);
+    expect(await env.sql('select 1 from core_comment where record_id = $1', [stays])).toEqual([]);
+    expect(await links()).not.toContain(`/crm/contacts/${stays}#comment-${kept.body.id}`);
+  });
+
+  it('a merge hands the duplicate’s comments to the kept contact before deleting it', async () => {
+    const kept = (await w.client.post('/api/v1/crm/contacts', { name: 'Kept Person' })).body.id;
+    const dup = (await w.client.post('/api/v1/crm/contacts', { name: 'Kept Persn' })).body.id;
+    const ownerId = await me(w.client);
+    const c = await wadmin.post(C, { model: 'crm.contact', recordId: dup, body: `see <@${ownerId}>` });
+    expect(c.status).toBe(201);
+    const merged = await w.client.post(`/api/v1/crm/contacts/${kept}/merge`, { duplicateId: dup });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const list = await w.client.get(`${C}?model=crm.contact&recordId=${kept}`);
+    expect(list.body.data.map((x: { id: string }) => x.id)).toContain(c.body.id);
+    const links = (await notifications(w.client)).map((n) => n.link);
+    expect(links).toContain(`/crm/contacts/${kept}#comment-${c.body.id}`);
+    expect(links).not.toContain(`/crm/contacts/${dup}#comment-${c.body.id}`);
+  });
+});

@@ -6,6 +6,7 @@ import {
   type FieldDef,
   fieldColumn,
   type JsonSchema,
+  samplePayload,
   type TriggerDef,
   type TriggerSpec,
 } from '@elevate/sdk';
@@ -108,6 +109,8 @@ export class Catalog {
           description: t.def.description,
           addon: t.addon,
           payload: t.def.payload,
+          // A payload that fits the schema (its examples where it has them): the test run's starting point.
+          sample: samplePayload(t.def.payload),
           model: t.def.model?.name ?? null,
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),

@@ -9,11 +9,15 @@ import {
   type TriggerSpec,
   ValidationError,
 } from '@elevate/sdk';
+import type { ValidateFunction } from 'ajv';
 import type { AutomationEngine } from './engine.ts';
 import { flatten, onPath } from './plan.ts';
 import type { RunTrigger } from './rows.ts';
 import { checkRule } from './rules.ts';
-import { compileParams } from './validate.ts';
+import { compileParams, details, inboundAjv } from './validate.ts';
+
+// Compiled inbound body schemas, by their text (a rule being edited changes its schema).
+const bodyValidators = new Map<string, ValidateFunction>();
 
 export interface DryRunStep {
   stepId: string;
@@ -47,6 +51,23 @@ export async function dryRun(
     payload?: unknown;
   };
   const t = rule.trigger;
+  if (sample.payload !== undefined) {
+    const p = sample.payload;
+    if (!p || typeof p !== 'object' || Array.isArray(p)) {
+      throw new ValidationError('Invalid sample', [{ path: 'sample.payload', message: 'must be a JSON object' }]);
+    }
+    // An inbound trigger's payload is what a sender posts: checked as a delivery would be.
+    if (t.type === 'inbound' && t.body) {
+      const key = JSON.stringify(t.body);
+      let v = bodyValidators.get(key);
+      if (!v) {
+        v = inboundAjv.compile(t.body);
+        if (bodyValidators.size > 100) bodyValidators.clear();
+        bodyValidators.set(key, v);
+      }
+      if (!v(p)) throw new ValidationError('Invalid sample', details(v.errors, 'sample.payload'));
+    }
+  }
   const modelName =
     t.type === 'record' || t.type === 'date'
       ? t.model

@@ -14,8 +14,10 @@ export interface CommentEventPayload {
   permission: string;
   /** The text with mentions as `@Name` (empty when deleted). */
   text: string;
-  /** Mentioned user ids. */
+  /** Mentioned user ids (by name). */
   mentions: string[];
+  /** Mentioned team ids. */
+  teamMentions: string[];
   /** The record's page, with the comment's anchor. */
   link: string;
 }
@@ -36,6 +38,7 @@ const PAYLOAD: JsonSchema = {
     ownerId: { type: ['string', 'null'], title: "Record's owner" },
     text: { type: 'string', title: 'Text' },
     mentions: { type: 'array', items: { type: 'string' }, title: 'Mentioned users' },
+    teamMentions: { type: 'array', items: { type: 'string' }, title: 'Mentioned teams' },
     link: { type: 'string', title: 'Link' },
   },
 };
@@ -43,7 +46,8 @@ const PAYLOAD: JsonSchema = {
 /** The kernel's comment trigger for automation rules ("when someone comments ..."). */
 export const commentCreatedTrigger = defineTrigger(CommentCreated, {
   title: 'A comment was written',
-  description: 'Someone commented on a record (or replied); payload.mentions lists the users mentioned.',
+  description:
+    'Someone commented on a record (or replied); payload.mentions lists the users mentioned, payload.teamMentions the teams.',
   payload: PAYLOAD,
 });
 

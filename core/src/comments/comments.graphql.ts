@@ -1,6 +1,6 @@
 import type { AnyAddon, CommentInfo, CommentUser, ElevateSchemaTypes } from '@elevate/sdk';
 import type SchemaBuilder from '@pothos/core';
-import { commentService } from './comments.ts';
+import { commentService, type Mentionable } from './comments.ts';
 
 type Builder = InstanceType<typeof SchemaBuilder<ElevateSchemaTypes>>;
 
@@ -26,10 +26,32 @@ export function commentsGraphql(b: Builder, addons: readonly AnyAddon[]): void {
       html: t.exposeString('html', { description: 'the text as safe HTML' }),
       text: t.exposeString('text', { description: 'the text with mentions as @Name' }),
       mentions: t.field({ type: [User], resolve: (c) => c.mentions }),
+      teamMentions: t.field({ type: [User], resolve: (c) => c.teamMentions }),
+      editableUntil: t.field({
+        type: 'DateTime',
+        nullable: true,
+        description: 'until when the author may edit or delete it (null: no limit)',
+        resolve: (c) => c.editableUntil,
+      }),
       editedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.editedAt }),
       deletedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.deletedAt }),
       createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
       replies: t.field({ type: [Comment], resolve: (c) => c.replies ?? [] }),
+    }),
+  });
+  const Kind = b.enumType('MentionableKind', { values: ['user', 'team'] as const });
+  const MentionableRef = b.objectRef<Mentionable>('Mentionable').implement({
+    description: 'A user or a team that can be mentioned on a record',
+    fields: (t) => ({
+      kind: t.field({ type: Kind, resolve: (m) => m.kind }),
+      id: t.exposeID('id'),
+      name: t.exposeString('name'),
+      email: t.string({ nullable: true, resolve: (m) => (m.kind === 'user' ? m.email : null) }),
+      readers: t.int({
+        nullable: true,
+        description: 'teams: members who may read the record (they are notified)',
+        resolve: (m) => (m.kind === 'team' ? m.readers : null),
+      }),
     }),
   });
   const Page = b.objectRef<{ data: CommentInfo[]; total_count: number }>('CommentPage').implement({
@@ -62,6 +84,17 @@ export function commentsGraphql(b: Builder, addons: readonly AnyAddon[]): void {
           offset: Math.max(0, a.offset ?? 0),
         }),
     }),
+    mentionable: t.field({
+      type: [MentionableRef],
+      description: "Users who may read a record and the company's teams, matching `q`, by name",
+      args: {
+        model: t.arg.string({ required: true }),
+        recordId: t.arg.id({ required: true }),
+        q: t.arg.string({ defaultValue: '' }),
+      },
+      resolve: async (_r, a, ctx) =>
+        (await svc.mentionable(ctx, a.model, String(a.recordId), (a.q ?? '').slice(0, 100), 8)).data,
+    }),
     mentionableUsers: t.field({
       type: [User],
       description: 'Users who can be mentioned on a record (they may read it), matching `q`',
@@ -71,7 +104,9 @@ export function commentsGraphql(b: Builder, addons: readonly AnyAddon[]): void {
         q: t.arg.string({ defaultValue: '' }),
       },
       resolve: async (_r, a, ctx) =>
-        (await svc.mentionable(ctx, a.model, String(a.recordId), (a.q ?? '').slice(0, 100), 8)).data,
+        (await svc.mentionable(ctx, a.model, String(a.recordId), (a.q ?? '').slice(0, 100), 20)).data
+          .filter((m) => m.kind === 'user')
+          .slice(0, 8),
     }),
   }));
   b.mutationFields((t) => ({

@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { KernelRouteDoc } from '../http/kernel-routes.docs.ts';
 import type { State } from '../http/state.ts';
 import { compileBody, compileQuery, obj } from '../http/validate.ts';
-import { commentService, MODERATE } from './comments.ts';
+import { commentService, MODERATE, SETTINGS } from './comments.ts';
 
 const USER: JsonSchema = {
   type: 'object',
@@ -17,14 +17,41 @@ export const COMMENT: JsonSchema = {
     recordId: { type: 'string', format: 'uuid' },
     parentId: { type: ['string', 'null'] },
     author: { ...USER, type: ['object', 'null'] },
-    body: { type: 'string', description: 'markdown-light; mentions as <@user id>' },
+    body: { type: 'string', description: 'markdown-light; mentions as <@user id>, teams as <@team:team id>' },
     html: { type: 'string', description: 'the text as safe HTML' },
     text: { type: 'string', description: 'the text with mentions as @Name' },
     mentions: { type: 'array', items: USER },
+    teamMentions: { type: 'array', items: USER },
+    editableUntil: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'until when the author may edit or delete it (null: no limit)',
+    },
     editedAt: { type: ['string', 'null'], format: 'date-time' },
     deletedAt: { type: ['string', 'null'], format: 'date-time' },
     createdAt: { type: 'string', format: 'date-time' },
     replies: { type: 'array', items: { type: 'object' } },
+  },
+};
+const MENTIONABLE: JsonSchema = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['user', 'team'] },
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    email: { type: 'string', description: 'users only' },
+    readers: { type: 'integer', description: 'teams only: members who may read the record (they are notified)' },
+  },
+};
+const SETTINGS_DOC: JsonSchema = {
+  type: 'object',
+  properties: {
+    editWindowMinutes: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 525600,
+      description: 'minutes after writing a comment its author may edit or delete it (0: no limit; default 15)',
+    },
   },
 };
 const PAGE = (item: JsonSchema): JsonSchema => ({
@@ -60,6 +87,8 @@ const mentionQuery = compileQuery(
 );
 const createBody = compileBody(obj(['model', 'recordId', 'body'], { ...TARGET, body: BODY, parentId: UUID }));
 const editBody = compileBody(obj(['body'], { body: BODY }));
+// Shapes only; the service names the field (`editWindowMinutes`) for a bad value.
+const settingsBody = compileBody({ type: 'object' });
 
 const DOC_TARGET = 'The record must be one the caller may read (its read permission and record rules): else 403/404.';
 
@@ -74,16 +103,27 @@ export const commentRouteDocs: Record<string, KernelRouteDoc> = {
     responses: { 201: COMMENT },
   },
   'GET /api/v1/core/comments/mentionable': {
-    summary: 'Users who can be mentioned on a record: active users of the company who may read it, matching `q`',
-    responses: { 200: PAGE(USER) },
+    summary:
+      "Who can be mentioned on a record, matching `q`: active users of the company who may read it (`kind: user`) and the company's teams (`kind: team`)",
+    responses: { 200: PAGE(MENTIONABLE) },
+  },
+  'GET /api/v1/core/comments/settings': {
+    summary: "The company's comment settings (the author's edit/delete window)",
+    responses: { 200: SETTINGS_DOC },
+  },
+  'PUT /api/v1/core/comments/settings': {
+    summary: "Change the company's comment settings",
+    permission: SETTINGS,
+    body: SETTINGS_DOC,
+    responses: { 200: SETTINGS_DOC },
   },
   'PATCH /api/v1/core/comments/:id': {
-    summary: 'Edit your own comment (marked edited)',
+    summary: 'Edit your own comment (marked edited) within the edit window (403 COMMENT_EDIT_WINDOW_PASSED after it)',
     body: obj(['body'], { body: BODY }),
     responses: { 200: COMMENT },
   },
   'DELETE /api/v1/core/comments/:id': {
-    summary: `Delete your own comment, or anyone's with ${MODERATE}`,
+    summary: `Delete your own comment within the edit window, or anyone's at any time with ${MODERATE}`,
     responses: { 204: null },
   },
 };
@@ -104,6 +144,14 @@ export function commentRoutes(r: Router<State>, addons: readonly AnyAddon[]): vo
   r.get('/comments/mentionable', async (ctx) => {
     const q = mentionQuery({ ...ctx.query }) as { model: string; recordId: string; q: string; limit: number };
     ctx.body = await svc.mentionable(rc(ctx.state), q.model, q.recordId, q.q, q.limit);
+  });
+
+  r.get('/comments/settings', async (ctx) => {
+    ctx.body = await svc.settings(rc(ctx.state));
+  });
+
+  r.put('/comments/settings', async (ctx) => {
+    ctx.body = await svc.putSettings(rc(ctx.state), settingsBody(ctx.request.body));
   });
 
   r.post('/comments', async (ctx) => {

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   type RequestContext,
   renderCommentHtml,
+  teamMentionIds,
   ValidationError,
   widestScope,
 } from '@elevate/sdk';
@@ -29,6 +30,11 @@ import {
 /** Who may delete anyone's comment (admins have it through `core.*`). */
 export const MODERATE = 'core.comments.moderate';
 export const MENTION_TYPE = 'core.mention';
+/** Who may change the company's comment settings (the edit window). */
+export const SETTINGS = 'core.settings.manage';
+/** Minutes after writing a comment its author may still edit or delete it, unless the company sets otherwise. */
+export const DEFAULT_EDIT_WINDOW = 15;
+const MAX_EDIT_WINDOW = 525_600; // a year
 
 interface Row {
   id: string;
@@ -39,15 +45,24 @@ interface Row {
   authorName: string | null;
   body: string;
   mentions: string[];
+  teamMentions: string[];
+  editableUntil: string | null;
+  /** Still inside the edit window (computed by the database's clock). */
+  inWindow: boolean;
   editedAt: string | null;
   deletedAt: string | null;
   createdAt: string;
 }
 
+const WINDOW = `coalesce(s.edit_window_minutes, ${DEFAULT_EDIT_WINDOW})`;
 const COLUMNS = `c.id, c.model, c.record_id as "recordId", c.parent_id as "parentId", c.author_id as "authorId",
-  u.name as "authorName", c.body, c.mentions::text[] as mentions, c.edited_at as "editedAt", c.deleted_at as "deletedAt",
-  c.created_at as "createdAt"`;
-const FROM = 'core_comment c left join core_user u on u.tenant_id = c.tenant_id and u.id = c.author_id';
+  u.name as "authorName", c.body, c.mentions::text[] as mentions, c.team_mentions::text[] as "teamMentions",
+  case when ${WINDOW} = 0 then null else c.created_at + make_interval(mins => ${WINDOW}) end as "editableUntil",
+  (${WINDOW} = 0 or c.created_at + make_interval(mins => ${WINDOW}) > now()) as "inWindow",
+  c.edited_at as "editedAt", c.deleted_at as "deletedAt", c.created_at as "createdAt"`;
+const JOINS = `left join core_user u on u.tenant_id = c.tenant_id and u.id = c.author_id
+  left join core_comment_setting s on s.tenant_id = c.tenant_id`;
+const FROM = `core_comment c ${JOINS}`;
 
 type Rec = Record<string, unknown> & { id: string; ownerId?: string | null };
 
@@ -97,10 +112,12 @@ export class CommentService {
     };
   }
 
+  /** Names of the users and teams with these ids (ids are unique across both). */
   private async names(rc: RequestContext, ids: readonly string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
     const rows = await rc.db.query<{ id: string; name: string }>(
-      'select id, name from core_user where tenant_id = $1 and id = any($2::uuid[])',
+      `select id, name from core_user where tenant_id = $1 and id = any($2::uuid[])
+       union all select id, name from core_team where tenant_id = $1 and id = any($2::uuid[])`,
       [rc.tenant.id, ids],
     );
     return new Map(rows.map((r) => [r.id, r.name]));
@@ -109,6 +126,7 @@ export class CommentService {
   private view(r: Row, names: ReadonlyMap<string, string>): CommentInfo {
     const deleted = r.deletedAt !== null;
     const mentions: CommentUser[] = r.mentions.map((id) => ({ id, name: names.get(id) ?? 'someone' }));
+    const teams: CommentUser[] = r.teamMentions.map((id) => ({ id, name: names.get(id) ?? 'a team' }));
     return {
       id: r.id,
       model: r.model,
@@ -119,6 +137,8 @@ export class CommentService {
       html: deleted ? '' : renderCommentHtml(r.body, names),
       text: deleted ? '' : commentPlainText(r.body, names),
       mentions: deleted ? [] : mentions,
+      teamMentions: deleted ? [] : teams,
+      editableUntil: r.editableUntil,
       editedAt: r.editedAt,
       deletedAt: r.deletedAt,
       createdAt: r.createdAt,
@@ -126,7 +146,7 @@ export class CommentService {
   }
 
   private async views(rc: RequestContext, rows: Row[]): Promise<CommentInfo[]> {
-    const names = await this.names(rc, [...new Set(rows.flatMap((r) => r.mentions))]);
+    const names = await this.names(rc, [...new Set(rows.flatMap((r) => [...r.mentions, ...r.teamMentions]))]);
     return rows.map((r) => this.view(r, names));
   }
 
@@ -184,6 +204,25 @@ export class CommentService {
     return this.views(rc, rows);
   }
 
+  /** `ctx.comments.move`: a merge hands the comments of `fromId` to `toId` (see the SDK's `Comments`). */
+  async move(rc: RequestContext, model: AnyModel, fromId: string, toId: string): Promise<number> {
+    const from = await this.target(rc, model.name, fromId);
+    const to = await this.target(rc, model.name, toId);
+    const moved = await rc.db.query<{ id: string }>(
+      `update core_comment set record_id = $4 where tenant_id = $1 and model = $2 and record_id = $3 returning id::text`,
+      [rc.tenant.id, model.name, from.row.id, to.row.id],
+    );
+    if (moved.length) {
+      await rc.db.query(
+        `update core_notification n set link = $3 || '#comment-' || m.id
+         from unnest($2::text[]) m(id)
+         where n.tenant_id = $1 and n.type = '${MENTION_TYPE}' and n.link like '%#comment-' || m.id`,
+        [rc.tenant.id, moved.map((m) => m.id), to.link],
+      );
+    }
+    return moved.length;
+  }
+
   /**
    * Of these users, those who are active users of the tenant and may read the record (their own
    * roles, teams and record rules), with their names. Users of another tenant are not found at all
@@ -217,8 +256,29 @@ export class CommentService {
     return out;
   }
 
-  /** The mentions of a text, checked: 422 naming `body` for anyone not in the company or unable to see the record. */
+  /**
+   * The mentions of a text, checked: 422 naming `body` for anyone not in the company or unable to
+   * see the record, or a team that is not one of the company's (another company's is not found).
+   */
   private async checkMentions(rc: RequestContext, t: Target, body: string) {
+    const teams = teamMentionIds(body);
+    if (teams.length) {
+      const known = await rc.db.query<{ id: string }>(
+        'select id from core_team where tenant_id = $1 and id = any($2::uuid[])',
+        [rc.tenant.id, teams],
+      );
+      const missing = teams.filter((id) => !known.some((k) => k.id === id));
+      if (missing.length) {
+        throw new AppError('MENTION_UNKNOWN_TEAM', 'The comment mentions a team that is not one of this company', {
+          status: 422,
+          details: missing.map((id) => ({
+            path: 'body',
+            message: `mentions the team ${id}, which does not exist here`,
+            id,
+          })),
+        });
+      }
+    }
     const ids = mentionIds(body);
     const found = await this.readers(rc, t, ids);
     const unknown = ids.filter((id) => !found.has(id));
@@ -239,7 +299,32 @@ export class CommentService {
         })),
       });
     }
-    return ids;
+    return { users: ids, teams };
+  }
+
+  /**
+   * Who a comment's mentions reach: the users mentioned, and the active members of the teams
+   * mentioned who may read the record (others are left out, not refused), each once; never the
+   * author. The map says whether someone is reached only through a team (its name).
+   */
+  private async reached(rc: RequestContext, t: Target, users: readonly string[], teams: readonly string[]) {
+    const out = new Map<string, string | null>(users.map((u) => [u, null]));
+    if (teams.length) {
+      const members = await rc.db.query<{ user_id: string; name: string }>(
+        `select m.user_id::text, min(t.name) as name from core_team_member m
+           join core_team t on t.tenant_id = m.tenant_id and t.id = m.team_id
+         where m.tenant_id = $1 and m.team_id = any($2::uuid[]) group by m.user_id`,
+        [rc.tenant.id, teams],
+      );
+      const readers = await this.readers(
+        rc,
+        t,
+        members.map((m) => m.user_id),
+      );
+      for (const m of members) if (readers.get(m.user_id)?.canRead && !out.has(m.user_id)) out.set(m.user_id, m.name);
+    }
+    out.delete(rc.user.id);
+    return out;
   }
 
   private checkText(body: unknown): string {
@@ -259,19 +344,22 @@ export class CommentService {
       permission: t.permission,
       text: row.deletedAt ? '' : commentPlainText(row.body, names),
       mentions: row.deletedAt ? [] : row.mentions,
+      teamMentions: row.deletedAt ? [] : row.teamMentions,
       link: `${t.link}#comment-${row.id}`,
     };
   }
 
-  private async notify(rc: RequestContext, t: Target, row: Row, userIds: readonly string[]) {
-    const names = await this.names(rc, row.mentions);
+  /** Notifies these users (user id → the team through which they were reached, or null: by name). */
+  private async notify(rc: RequestContext, t: Target, row: Row, users: ReadonlyMap<string, string | null>) {
+    const names = await this.names(rc, [...row.mentions, ...row.teamMentions]);
     const text = commentPlainText(row.body, names);
-    for (const userId of userIds) {
+    for (const [userId, team] of users) {
       if (userId === rc.user.id) continue;
+      const whom = team === null ? 'you' : `your team ${team}`;
       await rc.notifications.send({
         userId,
         type: MENTION_TYPE,
-        title: `${rc.user.name} mentioned you on ${t.label}`.slice(0, 200),
+        title: `${rc.user.name} mentioned ${whom} on ${t.label}`.slice(0, 200),
         body: text.length > 2000 ? `${text.slice(0, 1999)}…` : text,
         link: `${t.link}#comment-${row.id}`,
       });
@@ -324,58 +412,75 @@ export class CommentService {
     const mentions = await this.checkMentions(rc, t, body);
     const id = randomUUID();
     const [row] = await rc.db.query<Row>(
-      `with c as (insert into core_comment (tenant_id, id, model, record_id, parent_id, author_id, body, mentions)
-         values ($1, $2, $3, $4, $5, $6, $7, $8::uuid[]) returning *)
-       select ${COLUMNS} from c left join core_user u on u.tenant_id = c.tenant_id and u.id = c.author_id`,
-      [rc.tenant.id, id, t.model.name, t.row.id, parentId, rc.user.id, body, mentions],
+      `with c as (insert into core_comment (tenant_id, id, model, record_id, parent_id, author_id, body, mentions, team_mentions)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[]) returning *)
+       select ${COLUMNS} from c ${JOINS}`,
+      [rc.tenant.id, id, t.model.name, t.row.id, parentId, rc.user.id, body, mentions.users, mentions.teams],
     );
     const r = row as Row;
-    const names = await this.notify(rc, t, r, mentions);
+    const names = await this.notify(rc, t, r, await this.reached(rc, t, mentions.users, mentions.teams));
     await rc.events.publish(CommentCreated, id, this.payload(t, r, names));
     return this.view(r, names);
   }
 
-  /** The author edits their text: marked edited; people newly mentioned are notified. */
+  /** 403 COMMENT_EDIT_WINDOW_PASSED once the company's window after the comment was written is over. */
+  private checkWindow(row: Row, verb: 'edit' | 'delete') {
+    if (row.inWindow) return;
+    throw new AppError(
+      'COMMENT_EDIT_WINDOW_PASSED',
+      `This comment can no longer be ${verb === 'edit' ? 'edited' : 'deleted'}: its author could ${verb} it until ${new Date(row.editableUntil ?? row.createdAt).toISOString()}`,
+      { status: 403, expose: true },
+    );
+  }
+
+  /** The author edits their text within the window: marked edited; people newly mentioned are notified. */
   async update(rc: RequestContext, id: string, body: unknown) {
     const { row, t } = await this.load(rc, id);
     if (row.authorId !== rc.user.id) {
       throw new AppError('COMMENT_NOT_AUTHOR', 'Only the author can edit a comment', { status: 403 });
     }
+    this.checkWindow(row, 'edit');
     const text = this.checkText(body);
     const mentions = await this.checkMentions(rc, t, text);
     const [updated] = await rc.db.query<Row>(
-      `with c as (update core_comment set body = $3, mentions = $4::uuid[], edited_at = now()
+      `with c as (update core_comment set body = $3, mentions = $4::uuid[], team_mentions = $5::uuid[], edited_at = now()
          where tenant_id = $1 and id = $2 returning *)
-       select ${COLUMNS} from c left join core_user u on u.tenant_id = c.tenant_id and u.id = c.author_id`,
-      [rc.tenant.id, id, text, mentions],
+       select ${COLUMNS} from c ${JOINS}`,
+      [rc.tenant.id, id, text, mentions.users, mentions.teams],
     );
     const r = updated as Row;
-    const names = await this.notify(
-      rc,
-      t,
-      r,
-      mentions.filter((m) => !row.mentions.includes(m)),
-    );
+    // Only those the edit reaches for the first time (by name or through a team).
+    const before = await this.reached(rc, t, row.mentions, row.teamMentions);
+    const now = await this.reached(rc, t, mentions.users, mentions.teams);
+    for (const u of before.keys()) now.delete(u);
+    const names = await this.notify(rc, t, r, now);
     await rc.events.publish(CommentUpdated, id, this.payload(t, r, names));
     return this.view(r, names);
   }
 
-  /** The author, or a holder of `core.comments.moderate`: the text goes; a thread keeps its replies. */
+  /**
+   * The author within the edit window, or a holder of `core.comments.moderate` at any time: the
+   * text goes; a thread keeps its replies.
+   */
   async remove(rc: RequestContext, id: string): Promise<void> {
     const { row, t } = await this.load(rc, id);
-    if (row.authorId !== rc.user.id && !rc.can(MODERATE)) throw new ForbiddenError(MODERATE);
+    if (!rc.can(MODERATE)) {
+      if (row.authorId !== rc.user.id) throw new ForbiddenError(MODERATE);
+      this.checkWindow(row, 'delete');
+    }
     const [deleted] = await rc.db.query<Row>(
-      `with c as (update core_comment set body = '', mentions = '{}', deleted_at = now()
+      `with c as (update core_comment set body = '', mentions = '{}', team_mentions = '{}', deleted_at = now()
          where tenant_id = $1 and id = $2 returning *)
-       select ${COLUMNS} from c left join core_user u on u.tenant_id = c.tenant_id and u.id = c.author_id`,
+       select ${COLUMNS} from c ${JOINS}`,
       [rc.tenant.id, id],
     );
     await rc.events.publish(CommentDeleted, id, this.payload(t, deleted as Row, new Map()));
   }
 
   /**
-   * Who can be mentioned on a record: active users of the company who may read it, matching `q`
-   * (name or email, case-insensitive), by name. The caller must be able to read the record.
+   * Who can be mentioned on a record: active users of the company who may read it, and the
+   * company's teams (with how many of their members may read it: those are notified), matching
+   * `q` (name or email, case-insensitive), by name. The caller must be able to read the record.
    */
   async mentionable(rc: RequestContext, modelName: unknown, recordId: unknown, q: string, limit: number) {
     const t = await this.target(rc, modelName, recordId);
@@ -390,10 +495,71 @@ export class CommentService {
       t,
       candidates.map((c) => c.id),
     );
-    const data = candidates.filter((c) => readers.get(c.id)?.canRead).slice(0, limit);
+    const users: Mentionable[] = candidates
+      .filter((c) => readers.get(c.id)?.canRead)
+      .map((c) => ({ kind: 'user', id: c.id, name: c.name, email: c.email }));
+    const teamRows = await rc.db.query<{ id: string; name: string; members: string[] }>(
+      `select t.id, t.name, array(select m.user_id::text from core_team_member m
+         where m.tenant_id = t.tenant_id and m.team_id = t.id) as members
+       from core_team t where t.tenant_id = $1 and t.name ilike $2 order by lower(t.name), t.id limit 20`,
+      [rc.tenant.id, like],
+    );
+    const memberReaders = await this.readers(rc, t, [...new Set(teamRows.flatMap((r) => r.members))]);
+    const teams: Mentionable[] = teamRows.map((r) => ({
+      kind: 'team',
+      id: r.id,
+      name: r.name,
+      readers: r.members.filter((m) => memberReaders.get(m)?.canRead).length,
+    }));
+    const data = [...users, ...teams]
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.id.localeCompare(b.id))
+      .slice(0, limit);
     return { data, total_count: data.length, limit, offset: 0 };
   }
+
+  /** The company's comment settings (any signed-in user may read them: the panel shows the window). */
+  async settings(rc: RequestContext): Promise<{ editWindowMinutes: number }> {
+    const rows = await rc.db.query<{ m: number }>(
+      'select edit_window_minutes as m from core_comment_setting where tenant_id = $1',
+      [rc.tenant.id],
+    );
+    return { editWindowMinutes: rows[0]?.m ?? DEFAULT_EDIT_WINDOW };
+  }
+
+  /** Admins (`core.settings.manage`) set the edit window: whole minutes, 0 = no limit. */
+  async putSettings(rc: RequestContext, body: unknown): Promise<{ editWindowMinutes: number }> {
+    rc.require(SETTINGS);
+    const b =
+      body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const m = b.editWindowMinutes;
+    const ok = typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= MAX_EDIT_WINDOW;
+    const extra = Object.keys(b).filter((k) => k !== 'editWindowMinutes');
+    if (!ok || extra.length) {
+      throw new ValidationError('Invalid comment settings', [
+        ...(ok
+          ? []
+          : [
+              {
+                path: 'editWindowMinutes',
+                message: `must be a whole number of minutes from 0 (no limit) to ${MAX_EDIT_WINDOW}`,
+              },
+            ]),
+        ...extra.map((k) => ({ path: k, message: 'is not allowed' })),
+      ]);
+    }
+    await rc.db.query(
+      `insert into core_comment_setting (tenant_id, edit_window_minutes) values ($1, $2)
+       on conflict (tenant_id) do update set edit_window_minutes = excluded.edit_window_minutes, updated_at = now()`,
+      [rc.tenant.id, m],
+    );
+    return { editWindowMinutes: m };
+  }
 }
+
+/** Someone or a team that can be mentioned on a record. */
+export type Mentionable =
+  | { kind: 'user'; id: string; name: string; email: string }
+  | { kind: 'team'; id: string; name: string; readers: number };
 
 const services = new WeakMap<readonly AnyAddon[], CommentService>();
 

@@ -236,6 +236,8 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
     comments: {
       recent: (model: AnyModel, recordIds: readonly string[], limit: number) =>
         commentService(deps.addons).recent(rc, model, recordIds, limit),
+      move: (model: AnyModel, fromId: string, toId: string) =>
+        commentService(deps.addons).move(rc, model, fromId, toId),
     },
     // Values of fields limited to roles are shown to those roles and to custom-field admins.
     customFields: customFieldsFor(

@@ -28,6 +28,7 @@ import { CoreSavedViews0019 } from '../migrations/core-0019-saved-views.ts';
 import { CoreCustomFields0020 } from '../migrations/core-0020-custom-fields.ts';
 import { CoreSearchExports0021 } from '../migrations/core-0021-search-exports.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
+import { CoreCommentTeamsWindow0024 } from '../migrations/core-0024-comment-teams-window.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -55,6 +56,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreCustomFields0020,
   CoreSearchExports0021,
   CoreMailAttachments0023,
+  CoreCommentTeamsWindow0024,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

@@ -1,11 +1,13 @@
 // The UI kit for addon pages, menus and widgets (the package subpath @elevate/sdk/web).
 // The web app's own pages use the same kit, so there is one copy of each piece.
 
+export { samplePayload } from '../automation-sample.ts';
 export {
   COMMENT_MAX,
   commentPlainText,
   mentionIds,
   renderCommentHtml,
+  teamMentionIds,
 } from '../comment-text.ts';
 export type { CommentInfo, CommentUser } from '../comments.ts';
 /** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */

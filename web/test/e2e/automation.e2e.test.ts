@@ -111,7 +111,7 @@ describe('automation builder', { timeout: 180_000 }, () => {
     await screenshot(page, 'automation-builder-phone-dark');
   });
 
-  it('builds a rule with a branch from a webhook, reorders steps by drag and by keyboard, and shows each run’s steps', async () => {
+  it('builds a rule with a branch from a webhook, moves steps by drag and by keyboard (into and out of the branch), test-runs a sample payload, and shows each run’s steps', async () => {
     if (!platform) throw new Error('the platform did not start');
     const t = await createTenant(platform, { prefix: 'autobr' });
     const context = await newContext(browser, 1440);
@@ -166,7 +166,7 @@ describe('automation builder', { timeout: 180_000 }, () => {
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
     const before = await order();
     // Both steps on screen (a drag does not scroll the page), then drag the handle onto the branch.
-    await page.setViewportSize({ width: 1440, height: 2400 });
+    await page.setViewportSize({ width: 1440, height: 3600 });
     await after.locator('[draggable="true"]').first().hover();
     await page.mouse.down();
     const target = await branch.getByText('Step 1: if…').boundingBox();
@@ -177,8 +177,26 @@ describe('automation builder', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Move step 1 down', exact: true }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(order).toEqual(before);
+    // Into the branch: drag step 2 onto the end of its "no" side; out again from the keyboard.
+    await after.locator('[draggable="true"]').first().hover();
+    await page.mouse.down();
+    const noEnd = await page.locator('[data-drop-end="actions.0.branch.no"] button').first().boundingBox();
+    if (!noEnd) throw new Error('the "no" side is not on screen');
+    await page.mouse.move(noEnd.x + 5, noEnd.y + 5, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(order).toEqual([before?.[0]]);
+    await page.getByRole('listitem', { name: 'Action 1 no 2' }).waitFor();
+    await page.getByLabel('Move step 1 no 2 to').selectOption({ label: 'Top level' });
+    await expect.poll(order).toEqual(before);
     await page.setViewportSize({ width: 1440, height: 860 });
     expect(await page.getByLabel('Step 2', { exact: true }).inputValue()).toBe('core.send_notification');
+
+    // A webhook brings no record: the test run takes a payload, prefilled from the sender's fields.
+    const sample = page.getByLabel('Sample payload (JSON)');
+    expect(JSON.parse(await sample.inputValue())).toEqual({ email: 'someone@example.com', score: 'Sample score' });
+    await sample.fill('{ "email": "hot@lead.test", "score": 90 }');
+    await page.getByRole('button', { name: 'Test run', exact: true }).click();
+    await expect.poll(() => page?.getByTestId('test-steps').textContent()).toContain('Take the "yes" side');
 
     // axe on the builder with its branch as built (no reload: the form is unsaved), both themes.
     const checks: string[] = [];

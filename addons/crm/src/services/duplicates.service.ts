@@ -218,6 +218,8 @@ export async function mergeContacts(
   const named: { name?: string } = take.includes('name') && !isEmpty(dup.name) ? { name: dup.name } : {};
   // The survivor never becomes its own company (the duplicate's company may be the survivor).
   if (patch.company === survivor.id) delete patch.company;
+  // Comments go with a deleted record: the survivor takes the duplicate's first.
+  await ctx.comments.move(Contact, dup.id, survivor.id);
   try {
     await ctx.db.repo(Contact).delete(dup.id);
   } catch (err) {

@@ -19,6 +19,8 @@ export interface Catalog {
     description: string;
     addon: string | null;
     payload: JsonSchema;
+    /** A payload that fits `payload` (its examples where it has them): the test run's starting point. */
+    sample?: Record<string, unknown>;
     model: string | null;
   }[];
   actions: {
