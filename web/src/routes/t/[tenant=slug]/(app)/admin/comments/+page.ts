@@ -1,0 +1,15 @@
+import { allows, withLoadApi } from '@elevate/sdk/web';
+import { error } from '@sveltejs/kit';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
+  depends('app:comment-settings');
+  const { me, base } = await parent();
+  if (!allows(me.permissions, me.enabledAddons, 'core.settings.manage')) {
+    error(403, 'Only administrators can change the comment settings.');
+  }
+  const settings = await withLoadApi(base, fetch, url, (api) =>
+    api.get<{ editWindowMinutes: number }>('/v1/core/comments/settings'),
+  );
+  return { settings };
+};
