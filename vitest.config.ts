@@ -13,14 +13,16 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
  * The longest files first, so that the two workers finish together instead of one waiting on a
  * browser test that started last. Vitest orders by the durations of the previous run, which a
  * fresh clone (CI) does not have; there it falls back to file size, which says little about a
- * browser test. The browser tests (the crawl first) and the dev server's test go ahead of the rest.
+ * browser test. The browser tests (the crawl first), the dev server's test and the guide's go ahead of the rest.
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const weight = (f: TestSpecification) =>
       f.moduleId.endsWith('/crawl.e2e.test.ts')
         ? 3
-        : f.moduleId.endsWith('.e2e.test.ts') || f.moduleId.endsWith('/cli/test/dev.test.ts')
+        : f.moduleId.endsWith('.e2e.test.ts') ||
+            f.moduleId.endsWith('/cli/test/dev.test.ts') ||
+            f.moduleId.endsWith('/cli/test/guide.test.ts')
           ? 2
           : 1;
     const sorted = await super.sort(files);

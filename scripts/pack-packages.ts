@@ -9,7 +9,7 @@
 // Vite and svelte-check read it, and both compile it. pnpm pack swaps in `publishConfig.exports`
 // and turns `workspace:*` into the version.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,7 +50,8 @@ export function packPackages(out: string): string[] {
   return tarballs;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// realpath: run through a symlinked checkout, argv names the link and import.meta the file.
+if (process.argv[1] && realpathSync(resolve(process.argv[1])) === fileURLToPath(import.meta.url)) {
   const out = resolve(process.argv[2] ?? join(ROOT, 'dist/packages'));
   const tarballs = packPackages(out);
   for (const t of tarballs) process.stdout.write(`${existsSync(t) ? t : join(out, t)}\n`);
