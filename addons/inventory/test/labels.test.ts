@@ -1,7 +1,9 @@
 // The symbology a printed label carries, per product and per lot (the label pages render it with
-// bwip-js; web/test/e2e/inventory-labels.e2e.test.ts shows the page). Pure: no database.
+// bwip-js; web/test/e2e/inventory-lots.e2e.test.ts shows the pages), and what the camera scan says
+// when the camera cannot be used. Pure: no database.
 import { describe, expect, it } from 'vitest';
 import { checkBarcode } from '../src/services/barcode.ts';
+import { cameraError } from '../web/camera.ts';
 import { labelCopies, lotLabelBarcode, productLabelBarcode } from '../web/labels.ts';
 
 describe('label barcodes', () => {
@@ -57,5 +59,20 @@ describe('label barcodes', () => {
     expect(labelCopies('5000')).toBe(200);
     expect(labelCopies(null, 12)).toBe(12);
     expect(labelCopies('lots', 12)).toBe(12);
+  });
+});
+
+describe('camera scan errors', () => {
+  it('names why the camera cannot be used, from getUserMedia’s error', () => {
+    expect(cameraError(new DOMException('Permission denied', 'NotAllowedError'))).toMatch(/^Camera access was refused/);
+    expect(cameraError(new DOMException('Requested device not found', 'NotFoundError'))).toMatch(
+      /^No camera was found/,
+    );
+    expect(cameraError(new DOMException('Could not start video source', 'NotReadableError'))).toMatch(/in use/);
+    expect(cameraError(new DOMException('x', 'NotSupportedError'))).toMatch(/secure https/);
+    expect(cameraError(new Error('boom'))).toBe(
+      'The camera could not be started: boom. Type the code or use a handheld scanner.',
+    );
+    expect(cameraError('??')).toBe('The camera could not be started. Type the code or use a handheld scanner.');
   });
 });

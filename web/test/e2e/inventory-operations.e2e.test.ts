@@ -1,13 +1,16 @@
 // Inventory operations in the browser (issue 10's e2e): create a product with a barcode, receive 10
 // through the operation form (a bad line is named under its field first), scan it into a count with
 // the keyboard-wedge scan field (Enter-terminated codes, focus kept), deliver 3 (a shortfall is named
-// on the line first), and a second signed-in page on the product follows the stock live.
+// on the line first), and a second signed-in page on the product follows the stock live. The count's
+// camera button with Chromium's fake camera: the dialog opens and cancels, and a refused permission
+// is said (decoding a real code needs a camera picture of one: not here).
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { visit } from './crawl.ts';
 import {
   afterBrowserTest,
   createTenant,
+  launchBrowser,
   newContext,
   open,
   type Platform,
@@ -253,6 +256,61 @@ describe('inventory operations', { timeout: 180_000 }, () => {
       ['product-variants', tenant.app(`/inventory/products/${shirt.id}`)],
       ['reorder', tenant.app('/inventory/reorder')],
     ]);
+  });
+
+  it('opens the count sheet’s camera scan, cancels it, and says so when the camera is refused', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invcam', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    const count = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/counts', {
+      locationId: await stockId(tenant),
+    });
+    const url = tenant.app(`/inventory/counts/${count.id}`);
+    // Chromium's fake camera (a test pattern, no barcode in it), granted or refused without asking.
+    for (const answer of ['allow', 'deny'] as const) {
+      const camera = await launchBrowser([
+        '--use-fake-device-for-media-stream',
+        answer === 'allow' ? '--use-fake-ui-for-media-stream' : '--use-fake-ui-for-media-stream=deny',
+      ]);
+      try {
+        const context = await newContext(camera, 1280);
+        const p = await context.newPage();
+        page = p;
+        await signIn(p, tenant);
+        await open(p, url);
+        await p.getByRole('button', { name: 'Scan with camera' }).click();
+        const dialog = p.getByRole('dialog', { name: 'Scan with camera' });
+        await dialog.waitFor();
+        if (answer === 'allow') {
+          await expect
+            .poll(() => dialog.getByTestId('camera-status').textContent())
+            .toBe('Hold the barcode in the frame.');
+          // The fake camera's picture plays in the dialog.
+          await expect
+            .poll(() => dialog.getByTestId('camera-video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+            .toBeGreaterThan(0);
+          const stream = await dialog
+            .getByTestId('camera-video')
+            .evaluateHandle((v: HTMLVideoElement) => v.srcObject as MediaStream);
+          const live = () => stream.evaluate((st) => st.getTracks().filter((t) => t.readyState === 'live').length);
+          expect(await live()).toBeGreaterThan(0);
+          await dialog.getByRole('button', { name: 'Cancel' }).click();
+          await dialog.waitFor({ state: 'hidden' });
+          // The camera is stopped with the dialog.
+          await expect.poll(live).toBe(0);
+        } else {
+          await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('Camera access was refused');
+          await screenshot(p, 'inventory-count-camera-refused-1280');
+          await p.keyboard.press('Escape');
+          await dialog.waitFor({ state: 'hidden' });
+        }
+        // The scan field is still there for a handheld scanner.
+        expect(await p.getByLabel(/Scan a barcode/).isVisible()).toBe(true);
+        page = undefined;
+        await context.close();
+      } finally {
+        await camera.close();
+      }
+    }
   });
 });
 
