@@ -1,7 +1,8 @@
 // Lots and serial numbers in the browser, kept short (the API tests in addons/inventory/test/lots.test.ts
 // cover the rules): a serial-tracked product made with the product form, a receipt whose serials are
 // asked on its line (a serial given twice is named there first), the lot list and a serial's page with
-// its stock and traceability; the crawl's checks and screenshots at 1440 and 375 px.
+// its stock and traceability; the crawl's checks and screenshots at 1440 and 375 px. Printable labels
+// for a product (its EAN-13) and a serial (Code 128), and what of them reaches paper.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, visit } from './crawl.ts';
@@ -11,7 +12,9 @@ import {
   newContext,
   open,
   type Platform,
+  ready,
   screenshot,
+  setTheme,
   signIn,
   startAll,
 } from './platform.ts';
@@ -83,6 +86,13 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
     await expect.poll(() => p.getByTestId('lot-on-hand').textContent()).toContain('On hand: 1');
     expect(await p.getByRole('cell', { name: 'Partners/Suppliers' }).count()).toBe(1);
     const lotUrl = p.url();
+    await p.getByRole('link', { name: 'Print labels' }).click();
+    await p.waitForURL(/\/lots\/[0-9a-f-]{36}\/labels$/);
+    await ready(p);
+    // A serial names one item: one label by default, its name as Code 128.
+    expect(await p.getByTestId('label').count()).toBe(1);
+    expect(await p.getByRole('img', { name: 'Code 128 barcode SN-100' }).count()).toBe(1);
+    expect(await p.getByTestId('label').textContent()).toContain('Serial SN-100');
 
     // A draft receipt (as an accepted replenishment makes): its serials are asked on the operation page.
     const product = (await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/inventory/products?q=DRILL-1'))
@@ -109,6 +119,7 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
       for (const [name, url] of [
         ['lots', tenant.app('/inventory/lots')],
         ['lot', lotUrl],
+        ['lot-labels', `${lotUrl}/labels`],
         ['receipt', formUrl],
         ['operation', draftUrl],
       ] as const) {
@@ -121,6 +132,68 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
           if (width === 1440) for (const a of await axeViolations(p)) failures.push(`receipt with serials: ${a}`);
         }
         await screenshot(p, `inventory-lots-${name}-${width}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('prints a sheet of a product’s labels: its EAN-13, SKU, name and price, without the app around them', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invlabels', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    const mug = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', {
+      sku: 'MUG-1',
+      name: 'Enamel mug',
+      barcode: '4006381333931',
+      salePrice: '12.50',
+      currency: 'EUR',
+    });
+    const context = await newContext(browser, 1440);
+    contexts.push(context);
+    page = await context.newPage();
+    const p = page;
+    const consoleErrors: string[] = [];
+    p.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await signIn(p, tenant);
+
+    await open(p, tenant.app(`/inventory/products/${mug.id}`));
+    await p.getByRole('link', { name: 'Print labels' }).click();
+    await p.waitForURL(/\/labels$/);
+    await ready(p);
+    const labels = p.getByTestId('label');
+    expect(await labels.count()).toBe(12);
+    expect(await p.getByRole('img', { name: 'EAN-13 barcode 4006381333931' }).count()).toBe(12);
+    const text = ((await labels.first().textContent()) ?? '').replace(/\s+/g, ' ');
+    expect(text).toContain('Enamel mug');
+    expect(text).toContain('SKU MUG-1');
+    expect(text).toMatch(/€12\.50/);
+    await p.getByLabel('Copies').fill('4');
+    await expect.poll(() => labels.count()).toBe(4);
+    const rows = () =>
+      labels.evaluateAll((els) => new Set(els.map((e) => Math.round(e.getBoundingClientRect().top))).size);
+    expect(await rows()).toBe(1);
+
+    // On paper: the labels only (no sidebar, top bar, page header or controls), three to a row.
+    await p.emulateMedia({ media: 'print' });
+    expect(await p.getByTestId('tenant-name').isVisible()).toBe(false);
+    expect(await p.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+    expect(await p.getByRole('heading', { name: 'Labels for Enamel mug' }).isVisible()).toBe(false);
+    expect(await rows()).toBe(2);
+    await screenshot(p, 'inventory-labels-print-1440');
+    await p.emulateMedia({ media: 'screen' });
+
+    const url = tenant.app(`/inventory/products/${mug.id}/labels`);
+    const failures: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      await open(p, url);
+      await setTheme(p, theme);
+      for (const width of [1440, 375]) {
+        await p.setViewportSize({ width, height: 860 });
+        const v = await visit(p, url, `/t/${tenant.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
+        for (const f of v.failures) failures.push(`${theme} ${width}: ${f.kind}: ${f.detail}`);
+        await screenshot(p, `inventory-labels-${theme}-${width}`);
       }
     }
     expect(failures).toEqual([]);

@@ -1,13 +1,21 @@
 // Inventory operations in the browser (issue 10's e2e): create a product with a barcode, receive 10
 // through the operation form (a bad line is named under its field first), scan it into a count with
 // the keyboard-wedge scan field (Enter-terminated codes, focus kept), deliver 3 (a shortfall is named
-// on the line first), and a second signed-in page on the product follows the stock live.
+// on the line first), and a second signed-in page on the product follows the stock live. The count's
+// camera button with Chromium's fake camera: its test pattern (the dialog opens and cancels), a
+// refused permission (said in the dialog), and a video of an EAN-13 (decoded into the count).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { toBuffer } from 'bwip-js/node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { visit } from './crawl.ts';
 import {
   afterBrowserTest,
   createTenant,
+  launchBrowser,
   newContext,
   open,
   type Platform,
@@ -254,7 +262,157 @@ describe('inventory operations', { timeout: 180_000 }, () => {
       ['reorder', tenant.app('/inventory/reorder')],
     ]);
   });
+
+  it('scans an EAN-13 from the camera into a count, cancels the camera, and says so when it is refused', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invcam', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    const count = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/counts', {
+      locationId: await stockId(tenant),
+    });
+    const url = tenant.app(`/inventory/counts/${count.id}`);
+    await tenant.as('POST', '/api/v1/inventory/products', {
+      sku: 'CAM-1',
+      name: 'Camera mug',
+      barcode: '4006381333931',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'elevate-camera-'));
+    const video = join(dir, 'ean13.y4m');
+    writeFileSync(video, await y4mOf('4006381333931'));
+    // A code in the picture: decoded, it is scanned into the count as the field's Enter would.
+    const filmed = await launchBrowser([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
+    try {
+      const context = await newContext(filmed, 1280);
+      const p = await context.newPage();
+      page = p;
+      await signIn(p, tenant);
+      await open(p, url);
+      await p.getByRole('button', { name: 'Scan with camera' }).click();
+      await expect
+        .poll(() => p.getByTestId('scan-status').textContent(), { timeout: 15_000 })
+        .toBe('CAM-1 · Camera mug: counted 1');
+      expect(await p.getByRole('dialog', { name: 'Scan with camera' }).isVisible()).toBe(false);
+      await expect.poll(() => p.getByRole('cell', { name: 'CAM-1' }).count()).toBe(1);
+      page = undefined;
+      await context.close();
+    } finally {
+      await filmed.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Chromium's fake camera (a test pattern, no barcode in it), granted or refused without asking.
+    for (const answer of ['allow', 'deny'] as const) {
+      const camera = await launchBrowser([
+        '--use-fake-device-for-media-stream',
+        answer === 'allow' ? '--use-fake-ui-for-media-stream' : '--use-fake-ui-for-media-stream=deny',
+      ]);
+      try {
+        const context = await newContext(camera, 1280);
+        const p = await context.newPage();
+        page = p;
+        await signIn(p, tenant);
+        await open(p, url);
+        await p.getByRole('button', { name: 'Scan with camera' }).click();
+        const dialog = p.getByRole('dialog', { name: 'Scan with camera' });
+        await dialog.waitFor();
+        if (answer === 'allow') {
+          await expect
+            .poll(() => dialog.getByTestId('camera-status').textContent())
+            .toBe('Hold the barcode in the frame.');
+          // The fake camera's picture plays in the dialog.
+          await expect
+            .poll(() => dialog.getByTestId('camera-video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+            .toBeGreaterThan(0);
+          const stream = await dialog
+            .getByTestId('camera-video')
+            .evaluateHandle((v: HTMLVideoElement) => v.srcObject as MediaStream);
+          const live = () => stream.evaluate((st) => st.getTracks().filter((t) => t.readyState === 'live').length);
+          expect(await live()).toBeGreaterThan(0);
+          await dialog.getByRole('button', { name: 'Cancel' }).click();
+          await dialog.waitFor({ state: 'hidden' });
+          // The camera is stopped with the dialog.
+          await expect.poll(live).toBe(0);
+        } else {
+          await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('Camera access was refused');
+          await screenshot(p, 'inventory-count-camera-refused-1280');
+          await p.keyboard.press('Escape');
+          await dialog.waitFor({ state: 'hidden' });
+        }
+        // The scan field is still there for a handheld scanner.
+        expect(await p.getByLabel(/Scan a barcode/).isVisible()).toBe(true);
+        page = undefined;
+        await context.close();
+      } finally {
+        await camera.close();
+      }
+    }
+  });
 });
+
+/**
+ * A one-frame Y4M video (what Chromium's fake camera plays, looped) of an EAN-13 drawn by bwip-js:
+ * its PNG (8-bit RGBA) unpacked into the luma plane of a 640 × 480 white frame, chroma neutral.
+ */
+async function y4mOf(ean13: string): Promise<Buffer> {
+  const png = await toBuffer({
+    bcid: 'ean13',
+    text: ean13,
+    scale: 3,
+    height: 20,
+    includetext: true,
+    backgroundcolor: 'FFFFFF',
+  });
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  if (png[24] !== 8 || png[25] !== 6)
+    throw new Error(`expected an 8-bit RGBA PNG, got depth ${png[24]} type ${png[25]}`);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  const pixels = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    for (let x = 0; x < stride; x++) {
+      const v = raw[y * (stride + 1) + 1 + x] as number;
+      const a = x >= 4 ? (pixels[y * stride + x - 4] as number) : 0;
+      const b = y > 0 ? (pixels[(y - 1) * stride + x] as number) : 0;
+      const c = x >= 4 && y > 0 ? (pixels[(y - 1) * stride + x - 4] as number) : 0;
+      const p = a + b - c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
+      const pred = [0, a, b, (a + b) >> 1, paeth][filter as number] ?? 0;
+      pixels[y * stride + x] = (v + pred) & 0xff;
+    }
+  }
+  const W = 640;
+  const H = 480;
+  if (width > W || height > H) throw new Error(`barcode ${width}×${height} does not fit the frame`);
+  const luma = Buffer.alloc(W * H, 235);
+  const left = (W - width) >> 1;
+  const top = (H - height) >> 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * stride + x * 4;
+      const alpha = (pixels[i + 3] as number) / 255;
+      const grey = (pixels[i] as number) * alpha + 255 * (1 - alpha);
+      luma[(top + y) * W + left + x] = 16 + Math.round((grey * 219) / 255);
+    }
+  }
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F30:1 Ip A1:1 C420jpeg\nFRAME\n`), luma, chroma]);
+}
 
 async function stockId(tenant: Awaited<ReturnType<typeof createTenant>>): Promise<string> {
   const r = await tenant.as<{ data: { id: string }[] }>('GET', '/api/v1/inventory/locations?q=WH%2FStock&limit=5');

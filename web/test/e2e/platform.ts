@@ -122,7 +122,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   return { url, databaseUrl, redisPrefix, stop };
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** The system Chromium, headless; `extra` adds switches (a fake camera, say). */
+export async function launchBrowser(extra: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -133,6 +134,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extra,
     ],
   });
 }
