@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AppError, NotFoundError, parseGrant, type UserInfo, ValidationError } from '@elevate/sdk';
+import { CUSTOM_FIELDS_STAMP_SQL } from '../custom-fields/stamp.ts';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 
@@ -178,7 +179,8 @@ export function apiKeyPrincipalSql(tenantId: string, keyId: string): string {
        extract(epoch from k.expires_at)::bigint as expires,
        (k.last_used_at is null or k.last_used_at < now() - make_interval(secs => 60)) as stale,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
-          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns
+          unnest(r.permissions) p where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as patterns,
+       ${CUSTOM_FIELDS_STAMP_SQL}
      from core_api_key k join core_user u on u.tenant_id = k.tenant_id and u.id = k.created_by
      where k.tenant_id = '${tenantId}' and k.id = '${keyId}'`;
 }
@@ -201,7 +203,7 @@ export async function openWithApiKey(
   key: { keyId: string; secretHash: string },
   readOnly: boolean,
   touch: (fn: (tx: TenantTx) => Promise<unknown>) => void,
-): Promise<{ user: UserInfo; patterns: string[]; expires: number | null } | null> {
+): Promise<{ user: UserInfo; patterns: string[]; expires: number | null; customFieldsStamp: string } | null> {
   const rows = (await tx.open({
     readOnly,
     extra: apiKeyPrincipalSql(tx.tenantId, key.keyId),
@@ -213,6 +215,7 @@ export async function openWithApiKey(
     expires: string | null;
     key_permissions: string[];
     patterns: string[] | null;
+    cf_stamp: string;
   })[];
   const row = rows[0];
   if (!row || !sameHash(row.token_hash, key.secretHash) || !row.active || !row.live) return null;
@@ -233,5 +236,6 @@ export async function openWithApiKey(
     user: { id: row.id, email: row.email, name: row.name, locale: row.locale ?? null, timeZone: row.timeZone ?? null },
     patterns: intersectPatterns(row.key_permissions, row.patterns ?? []),
     expires: row.expires === null ? null : Number(row.expires),
+    customFieldsStamp: row.cf_stamp,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError, NotFoundError, UnauthenticatedError, type UserInfo } from '@elevate/sdk';
+import { CUSTOM_FIELDS_STAMP_SQL } from '../custom-fields/stamp.ts';
 import { type TenantTx, withTenant } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
 import type { Runtime } from '../runtime.ts';
@@ -339,7 +340,7 @@ export async function openWithPrincipal(
   userId: string,
   familyId: string,
   readOnly: boolean,
-): Promise<{ user: UserInfo; patterns: string[]; mfaGate: boolean } | null> {
+): Promise<{ user: UserInfo; patterns: string[]; mfaGate: boolean; customFieldsStamp: string } | null> {
   if (!isUuid(userId) || !isUuid(familyId)) return null;
   const rows = (await tx.open({
     readOnly,
@@ -352,14 +353,22 @@ export async function openWithPrincipal(
          then not (exists (select 1 from core_user_mfa m where m.tenant_id = u.tenant_id and m.user_id = u.id
                      and m.confirmed_at is not null)
                    or exists (select 1 from core_webauthn_credential w where w.tenant_id = u.tenant_id and w.user_id = u.id))
-         else false end as mfa_gate
+         else false end as mfa_gate,
+       ${CUSTOM_FIELDS_STAMP_SQL}
      from core_user u where u.tenant_id = '${tx.tenantId}' and u.id = '${userId}'`,
-  })) as unknown as (UserInfo & { active: boolean; live: boolean; patterns: string[] | null; mfa_gate: boolean })[];
+  })) as unknown as (UserInfo & {
+    active: boolean;
+    live: boolean;
+    patterns: string[] | null;
+    mfa_gate: boolean;
+    cf_stamp: string;
+  })[];
   const row = rows[0];
   if (!row?.active || !row.live) return null;
   return {
     user: { id: row.id, email: row.email, name: row.name, locale: row.locale ?? null, timeZone: row.timeZone ?? null },
     patterns: row.patterns ?? [],
     mfaGate: row.mfa_gate === true,
+    customFieldsStamp: row.cf_stamp,
   };
 }

@@ -173,6 +173,8 @@ export interface RequestDeps {
   requestId: string;
   user: UserInfo;
   patterns: readonly string[];
+  /** The tenant's custom-field stamp as the opening read it (custom-fields/stamp.ts): definitions are reused while it holds. */
+  customFieldsStamp?: string;
   enabled: ReadonlySet<string>;
   /** Installed addons in dependency order (extension point contributors). */
   addons: readonly AnyAddon[];
@@ -258,6 +260,7 @@ export function requestContext(base: SystemContext & { db: TenantDbWithScopes },
                 ).map((x) => x.key),
               ),
           },
+      deps.customFieldsStamp,
     ),
     extensions: {
       async collect<I, O>(point: ExtensionPoint<I, O>, input: I) {

@@ -12,7 +12,8 @@ import { customDetails, documentValidator } from './validators.ts';
 
 // `ctx.customFields`: the tenant's definitions for one request, what the caller may see of them,
 // validation of writes, and the SQL of filters and sorts. Definitions are read once per model per
-// request (one small indexed statement); the compiled validator is cached across requests.
+// request (one small indexed statement), or not at all while the tenant's stamp (read by the
+// request's opening) is the one they were kept under; the compiled validator is cached across requests.
 
 /** Who reads: `all` (system contexts, holders of core.customfields.manage) or a set of role keys. */
 export type Viewer = { all: true } | { all: false; roles: () => Promise<ReadonlySet<string>> };
@@ -31,7 +32,19 @@ export function valueExpr(def: Pick<CustomFieldDef, 'key' | 'type'>, alias: stri
   return null;
 }
 
-export function customFieldsFor(db: CfDb, models: () => ReadonlyMap<string, AnyModel>, viewer: Viewer): CustomFields {
+/**
+ * Definitions kept between requests, per tenant and model, with the stamp they were read under:
+ * reused while the request's opening reads the same stamp (any change to a definition changes it).
+ */
+const kept = new Map<string, { stamp: string; defs: CustomFieldDef[] }>();
+const KEPT_MAX = 10_000;
+
+export function customFieldsFor(
+  db: CfDb,
+  models: () => ReadonlyMap<string, AnyModel>,
+  viewer: Viewer,
+  stamp?: string,
+): CustomFields {
   const defs = new Map<string, Promise<CustomFieldDef[]>>();
   const nameOf = (model: AnyModel | string) => {
     const name = typeof model === 'string' ? model : model.name;
@@ -41,7 +54,18 @@ export function customFieldsFor(db: CfDb, models: () => ReadonlyMap<string, AnyM
   const all = (name: string) => {
     let p = defs.get(name);
     if (!p) {
-      p = definitionsOf(db, name);
+      const key = `${db.tenantId}:${name}`;
+      const hit = stamp === undefined ? undefined : kept.get(key);
+      if (hit && hit.stamp === stamp) p = Promise.resolve(hit.defs);
+      else {
+        p = definitionsOf(db, name);
+        if (stamp !== undefined) {
+          p.then((d) => {
+            if (kept.size >= KEPT_MAX) kept.clear();
+            kept.set(key, { stamp, defs: d });
+          }).catch(() => {});
+        }
+      }
       defs.set(name, p);
     }
     return p;

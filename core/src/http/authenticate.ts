@@ -90,7 +90,7 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
       // Reads (GET, a GraphQL document without mutation) run in a read-only transaction: a write
       // there fails loudly.
       const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.state.readOnly === true;
-      let principal: { user: UserInfo; patterns: string[] } | null;
+      let principal: { user: UserInfo; patterns: string[]; customFieldsStamp: string } | null;
       let tokenExp: number;
       if (cred.kind === 'user') {
         const p = await openWithPrincipal(tx, cred.userId, cred.familyId, readOnly);
@@ -141,6 +141,7 @@ export function authenticate(rt: Runtime, apiLimit?: Throttle): Koa.Middleware<S
         requestId: ctx.state.requestId,
         user: principal.user,
         patterns: principal.patterns,
+        customFieldsStamp: principal.customFieldsStamp,
         enabled,
         addons: rt.addons,
         actor: actor ?? { kind: 'user', id: principal.user.id },
