@@ -58,6 +58,9 @@ export default defineConfig({
     // is fixed so a failure reproduces; try another with `--sequence.seed=N` (5 and 11 pass).
     sequence: { shuffle: { files: false, tests: true }, seed: 11, sequencer: LongestFirst },
     testTimeout: 30_000,
+    // expect.poll waits up to 1 s by default: a page answering a click on a machine running two test
+    // files, two browsers and their servers at once can take longer. A real failure still fails.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     reporters: ['default'],
   },
