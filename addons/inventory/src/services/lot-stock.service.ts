@@ -2,26 +2,11 @@ import type { SystemContext } from '@elevate/sdk';
 import { Lot, type LotRow } from '../models/lot.model.ts';
 import { Product, type ProductRow } from '../models/product.model.ts';
 import { format, parse } from './decimal.ts';
-import type { LocationStock } from './stock.service.ts';
+import { type LocationStock, quantsByLocation } from './stock.service.ts';
 
 /** A lot's stock at each stocked location that holds or held some of it. */
-export async function lotStockByLocation(ctx: SystemContext, lotId: string): Promise<LocationStock[]> {
-  const rows = await ctx.db.query<{ id: string; full_name: string; warehouse_id: string | null; q: string; r: string }>(
-    `select l.id, l.full_name, l.warehouse_id, q.quantity::text as q, q.reserved::text as r
-       from inventory_lot_quant q
-       join inventory_location l on l.tenant_id = q.tenant_id and l.id = q.location_id
-      where q.tenant_id = $1 and q.lot_id = $2
-      order by l.full_name`,
-    [ctx.tenant.id, lotId],
-  );
-  return rows.map((r) => ({
-    locationId: r.id,
-    location: r.full_name,
-    warehouseId: r.warehouse_id,
-    onHand: format(parse(r.q)),
-    reserved: format(parse(r.r)),
-    available: format(parse(r.q) - parse(r.r)),
-  }));
+export function lotStockByLocation(ctx: SystemContext, lotId: string): Promise<LocationStock[]> {
+  return quantsByLocation(ctx, 'inventory_lot_quant', 'lot_id', lotId);
 }
 
 /** One step of a lot's way: a move of it, with the names of its ends and of its operation. */

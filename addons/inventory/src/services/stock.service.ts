@@ -111,14 +111,27 @@ export interface LocationStock {
 }
 
 /** A product's stock at each location that holds or held some. */
-export async function stockByLocation(ctx: SystemContext, productId: string): Promise<LocationStock[]> {
+export function stockByLocation(ctx: SystemContext, productId: string): Promise<LocationStock[]> {
+  return quantsByLocation(ctx, 'inventory_quant', 'product_id', productId);
+}
+
+/**
+ * Stock per location from a quant table: the product's (`inventory_quant` by `product_id`) or a
+ * lot's (`inventory_lot_quant` by `lot_id`); both keep quantity and reserved per location.
+ */
+export async function quantsByLocation(
+  ctx: SystemContext,
+  table: 'inventory_quant' | 'inventory_lot_quant',
+  key: 'product_id' | 'lot_id',
+  id: string,
+): Promise<LocationStock[]> {
   const rows = await ctx.db.query<{ id: string; full_name: string; warehouse_id: string | null; q: string; r: string }>(
     `select l.id, l.full_name, l.warehouse_id, q.quantity::text as q, q.reserved::text as r
-       from inventory_quant q
+       from ${table} q
        join inventory_location l on l.tenant_id = q.tenant_id and l.id = q.location_id
-      where q.tenant_id = $1 and q.product_id = $2
+      where q.tenant_id = $1 and q.${key} = $2
       order by l.full_name`,
-    [ctx.tenant.id, productId],
+    [ctx.tenant.id, id],
   );
   return rows.map((r) => ({
     locationId: r.id,
