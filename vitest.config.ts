@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { testkitGlobalSetup } from './testkit/src/vitest.ts';
 
 // Vitest on an older Node crashes while reporting (`Map.groupBy is not a function`): say why instead.
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -51,6 +52,8 @@ export default defineConfig({
     ],
     exclude: ['**/node_modules/**'],
     pool: 'forks',
+    // Test databases are copies of migrated templates made once per run (testkit/src/template-db.ts).
+    globalSetup: [testkitGlobalSetup],
     // Two files at a time: each integration file owns its own database, and the machine has 2 cores.
     fileParallelism: true,
     maxWorkers: 2,

@@ -6,7 +6,7 @@ export { TenantTx, withTenant } from './db/tenant-tx.ts';
 export type { OpenApiDocument } from './http/openapi.ts';
 export { clientIp, RateLimitedError, type Throttle, type ThrottleState, throttle } from './http/throttle.ts';
 export { createKernel, DEMO, type KernelInternals, type KernelOptions, type RouteInfo } from './kernel.ts';
-export type { AddonStatus, CreateTenantInput, Kernel, RoleKey } from './kernel-api.ts';
+export type { AddonStatus, CreateTenantInput, Kernel, MigrateOptions, MigrateStep, RoleKey } from './kernel-api.ts';
 export type { Log } from './logger.ts';
 export { PLATFORM_VERSION } from './platform.ts';
 export { discoverAddonPackages, discoverAddons, findWorkspaceRoot } from './registry/discover.ts';

@@ -30,6 +30,20 @@ export interface CreateTenantInput {
   ownerName?: string;
 }
 
+export interface MigrateOptions {
+  /**
+   * Only these addons' migrations, install hooks and upgrades (`elevate dev`: those whose
+   * migrations, models or version changed since it last migrated this database). The model check
+   * still covers every addon; the grants and audit triggers run when a migration was applied.
+   * Omitted: everything (what `elevate migrate` and `start` do).
+   */
+  only?: readonly string[];
+  /** Called after each step with its wall time (`elevate dev` prints them per reload). */
+  onStep?: (step: MigrateStep, ms: number) => void;
+}
+
+export type MigrateStep = 'migrations' | 'model check' | 'grants' | 'audit triggers' | 'comment purge' | 'install';
+
 /** The running platform, as the CLI, the test kit and the HTTP layer use it. */
 export interface Kernel {
   readonly config: Config;
@@ -37,7 +51,7 @@ export interface Kernel {
   /** Every addon this deployment knows (discovered or given), in dependency order. */
   readonly addons: readonly AnyAddon[];
   /** Run core + addon migrations, grant the app role, run install hooks. Idempotent. */
-  migrate(): Promise<void>;
+  migrate(opts?: MigrateOptions): Promise<void>;
   /** Start HTTP (and the outbox relay, and workers when config.workers). */
   /** `web`: whether the web app (a SvelteKit build, WEB_BUILD_DIR) is served for non-API paths. */
   listen(): Promise<{ url: string; web: boolean }>;

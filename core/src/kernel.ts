@@ -55,7 +55,7 @@ import { loadWebHandler, WEB_HANDLER_OPTIONS } from './http/web.ts';
 import { createQueues } from './jobs/queues.ts';
 import { Schedules } from './jobs/schedules.ts';
 import { Workers } from './jobs/workers.ts';
-import type { Kernel } from './kernel-api.ts';
+import type { Kernel, MigrateStep } from './kernel-api.ts';
 import { createLogger } from './logger.ts';
 import { mailJob } from './mail/mail-job.ts';
 import { createMailTransport } from './mail/transport.ts';
@@ -77,6 +77,12 @@ export interface KernelOptions {
   config: Config;
   /** The addons this deployment runs. Omitted: discovered from the workspace and node_modules. */
   addons?: readonly AnyAddon[];
+  /**
+   * Compile the addons' REST validators on each route's first request instead of when the routers
+   * are built (most of `listen`'s time with several addons). For `elevate dev`, where a kernel
+   * starts on every save; a deployment keeps them compiled before it serves.
+   */
+  lazyValidators?: boolean;
 }
 
 /** A kernel with its internals exposed, for the test kit and benchmarks. */
@@ -253,7 +259,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         key: throttles.accountKey,
       }),
       accountCore: accountCoreRoutes(account, invitations),
-      addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a)] as const)),
+      addons: new Map(addons.filter((a) => a.rest).map((a) => [a.id, addonRouter(a, opts.lazyValidators)] as const)),
       documentFiles: exportFileRoutes(rt, exportsService, documentFileRoutes(rt)),
       automationInbound: automationInboundRoutes(rt, automation, throttles.inboundToken),
       addonsPublic: new Map(
@@ -373,19 +379,38 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
 
     openapi,
 
-    async migrate() {
-      await runMigrations(config, migrationOwners(addons), log);
+    async migrate(opts = {}) {
+      let at = performance.now();
+      const step = (name: MigrateStep) => {
+        const now = performance.now();
+        opts.onStep?.(name, now - at);
+        at = now;
+      };
+      const only = opts.only ? new Set(opts.only) : null;
+      const mine = only ? addons.filter((a) => only.has(a.id)) : addons;
+      const owners = only ? migrationOwners(mine).filter((o) => only.has(o.id)) : migrationOwners(addons);
+      const ran = owners.length ? await runMigrations(config, owners, log) : [];
+      const applied = ran.some((r) => r.applied.length > 0);
+      step('migrations');
       // A model changed without its generated migration: refuse, naming the command to run.
       await checkModelTables(pools.owner, addons);
-      await ensureAppRole(pools.owner, config);
-      // Every tenant table of the core and of every addon gets the audit trigger.
-      await attachAuditTriggers(pools.owner);
+      step('model check');
+      // Tables only come with migrations: with none applied to a database migrated before, the
+      // grants and triggers are in place.
+      if (applied || !only) {
+        await ensureAppRole(pools.owner, config);
+        step('grants');
+        // Every tenant table of the core and of every addon gets the audit trigger.
+        await attachAuditTriggers(pools.owner);
+        step('audit triggers');
+      }
       // Deleting a commentable record deletes its comments in the same statement.
       await attachCommentPurge(pools.owner, addons);
+      step('comment purge');
       // Addons whose tenants are not all at the deployed version yet (new version, or an
       // upgrade that failed for some tenant last time): only these need the per-tenant scan.
       const stale = new Set<string>();
-      for (const addon of addons) {
+      for (const addon of mine) {
         const row = await pools.owner.query<{ version: string; tenants_version: string | null }>(
           'select version, tenants_version from core_addon_install where addon_id = $1',
           [addon.id],
@@ -403,9 +428,10 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
           [addon.id, addon.version],
         );
       }
+      step('install');
       if (stale.size === 0) return;
       const failed = new Set((await tenantAddons.upgradeAll(stale)).filter((r) => r.error).map((r) => r.addon));
-      for (const addon of addons) {
+      for (const addon of mine) {
         if (!stale.has(addon.id) || failed.has(addon.id)) continue;
         await pools.owner.query('update core_addon_install set tenants_version = $2 where addon_id = $1', [
           addon.id,

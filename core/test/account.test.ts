@@ -94,32 +94,20 @@ describe('password reset', () => {
     const anon = env.anonymous();
     const ask = (tenant: string, email: string) => anon.post('/api/v1/auth/password/forgot', { tenant, email });
     const bodies: unknown[] = [];
-    const times: Record<string, number[]> = { known: [], unknown: [], noTenant: [] };
+    // That the time does not tell either is measured in core/bench/forgot-password.bench.ts.
     for (let i = 0; i < 15; i++) {
       for (const [kind, tenant, email] of [
         ['known', 'same-answer', t.ownerEmail],
         ['unknown', 'same-answer', 'nobody@same-answer.test'],
         ['noTenant', 'no-such-company', t.ownerEmail],
       ] as const) {
-        const t0 = performance.now();
         const res = await ask(tenant, email);
-        times[kind]?.push(performance.now() - t0);
-        expect(res.status).toBe(202);
+        expect(res.status, kind).toBe(202);
         const headers = [...res.headers].filter(([k]) => !['date', 'x-request-id'].includes(k));
         bodies.push({ body: res.body, headers });
       }
     }
     for (const b of bodies) expect(b).toEqual(bodies[0]);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-    const m = {
-      known: median(times.known ?? []),
-      unknown: median(times.unknown ?? []),
-      noTenant: median(times.noTenant ?? []),
-    };
-    console.log('forgot-password median ms', m);
-    // The request does the same work in every case (one job queued); differences are noise.
-    expect(Math.abs(m.known - m.unknown)).toBeLessThan(20);
-    expect(Math.abs(m.known - m.noTenant)).toBeLessThan(20);
     await vi.waitFor(() => expect(smtp.to(t.ownerEmail).length).toBe(15), WAIT);
     expect(smtp.to('nobody@same-answer.test')).toHaveLength(0);
   });

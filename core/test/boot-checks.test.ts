@@ -147,6 +147,7 @@ describe('permissions routes name', () => {
       platform: '^1.0.0',
       permissions: definePermissions({ 'typo.note.read': { title: 'Read notes', grant: ['member'] } }),
       rest: (r) => {
+        // @ts-expect-error the misspelling fails to compile (the router is typed from `permissions`); the boot refuses it too
         r.get('/notes', { permission: 'typo.notes.read' }, () => []);
       },
     });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type BusinessDocument, defineAddon, definePermissions } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
+import { pdfFillColours, pdfText } from '@elevate/testkit/pdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleDocument } from '../src/documents/sample.ts';
-import { pdfFillColours, pdfText } from './pdf-text.ts';
 
 // An addon using ctx.documents as sales will: render, attach to its record, link.
 const paperwork = defineAddon({
@@ -87,6 +87,37 @@ describe('rendering', () => {
     }
     // The seller defaults to the company: no profile yet, so its name.
     expect(text).toContain('docs-acme Inc');
+  });
+
+  it('prints its own words in the document’s language (or its locale’s), numbers and dates in its locale', async () => {
+    const de = pdfText(await render(acme, { ...sampleDocument('invoice'), locale: 'de-DE' })).join(' ');
+    for (const s of [
+      'RECHNUNG',
+      'RECHNUNG AN',
+      'Fällig am',
+      'Beschreibung',
+      'Einzelpreis',
+      'Offener Betrag',
+      'Seite 1 von',
+    ]) {
+      expect(de, s).toContain(s);
+    }
+    expect(de).toContain('16.03.2026');
+    expect(de).not.toContain('Amount due');
+    // The language apart from the locale: Spanish words, British dates.
+    const es = pdfText(await render(acme, { ...sampleDocument('quote'), language: 'es', locale: 'en-GB' })).join(' ');
+    for (const s of ['PRESUPUESTO', 'Válido hasta', 'Descripción', 'Precio unit.', 'Página 1 de'])
+      expect(es, s).toContain(s);
+    expect(es).not.toContain('Valid until');
+    // A language not shipped prints English; the document's own title always wins.
+    const fr = pdfText(await render(acme, { ...sampleDocument('invoice'), language: 'fr', title: 'Facture' })).join(
+      ' ',
+    );
+    expect(fr).toContain('FACTURE');
+    expect(fr).toContain('Amount due');
+    expect((await acme.client.post(`${API}/render`, { ...sampleDocument('invoice'), language: 'french' })).status).toBe(
+      400,
+    );
   });
 
   it('formats JPY without and KWD with three decimals, and refuses more decimals than the currency has', async () => {

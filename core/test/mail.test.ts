@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { AppError, defineAddon } from '@elevate/sdk';
+import { AppError, defineAddon, LANGUAGES } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MAIL_LANGUAGES, mailTemplates } from '../src/mail/templates.ts';
 import { startSmtp, type TestSmtp } from './support/smtp.ts';
 
 const WAIT = { timeout: 15_000, interval: 50 };
@@ -121,6 +122,42 @@ describe('mail delivery through a real SMTP server', () => {
     await vi.waitFor(() => expect(smtp.to('guest@mail-lang.test')).toHaveLength(1), WAIT);
     expect(smtp.to('jonas@mail-lang.test')[0]?.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für mail-lang Inc');
     expect(smtp.to('guest@mail-lang.test')[0]?.text).toContain('Bitte bestätigen Sie');
+    // Spanish: a user's profile language, with its region (es-MX) falling back to the language.
+    await t.as('member', 'lucia@mail-lang.test');
+    await env.sql("update core_user set language = 'es' where email = 'lucia@mail-lang.test'");
+    for (const [to, language] of [
+      ['lucia@mail-lang.test', undefined],
+      ['invitee@mail-lang.test', 'es-MX'],
+    ] as const) {
+      const res = await t.client.post('/api/v1/mailer/send', {
+        to,
+        template: 'core.invitation',
+        data: { url: 'http://app.test/accept?token=z', inviter: 'Ana' },
+        ...(language ? { language } : {}),
+      });
+      expect(res.status).toBe(202);
+      await vi.waitFor(() => expect(smtp.to(to)).toHaveLength(1), WAIT);
+      const mail = smtp.to(to)[0];
+      expect(mail?.subject).toBe('Ana le ha invitado a mail-lang Inc');
+      expect(mail?.text).toContain('La invitación funciona una sola vez');
+      expect(mail?.html).toContain('<html lang="es">');
+      expect(mail?.html).toContain('Aceptar la invitación');
+    }
+  });
+
+  it('has every template in every mail language, with the same placeholders as English', () => {
+    const holes = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const [name, tpl] of Object.entries(mailTemplates)) {
+      for (const part of ['subject', 'body', 'action'] as const) {
+        const strings = tpl[part];
+        if (!strings) continue;
+        for (const lang of MAIL_LANGUAGES) {
+          expect(strings[lang], `${name} ${part} ${lang}`).toBeTruthy();
+          expect(holes(strings[lang]), `${name} ${part} ${lang}`).toEqual(holes(strings.en));
+        }
+      }
+    }
+    expect(MAIL_LANGUAGES).toEqual(expect.arrayContaining([...LANGUAGES]));
   });
 
   it('escapes data in the HTML part (a user-chosen name cannot add markup)', async () => {

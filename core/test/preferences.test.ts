@@ -13,18 +13,27 @@ afterAll(() => env?.close());
 describe("a user's locale and time zone", () => {
   it('start empty (the browser decides), are set by the user and come with /me', async () => {
     const t = await company();
-    expect((await t.client.get('/api/v1/core/account/preferences')).body).toEqual({ locale: null, timeZone: null });
-    expect((await t.client.get('/api/v1/core/me')).body.user).toMatchObject({ locale: null, timeZone: null });
+    expect((await t.client.get('/api/v1/core/account/preferences')).body).toEqual({
+      locale: null,
+      timeZone: null,
+      language: null,
+    });
+    expect((await t.client.get('/api/v1/core/me')).body.user).toMatchObject({
+      locale: null,
+      timeZone: null,
+      language: null,
+    });
     const put = await t.client.put('/api/v1/core/account/preferences', {
       locale: 'de-de',
       timeZone: 'America/Los_Angeles',
     });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ locale: 'de-DE', timeZone: 'America/Los_Angeles' });
+    expect(put.body).toEqual({ locale: 'de-DE', timeZone: 'America/Los_Angeles', language: null });
     // Only the field given changes; an alias ICU knows is kept as written.
     expect((await t.client.put('/api/v1/core/account/preferences', { timeZone: 'Asia/Kolkata' })).body).toEqual({
       locale: 'de-DE',
       timeZone: 'Asia/Kolkata',
+      language: null,
     });
     const me = await t.client.get('/api/v1/core/me');
     expect(me.body.user).toMatchObject({ locale: 'de-DE', timeZone: 'Asia/Kolkata' });
@@ -52,6 +61,8 @@ describe("a user's locale and time zone", () => {
       [{ locale: 'not a locale' }, 'locale'],
       [{ locale: 'x'.repeat(40) }, 'locale'],
       [{ theme: 'dark' }, 'theme'],
+      [{ language: 'fr' }, 'language'],
+      [{ language: 'de-DE' }, 'language'],
     ] as const) {
       const res = await t.client.put('/api/v1/core/account/preferences', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
@@ -60,6 +71,7 @@ describe("a user's locale and time zone", () => {
     expect((await t.client.get('/api/v1/core/account/preferences')).body).toEqual({
       locale: 'fr-FR',
       timeZone: 'Europe/Paris',
+      language: null,
     });
     expect((await env.anonymous().get('/api/v1/core/account/preferences')).status).toBe(401);
   });

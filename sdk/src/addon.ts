@@ -10,11 +10,11 @@ import type { JobDef, ScheduleDef } from './jobs.ts';
 import type { ListDef } from './lists.ts';
 import { type AnyModel, claimExtension, type ModelExtension } from './model.ts';
 import type { NotificationTypeDef } from './notifications.ts';
-import type { Permissions } from './permissions.ts';
+import type { PermissionOf, Permissions } from './permissions.ts';
 import { activateExtensions, resourceGraphql } from './resource/resource.graphql.ts';
 import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
-import type { JsonSchema, RestFragment } from './rest.ts';
+import type { JsonSchema, RestFragment, RestRouterOf } from './rest.ts';
 import type { SearchProvider } from './search.ts';
 import type { ServiceProvider } from './services.ts';
 
@@ -124,7 +124,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly lifecycle: LifecycleHooks;
 }
 
-export interface AddonInput<Id extends string, D extends readonly Dependency[], G> extends Manifest {
+export interface AddonInput<Id extends string, D extends readonly Dependency[], G, P extends Permissions = Permissions>
+  extends Manifest {
   id: Id;
   depends?: D;
   models?: readonly AnyModel[];
@@ -137,11 +138,16 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   /** MikroORM migration classes, in order. */
   migrations?: readonly MigrationClass[];
   graphql?: (builder: GraphQLBuilder, deps: DepExports<D>) => G;
-  rest?: RestFragment;
+  /**
+   * The addon's routes. The router is typed from `permissions`: a route whose `permission` is not
+   * one of its keys (or the core's) fails to compile, when its function takes
+   * `RestRouter<typeof permissions>`.
+   */
+  rest?: (router: RestRouterOf<PermissionOf<NoInfer<P>>>) => void;
   /** `defineResource(Model)`: list/get/create/update/delete on REST and GraphQL, derived from the model. */
   // biome-ignore lint/suspicious/noExplicitAny: resources of different models
   resources?: readonly ResourceDef<any>[];
-  permissions?: Permissions;
+  permissions?: P;
   settings?: SettingsDef;
   events?: readonly EventDef[];
   // biome-ignore lint/suspicious/noExplicitAny: subscribers of differently-typed events
@@ -173,9 +179,12 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   lifecycle?: LifecycleHooks;
 }
 
-export function defineAddon<const Id extends string, const D extends readonly Dependency[] = [], G = void>(
-  input: AddonInput<Id, D, G>,
-): AddonDef<Id, G> {
+export function defineAddon<
+  const Id extends string,
+  const D extends readonly Dependency[] = [],
+  G = void,
+  const P extends Permissions = Permissions,
+>(input: AddonInput<Id, D, G, P>): AddonDef<Id, G> {
   const extensions = input.extends ?? [];
   for (const ext of extensions) claimExtension(ext, input.id);
   return {
@@ -192,7 +201,8 @@ export function defineAddon<const Id extends string, const D extends readonly De
     extensions,
     migrations: input.migrations ?? [],
     graphql: withResourceTypes(input.resources ?? [], extensions, input.graphql) as AddonDef<Id, G>['graphql'],
-    rest: withResourceRoutes(input.resources ?? [], input.rest),
+    // The permission type is for the author's compiler; the kernel checks the strings again at boot.
+    rest: withResourceRoutes(input.resources ?? [], input.rest as RestFragment | undefined),
     resources: input.resources ?? [],
     permissions: input.permissions ?? {},
     settings: input.settings,

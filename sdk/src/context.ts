@@ -104,6 +104,8 @@ export interface UserInfo {
    */
   locale?: string | null;
   timeZone?: string | null;
+  /** The language the user reads the app in (en, de, es); null: the browser's. docs/i18n.md. */
+  language?: string | null;
 }
 
 /** Batches and caches loads for one request (DataLoader). */

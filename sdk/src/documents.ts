@@ -81,6 +81,12 @@ export interface BusinessDocument {
   notes?: readonly string[];
   /** `en-GB`, `de-DE`, ... for numbers and dates; default `en-US`. */
   locale?: string;
+  /**
+   * The language of the words the document prints itself (its title when the tenant's template
+   * has none, headings, column and total labels): `en`, `de`, `es`; default the locale's language,
+   * else English. Lines and notes are printed as given.
+   */
+  language?: string;
 }
 
 export interface StoredDocument {

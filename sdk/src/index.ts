@@ -168,6 +168,20 @@ export {
 } from './extensions.ts';
 export type { ElevateSchemaTypes, GraphQLBuilder, GraphQLFragment } from './graphql.ts';
 export {
+  isLanguage,
+  LANGUAGE_LOCALES,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  type Language,
+  languageOf,
+  MessageStore,
+  type Messages,
+  type MessageValues,
+  preferredLanguage,
+  SOURCE_LANGUAGE,
+  type Translate,
+} from './i18n.ts';
+export {
   defineJob,
   defineSchedule,
   type EnqueueOptions,
@@ -258,9 +272,11 @@ export {
 } from './payments.ts';
 export {
   allows,
+  type CorePermission,
   definePermissions,
   type Grant,
   type PermissionDef,
+  type PermissionOf,
   type Permissions,
   parseGrant,
   permissionMatches,
@@ -295,6 +311,7 @@ export {
   type RestHandler,
   type RestRequest,
   type RestRouter,
+  type RestRouterOf,
   type RouteDef,
   type RouteOptions,
   type Shaped,

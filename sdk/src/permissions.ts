@@ -26,6 +26,34 @@ export interface PermissionDef {
 /** The grant table: permission key → definition. Keys look like `addon.noun.action`. */
 export type Permissions = Record<string, PermissionDef>;
 
+/** The core's own permissions (core/src/tenancy/tenants.ts declares them with these keys). */
+export type CorePermission =
+  | 'core.addons.manage'
+  | 'core.users.manage'
+  | 'core.settings.manage'
+  | 'core.audit.read'
+  | 'core.apikeys.manage'
+  | 'core.webhooks.manage'
+  | 'core.automation.manage'
+  | 'core.privacy.manage'
+  | 'core.money.manage'
+  | 'core.comments.moderate'
+  | 'core.views.share'
+  | 'core.views.manage'
+  | 'core.customfields.manage';
+
+/**
+ * The permission strings a declaration may name, from grant tables (`typeof permissions`, the
+ * value of `definePermissions`) or literal strings, plus the core's: `PermissionOf<typeof
+ * permissions & typeof crmPermissions>`, `PermissionOf<typeof permissions | 'crm.contact.read'>`.
+ * A plain `Permissions` (no literal keys) allows any string, as before.
+ */
+export type PermissionOf<P = Permissions> = P extends string
+  ? P | CorePermission
+  : string extends keyof P
+    ? string
+    : (keyof P & string) | CorePermission;
+
 const PERMISSION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2,}$/;
 
 export function definePermissions<const P extends Permissions>(p: P): P {

@@ -1,4 +1,5 @@
 import type { RequestContext, SystemContext } from './context.ts';
+import type { PermissionOf, Permissions } from './permissions.ts';
 
 /** JSON schema (validated with ajv). */
 export type JsonSchema = Record<string, unknown>;
@@ -24,9 +25,12 @@ export function shapedFor<T>(s: Shaped<T>, enabled: ReadonlySet<string>): T {
   return typeof s === 'function' ? (s as (e: ReadonlySet<string>) => T)(enabled) : s;
 }
 
-export interface RouteOptions {
-  /** Permission required before the handler runs. */
-  permission?: string;
+export interface RouteOptions<Perm extends string = string> {
+  /**
+   * Permission required before the handler runs. Typed from the router's grant table
+   * (`RestRouter<typeof permissions>`): a misspelt one fails to compile; the kernel checks again at boot.
+   */
+  permission?: Perm;
   query?: Shaped<JsonSchema>;
   body?: Shaped<JsonSchema>;
   /** `text` routes receive the raw body as a string (CSV uploads); JSON is the default. */
@@ -98,37 +102,46 @@ export interface RouteDef {
 }
 
 /** Routes are mounted under /api/v1/<addon id>/. */
-export interface RestRouter {
+/**
+ * Where an addon declares its routes. `RestRouter<typeof permissions>` (the addon's
+ * `definePermissions` table; `&` another addon's, or `| 'crm.contact.read'`) types each route's
+ * `permission` as those keys plus the core's; plain `RestRouter` takes any string.
+ */
+export type RestRouter<Perms = Permissions> = RestRouterOf<PermissionOf<Perms>>;
+
+/** A router whose routes may name these permission strings (see RestRouter). */
+export interface RestRouterOf<Perm extends string = string> {
   get<P = Record<string, string>, Q = Record<string, unknown>>(
     path: string,
-    opts: RouteOptions,
+    opts: RouteOptions<Perm>,
     handler: RestHandler<P, Q, undefined>,
   ): void;
   post<P = Record<string, string>, B = unknown>(
     path: string,
-    opts: RouteOptions,
+    opts: RouteOptions<Perm>,
     handler: RestHandler<P, Record<string, unknown>, B>,
   ): void;
   put<P = Record<string, string>, B = unknown>(
     path: string,
-    opts: RouteOptions,
+    opts: RouteOptions<Perm>,
     handler: RestHandler<P, Record<string, unknown>, B>,
   ): void;
   patch<P = Record<string, string>, B = unknown>(
     path: string,
-    opts: RouteOptions,
+    opts: RouteOptions<Perm>,
     handler: RestHandler<P, Record<string, unknown>, B>,
   ): void;
   delete<P = Record<string, string>>(
     path: string,
-    opts: RouteOptions,
+    opts: RouteOptions<Perm>,
     handler: RestHandler<P, Record<string, unknown>, undefined>,
   ): void;
   /** Routes without an access token (webhooks): see `PublicRouter`. */
   readonly public: PublicRouter;
 }
 
-export type RestFragment = (router: RestRouter) => void;
+export type RestFragment<Perms = Permissions> = RestFragmentOf<PermissionOf<Perms>>;
+type RestFragmentOf<Perm extends string> = (router: RestRouterOf<Perm>) => void;
 
 /** Standard list query: limit/offset with sane bounds. */
 export const paginationQuery: JsonSchema = {

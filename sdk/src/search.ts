@@ -34,8 +34,13 @@ export interface SearchProvider {
   readonly kind: 'search-provider';
   /** `<addon>.<noun>`, e.g. `crm.contact`: the group's stable id. */
   readonly type: string;
-  /** The group's heading ("Contacts"). */
+  /** The group's heading ("Contacts"): English, and the fallback of `labelKey`. */
   readonly label: string;
+  /**
+   * The heading's key in the addon's web catalogue (`search.contacts` in `web/messages/<lang>.json`):
+   * the web app shows it in the user's language, as menu entries' `labelKey`.
+   */
+  readonly labelKey?: string;
   /** Asked only when the caller holds it (e.g. `crm.contact.read`); record rules are the provider's to apply. */
   readonly permission: string;
   readonly search: (ctx: RequestContext, query: SearchQuery) => Promise<readonly SearchHit[]>;
@@ -44,6 +49,7 @@ export interface SearchProvider {
 export interface SearchProviderInput {
   type: string;
   label: string;
+  labelKey?: string;
   permission: string;
   search: (ctx: RequestContext, query: SearchQuery) => Promise<readonly SearchHit[]>;
 }

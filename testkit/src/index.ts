@@ -3,6 +3,7 @@ import { checkTenantSchema, createKernel, type KernelInternals, loadConfig, type
 import type { AnyAddon } from '@elevate/sdk';
 import pg from 'pg';
 import { ApiClient } from './client.ts';
+import { createTestDatabase } from './template-db.ts';
 
 export { ApiClient, type HttpResult } from './client.ts';
 
@@ -70,25 +71,39 @@ export async function bootTestKernel(opts: {
 }): Promise<TestEnv> {
   const id = randomBytes(6).toString('hex');
   const dbName = `elevate_test_${id}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
   const databaseUrl = new URL(ADMIN_URL);
   databaseUrl.pathname = `/${dbName}`;
   const redisPrefix = `elevate-test-${id}`;
-  const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl.toString(),
-      REDIS_PREFIX: redisPrefix,
-      PORT: '0',
-      RELAY_INTERVAL_MS: '50',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ...opts.env,
-    },
-    { workers: opts.workers ?? true },
-  );
+  const configFor = (url: string, prefix: string, workers: boolean) =>
+    loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: url,
+        REDIS_PREFIX: prefix,
+        PORT: '0',
+        RELAY_INTERVAL_MS: '50',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        ...opts.env,
+      },
+      { workers },
+    );
+  const config = configFor(databaseUrl.toString(), redisPrefix, opts.workers ?? true);
+  // What the migrated schema depends on: the addons' migrations and install hooks, the app role.
+  const schemaKey = JSON.stringify([
+    config.appDbUser,
+    opts.addons.map((a) => [a.id, a.version, a.migrations.map(String), String(a.lifecycle.install ?? '')]),
+  ]);
+  await createTestDatabase(ADMIN_URL, dbName, schemaKey, async (templateUrl) => {
+    const builder = await createKernel({
+      config: configFor(templateUrl, `${redisPrefix}-tpl`, false),
+      addons: opts.addons,
+    });
+    try {
+      await builder.migrate();
+    } finally {
+      await builder.stop();
+    }
+  });
   // A kernel that refuses to boot (a clash, a platform range) leaves no database behind.
   let kernel: KernelInternals | undefined;
   let url: string;

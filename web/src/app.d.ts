@@ -10,6 +10,10 @@ declare global {
       userId: string | null;
       /** Locale and time zone that dates and amounts are rendered in (see #lib/server/format-settings.ts). */
       format: import('@elevate/sdk/web').FormatSettings;
+      /** The language pages are shown in (profile, chooser cookie, Accept-Language; see format-settings.ts). */
+      language: import('@elevate/sdk').Language;
+      /** Whether the user picked that language (then the locale follows it by default). */
+      languageChosen: boolean;
     }
     interface Error {
       message: string;

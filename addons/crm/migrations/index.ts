@@ -4,5 +4,15 @@ import { CrmConsent0002 } from './Migration0002CrmConsent.ts';
 import { CrmStageHistory0003 } from './Migration0003CrmStageHistory.ts';
 import { CrmCustomFields0004 } from './Migration0004CrmCustomFields.ts';
 import { CrmSearch0005 } from './Migration0005CrmSearch.ts';
+import { CrmImportTarget0006 } from './Migration0006CrmImportTarget.ts';
+import { CrmChoiceLists0007 } from './Migration0007CrmChoiceLists.ts';
 
-export const migrations = [CrmInit0001, CrmConsent0002, CrmStageHistory0003, CrmCustomFields0004, CrmSearch0005];
+export const migrations = [
+  CrmInit0001,
+  CrmConsent0002,
+  CrmStageHistory0003,
+  CrmCustomFields0004,
+  CrmSearch0005,
+  CrmImportTarget0006,
+  CrmChoiceLists0007,
+];

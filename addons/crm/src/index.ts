@@ -1,6 +1,7 @@
 import { commentsOn, defineAddon, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
 import { seedDemoData } from '../seed/demo.seed.ts';
+import { choiceListsStep } from './choice-lists.step.ts';
 import { crmEvents } from './events.ts';
 import { crmExports } from './exports.ts';
 import { contactsGraphql } from './graphql/contacts.graphql.ts';
@@ -8,7 +9,7 @@ import { pipelineGraphql } from './graphql/pipeline.graphql.ts';
 import { searchGraphql } from './graphql/search.graphql.ts';
 import { timelineGraphql } from './graphql/timeline.graphql.ts';
 import { crmTypes } from './graphql/types.graphql.ts';
-import { importContactsJob } from './jobs/import-contacts.job.ts';
+import { importContactsJob, importLeadsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { crmLists } from './lists.ts';
 import { Contact } from './models/contact.model.ts';
@@ -26,6 +27,7 @@ import { summaryRoutes } from './rest/summaries.routes.ts';
 import { tagRoutes } from './rest/tags.routes.ts';
 import { searchProviders } from './search.ts';
 import { segmentsToViews } from './segments-to-views.step.ts';
+import { activityTypeResource, leadSourceResource } from './services/choice-lists.service.ts';
 import { ContactDirectory, contactDirectory } from './services/contact-directory.ts';
 import { OpportunityOutcome, opportunityOutcome } from './services/opportunity-outcome.ts';
 import { seedDefaults } from './services/seed.service.ts';
@@ -35,7 +37,7 @@ import { crmSubscribers } from './workflows/subscribers.ts';
 
 export const crm = defineAddon({
   id: 'crm',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'CRM',
   description:
     'Contacts and companies, leads, pipelines with a drag-and-drop board, activities, notes and tags, a 360° contact view, search, saved filters, lead scoring, duplicate merge and CSV import/export.',
@@ -45,12 +47,13 @@ export const crm = defineAddon({
   models: crmModels,
   migrations,
   // Tags are offered through the SDK's resource layer (REST /tags, GraphQL tags/createTag/...).
-  resources: [tagResource],
+  // Lead sources and activity types too (REST /lead-sources, /activity-types; GraphQL leadSources, ...).
+  resources: [tagResource, leadSourceResource, activityTypeResource],
   permissions,
   events: crmEvents,
   subscribers: crmSubscribers,
   provides: [provide(OpportunityOutcome, opportunityOutcome), provide(ContactDirectory, contactDirectory)],
-  jobs: [importContactsJob, rescoreLeadsJob],
+  jobs: [importContactsJob, importLeadsJob, rescoreLeadsJob],
   workflows: crmWorkflows,
   // Comments with @mentions on contacts and companies, opportunities and leads (docs/comments.md).
   comments: [
@@ -83,13 +86,14 @@ export const crm = defineAddon({
     importRoutes(r);
     summaryRoutes(r);
   },
-  lifecycle: { enable: seedDefaults, demo: seedDemoData, upgrade: [segmentsToViews] },
+  lifecycle: { enable: seedDefaults, demo: seedDemoData, upgrade: [segmentsToViews, choiceListsStep] },
 });
 
 export * from './events.ts';
 export { type ContactPanel, ContactPanels, ContactTimeline, type TimelineEntry } from './extensions.ts';
 export type { CrmTypes } from './graphql/types.graphql.ts';
 export { Activity, Note } from './models/activity.model.ts';
+export { ActivityType, LeadSource } from './models/choice-list.model.ts';
 export { Consent } from './models/consent.model.ts';
 export { Contact } from './models/contact.model.ts';
 export { Lead } from './models/lead.model.ts';

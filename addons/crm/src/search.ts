@@ -29,6 +29,7 @@ export const searchProviders = [
   defineSearchProvider({
     type: 'crm.contact',
     label: 'Contacts',
+    labelKey: 'search.contacts',
     permission: 'crm.contact.read',
     search: async (ctx, q) =>
       link(
@@ -40,6 +41,7 @@ export const searchProviders = [
   defineSearchProvider({
     type: 'crm.company',
     label: 'Companies',
+    labelKey: 'search.companies',
     permission: 'crm.contact.read',
     search: async (ctx, q) =>
       link(
@@ -51,6 +53,7 @@ export const searchProviders = [
   defineSearchProvider({
     type: 'crm.lead',
     label: 'Leads',
+    labelKey: 'search.leads',
     permission: 'crm.lead.read',
     search: async (ctx, q) =>
       link(await search(ctx, { q: q.q, limit: q.limit, types: ['lead'] }), '/crm/leads', q.limit),
@@ -58,6 +61,7 @@ export const searchProviders = [
   defineSearchProvider({
     type: 'crm.opportunity',
     label: 'Opportunities',
+    labelKey: 'search.opportunities',
     permission: 'crm.opportunity.read',
     search: async (ctx, q) =>
       link(await search(ctx, { q: q.q, limit: q.limit, types: ['opportunity'] }), '/crm/opportunities', q.limit),

@@ -29,7 +29,7 @@ const kinds = [
     path: 'leads',
     create: { title: 'Big lead' },
     a: { source: 'web' },
-    b: { source: 'fair' },
+    b: { source: 'event' },
     field: 'source',
     title: 'Big lead',
   },
@@ -101,7 +101,7 @@ describe('concurrency', () => {
 describe('GraphQL', () => {
   const mutations = [
     ['contacts', { name: 'G contact' }, 'updateContact', '{ city: "X" }', { city: 'Elsewhere' }],
-    ['leads', { title: 'G lead' }, 'updateLead', '{ source: "x" }', { source: 'elsewhere' }],
+    ['leads', { title: 'G lead' }, 'updateLead', '{ source: "referral" }', { source: 'partner' }],
     ['opportunities', { title: 'G deal' }, 'updateOpportunity', '{ title: "x" }', { title: 'Elsewhere' }],
     ['activities', { kind: 'task', subject: 'G task' }, 'updateActivity', '{ subject: "x" }', { subject: 'Elsewhere' }],
   ] as const;

@@ -50,6 +50,11 @@ describe('background export', () => {
   it('a cut export, then the full one as a job: notification, signed link, every row', async () => {
     const cut = await acme.client.get('/api/v1/crm/export/contacts.csv?city=Lyon&sort=name&limit=5');
     expect(cut.headers.get('x-export-truncated')).toBe('true');
+    // The direct export's cap is 100,000 rows unless the operator sets CRM_EXPORT_MAX_ROWS.
+    expect((await acme.client.get('/api/v1/crm/export/contacts.csv?limit=100000')).status).toBe(200);
+    const over = await acme.client.get('/api/v1/crm/export/contacts.csv?limit=100001');
+    expect(over.status).toBe(400);
+    expect(JSON.stringify(over.body)).toContain('limit');
     const start = await acme.client.post('/api/v1/core/exports', {
       name: 'crm.contacts',
       params: { city: 'Lyon', sort: 'name' },

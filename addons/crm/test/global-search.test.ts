@@ -71,7 +71,11 @@ describe('global search', () => {
   it('asks every enabled provider and groups the hits by type, each with its page', async () => {
     const groups = await search(acme.client, 'q=lovelace');
     expect(groups.map((g) => g.type)).toEqual(['crm.contact', 'crm.lead', 'echo.word']);
-    expect(group(groups, 'crm.contact')).toMatchObject({ label: 'Contacts', addon: 'crm' });
+    expect(group(groups, 'crm.contact')).toMatchObject({
+      label: 'Contacts',
+      labelKey: 'search.contacts',
+      addon: 'crm',
+    });
     expect(group(groups, 'crm.contact')?.hits[0]).toMatchObject({
       id: ids.ada,
       title: 'Ada Lovelace',

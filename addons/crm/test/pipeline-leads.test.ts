@@ -220,7 +220,7 @@ describe('GraphQL', () => {
     );
     expect(converted.body.data.convertLead).toEqual({ lead: { status: 'converted' }, opportunity: { title: 'G' } });
     const act = await t.client.graphql(
-      `mutation($o: ID!) { createActivity(input: { kind: task, subject: "Follow up", opportunityId: $o, dueAt: "2020-01-01T00:00:00Z" }) { id } }`,
+      `mutation($o: ID!) { createActivity(input: { kind: "task", subject: "Follow up", opportunityId: $o, dueAt: "2020-01-01T00:00:00Z" }) { id } }`,
       { o: oppId },
     );
     const acts = await t.client.graphql(

@@ -18,15 +18,15 @@ afterAll(() => env?.close());
 
 describe('scoring preview', () => {
   it('scores the leads with the proposed rules beside their stored score, saving nothing', async () => {
-    await t.client.post(`${C}/scoring-rules`, { field: 'source', operator: 'equals', value: 'fair', points: 10 });
-    const fair = (await t.client.post(`${C}/leads`, { title: 'Fair lead', source: 'fair', value: '5000' })).body;
+    await t.client.post(`${C}/scoring-rules`, { field: 'source', operator: 'equals', value: 'event', points: 10 });
+    const fair = (await t.client.post(`${C}/leads`, { title: 'Fair lead', source: 'event', value: '5000' })).body;
     const web = (await t.client.post(`${C}/leads`, { title: 'Web lead', source: 'web' })).body;
-    await other.client.post(`${C}/leads`, { title: 'Other tenant lead', source: 'fair' });
+    await other.client.post(`${C}/leads`, { title: 'Other tenant lead', source: 'event' });
     expect(fair.score).toBe(10);
 
     const res = await t.client.post(`${C}/scoring-rules/preview`, {
       rules: [
-        { field: 'source', operator: 'equals', value: 'fair', points: 10 },
+        { field: 'source', operator: 'equals', value: 'event', points: 10 },
         { field: 'value', operator: 'greater_than', value: '1000', points: 25 },
         { field: 'source', operator: 'equals', value: 'web', points: 3, active: false },
       ],
@@ -45,7 +45,7 @@ describe('scoring preview', () => {
   it('a bad rule is 400 naming its index and field; members may not preview', async () => {
     const bad = await t.client.post(`${C}/scoring-rules/preview`, {
       rules: [
-        { field: 'source', operator: 'equals', value: 'fair', points: 1 },
+        { field: 'source', operator: 'equals', value: 'event', points: 1 },
         { field: 'value', operator: 'greater_than', value: 'lots', points: 1 },
       ],
     });

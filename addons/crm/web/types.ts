@@ -72,14 +72,28 @@ export interface Contact360 {
   panels: { id: string; title: string; addon: string; items?: { label: string; value: string }[] }[];
 }
 
+/** An entry of a company's lead sources or activity types (GET /lead-sources, /activity-types). */
+export interface ChoiceEntry {
+  id: string;
+  key: string;
+  label: string;
+  position: number;
+  archived: boolean;
+}
+
 export interface ImportPreview {
   id: string;
+  target: ImportTarget;
   filename: string | null;
   headers: string[];
   totalRows: number;
   sampleRows: string[][];
   suggestedMapping: Record<string, string | null>;
+  /** Custom fields of what is imported: a column can map to `custom.<key>`. */
+  customFields: { key: string; label: string; type: string }[];
 }
 
 // The same type the import service returns.
-export type { ImportRowErrorView, ImportStatus } from '../src/shared/import.types.ts';
+import type { ImportTarget } from '../src/shared/import.types.ts';
+
+export type { ImportRowErrorView, ImportStatus, ImportTarget } from '../src/shared/import.types.ts';

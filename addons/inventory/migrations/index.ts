@@ -14,6 +14,9 @@ import { InventoryImports0012 } from './Migration0012InventoryImports.ts';
 import { InventoryCustomFields0013 } from './Migration0013InventoryCustomFields.ts';
 import { InventorySearch0014 } from './Migration0014InventorySearch.ts';
 import { InventoryLots0015 } from './Migration0015InventoryLots.ts';
+import { InventoryLayerEntries0016 } from './Migration0016InventoryLayerEntries.ts';
+import { InventoryLandedCosts0018 } from './Migration0018InventoryLandedCosts.ts';
+import { InventoryCountLineLots0019 } from './Migration0019InventoryCountLineLots.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -31,4 +34,7 @@ export const migrations = [
   InventoryCustomFields0013,
   InventorySearch0014,
   InventoryLots0015,
+  InventoryLayerEntries0016,
+  InventoryLandedCosts0018,
+  InventoryCountLineLots0019,
 ];

@@ -120,8 +120,61 @@ export const lotErrors = {
       path,
       'is required: no single lot holds the quantity',
     ),
+  serialCounted: (path: string) =>
+    bad('INVENTORY_SERIAL_QUANTITY', 'A serial number is counted 0 or 1', path, 'must be 0 or 1 for a serial number'),
+  serialTwice: (path: string, name: string) =>
+    bad('INVENTORY_SERIAL_COUNTED', `Serial ${name} is already counted on this sheet`, path, 'is already counted', 409),
+  ambiguous: (path: string, name: string, skus: string[]) =>
+    bad(
+      'INVENTORY_LOT_AMBIGUOUS',
+      `${name} is a lot of several products (${skus.join(', ')}): scan the product, then the lot`,
+      path,
+      'names lots of several products',
+      409,
+    ),
   trackingLocked: () =>
     new ConflictError('INVENTORY_TRACKING_LOCKED', 'The tracking of a product with stock or moves cannot change', [
       { path: 'tracking', message: 'is locked by the product’s stock moves' },
     ]),
+};
+
+/** Warehouses and locations (services/location-tree.service.ts). */
+export const locationErrors = {
+  locked: (path: string, fullName: string, why: string) =>
+    bad('INVENTORY_LOCATION_LOCKED', `${fullName} cannot be changed here: ${why}`, path, why, 409),
+  hasStock: (fullName: string, onHand: string, products: number) =>
+    bad(
+      'INVENTORY_LOCATION_HAS_STOCK',
+      `${fullName} still holds stock (${onHand} on hand of ${products} product${products === 1 ? '' : 's'}): move it out or count it to zero first`,
+      'active',
+      `cannot be false while ${fullName} holds stock`,
+      409,
+    ),
+  taken: (fullName: string) =>
+    new ConflictError('ALREADY_EXISTS', `A location ${fullName} already exists`, [
+      { path: 'name', message: `is already taken: ${fullName} exists` },
+    ]),
+  archived: (path: string, fullName: string) =>
+    bad('INVENTORY_LOCATION_ARCHIVED', `${fullName} is archived`, path, `is archived (${fullName})`),
+};
+
+/** Landed costs (services/landed-costs.service.ts). */
+export const landedErrors = {
+  state: (what: string) =>
+    bad(
+      'INVENTORY_LANDED_COST_STATE',
+      `Landed costs apply to done receipts only: this operation is ${what}`,
+      'operationId',
+      `is ${what}, not a done receipt`,
+      409,
+    ),
+  noLines: () =>
+    bad(
+      'INVENTORY_LANDED_COST_NO_LINES',
+      'The receipt has no valued lines to carry a landed cost',
+      'operationId',
+      'has no lines of stockable products',
+      409,
+    ),
+  field: (path: string, message: string) => bad('VALIDATION_FAILED', `Invalid ${path}`, path, message),
 };

@@ -3,15 +3,19 @@ import { migrations } from '../migrations/index.ts';
 import { inventoryEvents } from './events.ts';
 import { inventoryGraphql } from './graphql/inventory.graphql.ts';
 import { lotsGraphql } from './graphql/lots.graphql.ts';
+import { valuationGraphql } from './graphql/valuation.graphql.ts';
 import { inventoryModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { inventoryLists, inventoryResources } from './resources.ts';
 import { countRoutes } from './rest/counts.routes.ts';
 import { importRoutes } from './rest/import.routes.ts';
+import { landedCostRoutes } from './rest/landed-costs.routes.ts';
+import { locationRoutes } from './rest/locations.routes.ts';
 import { lotRoutes } from './rest/lots.routes.ts';
 import { operationRoutes } from './rest/operations.routes.ts';
 import { reorderRoutes } from './rest/reorder.routes.ts';
 import { stockRoutes } from './rest/stock.routes.ts';
+import { valuationRoutes } from './rest/valuation.routes.ts';
 import { variantRoutes } from './rest/variants.routes.ts';
 import { searchProviders } from './search.ts';
 import { onEnable } from './services/setup.service.ts';
@@ -47,6 +51,7 @@ export const inventory = defineAddon({
   search: searchProviders,
   graphql: (b) => {
     lotsGraphql(b);
+    valuationGraphql(b);
     return inventoryGraphql(b);
   },
   rest: (r) => {
@@ -57,6 +62,9 @@ export const inventory = defineAddon({
     variantRoutes(r);
     importRoutes(r);
     lotRoutes(r);
+    locationRoutes(r);
+    valuationRoutes(r);
+    landedCostRoutes(r);
   },
   lifecycle: { enable: onEnable },
 });

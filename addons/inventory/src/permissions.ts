@@ -22,4 +22,5 @@ export const permissions = definePermissions({
   'inventory.import.read': { title: 'See product imports', grant: ['admin', 'manager'] },
   'inventory.import.write': { title: 'Import products and initial stock from CSV', grant: ['admin', 'manager'] },
   'inventory.reservation.write': { title: 'Reserve and release stock', grant: ['admin', 'manager', 'member'] },
+  'inventory.valuation.write': { title: 'Add landed costs to receipts (revalue stock)', grant: ['admin', 'manager'] },
 });

@@ -9,7 +9,8 @@ import { Quant } from './models/quant.model.ts';
 import { Reservation } from './models/reservation.model.ts';
 import { Uom } from './models/uom.model.ts';
 import { Warehouse } from './models/warehouse.model.ts';
-import { createWarehouse, locationFromParent } from './services/locations.service.ts';
+import { applySubtree, checkLocationPatch, locationName } from './services/location-tree.service.ts';
+import { createWarehouse, locationFromParent, warehouseCode } from './services/locations.service.ts';
 import { lotResource } from './services/lots.resource.ts';
 import { productResource } from './services/products.resource.ts';
 import { reorderRules, replenishments } from './services/reorder.resource.ts';
@@ -24,7 +25,7 @@ const locations = defineResource(Location, {
   search: ['fullName'],
   readOnly: ['fullName', 'warehouse', 'systemKey'],
   sort: ['createdAt', 'fullName'],
-  operations: ['list', 'get', 'create'],
+  operations: ['list', 'get', 'create', 'update'],
 });
 
 /** Everything inventory offers through the derived REST + GraphQL layer. */
@@ -37,7 +38,8 @@ export const inventoryResources = [
     // A warehouse comes with its root and Stock locations.
     async create(ctx, input) {
       ctx.require(warehouses.permission('create'));
-      const wh = await createWarehouse(ctx, { code: String(input.code), name: String(input.name) });
+      const code = await warehouseCode(ctx, input.code);
+      const wh = await createWarehouse(ctx, { code, name: String(input.name) });
       return warehouses.get(ctx, wh.id);
     },
   } satisfies typeof warehouses,
@@ -45,7 +47,16 @@ export const inventoryResources = [
     ...locations,
     async create(ctx, input) {
       ctx.require(locations.permission('create'));
-      return locations.create(ctx, await locationFromParent(ctx, input));
+      return locations.create(ctx, await locationFromParent(ctx, { ...input, name: locationName(input.name) }));
+    },
+    // Rename, move (within its warehouse) and archive: the subtree follows (location-tree.service.ts).
+    async update(ctx, id, patch) {
+      ctx.require(locations.permission('update'));
+      const existing = await locations.get(ctx, id);
+      const { row, archive } = await checkLocationPatch(ctx, existing, patch);
+      const updated = await locations.update(ctx, id, row);
+      await applySubtree(ctx, id, existing.fullName, updated.fullName, archive);
+      return updated;
     },
   } satisfies typeof locations,
   // Moves, quants and reservations change only through the stock operations (stock.routes.ts).

@@ -13,6 +13,7 @@ export const searchProviders = [
   defineSearchProvider({
     type: 'inventory.product',
     label: 'Products',
+    labelKey: 'search.products',
     permission: 'inventory.product.read',
     search: async (ctx, q) => {
       // Raw SQL, kept: trigram matching has no ORM operator and the index is usable only in the function.

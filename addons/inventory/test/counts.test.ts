@@ -1,7 +1,7 @@
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventory } from '../src/index.ts';
-import { API, newProduct, quantMismatches, setupOf, withRole } from './helpers.ts';
+import { API, lotMismatches, newProduct, quantMismatches, setupOf, withRole } from './helpers.ts';
 
 // Cycle counts: a count sheet per location, lines scanned or typed, validation moves the
 // differences to or from inventory loss in one adjustment operation, with who and when.
@@ -140,6 +140,179 @@ describe('cycle counts', () => {
     expect(svc.body.details[0].path).toBe('productId');
     expect((await acme.client.post(`${API}/counts/${sheet.id}/scan`, { code: 'NO-SUCH-CODE' })).status).toBe(404);
     expect((await acme.client.post(`${API}/counts/${sheet.id}/validate`)).body.details[0].path).toBe('lines');
+  });
+
+  it('counts a tracked product per lot: scanned by lot number or by its code then the lot, typed by lot; validation moves each lot’s difference', async () => {
+    const p = await newProduct(acme, { tracking: 'lot', barcode: code(), cost: '5.00' });
+    const other = await newProduct(acme, { tracking: 'lot' });
+    const a = `LA-${code()}`;
+    const b = `LB-${code()}`;
+    const rec = await acme.client.post(`${API}/operations`, {
+      kind: 'receipt',
+      lines: [
+        {
+          productId: p.id,
+          quantity: '10',
+          lots: [
+            { name: a, quantity: '6' },
+            { name: b, quantity: '4' },
+          ],
+        },
+        // The same lot number on another product: a scan of it alone cannot say which.
+        { productId: other.id, quantity: '1', lotName: b },
+      ],
+    });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(201);
+    const sheet = await openCount();
+    const scan = (body: unknown) => acme.client.post(`${API}/counts/${sheet.id}/scan`, body);
+    // The lot number alone names its product.
+    const byLot = await scan({ code: a, quantity: '5' });
+    expect(byLot.status, JSON.stringify(byLot.body)).toBe(201);
+    expect(byLot.body).toMatchObject({ product: { id: p.id }, lot: { name: a }, line: { countedQuantity: '5.0000' } });
+    expect(byLot.body.line.lot).toBe(byLot.body.lot.id);
+    // The product's barcode needs the lot; with it, the lot's line grows.
+    const noLot = await scan({ code: (p as unknown as { barcode: string }).barcode });
+    expect(noLot.status).toBe(400);
+    expect(noLot.body).toMatchObject({ code: 'INVENTORY_LOT_REQUIRED', details: [{ path: 'lotName' }] });
+    const withLot = await scan({ code: (p as unknown as { barcode: string }).barcode, lotName: a });
+    expect(withLot.body.line).toMatchObject({ id: byLot.body.line.id, countedQuantity: '6.0000' });
+    const ambiguous = await scan({ code: b });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body).toMatchObject({ code: 'INVENTORY_LOT_AMBIGUOUS', details: [{ path: 'code' }] });
+    expect(ambiguous.body.message).toContain(p.sku);
+    // Typed by lot: B counted 1 (3 lost); a lot nobody received is found on the shelf (created).
+    const typedB = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: p.id,
+      lotName: b,
+      countedQuantity: '1',
+    });
+    expect(typedB.status, JSON.stringify(typedB.body)).toBe(201);
+    const found = `LC-${code()}`;
+    const typedC = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: p.id,
+      lotName: found,
+      countedQuantity: '2',
+    });
+    expect(typedC.status, JSON.stringify(typedC.body)).toBe(201);
+    const missing = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: p.id,
+      countedQuantity: '1',
+    });
+    expect(missing.body).toMatchObject({ code: 'INVENTORY_LOT_REQUIRED', details: [{ path: 'lotId' }] });
+    const foreignLot = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: p.id,
+      lotId: (await acme.client.get(`${API}/lots?product=${other.id}`)).body.data[0].id,
+      countedQuantity: '1',
+    });
+    expect(foreignLot.body).toMatchObject({ code: 'INVENTORY_LOT_PRODUCT', details: [{ path: 'lotId' }] });
+    const plain = await newProduct(acme);
+    const lotOnPlain = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: plain.id,
+      lotName: 'X',
+      countedQuantity: '1',
+    });
+    expect(lotOnPlain.body).toMatchObject({ code: 'INVENTORY_LOT_UNTRACKED', details: [{ path: 'lotName' }] });
+
+    const done = await acme.client.post(`${API}/counts/${sheet.id}/validate`);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    const lines = (await acme.client.get(`${API}/count_lines?sheet=${sheet.id}&limit=50`)).body.data as {
+      lot: string;
+      expectedQuantity: string;
+      difference: string;
+    }[];
+    const lots = (await acme.client.get(`${API}/lots?product=${p.id}&limit=50`)).body.data as {
+      id: string;
+      name: string;
+    }[];
+    const name = new Map(lots.map((l) => [l.id, l.name]));
+    expect(Object.fromEntries(lines.map((l) => [name.get(l.lot), [l.expectedQuantity, l.difference]]))).toEqual({
+      [a]: ['6.0000', '0.0000'],
+      [b]: ['4.0000', '-3.0000'],
+      [found]: ['0.0000', '2.0000'],
+    });
+    // 6 + 1 + 2 on hand; the other product's lot B untouched.
+    expect(await onHand(p.id)).toBe('9.0000');
+    expect(await onHand(other.id)).toBe('1.0000');
+    const moves = (await acme.client.get(`${API}/moves?operation=${done.body.operation}&limit=10`)).body.data as {
+      lot: string;
+      quantity: string;
+    }[];
+    expect(moves.map((m) => [name.get(m.lot), m.quantity]).sort()).toEqual([
+      [b, '3.0000'],
+      [found, '2.0000'],
+    ]);
+    expect(await lotMismatches(env, acme.id)).toEqual([]);
+    expect(await quantMismatches(env, acme.id)).toEqual([]);
+  });
+
+  it('counts a serial once: a second scan of it is refused, a typed count is 0 or 1; a missing serial goes to loss', async () => {
+    const p = await newProduct(acme, { tracking: 'serial' });
+    const s1 = `SN-${code()}`;
+    const s2 = `SN-${code()}`;
+    const rec = await acme.client.post(`${API}/operations`, {
+      kind: 'receipt',
+      lines: [{ productId: p.id, quantity: '2', lots: [{ name: s1 }, { name: s2 }] }],
+    });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(201);
+    const sheet = await openCount();
+    const scan = (body: unknown) => acme.client.post(`${API}/counts/${sheet.id}/scan`, body);
+    expect((await scan({ code: s1 })).body.line.countedQuantity).toBe('1.0000');
+    const again = await scan({ code: s1 });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'INVENTORY_SERIAL_COUNTED', details: [{ path: 'code' }] });
+    expect((await scan({ code: s1, quantity: '2' })).body).toMatchObject({
+      code: 'INVENTORY_SERIAL_QUANTITY',
+      details: [{ path: 'quantity' }],
+    });
+    const two = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: p.id,
+      lotName: s2,
+      countedQuantity: '2',
+    });
+    expect(two.body).toMatchObject({ code: 'INVENTORY_SERIAL_QUANTITY', details: [{ path: 'countedQuantity' }] });
+    const zero = await acme.client.post(`${API}/counts/${sheet.id}/lines`, {
+      productId: p.id,
+      lotName: s2,
+      countedQuantity: '0',
+    });
+    expect(zero.status).toBe(201);
+    const lines = (await acme.client.get(`${API}/count_lines?sheet=${sheet.id}`)).body.data as {
+      countedQuantity: string;
+    }[];
+    expect(lines.map((l) => l.countedQuantity).sort()).toEqual(['0.0000', '1.0000']);
+    expect((await acme.client.post(`${API}/counts/${sheet.id}/validate`)).status).toBe(200);
+    expect(await onHand(p.id)).toBe('1.0000');
+    const stock = (await acme.client.get(`${API}/lots?product=${p.id}&name=${s2}`)).body.data[0];
+    expect(stock.name).toBe(s2);
+    const where = (await acme.client.get(`${API}/lots/${stock.id}/stock`)).body.data as { onHand: string }[];
+    expect(where.map((w) => w.onHand)).toEqual(['0.0000']);
+    expect(await lotMismatches(env, acme.id)).toEqual([]);
+  });
+
+  it('scans a lot into a count on GraphQL too', async () => {
+    const p = await newProduct(acme, { tracking: 'lot' });
+    const lot = `LG-${code()}`;
+    await acme.client.post(`${API}/operations`, {
+      kind: 'receipt',
+      lines: [{ productId: p.id, quantity: '3', lotName: lot }],
+    });
+    const sheet = await openCount();
+    const g = await acme.client.graphql(
+      `mutation($c: ID!, $code: String!) { inventoryScanCount(countId: $c, code: $code, quantity: "2") {
+         line { countedQuantity } product { sku } lot { name } } }`,
+      { c: sheet.id, code: lot },
+    );
+    expect(g.body.errors).toBeUndefined();
+    expect(g.body.data.inventoryScanCount).toEqual({
+      line: { countedQuantity: '2.0000' },
+      product: { sku: p.sku },
+      lot: { name: lot },
+    });
+    const typed = await acme.client.graphql(
+      `mutation($c: ID!, $p: ID!) { inventorySetCountLine(countId: $c, productId: $p, countedQuantity: "1") { id } }`,
+      { c: sheet.id, p: p.id },
+    );
+    expect(typed.body.errors[0].extensions).toMatchObject({ code: 'INVENTORY_LOT_REQUIRED', status: 400 });
   });
 
   it('another company sees no count and cannot scan into, validate or cancel one', async () => {

@@ -104,3 +104,14 @@ export async function lotMismatches(env: TestEnv, tenantId: string) {
   );
   return [...moved, ...totals, ...reserved, ...negative];
 }
+
+/** The layers whose history (inventory_layer_entry) does not add up to their remaining quantity and value. */
+export async function layerHistoryMismatches(env: TestEnv, tenantId: string) {
+  return env.sql(
+    `select l.id, l.remaining, l.remaining_value, e.q, e.v from inventory_cost_layer l
+       left join (select layer_id, sum(quantity) as q, sum(value) as v from inventory_layer_entry
+                   where tenant_id = $1 group by layer_id) e on e.layer_id = l.id
+      where l.tenant_id = $1 and (coalesce(e.q, 0) <> l.remaining or coalesce(e.v, 0) <> l.remaining_value)`,
+    [tenantId],
+  );
+}

@@ -1,7 +1,7 @@
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventory } from '../src/index.ts';
-import { API, newProduct, quantMismatches, setupOf, withRole } from './helpers.ts';
+import { API, layerHistoryMismatches, newProduct, quantMismatches, setupOf, withRole } from './helpers.ts';
 
 // Operations with many lines (receipts, deliveries, transfers, adjustments) done in one request
 // and one transaction with set-based SQL: the same rules and numbers as one move at a time.
@@ -82,6 +82,7 @@ describe('operations (many lines, one transaction)', () => {
     });
     expect(one.body.value).toBe('12.0000');
     expect(await quantMismatches(env, acme.id)).toEqual([]);
+    expect(await layerHistoryMismatches(env, acme.id)).toEqual([]);
   });
 
   it('AVCO in a batch: in 10 @ 5 and 10 @ 6, out 15 = 82.50; then out 3 and 2 of 5 @ 27.50', async () => {
@@ -110,6 +111,8 @@ describe('operations (many lines, one transaction)', () => {
     expect((await avco.client.get(`${API}/valuation?productId=${p.id}`)).body.data).toEqual([
       expect.objectContaining({ quantity: '0.0000', value: '0.0000' }),
     ]);
+    // Each layer's history (what each line took and revalued) adds up to the layer.
+    expect(await layerHistoryMismatches(env, avco.id)).toEqual([]);
   });
 
   it('one short line refuses the whole operation with a 409 naming product, location and shortfall', async () => {

@@ -1,7 +1,7 @@
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventory } from '../src/index.ts';
-import { API, newProduct, setupOf } from './helpers.ts';
+import { API, layerHistoryMismatches, newProduct, setupOf } from './helpers.ts';
 
 // The worked examples below were computed by hand; the comments show the arithmetic.
 
@@ -55,6 +55,11 @@ async function ops(t: TestTenant) {
     const report = (await t.client.get(`${API}/valuation?productId=${p.id}`)).body.data[0]?.value ?? '0.0000';
     expect(layers?.v).toBe(report);
     expect(moves?.v).toBe(report);
+    // The layers' history adds up to them, and the report at a date after the last move is the same.
+    expect(await layerHistoryMismatches(env, t.id)).toEqual([]);
+    expect(
+      (await t.client.get(`${API}/valuation?productId=${p.id}&at=2999-01-01`)).body.data[0]?.value ?? '0.0000',
+    ).toBe(report);
   };
   return { p, at, receive, deliver, valuation, consistent };
 }
@@ -143,7 +148,14 @@ describe('valuation', () => {
     expect(bad.body.details[0].path).toBe('unitCost');
     await fifo.client.post(`${API}/receipts`, { productId: p.id, quantity: '1', unitCost: '9' });
     const other = await env.tenant('other-val', { enable: ['inventory'] });
-    expect((await other.client.get(`${API}/valuation`)).body).toEqual({ data: [], total: '0.0000' });
+    expect((await other.client.get(`${API}/valuation`)).body).toEqual({
+      at: null,
+      data: [],
+      total: '0.0000',
+      totals: [],
+      warehouses: [],
+      lines: [],
+    });
     expect((await other.client.get(`${API}/valuation?productId=${p.id}`)).body.data).toEqual([]);
     expect((await other.client.get(`${API}/cost_layers?limit=200`)).status).toBe(404);
   });

@@ -121,3 +121,17 @@ export function moveUnit(
   const entered = m.uom && m.uom !== stockUom ? name(m.uom) : undefined;
   return entered && m.uomQuantity ? `${stock} (${plain(m.uomQuantity)} ${entered})` : stock;
 }
+
+/** A location of `GET /warehouses/:id/locations`: the tree, depth-first, with on-hand totals. */
+export interface TreeLocation {
+  id: string;
+  name: string;
+  fullName: string;
+  parent: string | null;
+  usage: string;
+  active: boolean;
+  depth: number;
+  onHand: string;
+  totalOnHand: string;
+  products: number;
+}

@@ -82,5 +82,12 @@ async function run(k: Kind, ctx: RequestContext, q: SearchQuery): Promise<Search
 }
 
 export const searchProviders = KINDS.map((k) =>
-  defineSearchProvider({ type: k.type, label: k.label, permission: k.permission, search: (ctx, q) => run(k, ctx, q) }),
+  defineSearchProvider({
+    type: k.type,
+    label: k.label,
+    // sales.quote → search.quotes in the addon's web catalogue.
+    labelKey: `search.${k.label.toLowerCase()}`,
+    permission: k.permission,
+    search: (ctx, q) => run(k, ctx, q),
+  }),
 );

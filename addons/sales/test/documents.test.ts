@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { crm } from '@elevate/crm';
 import { inventory } from '@elevate/inventory';
 import { type ApiClient, bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
+import { pdfText } from '@elevate/testkit/pdf';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sales } from '../src/index.ts';
 import { setClock } from '../src/services/clock.ts';
@@ -111,6 +112,37 @@ describe('quote and invoice PDFs', () => {
     const cnPdf = await ok<Pdf>(acme.client.post(`${API}/invoices/${cn.id}/documents`), 201);
     expect(cnPdf.number).toBe('DRAFT');
     await download(cnPdf.link.url);
+  });
+
+  it('a PDF is printed in the language of the user making it: German headings, title and due notes', async () => {
+    const who = await customer(acme.client);
+    const o = await ok(
+      acme.client.post(`${API}/orders`, {
+        contactId: who.id,
+        currency: 'EUR',
+        lines: [{ description: 'Barcode scanner', quantity: '2', unitPrice: '1234.5', taxIds: [vatId] }],
+      }),
+      201,
+    );
+    await ok(acme.client.post(`${API}/orders/${o.id}/confirm`));
+    const draft = await ok(acme.client.post(`${API}/orders/${o.id}/invoices`, {}), 201);
+    const german = await acme.as('admin');
+    await ok(german.put('/api/v1/core/account/preferences', { language: 'de' }));
+    const de = pdfText(
+      await download((await ok<Pdf>(german.post(`${API}/invoices/${draft.id}/documents`), 201)).link.url),
+    ).join(' ');
+    expect(de).toMatch(/ENTWURF:\s+RECHNUNG/); // the title prints in capitals
+    expect(de).toContain('RECHNUNG AN');
+    expect(de).toContain('Beschreibung');
+    expect(de).toContain('Gesamt');
+    expect(de).toContain('2.938,11'); // 2 × 1,234.50 + 19 % VAT, German digits (the locale follows)
+    expect(de).not.toContain('Description');
+    // The same invoice made by an English-reading user stays English.
+    const en = pdfText(
+      await download((await ok<Pdf>(acme.client.post(`${API}/invoices/${draft.id}/documents`), 201)).link.url),
+    ).join(' ');
+    expect(en).toMatch(/DRAFT\s+INVOICE/);
+    expect(en).toContain('2,938.11');
   });
 
   it('another company gets 404 for the PDFs of ours', async () => {

@@ -3,12 +3,41 @@ import { type ContributedModule, fill, type WebContribution } from '@elevate/sdk
 
 export const web: WebContribution = {
   menu: [
-    { label: 'Quotes', path: 'quotes', icon: 'target', permission: 'sales.quote.read', order: 50 },
-    { label: 'Orders', path: 'orders', icon: 'cart', permission: 'sales.order.read', order: 51 },
-    { label: 'Invoices', path: 'invoices', icon: 'grid', permission: 'sales.invoice.read', order: 52 },
-    { label: 'Payments', path: 'payments', icon: 'check', permission: 'sales.invoice.read', order: 53 },
+    {
+      label: 'Quotes',
+      labelKey: 'menu.quotes',
+      path: 'quotes',
+      icon: 'target',
+      permission: 'sales.quote.read',
+      order: 50,
+    },
+    {
+      label: 'Orders',
+      labelKey: 'menu.orders',
+      path: 'orders',
+      icon: 'cart',
+      permission: 'sales.order.read',
+      order: 51,
+    },
+    {
+      label: 'Invoices',
+      labelKey: 'menu.invoices',
+      path: 'invoices',
+      icon: 'grid',
+      permission: 'sales.invoice.read',
+      order: 52,
+    },
+    {
+      label: 'Payments',
+      labelKey: 'menu.payments',
+      path: 'payments',
+      icon: 'check',
+      permission: 'sales.invoice.read',
+      order: 53,
+    },
     {
       label: 'Aged receivables',
+      labelKey: 'menu.agedReceivables',
       path: 'reports/aged-receivables',
       icon: 'clock',
       permission: 'sales.invoice.read',
@@ -16,6 +45,7 @@ export const web: WebContribution = {
     },
   ],
   pages: import.meta.glob<ContributedModule>('./pages/**/*.svelte'),
+  messages: import.meta.glob('./messages/*.json', { import: 'default' }),
   // What sales adds to crm's pages (crm's files are not touched: crm declares the slots).
   slots: [
     fill(crmSlots.contactPanels, {

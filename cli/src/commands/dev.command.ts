@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { ensureDatabase } from '../database.ts';
 import { devServer } from '../dev/child.ts';
+import type { Steps } from '../dev/protocol.ts';
 import { createDevProxy } from '../dev/proxy.ts';
 import { Supervisor } from '../dev/supervisor.ts';
 import { watchAddons, watchedAddonDirs } from '../dev/watch.ts';
@@ -24,6 +25,21 @@ interface DevOptions {
 /** "then start again" is for `elevate start`; here saving the generated migration reloads. */
 function devLine(line: string): string {
   return line.replace(/, then start again$/, ': the dev server reloads when it is written');
+}
+
+/** `import 210, kernel 140, migrate 380 (migrations 200, grants 90, ...), listen 150 ms` */
+export function formatSteps(steps: Steps): string {
+  const top: string[] = [];
+  let inner: string[] = [];
+  for (const [name, ms] of steps) {
+    if (name.startsWith('migrate: ')) {
+      inner.push(`${name.slice(9)} ${ms}`);
+      continue;
+    }
+    top.push(`${name} ${ms}${inner.length ? ` (${inner.join(', ')})` : ''}`);
+    inner = [];
+  }
+  return `${top.join(', ')} ms`;
 }
 
 function startWeb(root: string, apiUrl: string, port: number, host: string): ChildProcess | null {
@@ -87,6 +103,7 @@ async function dev(opts: DevOptions): Promise<void> {
   let running: Promise<void> | null = null;
   let pending: string[] = [];
   const reload = (files: string[]) => {
+    kernels.noteChanges(files);
     pending.push(...files);
     if (running) return;
     running = (async () => {
@@ -95,7 +112,8 @@ async function dev(opts: DevOptions): Promise<void> {
         pending = [];
         const res = await kernels.reload(false, (u) => proxy.setTarget(u));
         const what = batch.map((f) => relative(root, f) || f).join(', ');
-        if (res.ok) print(`reloaded in ${Math.round(res.ms)} ms, ${res.cpuMs} ms of CPU (${what})`);
+        if (res.ok)
+          print(`reloaded in ${Math.round(res.ms)} ms, ${res.cpuMs} ms of CPU (${what}): ${formatSteps(res.steps)}`);
         else {
           for (const line of res.lines) process.stderr.write(`elevate dev: ${devLine(line)}\n`);
           process.stderr.write('elevate dev: still serving the previous code; fix it and save again\n');

@@ -4,7 +4,7 @@
 // serving and the reason is printed (a model without its migration names the command to run).
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { DemoLogin, FromChild, ToChild } from './protocol.ts';
+import type { DemoLogin, FromChild, Steps, ToChild } from './protocol.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/elevate.js', import.meta.url));
 
@@ -12,6 +12,8 @@ interface Kid {
   proc: ChildProcess;
   warm: Promise<void>;
   isWarm: boolean;
+  /** Files saved since the process started: its addons as first imported may predate them. */
+  changed: Set<string>;
   outcome: Promise<FromChild & { type: 'ready' | 'failed' }>;
 }
 
@@ -21,6 +23,8 @@ export interface ReloadResult {
   /** CPU time the new process spent from go to listening (the wall time minus waiting for a busy machine). */
   cpuMs: number;
   lines: string[];
+  /** Wall time per phase inside the new process (empty when it failed). */
+  steps: Steps;
   login: DemoLogin | null;
   url?: string;
 }
@@ -30,6 +34,8 @@ export class Supervisor {
   #spare: Kid | null = null;
   #stopped = false;
   #reloads = 0;
+  /** The addons' fingerprints at the last successful migrate (see fingerprint.ts). */
+  #migrated: Record<string, string> | null = null;
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
@@ -43,7 +49,7 @@ export class Supervisor {
     const outcome = new Promise<FromChild & { type: 'ready' | 'failed' }>((r) => {
       settle = r;
     });
-    const kid: Kid = { proc, warm, outcome, isWarm: false };
+    const kid: Kid = { proc, warm, outcome, isWarm: false, changed: new Set() };
     proc.on('message', (m: FromChild) => {
       if (m.type === 'warm') {
         kid.isWarm = true;
@@ -67,6 +73,11 @@ export class Supervisor {
     };
   }
 
+  /** Saved files: the spare imports their addons again when it goes. */
+  noteChanges(files: readonly string[]): void {
+    for (const f of files) this.#spare?.changed.add(f);
+  }
+
   /** Keeps the next process loading while this one serves. */
   #prepare(): void {
     if (!this.#stopped && !this.#spare) this.#spare = this.#spawn();
@@ -78,22 +89,23 @@ export class Supervisor {
     const next = this.#spare ?? this.#spawn();
     this.#spare = null;
     await next.warm;
-    const go: ToChild = { type: 'go', demo };
+    const go: ToChild = { type: 'go', demo, changed: [...next.changed], migrated: this.#migrated };
     if (next.proc.connected) next.proc.send(go);
     const res = await next.outcome;
     if (res.type === 'failed') {
       next.proc.kill('SIGTERM');
       this.#prepare();
-      return { ok: false, ms: performance.now() - started, cpuMs: 0, lines: res.lines, login: null };
+      return { ok: false, ms: performance.now() - started, cpuMs: 0, lines: res.lines, steps: [], login: null };
     }
     onSwitch(res.url);
+    this.#migrated = res.migrated;
     const ms = performance.now() - started;
     const old = this.#active;
     this.#active = next;
     this.#reloads++;
     old?.proc.kill('SIGTERM');
     this.#prepare();
-    return { ok: true, ms, cpuMs: res.cpuMs, lines: [], login: res.login, url: res.url };
+    return { ok: true, ms, cpuMs: res.cpuMs, lines: [], steps: res.steps, login: res.login, url: res.url };
   }
 
   /** Stops every kernel process and waits for them to exit. */

@@ -174,7 +174,7 @@ export class ApiKeys {
  */
 export function apiKeyPrincipalSql(tenantId: string, keyId: string): string {
   if (!isUuid(tenantId) || !isUuid(keyId)) throw new AppError('BAD_KEY', 'bad key');
-  return `select u.id, u.email, u.name, u.locale, u.time_zone as "timeZone", u.active, k.permissions as key_permissions, k.token_hash,
+  return `select u.id, u.email, u.name, u.locale, u.time_zone as "timeZone", u.language, u.active, k.permissions as key_permissions, k.token_hash,
        (k.revoked_at is null and (k.expires_at is null or k.expires_at > now())) as live,
        extract(epoch from k.expires_at)::bigint as expires,
        (k.last_used_at is null or k.last_used_at < now() - make_interval(secs => 60)) as stale,
@@ -233,7 +233,14 @@ export async function openWithApiKey(
     );
   }
   return {
-    user: { id: row.id, email: row.email, name: row.name, locale: row.locale ?? null, timeZone: row.timeZone ?? null },
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      locale: row.locale ?? null,
+      timeZone: row.timeZone ?? null,
+      language: row.language ?? null,
+    },
     patterns: intersectPatterns(row.key_permissions, row.patterns ?? []),
     expires: row.expires === null ? null : Number(row.expires),
     customFieldsStamp: row.cf_stamp,

@@ -31,7 +31,7 @@ export async function insertAccount(
     const rows = await tx.query<UserInfo>(
       `insert into core_user (tenant_id, email, name, identity_id, language, email_verified_at)
        values ($1, $2, $3, $4, $5, case when $6 then now() end) returning id, email, name`,
-      [tx.tenantId, u.email.trim(), u.name, identityId, u.language ?? 'en', u.verified === true],
+      [tx.tenantId, u.email.trim(), u.name, identityId, u.language ?? null, u.verified === true],
     );
     user = rows[0] as UserInfo;
   } catch (err) {

@@ -344,7 +344,7 @@ export async function openWithPrincipal(
   if (!isUuid(userId) || !isUuid(familyId)) return null;
   const rows = (await tx.open({
     readOnly,
-    extra: `select u.id, u.email, u.name, u.locale, u.time_zone as "timeZone", u.active,
+    extra: `select u.id, u.email, u.name, u.locale, u.time_zone as "timeZone", u.language, u.active,
        exists (select 1 from core_refresh_token t where t.tenant_id = u.tenant_id and t.family_id = '${familyId}'
           and t.user_id = u.id and t.revoked_at is null and t.expires_at > now()) as live,
        (select array_agg(distinct p) from core_user_role ur join core_role r on r.tenant_id = ur.tenant_id and r.id = ur.role_id,
@@ -366,7 +366,14 @@ export async function openWithPrincipal(
   const row = rows[0];
   if (!row?.active || !row.live) return null;
   return {
-    user: { id: row.id, email: row.email, name: row.name, locale: row.locale ?? null, timeZone: row.timeZone ?? null },
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      locale: row.locale ?? null,
+      timeZone: row.timeZone ?? null,
+      language: row.language ?? null,
+    },
     patterns: row.patterns ?? [],
     mfaGate: row.mfa_gate === true,
     customFieldsStamp: row.cf_stamp,

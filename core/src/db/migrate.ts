@@ -29,6 +29,7 @@ import { CoreCustomFields0020 } from '../migrations/core-0020-custom-fields.ts';
 import { CoreSearchExports0021 } from '../migrations/core-0021-search-exports.ts';
 import { CoreMailAttachments0023 } from '../migrations/core-0023-mail-attachments.ts';
 import { CoreCommentTeamsWindow0024 } from '../migrations/core-0024-comment-teams-window.ts';
+import { CoreUserLanguage0025 } from '../migrations/core-0025-user-language.ts';
 import { quoteIdent, quoteLiteral } from './pools.ts';
 
 export const coreMigrations: readonly MigrationClass[] = [
@@ -57,6 +58,7 @@ export const coreMigrations: readonly MigrationClass[] = [
   CoreSearchExports0021,
   CoreMailAttachments0023,
   CoreCommentTeamsWindow0024,
+  CoreUserLanguage0025,
 ];
 
 /** Tables the app role may add to and read, never change: the audit log is append-only. */

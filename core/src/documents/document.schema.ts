@@ -76,5 +76,6 @@ export const businessDocumentSchema: JsonSchema = {
     },
     notes: { type: 'array', maxItems: 20, items: str(4000) },
     locale: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Z]{2})?$' },
+    language: { type: 'string', pattern: '^[a-z]{2}$' },
   },
 };

@@ -1,10 +1,12 @@
 import type { BusinessDocument, DocumentColumn, DocumentLine, DocumentParty } from '@elevate/sdk';
 import PDFDocument from 'pdfkit';
 import { formatDate, formatMoney, formatQuantity } from './format.ts';
+import { DOCUMENT_LABELS, documentLanguage } from './labels.ts';
 
 /** A template with the tenant's branding applied: what the layout needs, nothing to look up. */
 export interface ResolvedTemplate {
-  title: string;
+  /** The tenant's own title for the kind; null: the kind's name in the document's language. */
+  title: string | null;
   /** `#rrggbb`. */
   accent: string;
   /** PNG or JPEG bytes (pdfkit draws only these), or null. */
@@ -23,13 +25,13 @@ const MUTED = '#6b7280';
 const RULE = '#e5e7eb';
 const BAND = '#f3f4f6';
 
-const COLUMN: Record<DocumentColumn, { label: string; width: number; align: 'left' | 'right' }> = {
-  quantity: { label: 'Qty', width: 44, align: 'right' },
-  unit: { label: 'Unit', width: 40, align: 'left' },
-  unitPrice: { label: 'Unit price', width: 72, align: 'right' },
-  discount: { label: 'Disc.', width: 44, align: 'right' },
-  taxes: { label: 'Taxes', width: 62, align: 'left' },
-  total: { label: 'Amount', width: 80, align: 'right' },
+const COLUMN: Record<DocumentColumn, { width: number; align: 'left' | 'right' }> = {
+  quantity: { width: 44, align: 'right' },
+  unit: { width: 40, align: 'left' },
+  unitPrice: { width: 72, align: 'right' },
+  discount: { width: 44, align: 'right' },
+  taxes: { width: 62, align: 'left' },
+  total: { width: 80, align: 'right' },
 };
 
 /** A light tint of the accent for table headers and bands. */
@@ -44,13 +46,15 @@ type Doc = PDFKit.PDFDocument;
 
 export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: DocumentParty): Promise<Buffer> {
   const locale = doc.locale ?? 'en-US';
+  const L = DOCUMENT_LABELS[documentLanguage(doc)];
+  const docTitle = doc.title ?? t.title ?? L.titles[doc.kind];
   const money = (v: string | undefined) => (v === undefined ? '' : formatMoney(v, doc.currency, locale));
   const pdf: Doc = new PDFDocument({
     size: 'A4',
     margins: { top: M, bottom: M, left: M, right: M },
     bufferPages: true,
     info: {
-      Title: `${doc.title ?? t.title} ${doc.number}`,
+      Title: `${docTitle} ${doc.number}`,
       Author: seller.name,
       Producer: 'ElevateCRM',
       Creator: 'ElevateCRM',
@@ -91,22 +95,18 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
       .fillColor(t.accent)
       .text(seller.name, M, y + 8, { width: 260 });
 
-  const title = (doc.title ?? t.title).toUpperCase();
+  const title = docTitle.toLocaleUpperCase(locale);
   pdf
     .font('Helvetica-Bold')
     .fontSize(22)
     .fillColor(t.accent)
     .text(title, M + 260, y, { width: width - 260, align: 'right' });
   const meta: [string, string][] = [
-    ['Number', doc.number],
-    ['Date', formatDate(doc.date, locale)],
+    [L.number, doc.number],
+    [L.date, formatDate(doc.date, locale)],
   ];
-  if (doc.dueDate)
-    meta.push([
-      doc.kind === 'quote' ? 'Valid until' : doc.kind === 'invoice' ? 'Due date' : 'Ship date',
-      formatDate(doc.dueDate, locale),
-    ]);
-  if (doc.reference) meta.push(['Reference', doc.reference]);
+  if (doc.dueDate) meta.push([L.due[doc.kind], formatDate(doc.dueDate, locale)]);
+  if (doc.reference) meta.push([L.reference, doc.reference]);
   let my = y + 30;
   for (const [k, v] of meta) {
     pdf
@@ -125,10 +125,10 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
 
   // ---- parties ----
   const parties: [string, DocumentParty][] = [
-    ['From', seller],
-    [doc.kind === 'delivery' ? 'Customer' : 'Bill to', doc.customer],
+    [L.from, seller],
+    [doc.kind === 'delivery' ? L.customer : L.billTo, doc.customer],
   ];
-  if (doc.shipTo) parties.push(['Ship to', doc.shipTo]);
+  if (doc.shipTo) parties.push([L.shipTo, doc.shipTo]);
   const colW = (width - 16 * (parties.length - 1)) / parties.length;
   let partiesBottom = y;
   parties.forEach(([label, p], i) => {
@@ -146,7 +146,7 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
     pdf.font('Helvetica').fontSize(9).fillColor(INK);
     for (const line of p.address ?? []) pdf.text(line, { width: colW });
     pdf.fillColor(MUTED);
-    if (p.taxId) pdf.text(`Tax ID ${p.taxId}`, { width: colW });
+    if (p.taxId) pdf.text(`${L.taxId} ${p.taxId}`, { width: colW });
     if (p.email) pdf.text(p.email, { width: colW });
     if (p.phone) pdf.text(p.phone, { width: colW });
     partiesBottom = Math.max(partiesBottom, pdf.y);
@@ -154,7 +154,7 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
   y = partiesBottom + 22;
 
   // ---- lines ----
-  const cols = t.columns.map((c) => ({ key: c, ...COLUMN[c] }));
+  const cols = t.columns.map((c) => ({ key: c, label: L.columns[c], ...COLUMN[c] }));
   const descW = width - cols.reduce((s, c) => s + c.width, 0) - 16;
   const colX: number[] = [];
   {
@@ -167,7 +167,7 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
   const tableHeader = () => {
     pdf.rect(M, y, width, 20).fill(t.accent);
     pdf.font('Helvetica-Bold').fontSize(8.5).fillColor('#ffffff');
-    pdf.text('Description', M + 8, y + 6, { width: descW - 8 });
+    pdf.text(L.description, M + 8, y + 6, { width: descW - 8 });
     cols.forEach((c, i) => {
       pdf.text(c.label, (colX[i] as number) + 4, y + 6, { width: c.width - 8, align: c.align });
     });
@@ -256,12 +256,12 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
   const totals = doc.totals;
   const rows: [string, string, boolean][] = [];
   if (totals) {
-    rows.push(['Subtotal', money(totals.subtotal), false]);
-    if (totals.discount !== undefined) rows.push(['Discount', money(totals.discount), false]);
-    if (totals.tax !== undefined) rows.push(['Tax', money(totals.tax), false]);
-    rows.push([`Total ${doc.currency}`, money(totals.total), true]);
-    if (totals.paid !== undefined) rows.push(['Paid', money(totals.paid), false]);
-    if (totals.due !== undefined) rows.push(['Amount due', money(totals.due), true]);
+    rows.push([L.subtotal, money(totals.subtotal), false]);
+    if (totals.discount !== undefined) rows.push([L.discount, money(totals.discount), false]);
+    if (totals.tax !== undefined) rows.push([L.tax, money(totals.tax), false]);
+    rows.push([`${L.total} ${doc.currency}`, money(totals.total), true]);
+    if (totals.paid !== undefined) rows.push([L.paid, money(totals.paid), false]);
+    if (totals.due !== undefined) rows.push([L.amountDue, money(totals.due), true]);
   }
   const summary = doc.taxSummary ?? [];
   const blockH = Math.max(rows.length * 18 + 8, summary.length ? summary.length * 15 + 30 : 0);
@@ -270,12 +270,16 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
   if (summary.length) {
     const sx = M;
     const sw = 250;
-    pdf.font('Helvetica-Bold').fontSize(8).fillColor(t.accent).text('TAX SUMMARY', sx, y, { characterSpacing: 0.6 });
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(8)
+      .fillColor(t.accent)
+      .text(L.taxSummary.toLocaleUpperCase(locale), sx, y, { characterSpacing: 0.6 });
     y += 14;
     pdf.font('Helvetica-Bold').fontSize(8).fillColor(MUTED);
-    pdf.text('Rate', sx, y, { width: 100 });
-    pdf.text('Base', sx + 100, y, { width: 75, align: 'right' });
-    pdf.text('Tax', sx + 175, y, { width: 75, align: 'right' });
+    pdf.text(L.rate, sx, y, { width: 100 });
+    pdf.text(L.base, sx + 100, y, { width: 75, align: 'right' });
+    pdf.text(L.tax, sx + 175, y, { width: 75, align: 'right' });
     y += 12;
     pdf
       .moveTo(sx, y)
@@ -335,7 +339,12 @@ export function renderPdf(doc: BusinessDocument, t: ResolvedTemplate, seller: Do
       .fontSize(7.5)
       .fillColor(MUTED)
       .text(text, M, fy, { width: width - 60, height: 30, ellipsis: true });
-    pdf.text(`Page ${i - range.start + 1} of ${range.count}`, right - 60, fy, { width: 60, align: 'right' });
+    pdf.text(
+      L.page.replace('{page}', String(i - range.start + 1)).replace('{pages}', String(range.count)),
+      right - 70,
+      fy,
+      { width: 70, align: 'right' },
+    );
     pdf.page.margins.bottom = keep;
   }
   pdf.end();

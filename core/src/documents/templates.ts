@@ -35,11 +35,6 @@ export interface DocumentProfile {
   legalFooter: string | null;
 }
 
-export const DEFAULT_TITLES: Record<DocumentKind, string> = {
-  quote: 'Quote',
-  invoice: 'Invoice',
-  delivery: 'Delivery slip',
-};
 export const DEFAULT_COLUMNS: Record<DocumentKind, DocumentColumn[]> = {
   quote: ['quantity', 'unit', 'unitPrice', 'discount', 'taxes', 'total'],
   invoice: ['quantity', 'unit', 'unitPrice', 'discount', 'taxes', 'total'],
@@ -260,7 +255,7 @@ export async function resolveTemplate(
   const footer = [t.footerText, profile.legalFooter].filter((s): s is string => !!s);
   return {
     template: {
-      title: t.title ?? DEFAULT_TITLES[kind],
+      title: t.title,
       accent: t.accentColor ?? branding.primaryColor ?? DEFAULT_ACCENT,
       logo: t.showLogo ? imageBytes(t.logo ?? branding.logo) : null,
       columns: t.columns ?? DEFAULT_COLUMNS[kind],

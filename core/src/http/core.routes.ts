@@ -74,7 +74,7 @@ export function coreRoutes(
     ctx.body = {
       // With the profile's locale and time zone (read with the user, no extra statement): the web
       // app renders dates and amounts with them.
-      user: { locale: null, timeZone: null, ...c.user },
+      user: { locale: null, timeZone: null, language: null, ...c.user },
       tenant: c.tenant,
       permissions: ctx.state.patterns ?? [],
       enabledAddons: [...(ctx.state.enabled ?? [])].sort(),

@@ -1,6 +1,7 @@
-import { AppError, type ErrorDetail } from '@elevate/sdk';
+import { AppError, type ErrorDetail, isLanguage, type Language, preferredLanguage } from '@elevate/sdk';
 import type Koa from 'koa';
 import { RETRY_AFTER_SECONDS, typedError } from '../db/pg-errors.ts';
+import { translateErrorBody } from '../i18n/translate.ts';
 
 export interface ErrorBody {
   code: string;
@@ -30,6 +31,13 @@ export function toErrorBody(thrown: unknown): { status: number; body: ErrorBody;
   return { status: 500, body: { code: 'INTERNAL', message: 'Internal error', details: [] }, expected: false };
 }
 
+/** The language of the error's message: the signed-in user's, else the request's Accept-Language. */
+function errorLanguage(ctx: Koa.Context): Language {
+  const user = (ctx.state as { rc?: { user?: { language?: string | null } } }).rc?.user;
+  if (isLanguage(user?.language)) return user.language;
+  return preferredLanguage(ctx.get('accept-language')) ?? 'en';
+}
+
 export function errorMiddleware(): Koa.Middleware {
   return async (ctx, next) => {
     try {
@@ -48,7 +56,8 @@ export function errorMiddleware(): Koa.Middleware {
       // Rate limited: when the limit frees up (http/throttle.ts).
       const retryAfter = (err as { retryAfterSec?: unknown } | null)?.retryAfterSec;
       if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
-      ctx.body = body;
+      // The message in the user's language; the code and the details' paths stay as they are.
+      ctx.body = translateErrorBody(body, errorLanguage(ctx));
     }
   };
 }

@@ -61,8 +61,13 @@ export const isIdParam = (name: string) => name === 'id' || name.endsWith('Id');
 export function perShape<F>(
   schema: Shaped<JsonSchema> | undefined,
   compile: (s: JsonSchema | undefined) => F,
+  lazy = false,
 ): (enabled: ReadonlySet<string>) => F {
   if (typeof schema !== 'function') {
+    if (lazy) {
+      let once: F | undefined;
+      return () => (once ??= compile(schema));
+    }
     const fixed = compile(schema);
     return () => fixed;
   }
@@ -78,14 +83,17 @@ export function perShape<F>(
   };
 }
 
-/** A Koa router for one addon, mounted at /api/v1/<id>. Validation and permission run first. */
-export function addonRouter(addon: AnyAddon): Router<State> {
+/**
+ * A Koa router for one addon, mounted at /api/v1/<id>. Validation and permission run first.
+ * `lazy`: each validator is compiled on its route's first request, not here (`elevate dev`).
+ */
+export function addonRouter(addon: AnyAddon, lazy = false): Router<State> {
   const router = new Router<State>({ prefix: `/api/v1/${addon.id}` });
   for (const route of collectRoutes(addon)) {
     if (route.public) continue; // mounted without authentication (public-routes.ts)
     // A resource's schemas may depend on the tenant's enabled addons (extended models): compiled once per shape.
-    const checkQuery = perShape(route.options.query, compileQuery);
-    const checkBody = perShape(route.options.body, compileBody);
+    const checkQuery = perShape(route.options.query, compileQuery, lazy);
+    const checkBody = perShape(route.options.body, compileBody, lazy);
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     router[method](route.path, async (ctx: Koa.ParameterizedContext<State>) => {
       const rc = ctx.state.rc;

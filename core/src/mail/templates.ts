@@ -1,7 +1,7 @@
 import type { Branding } from '../tenancy/branding.ts';
 
 /** The languages mail templates are written in; anything else falls back to English. */
-export const MAIL_LANGUAGES = ['en', 'de'] as const;
+export const MAIL_LANGUAGES = ['en', 'de', 'es'] as const;
 export type MailLanguage = (typeof MAIL_LANGUAGES)[number];
 
 type Strings = Record<MailLanguage, string>;
@@ -22,65 +22,84 @@ export const mailTemplates: Record<string, MailTemplate> = {
   // the subject and the text; the tenant's branding frames it like every other mail.
   'core.document': {
     requires: ['subject', 'body'],
-    subject: { en: '{{subject}}', de: '{{subject}}' },
-    body: { en: '{{body}}', de: '{{body}}' },
+    subject: { en: '{{subject}}', de: '{{subject}}', es: '{{subject}}' },
+    body: { en: '{{body}}', de: '{{body}}', es: '{{body}}' },
   },
   'core.notification': {
     requires: ['title', 'body', 'url'],
-    subject: { en: '{{title}}', de: '{{title}}' },
-    body: { en: '{{body}}', de: '{{body}}' },
-    action: { en: 'Open in {{company}}', de: 'In {{company}} öffnen' },
+    subject: { en: '{{title}}', de: '{{title}}', es: '{{title}}' },
+    body: { en: '{{body}}', de: '{{body}}', es: '{{body}}' },
+    action: { en: 'Open in {{company}}', de: 'In {{company}} öffnen', es: 'Abrir en {{company}}' },
   },
   'core.notification-digest': {
     requires: ['count', 'items', 'url'],
     subject: {
       en: 'Your {{company}} digest: {{count}} unread',
       de: 'Ihre Zusammenfassung von {{company}}: {{count}} ungelesen',
+      es: 'Su resumen de {{company}}: {{count}} sin leer',
     },
     body: {
       en: 'What you have not read yet in {{company}}:\n\n{{items}}',
       de: 'Was Sie in {{company}} noch nicht gelesen haben:\n\n{{items}}',
+      es: 'Lo que aún no ha leído en {{company}}:\n\n{{items}}',
     },
-    action: { en: 'Notification settings', de: 'Benachrichtigungseinstellungen' },
+    action: { en: 'Notification settings', de: 'Benachrichtigungseinstellungen', es: 'Ajustes de notificaciones' },
   },
   'core.webhook-disabled': {
     requires: ['url', 'endpoint', 'failures'],
-    subject: { en: 'A {{company}} webhook was disabled', de: 'Ein Webhook von {{company}} wurde deaktiviert' },
+    subject: {
+      en: 'A {{company}} webhook was disabled',
+      de: 'Ein Webhook von {{company}} wurde deaktiviert',
+      es: 'Se ha desactivado un webhook de {{company}}',
+    },
     body: {
       en: 'The webhook endpoint {{endpoint}} was disabled after {{failures}} deliveries in a row failed.\n\nFix the receiver, then enable the endpoint again and redeliver what it missed.',
       de: 'Der Webhook-Endpunkt {{endpoint}} wurde deaktiviert, nachdem {{failures}} Zustellungen in Folge fehlgeschlagen sind.\n\nBeheben Sie den Empfänger, aktivieren Sie den Endpunkt wieder und stellen Sie Verpasstes erneut zu.',
+      es: 'El punto de conexión del webhook {{endpoint}} se ha desactivado después de {{failures}} entregas fallidas seguidas.\n\nCorrija el receptor, vuelva a activar el punto de conexión y reenvíe lo que no recibió.',
     },
-    action: { en: 'Open webhooks', de: 'Webhooks öffnen' },
+    action: { en: 'Open webhooks', de: 'Webhooks öffnen', es: 'Abrir webhooks' },
   },
   'core.password-reset': {
     requires: ['url'],
-    subject: { en: 'Reset your {{company}} password', de: 'Ihr Passwort für {{company}} zurücksetzen' },
+    subject: {
+      en: 'Reset your {{company}} password',
+      de: 'Ihr Passwort für {{company}} zurücksetzen',
+      es: 'Restablezca su contraseña de {{company}}',
+    },
     body: {
       en: 'Someone asked to reset the password of your {{company}} account.\n\nThe link works once and for 30 minutes. If it was not you, ignore this message: your password stays as it is.',
       de: 'Jemand hat angefordert, das Passwort Ihres Kontos bei {{company}} zurückzusetzen.\n\nDer Link gilt einmal und 30 Minuten lang. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ihr Passwort bleibt unverändert.',
+      es: 'Alguien ha pedido restablecer la contraseña de su cuenta de {{company}}.\n\nEl enlace funciona una sola vez y durante 30 minutos. Si no ha sido usted, ignore este mensaje: su contraseña no cambia.',
     },
-    action: { en: 'Choose a new password', de: 'Neues Passwort wählen' },
+    action: { en: 'Choose a new password', de: 'Neues Passwort wählen', es: 'Elegir una contraseña nueva' },
   },
   'core.verify-email': {
     requires: ['url'],
     subject: {
       en: 'Confirm your email address for {{company}}',
       de: 'Bestätigen Sie Ihre E-Mail-Adresse für {{company}}',
+      es: 'Confirme su dirección de correo electrónico para {{company}}',
     },
     body: {
       en: 'Please confirm that this is your email address for {{company}}.',
       de: 'Bitte bestätigen Sie, dass dies Ihre E-Mail-Adresse für {{company}} ist.',
+      es: 'Confirme que esta es su dirección de correo electrónico para {{company}}.',
     },
-    action: { en: 'Confirm email address', de: 'E-Mail-Adresse bestätigen' },
+    action: { en: 'Confirm email address', de: 'E-Mail-Adresse bestätigen', es: 'Confirmar la dirección' },
   },
   'core.invitation': {
     requires: ['url', 'inviter'],
-    subject: { en: '{{inviter}} invited you to {{company}}', de: '{{inviter}} hat Sie zu {{company}} eingeladen' },
+    subject: {
+      en: '{{inviter}} invited you to {{company}}',
+      de: '{{inviter}} hat Sie zu {{company}} eingeladen',
+      es: '{{inviter}} le ha invitado a {{company}}',
+    },
     body: {
       en: '{{inviter}} invited you to join {{company}} on ElevateCRM.\n\nThe invitation works once and expires in 7 days.',
       de: '{{inviter}} hat Sie eingeladen, {{company}} auf ElevateCRM beizutreten.\n\nDie Einladung gilt einmal und läuft in 7 Tagen ab.',
+      es: '{{inviter}} le ha invitado a unirse a {{company}} en ElevateCRM.\n\nLa invitación funciona una sola vez y caduca en 7 días.',
     },
-    action: { en: 'Accept the invitation', de: 'Einladung annehmen' },
+    action: { en: 'Accept the invitation', de: 'Einladung annehmen', es: 'Aceptar la invitación' },
   },
 };
 

@@ -4,6 +4,8 @@ export interface SearchGroup {
   /** The provider's type (`crm.contact`). */
   type: string;
   label: string;
+  /** The label's key in the addon's web catalogue (null: the label is all there is). */
+  labelKey: string | null;
   addon: string;
   hits: SearchHit[];
 }
@@ -38,7 +40,13 @@ export async function globalSearch(
       if (!ctx.can(provider.permission)) continue;
       const hits = await provider.search(ctx, { q, terms, limit: input.limit });
       if (hits.length) {
-        groups.push({ type: provider.type, label: provider.label, addon: addon.id, hits: hits.slice(0, input.limit) });
+        groups.push({
+          type: provider.type,
+          label: provider.label,
+          labelKey: provider.labelKey ?? null,
+          addon: addon.id,
+          hits: hits.slice(0, input.limit),
+        });
       }
     }
   }

@@ -1,6 +1,8 @@
 import {
   AppError,
   ConflictError,
+  type CorePermission,
+  type PermissionDef,
   SEEDED_ROLES,
   type SeededRole,
   type TenantInfo,
@@ -32,7 +34,7 @@ export const corePermissions = {
   'core.views.share': { title: 'Share saved views of lists with everyone in the company' },
   'core.views.manage': { title: "Change or delete other users' shared views" },
   'core.customfields.manage': { title: 'Add, change and archive custom fields; see every custom value' },
-};
+} satisfies Record<CorePermission, PermissionDef>;
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
 const SEEDED_ROLE_DEFS: Record<SeededRole, { name: string; permissions: string[] }> = {

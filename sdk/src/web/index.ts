@@ -10,6 +10,14 @@ export {
   teamMentionIds,
 } from '../comment-text.ts';
 export type { CommentInfo, CommentUser } from '../comments.ts';
+export {
+  isLanguage,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  type Language,
+  type MessageValues,
+  type Translate,
+} from '../i18n.ts';
 /** Typing pages from the model itself: `Row<typeof Ticket>`, `resourceClient<typeof Ticket>(api, path)`. */
 export type { AnyModel, NewRow, Patch } from '../model.ts';
 export { allows } from '../permissions.ts';
@@ -57,7 +65,11 @@ export {
   formatNumber,
   formatSettings,
 } from './format.ts';
+export { currentLanguage, labelIn, registerMessages, translator } from './i18n.ts';
 export { type IconName, iconNames, isIconName } from './icons.ts';
+
+import './kit-messages.ts';
+
 export { LiveChannel, type LiveEvent } from './live.svelte.ts';
 export { withLoadApi } from './load.ts';
 export { type AuditEntry, recordHistory } from './record-history.ts';

@@ -18,8 +18,10 @@ import type { IconName } from './icons.ts';
 import type { Filled, SlotDef, SlotFill } from './slots.ts';
 
 export interface MenuEntry {
-  /** Visible text. */
+  /** Visible text (English; the fallback when `labelKey` has no translation). */
   label: string;
+  /** A key of the addon's own message catalogue for the label ('menu.contacts'); docs/i18n.md. */
+  labelKey?: string;
   /** Path inside the addon: 'contacts' → /<addon>/contacts; '' → /<addon>. */
   path: string;
   /** One of the kit's icons (`iconNames`); a name it does not know is a type error. */
@@ -71,8 +73,18 @@ export interface ContributedModule {
 }
 
 export interface Me {
-  /** `locale` and `timeZone`, where the profile has them, win over the browser's for formatting. */
-  user: { id: string; email: string; name: string; locale?: string | null; timeZone?: string | null };
+  /**
+   * `locale` and `timeZone`, where the profile has them, win over the browser's for formatting;
+   * `language` (en, de, es) over the browser's for the pages' text.
+   */
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    locale?: string | null;
+    timeZone?: string | null;
+    language?: string | null;
+  };
   tenant: { id: string; slug: string; name: string };
   permissions: string[];
   enabledAddons: string[];
@@ -101,4 +113,9 @@ export interface WebContribution {
   widgets?: Readonly<Record<string, Lazy>>;
   /** Components for other addons' page slots (`fill(slot, {...})`). */
   slots?: readonly SlotFill[];
+  /**
+   * The addon's message catalogues, one file per language beside its pages:
+   * `import.meta.glob('./messages/*.json', { import: 'default' })` (docs/i18n.md).
+   */
+  messages?: Readonly<Record<string, () => Promise<unknown>>>;
 }

@@ -58,7 +58,8 @@ describe('automation builder', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Add action' }).click();
     await page.getByLabel('Step 1', { exact: true }).selectOption('crm.create_activity');
     const step1 = page.getByRole('listitem', { name: 'Action 1' });
-    await step1.getByLabel('Type').selectOption('task');
+    // The company's activity types are its own list (crm 1.2.0): the key is typed.
+    await step1.getByLabel('Type', { exact: true }).fill('task');
     await step1.getByLabel('Subject', { exact: true }).fill('Kick-off for ');
     await step1.getByLabel('Insert a variable into Subject').selectOption('payload.title');
     await page.getByRole('button', { name: 'Add action' }).click();
@@ -149,7 +150,7 @@ describe('automation builder', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Add action (step 1 no)' }).click();
     await page.getByLabel('Step 1 no 1', { exact: true }).selectOption('crm.create_activity');
     const no = page.getByRole('listitem', { name: 'Action 1 no 1' });
-    await no.getByLabel('Type').selectOption('task');
+    await no.getByLabel('Type', { exact: true }).fill('task');
     await no.getByLabel('Subject', { exact: true }).fill('Call back ');
     await no.getByLabel('Insert a variable into Subject').selectOption('payload.email');
     // Step 2: a note to the owner after either side.

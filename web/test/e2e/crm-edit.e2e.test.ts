@@ -149,7 +149,7 @@ describe('editing crm records', { timeout: 90_000 }, () => {
       title: 'Engine deal',
       value: '100.00',
     });
-    const lead = await t.as<{ id: string }>('POST', '/api/v1/crm/leads', { title: 'Fair lead', source: 'fiar' });
+    const lead = await t.as<{ id: string }>('POST', '/api/v1/crm/leads', { title: 'Fair lead', source: 'web' });
     page = await session(t);
 
     await open(page, t.app('/crm/pipeline'));
@@ -172,12 +172,12 @@ describe('editing crm records', { timeout: 90_000 }, () => {
     await open(page, t.app('/crm/leads'));
     await page.getByRole('button', { name: 'Edit Fair lead' }).click();
     const l = page.getByRole('dialog', { name: 'Edit Fair lead' });
-    await l.getByLabel('Source').fill('fair');
+    await l.getByLabel('Source').selectOption('event');
     await l.getByLabel('Status').selectOption('qualified');
     await l.getByRole('button', { name: 'Save changes' }).click();
     await l.waitFor({ state: 'hidden' });
     const now = await t.as<{ source: string; status: string }>('GET', `/api/v1/crm/leads/${lead.id}`);
-    expect(now).toMatchObject({ source: 'fair', status: 'qualified' });
+    expect(now).toMatchObject({ source: 'event', status: 'qualified' });
 
     // The status cell of the list: choosing saves (the row's updatedAt is the one after the dialog's save).
     await page.getByRole('button', { name: /^Edit Status of Fair lead: qualified/ }).click();

@@ -113,11 +113,41 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
     expect(await p.getByRole('cell', { name: 'SN-201' }).count()).toBe(1);
     const draftUrl = p.url();
 
+    // A count of WH/Stock per serial: the product's own code asks for the serial, which the next
+    // scan gives; a serial alone names its product; the same serial twice is refused.
+    await open(p, tenant.app('/inventory/counts'));
+    await p.getByRole('button', { name: 'New count' }).click();
+    const start = p.getByRole('dialog', { name: 'New count' });
+    await start.getByLabel('Location').selectOption({ label: 'WH/Stock' });
+    await start.getByRole('button', { name: 'Start counting' }).click();
+    await p.waitForURL(/\/inventory\/counts\/[0-9a-f-]{36}$/);
+    await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('scan-code');
+    await p.keyboard.type('DRILL-1\n');
+    await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('now scan or type its serial number');
+    expect(await p.getByLabel('Serial number of DRILL-1, then Enter').count()).toBe(1);
+    await p.keyboard.type('SN-100\n');
+    await expect
+      .poll(() => p.getByTestId('scan-status').textContent())
+      .toContain('DRILL-1 · Cordless drill · SN-100: counted 1');
+    await p.keyboard.type('SN-201\n');
+    await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('SN-201: counted 1');
+    await p.keyboard.type('SN-201\n');
+    await expect
+      .poll(() => p.getByTestId('scan-status').textContent())
+      .toContain('Serial SN-201 is already counted on this sheet');
+    // One line per serial, each against its own on hand here (1).
+    const serialRow = p.getByRole('row', { name: /SN-100/ });
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
+    await expect.poll(() => serialRow.innerText()).toMatch(/DRILL-1.*Cordless drill.*SN-100.*1.*1/s);
+    expect(await p.getByRole('cell', { name: 'SN-201' }).count()).toBe(1);
+    const countUrl = p.url();
+
     const failures: string[] = [];
     for (const width of [1440, 375]) {
       await p.setViewportSize({ width, height: 860 });
       for (const [name, url] of [
         ['lots', tenant.app('/inventory/lots')],
+        ['count-serials', countUrl],
         ['lot', lotUrl],
         ['lot-labels', `${lotUrl}/labels`],
         ['receipt', formUrl],

@@ -107,7 +107,9 @@ describe('inventory operations', { timeout: 180_000 }, () => {
     expect(await scan.inputValue()).toBe('');
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('scan-code');
     await p.keyboard.type('NOPE-404\n');
-    await expect.poll(() => p.getByTestId('scan-status').textContent()).toContain('no product has this barcode or SKU');
+    await expect
+      .poll(() => p.getByTestId('scan-status').textContent())
+      .toContain('no product, lot or serial has this code');
     await p.getByLabel('Quantity per scan').fill('8');
     await scan.focus();
     await p.keyboard.type(`${BARCODE}\n`);

@@ -10,6 +10,7 @@ import {
   afterBrowserTest,
   createTenant,
   newContext,
+  open,
   type Platform,
   screenshot,
   setTheme,
@@ -70,7 +71,7 @@ describe('invoicing', { timeout: 300_000 }, () => {
     page = await c.newPage();
     await signIn(page, tenant);
 
-    await page.goto(tenant.app(`/sales/orders/${order.id}`));
+    await open(page, tenant.app(`/sales/orders/${order.id}`));
     await page.getByRole('button', { name: 'Create invoice' }).click();
     await page.waitForURL(/\/sales\/invoices\/[0-9a-f-]{36}$/);
     const invoiceUrl = page.url();

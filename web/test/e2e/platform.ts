@@ -6,10 +6,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createTestDatabase } from '../../../testkit/src/template-db.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = `${ROOT}cli/bin/elevate.js`;
 const BUILD = `${ROOT}web/build`;
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
 export interface Platform {
@@ -30,7 +32,7 @@ const requireFromCore = () => createRequire(`${ROOT}core/package.json`);
 
 async function dropDatabase(name: string): Promise<void> {
   const { Client } = requireFromCore()('pg') as { Client: new (o: { connectionString: string }) => PgClient };
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -54,6 +56,24 @@ async function dropRedisKeys(prefix: string): Promise<void> {
   }
 }
 
+/** `elevate migrate` on another database (a template), as an operator runs it. */
+function migrateWithCli(env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'migrate'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`elevate migrate exited with ${code}:\n${output}`)),
+    );
+  });
+}
+
 /** `elevate start` as a child process, like an operator runs it. */
 export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
   if (!existsSync(`${BUILD}/handler.js`)) {
@@ -63,6 +83,19 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const db = `elevate_e2e_${id}`;
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/${db}`;
   const redisPrefix = `elevate_e2e_${id}`;
+  // The database comes migrated from the run's template for the same addons (`elevate migrate`
+  // once per run), so `elevate start` finds nothing to migrate.
+  const addonPaths = env.ADDON_PATHS ?? process.env.ADDON_PATHS ?? '';
+  await createTestDatabase(ADMIN_URL, db, `platform:${addonPaths}`, (templateUrl) =>
+    migrateWithCli({
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      ADDON_PATHS: addonPaths,
+      DATABASE_URL: templateUrl,
+      REDIS_PREFIX: `${redisPrefix}_tpl`,
+    }),
+  );
   const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--port', '0'], {
     cwd: ROOT,
     env: {
@@ -80,8 +113,13 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A platform still starting when its file's beforeAll timed out is never stopped by the test:
+  // it goes with the test process.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   let output = '';
   const stop = async () => {
+    process.off('exit', orphan);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -259,13 +297,18 @@ export async function createTenant(
   return tenant;
 }
 
-/** Signs the tenant's owner in on a page through the login form; lands on the tenant's home. */
+/**
+ * Signs the tenant's owner in on a page through the login form; lands on the tenant's home. The
+ * fields are found by their ids: the login page speaks the browser's language, which a test may set.
+ */
 export async function signIn(page: Page, tenant: Tenant): Promise<void> {
   await open(page, tenant.app('/auth/login'));
-  await page.getByLabel('Email').fill(tenant.owner.email);
-  await page.getByLabel('Password').fill(tenant.owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#email').fill(tenant.owner.email);
+  await page.locator('#password').fill(tenant.owner.password);
+  await page.locator('form button[type="submit"]').click();
   await page.waitForURL(tenant.app());
+  // Home may arrive as a full page load: a click before it hydrates would hit inert HTML.
+  await ready(page);
 }
 
 /**

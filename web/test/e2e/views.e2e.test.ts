@@ -204,7 +204,12 @@ describe('saved views, bulk bars and shortcuts', { timeout: 180_000 }, () => {
     await page.keyboard.type('n');
     expect(await page.getByRole('dialog', { name: 'New contact' }).isVisible()).toBe(false);
     expect(await page.locator('#contact-search').inputValue()).toBe('n');
+    // The search goes to the address (debounced): wait until the list for "n" and then for "" has
+    // loaded, or that late navigation swallows the next key on a loaded machine.
+    await page.waitForURL((u) => u.searchParams.get('q') === 'n');
     await page.locator('#contact-search').fill('');
+    await page.waitForURL((u) => !u.searchParams.get('q'));
+    await ready(page);
     await page.locator('main h1').click();
 
     await page.keyboard.press('n');

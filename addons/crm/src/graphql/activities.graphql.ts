@@ -1,5 +1,4 @@
 import type { GraphQLBuilder } from '@elevate/sdk';
-import { ACTIVITY_KINDS } from '../models/activity.model.ts';
 import {
   type ActivityInput,
   type ActivityListOptions,
@@ -20,7 +19,6 @@ import type { CrmTypes } from './types.graphql.ts';
 
 export function activitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   const { Activity, ActivityPage, Contact, Lead, Opportunity } = types;
-  const ActivityKind = b.enumType('ActivityKind', { values: ACTIVITY_KINDS });
   const ActivityDue = b.enumType('ActivityDue', {
     description:
       'open: not done; overdue: open and past due; today: open and due today; upcoming: open, due after today; undated: open, no due date; done',
@@ -44,7 +42,7 @@ export function activitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
   const ActivityFilter = b.inputType('ActivityFilter', {
     fields: (t) => ({
       due: t.field({ type: ActivityDue }),
-      kind: t.field({ type: ActivityKind }),
+      kind: t.string({ description: "the key of one of the company's activity types" }),
       contactId: t.id(),
       leadId: t.id(),
       opportunityId: t.id(),
@@ -56,7 +54,7 @@ export function activitiesGraphql(b: GraphQLBuilder, types: CrmTypes): void {
     b.inputType(name, {
       description,
       fields: (t) => ({
-        kind: t.field({ type: ActivityKind }),
+        kind: t.string({ description: "the key of one of the company's activity types (activityTypes)" }),
         subject: t.string(),
         description: t.string(),
         dueAt: t.field({ type: 'DateTime' }),

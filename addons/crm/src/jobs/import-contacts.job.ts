@@ -17,3 +17,10 @@ export const importContactsJob = defineJob<ImportContactsData, ImportResult>({
   attempts: ATTEMPTS,
   run: (data, ctx) => runImport(ctx, data.importId, data, ctx.attempt >= ATTEMPTS),
 });
+
+/** The same run for an import of leads (crm.import.target = 'lead'): rows become leads. */
+export const importLeadsJob = defineJob<ImportContactsData, ImportResult>({
+  name: 'crm.import_leads',
+  attempts: ATTEMPTS,
+  run: (data, ctx) => runImport(ctx, data.importId, data, ctx.attempt >= ATTEMPTS),
+});

@@ -3,13 +3,15 @@ import { Contact } from './contact.model.ts';
 import { Lead } from './lead.model.ts';
 import { Opportunity } from './opportunity.model.ts';
 
+/** crm 1.1's fixed kinds: the activity types every company starts with (crm.activity_type). */
 export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'task'] as const;
 
 export const Activity = defineModel({
   name: 'crm.activity',
   owned: true,
   fields: {
-    kind: f.enum(ACTIVITY_KINDS, { required: true }),
+    /** The key of one of the company's activity types (crm.activity_type). */
+    kind: f.string({ required: true, max: 60 }),
     subject: f.string({ required: true, max: 200 }),
     description: f.text(),
     dueAt: f.datetime(),

@@ -1,4 +1,5 @@
 import { Activity, Note } from './activity.model.ts';
+import { ActivityType, LeadSource } from './choice-list.model.ts';
 import { Consent } from './consent.model.ts';
 import { Contact } from './contact.model.ts';
 import { Lead } from './lead.model.ts';
@@ -24,4 +25,6 @@ export const crmModels = [
   ImportRun,
   Consent,
   StageChange,
+  LeadSource,
+  ActivityType,
 ] as const;

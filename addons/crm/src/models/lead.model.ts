@@ -14,6 +14,7 @@ export const Lead = defineModel({
     companyName: f.string({ max: 200 }),
     email: f.string({ max: 320, personal: true, index: true }),
     phone: f.string({ max: 50, personal: true }),
+    /** The key of one of the company's lead sources (crm.lead_source). */
     source: f.string({ max: 60 }),
     status: f.enum(LEAD_STATUSES, { required: true, default: 'new' }),
     score: f.integer({ required: true, default: 0 }),

@@ -29,6 +29,8 @@ export const ScoringRule = defineModel({
 });
 
 export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
+/** What an import creates: contacts (and their companies and tags) or leads. */
+export const IMPORT_TARGETS = ['contact', 'lead'] as const;
 
 /** A CSV import: the upload, its column mapping, progress and per-row errors. */
 export const ImportRun = defineModel({
@@ -36,6 +38,7 @@ export const ImportRun = defineModel({
   owned: true,
   fields: {
     status: f.enum(IMPORT_STATUSES, { required: true, default: 'pending' }),
+    target: f.enum(IMPORT_TARGETS, { required: true, default: 'contact' }),
     filename: f.string({ max: 200 }),
     mapping: f.json<Record<string, string>, true>({ required: true }),
     csv: f.text({ required: true }),

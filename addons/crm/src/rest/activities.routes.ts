@@ -1,6 +1,7 @@
 import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@elevate/sdk';
 import type { ActivityRow } from '../graphql/types.graphql.ts';
-import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
+import { Activity } from '../models/activity.model.ts';
+import type { permissions } from '../permissions.ts';
 import {
   type ActivityInput,
   type ActivityListOptions,
@@ -22,7 +23,7 @@ const WRITE = 'crm.activity.write';
 const uuid = { type: 'string', format: 'uuid' };
 const nullableUuid = { ...uuid, nullable: true };
 const fields = {
-  kind: { enum: [...ACTIVITY_KINDS] },
+  kind: { type: 'string', minLength: 1, maxLength: 60, description: "one of the company's activity types (key)" },
   subject: { type: 'string', minLength: 1, maxLength: 200 },
   description: { type: 'string', maxLength: 100_000, nullable: true },
   dueAt: { type: 'string', format: 'date-time', nullable: true },
@@ -43,7 +44,7 @@ const listQuery: JsonSchema = {
   additionalProperties: false,
   properties: {
     due: { enum: [...DUE_FILTERS] },
-    kind: { enum: [...ACTIVITY_KINDS] },
+    kind: { type: 'string', minLength: 1, maxLength: 60 },
     contactId: uuid,
     leadId: uuid,
     opportunityId: uuid,
@@ -54,7 +55,7 @@ const listQuery: JsonSchema = {
   },
 };
 
-export function activityRoutes(r: RestRouter): void {
+export function activityRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, ActivityListOptions>(
     '/activities',
     {

@@ -1,4 +1,5 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import {
   BULK_MAX,
   type BulkResult,
@@ -58,7 +59,7 @@ type Update<C> = { ids: string[]; changes: C };
  * Bulk edit and delete of contacts, leads and opportunities: one transaction, each row checked as
  * its single edit would be (permission, record rules, validation); refused rows are named.
  */
-export function bulkRoutes(r: RestRouter): void {
+export function bulkRoutes(r: RestRouter<typeof permissions>): void {
   const summary = (what: string) =>
     `${what} (one transaction; rows refused by record rules or validation are listed in "refused", the others done)`;
   const responses = { 200: bulkResult };

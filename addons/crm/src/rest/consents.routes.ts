@@ -1,5 +1,6 @@
 import { type Page, type RestRouter, ValidationError } from '@elevate/sdk';
 import { CONSENT_PURPOSES, Consent } from '../models/consent.model.ts';
+import type { permissions } from '../permissions.ts';
 import { requireContact } from '../services/contacts.service.ts';
 import { page, schemaOf } from './responses.ts';
 
@@ -11,7 +12,7 @@ interface ConsentInput {
 }
 
 /** A contact's consent records (marketing opt-in/out with source and time): append-only, newest first. */
-export function consentRoutes(r: RestRouter): void {
+export function consentRoutes(r: RestRouter<typeof permissions>): void {
   r.get<{ id: string }>(
     '/contacts/:id/consents',
     {

@@ -3,6 +3,7 @@ import type { NoteRow } from '../graphql/types.graphql.ts';
 import { Activity, Note } from '../models/activity.model.ts';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
+import type { permissions } from '../permissions.ts';
 import {
   CONTACT_INCLUDES,
   CONTACT_LIST_FIELDS,
@@ -96,7 +97,7 @@ const contactListQuery: JsonSchema = (() => {
   };
 })();
 
-export function contactRoutes(r: RestRouter): void {
+export function contactRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, Record<string, unknown> & { fields?: string; include?: string; count: boolean }>(
     '/contacts',
     {

@@ -1,5 +1,6 @@
 import type { RestRouter } from '@elevate/sdk';
 import { CONTACT_KINDS } from '../models/contact.model.ts';
+import type { permissions } from '../permissions.ts';
 import type { ContactInput } from '../services/contacts.service.ts';
 import {
   duplicatePairs,
@@ -13,7 +14,7 @@ import {
 const uuid = { type: 'string', format: 'uuid' };
 
 /** Duplicate detection and merge of contacts. */
-export function duplicateRoutes(r: RestRouter): void {
+export function duplicateRoutes(r: RestRouter<typeof permissions>): void {
   r.get<{ id: string }>(
     '/contacts/:id/duplicates',
     { permission: 'crm.contact.read', summary: 'Contacts that look like duplicates of this one' },

@@ -1,4 +1,5 @@
 import { type JsonSchema, NotFoundError, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { exportCsv, exportQuerySchema } from '../services/export.service.ts';
 import { createImport, getImport, type ImportView, listImports, startImport } from '../services/import.service.ts';
 import type { ListTarget } from '../services/list-query.ts';
@@ -7,7 +8,10 @@ import { contact360, DEFAULT_TIMELINE, MAX_TIMELINE } from '../services/timeline
 const uploadQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { filename: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: {
+    filename: { type: 'string', minLength: 1, maxLength: 200 },
+    target: { enum: ['contact', 'lead'], default: 'contact', description: 'what the rows become' },
+  },
 };
 
 const startBody: JsonSchema = {
@@ -17,7 +21,7 @@ const startBody: JsonSchema = {
   properties: {
     mapping: {
       type: 'object',
-      description: 'CSV header → contact field (null or "" leaves the column out)',
+      description: 'CSV header → contact or lead field (null or "" leaves the column out)',
       additionalProperties: { type: ['string', 'null'], maxLength: 60 },
     },
   },
@@ -29,19 +33,25 @@ const EXPORTS: [string, ListTarget, string][] = [
   ['opportunities', 'opportunity', 'crm.opportunity.read'],
 ];
 
-/** CSV import of contacts, CSV export of any list, and the contact 360° view over REST. */
-export function importRoutes(r: RestRouter): void {
+/** CSV import of contacts and leads, CSV export of any list, and the contact 360° view over REST. */
+export function importRoutes(r: RestRouter<typeof permissions>): void {
   r.post<Record<string, string>, string>(
     '/imports',
     {
       permission: 'crm.contact.import',
       bodyType: 'text',
       query: uploadQuery,
-      summary: 'Upload a CSV of contacts (text/csv); answers its columns, first rows and a suggested mapping',
+      summary:
+        'Upload a CSV of contacts or leads (text/csv, ?target=lead); answers its columns, first rows and a suggested mapping',
     },
     async ({ body, query, ctx }) => ({
       status: 201,
-      body: await createImport(ctx, body, typeof query.filename === 'string' ? query.filename : null),
+      body: await createImport(
+        ctx,
+        body,
+        typeof query.filename === 'string' ? query.filename : null,
+        query.target === 'lead' ? 'lead' : 'contact',
+      ),
     }),
   );
 

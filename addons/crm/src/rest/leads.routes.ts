@@ -3,6 +3,7 @@ import type { LeadRow } from '../graphql/types.graphql.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
+import type { permissions } from '../permissions.ts';
 import { type ConvertInput, convertLead } from '../services/lead-convert.service.ts';
 import {
   createLead,
@@ -74,7 +75,7 @@ const converted = {
   },
 };
 
-export function leadRoutes(r: RestRouter): void {
+export function leadRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, Record<string, unknown>>(
     '/leads',
     {

@@ -2,6 +2,7 @@ import { type JsonSchema, NotFoundError, type Page, type RestRouter } from '@ele
 import type { OpportunityRow } from '../graphql/types.graphql.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
 import { StageChange } from '../models/stage-change.model.ts';
+import type { permissions } from '../permissions.ts';
 import { listQuerySchema } from '../services/list-query.ts';
 import {
   createOpportunity,
@@ -60,7 +61,7 @@ const moveBody: JsonSchema = {
   properties: { stageId: uuid, position: { type: 'integer', minimum: 0 }, reason },
 };
 
-export function opportunityRoutes(r: RestRouter): void {
+export function opportunityRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, Record<string, unknown>>(
     '/opportunities',
     {

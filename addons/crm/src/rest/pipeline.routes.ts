@@ -1,5 +1,6 @@
 import { type JsonSchema, NotFoundError, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import { Pipeline, STAGE_KINDS, Stage } from '../models/pipeline.model.ts';
+import type { permissions } from '../permissions.ts';
 import { board } from '../services/board.service.ts';
 import {
   createPipeline,
@@ -71,7 +72,7 @@ const boardQuery: JsonSchema = {
 };
 
 /** Pipelines, stages and the board; then opportunities, leads and activities. */
-export function pipelineRoutes(r: RestRouter): void {
+export function pipelineRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, { limit: number; offset: number }>(
     '/pipelines',
     {

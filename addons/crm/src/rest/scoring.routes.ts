@@ -1,6 +1,7 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { ScoringRuleRow } from '../graphql/types.graphql.ts';
 import { SCORING_OPERATORS, ScoringRule } from '../models/segment.model.ts';
+import type { permissions } from '../permissions.ts';
 import { SCORABLE_FIELDS } from '../services/scoring.service.ts';
 import {
   createRule,
@@ -48,7 +49,7 @@ const ruleChange = (() => {
   return { ...rule, properties: { ...(rule.properties as object), rescore } };
 })();
 
-export function scoringRoutes(r: RestRouter): void {
+export function scoringRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, { limit: number; offset: number }>(
     '/scoring-rules',
     {

@@ -1,4 +1,5 @@
 import type { RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { parseTypes, search } from '../services/search.service.ts';
 import { duplicateRoutes } from './duplicates.routes.ts';
 import { scoringRoutes } from './scoring.routes.ts';
@@ -13,7 +14,7 @@ interface SearchQuery {
 const TYPE = '(contact|lead|opportunity)';
 
 /** Search, saved filters (segments), lead scoring rules, duplicates and merge. */
-export function searchRoutes(r: RestRouter): void {
+export function searchRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, SearchQuery>(
     '/search',
     {

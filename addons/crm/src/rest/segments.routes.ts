@@ -1,6 +1,7 @@
 import { type JsonSchema, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import type { SegmentRow } from '../graphql/types.graphql.ts';
 import { SEGMENT_TARGETS, Segment } from '../models/segment.model.ts';
+import type { permissions } from '../permissions.ts';
 import { type ListTarget, listFilterSchema } from '../services/list-query.ts';
 import {
   createSegment,
@@ -29,7 +30,7 @@ const createBody: JsonSchema = {
 };
 const updateBody: JsonSchema = { type: 'object', additionalProperties: false, properties: fields };
 
-export function segmentRoutes(r: RestRouter): void {
+export function segmentRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, { target?: ListTarget; limit: number; offset: number }>(
     '/segments',
     {

@@ -1,4 +1,5 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { wonThisMonth } from '../services/amounts.service.ts';
 
 const MONEY: JsonSchema = {
@@ -22,7 +23,7 @@ const WON: JsonSchema = {
 };
 
 /** Dashboard figures computed in SQL over every matching row (not a page of them). */
-export function summaryRoutes(r: RestRouter): void {
+export function summaryRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, { timeZone?: string }>(
     '/summaries/won-this-month',
     {

@@ -1,8 +1,9 @@
 import type { RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { mergeTag } from '../services/tags.service.ts';
 
 /** Tag routes beside the tag resource's CRUD: merging one tag into another. */
-export function tagRoutes(r: RestRouter): void {
+export function tagRoutes(r: RestRouter<typeof permissions>): void {
   r.post<{ id: string }, { intoId: string }>(
     '/tags/:id/merge',
     {

@@ -1,10 +1,12 @@
 import { NotFoundError, type RequestContext, selectList, ValidationError } from '@elevate/sdk';
 import { ActivityCompleted, ActivityCreated, ActivityDeleted, ActivityUpdated } from '../events.ts';
 import type { ActivityRow } from '../graphql/types.graphql.ts';
-import { ACTIVITY_KINDS, Activity } from '../models/activity.model.ts';
+import { Activity } from '../models/activity.model.ts';
+import { ActivityType } from '../models/choice-list.model.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Lead } from '../models/lead.model.ts';
 import { Opportunity } from '../models/opportunity.model.ts';
+import { checkChoice } from './choice-lists.service.ts';
 import { finishPage, pagedSql } from './list-query.ts';
 import { changedKeys, checkLinks, checkPage, optionalText, text } from './pipeline-sql.ts';
 import { checkUnchanged, type EditPrecondition } from './precondition.ts';
@@ -12,7 +14,8 @@ import { checkUnchanged, type EditPrecondition } from './precondition.ts';
 export const ACTIVITY_READ = 'crm.activity.read';
 export const ACTIVITY_WRITE = 'crm.activity.write';
 export const DUE_FILTERS = ['open', 'overdue', 'today', 'upcoming', 'undated', 'done'] as const;
-export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+/** The key of one of the company's activity types (call, meeting, email, task, or its own). */
+export type ActivityKind = string;
 
 export interface ActivityInput {
   kind: ActivityKind;
@@ -148,9 +151,11 @@ export async function createActivity(ctx: RequestContext, input: ActivityInput):
   const repo = await ctx.scoped(Activity, ACTIVITY_WRITE);
   const data = fields(input, false);
   if (!data.subject) text('', 'subject', 200);
-  if (!data.kind) {
-    throw new ValidationError('kind is required', [{ path: 'kind', message: `one of ${ACTIVITY_KINDS.join(', ')}` }]);
+  const kind = data.kind ? await checkChoice(ctx, ActivityType, data.kind, 'kind') : null;
+  if (!kind) {
+    throw new ValidationError('kind is required', [{ path: 'kind', message: "one of the company's activity types" }]);
   }
+  data.kind = kind;
   await checkLinks(ctx, links(input));
   const row = await repo.insert({ ...data, kind: data.kind, subject: data.subject as string });
   await ctx.events.publish(ActivityCreated, row.id, { id: row.id, title: row.subject, ownerId: row.ownerId });
@@ -169,6 +174,8 @@ export async function updateActivity(
   await checkUnchanged(ctx, 'activity', id, before.subject, pre);
   await checkLinks(ctx, links(patch));
   const data = fields(patch, before.done);
+  // An activity keeps a type archived since it was set; a new value must be an active type.
+  if (data.kind) data.kind = (await checkChoice(ctx, ActivityType, data.kind, 'kind', before.kind)) as string;
   const changes = changedKeys(before, data);
   if (!changes.length) return before;
   const row = (await repo.update(id, data)) ?? before;

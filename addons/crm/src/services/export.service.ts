@@ -3,8 +3,20 @@ import { type CsvValue, csvRow } from './csv.ts';
 import { fromQuery, type ListTarget, listQuerySchema, listSql, TARGETS } from './list-query.ts';
 import { withSegment } from './segments.service.ts';
 
-/** The most rows one export request returns; the response says when it stopped there. */
-export const MAX_EXPORT_ROWS = 100_000;
+/**
+ * The most rows one export request returns (100,000, or the operator's CRM_EXPORT_MAX_ROWS); the
+ * response says when it stopped there and the page offers the whole list as a background export.
+ */
+export const MAX_EXPORT_ROWS = exportCap(process.env.CRM_EXPORT_MAX_ROWS);
+
+function exportCap(value: string | undefined): number {
+  if (value === undefined || value === '') return 100_000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new Error(`CRM_EXPORT_MAX_ROWS must be a whole number from 1 to 1000000, got "${value}"`);
+  }
+  return n;
+}
 /** The most rows a background export (`crm.contacts` & co., a job) writes. */
 export const MAX_BACKGROUND_ROWS = 2_000_000;
 const FETCH = 2_000;

@@ -97,10 +97,14 @@ export function validateRow(
 }
 
 /** `cols[i]` for each CSV column, from the stored mapping (header → field). */
-export function columnFields(headers: readonly string[], mapping: Record<string, string>): ColumnFields {
+export function columnFields<F extends string = ImportField>(
+  headers: readonly string[],
+  mapping: Record<string, string>,
+  fields: readonly F[] = IMPORT_FIELDS as unknown as readonly F[],
+): readonly (F | CustomColumn | null)[] {
   return headers.map((h) => {
     const f = mapping[h];
     if (f && CUSTOM_COLUMN.test(f)) return f as CustomColumn;
-    return f && (IMPORT_FIELDS as readonly string[]).includes(f) ? (f as ImportField) : null;
+    return f && (fields as readonly string[]).includes(f) ? (f as F) : null;
   });
 }

@@ -2,9 +2,11 @@ import { entitySchemaOf, type JobContext } from '@elevate/sdk';
 import { raw } from '@mikro-orm/core';
 import { ImportRun } from '../models/segment.model.ts';
 import type { ImportRowError } from '../shared/import.types.ts';
+import { leadSourceMatcher } from './choice-lists.service.ts';
 import { csvRecords, detectDelimiter, firstRecord } from './csv.ts';
 import { columnFields, type ImportActor, type NumberedRow } from './import-rows.service.ts';
 import { importChunk } from './import-write.service.ts';
+import { importLeadChunk, LEAD_IMPORT_FIELDS } from './lead-import.service.ts';
 
 /** Rows written per transaction: the client sees progress and errors after each chunk. */
 export const IMPORT_CHUNK = 500;
@@ -15,6 +17,7 @@ const ImportEntity = entitySchemaOf(ImportRun);
 
 interface ImportState {
   status: string;
+  target: 'contact' | 'lead';
   mapping: Record<string, string>;
   csv: string;
   totalRows: number;
@@ -72,10 +75,14 @@ export async function runImport(
   await save('running');
   await ctx.checkpoint();
   const records = csvRecords(state.csv, detectDelimiter(state.csv));
-  const cols = columnFields(
-    firstRecord(records).map((h) => h.trim()),
-    state.mapping,
-  );
+  const headers = firstRecord(records).map((h) => h.trim());
+  const cols = columnFields(headers, state.mapping);
+  const leadCols = columnFields(headers, state.mapping, LEAD_IMPORT_FIELDS);
+  const sources = state.target === 'lead' ? await leadSourceMatcher(ctx) : null;
+  const write = (rows: NumberedRow[]) =>
+    state.target === 'lead'
+      ? importLeadChunk(ctx, actor, rows, leadCols, sources)
+      : importChunk(ctx, actor, rows, cols);
   let chunk: NumberedRow[] = [];
   const flush = async () => {
     try {
@@ -83,7 +90,7 @@ export async function runImport(
       // rolls back to it, and the failure below is still saved and committed. The counts change
       // only once the chunk is in, so a failure records what was really imported.
       const next = await ctx.em.transactional(async () => {
-        const done = await importChunk(ctx, actor, chunk, cols);
+        const done = await write(chunk);
         const counts = {
           processedRows: state.processedRows + chunk.length,
           importedRows: state.importedRows + done.imported,

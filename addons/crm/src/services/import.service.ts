@@ -10,17 +10,40 @@ import {
 } from '@elevate/sdk';
 import { raw } from '@mikro-orm/core';
 import { crmErrors } from '../errors.ts';
-import { importContactsJob } from '../jobs/import-contacts.job.ts';
+import { importContactsJob, importLeadsJob } from '../jobs/import-contacts.job.ts';
 import { ImportRun } from '../models/segment.model.ts';
-import type { ImportState, ImportStatus } from '../shared/import.types.ts';
+import type { ImportState, ImportStatus, ImportTarget } from '../shared/import.types.ts';
 import { CsvError, csvRecords, detectDelimiter, firstRecord } from './csv.ts';
 import { CUSTOM_COLUMN, IMPORT_FIELDS, type ImportField } from './import-rows.service.ts';
 import { MAX_KEPT_ERRORS } from './import-run.service.ts';
+import { LEAD_IMPORT_FIELDS, LEAD_SYNONYMS } from './lead-import.service.ts';
+import { LEAD_WRITE } from './leads.service.ts';
 import { isUuid } from './tags.service.ts';
 
 /** The most data rows one import may hold (413 CRM_IMPORT_TOO_LARGE beyond). */
 export const MAX_IMPORT_ROWS = 50_000;
 const PERMISSION = 'crm.contact.import';
+
+/** What each import target maps columns to, how headers name them, and which model gets custom fields. */
+const TARGETS = {
+  contact: {
+    fields: IMPORT_FIELDS as readonly string[],
+    synonyms: undefined,
+    model: 'crm.contact',
+    need: ['name', 'firstName', 'lastName'],
+  },
+  lead: {
+    fields: LEAD_IMPORT_FIELDS as readonly string[],
+    synonyms: LEAD_SYNONYMS as Record<string, string[]>,
+    model: 'crm.lead',
+    need: ['title'],
+  },
+} as const;
+
+/** Importing leads creates leads: the importer needs crm.lead.write besides crm.contact.import. */
+function requireTarget(ctx: RequestContext, target: ImportTarget): void {
+  if (target === 'lead') ctx.require(LEAD_WRITE);
+}
 
 /** How CSV headers usually name each field, compared after lower-casing and dropping non-letters. */
 const SYNONYMS: Record<ImportField, string[]> = {
@@ -66,13 +89,21 @@ function distance(a: string, b: string): number {
  * suggested for one column at most; other columns map to null (not imported).
  */
 export function suggestMapping(headers: readonly string[]): Record<string, ImportField | null> {
-  const out: Record<string, ImportField | null> = Object.fromEntries(headers.map((h) => [h, null]));
-  const taken = new Set<ImportField>();
+  return suggestFor(headers, IMPORT_FIELDS, SYNONYMS) as Record<string, ImportField | null>;
+}
+
+function suggestFor(
+  headers: readonly string[],
+  fields: readonly string[],
+  synonyms: Record<string, string[]>,
+): Record<string, string | null> {
+  const out: Record<string, string | null> = Object.fromEntries(headers.map((h) => [h, null]));
+  const taken = new Set<string>();
   const pass = (match: (h: string, syn: string) => boolean) => {
     for (const h of headers) {
       if (out[h]) continue;
       const n = norm(h);
-      const field = IMPORT_FIELDS.find((f) => !taken.has(f) && SYNONYMS[f].some((s) => match(n, s)));
+      const field = fields.find((f) => !taken.has(f) && (synonyms[f] ?? []).some((s) => match(n, s)));
       if (field) {
         out[h] = field;
         taken.add(field);
@@ -89,7 +120,10 @@ export function validateMapping(
   headers: readonly string[],
   mapping: Record<string, unknown>,
   customKeys: ReadonlySet<string> = new Set(),
+  target: ImportTarget = 'contact',
 ): Record<string, string> {
+  const { fields, need } = TARGETS[target];
+  const what = target === 'lead' ? 'leads' : 'contacts';
   const details: ErrorDetail[] = [];
   const clean: Record<string, string> = {};
   const used = new Map<string, string>();
@@ -101,11 +135,11 @@ export function validateMapping(
     if (field === null || field === '') continue;
     const customKey = typeof field === 'string' ? CUSTOM_COLUMN.exec(field)?.[1] : undefined;
     if (customKey && !customKeys.has(customKey)) {
-      details.push({ path: `mapping.${header}`, message: `no custom field "${customKey}" on contacts` });
+      details.push({ path: `mapping.${header}`, message: `no custom field "${customKey}" on ${what}` });
       continue;
     }
-    if (typeof field !== 'string' || (!customKey && !(IMPORT_FIELDS as readonly string[]).includes(field))) {
-      details.push({ path: `mapping.${header}`, message: `unknown field; use one of ${IMPORT_FIELDS.join(', ')}` });
+    if (typeof field !== 'string' || (!customKey && !fields.includes(field))) {
+      details.push({ path: `mapping.${header}`, message: `unknown field; use one of ${fields.join(', ')}` });
       continue;
     }
     const other = used.get(field);
@@ -116,8 +150,9 @@ export function validateMapping(
     used.set(field, header);
     clean[header] = field;
   }
-  if (!details.length && !['name', 'firstName', 'lastName'].some((f) => used.has(f))) {
-    details.push({ path: 'mapping', message: 'map a column to name, or to firstName or lastName' });
+  if (!details.length && !need.some((f) => used.has(f))) {
+    const message = target === 'lead' ? 'map a column to title' : 'map a column to name, or to firstName or lastName';
+    details.push({ path: 'mapping', message });
   }
   if (details.length) throw new ValidationError('Invalid column mapping', details);
   return clean;
@@ -164,11 +199,21 @@ function scan(csv: string): Scan {
 }
 
 /** Stores an upload (status pending) and proposes a column mapping. */
-export async function createImport(ctx: RequestContext, csv: string, filename: string | null) {
+export async function createImport(
+  ctx: RequestContext,
+  csv: string,
+  filename: string | null,
+  target: ImportTarget = 'contact',
+) {
+  requireTarget(ctx, target);
   const s = scan(csv);
   const repo = await ctx.scoped(ImportRun, PERMISSION);
+  const t = TARGETS[target];
+  const defs = await ctx.customFields.fields(t.model);
+  const suggested = t.synonyms ? suggestFor(s.headers, t.fields, t.synonyms) : suggestMapping(s.headers);
   const row = await repo.insert({
     status: 'pending',
+    target,
     filename,
     mapping: {},
     csv,
@@ -177,14 +222,15 @@ export async function createImport(ctx: RequestContext, csv: string, filename: s
   });
   return {
     id: row.id,
+    target,
     filename,
     delimiter: s.delimiter,
     headers: s.headers,
     totalRows: s.totalRows,
     sampleRows: s.sampleRows,
-    suggestedMapping: withCustomSuggestions(suggestMapping(s.headers), await ctx.customFields.fields('crm.contact')),
+    suggestedMapping: withCustomSuggestions(suggested, defs),
     // What else a column can map to: `custom.<key>` for each of these.
-    customFields: (await ctx.customFields.fields('crm.contact')).map((d) => ({
+    customFields: defs.map((d) => ({
       key: d.key,
       label: d.label,
       type: d.type,
@@ -234,6 +280,7 @@ function view(r: ImportRow): ImportStatus {
   const progress = r.status === 'completed' ? 100 : r.totalRows ? Math.floor((r.processedRows * 100) / r.totalRows) : 0;
   return {
     id: r.id,
+    target: r.target,
     filename: r.filename,
     status: r.status,
     mapping: r.mapping,
@@ -261,6 +308,7 @@ export async function getImport(ctx: RequestContext, id: string): Promise<Import
 export async function startImport(ctx: RequestContext, id: string, mapping: Record<string, unknown>) {
   // The first line only: the header, without scanning the whole upload again.
   const row = await loadImport(ctx, id);
+  requireTarget(ctx, row.target);
   if (row.status !== 'pending' || row.jobId) throw crmErrors.importStarted();
   // Raw SQL, kept on purpose: the first 64 KB of an upload of up to 25 MB, cut by the database;
   // the ORM reads a column whole (a 25 MB string into the process to read one line).
@@ -275,10 +323,10 @@ export async function startImport(ctx: RequestContext, id: string, mapping: Reco
   } catch {
     // A header longer than the prefix read: every column then counts as unknown.
   }
-  const customKeys = new Set((await ctx.customFields.fields('crm.contact')).map((d) => d.key));
-  const clean = validateMapping(headers, mapping, customKeys);
+  const customKeys = new Set((await ctx.customFields.fields(TARGETS[row.target].model)).map((d) => d.key));
+  const clean = validateMapping(headers, mapping, customKeys, row.target);
   // The job has no user context: it gets the starter and the companies they see.
-  const jobId = await ctx.jobs.enqueue(importContactsJob, {
+  const jobId = await ctx.jobs.enqueue(row.target === 'lead' ? importLeadsJob : importContactsJob, {
     importId: id,
     userId: ctx.user.id,
     companyOwners: await ctx.ownerIds('crm.contact.read'),

@@ -2,9 +2,11 @@ import { NotFoundError, type RequestContext, ValidationError } from '@elevate/sd
 import { crmErrors } from '../errors.ts';
 import { LeadCreated, LeadDeleted, LeadUpdated } from '../events.ts';
 import type { LeadRow } from '../graphql/types.graphql.ts';
+import { LeadSource } from '../models/choice-list.model.ts';
 import { Contact } from '../models/contact.model.ts';
 import { LEAD_STATUSES, Lead } from '../models/lead.model.ts';
 import { checkAmount } from './amounts.service.ts';
+import { checkChoice } from './choice-lists.service.ts';
 import { customWrite, oneWithCustom } from './custom-values.ts';
 import type { ListFilter } from './list-query.ts';
 import { changedKeys, checkLinks, optionalText, pageOf, text } from './pipeline-sql.ts';
@@ -56,6 +58,11 @@ export function leadById(ctx: RequestContext, id: string): Promise<LeadRow | nul
     .load(id);
 }
 
+/** Checks and trims lead input as the API does (the CSV import checks its rows with it too). */
+export function cleanLeadInput(input: Partial<LeadInput>): Partial<LeadRow> {
+  return fields(input);
+}
+
 function fields(input: Partial<LeadInput>) {
   if (input.status === 'converted') {
     throw new ValidationError('A lead becomes converted by converting it', [
@@ -89,8 +96,11 @@ function contactLink(input: Partial<LeadInput>) {
 
 export async function createLead(ctx: RequestContext, input: LeadInput): Promise<LeadRow> {
   const repo = await ctx.scoped(Lead, LEAD_WRITE);
-  const data = fields(input);
-  if (!data.title) text('', 'title', 200);
+  const cleaned = fields(input);
+  if (!cleaned.title) text('', 'title', 200);
+  const data = cleaned.source
+    ? { ...cleaned, source: (await checkChoice(ctx, LeadSource, cleaned.source, 'source')) as string }
+    : cleaned;
   await checkLinks(ctx, contactLink(input));
   const custom = await customWrite(ctx, Lead, input.custom, null);
   const inserted = await repo.insert({ ...data, title: data.title as string, custom: custom?.custom ?? {} });
@@ -109,7 +119,11 @@ export async function updateLead(
   const before = await repo.get(id);
   if (!before) throw new NotFoundError('Lead');
   await checkUnchanged(ctx, 'lead', id, before.title, pre);
-  const data = fields(patch);
+  const cleaned = fields(patch);
+  // A lead keeps a source archived since it was set; a new value must be an active source.
+  const data = cleaned.source
+    ? { ...cleaned, source: (await checkChoice(ctx, LeadSource, cleaned.source, 'source', before.source)) as string }
+    : cleaned;
   if (before.status === 'converted' && data.status) throw crmErrors.alreadyConverted();
   await checkLinks(ctx, contactLink(patch));
   const custom = await customWrite(ctx, Lead, patch.custom, id);

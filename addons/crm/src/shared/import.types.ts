@@ -9,7 +9,7 @@
  */
 export interface ImportRowError {
   row: number;
-  /** The contact field the problem is about ('' for the whole row). */
+  /** The contact or lead field the problem is about ('' for the whole row). */
   field: string;
   /** What is wrong, for people: "must be an email address". */
   reason: string;
@@ -22,9 +22,13 @@ export interface ImportRowErrorView extends ImportRowError {
 
 export type ImportState = 'pending' | 'running' | 'completed' | 'failed';
 
+/** What an import creates. */
+export type ImportTarget = 'contact' | 'lead';
+
 /** GET /api/v1/crm/imports/:id */
 export interface ImportStatus {
   id: string;
+  target: ImportTarget;
   filename: string | null;
   status: ImportState;
   mapping: Record<string, string>;

@@ -1,12 +1,11 @@
 import { defineAction } from '@elevate/sdk';
-import { ACTIVITY_KINDS } from '../models/activity.model.ts';
 import { type ActivityInput, createActivity } from '../services/activities.service.ts';
 import { dueIn } from './record-of.ts';
 
 /** A call, meeting, email or task, linked to the trigger's contact, lead or opportunity. */
 export const createActivityAction = defineAction<
   {
-    type: (typeof ACTIVITY_KINDS)[number];
+    type: string;
     subject: string;
     description?: string;
     dueInDays?: number;
@@ -23,7 +22,13 @@ export const createActivityAction = defineAction<
     additionalProperties: false,
     required: ['type', 'subject'],
     properties: {
-      type: { enum: [...ACTIVITY_KINDS], title: 'Type' },
+      type: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 60,
+        title: 'Type',
+        description: "The key of one of the company's activity types: call, meeting, email, task or its own",
+      },
       subject: { type: 'string', minLength: 1, maxLength: 200, title: 'Subject' },
       description: { type: 'string', maxLength: 5000, title: 'Description', 'x-widget': 'textarea' },
       dueInDays: { type: 'integer', minimum: 0, maximum: 365, title: 'Due in (days)' },

@@ -1,5 +1,6 @@
 import type { GraphQLBuilder, RequestContext } from '@elevate/sdk';
 import type { CountLineRow } from '../models/count.model.ts';
+import type { LotRow } from '../models/lot.model.ts';
 import type { ProductRow } from '../models/product.model.ts';
 import { countLineBody, openCountBody, scanBody } from '../rest/counts.routes.ts';
 import { cancelCount, openCount, scanIntoCount, setCountLine, validateCount } from '../services/counts.service.ts';
@@ -18,6 +19,7 @@ export function countsGraphql(b: GraphQLBuilder) {
     fields: (t: Loose) => ({
       line: t.field({ type: 'InventoryCountLine', resolve: (s: { line: CountLineRow }) => s.line }),
       product: t.field({ type: 'InventoryProduct', resolve: (s: { product: ProductRow }) => s.product }),
+      lot: t.field({ type: 'InventoryLot', nullable: true, resolve: (s: { lot: LotRow | null }) => s.lot }),
     }),
   });
   const write = (ctx: RequestContext) => ctx.require('inventory.move.write');
@@ -36,11 +38,14 @@ export function countsGraphql(b: GraphQLBuilder) {
   lb.mutationField('inventorySetCountLine', (t: Loose) =>
     t.field({
       type: 'InventoryCountLine',
-      description: 'Sets the counted quantity of a product on an open sheet',
+      description:
+        'Sets the counted quantity of a product (a tracked one: of a lot or serial, by lotId or lotName) on an open sheet',
       args: {
         countId: t.arg.id({ required: true }),
         productId: t.arg.id({ required: true }),
         countedQuantity: t.arg({ type: 'Decimal', required: true }),
+        lotId: t.arg.id(),
+        lotName: t.arg.string(),
       },
       resolve: (_r: unknown, a: Loose, ctx: RequestContext) => {
         write(ctx);
@@ -48,7 +53,12 @@ export function countsGraphql(b: GraphQLBuilder) {
         return setCountLine(
           ctx,
           id,
-          checked(countLineBody, { productId: a.productId, countedQuantity: a.countedQuantity }),
+          checked(countLineBody, {
+            productId: a.productId,
+            countedQuantity: a.countedQuantity,
+            ...(a.lotId != null ? { lotId: a.lotId } : {}),
+            ...(a.lotName != null ? { lotName: a.lotName } : {}),
+          }),
         );
       },
     }),
@@ -56,16 +66,26 @@ export function countsGraphql(b: GraphQLBuilder) {
   lb.mutationField('inventoryScanCount', (t: Loose) =>
     t.field({
       type: Scan,
-      description: 'Scans a barcode or SKU into an open sheet: adds its line or increments it (by 1 by default)',
+      description:
+        'Scans a barcode, SKU, or lot or serial number into an open sheet (a tracked product’s code with lotName): adds its line or increments it (by 1 by default)',
       args: {
         countId: t.arg.id({ required: true }),
         code: t.arg.string({ required: true }),
         quantity: t.arg({ type: 'Decimal' }),
+        lotName: t.arg.string(),
       },
       resolve: (_r: unknown, a: Loose, ctx: RequestContext) => {
         write(ctx);
         const id = idOf(a.countId, 'count', 'countId');
-        return scanIntoCount(ctx, id, checked(scanBody, { code: a.code, quantity: a.quantity }));
+        return scanIntoCount(
+          ctx,
+          id,
+          checked(scanBody, {
+            code: a.code,
+            quantity: a.quantity,
+            ...(a.lotName != null ? { lotName: a.lotName } : {}),
+          }),
+        );
       },
     }),
   );

@@ -1,6 +1,7 @@
 import type { GraphQLBuilder } from '@elevate/sdk';
 import { countsGraphql } from './counts.graphql.ts';
 import { importsGraphql } from './imports.graphql.ts';
+import { locationsGraphql } from './locations.graphql.ts';
 import { operationsGraphql } from './operations.graphql.ts';
 import { stockGraphql } from './stock.graphql.ts';
 
@@ -10,5 +11,6 @@ export function inventoryGraphql(b: GraphQLBuilder) {
   operationsGraphql(b, { Short: stock.InventoryInsufficientStock });
   countsGraphql(b);
   importsGraphql(b);
+  locationsGraphql(b);
   return { InventoryStockLevel: stock.InventoryStockLevel };
 }

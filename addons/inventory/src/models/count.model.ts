@@ -1,5 +1,6 @@
 import { defineModel, f, type Row } from '@elevate/sdk';
 import { Location } from './location.model.ts';
+import { Lot } from './lot.model.ts';
 import { Operation } from './operation.model.ts';
 import { Product } from './product.model.ts';
 
@@ -26,13 +27,18 @@ export const CountSheet = defineModel({
   indexes: [['state']],
 });
 
-/** One product counted on a sheet. Expected and difference are filled in when the sheet is validated. */
+/**
+ * One product counted on a sheet; for a product tracked by lot or serial, one line per lot (a
+ * serial counts 0 or 1). Expected and difference are filled in when the sheet is validated.
+ */
 export const CountLine = defineModel({
   name: 'inventory.count_line',
   access: 'inventory.move',
   fields: {
     sheet: f.ref(() => CountSheet, { required: true, onDelete: 'cascade' }),
     product: f.ref(() => Product, { required: true }),
+    /** Tracked products: the lot or serial counted (a name not known yet is created on validation's line). */
+    lot: f.ref(() => Lot),
     countedQuantity: f.decimal({ required: true }),
     expectedQuantity: f.decimal(),
     difference: f.decimal(),

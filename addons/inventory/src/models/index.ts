@@ -2,6 +2,8 @@ import { Category } from './category.model.ts';
 import { CostLayer } from './cost-layer.model.ts';
 import { CountLine, CountSheet } from './count.model.ts';
 import { ProductImport } from './import.model.ts';
+import { LandedCost, LandedCostLine } from './landed-cost.model.ts';
+import { LayerEntry } from './layer-entry.model.ts';
 import { Location } from './location.model.ts';
 import { Lot, LotQuant } from './lot.model.ts';
 import { Move } from './move.model.ts';
@@ -24,6 +26,9 @@ export const inventoryModels = [
   Operation,
   Move,
   CostLayer,
+  LayerEntry,
+  LandedCost,
+  LandedCostLine,
   CountSheet,
   CountLine,
   ReorderRule,

@@ -1,6 +1,15 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
-import { cancelCount, openCount, scanIntoCount, setCountLine, validateCount } from '../services/counts.service.ts';
+import type { permissions } from '../permissions.ts';
+import {
+  type CountLineInput,
+  cancelCount,
+  openCount,
+  type ScanInput,
+  scanIntoCount,
+  setCountLine,
+  validateCount,
+} from '../services/counts.service.ts';
 import { quantity } from './stock.routes.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
@@ -19,13 +28,17 @@ const sheetId = (id: string) => {
 export const openCountBody = obj({ locationId: uuid, reference: { type: ['string', 'null'], maxLength: 120 } }, [
   'locationId',
 ]);
-export const countLineBody = obj({ productId: uuid, countedQuantity: quantity }, ['productId', 'countedQuantity']);
+const lotName = { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' };
+export const countLineBody = obj(
+  { productId: uuid, countedQuantity: quantity, lotId: { type: ['string', 'null'], format: 'uuid' }, lotName },
+  ['productId', 'countedQuantity'],
+);
 export const scanBody = obj(
-  { code: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' }, quantity },
+  { code: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' }, quantity, lotName },
   ['code'],
 );
 
-export function countRoutes(r: RestRouter): void {
+export function countRoutes(r: RestRouter<typeof permissions>): void {
   r.post<Record<string, string>, { locationId: string; reference?: string | null }>(
     '/counts',
     {
@@ -36,22 +49,24 @@ export function countRoutes(r: RestRouter): void {
     async ({ body, ctx }) => ({ status: 201, body: await openCount(ctx, body) }),
   );
 
-  r.post<{ id: string }, { productId: string; countedQuantity: string }>(
+  r.post<{ id: string }, CountLineInput>(
     '/counts/:id/lines',
     {
       permission: 'inventory.move.write',
       body: countLineBody,
-      summary: 'Set the counted quantity of a product on an open count sheet',
+      summary:
+        'Set the counted quantity of a product (a tracked one: of a lot or serial, by lotId or lotName, a new name created) on an open count sheet',
     },
     async ({ params, body, ctx }) => ({ status: 201, body: await setCountLine(ctx, sheetId(params.id), body) }),
   );
 
-  r.post<{ id: string }, { code: string; quantity?: string }>(
+  r.post<{ id: string }, ScanInput>(
     '/counts/:id/scan',
     {
       permission: 'inventory.move.write',
       body: scanBody,
-      summary: 'Scan a barcode or SKU into a count: adds its line or increments it (by 1 by default)',
+      summary:
+        'Scan a barcode, SKU, or lot or serial number into a count (a tracked product’s code with lotName): adds its line or increments it (by 1 by default)',
     },
     async ({ params, body, ctx }) => ({ status: 201, body: await scanIntoCount(ctx, sheetId(params.id), body) }),
   );

@@ -1,9 +1,10 @@
 import { NotFoundError, type Page, paginationQuery, type RestRouter } from '@elevate/sdk';
 import { ProductImport, type ProductImportRow } from '../models/import.model.ts';
+import type { permissions } from '../permissions.ts';
 import { createImport } from '../services/import.service.ts';
 import { importJob } from '../workflows/import.job.ts';
 
-export function importRoutes(r: RestRouter): void {
+export function importRoutes(r: RestRouter<typeof permissions>): void {
   r.post<Record<string, string>, string>(
     '/imports',
     {

@@ -1,6 +1,7 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
 import { Lot } from '../models/lot.model.ts';
+import type { permissions } from '../permissions.ts';
 import { lotList, lotStockByLocation, lotTrace } from '../services/lot-stock.service.ts';
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
@@ -21,7 +22,7 @@ const listQuery: JsonSchema = {
   },
 };
 
-export function lotRoutes(r: RestRouter): void {
+export function lotRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, { productId?: string; q?: string; inStock?: boolean; limit: number; offset: number }>(
     '/lot-stock',
     {

@@ -1,6 +1,7 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
 import { OPERATION_KINDS } from '../models/operation.model.ts';
+import type { permissions } from '../permissions.ts';
 import type { LotEntry } from '../services/lots.service.ts';
 import {
   cancelOperation,
@@ -78,7 +79,7 @@ export const operationBody: JsonSchema = {
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
-export function operationRoutes(r: RestRouter): void {
+export function operationRoutes(r: RestRouter<typeof permissions>): void {
   r.post<Record<string, string>, OperationInput>(
     '/operations',
     {

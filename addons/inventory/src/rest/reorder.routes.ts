@@ -1,10 +1,11 @@
 import type { RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
+import type { permissions } from '../permissions.ts';
 import { acceptSuggestion, checkRules, dismissSuggestion } from '../services/reorder.service.ts';
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
-export function reorderRoutes(r: RestRouter): void {
+export function reorderRoutes(r: RestRouter<typeof permissions>): void {
   r.post(
     '/reorder-rules/check',
     {

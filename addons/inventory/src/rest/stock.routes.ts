@@ -1,6 +1,7 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
 import { Product } from '../models/product.model.ts';
+import type { permissions } from '../permissions.ts';
 import { lookup } from '../services/lookup.service.ts';
 import { cancelMove, confirmMove, createMove, type MoveInput, validateMove } from '../services/moves.service.ts';
 import {
@@ -14,7 +15,6 @@ import {
   type StockScope,
   stockByLocation,
 } from '../services/stock.service.ts';
-import { valuationReport } from '../services/valuation.service.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 /** A positive exact quantity, as a string ("12", "0.5"): at most 14 digits and 4 decimals. */
@@ -83,7 +83,7 @@ export const reserveBody = obj(
 
 const stockQuery = obj({ productId: uuid, locationId: uuid, warehouseId: uuid }, ['productId']);
 
-export function stockRoutes(r: RestRouter): void {
+export function stockRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, StockScope>(
     '/stock',
     { permission: 'inventory.move.read', query: stockQuery, summary: 'On hand, reserved and available of a product' },
@@ -99,16 +99,6 @@ export function stockRoutes(r: RestRouter): void {
         'Find a product by barcode, SKU, lot or serial number, with its stock per location (of the lot, for one)',
     },
     ({ query, ctx }) => lookup(ctx, query.code),
-  );
-
-  r.get<Record<string, string>, { productId?: string }>(
-    '/valuation',
-    {
-      permission: 'inventory.move.read',
-      query: obj({ productId: uuid }),
-      summary: 'Stock valuation now: quantity and value per product (the sum of the remaining cost layers)',
-    },
-    ({ query, ctx }) => valuationReport(ctx, query.productId),
   );
 
   r.get<{ id: string }>(

@@ -1,10 +1,11 @@
 import type { RestRouter } from '@elevate/sdk';
 import { inventoryErrors } from '../errors.ts';
+import type { permissions } from '../permissions.ts';
 import { type Attribute, createVariants } from '../services/variants.service.ts';
 
 const text = { type: 'string', minLength: 1, maxLength: 40, pattern: '^[^\\u0000]*\\S[^\\u0000]*$' };
 
-export function variantRoutes(r: RestRouter): void {
+export function variantRoutes(r: RestRouter<typeof permissions>): void {
   r.post<{ id: string }, { attributes: Attribute[] }>(
     '/products/:id/variants',
     {

@@ -18,6 +18,27 @@ export interface Consumed {
   value: bigint;
   /** The layers whose remaining quantity or value changed. */
   touched: Set<LayerState>;
+  /** What changed in each of them (negative: taken), for the layers' history (inventory.layer_entry). */
+  changes: LayerChange[];
+}
+
+export interface LayerChange {
+  layer: LayerState;
+  /** `out`: the move took quantity from it; `revalue`: only its value changed (AVCO). */
+  kind: 'out' | 'revalue';
+  quantity: bigint;
+  value: bigint;
+}
+
+function changesOf(before: Map<LayerState, [bigint, bigint]>, touched: Set<LayerState>): LayerChange[] {
+  const out: LayerChange[] = [];
+  for (const l of touched) {
+    const [q, v] = before.get(l) ?? [0n, 0n];
+    const dq = l.remaining - q;
+    const dv = l.value - v;
+    if (dq !== 0n || dv !== 0n) out.push({ layer: l, kind: dq !== 0n ? 'out' : 'revalue', quantity: dq, value: dv });
+  }
+  return out;
 }
 
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
@@ -35,6 +56,7 @@ export function consume(
   productCost: string | null,
 ): Consumed {
   const open = layers.filter((l) => l.remaining > 0n);
+  const before = new Map(open.map((l): [LayerState, [bigint, bigint]] => [l, [l.remaining, l.value]]));
   const totalQ = open.reduce((s, l) => s + l.remaining, 0n);
   const totalV = open.reduce((s, l) => s + l.value, 0n);
   const take = min(want, totalQ);
@@ -53,7 +75,9 @@ export function consume(
     l.value -= v;
     touched.add(l);
   }
-  if (valuation !== 'avco' || take === 0n) return { value: taken + uncoveredValue, touched };
+  if (valuation !== 'avco' || take === 0n) {
+    return { value: taken + uncoveredValue, touched, changes: changesOf(before, touched) };
+  }
   const outValue = take === totalQ ? totalV : parse(convert(format(take, 6), format(totalV, 6), format(totalQ, 6)));
   const newV = totalV - outValue;
   const newQ = totalQ - take;
@@ -68,5 +92,5 @@ export function consume(
     touched.add(l);
   });
   for (const l of touched) if (l.remaining === 0n) l.value = 0n;
-  return { value: outValue + uncoveredValue, touched };
+  return { value: outValue + uncoveredValue, touched, changes: changesOf(before, touched) };
 }

@@ -1,5 +1,5 @@
 import { ConflictError, type SystemContext } from '@elevate/sdk';
-import { inventoryErrors } from '../errors.ts';
+import { inventoryErrors, locationErrors } from '../errors.ts';
 import { Location, type LocationRow, type LocationUsage } from '../models/location.model.ts';
 import { Warehouse, type WarehouseRow } from '../models/warehouse.model.ts';
 
@@ -62,6 +62,23 @@ export async function createWarehouse(
     .update(wh.id, { viewLocation: view.id, stockLocation: stock.id })) as WarehouseRow;
 }
 
+/** A warehouse code names its root location: letters, digits, `-` and `_`, not a location's name already. */
+export async function warehouseCode(ctx: SystemContext, value: unknown): Promise<string> {
+  const code = String(value ?? '').trim();
+  if (!/^[A-Za-z0-9_-]{1,10}$/.test(code)) {
+    throw inventoryErrors.quantity('code', 'must be 1 to 10 letters, digits, - or _');
+  }
+  const taken =
+    (await ctx.db.repo(Warehouse).find({ where: { code }, limit: 1 })).length > 0 ||
+    (await ctx.db.repo(Location).find({ where: { fullName: code }, limit: 1 })).length > 0;
+  if (taken) {
+    throw new ConflictError('ALREADY_EXISTS', `The code ${code} is taken`, [
+      { path: 'code', message: `is already taken by a warehouse or location ${code}` },
+    ]);
+  }
+  return code;
+}
+
 /** The default place stock goes to and comes from: the first warehouse's Stock location. */
 export async function defaultStockLocation(ctx: SystemContext): Promise<LocationRow> {
   const wh = (await ctx.db.repo(Warehouse).find({ orderBy: [{ field: 'createdAt' }], limit: 1 }))[0];
@@ -78,10 +95,14 @@ export async function locationFromParent(
   const parentId = typeof input.parent === 'string' ? input.parent : null;
   const parent = parentId ? await ctx.db.repo(Location).get(parentId) : null;
   if (parentId && !parent) throw inventoryErrors.notFound('location', 'parent');
+  if (parent && !parent.active) throw locationErrors.archived('parent', parent.fullName);
   const name = String(input.name ?? '');
+  const fullName = parent ? `${parent.fullName}/${name}` : name;
+  if ((await ctx.db.repo(Location).find({ where: { fullName }, limit: 1 })).length)
+    throw locationErrors.taken(fullName);
   return {
     ...input,
-    fullName: parent ? `${parent.fullName}/${name}` : name,
+    fullName,
     warehouse: parent?.warehouse ?? null,
   };
 }

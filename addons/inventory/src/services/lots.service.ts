@@ -163,6 +163,22 @@ async function resolveNamed(
   });
 }
 
+/**
+ * One lot of a product named by id or by name (a count, a scan): a name not known yet is created
+ * when `create` (goods found that no receipt named). Errors name `path`.
+ */
+export async function lotOfProduct(
+  ctx: SystemContext,
+  product: ProductRow,
+  given: { lotId?: string | null; lotName?: string | null },
+  create: boolean,
+): Promise<LotRow> {
+  const fields: LotFields = { lotId: given.lotId ?? null, lotName: given.lotName ?? null, emptyPath: 'lotId' };
+  if (!given.lotId && !given.lotName?.trim()) throw lotErrors.required('lotId', product.sku);
+  const [lot] = await resolveNamed(ctx, product, entriesOf(fields), fields, '', create);
+  return lot as LotRow;
+}
+
 async function lotsNamed(ctx: SystemContext, productId: string, names: string[]): Promise<LotRow[]> {
   if (!names.length) return [];
   return ctx.db.repo(Lot).find({ where: { product: productId, name: { in: names } } });

@@ -1,5 +1,5 @@
 import type { SystemContext } from '@elevate/sdk';
-import { inventoryErrors, lotErrors } from '../errors.ts';
+import { inventoryErrors, locationErrors, lotErrors } from '../errors.ts';
 import { StockChanged } from '../events.ts';
 import { Location, type LocationRow } from '../models/location.model.ts';
 import { Lot } from '../models/lot.model.ts';
@@ -74,6 +74,7 @@ function usable(l: LocationRow | null, path: string): LocationRow {
   if (l.usage === 'view') {
     throw inventoryErrors.notStockLocation(path);
   }
+  if (!l.active) throw locationErrors.archived(path, l.fullName);
   return l;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, SystemContext } from '@elevate/sdk';
-import { inventoryErrors } from '../errors.ts';
+import { inventoryErrors, locationErrors } from '../errors.ts';
 import { StockChanged } from '../events.ts';
 import { Location, type LocationRow } from '../models/location.model.ts';
 import { Move, type MoveRow } from '../models/move.model.ts';
@@ -13,7 +13,7 @@ import { consume, type LayerState } from './layers.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
 import { applyLotDeltas, assignLots, type LotEntry, type LotFields, lotDeltasOf } from './lots.service.ts';
 import { STOCKED } from './moves.service.ts';
-import { direction, lockLayers, writeLayers } from './valuation.service.ts';
+import { direction, type EntryInput, entriesOf, lockLayers, writeEntries, writeLayers } from './valuation.service.ts';
 
 // Operations with many lines, done in one transaction with set-based SQL: one statement each for
 // the moves, the new cost layers, the consumed layers and the quants, however many lines. The
@@ -113,6 +113,7 @@ export async function resolveLines(
       const loc = id ? locations.get(id) : undefined;
       if (!loc) throw inventoryErrors.notFound('location', `${at}.${path}`);
       if (loc.usage === 'view') throw inventoryErrors.notStockLocation(`${at}.${path}`);
+      if (!loc.active) throw locationErrors.archived(`${at}.${path}`, loc.fullName);
       return loc;
     };
     const from = end(l.fromLocationId ?? ends.from, 'fromLocationId');
@@ -413,6 +414,7 @@ export async function completeLines(
   const layers = outs.length ? await lockLayers(ctx, outs, valuation) : new Map<string, LayerState[]>();
   const fresh: NewLayer[] = [];
   const touched = new Set<LayerState>();
+  const entries: EntryInput[] = [];
   const values = lines.map((l, i) => {
     const dir = dirs[i];
     if (!dir) return null;
@@ -435,10 +437,19 @@ export async function completeLines(
       };
       list.push(layer);
       fresh.push(layer);
+      entries.push({
+        productId: l.product.id,
+        layerId: layer.id,
+        moveId: l.moveId,
+        kind: 'in',
+        quantity: layer.remaining,
+        value,
+      });
       return format(value);
     }
     const c = consume(list, parse(l.quantity), valuation, l.product.cost);
     for (const t of c.touched) touched.add(t);
+    entries.push(...entriesOf(c.changes, l.product.id, l.moveId));
     return format(c.value);
   });
   const freshIds = new Set(fresh.map((f) => f.id));
@@ -449,6 +460,7 @@ export async function completeLines(
     ctx,
     [...touched].filter((t) => !freshIds.has(t.id)),
   );
+  await writeEntries(ctx, entries);
 
   // Quants: one upsert for every changed (product, location), in key order.
   const changed = keys.filter((k) => k.delta !== 0n);

@@ -5,7 +5,7 @@ import type { MoveRow } from '../models/move.model.ts';
 import type { ProductRow } from '../models/product.model.ts';
 import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
-import { consume, type LayerState } from './layers.ts';
+import { consume, type LayerChange, type LayerState } from './layers.ts';
 
 // Stock valuation of stockable products. A move that brings goods into the company's stock
 // (from a supplier, an inventory gain, a customer return) adds a layer at its unit cost; a move
@@ -37,7 +37,7 @@ export async function valueMove(
   if (dir === 'in') {
     const unitCost = move.unitCost ?? product.cost ?? '0';
     const value = convert(move.quantity, unitCost, '1');
-    await ctx.db.repo(CostLayer).insert({
+    const layer = await ctx.db.repo(CostLayer).insert({
       product: product.id,
       move: move.id,
       quantity: move.quantity,
@@ -45,13 +45,60 @@ export async function valueMove(
       unitCost,
       remainingValue: value,
     });
+    await writeEntries(ctx, [
+      {
+        productId: product.id,
+        layerId: layer.id,
+        moveId: move.id,
+        kind: 'in',
+        quantity: parse(move.quantity),
+        value: parse(value),
+      },
+    ]);
     return value;
   }
   const layers = await lockLayers(ctx, [{ productId: product.id, need: parse(move.quantity) }], valuation);
   const own = layers.get(product.id) ?? [];
-  const { value, touched } = consume(own, parse(move.quantity), valuation, product.cost);
+  const { value, touched, changes } = consume(own, parse(move.quantity), valuation, product.cost);
   await writeLayers(ctx, [...touched]);
+  await writeEntries(ctx, entriesOf(changes, product.id, move.id));
   return format(value);
+}
+
+export interface EntryInput {
+  productId: string;
+  layerId: string;
+  moveId: string | null;
+  kind: 'in' | 'out' | 'revalue' | 'landed';
+  quantity: bigint;
+  value: bigint;
+}
+
+export const entriesOf = (changes: LayerChange[], productId: string, moveId: string): EntryInput[] =>
+  changes.map((c) => ({ productId, layerId: c.layer.id, moveId, kind: c.kind, quantity: c.quantity, value: c.value }));
+
+/**
+ * Records changes of layers in their history (inventory.layer_entry), at the transaction's time
+ * (the `done_at` of its moves): one statement however many.
+ */
+export async function writeEntries(ctx: SystemContext, entries: EntryInput[]): Promise<void> {
+  if (!entries.length) return;
+  await ctx.db.query(
+    `insert into inventory_layer_entry (tenant_id, product_id, layer_id, move_id, kind, quantity, value, at, created_by)
+     select $1, d.product_id, d.layer_id, d.move_id, d.kind, d.quantity, d.value, now(),
+            nullif(current_setting('app.user_id', true), '')::uuid
+       from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::numeric[], $7::numeric[])
+            as d(product_id, layer_id, move_id, kind, quantity, value)`,
+    [
+      ctx.tenant.id,
+      entries.map((e) => e.productId),
+      entries.map((e) => e.layerId),
+      entries.map((e) => e.moveId),
+      entries.map((e) => e.kind),
+      entries.map((e) => format(e.quantity)),
+      entries.map((e) => format(e.value)),
+    ],
+  );
 }
 
 interface LayerRow {
@@ -136,30 +183,4 @@ export async function writeLayers(ctx: SystemContext, layers: LayerState[]): Pro
       layers.map((l) => format(l.value)),
     ],
   );
-}
-
-export interface ProductValuation {
-  productId: string;
-  sku: string;
-  quantity: string;
-  value: string;
-}
-
-/** The stock valuation now: the sum of the remaining layers, per product. */
-export async function valuationReport(ctx: SystemContext, productId?: string) {
-  const rows = await ctx.db.query<{ product_id: string; sku: string; q: string; v: string }>(
-    `select l.product_id, p.sku, sum(l.remaining)::text as q, sum(l.remaining_value)::text as v
-       from inventory_cost_layer l
-       join inventory_product p on p.tenant_id = l.tenant_id and p.id = l.product_id
-      where l.tenant_id = $1 and ($2::uuid is null or l.product_id = $2::uuid)
-      group by l.product_id, p.sku order by p.sku`,
-    [ctx.tenant.id, productId ?? null],
-  );
-  const data: ProductValuation[] = rows.map((r) => ({
-    productId: r.product_id,
-    sku: r.sku,
-    quantity: format(parse(r.q)),
-    value: format(parse(r.v)),
-  }));
-  return { data, total: format(data.reduce((s, r) => s + parse(r.value), 0n)) };
 }

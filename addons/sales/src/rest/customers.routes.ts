@@ -1,7 +1,8 @@
 import type { RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { customerSales, customersByIds, MAX_CUSTOMER_IDS } from '../services/customers.service.ts';
 
-export function customerRoutes(r: RestRouter): void {
+export function customerRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, { ids?: string }>(
     '/customers',
     {

@@ -1,5 +1,6 @@
 import type { RestRouter } from '@elevate/sdk';
 import { overdueJob } from '../jobs/overdue.job.ts';
+import type { permissions } from '../permissions.ts';
 import { today } from '../services/clock.ts';
 import { attachPdf, invoiceDocument, listPdfs } from '../services/documents.service.ts';
 import {
@@ -66,7 +67,7 @@ const agedQuery = {
 
 type IdParams = { id: string };
 
-export function invoiceRoutes(r: RestRouter): void {
+export function invoiceRoutes(r: RestRouter<typeof permissions>): void {
   r.post<IdParams, DraftFields>(
     '/orders/:id/invoices',
     {

@@ -1,4 +1,5 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { INVOICE_WRITE } from '../services/invoices.service.ts';
 import { type EmailInput, emailInvoice, emailQuote } from '../services/mail.service.ts';
 import { QUOTE_WRITE } from '../services/quotes.service.ts';
@@ -16,7 +17,7 @@ const emailBody: JsonSchema = {
 };
 
 /** "Send by email": the PDF (a new version) through the platform's mail service, on the timeline. */
-export function mailRoutes(r: RestRouter): void {
+export function mailRoutes(r: RestRouter<typeof permissions>): void {
   r.post<{ id: string }, EmailInput>(
     '/quotes/:id/email',
     {

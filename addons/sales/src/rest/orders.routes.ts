@@ -1,4 +1,5 @@
 import type { RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { linesSchema } from '../services/lines.service.ts';
 import {
   cancelOrder,
@@ -40,7 +41,7 @@ const deliverBody = {
 
 type IdParams = { id: string };
 
-export function orderRoutes(r: RestRouter): void {
+export function orderRoutes(r: RestRouter<typeof permissions>): void {
   r.get<IdParams>(
     '/orders/:id',
     { permission: ORDER_READ, summary: 'An order with its lines, deliveries and timeline' },

@@ -2,6 +2,7 @@ import { Contact } from '@elevate/crm';
 import type { PublicContext, RestRouter } from '@elevate/sdk';
 import { salesErrors } from '../errors.ts';
 import { Quote } from '../models/quote.model.ts';
+import type { permissions } from '../permissions.ts';
 import { acceptByToken, publicQuote, tenantOfToken } from '../services/share.service.ts';
 import { checkSignature, liveLink, SIGNATURE_MAX } from './public-quote.ts';
 
@@ -66,7 +67,7 @@ async function customerView(ctx: PublicContext, token: string, quoteId: string) 
   };
 }
 
-export function publicQuoteRoutes(r: RestRouter): void {
+export function publicQuoteRoutes(r: RestRouter<typeof permissions>): void {
   r.public.get<TokenParams>(
     '/public/:tenant/quotes/:token',
     {

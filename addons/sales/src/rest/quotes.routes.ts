@@ -1,5 +1,6 @@
 import type { RestRouter } from '@elevate/sdk';
 import { expiryJob } from '../jobs/expiry.job.ts';
+import type { permissions } from '../permissions.ts';
 import { attachPdf, listPdfs, quoteDocument } from '../services/documents.service.ts';
 import { linesSchema } from '../services/lines.service.ts';
 import {
@@ -40,7 +41,7 @@ export const acceptBody = {
 
 type IdParams = { id: string };
 
-export function quoteRoutes(r: RestRouter): void {
+export function quoteRoutes(r: RestRouter<typeof permissions>): void {
   r.get<IdParams>(
     '/quotes/:id',
     { permission: QUOTE_READ, summary: 'A quote with its lines and tax summary' },

@@ -1,4 +1,5 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { INVOICE_READ } from '../services/invoices.service.ts';
 import { QUOTE_READ } from '../services/quotes.service.ts';
 import {
@@ -38,7 +39,7 @@ const paymentQuery: JsonSchema = {
 };
 
 /** The invoices and payments registers, and the dashboard's sales figures (SQL over every row). */
-export function registerRoutes(r: RestRouter): void {
+export function registerRoutes(r: RestRouter<typeof permissions>): void {
   r.get<Record<string, string>, RegisterQuery>(
     '/reports/invoices',
     {

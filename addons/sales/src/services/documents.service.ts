@@ -5,6 +5,7 @@ import {
   type DocumentParty,
   minorUnits,
   money,
+  type RequestContext,
   type SystemContext,
 } from '@elevate/sdk';
 import { Installment, Invoice, type InvoiceRow } from '../models/invoice.model.ts';
@@ -23,6 +24,53 @@ import { computeTotals } from './totals.ts';
 // template, storage and signed links are the platform's. Every amount is the stored one.
 
 type Line = Awaited<ReturnType<typeof readLines<typeof QuoteLine>>>[number];
+
+/** What sales itself writes on an invoice PDF (the platform prints the rest in the same language). */
+const WORDS = {
+  en: {
+    invoice: 'Invoice',
+    credit: 'Credit note',
+    draft: 'Draft {title}',
+    due: 'Due: {parts}',
+    part: '{amount} {currency} by {date}',
+    reverses: 'Reverses invoice {number}.',
+  },
+  de: {
+    invoice: 'Rechnung',
+    credit: 'Gutschrift',
+    draft: 'Entwurf: {title}',
+    due: 'Fällig: {parts}',
+    part: '{amount} {currency} bis {date}',
+    reverses: 'Storniert Rechnung {number}.',
+  },
+  es: {
+    invoice: 'Factura',
+    credit: 'Factura rectificativa',
+    draft: 'Borrador: {title}',
+    due: 'Vencimientos: {parts}',
+    part: '{amount} {currency} antes del {date}',
+    reverses: 'Rectifica la factura {number}.',
+  },
+} as const;
+type Words = (typeof WORDS)[keyof typeof WORDS];
+const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
+const LOCALE_OF: Record<string, string> = { en: 'en-US', de: 'de-DE', es: 'es-ES' };
+
+/**
+ * The PDF's language and locale: those of the user making it (a request), the locale following
+ * the language when the profile sets none; a job without a user: the platform's default (English).
+ */
+function readerOf(ctx: SystemContext): { language?: string; locale?: string; words: Words } {
+  const user = (ctx as Partial<RequestContext>).user;
+  const language = user?.language && user.language in WORDS ? (user.language as keyof typeof WORDS) : null;
+  const locale = user?.locale ?? (language ? LOCALE_OF[language] : null);
+  return {
+    ...(language ? { language } : {}),
+    ...(locale ? { locale } : {}),
+    words: WORDS[language ?? 'en'],
+  };
+}
 
 const plain = (v: string) => v.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 
@@ -100,7 +148,9 @@ async function documentLines(ctx: SystemContext, currency: string, lines: readon
 export async function quoteDocument(ctx: SystemContext, q: QuoteRow): Promise<BusinessDocument> {
   const { lines, taxSummary } = await documentLines(ctx, q.currency, await readLines(ctx, QuoteLine, q.id));
   const m = (v: string) => money(v, q.currency).amount;
+  const { words: _, ...reader } = readerOf(ctx);
   return {
+    ...reader,
     kind: 'quote',
     number: q.revision > 1 ? `${q.number}-v${q.revision}` : q.number,
     date: (q.sentAt ?? q.createdAt).slice(0, 10),
@@ -122,17 +172,26 @@ export async function invoiceDocument(ctx: SystemContext, inv: InvoiceRow): Prom
   const order = inv.order ? await ctx.db.repo(Order).get(inv.order) : null;
   const reversed = inv.reverses ? await ctx.db.repo(Invoice).get(inv.reverses) : null;
   const parts = await ctx.db.repo(Installment).find({ where: { invoice: inv.id }, orderBy: [{ field: 'sequence' }] });
+  const { words: w, ...reader } = readerOf(ctx);
   const notes = [
     ...(parts.length > 1
-      ? [`Due: ${parts.map((p) => `${m(p.amount)} ${inv.currency} by ${p.dueDate}`).join('; ')}`]
+      ? [
+          fill(w.due, {
+            parts: parts
+              .map((p) => fill(w.part, { amount: m(p.amount), currency: inv.currency, date: p.dueDate }))
+              .join('; '),
+          }),
+        ]
       : []),
-    ...(reversed?.number ? [`Reverses invoice ${reversed.number}.`] : []),
+    ...(reversed?.number ? [fill(w.reverses, { number: reversed.number })] : []),
     ...(inv.note && !credit ? [inv.note] : []),
   ];
   const draft = inv.state === 'draft';
+  const title = credit ? w.credit : w.invoice;
   return {
+    ...reader,
     kind: 'invoice',
-    title: `${draft ? 'Draft ' : ''}${credit ? 'Credit note' : 'Invoice'}`,
+    title: draft ? fill(w.draft, { title }) : title,
     number: inv.number ?? 'DRAFT',
     date: inv.invoiceDate ?? today(),
     ...(inv.dueDate && !credit ? { dueDate: inv.dueDate } : {}),

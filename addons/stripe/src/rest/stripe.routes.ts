@@ -1,4 +1,5 @@
 import type { JsonSchema, RestRouter } from '@elevate/sdk';
+import type { permissions } from '../permissions.ts';
 import { type ConnectInput, connect, connection, disconnect } from '../services/account.service.ts';
 import { stripePayments } from '../services/checkout.service.ts';
 import { receive } from '../services/webhook.service.ts';
@@ -47,7 +48,7 @@ const checkoutBody: JsonSchema = {
   additionalProperties: false,
 };
 
-export function stripeRoutes(r: RestRouter): void {
+export function stripeRoutes(r: RestRouter<typeof permissions>): void {
   r.get(
     '/settings',
     {

@@ -4,12 +4,29 @@
 // with the shell.
 
 import { contributions } from 'virtual:elevate/addon-web';
-import { type Api, allows, type ContributedModule, iconNames, type LoadArgs, type MenuEntry } from '@elevate/sdk/web';
+import {
+  type Api,
+  allows,
+  type ContributedModule,
+  iconNames,
+  type LoadArgs,
+  labelIn,
+  type MenuEntry,
+  registerMessages,
+} from '@elevate/sdk/web';
 import { contributionPath, matchRoute, pageSegments, unknownIcons } from './routes.ts';
 import { loadSlot, type Viewer } from './slots.ts';
 
 // Said once, where the app starts (the server's log) and in the browser's console.
 for (const line of unknownIcons(contributions, iconNames)) console.warn(line);
+
+// Each addon's message catalogues (docs/i18n.md), loaded per language by the app's layouts.
+for (const { id, web } of contributions) if (web.messages) registerMessages(id, web.messages);
+
+/** A menu entry's label in the user's language (its `labelKey` in the addon's catalogue), else its label. */
+export function menuLabel(entry: ResolvedMenuEntry): string {
+  return labelIn(entry.addon, entry.labelKey, entry.label);
+}
 
 type Loader = () => Promise<ContributedModule>;
 

@@ -1,5 +1,6 @@
 // Which locale and time zone a request is rendered in: the user's profile when it says, else the
 // request (Accept-Language; the time-zone cookie the browser sets on its first page), else en-US/UTC.
+import { isLanguage, LANGUAGE_LOCALES, type Language, languageOf, preferredLanguage } from '@elevate/sdk';
 import type { FormatSettings } from '@elevate/sdk/web/format';
 import { DEFAULT_FORMAT } from '@elevate/sdk/web/format';
 
@@ -51,23 +52,52 @@ export interface FormatSources {
   profile?: { locale?: string | null; timeZone?: string | null } | null;
   acceptLanguage?: string | null;
   timeZoneCookie?: string | null;
+  /** A language the user chose (profile, or the login page's chooser): the locale agrees with it by default. */
+  language?: Language | null;
 }
 
-export function resolveFormat({ profile, acceptLanguage, timeZoneCookie }: FormatSources): FormatSettings {
+export function resolveFormat({ profile, acceptLanguage, timeZoneCookie, language }: FormatSources): FormatSettings {
   return withProfile(
     {
       locale: preferredLocale(acceptLanguage) ?? DEFAULT_FORMAT.locale,
       timeZone: isTimeZone(timeZoneCookie) ? timeZoneCookie : DEFAULT_FORMAT.timeZone,
     },
     profile,
+    language,
   );
 }
 
-/** The profile's own locale and time zone, where it has usable ones, over the request's. */
-export function withProfile(request: FormatSettings, profile: FormatSources['profile']): FormatSettings {
+/**
+ * The profile's own locale and time zone, where it has usable ones, over the request's. Without a
+ * locale of its own, a chosen language the request's locale is not in brings its own locale (a
+ * German user sees German dates, unless they set another locale).
+ */
+export function withProfile(
+  request: FormatSettings,
+  profile: FormatSources['profile'],
+  language?: Language | null,
+): FormatSettings {
   const timeZone = profile?.timeZone;
+  const agreed = language && languageOf(request.locale) !== language ? LANGUAGE_LOCALES[language] : request.locale;
   return {
-    locale: supportedLocale(profile?.locale) ?? request.locale,
+    locale: supportedLocale(profile?.locale) ?? agreed,
     timeZone: isTimeZone(timeZone) ? timeZone : request.timeZone,
   };
+}
+
+/** The cookie the login page's language chooser writes (before anyone is signed in). */
+export const LANGUAGE_COOKIE = 'ev_lang';
+
+/**
+ * The language pages are shown in: the profile's, else the chooser's cookie, else the browser's
+ * (Accept-Language), else English. `chosen`: it was picked by the user, not guessed.
+ */
+export function resolveLanguage(sources: {
+  profile?: string | null | undefined;
+  cookie?: string | null | undefined;
+  acceptLanguage?: string | null | undefined;
+}): { language: Language; chosen: boolean } {
+  if (isLanguage(sources.profile)) return { language: sources.profile, chosen: true };
+  if (isLanguage(sources.cookie)) return { language: sources.cookie, chosen: true };
+  return { language: preferredLanguage(sources.acceptLanguage) ?? 'en', chosen: false };
 }

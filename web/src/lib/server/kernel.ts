@@ -1,6 +1,8 @@
 // How the web server talks to the kernel API. `elevate start` serves both from one process and
 // sets ELEVATE_API_URL to its own address; `vite dev` defaults to a kernel on 127.0.0.1:3000.
 
+import { currentLanguage } from '@elevate/sdk/web/host';
+
 export function apiUrl(path: string): string {
   const origin = (process.env.ELEVATE_API_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
   return `${origin}${path}`;
@@ -45,6 +47,8 @@ export async function kernelJson<T>(
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         ...forwardHeaders(init.clientIp),
         ...(init.userAgent ? { 'user-agent': init.userAgent } : {}),
+        // The page's language: the kernel answers errors in it when no signed-in user says otherwise.
+        'accept-language': currentLanguage(),
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });

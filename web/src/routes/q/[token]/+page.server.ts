@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { CLIENT_IP_HEADER, type KernelError, kernelJson } from '#lib/server/kernel.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -62,11 +63,11 @@ export const actions: Actions = {
     const mode = form.get('mode') === 'draw' ? 'draw' : 'type';
     const signature = String(form.get(mode === 'draw' ? 'drawn' : 'typed') ?? '').trim();
     const errors: Record<string, string> = {};
-    if (!name) errors.name = 'Enter your full name.';
-    if (!signature) errors.signature = mode === 'draw' ? 'Draw your signature in the box.' : 'Type your signature.';
+    if (!name) errors.name = t('quotePage.nameRequired');
+    if (!signature) errors.signature = mode === 'draw' ? t('quotePage.drawRequired') : t('quotePage.typeRequired');
     if (Object.keys(errors).length) return fail(400, { name, mode, errors, message: '' });
     const path = apiPath(params.token);
-    if (!path) return fail(404, { name, mode, errors, message: 'This link is not valid.' });
+    if (!path) return fail(404, { name, mode, errors, message: t('quotePage.linkInvalid') });
     const res = await kernelJson<{ accepted: boolean; orderNumber: string }>(`${path}/accept`, {
       body: { name, signature },
       clientIp: request.headers.get(CLIENT_IP_HEADER),
@@ -74,7 +75,7 @@ export const actions: Actions = {
     if (res.ok) return { accepted: true, orderNumber: res.data.orderNumber };
     for (const field of ['name', 'signature']) {
       const m = fieldError(res.error, field);
-      if (m) errors[field] = `${field === 'name' ? 'Name' : 'Signature'} ${m}.`;
+      if (m) errors[field] = t(field === 'name' ? 'quotePage.fieldName' : 'quotePage.fieldSignature', { message: m });
     }
     return fail(res.status >= 500 ? 503 : res.status, { name, mode, errors, message: res.error.message });
   },

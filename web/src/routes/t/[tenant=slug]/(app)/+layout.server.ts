@@ -1,3 +1,4 @@
+import { isLanguage } from '@elevate/sdk';
 import type { Branding, Me } from '@elevate/sdk/web';
 import { error, redirect } from '@sveltejs/kit';
 import { withProfile } from '#lib/server/format-settings.ts';
@@ -33,10 +34,16 @@ export const load: LayoutServerLoad = async ({ locals, parent, url, cookies, par
   if ((me.data as Me & { mfaEnrolmentRequired?: boolean }).mfaEnrolmentRequired)
     redirect(303, `${base}/auth/enrol-mfa`);
   const theme = cookies.get(themeCookie(me.data.user.id));
-  // Rendering reads locals.format: the profile's settings apply to this very page.
-  locals.format = withProfile(locals.format, me.data.user);
+  // Rendering reads locals.format and locals.language: the profile's settings apply to this very page.
+  const user = me.data.user;
+  if (isLanguage(user.language)) {
+    locals.language = user.language;
+    locals.languageChosen = true;
+  }
+  locals.format = withProfile(locals.format, user, locals.languageChosen ? locals.language : null);
   return {
     format: locals.format,
+    language: locals.language,
     me: me.data,
     branding: branding.ok ? { ...NO_BRANDING, ...branding.data } : NO_BRANDING,
     theme: theme === 'dark' || theme === 'light' ? (theme as Theme) : null,

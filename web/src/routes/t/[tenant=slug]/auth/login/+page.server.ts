@@ -1,4 +1,5 @@
 import { type Cookies, fail, redirect } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { mfaCookie, setMfaChallenge, setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
@@ -48,8 +49,8 @@ export const actions: Actions = {
     if (form.has('code')) {
       const code = String(form.get('code') ?? '').trim();
       const mfaToken = cookies.get(mfaCookie(params.tenant));
-      if (!mfaToken) return fail(400, { mfa: false, message: 'The sign-in step expired. Enter your password again.' });
-      if (!code) return fail(400, { mfa: true, message: 'Enter the code from your authenticator app.' });
+      if (!mfaToken) return fail(400, { mfa: false, message: t('login.stepExpired') });
+      if (!code) return fail(400, { mfa: true, message: t('login.enterCode') });
       const res = await kernelJson<LoginAnswer>('/api/v1/auth/mfa', {
         body: { mfaToken, code },
         clientIp,
@@ -60,8 +61,7 @@ export const actions: Actions = {
         if (expired) cookies.delete(mfaCookie(params.tenant), { path: base || '/' });
         return fail(res.status === 429 || res.status === 503 ? res.status : 400, {
           mfa: !expired,
-          message:
-            res.error.code === 'INVALID_MFA_CODE' ? 'That code is not right. Try the current one.' : res.error.message,
+          message: res.error.code === 'INVALID_MFA_CODE' ? t('login.wrongCode') : res.error.message,
         });
       }
       signedIn(cookies, url, params.tenant, res.data);
@@ -70,7 +70,7 @@ export const actions: Actions = {
     const email = String(form.get('email') ?? '').trim();
     const password = String(form.get('password') ?? '');
     if (!email || !password) {
-      return fail(400, { email, message: 'Enter your email and password.' });
+      return fail(400, { email, message: t('login.enterBoth') });
     }
     const res = await kernelJson<LoginAnswer | Challenge>('/api/v1/auth/login', {
       body: { tenant: params.tenant, email, password },
@@ -80,8 +80,10 @@ export const actions: Actions = {
     if (!res.ok) {
       const message =
         res.error.code === 'VALIDATION_FAILED'
-          ? 'Enter a valid email address and a password of 8 characters or more.'
-          : res.error.message;
+          ? t('login.invalidInput')
+          : res.error.code === 'INVALID_CREDENTIALS'
+            ? t('login.wrongPassword')
+            : res.error.message;
       return fail(res.status === 503 ? 503 : 400, { email, message });
     }
     if (res.data.mfaRequired) {

@@ -1,0 +1,146 @@
+// The stock valuation page in the browser: a receipt of known value in each of two warehouses, then
+// the page's totals per warehouse, the product's row, the chart of the last days, and an `as of`
+// date picked before the receipts (nothing valued then). The crawl's checks and screenshots at 1440
+// and 375 px, light and dark.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { visit } from './crawl.ts';
+import {
+  afterBrowserTest,
+  createTenant,
+  newContext,
+  open,
+  type Platform,
+  screenshot,
+  setTheme,
+  signIn,
+  startAll,
+} from './platform.ts';
+
+let platform: Platform;
+let browser: Browser;
+let page: Page | undefined;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  ({ platform, browser } = await startAll());
+}, 90_000);
+afterEach(async ({ task }) => afterBrowserTest(task, page, contexts));
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('inventory valuation page', { timeout: 180_000 }, () => {
+  it('shows the value of known receipts per warehouse, per product, on the chart and as of a past date', async () => {
+    const tenant = await createTenant(platform, { prefix: 'invval', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    const product = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', {
+      sku: 'VAL-1',
+      name: 'Valued mug',
+    });
+    const w2 = await tenant.as<{ stockLocation: string }>('POST', '/api/v1/inventory/warehouses', {
+      code: 'W2',
+      name: 'Second warehouse',
+    });
+    // 12 × 2.50 = 30.00 into WH/Stock; 3 × 4.00 = 12.00 into W2/Stock: 42.00 in all.
+    await tenant.as('POST', '/api/v1/inventory/operations', {
+      kind: 'receipt',
+      reference: 'PO-VAL',
+      lines: [{ productId: product.id, quantity: '12', unitCost: '2.50' }],
+    });
+    await tenant.as('POST', '/api/v1/inventory/receipts', {
+      productId: product.id,
+      quantity: '3',
+      unitCost: '4.00',
+      locationId: w2.stockLocation,
+    });
+
+    const context = await newContext(browser, 1440);
+    contexts.push(context);
+    page = await context.newPage();
+    const p = page;
+    await signIn(p, tenant);
+    // From the menu, like the other inventory pages.
+    await open(p, tenant.app('/inventory'));
+    await p.getByRole('link', { name: 'Valuation' }).first().click();
+    await p.waitForURL(/\/inventory\/valuation/);
+    await expect.poll(() => p.getByTestId('valuation-total').textContent()).toContain('42.00');
+    const cards = await p.getByTestId('valuation-warehouse').allTextContents();
+    // A warehouse's share is its quantity's: 42.00 × 3 / 15 = 8.40 in W2, 33.60 in WH.
+    expect(cards.map((c) => c.replace(/\s+/g, ' ').trim())).toEqual([
+      'W2 · Second warehouse $8.40',
+      'WH · Main warehouse $33.60',
+    ]);
+    const row = p.getByRole('row', { name: /VAL-1 .*Valued mug/ });
+    await expect.poll(() => row.textContent()).toContain('42.00');
+    // The chart's last point (today) is the value now.
+    const chart = p.getByRole('img', { name: /Stock value from/ });
+    expect(await chart.getAttribute('aria-label')).toMatch(/\(\$42\.00\)$/);
+
+    // As of a day before the receipts: nothing was valued.
+    const before = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    await p.getByLabel('As of').fill(before);
+    await p.getByRole('button', { name: 'Show' }).click();
+    await p.waitForURL(new RegExp(`at=${before}`));
+    await expect.poll(() => p.getByTestId('valuation-total').textContent()).toContain('0.00');
+    await expect.poll(() => p.getByText(`No valued stock as of the end of ${before}.`).count()).toBe(1);
+    expect(await p.getByTestId('as-of-marker').count()).toBe(1);
+
+    await checkPages(p, tenant, [
+      ['valuation', tenant.app('/inventory/valuation?days=30')],
+      ['valuation-90', tenant.app(`/inventory/valuation?days=90&at=${before}`)],
+    ]);
+
+    // A product valued in euros: never added to the dollars; one total per currency, the chart
+    // in the company's currency with a switch to the other.
+    const euro = await tenant.as<{ id: string }>('POST', '/api/v1/inventory/products', {
+      sku: 'VAL-EUR',
+      name: 'Euro mug',
+      currency: 'EUR',
+    });
+    await tenant.as('POST', '/api/v1/inventory/operations', {
+      kind: 'receipt',
+      reference: 'PO-EUR',
+      lines: [{ productId: euro.id, quantity: '5', unitCost: '2.00' }],
+    });
+    await open(p, tenant.app('/inventory/valuation'));
+    await expect
+      .poll(async () =>
+        (await p.getByTestId('valuation-total').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim()),
+      )
+      .toEqual(['All warehouses · EUR €10.00', 'All warehouses · USD $42.00']);
+    await expect.poll(() => p.getByRole('row', { name: /VAL-EUR .*Euro mug/ }).textContent()).toContain('€10.00');
+    expect(await p.getByRole('img', { name: /Stock value from/ }).getAttribute('aria-label')).toMatch(/\(\$42\.00\)$/);
+    await p.getByRole('navigation', { name: 'Chart currency' }).getByRole('link', { name: 'EUR' }).click();
+    await p.waitForURL(/currency=EUR/);
+    await expect
+      .poll(() => p.getByRole('img', { name: /Stock value from/ }).getAttribute('aria-label'))
+      .toMatch(/\(€10\.00\)$/);
+  });
+});
+
+/** The crawl's checks on `pages` at 1440 and 375 px, light and dark, with a screenshot of each. */
+async function checkPages(p: Page, tenant: Awaited<ReturnType<typeof createTenant>>, pages: [string, string][]) {
+  const consoleErrors: string[] = [];
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const failures: string[] = [];
+  for (const [width, theme] of [
+    [1440, 'light'],
+    [1440, 'dark'],
+    [375, 'light'],
+    [375, 'dark'],
+  ] as const) {
+    await p.setViewportSize({ width, height: 860 });
+    await setTheme(p, theme);
+    for (const [name, url] of pages) {
+      const v = await visit(p, url, `/t/${tenant.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
+      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
+      await screenshot(p, `inventory-${name}-${width}-${theme}`);
+    }
+  }
+  expect(failures).toEqual([]);
+}
