@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -117,6 +118,22 @@ function shelfAddon(fields: Record<string, ReturnType<typeof f.string>>) {
   });
 }
 
+/** Every .ts file of `dir` as Biome (the repository's biome.json) would format it: equal when already formatted. */
+function unformatted(dir: string): string[] {
+  const biome = join(import.meta.dirname, '../../node_modules/.bin/biome');
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .filter((n) => {
+      const source = readFileSync(join(dir, n), 'utf8');
+      const formatted = execFileSync(biome, ['format', `--stdin-file-path=${n}`], {
+        input: source,
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+      });
+      return formatted !== source;
+    });
+}
+
 describe('generated migrations', () => {
   it('adds a field as migration 0002; a fresh and an upgraded database end with the same schema', async () => {
     const dir = tmpDir();
@@ -149,6 +166,9 @@ describe('generated migrations', () => {
     const problems = await checkTenantSchema(db);
     await db.end();
     expect(problems.filter((p) => p.startsWith('migfix_'))).toEqual([]);
+
+    // The files need no formatting: `biome check` passes right after the command.
+    expect(unformatted(dir)).toEqual([]);
 
     // Nothing changed: no file.
     const again = await generateMigration(shelfAddon({ nickname: f.string({ max: 60 }) }), dir);
