@@ -130,6 +130,43 @@ describe('dashboard data', () => {
     expect((await empty.client.get(`${API}/dashboard/low-stock`)).body).toEqual({ data: [], total: 0 });
   });
 
+  it("the report's total in the company currency: each currency at its dated rate, rounded once; null while a rate is missing", async () => {
+    const t = await tenant();
+    const usd = await newProduct(t, { currency: 'USD' });
+    const eur = await newProduct(t, { currency: 'EUR' });
+    await t.client.post(`${API}/receipts`, { productId: usd.id, quantity: '2', unitCost: '10' });
+    await t.client.post(`${API}/receipts`, { productId: eur.id, quantity: '3', unitCost: '3.3333' });
+    const today = new Date().toISOString().slice(0, 10);
+    // 20.0000 USD and 9.9999 EUR; no EUR → USD rate yet.
+    const before = (await t.client.get(`${API}/valuation`)).body;
+    expect(before.converted).toEqual({ currency: 'USD', date: today, total: null, rates: [], missingRates: ['EUR'] });
+    const rate = await t.client.post('/api/v1/core/exchange-rates', {
+      from: 'EUR',
+      to: 'USD',
+      rate: '1.0825',
+      validOn: '2020-01-01',
+    });
+    expect(rate.status).toBe(201);
+    // 20 + 9.9999 × 1.0825 = 20 + 10.82489175 = 30.82489175 → 30.82 (rounding 9.9999 EUR to 10.00
+    // first would give 10.83 and 30.83).
+    const report = (await t.client.get(`${API}/valuation`)).body;
+    expect(report.total).toBeNull();
+    expect(report.converted).toEqual({
+      currency: 'USD',
+      date: today,
+      total: '30.82',
+      rates: [{ currency: 'EUR', rate: '1.0825', validOn: '2020-01-01' }],
+      missingRates: [],
+    });
+    // At a past date (its end) the rates of that day: before the receipts there is nothing to convert.
+    const past = (await t.client.get(`${API}/valuation?at=2021-06-30`)).body;
+    expect(past.converted).toEqual({ currency: 'USD', date: '2021-06-30', total: '0.00', rates: [], missingRates: [] });
+    const g = await t.client.graphql(
+      '{ inventoryValuation { converted { currency date total rates { currency rate validOn } missingRates } } }',
+    );
+    expect(g.body.data.inventoryValuation.converted).toEqual(report.converted);
+  });
+
   it('another company’s stock is not in either; a role without inventory read gets 403', async () => {
     const mine = await tenant();
     const theirs = await tenant();

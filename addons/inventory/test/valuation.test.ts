@@ -153,6 +153,13 @@ describe('valuation', () => {
       data: [],
       total: '0.0000',
       totals: [],
+      converted: {
+        currency: 'USD',
+        date: new Date().toISOString().slice(0, 10),
+        total: '0.00',
+        rates: [],
+        missingRates: [],
+      },
       warehouses: [],
       lines: [],
     });

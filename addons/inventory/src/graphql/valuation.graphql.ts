@@ -5,6 +5,7 @@ import { type Scope, seriesQuery, stockAtQuery, valuationQuery } from '../rest/v
 import { type LocationStockAt, parseAt, stockAt, type WarehouseStockAt } from '../services/history.service.ts';
 import { applyLandedCost, type LandedCostInput } from '../services/landed-costs.service.ts';
 import {
+  type ConvertedValuation,
   type CurrencyTotal,
   type ProductValuation,
   type ValuationLine,
@@ -83,6 +84,28 @@ export function valuationGraphql(b: GraphQLBuilder) {
       value: t.field({ type: 'Decimal', resolve: (r) => r.value }),
     }),
   });
+  const RateUsed = b.objectRef<ConvertedValuation['rates'][number]>('InventoryValuationRate').implement({
+    fields: (t) => ({
+      currency: t.exposeString('currency'),
+      rate: t.field({ type: 'Decimal', resolve: (r) => r.rate }),
+      validOn: t.exposeString('validOn'),
+    }),
+  });
+  const Converted = b.objectRef<ConvertedValuation>('InventoryValuationConverted').implement({
+    description: "The report's total in the company currency at the dated rates of its day",
+    fields: (t) => ({
+      currency: t.exposeString('currency'),
+      date: t.exposeString('date'),
+      total: t.field({
+        type: 'Decimal',
+        nullable: true,
+        description: 'Null when a currency has no rate to the company currency (see missingRates)',
+        resolve: (r) => r.total,
+      }),
+      rates: t.field({ type: [RateUsed], resolve: (r) => r.rates }),
+      missingRates: t.exposeStringList('missingRates'),
+    }),
+  });
   type Report = Awaited<ReturnType<typeof valuationReport>>;
   const ReportRef = b.objectRef<Report>('InventoryValuation').implement({
     fields: (t) => ({
@@ -94,6 +117,7 @@ export function valuationGraphql(b: GraphQLBuilder) {
         resolve: (r) => r.total,
       }),
       totals: t.field({ type: [CurrencyValue], resolve: (r) => r.totals }),
+      converted: t.field({ type: Converted, resolve: (r) => r.converted }),
       data: t.field({ type: [ProductValue], resolve: (r) => r.data }),
       warehouses: t.field({ type: [WarehouseValue], resolve: (r) => r.warehouses }),
       lines: t.field({ type: [Line], resolve: (r) => r.lines }),

@@ -1,4 +1,4 @@
-import type { SystemContext } from '@elevate/sdk';
+import { round, type SystemContext } from '@elevate/sdk';
 import { convert, format, parse } from './decimal.ts';
 import { movedQuantities } from './history.service.ts';
 
@@ -189,14 +189,79 @@ export async function valuationReport(ctx: SystemContext, scope: ValuationScope)
     .sort((a, b) => (a.code ?? '\uffff').localeCompare(b.code ?? '\uffff') || a.currency.localeCompare(b.currency))
     .map(({ v, ...w }) => ({ ...w, value: format(v) }));
   const totals = totalsOf(data);
+  const at = scope.before ? new Date(Date.parse(scope.before) - 1).toISOString() : null;
   return {
-    at: scope.before ? new Date(Date.parse(scope.before) - 1).toISOString() : null,
+    at,
     data,
     /** The sum when every product is valued in one currency (or there is none); null otherwise. */
     total: totals.length > 1 ? null : (totals[0]?.value ?? format(0n)),
     totals,
+    converted: await convertedTotal(ctx, totals, (at ?? new Date().toISOString()).slice(0, 10)),
     warehouses,
     lines,
+  };
+}
+
+/** The report's total in the company currency: each currency's value at its rate on `date`. */
+export interface ConvertedValuation {
+  /** The company currency. */
+  currency: string;
+  /** The day whose rates were used (YYYY-MM-DD, UTC: the report's `at`, else today). */
+  date: string;
+  /** Σ value × rate, rounded once to the company currency's minor units; null when a rate is missing. */
+  total: string | null;
+  /** The rates used, one per currency other than the company's. */
+  rates: { currency: string; rate: string; validOn: string }[];
+  /** Currencies with no rate to the company currency on or before `date`. */
+  missingRates: string[];
+}
+
+/** "-12.5" → { units: -125n, scale: 1 }. */
+function decimal(text: string): { units: bigint; scale: number } {
+  const [whole = '0', fraction = ''] = text.split('.');
+  return { units: BigInt(`${whole}${fraction}`), scale: fraction.length };
+}
+
+/** value × rate, exact, as units at `scale` decimals (both have fewer). */
+function times(value: string, rate: string, scale: number): bigint {
+  const v = decimal(value);
+  const r = decimal(rate);
+  return v.units * r.units * 10n ** BigInt(scale - v.scale - r.scale);
+}
+
+async function convertedTotal(ctx: SystemContext, totals: CurrencyTotal[], date: string): Promise<ConvertedValuation> {
+  const currency = await ctx.money.companyCurrency();
+  const rates: ConvertedValuation['rates'] = [];
+  const missingRates: string[] = [];
+  let exact = 0n;
+  // Values have 4 decimals and stored rates at most 12 (inverses 10): 16 holds every product exactly.
+  const SCALE = 16;
+  const text = (n: bigint) => {
+    const digits = (n < 0n ? -n : n).toString().padStart(SCALE + 1, '0');
+    return `${n < 0n ? '-' : ''}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
+  };
+  for (const t of totals) {
+    let rate = '1';
+    if (t.currency !== currency) {
+      try {
+        const r = await ctx.money.rate(t.currency, currency, date);
+        rates.push({ currency: t.currency, rate: r.rate, validOn: r.validOn });
+        rate = r.rate;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'NO_EXCHANGE_RATE') throw err;
+        missingRates.push(t.currency);
+        continue;
+      }
+    }
+    // Summed at a common scale, rounded once at the end.
+    exact += times(t.value, rate, SCALE);
+  }
+  return {
+    currency,
+    date,
+    total: missingRates.length ? null : round(text(exact), currency).amount,
+    rates,
+    missingRates,
   };
 }
 
