@@ -7,7 +7,14 @@ export interface TimelineEntry {
   /** What happened, e.g. `crm.activity`, `sales.order`. */
   type: string;
   at: string;
+  /** What the page shows, in English: the fallback of `titleKey`. */
   title: string;
+  /**
+   * The title's key in the contributing addon's web catalogue (`web/messages/<lang>.json`), e.g.
+   * `timeline.order` = "Order {number}": the page shows it in the reader's language with `titleValues`.
+   */
+  titleKey?: string | null;
+  titleValues?: Record<string, string>;
   body?: string | null;
   /** Link for the web app, relative (e.g. `/sales/orders/…`). */
   href?: string | null;

@@ -218,7 +218,7 @@ describe('notes and the company page', () => {
 
     const timeline = (await t.client.get(`${C}/contacts/${co.id}/360`)).body.timeline;
     expect(timeline.map((e: { title: string }) => e.title)).toEqual(
-      expect.arrayContaining(['Note', 'call: Call Ada', 'Opportunity: Ada deal', 'Opportunity: Company deal']),
+      expect.arrayContaining(['Note', 'Call: Call Ada', 'Opportunity: Ada deal', 'Opportunity: Company deal']),
     );
     expect((await alice.get(`${C}/contacts/${co.id}/related`)).status).toBe(404);
     expect((await other.client.get(`${C}/contacts/${co.id}/related`)).status).toBe(404);

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MessageStore } from '@elevate/sdk';
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crm } from '../src/index.ts';
@@ -32,7 +35,7 @@ const QUERY = `query($id: ID!, $limit: Int) {
     contact { id name }
     company { id name }
     people { id name }
-    timeline { id addon type at title body meta }
+    timeline { id addon type at title titleKey titleValues body meta }
     panels { id addon title items { label value } }
   }
 }`;
@@ -127,6 +130,34 @@ describe('contact 360° view', () => {
     const times = timeline.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect(timeline[1]).toMatchObject({ title: '+120 points', body: 'Welcome bonus' });
+    // crm's titles carry their key in crm's web catalogue: its English with the values is the title,
+    // and German says it in German (the page shows that to a German reader).
+    const store = new MessageStore();
+    for (const lang of ['en', 'de']) {
+      store.add(
+        'crm',
+        lang,
+        JSON.parse(readFileSync(join(import.meta.dirname, `../web/messages/${lang}.json`), 'utf8')),
+      );
+    }
+    const own = (
+      view.timeline as {
+        addon: string;
+        type: string;
+        title: string;
+        titleKey: string;
+        titleValues: Record<string, string>;
+      }[]
+    ).filter((e) => e.addon === 'crm');
+    expect(own.length).toBe(5);
+    for (const e of own) {
+      expect(e.titleKey, e.type).toMatch(/^timeline\.entry\./);
+      expect(store.format('crm', 'en', e.titleKey, e.titleValues)).toBe(e.title);
+    }
+    const german = Object.fromEntries(own.map((e) => [e.type, store.format('crm', 'de', e.titleKey, e.titleValues)]));
+    expect(german['crm.note']).toBe('Notiz');
+    expect(german['crm.opportunity.won']).toMatch(/^Gewonnen: /);
+    expect(german['crm.opportunity.created']).toMatch(/^Verkaufschance: /);
     expect(view.panels).toEqual([
       {
         id: 'loyalty.balance',

@@ -57,6 +57,8 @@ export interface TimelineEntry {
   type: string;
   at: string;
   title: string;
+  titleKey?: string | null;
+  titleValues?: Record<string, string>;
   body: string | null;
   href: string | null;
   meta: Record<string, unknown>;

@@ -76,10 +76,15 @@ export function translator<M = Messages>(id: string): Translate<M> {
 /**
  * A label the server or a contribution gives in English with the key of its translation in the
  * addon's catalogue (menu entries, search groups): the key's text in the user's language, else the
- * English label.
+ * English label. `values` fill its placeholders (a timeline entry's `titleValues`).
  */
-export function labelIn(addon: string, key: string | null | undefined, label: string): string {
+export function labelIn(
+  addon: string,
+  key: string | null | undefined,
+  label: string,
+  values?: Readonly<Record<string, unknown>>,
+): string {
   if (!key) return label;
-  const text = store.format(addon, currentLanguage(), key);
+  const text = store.format(addon, currentLanguage(), key, values as never);
   return text === key ? label : text;
 }

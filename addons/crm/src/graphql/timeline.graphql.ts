@@ -19,7 +19,17 @@ export function timelineGraphql(b: GraphQLBuilder, types: CrmTypes): void {
       addon: t.exposeString('addon', { description: 'The addon the entry comes from' }),
       type: t.exposeString('type', { description: 'e.g. crm.activity, crm.opportunity.won, sales.order' }),
       at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
-      title: t.exposeString('title'),
+      title: t.exposeString('title', { description: 'In English; titleKey is its translation key' }),
+      titleKey: t.string({
+        nullable: true,
+        description: "The title's key in the contributing addon's web catalogue",
+        resolve: (e) => e.titleKey ?? null,
+      }),
+      titleValues: t.field({
+        type: 'JSON',
+        description: "The values of the title's message",
+        resolve: (e) => e.titleValues ?? {},
+      }),
       body: t.string({ nullable: true, resolve: (e) => e.body ?? null }),
       href: t.string({ nullable: true, resolve: (e) => e.href ?? null }),
       meta: t.field({ type: 'JSON', resolve: (e) => e.meta ?? {} }),

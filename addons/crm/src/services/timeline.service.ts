@@ -19,9 +19,22 @@ export interface Contact360 {
   panels: SourcedPanel[];
 }
 
+/** The key of each crm entry's title in crm's web catalogue (addons/crm/web/messages), by type. */
+const TITLE_KEYS: Record<string, string> = {
+  'crm.activity': 'timeline.entry.activity',
+  'crm.note': 'timeline.entry.note',
+  'crm.lead': 'timeline.entry.lead',
+  'crm.opportunity.created': 'timeline.entry.opportunity',
+  'crm.opportunity.won': 'timeline.entry.won',
+  'crm.opportunity.lost': 'timeline.entry.lost',
+};
+
 interface Part {
   permission: string;
-  /** A select of (id, type, at, title, body, href, meta) for the contacts `$2` (uuid[]); `owners(alias)` is the owner filter. */
+  /**
+   * A select of (id, type, at, title, body, href, meta, vals) for the contacts `$2` (uuid[]);
+   * `owners(alias)` is the owner filter. `vals`: the values of the title's message (TITLE_KEYS).
+   */
   sql: (owners: (alias: string) => string) => string;
 }
 
@@ -31,13 +44,17 @@ const PARTS: Part[] = [
     permission: 'crm.activity.read',
     sql: (
       o,
-    ) => `select 'activity:' || a.id, 'crm.activity', coalesce(a.done_at, a.created_at), a.kind || ': ' || a.subject,
-      a.description, '/crm/activities/' || a.id, jsonb_build_object('kind', a.kind, 'done', a.done, 'dueAt', a.due_at)
-      from crm_activity a where a.tenant_id = $1 and a.contact_id = any($2::uuid[])${o('a')}`,
+    ) => `select 'activity:' || a.id, 'crm.activity', coalesce(a.done_at, a.created_at), k.label || ': ' || a.subject,
+      a.description, '/crm/activities/' || a.id, jsonb_build_object('kind', a.kind, 'done', a.done, 'dueAt', a.due_at),
+      jsonb_build_object('kind', k.label, 'subject', a.subject)
+      from crm_activity a
+      cross join lateral (select coalesce((select t.label from crm_activity_type t
+        where t.tenant_id = a.tenant_id and t.key = a.kind), a.kind) as label) k
+      where a.tenant_id = $1 and a.contact_id = any($2::uuid[])${o('a')}`,
   },
   {
     permission: 'crm.activity.read',
-    sql: (o) => `select 'note:' || n.id, 'crm.note', n.created_at, 'Note', n.body, null, null::jsonb
+    sql: (o) => `select 'note:' || n.id, 'crm.note', n.created_at, 'Note', n.body, null, null::jsonb, null::jsonb
       from crm_note n where n.tenant_id = $1 and n.contact_id = any($2::uuid[])${o('n')}`,
   },
   {
@@ -45,7 +62,7 @@ const PARTS: Part[] = [
     sql: (
       o,
     ) => `select 'lead:' || l.id, 'crm.lead', l.created_at, 'Lead: ' || l.title, l.description, '/crm/leads/' || l.id,
-      jsonb_build_object('status', l.status, 'score', l.score)
+      jsonb_build_object('status', l.status, 'score', l.score), jsonb_build_object('title', l.title)
       from crm_lead l where l.tenant_id = $1 and l.contact_id = any($2::uuid[])${o('l')}`,
   },
   {
@@ -53,12 +70,13 @@ const PARTS: Part[] = [
     sql: (
       o,
     ) => `select 'opportunity:' || p.id || ':created', 'crm.opportunity.created', p.created_at, 'Opportunity: ' || p.title,
-      null, '/crm/opportunities/' || p.id, jsonb_build_object('value', p.value, 'currency', p.currency)
+      null, '/crm/opportunities/' || p.id, jsonb_build_object('value', p.value, 'currency', p.currency),
+      jsonb_build_object('title', p.title)
       from crm_opportunity p where p.tenant_id = $1 and p.contact_id = any($2::uuid[])${o('p')}
       union all
       select 'opportunity:' || p.id || ':' || p.status, 'crm.opportunity.' || p.status, p.closed_at,
         (case p.status when 'won' then 'Won: ' else 'Lost: ' end) || p.title, p.lost_reason, '/crm/opportunities/' || p.id,
-        jsonb_build_object('value', p.value, 'currency', p.currency)
+        jsonb_build_object('value', p.value, 'currency', p.currency), jsonb_build_object('title', p.title)
       from crm_opportunity p where p.tenant_id = $1 and p.contact_id = any($2::uuid[]) and p.status in ('won', 'lost')
         and p.closed_at is not null${o('p')}`,
   },
@@ -98,12 +116,19 @@ async function crmEntries(ctx: RequestContext, contactIds: string[], limit: numb
     body: string | null;
     href: string | null;
     meta: Record<string, unknown> | null;
+    vals: Record<string, string> | null;
   }>(
-    `select * from (${selects.join(' union all ')}) as e(id, type, at, title, body, href, meta)
+    `select * from (${selects.join(' union all ')}) as e(id, type, at, title, body, href, meta, vals)
      order by at desc, id limit $${params.length}`,
     params,
   );
-  return rows.map((r) => ({ ...r, meta: r.meta ?? {}, addon: 'crm' }));
+  return rows.map(({ vals, ...r }) => ({
+    ...r,
+    meta: r.meta ?? {},
+    addon: 'crm',
+    titleKey: TITLE_KEYS[r.type] ?? null,
+    titleValues: vals ?? {},
+  }));
 }
 
 const time = (e: TimelineEntry) => {
@@ -131,6 +156,8 @@ export async function contactTimeline(
       title: c.parentId
         ? `Reply by ${c.author?.name ?? 'a former user'}`
         : `Comment by ${c.author?.name ?? 'a former user'}`,
+      titleKey: `timeline.entry.${c.parentId ? 'reply' : 'comment'}${c.author ? '' : 'Former'}`,
+      titleValues: c.author ? { name: c.author.name } : {},
       body: c.text,
       href: `/crm/contacts/${c.recordId}#comment-${c.id}`,
       meta: { commentId: c.id, parentId: c.parentId, edited: c.editedAt !== null },
