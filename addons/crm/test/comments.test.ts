@@ -149,6 +149,19 @@ describe('comments on a contact', () => {
     expect(res.body.body).toBe(evil);
   });
 
+  it('tells each mentioned user in the language of their profile', async () => {
+    const greta = await t.as('admin', 'greta@cmt.test');
+    expect((await greta.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    const gretaId = await me(greta);
+    const res = await post(alice, { body: `<@${gretaId}> <@${id.admin}> see this` });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const aliceName = (await alice.get('/api/v1/core/me')).body.user.name as string;
+    const german = (await notifications(greta)).find((n) => n.link.endsWith(`#comment-${res.body.id}`));
+    expect(german?.title).toBe(`${aliceName} hat Sie bei Ada Lovelace erwähnt`);
+    const english = (await notifications(admin)).find((n) => n.link.endsWith(`#comment-${res.body.id}`));
+    expect(english?.title).toBe(`${aliceName} mentioned you on Ada Lovelace`);
+  });
+
   it('lets only the author edit (marked edited, new mentions told) and the author or an admin delete', async () => {
     const c = await post(alice, { body: 'First draft' });
     expect((await admin.patch(`${C}/${c.body.id}`, { body: 'hijacked' })).status).toBe(403);

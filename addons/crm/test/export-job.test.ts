@@ -93,6 +93,19 @@ describe('background export', () => {
     expect(lines(String(own.body))).toHaveLength(14);
   });
 
+  it('tells a German reader in German (the language of their profile), numbers in German form', async () => {
+    const greta = await acme.as('admin', 'greta-export@acme.test');
+    expect((await greta.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    const start = await greta.post('/api/v1/core/exports', { name: 'crm.contacts', params: { city: 'Lyon' } });
+    expect(start.status).toBe(202);
+    expect(await done(greta, start.body.id)).toMatchObject({ status: 'done', rows: 13 });
+    const note = (await greta.get('/api/v1/core/notifications')).body.data.find(
+      (n: { type: string }) => n.type === 'core.export-ready',
+    );
+    expect(note.title).toBe('Export „Contacts“ ist fertig');
+    expect(note.body).toMatch(/^contacts-\d{4}-\d{2}-\d{2}\.csv: 13 Zeilen\. Der Download-Link gilt 24 Stunden\.$/);
+  });
+
   it('runs as the user who asked: their record rules, their exports only', async () => {
     const start = await member.post('/api/v1/core/exports', { name: 'crm.contacts', params: { city: 'Lyon' } });
     expect(start.status).toBe(202);

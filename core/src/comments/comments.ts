@@ -18,6 +18,7 @@ import {
   widestScope,
 } from '@elevate/sdk';
 import { isUuid } from '../db/uuid.ts';
+import { notificationText, readersLanguages } from '../notifications/texts.ts';
 import {
   type Commentable,
   CommentCreated,
@@ -353,13 +354,16 @@ export class CommentService {
   private async notify(rc: RequestContext, t: Target, row: Row, users: ReadonlyMap<string, string | null>) {
     const names = await this.names(rc, [...row.mentions, ...row.teamMentions]);
     const text = commentPlainText(row.body, names);
+    // Each in the language the recipient reads the app in.
+    const languages = await readersLanguages(rc.db, rc.tenant.id, [...users.keys()]);
     for (const [userId, team] of users) {
       if (userId === rc.user.id) continue;
-      const whom = team === null ? 'you' : `your team ${team}`;
+      const language = languages.get(userId) ?? 'en';
+      const values = { name: rc.user.name, label: t.label, team: team ?? '' };
       await rc.notifications.send({
         userId,
         type: MENTION_TYPE,
-        title: `${rc.user.name} mentioned ${whom} on ${t.label}`.slice(0, 200),
+        title: notificationText(language, team === null ? 'mention.you' : 'mention.team', values).slice(0, 200),
         body: text.length > 2000 ? `${text.slice(0, 1999)}…` : text,
         link: `${t.link}#comment-${row.id}`,
       });

@@ -14,6 +14,7 @@ import { requestContext, systemContext } from '../context/context.ts';
 import { type TenantTx, withTenant, withTenantAs } from '../db/tenant-tx.ts';
 import { signLink } from '../documents/links.ts';
 import { outboxPublisher } from '../events/outbox.ts';
+import { type NotificationText, notificationText, readersLanguages } from '../notifications/texts.ts';
 import type { KernelJob, Runtime } from '../runtime.ts';
 
 // Background exports (an addon's `defineExport`): a row in core_export, a kernel job that runs the
@@ -157,6 +158,13 @@ export class Exports {
         if (!row || row.status === 'done' || row.status === 'failed') return { skipped: true };
         const actor = { actor: `job:${EXPORT_JOB}`, userId: row.user_id };
         const log = rt.log.child({ tenant: tenant.slug, job: EXPORT_JOB, exportId });
+        // The notification in the language the user reads the app in.
+        const language =
+          (await withTenant(rt.pools.app, job.tenantId, (tx) => readersLanguages(tx, job.tenantId, [row.user_id]))).get(
+            row.user_id,
+          ) ?? 'en';
+        const text = (key: NotificationText, values?: Record<string, string | number>) =>
+          notificationText(language, key, values);
         const finish = (fields: { status: 'done' | 'failed'; title: string; body: string }, store?: unknown[]) =>
           withTenantAs(actor, rt.pools.app, job.tenantId, async (tx) => {
             if (store) {
@@ -185,7 +193,7 @@ export class Exports {
         const enabled = await rt.enabledAddons(job.tenantId);
         const def = this.findOrNull(row.name, enabled);
         if (!def) {
-          await finish({ status: 'failed', title: 'Export failed', body: 'Its addon is no longer enabled' });
+          await finish({ status: 'failed', title: text('export.failedTitle'), body: text('export.addonDisabled') });
           return { failed: 'disabled' };
         }
         await withTenant(rt.pools.app, job.tenantId, (tx) =>
@@ -227,17 +235,17 @@ export class Exports {
           await finish(
             {
               status: 'done',
-              title: `${def.title} export is ready`,
-              body: `${file.filename}: ${file.rows.toLocaleString('en-US')} rows. The download link works for 24 hours.`,
+              title: text('export.ready', { title: def.title }),
+              body: text('export.readyBody', { filename: file.filename, rows: file.rows }),
             },
             [file.rows, file.filename, file.contentType, body, body.length],
           );
           return { rows: file.rows, size: body.length };
         } catch (err) {
           if (!job.final) throw err;
-          const message = err instanceof AppError && err.expose ? err.message : 'The export could not be built';
+          const message = err instanceof AppError && err.expose ? err.message : text('export.notBuilt');
           log.error({ err: String(err) }, 'export failed');
-          await finish({ status: 'failed', title: `${def.title} export failed`, body: message });
+          await finish({ status: 'failed', title: text('export.failed', { title: def.title }), body: message });
           return { failed: true };
         }
       },
