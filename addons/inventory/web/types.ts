@@ -173,3 +173,10 @@ export interface TreeLocation {
   totalOnHand: string;
   products: number;
 }
+
+/** A state as the pages show it (`done`, `draft`, `queued` …), in the user's language. */
+export const stateText = (state: unknown): string => t('enum.state', { state: String(state ?? '') });
+/** A move's kind as the lists show it (`receipt`, `internal` …), in the user's language. */
+export const kindText = (kind: unknown): string => t('enum.kind', { kind: String(kind ?? '') });
+/** A product type as the product page shows it (`stockable` …), in the user's language. */
+export const typeText = (type: unknown): string => t('enum.type', { type: String(type ?? '') });
