@@ -11,6 +11,7 @@ import type { Quant } from '../src/models/quant.model.ts';
 import type { ReorderRule, Replenishment } from '../src/models/reorder.model.ts';
 import type { Uom } from '../src/models/uom.model.ts';
 import type { Warehouse } from '../src/models/warehouse.model.ts';
+import { t } from './i18n.ts';
 
 /** A product as REST answers it: with the custom-field values the caller may see. */
 export type ProductRow = Row<typeof Product> & { custom?: Record<string, unknown> };
@@ -51,12 +52,38 @@ export interface LocationStock {
 }
 
 export const PRODUCT_TYPES = ['stockable', 'consumable', 'service'] as const;
-export const TRACKING_OPTIONS = [
-  { value: 'none', label: 'No tracking' },
-  { value: 'lot', label: 'By lots' },
-  { value: 'serial', label: 'By unique serial number' },
+/** A product type's name (`Stockable`), in the user's language; unknown types as they are. */
+export function productTypeLabel(type: string): string {
+  switch (type) {
+    case 'stockable':
+      return t('productType.stockable');
+    case 'consumable':
+      return t('productType.consumable');
+    case 'service':
+      return t('productType.service');
+    default:
+      return type;
+  }
+}
+/** The tracking choices of the product form, in the user's language (called at render time). */
+export const trackingOptions = () => [
+  { value: 'none', label: t('tracking.optionNone') },
+  { value: 'lot', label: t('tracking.optionLot') },
+  { value: 'serial', label: t('tracking.optionSerial') },
 ];
-export const TRACKING_LABELS: Record<string, string> = { none: 'No tracking', lot: 'Lots', serial: 'Serial numbers' };
+/** A tracking mode's name (`Lots`, `Serial numbers`), in the user's language; unknown values as they are. */
+export function trackingLabel(tracking: string): string {
+  switch (tracking) {
+    case 'none':
+      return t('tracking.none');
+    case 'lot':
+      return t('tracking.lot');
+    case 'serial':
+      return t('tracking.serial');
+    default:
+      return tracking;
+  }
+}
 
 /** A row of `GET /lot-stock`: a lot with its product and on hand. */
 export interface LotSummary {
@@ -94,12 +121,23 @@ export interface LotTraceView {
 }
 /** The operations a person makes by hand in the operation form (adjustments come from counts). */
 export const OPERATION_FORM_KINDS = ['receipt', 'delivery', 'internal'] as const;
-export const KIND_LABELS: Record<string, string> = {
-  receipt: 'Receipt',
-  delivery: 'Delivery',
-  internal: 'Transfer',
-  adjustment: 'Adjustment',
-};
+/** Every kind of operation, in the order the pages list them. */
+export const OPERATION_KINDS = ['receipt', 'delivery', 'internal', 'adjustment'] as const;
+/** An operation kind's name (`Receipt`, `Transfer`), in the user's language; unknown kinds as they are. */
+export function kindLabel(kind: string): string {
+  switch (kind) {
+    case 'receipt':
+      return t('kind.receipt');
+    case 'delivery':
+      return t('kind.delivery');
+    case 'internal':
+      return t('kind.internal');
+    case 'adjustment':
+      return t('kind.adjustment');
+    default:
+      return kind;
+  }
+}
 
 /** Exact amounts from the server (no float sums in the browser), shown without trailing zeros. */
 export const plain = (v: unknown): string => {
@@ -135,3 +173,10 @@ export interface TreeLocation {
   totalOnHand: string;
   products: number;
 }
+
+/** A state as the pages show it (`done`, `draft`, `queued` …), in the user's language. */
+export const stateText = (state: unknown): string => t('enum.state', { state: String(state ?? '') });
+/** A move's kind as the lists show it (`receipt`, `internal` …), in the user's language. */
+export const kindText = (kind: unknown): string => t('enum.kind', { kind: String(kind ?? '') });
+/** A product type as the product page shows it (`stockable` …), in the user's language. */
+export const typeText = (type: unknown): string => t('enum.type', { type: String(type ?? '') });
