@@ -28,6 +28,15 @@ export const orderStateLabel = labels({
   done: 'orderState.done',
   cancelled: 'orderState.cancelled',
 });
+/** An order's timeline entry as the server names it ('partially delivered'), shown first-letter upper case. */
+export const orderEventLabel = labels({
+  draft: 'orderEvent.draft',
+  confirmed: 'orderEvent.confirmed',
+  delivered: 'orderEvent.delivered',
+  'partially delivered': 'orderEvent.partiallyDelivered',
+  done: 'orderEvent.done',
+  cancelled: 'orderEvent.cancelled',
+});
 export const deliveryLabel = labels({
   nothing: 'delivery.nothing',
   partial: 'delivery.partial',
