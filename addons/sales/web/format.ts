@@ -2,44 +2,63 @@
 
 import { round, sumByCurrency } from '@elevate/sdk/money';
 import type { Api } from '@elevate/sdk/web';
+import { t } from './i18n.ts';
 import type { ContactRef } from './types.ts';
 
-export const QUOTE_STATE_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  sent: 'Sent',
-  accepted: 'Accepted',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  superseded: 'Superseded',
-};
-export const ORDER_STATE_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  confirmed: 'Confirmed',
-  done: 'Done',
-  cancelled: 'Cancelled',
-};
-export const DELIVERY_LABELS: Record<string, string> = {
-  nothing: 'Not delivered',
-  partial: 'Partly delivered',
-  full: 'Delivered',
-};
+type Key = Parameters<typeof t>[0];
+/** A value's label in the user's language, read at call time (the value itself when unknown). */
+const labels =
+  (keys: Record<string, Key>) =>
+  (value: string): string => {
+    const key = keys[value];
+    return key ? t(key) : value;
+  };
+
+export const quoteStateLabel = labels({
+  draft: 'quoteState.draft',
+  sent: 'quoteState.sent',
+  accepted: 'quoteState.accepted',
+  cancelled: 'quoteState.cancelled',
+  expired: 'quoteState.expired',
+  superseded: 'quoteState.superseded',
+});
+export const orderStateLabel = labels({
+  draft: 'orderState.draft',
+  confirmed: 'orderState.confirmed',
+  done: 'orderState.done',
+  cancelled: 'orderState.cancelled',
+});
+/** An order's timeline entry as the server names it ('partially delivered'), shown first-letter upper case. */
+export const orderEventLabel = labels({
+  draft: 'orderEvent.draft',
+  confirmed: 'orderEvent.confirmed',
+  delivered: 'orderEvent.delivered',
+  'partially delivered': 'orderEvent.partiallyDelivered',
+  done: 'orderEvent.done',
+  cancelled: 'orderEvent.cancelled',
+});
+export const deliveryLabel = labels({
+  nothing: 'delivery.nothing',
+  partial: 'delivery.partial',
+  full: 'delivery.full',
+});
 
 /** An invoice's status as the lists show it: drafts and cancelled by state, posted ones by payment. */
-export const INVOICE_STATUS_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  unpaid: 'Unpaid',
-  partial: 'Partly paid',
-  paid: 'Paid',
-  overdue: 'Overdue',
-  cancelled: 'Cancelled',
-};
+export const invoiceStatusLabel = labels({
+  draft: 'invoiceStatus.draft',
+  unpaid: 'invoiceStatus.unpaid',
+  partial: 'invoiceStatus.partial',
+  paid: 'invoiceStatus.paid',
+  overdue: 'invoiceStatus.overdue',
+  cancelled: 'invoiceStatus.cancelled',
+});
 export const invoiceStatus = (i: { state: string; paymentStatus: string }) =>
   i.state === 'posted' ? i.paymentStatus : i.state;
-export const PAYMENT_METHOD_LABELS: Record<string, string> = {
-  manual: 'Recorded',
-  provider: 'Online',
-  credit_note: 'Credit note',
-};
+export const paymentMethodLabel = labels({
+  manual: 'paymentMethod.manual',
+  provider: 'paymentMethod.provider',
+  credit_note: 'paymentMethod.credit_note',
+});
 
 const CHIP: Record<string, string> = {
   unpaid: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
