@@ -117,6 +117,24 @@ describe('inventory valuation page', { timeout: 180_000 }, () => {
     await expect
       .poll(() => p.getByRole('img', { name: /Stock value from/ }).getAttribute('aria-label'))
       .toMatch(/\(€10\.00\)$/);
+
+    // The total in the company currency: first no EUR → USD rate (the owner gets the link to add
+    // one), then 42.00 + 10.00 × 1.1 = 53.00 USD.
+    const card = p.getByTestId('valuation-converted');
+    await expect.poll(() => card.textContent()).toContain('No exchange rate from EUR to USD');
+    expect(await card.getByRole('link', { name: 'Add a rate' }).getAttribute('href')).toMatch(
+      /\/admin\/exchange-rates$/,
+    );
+    await tenant.as('POST', '/api/v1/core/exchange-rates', {
+      from: 'EUR',
+      to: 'USD',
+      rate: '1.1',
+      validOn: '2020-01-01',
+    });
+    await open(p, tenant.app('/inventory/valuation'));
+    await expect
+      .poll(async () => (await card.textContent())?.replace(/\s+/g, ' ').trim())
+      .toMatch(/^All warehouses in USD \$53\.00 1 EUR = 1\.1 USD \(/);
   });
 });
 
