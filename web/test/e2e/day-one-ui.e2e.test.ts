@@ -193,7 +193,8 @@ describe('dates and amounts', { timeout: 90_000 }, () => {
           return main?.textContent?.replace(/[ \t\n\r]+/g, ' ') ?? '';
         }, h);
       const server = await mainText(html);
-      expect(server).toContain('due 30.11.2026, 21:00');
+      // The browser asks for German (de-DE): the page is in German, the due date in the user's zone.
+      expect(server).toContain('fällig 30.11.2026, 21:00');
       // Amounts keep the currency's minor units (USD: two decimals).
       expect(server).toContain('12.500,00\u00a0$');
       expect(server).not.toContain('Dec');

@@ -139,7 +139,8 @@ describe('inventory lots and serial numbers', { timeout: 180_000 }, () => {
     const serialRow = p.getByRole('row', { name: /SN-100/ });
     // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is the text as shown
     await expect.poll(() => serialRow.innerText()).toMatch(/DRILL-1.*Cordless drill.*SN-100.*1.*1/s);
-    expect(await p.getByRole('cell', { name: 'SN-201' }).count()).toBe(1);
+    // The sheet reloads after each scan: SN-201's line shows once the reload after its scan lands.
+    await expect.poll(() => p.getByRole('cell', { name: 'SN-201' }).count()).toBe(1);
     const countUrl = p.url();
 
     const failures: string[] = [];
