@@ -62,7 +62,7 @@ describe('package boundaries', () => {
   });
 
   it('crm’s web code uses only the UI kit, the SDK’s shared rules and money, npm packages and crm’s own files', () => {
-    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions', '@elevate/sdk/money'];
+    const allowed = ['@elevate/sdk/web', '@elevate/sdk/web/i18n', '@elevate/sdk/permissions', '@elevate/sdk/money'];
     const leaks = files(join(root, 'addons/crm/web')).flatMap((f) =>
       imports(f)
         .filter(
@@ -131,7 +131,7 @@ describe('inventory uses only the doors a third party has', () => {
   });
 
   it('its web code uses only the UI kit, npm packages and its own files; server files for types only', () => {
-    const allowed = ['@elevate/sdk/web', '@elevate/sdk/permissions', '@elevate/sdk/money'];
+    const allowed = ['@elevate/sdk/web', '@elevate/sdk/web/i18n', '@elevate/sdk/permissions', '@elevate/sdk/money'];
     const web = list('web');
     const leaks = web.flatMap((f) =>
       imports(f)
