@@ -155,3 +155,26 @@ describe('inventory uses only the doors a third party has', () => {
     expect(web.some((f) => imports(f).includes('@elevate/sdk/web'))).toBe(true);
   });
 });
+
+describe('published packages offer every door the workspace does', () => {
+  // pnpm pack swaps `exports` for `publishConfig.exports`: an entry missing there works inside the
+  // workspace and fails with ERR_PACKAGE_PATH_NOT_EXPORTED for an addon installed from the tarball.
+  for (const dir of ['sdk', 'core', 'testkit', 'cli']) {
+    it(`${dir}: the same export keys, each published path built from a workspace source`, () => {
+      const p = pkg(dir);
+      const published = p.publishConfig?.exports ?? p.exports;
+      expect(Object.keys(published).sort()).toEqual(Object.keys(p.exports ?? {}).sort());
+      for (const [key, target] of Object.entries<string | Record<string, string>>(published)) {
+        const paths = typeof target === 'string' ? [target] : Object.values(target);
+        for (const path of paths) {
+          // dist/x.js and dist/x.d.ts are compiled from src/x.ts; sources ship as they are.
+          const source = path.replace(
+            /^\.\/dist\/(.*?)(\.d)?\.js$|^\.\/dist\/(.*?)\.d\.ts$/,
+            (_m, a, _d, b) => `./src/${a ?? b}.ts`,
+          );
+          expect(statSync(join(root, dir, source)).isFile(), `${dir} ${key}: ${path}`).toBe(true);
+        }
+      }
+    });
+  }
+});
