@@ -13,10 +13,29 @@ const notifier = defineAddon({
   description: 'Sends notifications through ctx.notifications for the notification tests.',
   category: 'testing',
   platform: '^1.0.0',
+  notifications: [
+    { type: 'notifier.won', title: (lang) => (lang === 'de' ? 'Ein Geschäft wurde gewonnen' : 'A deal was won') },
+  ],
   rest: (r) => {
     r.post('/notify', { summary: 'Notify a user' }, async ({ ctx, body }) => {
-      const { fail, ...message } = body as { fail?: boolean; userId: string; type: string; title: string };
-      const res = await ctx.notifications.send(message);
+      const { fail, perReader, ...message } = body as {
+        fail?: boolean;
+        perReader?: boolean;
+        userId: string;
+        type: string;
+        title: string;
+        body?: string;
+      };
+      // perReader: the title and body written in the reader's language (a ReaderText function).
+      const res = await ctx.notifications.send(
+        perReader
+          ? {
+              ...message,
+              title: (lang) => `${lang}: ${message.title}`,
+              ...(message.body === undefined ? {} : { body: (lang) => `${lang}: ${message.body}` }),
+            }
+          : message,
+      );
       if (fail) throw new AppError('TEST_FAILURE', 'fails after notifying', { status: 422 });
       return { status: 201, body: res };
     });
@@ -203,6 +222,40 @@ describe('in-app notifications', () => {
     expect(mail?.subject).toBe('Contract signed');
     expect(mail?.text).toContain('ACME signed the contract.');
     expect(mail?.text).toContain('/t/nt-prefs/crm/deals/42');
+  });
+
+  it('is written in the reader’s language: a text function gets each recipient’s, the kinds their titles in it', async () => {
+    const t = await env.tenant('nt-lang', { enable: ['notifier'] });
+    const german = await t.as('member', 'greta@nt-lang.test');
+    const english = await t.as('member', 'eve@nt-lang.test');
+    expect((await german.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    for (const [client, expected] of [
+      [german, 'de: Deal won'],
+      [english, 'en: Deal won'],
+    ] as const) {
+      const res = await t.client.post('/api/v1/notifier/notify', {
+        userId: await me(client),
+        type: 'notifier.won',
+        title: 'Deal won',
+        body: 'ACME',
+        perReader: true,
+      });
+      expect(res.status).toBe(201);
+      const [n] = (await client.get('/api/v1/core/notifications')).body.data;
+      expect(n).toMatchObject({ title: expected, body: `${expected.slice(0, 2)}: ACME` });
+    }
+    const kinds = async (c: ApiClient) =>
+      new Map(
+        ((await c.get('/api/v1/core/notifications/preferences')).body.data as { type: string; title: string }[]).map(
+          (k) => [k.type, k.title],
+        ),
+      );
+    const de = await kinds(german);
+    const en = await kinds(english);
+    expect(de.get('notifier.won')).toBe('Ein Geschäft wurde gewonnen');
+    expect(en.get('notifier.won')).toBe('A deal was won');
+    expect(de.get('core.mention')).toBe('Jemand hat Sie in einem Kommentar erwähnt');
+    expect(en.get('core.mention')).toBe('Someone mentioned you in a comment');
   });
 
   it('answers 400 naming the field for bad input', async () => {

@@ -260,6 +260,7 @@ export type {
   NotificationMessage,
   NotificationTypeDef,
   Notifier,
+  ReaderText,
 } from './notifications.ts';
 export {
   type Checkout,
@@ -327,6 +328,7 @@ export {
   searchTerms,
 } from './search.ts';
 export type { Secrets } from './secrets.ts';
+export { type ServerMessages, serverMessages } from './server-messages.ts';
 export {
   defineService,
   provide,

@@ -12,6 +12,7 @@ import { crmTypes } from './graphql/types.graphql.ts';
 import { importContactsJob, importLeadsJob } from './jobs/import-contacts.job.ts';
 import { rescoreLeadsJob } from './jobs/rescore-leads.job.ts';
 import { crmLists } from './lists.ts';
+import { messages } from './messages.ts';
 import { Contact } from './models/contact.model.ts';
 import { crmModels } from './models/index.ts';
 import { Lead } from './models/lead.model.ts';
@@ -64,7 +65,7 @@ export const crm = defineAddon({
     commentsOn(Opportunity, { link: (r) => `/crm/opportunities/${r.id}`, label: (r) => r.title }),
     commentsOn(Lead, { link: (r) => `/crm/leads/${r.id}`, label: (r) => r.title }),
   ],
-  notifications: [{ type: 'crm.assignment', title: 'A lead, contact or opportunity was assigned to you' }],
+  notifications: [{ type: 'crm.assignment', title: (lang) => messages.text(lang, 'notify.assignmentKind') }],
   lists: crmLists,
   search: searchProviders,
   exports: crmExports,

@@ -200,6 +200,9 @@ describe('crm actions', () => {
         },
       ],
     });
+    // One member reads the app in German: their assignment notices are written in German.
+    const [german] = members as [string];
+    await env.sql("update core_user set language = 'de' where tenant_id = $1 and id = $2", [t.id, german]);
     const leads: string[] = [];
     for (const n of [1, 2, 3, 4]) leads.push((await post(t, `${api}/leads`, { title: `Lead ${n}` })).id);
     await vi.waitFor(async () => expect((await runsOf(t, rule.id)).filter(done)).toHaveLength(4), WAIT);
@@ -211,7 +214,11 @@ describe('crm actions', () => {
     expect(told).toHaveLength(4);
     expect(new Set(told.map((n) => n.user_id))).toEqual(new Set(members));
     expect(told.map((n) => n.link).sort()).toEqual(leads.map((id) => `/crm/leads/${id}`).sort());
-    expect(told.map((n) => n.title)).toContain('Lead 1 was assigned to you');
+    for (const n of told) {
+      const lead = `Lead ${leads.findIndex((id) => n.link.endsWith(id)) + 1}`;
+      expect(n.title).toBe(n.user_id === german ? `${lead} wurde Ihnen zugewiesen` : `${lead} was assigned to you`);
+    }
+    expect(told.some((n) => n.user_id === german)).toBe(true);
     expect((await runsOf(t, rule.id)).map((r) => r.status)).toEqual([
       'succeeded',
       'succeeded',

@@ -16,7 +16,7 @@ const listQuery = compileQuery({
 
 /** The caller's own in-app notifications and preferences: no permission needed, nobody else's. */
 export function notificationRoutes(r: Router<State>, addons: readonly AnyAddon[]): void {
-  const kinds = (s: State) => notificationKinds(addons, s.enabled ?? new Set());
+  const kinds = (s: State) => notificationKinds(addons, s.enabled ?? new Set(), s.rc?.user.language);
   const req = (s: State) => {
     if (!s.rc || !s.tx) throw new Error('notification route without request context');
     return { userId: s.rc.user.id, tx: s.tx };

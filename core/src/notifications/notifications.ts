@@ -3,13 +3,18 @@ import {
   type AnyAddon,
   defineEvent,
   type EventPublisher,
+  isLanguage,
+  type Language,
   type Mailer,
   NotFoundError,
   type NotificationMessage,
   type Notifier,
+  type ReaderText,
+  SOURCE_LANGUAGE,
   ValidationError,
 } from '@elevate/sdk';
 import type { TenantTx } from '../db/tenant-tx.ts';
+import { notificationText } from './texts.ts';
 
 /** The outbox event that carries a new notification to its user's live streams (live.ts). */
 export const NotificationCreated = defineEvent<NotificationInfo>('core.notification.created');
@@ -17,22 +22,27 @@ export const NOTIFICATION_EVENT_PREFIX = 'core.notification.';
 export const CHANNELS = ['in-app', 'email', 'digest', 'off'] as const;
 export type Channel = (typeof CHANNELS)[number];
 /** Notification types of the kernel itself (addons declare theirs, `<addon>.<name>`, in `notifications`). */
-export const KERNEL_NOTIFICATION_KINDS: readonly { type: string; title: string }[] = [
-  { type: 'core.mention', title: 'Someone mentioned you in a comment' },
-  { type: 'core.automation', title: 'Notifications sent by automation rules' },
-  { type: 'core.webhook-disabled', title: 'A webhook endpoint was disabled after failures' },
+export const KERNEL_NOTIFICATION_KINDS: readonly { type: string; title: ReaderText }[] = [
+  { type: 'core.mention', title: (lang) => notificationText(lang, 'kind.mention') },
+  { type: 'core.automation', title: (lang) => notificationText(lang, 'kind.automation') },
+  { type: 'core.webhook-disabled', title: (lang) => notificationText(lang, 'kind.webhookDisabled') },
 ];
 export const KERNEL_NOTIFICATION_TYPES = KERNEL_NOTIFICATION_KINDS.map((k) => k.type);
 
-/** The kinds a user of a tenant with these addons enabled can set a channel for. */
+/** A `ReaderText` written for a reader of `language` (unknown or none: English). */
+export function readerText(text: ReaderText, language: string | null | undefined): string {
+  return typeof text === 'function' ? text(isLanguage(language) ? language : SOURCE_LANGUAGE) : text;
+}
+
+/** The kinds a user of a tenant with these addons enabled can set a channel for, titled in their language. */
 export function notificationKinds(
   addons: readonly AnyAddon[],
   enabled: ReadonlySet<string>,
+  language: string | null | undefined = SOURCE_LANGUAGE,
 ): { type: string; title: string }[] {
-  return [
-    ...KERNEL_NOTIFICATION_KINDS,
-    ...addons.filter((a) => enabled.has(a.id)).flatMap((a) => a.notifications.map((n) => ({ ...n }))),
-  ];
+  return [...KERNEL_NOTIFICATION_KINDS, ...addons.filter((a) => enabled.has(a.id)).flatMap((a) => a.notifications)].map(
+    (k) => ({ type: k.type, title: readerText(k.title, language) }),
+  );
 }
 
 export interface NotificationInfo {
@@ -52,7 +62,10 @@ const COLUMNS = `id, user_id as "userId", type, title, body, link, read_at as "r
 const TYPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function check(m: NotificationMessage): void {
+/** The message as its reader reads it: title and body as text. */
+type Written = Omit<NotificationMessage, 'title' | 'body'> & { title: string; body?: string };
+
+function check(m: Written): void {
   const details: { path: string; message: string }[] = [];
   if (typeof m.userId !== 'string' || !UUID.test(m.userId))
     details.push({ path: 'userId', message: 'must be a user id' });
@@ -89,19 +102,28 @@ export function transactionalNotifier(
   tenantSlug: string,
 ): Notifier {
   return {
-    async send(message) {
-      check(message);
-      const rows = await tx.query<{ email: string; channel: Channel | null }>(
-        `select u.email, p.channel from core_user u
+    async send(input) {
+      // The text is written once the reader's language is known; shape errors come first.
+      check({ ...input, title: typeof input.title === 'function' ? 'x' : input.title, body: undefined });
+      const rows = await tx.query<{ email: string; channel: Channel | null; language: string | null }>(
+        `select u.email, p.channel, u.language from core_user u
            left join core_notification_pref p on p.tenant_id = u.tenant_id and p.user_id = u.id and p.type = $3
          where u.tenant_id = $1 and u.id = $2 and u.active`,
-        [tx.tenantId, message.userId, message.type],
+        [tx.tenantId, input.userId, input.type],
       );
       const user = rows[0];
       if (!user)
         throw new ValidationError('Invalid notification', [{ path: 'userId', message: 'no active user has this id' }]);
       const channel = user.channel ?? 'in-app';
       if (channel === 'off') return { id: null };
+      const language: Language = isLanguage(user.language) ? user.language : SOURCE_LANGUAGE;
+      const { title, body, ...rest } = input;
+      const message: Written = {
+        ...rest,
+        title: readerText(title, language),
+        ...(body === undefined ? {} : { body: readerText(body, language) }),
+      };
+      check(message);
       const id = randomUUID();
       if (channel === 'email') {
         if (!mail) return { id: null };
@@ -180,7 +202,7 @@ export const notificationStore = {
   async preferences(
     tx: TenantTx,
     userId: string,
-    kinds: readonly { type: string; title: string }[] = KERNEL_NOTIFICATION_KINDS,
+    kinds: readonly { type: string; title: string }[] = notificationKinds([], new Set()),
   ): Promise<{ type: string; title: string; channel: Channel }[]> {
     const rows = await tx.query<{ type: string; channel: Channel }>(
       `select type, channel from core_notification_pref where tenant_id = $1 and user_id = $2

@@ -20,7 +20,10 @@ export type NotificationText =
   | 'export.failed'
   | 'export.failedTitle'
   | 'export.addonDisabled'
-  | 'export.notBuilt';
+  | 'export.notBuilt'
+  | 'kind.mention'
+  | 'kind.automation'
+  | 'kind.webhookDisabled';
 
 /** A notification text in `language`, formatted with `values` (numbers in that language's form). */
 export function notificationText(

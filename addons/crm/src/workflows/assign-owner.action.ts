@@ -1,4 +1,5 @@
 import { type ActionContext, defineAction, ValidationError } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { updateContact } from '../services/contacts.service.ts';
 import { updateLead } from '../services/leads.service.ts';
 import { updateOpportunity } from '../services/opportunities.service.ts';
@@ -76,7 +77,10 @@ export const assignOwnerAction = defineAction<
     await ctx.notifications.send({
       userId: ownerId,
       type: 'crm.assignment',
-      title: `${rec?.title ?? rec?.name ?? 'A record'} was assigned to you`.slice(0, 200),
+      title: (lang) =>
+        messages
+          .text(lang, 'notify.assigned', { name: rec?.title ?? rec?.name ?? messages.text(lang, 'notify.aRecord') })
+          .slice(0, 200),
       link: `/crm/${path}/${id}`,
     });
     return { ownerId, strategy: p.strategy };

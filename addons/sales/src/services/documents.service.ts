@@ -3,10 +3,13 @@ import {
   type BusinessDocument,
   type DocumentLine,
   type DocumentParty,
+  isLanguage,
   minorUnits,
   money,
   type RequestContext,
   type SystemContext,
+  serverMessages,
+  type Translate,
 } from '@elevate/sdk';
 import { Installment, Invoice, type InvoiceRow } from '../models/invoice.model.ts';
 import { InvoiceLine } from '../models/invoice-line.model.ts';
@@ -25,50 +28,27 @@ import { computeTotals } from './totals.ts';
 
 type Line = Awaited<ReturnType<typeof readLines<typeof QuoteLine>>>[number];
 
-/** What sales itself writes on an invoice PDF (the platform prints the rest in the same language). */
-const WORDS = {
-  en: {
-    invoice: 'Invoice',
-    credit: 'Credit note',
-    draft: 'Draft {title}',
-    due: 'Due: {parts}',
-    part: '{amount} {currency} by {date}',
-    reverses: 'Reverses invoice {number}.',
-  },
-  de: {
-    invoice: 'Rechnung',
-    credit: 'Gutschrift',
-    draft: 'Entwurf: {title}',
-    due: 'Fällig: {parts}',
-    part: '{amount} {currency} bis {date}',
-    reverses: 'Storniert Rechnung {number}.',
-  },
-  es: {
-    invoice: 'Factura',
-    credit: 'Factura rectificativa',
-    draft: 'Borrador: {title}',
-    due: 'Vencimientos: {parts}',
-    part: '{amount} {currency} antes del {date}',
-    reverses: 'Rectifica la factura {number}.',
-  },
-} as const;
-type Words = (typeof WORDS)[keyof typeof WORDS];
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
+// What sales itself writes on an invoice PDF, in the reader's language (../messages/<lang>.json);
+// the platform prints the rest in the same language.
+const messages = serverMessages<typeof import('../messages/en.json')>(new URL('../messages/', import.meta.url));
 const LOCALE_OF: Record<string, string> = { en: 'en-US', de: 'de-DE', es: 'es-ES' };
 
 /**
  * The PDF's language and locale: those of the user making it (a request), the locale following
  * the language when the profile sets none; a job without a user: the platform's default (English).
  */
-function readerOf(ctx: SystemContext): { language?: string; locale?: string; words: Words } {
+function readerOf(ctx: SystemContext): {
+  language?: string;
+  locale?: string;
+  t: Translate<typeof import('../messages/en.json')>;
+} {
   const user = (ctx as Partial<RequestContext>).user;
-  const language = user?.language && user.language in WORDS ? (user.language as keyof typeof WORDS) : null;
+  const language = isLanguage(user?.language) ? user.language : null;
   const locale = user?.locale ?? (language ? LOCALE_OF[language] : null);
   return {
     ...(language ? { language } : {}),
     ...(locale ? { locale } : {}),
-    words: WORDS[language ?? 'en'],
+    t: messages.in(language),
   };
 }
 
@@ -148,7 +128,7 @@ async function documentLines(ctx: SystemContext, currency: string, lines: readon
 export async function quoteDocument(ctx: SystemContext, q: QuoteRow): Promise<BusinessDocument> {
   const { lines, taxSummary } = await documentLines(ctx, q.currency, await readLines(ctx, QuoteLine, q.id));
   const m = (v: string) => money(v, q.currency).amount;
-  const { words: _, ...reader } = readerOf(ctx);
+  const { t: _, ...reader } = readerOf(ctx);
   return {
     ...reader,
     kind: 'quote',
@@ -172,26 +152,26 @@ export async function invoiceDocument(ctx: SystemContext, inv: InvoiceRow): Prom
   const order = inv.order ? await ctx.db.repo(Order).get(inv.order) : null;
   const reversed = inv.reverses ? await ctx.db.repo(Invoice).get(inv.reverses) : null;
   const parts = await ctx.db.repo(Installment).find({ where: { invoice: inv.id }, orderBy: [{ field: 'sequence' }] });
-  const { words: w, ...reader } = readerOf(ctx);
+  const { t, ...reader } = readerOf(ctx);
   const notes = [
     ...(parts.length > 1
       ? [
-          fill(w.due, {
+          t('invoice.due', {
             parts: parts
-              .map((p) => fill(w.part, { amount: m(p.amount), currency: inv.currency, date: p.dueDate }))
+              .map((p) => t('invoice.part', { amount: m(p.amount), currency: inv.currency, date: p.dueDate }))
               .join('; '),
           }),
         ]
       : []),
-    ...(reversed?.number ? [fill(w.reverses, { number: reversed.number })] : []),
+    ...(reversed?.number ? [t('invoice.reverses', { number: reversed.number })] : []),
     ...(inv.note && !credit ? [inv.note] : []),
   ];
   const draft = inv.state === 'draft';
-  const title = credit ? w.credit : w.invoice;
+  const title = credit ? t('invoice.credit') : t('invoice.invoice');
   return {
     ...reader,
     kind: 'invoice',
-    title: draft ? fill(w.draft, { title }) : title,
+    title: draft ? t('invoice.draft', { title }) : title,
     number: inv.number ?? 'DRAFT',
     date: inv.invoiceDate ?? today(),
     ...(inv.dueDate && !credit ? { dueDate: inv.dueDate } : {}),
