@@ -45,34 +45,55 @@ export function moveStep(root: StepItem[], from: StepAt, to: StepAt): boolean {
   return true;
 }
 
-/** The step's name as the builder shows it: "2", "2 yes 1". */
-function names(root: StepItem[], path: string): string {
+/** The words of the step names and "Move to" labels: English here (no i18n import, for Node tests); the builder passes the user's language. */
+export interface StepWords {
+  yes: string;
+  no: string;
+  topLevel: string;
+  /** A branch side's label: "Step 2: yes". */
+  side: (step: string, side: string) => string;
+}
+
+export const ENGLISH_STEP_WORDS: StepWords = {
+  yes: 'yes',
+  no: 'no',
+  topLevel: 'Top level',
+  side: (step, side) => `Step ${step}: ${side}`,
+};
+
+/** The name of the branch step whose side the list at `path` is, as the builder shows it: "2", "2 yes 1". */
+function ownerName(root: StepItem[], path: string, words: StepWords): string {
   const parts = path.split('.');
-  let name = '';
+  const bits: string[] = [];
   let list: StepItem[] = root;
   for (let i = 1; i < parts.length; i += 3) {
     const idx = Number(parts[i]);
-    name = `${name}${idx + 1}`;
+    bits.push(String(idx + 1));
     const step = list[idx];
     const side = parts[i + 2] as 'yes' | 'no';
     if (step?.kind !== 'branch') break;
     list = step[side];
-    name = `${name} ${side} `;
+    bits.push(words[side]);
   }
-  return name.trim();
+  // Numbers and sides alternate: a name ending in a side drops it (the label names the side).
+  if (bits.length % 2 === 0) bits.pop();
+  return bits.join(' ');
 }
 
 /**
  * The lists the step at `from` may move to (the keyboard's "Move to" choices): every list of the
  * tree but its own and those inside it, labelled "Top level", "Step 2: yes", "Step 2 yes 1: no".
  */
-export function moveChoices(root: StepItem[], from: StepAt): { path: string; label: string }[] {
+export function moveChoices(
+  root: StepItem[],
+  from: StepAt,
+  words: StepWords = ENGLISH_STEP_WORDS,
+): { path: string; label: string }[] {
   const out: { path: string; label: string }[] = [];
   const walk = (list: StepItem[], path: string) => {
     if (path !== from.path) {
-      const name = names(root, path);
-      const side = path.endsWith('.yes') ? 'yes' : 'no';
-      const label = path === 'actions' ? 'Top level' : `Step ${name.replace(/ (yes|no)$/, '')}: ${side}`;
+      const side = path.endsWith('.yes') ? words.yes : words.no;
+      const label = path === 'actions' ? words.topLevel : words.side(ownerName(root, path, words), side);
       out.push({ path, label });
     }
     list.forEach((s, i) => {

@@ -176,41 +176,73 @@ export interface StepInfo {
   durationMs: number | null;
 }
 
-export const OPS: { value: string; label: string; needsValue: boolean }[] = [
-  { value: 'equals', label: 'equals', needsValue: true },
-  { value: 'not_equals', label: 'does not equal', needsValue: true },
-  { value: 'contains', label: 'contains', needsValue: true },
-  { value: 'greater', label: 'is greater than', needsValue: true },
-  { value: 'less', label: 'is less than', needsValue: true },
-  { value: 'changed', label: 'changed', needsValue: false },
-  { value: 'changed_to', label: 'changed to', needsValue: true },
-  { value: 'is_set', label: 'is set', needsValue: false },
-  { value: 'not_set', label: 'is not set', needsValue: false },
+/** The comparisons of a condition (their labels: `automation.op` in the web catalogue). */
+export const OPS: { value: string; needsValue: boolean }[] = [
+  { value: 'equals', needsValue: true },
+  { value: 'not_equals', needsValue: true },
+  { value: 'contains', needsValue: true },
+  { value: 'greater', needsValue: true },
+  { value: 'less', needsValue: true },
+  { value: 'changed', needsValue: false },
+  { value: 'changed_to', needsValue: true },
+  { value: 'is_set', needsValue: false },
+  { value: 'not_set', needsValue: false },
 ];
 
+/** Where a variable comes from, as its picker label says ("Record: owner"). */
+export type VariableSource = 'event' | 'webhook' | 'schedule' | 'record';
+
+/** The words of the variable labels: English here (no i18n import, for Node tests); the builder passes the user's language. */
+export interface VariableWords {
+  label: (source: VariableSource, name: string) => string;
+  firedAt: string;
+  id: string;
+  owner: string;
+  createdBy: string;
+}
+
+const SOURCES: Record<VariableSource, string> = {
+  event: 'Event',
+  webhook: 'Webhook body',
+  schedule: 'Schedule',
+  record: 'Record',
+};
+export const ENGLISH_VARIABLE_WORDS: VariableWords = {
+  label: (source, name) => `${SOURCES[source]}: ${name}`,
+  firedAt: 'fired at',
+  id: 'id',
+  owner: 'owner',
+  createdBy: 'created by',
+};
+
 /** The variables a rule with this trigger may use, for the pickers (never typed by hand). */
-export function variablesOf(catalog: Catalog, trigger: Trigger): { path: string; label: string }[] {
+export function variablesOf(
+  catalog: Catalog,
+  trigger: Trigger,
+  words: VariableWords = ENGLISH_VARIABLE_WORDS,
+): { path: string; label: string }[] {
+  const { label } = words;
   const out: { path: string; label: string }[] = [];
   let model: string | null = null;
   if (trigger.type === 'event') {
     const t = catalog.triggers.find((x) => x.name === trigger.event);
     for (const [k, s] of Object.entries(t?.payload.properties ?? {}))
-      out.push({ path: `payload.${k}`, label: `Event: ${s.title ?? k}` });
+      out.push({ path: `payload.${k}`, label: label('event', s.title ?? k) });
     model = t?.model ?? null;
   } else if (trigger.type === 'record' || trigger.type === 'date') {
     model = trigger.model;
   } else if (trigger.type === 'inbound') {
     for (const [k, s] of Object.entries(trigger.body?.properties ?? {}))
-      out.push({ path: `payload.${k}`, label: `Webhook body: ${s.title ?? k}` });
+      out.push({ path: `payload.${k}`, label: label('webhook', s.title ?? k) });
   } else {
-    out.push({ path: 'payload.firedAt', label: 'Schedule: fired at' });
+    out.push({ path: 'payload.firedAt', label: label('schedule', words.firedAt) });
   }
   const m = catalog.models.find((x) => x.name === model);
   if (m) {
-    out.push({ path: 'record.id', label: 'Record: id' });
-    for (const f of m.fields) out.push({ path: `record.${f.key}`, label: `Record: ${f.key}` });
-    if (m.owned) out.push({ path: 'record.ownerId', label: 'Record: owner' });
-    out.push({ path: 'record.createdBy', label: 'Record: created by' });
+    out.push({ path: 'record.id', label: label('record', words.id) });
+    for (const f of m.fields) out.push({ path: `record.${f.key}`, label: label('record', f.key) });
+    if (m.owned) out.push({ path: 'record.ownerId', label: label('record', words.owner) });
+    out.push({ path: 'record.createdBy', label: label('record', words.createdBy) });
   }
   return out;
 }

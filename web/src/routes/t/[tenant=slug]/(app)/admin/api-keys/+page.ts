@@ -1,5 +1,6 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export interface ApiKeyInfo {
@@ -18,7 +19,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:api-keys');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.apikeys.manage')) {
-    error(403, 'Only administrators can manage API keys.');
+    error(403, t('apiKeys.forbidden'));
   }
   const list = await withLoadApi(base, fetch, url, (api) => api.get<{ data: ApiKeyInfo[] }>('/v1/core/api-keys'));
   return { keys: list.data };

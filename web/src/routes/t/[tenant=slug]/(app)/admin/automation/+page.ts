@@ -1,13 +1,14 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
 import type { RuleInfo, RunInfo } from '#lib/automation/types.ts';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:automation');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.automation.manage')) {
-    error(403, 'Only administrators can manage automation.');
+    error(403, t('automation.forbidden'));
   }
   const status = url.searchParams.get('status') ?? '';
   const rule = url.searchParams.get('rule') ?? '';

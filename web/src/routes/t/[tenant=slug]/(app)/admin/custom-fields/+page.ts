@@ -1,12 +1,13 @@
 import { allows, type CustomFieldDef, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:custom-fields');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.customfields.manage')) {
-    error(403, 'Only administrators can manage custom fields.');
+    error(403, t('customFields.forbidden'));
   }
   return withLoadApi(base, fetch, url, async (api) => {
     const models = (await api.get<{ data: { model: string; addon: string }[] }>('/v1/core/custom-fields/models')).data;

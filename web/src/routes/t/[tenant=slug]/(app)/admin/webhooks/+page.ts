@@ -1,5 +1,6 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export interface WebhookInfo {
@@ -33,7 +34,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:webhooks');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.webhooks.manage')) {
-    error(403, 'Only administrators can manage webhooks.');
+    error(403, t('webhooks.forbidden'));
   }
   return withLoadApi(base, fetch, url, async (api) => {
     const [hooks, types] = await Promise.all([

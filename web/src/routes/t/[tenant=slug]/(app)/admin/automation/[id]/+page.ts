@@ -1,12 +1,13 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
 import type { Catalog, Directory, RuleInfo } from '#lib/automation/types.ts';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, params, url }) => {
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.automation.manage')) {
-    error(403, 'Only administrators can manage automation.');
+    error(403, t('automation.forbidden'));
   }
   return withLoadApi(base, fetch, url, async (api) => {
     const [catalog, directory] = await Promise.all([
@@ -32,8 +33,10 @@ export const load: PageLoad = async ({ parent, fetch, params, url }) => {
     } else {
       const key = url.searchParams.get('template');
       if (key) {
-        const t = await api.get<{ data: (Partial<RuleInfo> & { key: string })[] }>('/v1/core/automation/templates');
-        rule = t.data.find((x) => x.key === key) ?? null;
+        const templates = await api.get<{ data: (Partial<RuleInfo> & { key: string })[] }>(
+          '/v1/core/automation/templates',
+        );
+        rule = templates.data.find((x) => x.key === key) ?? null;
       }
     }
     return { catalog, directory, rule, inbound, id: params.id };
