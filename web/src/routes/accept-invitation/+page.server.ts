@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { fieldErrors } from '#lib/server/account-errors.ts';
 import { kernelJson } from '#lib/server/kernel.ts';
 import { setSession, type Tokens } from '#lib/server/session.ts';
@@ -26,8 +27,8 @@ export const actions: Actions = {
       const tenant = String(form.get('company') ?? '').trim();
       const password = String(form.get('existingPassword') ?? '');
       const errors: Record<string, string> = {};
-      if (!tenant) errors.company = 'Enter the company address you sign in to.';
-      if (!password) errors.existingPassword = 'Enter the password of that account.';
+      if (!tenant) errors.company = t('acceptInvite.enterCompany');
+      if (!password) errors.existingPassword = t('acceptInvite.enterPassword');
       if (Object.keys(errors).length) return fail(400, { mode: 'existing', company: tenant, errors, message: '' });
       const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/invitations/accept', {
         body: { token, existing: { tenant, password } },
@@ -46,7 +47,8 @@ export const actions: Actions = {
     }
     const name = String(form.get('name') ?? '').trim();
     const password = String(form.get('password') ?? '');
-    if (!name) return fail(400, { name, errors: { name: 'Enter your name.' } as Record<string, string>, message: '' });
+    if (!name)
+      return fail(400, { name, errors: { name: t('acceptInvite.enterName') } as Record<string, string>, message: '' });
     const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/invitations/accept', {
       body: { token, name, password },
     });

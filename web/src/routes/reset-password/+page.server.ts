@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { fieldErrors } from '#lib/server/account-errors.ts';
 import { kernelJson } from '#lib/server/kernel.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,7 +14,7 @@ export const actions: Actions = {
     const confirm = String(form.get('confirm') ?? '');
     if (password !== confirm) {
       return fail(400, {
-        errors: { confirm: 'The two passwords are not the same.' } as Record<string, string>,
+        errors: { confirm: t('reset.mismatch') } as Record<string, string>,
         message: '',
       });
     }

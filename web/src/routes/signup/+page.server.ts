@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { setSession, type Tokens } from '#lib/server/session.ts';
 import { slugify } from '#lib/tenant.ts';
@@ -17,11 +18,11 @@ export const actions: Actions = {
     };
     const password = String(form.get('password') ?? '');
     const errors: Record<string, string> = {};
-    if (!values.company) errors.company = 'Enter your company name.';
+    if (!values.company) errors.company = t('signup.enterCompany');
     if (!values.slug) values.slug = slugify(values.company);
-    if (!values.email) errors.email = 'Enter your email address.';
-    if (password.length < 10) errors.password = 'Use at least 10 characters.';
-    if (Object.keys(errors).length) return fail(400, { values, errors, message: 'Please correct the marked fields.' });
+    if (!values.email) errors.email = t('forgot.enterEmail');
+    if (password.length < 10) errors.password = t('signup.tooShort');
+    if (Object.keys(errors).length) return fail(400, { values, errors, message: t('signup.correct') });
 
     const res = await kernelJson<Tokens & { tenant: { slug: string } }>('/api/v1/auth/signup', {
       body: {
@@ -38,7 +39,7 @@ export const actions: Actions = {
         const field = d.path === 'name' ? 'company' : d.path;
         if (field) errors[field] = d.message.replace(/^must/, 'It must');
       }
-      if (res.error.code === 'TENANT_SLUG_TAKEN') errors.slug = 'This address is taken. Pick another one.';
+      if (res.error.code === 'TENANT_SLUG_TAKEN') errors.slug = t('signup.slugTaken');
       return fail(res.status === 503 ? 503 : 400, { values, errors, message: res.error.message });
     }
     const slug = res.data.tenant.slug;

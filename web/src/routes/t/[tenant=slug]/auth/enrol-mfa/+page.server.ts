@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { kernelJson } from '#lib/server/kernel.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -42,7 +43,7 @@ export const actions: Actions = {
       otpauthUrl: String(form.get('otpauthUrl') ?? ''),
       qr: String(form.get('qr') ?? ''),
     };
-    if (!code) return fail(400, { enrolment, message: 'Enter the code your app shows.' });
+    if (!code) return fail(400, { enrolment, message: t('mfa.enterCode') });
     const res = await kernelJson<{ backupCodes: string[] }>('/api/v1/core/account/mfa/confirm', {
       token: locals.accessToken,
       body: { code },
@@ -50,8 +51,7 @@ export const actions: Actions = {
     if (!res.ok) {
       return fail(400, {
         enrolment,
-        message:
-          res.error.code === 'INVALID_MFA_CODE' ? 'That code is not right. Try the current one.' : res.error.message,
+        message: res.error.code === 'INVALID_MFA_CODE' ? t('login.wrongCode') : res.error.message,
       });
     }
     return { backupCodes: res.data.backupCodes };

@@ -1,4 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { mfaCookie, setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
@@ -13,7 +14,7 @@ export const POST: RequestHandler = async ({ request, params, cookies, url }) =>
   const slug = params.tenant ?? '';
   const base = tenantBase(url, slug, TENANT_DOMAIN);
   const mfaToken = cookies.get(mfaCookie(slug));
-  if (!mfaToken) return json({ message: 'The sign-in step expired. Enter your password again.' }, { status: 401 });
+  if (!mfaToken) return json({ message: t('login.stepExpired') }, { status: 401 });
   const body = (await request.json().catch(() => ({}))) as { step?: string; challengeId?: unknown; response?: unknown };
   const forward = { clientIp: request.headers.get(CLIENT_IP_HEADER), userAgent: request.headers.get('user-agent') };
   if (body.step === 'options') {

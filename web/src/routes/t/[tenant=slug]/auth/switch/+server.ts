@@ -1,4 +1,5 @@
 import { error, type RequestHandler, redirect } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import { CLIENT_IP_HEADER, kernelJson } from '#lib/server/kernel.ts';
 import { setMfaChallenge, setSession, type Tokens } from '#lib/server/session.ts';
 import { tenantBase } from '#lib/tenant.ts';
@@ -17,7 +18,7 @@ type Switched = { tenant: { slug: string } } & (
 export const POST: RequestHandler = async ({ request, locals, cookies, url }) => {
   const form = await request.formData();
   const target = String(form.get('tenant') ?? '');
-  if (!locals.accessToken) error(401, 'Sign in first.');
+  if (!locals.accessToken) error(401, t('login.signInFirst'));
   const res = await kernelJson<Switched>('/api/v1/core/account/switch', {
     token: locals.accessToken,
     body: { tenant: target },

@@ -1,5 +1,6 @@
 import { ApiError, allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 import { type AuditFilters, FILTERS, LIMIT } from './filters.ts';
 
@@ -23,7 +24,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:audit');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.audit.read')) {
-    error(403, 'Only administrators can read the audit log.');
+    error(403, t('audit.forbidden'));
   }
   const filters = Object.fromEntries(FILTERS.map((k) => [k, url.searchParams.get(k) ?? ''])) as AuditFilters;
   const offset = Math.max(0, Number(url.searchParams.get('offset')) || 0);

@@ -1,5 +1,6 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export interface RateInfo {
@@ -18,7 +19,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:exchange-rates');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.money.manage')) {
-    error(403, 'Only administrators can manage the company currency and exchange rates.');
+    error(403, t('rates.forbidden'));
   }
   const offset = Math.max(0, Number(url.searchParams.get('offset')) || 0);
   const from = url.searchParams.get('from') ?? '';

@@ -1,5 +1,6 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export interface PendingInvitation {
@@ -21,7 +22,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:invitations');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.users.manage')) {
-    error(403, 'Only administrators can invite people.');
+    error(403, t('invitations.forbidden'));
   }
   const [list, roles] = await withLoadApi(base, fetch, url, (api) =>
     Promise.all([

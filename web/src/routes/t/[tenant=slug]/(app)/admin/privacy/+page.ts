@@ -1,5 +1,6 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export interface PrivacyRequestInfo {
@@ -21,7 +22,7 @@ export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:privacy');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.privacy.manage')) {
-    error(403, 'Only administrators can handle privacy requests.');
+    error(403, t('privacy.forbidden'));
   }
   const list = await withLoadApi(base, fetch, url, (api) =>
     api.get<{ data: PrivacyRequestInfo[] }>('/v1/core/privacy/requests'),

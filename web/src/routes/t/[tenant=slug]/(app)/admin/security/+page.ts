@@ -1,12 +1,13 @@
 import { allows, withLoadApi } from '@elevate/sdk/web';
 import { error } from '@sveltejs/kit';
+import { t } from '#lib/i18n.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, depends, url }) => {
   depends('app:security');
   const { me, base } = await parent();
   if (!allows(me.permissions, me.enabledAddons, 'core.settings.manage')) {
-    error(403, 'Only administrators can change the security settings.');
+    error(403, t('security.forbidden'));
   }
   const settings = await withLoadApi(base, fetch, url, (api) =>
     api.get<{ requireMfa: boolean }>('/v1/core/security-settings'),
