@@ -1,13 +1,17 @@
 // The board card's fields and the user's choice of them (kept per user in this browser).
+import { t } from './i18n.ts';
 
 export const CARD_FIELDS = [
-  { key: 'value', label: 'Amount' },
-  { key: 'owner', label: 'Owner' },
-  { key: 'expectedCloseDate', label: 'Expected close date' },
-  { key: 'nextActivity', label: 'Next activity' },
-  { key: 'probability', label: 'Probability' },
+  { key: 'value' },
+  { key: 'owner' },
+  { key: 'expectedCloseDate' },
+  { key: 'nextActivity' },
+  { key: 'probability' },
 ] as const;
 export type CardField = (typeof CARD_FIELDS)[number]['key'];
+
+/** A card field's name in the user's language ("Amount"). */
+export const cardFieldLabel = (field: CardField): string => t(`board.field.${field}`);
 
 const key = (userId: string) => `crm.board.cardFields:${userId}`;
 const known = new Set<string>(CARD_FIELDS.map((f) => f.key));
