@@ -5,6 +5,7 @@
 
 import type { Api } from '@elevate/sdk/web';
 import { SvelteSet } from 'svelte/reactivity';
+import { t } from './i18n.ts';
 
 export type DeletableKind = 'contacts' | 'leads' | 'opportunities';
 
@@ -104,5 +105,5 @@ export const undoQueue = new UndoQueue();
 export function refusedText(answer: BulkAnswer, nameOf: (id: string) => string): string {
   if (!answer.refused.length) return '';
   const list = answer.refused.map((r) => `${nameOf(r.id)} (${r.message})`).join('; ');
-  return `${answer.refused.length === 1 ? '1 row was' : `${answer.refused.length} rows were`} refused: ${list}`;
+  return t('undo.refused', { count: answer.refused.length, list });
 }

@@ -1,7 +1,10 @@
 // Languages in a real browser: the login page follows the browser's language (Accept-Language)
 // and its chooser; a user picks German on the profile page and sees the shell, a crm page and a
 // date in German (the locale follows the language, as they set none). Screenshots at 1440 and
-// 375 px in both themes: i18n-contacts-{1440,375}-{light,dark}.png.
+// 375 px in both themes: i18n-contacts-{1440,375}-{light,dark}.png. Every addon's pages and the
+// admin pages in German: the heading from the German catalogue and no English text of it on the
+// page (i18n-pages-*-375-dark.png).
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { afterBrowserTest, createTenant, open, type Platform, screenshot, signIn, startAll } from './platform.ts';
@@ -128,7 +131,7 @@ describe('languages', { timeout: 120_000 }, () => {
     // The contact page.
     await table.getByRole('link', { name: 'Ada Lovelace' }).click();
     await page.waitForURL(t.app(`/crm/contacts/${ada.id}`));
-    await page.getByRole('heading', { name: 'Verlauf' }).waitFor();
+    await page.getByRole('heading', { name: 'Verlauf', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Bearbeiten' }).first().waitFor();
     await page.getByText('Notiz hinzufügen').waitFor();
 
@@ -148,6 +151,52 @@ describe('languages', { timeout: 120_000 }, () => {
     await t.as('PUT', '/api/v1/core/account/preferences', { language: null });
     await open(page, t.app('/crm/contacts'));
     await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+  });
+});
+
+const ROOT = new URL('../../../', import.meta.url);
+const catalogue = (path: string, lang: string): Record<string, string> =>
+  JSON.parse(readFileSync(new URL(`${path}/${lang}.json`, ROOT), 'utf8'));
+
+describe('every addon in German', { timeout: 240_000 }, () => {
+  it('crm, inventory, sales and the admin pages: German headings and none of their English text', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const t = await createTenant(platform, { prefix: 'i18n-pages', name: 'Seiten GmbH' });
+    await t.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    await t.as('POST', '/api/v1/core/addons/sales/enable', {});
+    await t.as('PUT', '/api/v1/core/account/preferences', { language: 'de' });
+    const pages: [string, string, string][] = [
+      ['/crm/pipeline', 'addons/crm/web/messages', 'board.title'],
+      ['/crm/leads', 'addons/crm/web/messages', 'leads.title'],
+      ['/crm/companies', 'addons/crm/web/messages', 'companies.title'],
+      ['/crm/opportunities', 'addons/crm/web/messages', 'opportunities.title'],
+      ['/crm/activities', 'addons/crm/web/messages', 'activities.title'],
+      ['/crm/settings', 'addons/crm/web/messages', 'settings.title'],
+      ['/inventory', 'addons/inventory/web/messages', 'products.title'],
+      ['/sales/quotes', 'addons/sales/web/messages', 'quotes.title'],
+      ['/admin/webhooks', 'web/src/messages', 'webhooks.title'],
+      ['/admin/automation', 'web/src/messages', 'automation.title'],
+      ['/admin/custom-fields', 'web/src/messages', 'customFields.title'],
+      ['/admin/users', 'web/src/messages', 'nav.users'],
+    ];
+    page = await (await context(375, 'en-US')).newPage();
+    await signIn(page, t);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const [path, dir, key] of pages) {
+      const de = catalogue(dir, 'de');
+      const en = catalogue(dir, 'en');
+      await open(page, t.app(path));
+      await page.getByRole('heading', { level: 1, name: de[key], exact: true }).waitFor();
+      // Whole English sentences of this catalogue that German says differently must not show.
+      const text = (await page.locator('main').textContent()) ?? '';
+      const english = Object.entries(en)
+        .filter(([k, v]) => v.length >= 12 && !/[{<]/.test(v) && de[k] !== v && / /.test(v))
+        .map(([, v]) => v)
+        .filter((v) => text.includes(v));
+      expect(english, path).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), path).toBe(true);
+      await screenshot(page, `i18n-pages-${path.replaceAll('/', '-').slice(1)}-375-dark`);
+    }
   });
 });
 
