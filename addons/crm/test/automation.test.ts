@@ -369,6 +369,35 @@ describe('crm actions', () => {
       });
       expect(res.status, `${x.key}: ${JSON.stringify(res.body)}`).toBe(201);
     }
+    // A German admin gets them in German, the texts the steps write too, expressions kept; they save.
+    expect((await t.client.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    const de = (await t.client.get('/api/v1/core/automation/templates')).body.data as typeof tpl;
+    const lead = de.find((x) => x.key === 'new-lead-round-robin');
+    expect(lead?.name).toBe('Neuer Lead: reihum zuweisen und eine Nachfassaufgabe anlegen');
+    expect(lead?.actions[1]?.params).toMatchObject({
+      subject: 'Nachfassen: {{payload.title}}',
+      type: 'task',
+      dueInDays: 1,
+    });
+    expect(de.find((x) => x.key === 'deal-won-notify-manager')?.actions[0]?.params).toMatchObject({
+      title: 'Gewonnen: {{payload.title}}',
+      body: 'Wert {{payload.value}} {{payload.currency}}',
+      userId: '{{payload.ownerId}}',
+      link: '/crm/opportunities/{{payload.id}}',
+    });
+    expect(de.map((x) => x.key)).toEqual(tpl.map((x) => x.key));
+    for (const x of de) {
+      const actions = x.actions.map((a) =>
+        a.params && 'teamId' in a.params ? { ...a, params: { ...a.params, teamId } } : a,
+      );
+      const res = await t.client.post('/api/v1/core/automation/rules', {
+        name: x.name,
+        trigger: x.trigger,
+        ...(x.conditions ? { conditions: x.conditions } : {}),
+        actions,
+      });
+      expect(res.status, `${x.key}: ${JSON.stringify(res.body)}`).toBe(201);
+    }
   });
 });
 

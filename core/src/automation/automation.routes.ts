@@ -32,8 +32,8 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
     ctx.body = await store.directory(tx);
   });
   r.get('/automation/templates', (ctx) => {
-    const { enabled } = req(ctx.state);
-    const data = ruleTemplates(engine, enabled);
+    const { enabled, rc } = req(ctx.state);
+    const data = ruleTemplates(engine, enabled, rc.user.language);
     ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
   });
   r.post('/automation/test-run', async (ctx) => {

@@ -1,4 +1,4 @@
-import type { ActionStep, ConditionExpr, TriggerSpec } from '@elevate/sdk';
+import { type ActionStep, type ConditionExpr, serverMessages, type TriggerSpec } from '@elevate/sdk';
 import type { AutomationEngine } from './engine.ts';
 
 interface Template {
@@ -101,9 +101,49 @@ const TEMPLATES: Template[] = [
   },
 ];
 
-/** The templates whose triggers, models and actions this tenant has (a template never names a disabled addon). */
-export function ruleTemplates(engine: AutomationEngine, enabled: ReadonlySet<string>): Template[] {
-  return TEMPLATES.filter((t) => {
+// The templates in the reader's language: ./messages/<lang>.json holds each one's name and
+// description and the texts its steps write (`<key>.<step>.<param>`), with `{title}` where the
+// English text has `{{payload.title}}` — a rule saved from a German template writes German tasks.
+const messages = serverMessages(new URL('./messages/', import.meta.url));
+
+function localized(t: Template, language: string | null | undefined): Template {
+  if (!language || language === 'en') return t;
+  const text = (key: string, english: string) => {
+    // {{a.b.title}} → {title}: the catalogue's placeholders, filled back with the expression.
+    const values: Record<string, string> = {};
+    for (const m of english.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g))
+      values[(m[1] as string).split('.').pop() as string] = m[0];
+    const out = messages.text(language, key, values);
+    return out === key ? english : out;
+  };
+  return {
+    ...t,
+    name: text(`${t.key}.name`, t.name),
+    description: text(`${t.key}.description`, t.description),
+    // Only words are translated: a lone expression, a path or an empty blank stays as it is.
+    actions: t.actions.map((step) =>
+      'params' in step && step.params
+        ? {
+            ...step,
+            params: Object.fromEntries(
+              Object.entries(step.params).map(([k, v]) => [
+                k,
+                typeof v === 'string' && !/^(\{\{[^}]*\}\}|\/.*)?$/.test(v) ? text(`${t.key}.${step.id}.${k}`, v) : v,
+              ]),
+            ) as typeof step.params,
+          }
+        : step,
+    ),
+  };
+}
+
+/** The templates whose triggers, models and actions this tenant has (a template never names a disabled addon), in `language`. */
+export function ruleTemplates(
+  engine: AutomationEngine,
+  enabled: ReadonlySet<string>,
+  language?: string | null,
+): Template[] {
+  return TEMPLATES.map((t) => localized(t, language)).filter((t) => {
     const reason = engine.catalog.pausedReason(t.trigger, t.actions, enabled);
     if (reason) return false;
     if (t.trigger.type === 'date') {
