@@ -5,7 +5,7 @@
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { visit } from './crawl.ts';
+import { pageChecker } from './check-pages.ts';
 import {
   afterBrowserTest,
   createTenant,
@@ -13,10 +13,8 @@ import {
   open,
   type Platform,
   screenshot,
-  setTheme,
   signIn,
   startAll,
-  type Tenant,
 } from './platform.ts';
 
 let platform: Platform | undefined;
@@ -33,28 +31,7 @@ afterAll(async () => {
 });
 afterEach(async (ctx) => afterBrowserTest(ctx.task, page, contexts));
 
-async function checkPages(p: Page, t: Tenant, pages: [string, string][]) {
-  const consoleErrors: string[] = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  const failures: string[] = [];
-  for (const [width, theme] of [
-    [1440, 'light'],
-    [1440, 'dark'],
-    [375, 'light'],
-    [375, 'dark'],
-  ] as const) {
-    await p.setViewportSize({ width, height: 860 });
-    await setTheme(p, theme);
-    for (const [name, url] of pages) {
-      const v = await visit(p, url, `/t/${t.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
-      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
-      await screenshot(p, `crm-settings-${name}-${width}-${theme}`);
-    }
-  }
-  expect(failures).toEqual([]);
-}
+const checkPages = pageChecker('crm-settings');
 
 describe('crm settings: lead sources, and a leads import', { timeout: 180_000 }, () => {
   it('adds a lead source, uses it on a lead, and imports leads with a bad row reported', async () => {

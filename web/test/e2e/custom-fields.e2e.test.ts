@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn, startSmtp, type TestSmtp } from '../../../core/test/support/smtp.ts';
-import { visit } from './crawl.ts';
+import { pageChecker } from './check-pages.ts';
 import {
   afterBrowserTest,
   api,
@@ -14,8 +14,6 @@ import {
   newContext,
   open,
   type Platform,
-  screenshot,
-  setTheme,
   signIn,
   startAll,
   type Tenant,
@@ -60,29 +58,7 @@ async function member(t: Tenant, name: string): Promise<string> {
   return email;
 }
 
-async function checkPages(p: Page, t: Tenant, pages: [string, string][]) {
-  const consoleErrors: string[] = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  const failures: string[] = [];
-  for (const [width, theme] of [
-    [1440, 'light'],
-    [1440, 'dark'],
-    [375, 'light'],
-    [375, 'dark'],
-  ] as const) {
-    await p.setViewportSize({ width, height: 860 });
-    await setTheme(p, theme);
-    for (const [name, url] of pages) {
-      const v = await visit(p, url, `/t/${t.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
-      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
-      await screenshot(p, `custom-fields-${name}-${width}-${theme}`);
-    }
-  }
-  expect(failures).toEqual([]);
-}
+const checkPages = pageChecker('custom-fields');
 
 describe('custom fields', { timeout: 180_000 }, () => {
   it('an admin adds a select field to contacts; a member fills it in and sees it in the list', async () => {

@@ -5,15 +5,13 @@
 // new pages, light and dark.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { visit } from './crawl.ts';
+import { pageChecker } from './check-pages.ts';
 import {
   afterBrowserTest,
   createTenant,
   newContext,
   open,
   type Platform,
-  screenshot,
-  setTheme,
   signIn,
   startAll,
   type Tenant,
@@ -136,26 +134,4 @@ describe('invoicing', { timeout: 300_000 }, () => {
 });
 
 /** crawl.ts `visit` on each page at 1440 and 375 px, light and dark; screenshots invoicing-<name>-<width>-<theme>. */
-async function checkPages(p: Page, tenant: Tenant, pages: [string, string][]) {
-  const consoleErrors: string[] = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  const failures: string[] = [];
-  for (const [width, theme] of [
-    [1440, 'light'],
-    [1440, 'dark'],
-    [375, 'light'],
-    [375, 'dark'],
-  ] as const) {
-    await p.setViewportSize({ width, height: 860 });
-    await setTheme(p, theme);
-    for (const [name, url] of pages) {
-      const v = await visit(p, url, `/t/${tenant.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
-      for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
-      await screenshot(p, `invoicing-${name}-${width}-${theme}`);
-    }
-  }
-  expect(failures).toEqual([]);
-}
+const checkPages = pageChecker('invoicing');
