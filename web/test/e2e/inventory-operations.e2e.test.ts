@@ -297,6 +297,13 @@ describe('inventory operations', { timeout: 180_000 }, () => {
         .toBe('CAM-1 · Camera mug: counted 1');
       expect(await p.getByRole('dialog', { name: 'Scan with camera' }).isVisible()).toBe(false);
       await expect.poll(() => p.getByRole('cell', { name: 'CAM-1' }).count()).toBe(1);
+      // A receipt's product line takes the camera too: the decoded barcode picks the product.
+      await open(p, tenant.app('/inventory/operations/new?kind=receipt'));
+      await p.getByRole('button', { name: 'Scan with camera, line 1' }).click();
+      await expect
+        .poll(() => p.getByLabel('Product, line 1', { exact: true }).inputValue(), { timeout: 15_000 })
+        .toBe('CAM-1 · Camera mug');
+      expect(await p.getByRole('dialog', { name: 'Scan with camera' }).isVisible()).toBe(false);
       page = undefined;
       await context.close();
     } finally {
