@@ -5,13 +5,9 @@
 // no call site changes. `code` and `details[].path` never change; text nothing matches stays English.
 
 import { readFileSync } from 'node:fs';
-import { LANGUAGES, type Language, MessageStore, type Messages, SOURCE_LANGUAGE } from '@elevate/sdk';
+import { type Language, type Messages, SOURCE_LANGUAGE, serverMessages } from '@elevate/sdk';
 
-const store = new MessageStore();
-for (const lang of LANGUAGES) {
-  const file = new URL(`./messages/${lang}.json`, import.meta.url);
-  store.add('core', lang, JSON.parse(readFileSync(file, 'utf8')) as Messages);
-}
+const messages = serverMessages(new URL('./messages/', import.meta.url));
 const english = JSON.parse(readFileSync(new URL('./messages/en.json', import.meta.url), 'utf8')) as Messages;
 
 interface Template {
@@ -44,10 +40,10 @@ export function translateMessage(text: string, language: Language): string {
     const m = t.pattern.exec(text);
     if (!m) continue;
     const values = Object.fromEntries(t.names.map((n, i) => [n, m[i + 1] ?? '']));
-    return store.format('core', language, t.key, values);
+    return messages.text(language, t.key, values);
   }
   // "Invalid note", "Invalid view", ...: the field details say what; the headline says it generally.
-  if (/^Invalid [\w -]+$/.test(text)) return store.format('core', language, 'error.invalidInput');
+  if (/^Invalid [\w -]+$/.test(text)) return messages.text(language, 'error.invalidInput');
   return text;
 }
 

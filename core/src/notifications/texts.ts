@@ -2,14 +2,9 @@
 // English): a notification is stored as text, so it is written in the language of the user who
 // will read it. Messages: ./messages/<lang>.json (checked by tests/i18n.test.ts).
 
-import { readFileSync } from 'node:fs';
-import { isLanguage, LANGUAGES, type Language, MessageStore, type Messages, SOURCE_LANGUAGE } from '@elevate/sdk';
+import { isLanguage, type Language, SOURCE_LANGUAGE, serverMessages } from '@elevate/sdk';
 
-const store = new MessageStore();
-for (const lang of LANGUAGES) {
-  const file = new URL(`./messages/${lang}.json`, import.meta.url);
-  store.add('core.notifications', lang, JSON.parse(readFileSync(file, 'utf8')) as Messages);
-}
+const messages = serverMessages(new URL('./messages/', import.meta.url));
 
 /** The keys of ./messages/en.json (a JSON type import would not survive the packed package's .d.ts). */
 export type NotificationText =
@@ -31,7 +26,7 @@ export function notificationText(
   key: NotificationText,
   values?: Record<string, string | number>,
 ): string {
-  return store.format('core.notifications', language, key, values);
+  return messages.text(language, key, values);
 }
 
 interface Db {
