@@ -218,6 +218,7 @@ export {
 } from './model.ts';
 export {
   add,
+  addExact,
   allocate,
   type ConvertedTotals,
   CurrencyMismatchError,
@@ -242,6 +243,7 @@ export {
   money,
   moneySchema,
   multiply,
+  multiplyExact,
   NoExchangeRateError,
   negate,
   parseMoney,

@@ -110,3 +110,19 @@ export function unitsToString(units: bigint, scale: number): string {
 export function roundDecimal(value: DecimalInput, scale: number, mode: RoundingMode = 'half-up'): string {
   return unitsToString(atScale(parseDecimal(value), scale, mode), scale);
 }
+
+/** a × b exactly, as a decimal string with every digit kept: multiplyExact("2.50", "1.0825") → "2.706250". */
+export function multiplyExact(a: DecimalInput, b: DecimalInput): string {
+  const p = multiplyDecimal(parseDecimal(a, 'a'), parseDecimal(b, 'b'));
+  return unitsToString(p.units, p.scale);
+}
+
+/** The exact sum of decimals at the largest scale among them: addExact("1.5", "0.25", "-2") → "-0.25". */
+export function addExact(...values: DecimalInput[]): string {
+  const parsed = values.map((v, i) => parseDecimal(v, `values.${i}`));
+  const scale = Math.max(0, ...parsed.map((d) => d.scale));
+  return unitsToString(
+    parsed.reduce((sum, d) => sum + atScale(d, scale, 'half-up'), 0n),
+    scale,
+  );
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
 import {
   add,
+  addExact,
   allocate,
   CurrencyMismatchError,
   checkMoney,
@@ -21,6 +22,7 @@ import {
   money,
   moneySchema,
   multiply,
+  multiplyExact,
   negate,
   parseMoney,
   percentOf,
@@ -179,6 +181,23 @@ describe('arithmetic', () => {
     expect(percentOf(usd('0.10'), '5', 'half-even').amount).toBe('0.00'); // 0.005 half-even
     expect(percentOf(usd('-0.10'), '5').amount).toBe('-0.01');
     expect(percentOf({ amount: '999', currency: 'JPY' }, '8').amount).toBe('80'); // 79.92
+  });
+});
+
+describe('multiplyExact and addExact', () => {
+  it('keep every digit', () => {
+    expect(multiplyExact('2.50', '1.0825')).toBe('2.706250');
+    expect(multiplyExact('-0.0001', '0.000000000001')).toBe('-0.0000000000000001');
+    expect(addExact('1.5', '0.25', '-2')).toBe('-0.25');
+    expect(addExact()).toBe('0');
+    // No floating point: 0.1 + 0.2 is 0.3.
+    expect(addExact('0.1', '0.2')).toBe('0.3');
+    expect(addExact(multiplyExact('10.0000', '1.0825'), multiplyExact('3.3333', '0.5'))).toBe('12.49165000');
+  });
+
+  it('refuse what is not a decimal, naming the argument', () => {
+    expect(() => multiplyExact('1e3', '2')).toThrow(/a: "1e3" is not a decimal/);
+    expect(() => addExact('1', 0.1)).toThrow(/values.1: 0.1 is not exact/);
   });
 });
 

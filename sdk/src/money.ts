@@ -20,7 +20,14 @@ import {
 } from './money-decimal.ts';
 
 export { currencies } from './money-currencies.ts';
-export { type DecimalInput, MoneyError, type RoundingMode, roundDecimal } from './money-decimal.ts';
+export {
+  addExact,
+  type DecimalInput,
+  MoneyError,
+  multiplyExact,
+  type RoundingMode,
+  roundDecimal,
+} from './money-decimal.ts';
 
 /**
  * An exact amount in one currency. `amount` is a plain decimal string with exactly the currency's

@@ -1,4 +1,4 @@
-import { round, type SystemContext } from '@elevate/sdk';
+import { addExact, multiplyExact, round, type SystemContext } from '@elevate/sdk';
 import { convert, format, parse } from './decimal.ts';
 import { movedQuantities } from './history.service.ts';
 
@@ -216,30 +216,11 @@ export interface ConvertedValuation {
   missingRates: string[];
 }
 
-/** "-12.5" → { units: -125n, scale: 1 }. */
-function decimal(text: string): { units: bigint; scale: number } {
-  const [whole = '0', fraction = ''] = text.split('.');
-  return { units: BigInt(`${whole}${fraction}`), scale: fraction.length };
-}
-
-/** value × rate, exact, as units at `scale` decimals (both have fewer). */
-function times(value: string, rate: string, scale: number): bigint {
-  const v = decimal(value);
-  const r = decimal(rate);
-  return v.units * r.units * 10n ** BigInt(scale - v.scale - r.scale);
-}
-
 async function convertedTotal(ctx: SystemContext, totals: CurrencyTotal[], date: string): Promise<ConvertedValuation> {
   const currency = await ctx.money.companyCurrency();
   const rates: ConvertedValuation['rates'] = [];
   const missingRates: string[] = [];
-  let exact = 0n;
-  // Values have 4 decimals and stored rates at most 12 (inverses 10): 16 holds every product exactly.
-  const SCALE = 16;
-  const text = (n: bigint) => {
-    const digits = (n < 0n ? -n : n).toString().padStart(SCALE + 1, '0');
-    return `${n < 0n ? '-' : ''}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
-  };
+  let exact = '0';
   for (const t of totals) {
     let rate = '1';
     if (t.currency !== currency) {
@@ -253,13 +234,13 @@ async function convertedTotal(ctx: SystemContext, totals: CurrencyTotal[], date:
         continue;
       }
     }
-    // Summed at a common scale, rounded once at the end.
-    exact += times(t.value, rate, SCALE);
+    // Summed exactly (values have 4 decimals, rates up to 12), rounded once at the end.
+    exact = addExact(exact, multiplyExact(t.value, rate));
   }
   return {
     currency,
     date,
-    total: missingRates.length ? null : round(text(exact), currency).amount,
+    total: missingRates.length ? null : round(exact, currency).amount,
     rates,
     missingRates,
   };
