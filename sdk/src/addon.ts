@@ -16,6 +16,7 @@ import { resourceRoutes } from './resource/resource.rest.ts';
 import type { ResourceDef } from './resource/resource.ts';
 import type { JsonSchema, RestFragment, RestRouterOf } from './rest.ts';
 import type { SearchProvider } from './search.ts';
+import type { ServerMessages } from './server-messages.ts';
 import type { ServiceProvider } from './services.ts';
 
 export type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
@@ -114,6 +115,8 @@ export interface AddonDef<Id extends string, GqlExports> extends Manifest {
   readonly comments: readonly CommentableDef[];
   /** The kinds of notification this addon sends (users set a channel per kind). */
   readonly notifications: readonly NotificationTypeDef[];
+  /** Its server catalogue (`serverMessages`): the kernel shows its title, description and permission titles from it. */
+  readonly messages: ServerMessages | null;
   /** Lists saved views can be made of (`defineList`, `resourceList`). */
   readonly lists: readonly ListDef[];
   /** Global search providers (`defineSearchProvider`): what Ctrl/Cmd+K finds in this addon. */
@@ -169,6 +172,13 @@ export interface AddonInput<Id extends string, D extends readonly Dependency[], 
   comments?: readonly CommentableDef<any>[];
   /** The kinds of notification this addon sends, for the users' preferences. */
   notifications?: readonly NotificationTypeDef[];
+  /**
+   * Its server-side catalogue (`serverMessages(new URL('./messages/', import.meta.url))`). Besides
+   * the addon's own texts, the kernel reads `addon.title`, `addon.description` and
+   * `permission.<key>` from it to show the marketplace and the role editor in the reader's
+   * language; a missing key shows the English declared here.
+   */
+  messages?: ServerMessages;
   /** Lists saved views can be made of: `lists: [resourceList(orders), defineList({...})]`. */
   lists?: readonly ListDef[];
   /** Global search providers (`defineSearchProvider`), one per kind of record people look up. */
@@ -215,6 +225,7 @@ export function defineAddon<
     workflows: input.workflows ?? [],
     comments: checkCommentables(input.id, input.models ?? [], input.comments ?? []),
     notifications: checkNotificationTypes(input.id, input.notifications ?? []),
+    messages: input.messages ?? null,
     lists: input.lists ?? [],
     search: input.search ?? [],
     exports: input.exports ?? [],

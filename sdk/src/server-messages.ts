@@ -17,6 +17,8 @@ export interface ServerMessages<M = Messages> {
   text(language: string | null | undefined, key: keyof M & string, values?: MessageValues): string;
   /** A `t` bound to one language, e.g. for a PDF written for one reader. */
   in(language: string | null | undefined): Translate<M>;
+  /** Whether the English catalogue has `key` (for texts looked up by convention, like `permission.<key>`). */
+  has(key: string): boolean;
 }
 
 /**
@@ -28,10 +30,13 @@ export interface ServerMessages<M = Messages> {
 export function serverMessages<M = Messages>(dir: URL): ServerMessages<M> {
   const store = new MessageStore();
   const id = 'server';
+  let english: Messages = {};
   for (const lang of LANGUAGES) {
     const file = new URL(`${lang}.json`, dir.href.endsWith('/') ? dir : new URL(`${dir.href}/`));
     if (lang !== SOURCE_LANGUAGE && !existsSync(file)) continue;
-    store.add(id, lang, JSON.parse(readFileSync(file, 'utf8')) as Messages);
+    const messages = JSON.parse(readFileSync(file, 'utf8')) as Messages;
+    if (lang === SOURCE_LANGUAGE) english = messages;
+    store.add(id, lang, messages);
   }
   const pick = (language: string | null | undefined): Language => (isLanguage(language) ? language : SOURCE_LANGUAGE);
   return {
@@ -40,5 +45,6 @@ export function serverMessages<M = Messages>(dir: URL): ServerMessages<M> {
       const lang = pick(language);
       return (key, values) => store.format(id, lang, key, values);
     },
+    has: (key) => Object.hasOwn(english, key),
   };
 }

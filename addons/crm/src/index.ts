@@ -43,6 +43,7 @@ export const crm = defineAddon({
   description:
     'Contacts and companies, leads, pipelines with a drag-and-drop board, activities, notes and tags, a 360° contact view, search, saved filters, lead scoring, duplicate merge and CSV import/export.',
   category: 'Sales',
+  messages,
   icon: 'users',
   platform: '^1.0.0',
   models: crmModels,

@@ -23,6 +23,7 @@ import { Stock, stockService } from './services/stock.service.ts';
 
 export type { LineInput, OperationInput } from './services/operations.service.ts';
 
+import { messages } from './messages.ts';
 import { settings } from './settings.ts';
 import { importJob } from './workflows/import.job.ts';
 import { reorderCheck } from './workflows/reorder-check.schedule.ts';
@@ -35,6 +36,7 @@ export const inventory = defineAddon({
   description:
     'Products with barcodes and units of measure, warehouses and locations, double-entry stock moves, on-hand stock and reservations that never oversell.',
   category: 'Operations',
+  messages,
   icon: 'box',
   platform: '^1.0.0',
   models: inventoryModels,

@@ -6,6 +6,7 @@ import { contactSales } from './contact.ext.ts';
 import { salesEvents } from './events.ts';
 import { expiryJob, expirySchedule } from './jobs/expiry.job.ts';
 import { overdueJob, overdueSchedule } from './jobs/overdue.job.ts';
+import { messages } from './messages.ts';
 import { salesModels } from './models/index.ts';
 import { Order } from './models/order.model.ts';
 import { Quote } from './models/quote.model.ts';
@@ -30,6 +31,7 @@ export const sales = defineAddon({
   description:
     'Quotes with exact totals, taxes, revisions and a public link the customer accepts and signs; sale orders that reserve stock, deliveries with backorders, cancellations with returns; invoices with gap-free numbers, payment terms, credit notes, payments and aged receivables.',
   category: 'Sales',
+  messages,
   icon: 'receipt',
   platform: '^1.0.0',
   depends: [crm, inventory],

@@ -1,5 +1,6 @@
 import { defineAddon, PaymentSucceeded, Payments, provide } from '@elevate/sdk';
 import { migrations } from '../migrations/index.ts';
+import { messages } from './messages.ts';
 import { stripeModels } from './models/index.ts';
 import { permissions } from './permissions.ts';
 import { stripeResources } from './resources.ts';
@@ -13,6 +14,7 @@ export const stripe = defineAddon({
   description:
     'Take card and wallet payments through Stripe Checkout: connect your Stripe account, send customers to a hosted payment page, and get paid invoices marked automatically from verified webhooks.',
   category: 'Payments',
+  messages,
   icon: 'cart',
   platform: '^1.0.0',
   models: stripeModels,

@@ -1,5 +1,9 @@
-import { type AnyAddon, parseGrant, permissionMatches, type RecordScope } from '@elevate/sdk';
+import { type AnyAddon, parseGrant, permissionMatches, type RecordScope, serverMessages } from '@elevate/sdk';
+import { addonTitle, declaredText } from '../i18n/declared.ts';
 import { corePermissions } from '../tenancy/tenants.ts';
+
+/** The core's group title and permission titles in other languages (./messages/<lang>.json). */
+const coreMessages = serverMessages(new URL('./messages/', import.meta.url));
 
 /** One row of the role editor's table: a permission an addon declares, and the scopes it takes. */
 export interface PermissionRow {
@@ -22,24 +26,41 @@ export interface PermissionGroup {
 const RANK: Record<RecordScope, number> = { own: 1, team: 2, all: 3 };
 const ROW_ACTIONS = ['read', 'write', 'delete'];
 
-function rows(perms: Record<string, { title: string }>, addon: AnyAddon | null): PermissionRow[] {
+function rows(
+  perms: Record<string, { title: string }>,
+  addon: AnyAddon | null,
+  language: string | null | undefined,
+): PermissionRow[] {
+  const messages = addon ? addon.messages : coreMessages;
   const owned = new Set((addon?.models ?? []).filter((m) => m.owned).map((m) => m.access));
   return Object.entries(perms)
     .map(([key, def]) => {
       const dot = key.lastIndexOf('.');
       const scoped = owned.has(key.slice(0, dot)) && ROW_ACTIONS.includes(key.slice(dot + 1));
-      return { key, title: def.title, scopes: scoped ? (['all', 'team', 'own'] as RecordScope[]) : ['all' as const] };
+      const title = declaredText(messages, language, `permission.${key}`, def.title);
+      return { key, title, scopes: scoped ? (['all', 'team', 'own'] as RecordScope[]) : ['all' as const] };
     })
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** The permission table of a tenant: the core's, then each enabled addon's (in dependency order). */
-export function permissionTable(addons: readonly AnyAddon[], enabled: ReadonlySet<string>): PermissionGroup[] {
+/**
+ * The permission table of a tenant: the core's, then each enabled addon's (in dependency order),
+ * titled in `language` where the addon's catalogue says so (`permission.<key>`).
+ */
+export function permissionTable(
+  addons: readonly AnyAddon[],
+  enabled: ReadonlySet<string>,
+  language?: string | null,
+): PermissionGroup[] {
   return [
-    { addon: 'core', title: 'Administration', permissions: rows(corePermissions, null) },
+    {
+      addon: 'core',
+      title: declaredText(coreMessages, language, 'group.core', 'Administration'),
+      permissions: rows(corePermissions, null, language),
+    },
     ...addons
       .filter((a) => enabled.has(a.id) && Object.keys(a.permissions).length > 0)
-      .map((a) => ({ addon: a.id, title: a.title, permissions: rows(a.permissions, a) })),
+      .map((a) => ({ addon: a.id, title: addonTitle(a, language), permissions: rows(a.permissions, a, language) })),
   ];
 }
 

@@ -69,8 +69,8 @@ export class Roles {
     this.addons = addons;
   }
 
-  table(enabled: ReadonlySet<string>): PermissionGroup[] {
-    return permissionTable(this.addons, enabled);
+  table(enabled: ReadonlySet<string>, language?: string | null): PermissionGroup[] {
+    return permissionTable(this.addons, enabled, language);
   }
 
   async list(tx: TenantTx): Promise<RoleView[]> {

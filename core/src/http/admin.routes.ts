@@ -171,7 +171,7 @@ export function adminRoutes(
   });
 
   r.get('/permissions', (ctx) => {
-    ctx.body = { data: svc.roles.table(req(ctx.state).enabled) };
+    ctx.body = { data: svc.roles.table(req(ctx.state).enabled, ctx.state.rc?.user.language) };
   });
   r.get('/roles', async (ctx) => {
     ctx.body = { data: await svc.roles.list(req(ctx.state).tx) };

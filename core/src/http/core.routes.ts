@@ -85,7 +85,7 @@ export function coreRoutes(
 
   r.get('/addons', async (ctx) => {
     const c = rc(ctx.state);
-    const data = await tenantAddons.list(c.tenant.id);
+    const data = await tenantAddons.list(c.tenant.id, c.user.language);
     ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
   });
 

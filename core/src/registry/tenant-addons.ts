@@ -4,6 +4,7 @@ import { audit } from '../audit/audit.ts';
 import { systemContext } from '../context/context.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { type TenantTx, type TxActor, withTenant, withTenantAs } from '../db/tenant-tx.ts';
+import { addonDescription, addonTitle } from '../i18n/declared.ts';
 import type { AddonStatus } from '../kernel-api.ts';
 import type { Runtime } from '../runtime.ts';
 import { DEMO } from '../tenancy/demo.ts';
@@ -36,14 +37,15 @@ export class TenantAddons {
     return new Map(rows.map((r) => [r.addon_id, r]));
   }
 
-  async list(tenantId: string): Promise<AddonStatus[]> {
+  /** Every installed addon and whether the tenant has it on; titles and descriptions in `language`. */
+  async list(tenantId: string, language?: string | null): Promise<AddonStatus[]> {
     return withTenant(this.rt.pools.app, tenantId, async (tx) => {
       const state = await this.rows(tx);
       const enabled = (id: string) => state.get(id)?.enabled === true;
       return this.rt.addons.map((a) => ({
         id: a.id,
-        title: a.title,
-        description: a.description,
+        title: addonTitle(a, language),
+        description: addonDescription(a, language),
         category: a.category,
         icon: a.icon ?? null,
         version: a.version,

@@ -8,9 +8,9 @@ import {
   money,
   type RequestContext,
   type SystemContext,
-  serverMessages,
   type Translate,
 } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { Installment, Invoice, type InvoiceRow } from '../models/invoice.model.ts';
 import { InvoiceLine } from '../models/invoice-line.model.ts';
 import { Order } from '../models/order.model.ts';
@@ -30,7 +30,6 @@ type Line = Awaited<ReturnType<typeof readLines<typeof QuoteLine>>>[number];
 
 // What sales itself writes on an invoice PDF, in the reader's language (../messages/<lang>.json);
 // the platform prints the rest in the same language.
-const messages = serverMessages<typeof import('../messages/en.json')>(new URL('../messages/', import.meta.url));
 const LOCALE_OF: Record<string, string> = { en: 'en-US', de: 'de-DE', es: 'es-ES' };
 
 /**
