@@ -10,6 +10,7 @@ const catalogue = (dir: string, lang: string) =>
   JSON.parse(readFileSync(new URL(`${dir}/${lang}.json`, import.meta.url), 'utf8')) as Record<string, string>;
 const de = catalogue('../src/messages', 'de');
 const coreDe = catalogue('../../../core/src/admin/messages', 'de');
+const automationDe = catalogue('../../../core/src/automation/messages', 'de');
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -51,5 +52,34 @@ describe('declared texts in the reader’s language', () => {
     expect(en.find((g) => g.addon === 'crm')?.permissions.find((p) => p.key === 'crm.contact.read')?.title).toBe(
       crm.permissions['crm.contact.read']?.title,
     );
+  });
+
+  it('the rule builder’s triggers, actions and their parameters in German for a German owner', async () => {
+    const t = await env.tenant('decl-wf', { enable: ['crm'] });
+    const admin = await t.as('admin', 'ann@decl-wf.test');
+    expect((await t.client.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    type Entry = {
+      name: string;
+      title: string;
+      description?: string;
+      params?: { properties?: Record<string, { title?: string }> };
+    };
+    type Catalog = { triggers: Entry[]; actions: Entry[] };
+    const catalog = (await t.client.get('/api/v1/core/automation/catalog')).body as Catalog;
+    const tag = catalog.actions.find((a) => a.name === 'crm.add_tag');
+    expect(tag?.title).toBe(de['action.crm.add_tag.title']);
+    expect(tag?.description).toBe(de['action.crm.add_tag.description']);
+    expect(tag?.params?.properties?.tag?.title).toBe(de['action.crm.add_tag.param.tag.title']);
+    expect(catalog.triggers.find((x) => x.name === 'crm.opportunity.won')?.title).toBe(
+      de['trigger.crm.opportunity.won.title'],
+    );
+    expect(catalog.actions.find((a) => a.name === 'core.send_email')?.title).toBe(
+      automationDe['action.core.send_email.title'],
+    );
+    expect(de['action.crm.add_tag.title']).not.toBe('Add a tag');
+    // An English reader of the same company gets the declared English.
+    const en = (await admin.get('/api/v1/core/automation/catalog')).body as Catalog;
+    expect(en.actions.find((a) => a.name === 'crm.add_tag')?.title).toBe('Add a tag');
+    expect(en.actions.find((a) => a.name === 'core.send_email')?.title).toBe('Send an email');
   });
 });

@@ -24,8 +24,8 @@ export function automationRoutes(r: Router<State>, rt: Runtime, engine: Automati
   };
 
   r.get('/automation/catalog', (ctx) => {
-    const { enabled } = req(ctx.state);
-    ctx.body = engine.catalog.forTenant(enabled);
+    const { enabled, rc } = req(ctx.state);
+    ctx.body = engine.catalog.forTenant(enabled, rc.user.language);
   });
   r.get('/automation/directory', async (ctx) => {
     const { tx } = req(ctx.state);

@@ -6,11 +6,41 @@ import {
   type FieldDef,
   fieldColumn,
   type JsonSchema,
+  type ServerMessages,
   samplePayload,
+  serverMessages,
   type TriggerDef,
   type TriggerSpec,
 } from '@elevate/sdk';
+import { declaredText } from '../i18n/declared.ts';
 import { flatten } from './plan.ts';
+
+/** The core's own actions and triggers in other languages (./messages: `action.<name>.title` ...). */
+const coreMessages = serverMessages(new URL('./messages/', import.meta.url));
+
+/**
+ * A params schema with its properties' titles and descriptions in `language`
+ * (`<prefix>.param.<key>.title|description` in the declaring addon's catalogue).
+ */
+function localizedParams(
+  schema: JsonSchema,
+  prefix: string,
+  messages: ServerMessages | null,
+  language: string | null | undefined,
+): JsonSchema {
+  const props = (schema as { properties?: Record<string, Record<string, unknown>> }).properties;
+  if (!props || !messages) return schema;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [key, prop] of Object.entries(props)) {
+    const p = { ...prop };
+    for (const attr of ['title', 'description'] as const) {
+      if (typeof p[attr] === 'string')
+        p[attr] = declaredText(messages, language, `${prefix}.param.${key}.${attr}`, p[attr]);
+    }
+    out[key] = p;
+  }
+  return { ...schema, properties: out } as JsonSchema;
+}
 
 /** The engine's own triggers: record changes of any model, schedules, inbound calls. */
 export const RECORD_EVENTS = {
@@ -38,6 +68,8 @@ export class Catalog {
   readonly triggers = new Map<string, CatalogEntry<TriggerDef>>();
   readonly models = new Map<string, ModelInfo>();
   readonly modelsByTable = new Map<string, ModelInfo>();
+  /** Each addon's server catalogue (null: none), for the titles in the reader's language. */
+  private readonly messagesOf = new Map<string | null, ServerMessages | null>([[null, coreMessages]]);
 
   constructor(
     addons: readonly AnyAddon[],
@@ -47,6 +79,7 @@ export class Catalog {
     for (const a of coreActions) this.actions.set(a.name, { def: a, addon: null });
     for (const t of coreTriggers) this.triggers.set(t.name, { def: t, addon: null });
     for (const addon of addons) {
+      this.messagesOf.set(addon.id, addon.messages);
       for (const w of addon.workflows) {
         if (w.kind === 'action') this.actions.set(w.name, { def: w as AnyAction, addon: addon.id });
         else this.triggers.set(w.name, { def: w as TriggerDef, addon: addon.id });
@@ -92,8 +125,11 @@ export class Catalog {
   }
 
   /** What a tenant with these addons enabled may build rules from (the builder's pickers). */
-  forTenant(enabled: ReadonlySet<string>) {
+  /** What the rule builder offers a tenant, titled in `language` where the declaring addon's catalogue says so. */
+  forTenant(enabled: ReadonlySet<string>, language?: string | null) {
     const on = (addon: string | null) => addon === null || enabled.has(addon);
+    const text = (addon: string | null, key: string, english: string | undefined) =>
+      english === undefined ? undefined : declaredText(this.messagesOf.get(addon), language, key, english);
     const fields = (m: AnyModel) =>
       Object.entries(m.fields).map(([key, def]) => ({
         key,
@@ -105,8 +141,8 @@ export class Catalog {
         .filter((t) => on(t.addon))
         .map((t) => ({
           name: t.def.name,
-          title: t.def.title,
-          description: t.def.description,
+          title: text(t.addon, `trigger.${t.def.name}.title`, t.def.title),
+          description: text(t.addon, `trigger.${t.def.name}.description`, t.def.description),
           addon: t.addon,
           payload: t.def.payload,
           // A payload that fits the schema (its examples where it has them): the test run's starting point.
@@ -118,10 +154,10 @@ export class Catalog {
         .filter((a) => on(a.addon))
         .map((a) => ({
           name: a.def.name,
-          title: a.def.title,
-          description: a.def.description,
+          title: text(a.addon, `action.${a.def.name}.title`, a.def.title),
+          description: text(a.addon, `action.${a.def.name}.description`, a.def.description),
           addon: a.addon,
-          params: a.def.params,
+          params: localizedParams(a.def.params, `action.${a.def.name}`, this.messagesOf.get(a.addon) ?? null, language),
           result: a.def.result,
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),
