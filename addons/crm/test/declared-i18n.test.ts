@@ -47,6 +47,18 @@ describe('declared texts in the reader’s language', () => {
     expect(core?.title).toBe(coreDe['group.core']);
     for (const p of core?.permissions ?? []) expect(p.title).toBe(coreDe[`permission.${p.key}`]);
 
+    // Seeded roles under their seeded names are named in the reader's language; a renamed one keeps its name.
+    type Role = { id: string; key: string; name: string };
+    const roles = (await t.client.get('/api/v1/core/roles')).body.data as Role[];
+    expect(roles.find((r) => r.key === 'owner')?.name).toBe(coreDe['role.owner']);
+    expect(roles.find((r) => r.key === 'member')?.name).toBe(coreDe['role.member']);
+    const memberRole = roles.find((r) => r.key === 'member') as Role;
+    expect((await t.client.patch(`/api/v1/core/roles/${memberRole.id}`, { name: 'Field sales' })).status).toBe(200);
+    const renamed = (await t.client.get('/api/v1/core/roles')).body.data as Role[];
+    expect(renamed.find((r) => r.key === 'member')?.name).toBe('Field sales');
+    const enRoles = (await admin.get('/api/v1/core/roles')).body.data as Role[];
+    expect(enRoles.find((r) => r.key === 'owner')?.name).toBe('Owner');
+
     const en = (await admin.get('/api/v1/core/permissions')).body.data as Group[];
     expect(en.find((g) => g.addon === 'core')?.title).toBe('Administration');
     expect(en.find((g) => g.addon === 'crm')?.permissions.find((p) => p.key === 'crm.contact.read')?.title).toBe(

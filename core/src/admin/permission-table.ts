@@ -2,8 +2,8 @@ import { type AnyAddon, parseGrant, permissionMatches, type RecordScope, serverM
 import { addonTitle, declaredText } from '../i18n/declared.ts';
 import { corePermissions } from '../tenancy/tenants.ts';
 
-/** The core's group title and permission titles in other languages (./messages/<lang>.json). */
-const coreMessages = serverMessages(new URL('./messages/', import.meta.url));
+/** The core's group title, permission titles and seeded role names in other languages (./messages/<lang>.json). */
+export const coreMessages = serverMessages(new URL('./messages/', import.meta.url));
 
 /** One row of the role editor's table: a permission an addon declares, and the scopes it takes. */
 export interface PermissionRow {

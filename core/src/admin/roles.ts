@@ -10,7 +10,9 @@ import {
 } from '@elevate/sdk';
 import type { TenantTx } from '../db/tenant-tx.ts';
 import { isUuid } from '../db/uuid.ts';
-import { covers, type PermissionGroup, patternProblem, permissionTable } from './permission-table.ts';
+import { declaredText } from '../i18n/declared.ts';
+import { SEEDED_ROLE_DEFS } from '../tenancy/tenants.ts';
+import { coreMessages, covers, type PermissionGroup, patternProblem, permissionTable } from './permission-table.ts';
 
 export interface RoleView {
   id: string;
@@ -73,12 +75,18 @@ export class Roles {
     return permissionTable(this.addons, enabled, language);
   }
 
-  async list(tx: TenantTx): Promise<RoleView[]> {
+  /** The company's roles; a seeded role still under its seeded name is named in `language`. */
+  async list(tx: TenantTx, language?: string | null): Promise<RoleView[]> {
     const rows = await tx.query<Omit<RoleView, 'seeded' | 'editable'>>(
       `${SELECT} where r.tenant_id = $1 order by array_position($2::text[], r.key::text) nulls last, r.name`,
       [tx.tenantId, [...SEEDED_ROLES]],
     );
-    return rows.map(view);
+    return rows.map(view).map((r) => {
+      const seeded = r.seeded ? SEEDED_ROLE_DEFS[r.key as keyof typeof SEEDED_ROLE_DEFS] : undefined;
+      return seeded && r.name === seeded.name
+        ? { ...r, name: declaredText(coreMessages, language, `role.${r.key}`, r.name) }
+        : r;
+    });
   }
 
   async get(tx: TenantTx, id: string, lock = false): Promise<RoleView> {

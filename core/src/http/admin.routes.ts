@@ -174,7 +174,7 @@ export function adminRoutes(
     ctx.body = { data: svc.roles.table(req(ctx.state).enabled, ctx.state.rc?.user.language) };
   });
   r.get('/roles', async (ctx) => {
-    ctx.body = { data: await svc.roles.list(req(ctx.state).tx) };
+    ctx.body = { data: await svc.roles.list(req(ctx.state).tx, ctx.state.rc?.user.language) };
   });
   r.post('/roles', async (ctx) => {
     const { tx, caller } = req(ctx.state);

@@ -37,7 +37,7 @@ export const corePermissions = {
 } satisfies Record<CorePermission, PermissionDef>;
 
 /** What each seeded role starts with; addons add their grants on enable (keyed by the one role list). */
-const SEEDED_ROLE_DEFS: Record<SeededRole, { name: string; permissions: string[] }> = {
+export const SEEDED_ROLE_DEFS: Record<SeededRole, { name: string; permissions: string[] }> = {
   owner: { name: 'Owner', permissions: ['*'] },
   admin: { name: 'Administrator', permissions: ['core.*'] },
   manager: { name: 'Manager', permissions: ['core.views.share'] },
