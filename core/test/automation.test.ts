@@ -653,6 +653,11 @@ describe('test run', () => {
     expect(res.body.steps[0].wouldDo).toBe('Email "About Sample big" to boss@example.com');
     expect(res.body.steps[1].wouldDo).toContain('"no"');
     expect(res.body.steps[3].error).toContain('to must be a valid email');
+    // A German caller reads what each step would do in German.
+    expect((await t.client.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    const de = await t.client.post('/api/v1/core/automation/test-run', body);
+    expect(de.body.steps[0].wouldDo).toBe('E-Mail „About Sample big“ an boss@example.com');
+    expect(de.body.steps[1].wouldDo).toBe('Den Zweig „Nein“ nehmen');
     expect(effects.filter((e) => e.tenant === 'au-dry')).toEqual([]);
     const written = await env.sql<{ n: number }>(
       'select (select count(*) from core_automation_run where tenant_id = $1) + (select count(*) from core_mail_log where tenant_id = $1) + (select count(*) from core_automation_rule where tenant_id = $1) as n',

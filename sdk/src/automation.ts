@@ -85,6 +85,11 @@ export interface ActionRunInfo {
   };
   /** Outputs of earlier steps of this run, by step id. */
   steps: Record<string, unknown>;
+  /**
+   * The language of whoever reads the text `describe` returns (a test run's caller: en, de, es);
+   * absent in a real run. Write the summary with the addon's `serverMessages` in it.
+   */
+  language?: string;
 }
 
 export interface ActionContext extends SystemContext, ActionRunInfo {

@@ -17,6 +17,12 @@ import { flatten } from './plan.ts';
 
 /** The core's own actions and triggers in other languages (./messages: `action.<name>.title` ...). */
 const coreMessages = serverMessages(new URL('./messages/', import.meta.url));
+/** A text of the automation catalogue (a step's test-run summary, ...) in `language`. */
+export const automationText = (
+  language: string | null | undefined,
+  key: string,
+  values?: Record<string, string | number>,
+) => coreMessages.text(language, key, values);
 
 /**
  * A params schema with its properties' titles and descriptions in `language`

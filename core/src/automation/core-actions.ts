@@ -2,6 +2,7 @@ import { type ActionContext, type AnyAction, defineAction, NotFoundError, Valida
 import type { Runtime } from '../runtime.ts';
 import { post, sign } from '../webhooks/webhooks.ts';
 import type { Catalog } from './catalog.ts';
+import { automationText } from './catalog.ts';
 
 export const WAIT_ACTION = 'core.wait';
 
@@ -36,7 +37,8 @@ export function coreActions(
         },
       },
       result: { type: 'object', properties: { mailId: { type: 'string' } } },
-      describe: (p) => `Email "${p.subject}" to ${p.to}`,
+      describe: (p, info) =>
+        automationText(info.language, 'describe.core.send_email', { subject: p.subject, to: p.to }),
       async run(p, ctx) {
         const url = !p.url
           ? `${rt.config.publicUrl}/t/${ctx.tenant.slug}`
@@ -74,7 +76,12 @@ export function coreActions(
         },
       },
       result: { type: 'object', properties: { notified: { type: 'array', items: { type: 'string' } } } },
-      describe: (p) => `Notify ${p.toManagersOf ? 'the managers of ' : ''}user ${p.userId}: "${p.title}"`,
+      describe: (p, info) =>
+        automationText(info.language, 'describe.core.send_notification', {
+          managers: p.toManagersOf ? 'yes' : 'no',
+          userId: p.userId,
+          title: p.title,
+        }),
       async run(p, ctx) {
         const to = p.toManagersOf
           ? (
@@ -121,7 +128,7 @@ export function coreActions(
       },
       attempts: 5,
       backoffMs: 5000,
-      describe: (p) => `POST to ${p.url}`,
+      describe: (p, info) => automationText(info.language, 'describe.core.call_webhook', { url: p.url }),
       async run(p, ctx) {
         const messageId = `run_${ctx.run.id}_${ctx.stepId}`;
         const body = JSON.stringify({
@@ -168,7 +175,12 @@ export function coreActions(
         },
       },
       describe: (p, info) =>
-        `Set ${p.field} of ${info.trigger.model ?? 'the record'} ${info.trigger.recordId ?? ''} to ${JSON.stringify(p.value)}`,
+        automationText(info.language, 'describe.core.update_record', {
+          field: p.field,
+          model: info.trigger.model ?? automationText(info.language, 'describe.theRecord'),
+          id: info.trigger.recordId ?? '',
+          value: JSON.stringify(p.value),
+        }).trim(),
       async run(p, ctx) {
         const { model: name, recordId } = ctx.trigger;
         const info = name ? catalog().models.get(name) : undefined;
@@ -204,7 +216,7 @@ export function coreActions(
           days: { type: 'integer', minimum: 0, maximum: 365, title: 'Days' },
         },
       },
-      describe: (p) => `Wait ${waitMs(p) / 60_000} minutes`,
+      describe: (p, info) => automationText(info.language, 'describe.core.wait', { minutes: waitMs(p) / 60_000 }),
       // The engine handles waits itself (the run is parked, its slot freed): never called.
       run: () => {
         throw new Error('core.wait is run by the engine');

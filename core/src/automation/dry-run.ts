@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from '@elevate/sdk';
 import type { ValidateFunction } from 'ajv';
+import { automationText } from './catalog.ts';
 import type { AutomationEngine } from './engine.ts';
 import { flatten, onPath } from './plan.ts';
 import type { RunTrigger } from './rows.ts';
@@ -103,7 +104,11 @@ export async function dryRun(
     if (e.kind === 'branch') {
       const took = evaluateCondition(e.condition, scope) ? 'yes' : 'no';
       taken.set(e.id, took);
-      steps.push({ stepId: e.id, action: 'branch', wouldDo: `Take the "${took}" side` });
+      steps.push({
+        stepId: e.id,
+        action: 'branch',
+        wouldDo: automationText(rc.user.language, 'describe.branch', { side: took }),
+      });
       continue;
     }
     const def = engine.catalog.actions.get(e.action)?.def;
@@ -116,6 +121,7 @@ export async function dryRun(
       stepId: e.id,
       trigger: { ...trigger, event: t.type === 'event' ? t.event : `core.${t.type}` },
       steps: {},
+      language: rc.user.language ?? 'en',
     };
     const wouldDo = def.describe ? def.describe(params as never, info) : `${def.title} ${JSON.stringify(params)}`;
     steps.push({ stepId: e.id, action: e.action, wouldDo, params, ...(error ? { error } : {}) });

@@ -1,5 +1,6 @@
 import { defineAction, entitySchemaOf, NotFoundError, rowOf } from '@elevate/sdk';
 import { ContactUpdated } from '../events.ts';
+import { messages } from '../messages.ts';
 import { Contact } from '../models/contact.model.ts';
 import { Tag } from '../models/tag.model.ts';
 import { sameText } from '../services/tags.service.ts';
@@ -23,7 +24,7 @@ export const addTagAction = defineAction<{ tag: string }, { tagId: string; conta
     type: 'object',
     properties: { tagId: { type: 'string' }, contactId: { type: 'string' }, added: { type: 'boolean' } },
   },
-  describe: (p) => `Tag the contact "${p.tag}"`,
+  describe: (p, info) => messages.text(info.language, 'describe.crm.add_tag', { tag: p.tag }),
   async run(p, ctx) {
     const { model, id, record } = crmRecord(ctx, ['crm.contact', 'crm.lead', 'crm.opportunity'], 'tag');
     const contactId = model === 'crm.contact' ? id : (record.contact as string | null);

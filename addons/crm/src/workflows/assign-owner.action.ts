@@ -49,7 +49,8 @@ export const assignOwnerAction = defineAction<
     },
   },
   result: { type: 'object', properties: { ownerId: { type: 'string' }, strategy: { type: 'string' } } },
-  describe: (p) => `Assign the record to a member of team ${p.teamId} (${p.strategy.replace('_', '-')})`,
+  describe: (p, info) =>
+    messages.text(info.language, 'describe.crm.assign_owner', { teamId: p.teamId, strategy: p.strategy }),
   async run(p, ctx) {
     const { model, id } = crmRecord(ctx, ['crm.lead', 'crm.opportunity', 'crm.contact'], 'teamId');
     const members = (await ctx.teamMembers(p.teamId)).map((m) => m.id);

@@ -1,4 +1,5 @@
 import { defineAction } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { type ActivityInput, createActivity } from '../services/activities.service.ts';
 import { dueIn } from './record-of.ts';
 
@@ -40,7 +41,11 @@ export const createActivityAction = defineAction<
     properties: { activityId: { type: 'string' }, ownerId: { type: ['string', 'null'] } },
   },
   describe: (p, info) =>
-    `Create a ${p.type} "${p.subject}" for ${p.ownerId ?? info.trigger.record?.ownerId ?? 'the rule owner'}`,
+    messages.text(info.language, 'describe.crm.create_activity', {
+      type: p.type,
+      subject: p.subject,
+      owner: String(p.ownerId ?? info.trigger.record?.ownerId ?? messages.text(info.language, 'describe.ruleOwner')),
+    }),
   async run(p, ctx) {
     const owner = await ctx.asOwner();
     const { model, recordId, record } = ctx.trigger;

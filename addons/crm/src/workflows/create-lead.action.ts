@@ -1,4 +1,5 @@
 import { defineAction, ValidationError } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { createLead } from '../services/leads.service.ts';
 
 const text = (title: string, maxLength: number) => ({ type: 'string', maxLength, title }) as const;
@@ -38,7 +39,7 @@ export const createLeadAction = defineAction<
     },
   },
   result: { type: 'object', properties: { leadId: { type: 'string' } } },
-  describe: (p) => `Create the lead "${p.title}"`,
+  describe: (p, info) => messages.text(info.language, 'describe.crm.create_lead', { title: p.title }),
   async run(p, ctx) {
     const owner = await ctx.asOwner();
     // Blank values from a form are absent fields, not empty strings the lead would keep.

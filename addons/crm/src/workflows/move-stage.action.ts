@@ -1,4 +1,5 @@
 import { defineAction } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { moveOpportunity } from '../services/opportunity-stage.service.ts';
 import { crmRecord } from './record-of.ts';
 
@@ -24,7 +25,7 @@ export const moveStageAction = defineAction<
     type: 'object',
     properties: { opportunityId: { type: 'string' }, stageId: { type: 'string' }, status: { type: 'string' } },
   },
-  describe: (p) => `Move the opportunity to stage ${p.stageId}`,
+  describe: (p, info) => messages.text(info.language, 'describe.crm.move_stage', { stageId: p.stageId }),
   async run(p, ctx) {
     const { id } = crmRecord(ctx, ['crm.opportunity'], 'stageId');
     const row = await moveOpportunity(await ctx.asOwner(), id, { stageId: p.stageId, reason: p.reason ?? null });

@@ -1,5 +1,6 @@
 import { Opportunity } from '@elevate/crm';
 import { ConflictError, defineAction, ValidationError } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { Order, type OrderRow } from '../models/order.model.ts';
 import { confirmOrder, createOrder } from '../services/orders.service.ts';
 
@@ -32,7 +33,8 @@ export const createOrderAction = defineAction<
       created: { type: 'boolean' },
     },
   },
-  describe: (p) => `Create a sales order${p.confirm ? ' and confirm it' : ''}`,
+  describe: (p, info) =>
+    messages.text(info.language, 'describe.sales.create_order', { confirm: p.confirm ? 'yes' : 'no' }),
   async run(p, ctx) {
     const { model, recordId } = ctx.trigger;
     if (!model || !recordId || !MODELS.includes(model)) {

@@ -1,4 +1,5 @@
 import { defineAction, ValidationError } from '@elevate/sdk';
+import { messages } from '../messages.ts';
 import { Invoice } from '../models/invoice.model.ts';
 import { invoiceDocument } from '../services/documents.service.ts';
 import { invoiceOf, invoiceOrder, postInvoice } from '../services/invoices.service.ts';
@@ -32,7 +33,7 @@ export const sendInvoiceAction = defineAction<
       expiresAt: { type: 'string' },
     },
   },
-  describe: () => 'Post the invoice and attach its PDF',
+  describe: (_p, info) => messages.text(info.language, 'describe.sales.send_invoice'),
   async run(p, ctx) {
     const { model, recordId } = ctx.trigger;
     if (!recordId || (model !== 'sales.order' && model !== 'sales.invoice')) {
