@@ -350,6 +350,21 @@ describe('crm actions', () => {
       conditions?: unknown;
       actions: { params?: Record<string, unknown> }[];
     }[];
+    // Each template saves as a rule once its blank (the round-robin's team) is filled in.
+    const saveAsRules = async (list: typeof tpl) => {
+      for (const x of list) {
+        const actions = x.actions.map((a) =>
+          a.params && 'teamId' in a.params ? { ...a, params: { ...a.params, teamId } } : a,
+        );
+        const res = await t.client.post('/api/v1/core/automation/rules', {
+          name: x.name,
+          trigger: x.trigger,
+          ...(x.conditions ? { conditions: x.conditions } : {}),
+          actions,
+        });
+        expect(res.status, `${x.key}: ${JSON.stringify(res.body)}`).toBe(201);
+      }
+    };
     expect(tpl.map((x) => x.key).sort()).toEqual([
       'activity-overdue-remind',
       'deal-idle-task',
@@ -357,18 +372,7 @@ describe('crm actions', () => {
       'new-lead-round-robin',
       'web-form-welcome',
     ]);
-    for (const x of tpl) {
-      const actions = x.actions.map((a) =>
-        a.params && 'teamId' in a.params ? { ...a, params: { ...a.params, teamId } } : a,
-      );
-      const res = await t.client.post('/api/v1/core/automation/rules', {
-        name: x.name,
-        trigger: x.trigger,
-        ...(x.conditions ? { conditions: x.conditions } : {}),
-        actions,
-      });
-      expect(res.status, `${x.key}: ${JSON.stringify(res.body)}`).toBe(201);
-    }
+    await saveAsRules(tpl);
     // A German admin gets them in German, the texts the steps write too, expressions kept; they save.
     expect((await t.client.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
     const de = (await t.client.get('/api/v1/core/automation/templates')).body.data as typeof tpl;
@@ -386,18 +390,7 @@ describe('crm actions', () => {
       link: '/crm/opportunities/{{payload.id}}',
     });
     expect(de.map((x) => x.key)).toEqual(tpl.map((x) => x.key));
-    for (const x of de) {
-      const actions = x.actions.map((a) =>
-        a.params && 'teamId' in a.params ? { ...a, params: { ...a.params, teamId } } : a,
-      );
-      const res = await t.client.post('/api/v1/core/automation/rules', {
-        name: x.name,
-        trigger: x.trigger,
-        ...(x.conditions ? { conditions: x.conditions } : {}),
-        actions,
-      });
-      expect(res.status, `${x.key}: ${JSON.stringify(res.body)}`).toBe(201);
-    }
+    await saveAsRules(de);
   });
 });
 

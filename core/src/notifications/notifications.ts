@@ -65,19 +65,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The message as its reader reads it: title and body as text. */
 type Written = Omit<NotificationMessage, 'title' | 'body'> & { title: string; body?: string };
 
-function check(m: Written): void {
+/** What is wrong with a title or body given as text (a function's text is checked once written). */
+function textProblems(title: unknown, body: unknown): { path: string; message: string }[] {
+  const details: { path: string; message: string }[] = [];
+  if (typeof title !== 'function' && (typeof title !== 'string' || !title.trim() || title.length > 200)) {
+    details.push({ path: 'title', message: 'must be 1-200 characters' });
+  }
+  if (body !== undefined && typeof body !== 'function' && (typeof body !== 'string' || body.length > 2000)) {
+    details.push({ path: 'body', message: 'must be at most 2000 characters' });
+  }
+  return details;
+}
+
+function check(m: NotificationMessage): void {
   const details: { path: string; message: string }[] = [];
   if (typeof m.userId !== 'string' || !UUID.test(m.userId))
     details.push({ path: 'userId', message: 'must be a user id' });
   if (typeof m.type !== 'string' || m.type.length > 200 || !TYPE.test(m.type)) {
     details.push({ path: 'type', message: 'must look like "addon.name"' });
   }
-  if (typeof m.title !== 'string' || !m.title.trim() || m.title.length > 200) {
-    details.push({ path: 'title', message: 'must be 1-200 characters' });
-  }
-  if (m.body !== undefined && (typeof m.body !== 'string' || m.body.length > 2000)) {
-    details.push({ path: 'body', message: 'must be at most 2000 characters' });
-  }
+  details.push(...textProblems(m.title, m.body));
   // A path inside the app only: never another site (the bell renders it as a link).
   if (
     m.link !== undefined &&
@@ -103,8 +110,7 @@ export function transactionalNotifier(
 ): Notifier {
   return {
     async send(input) {
-      // The text is written once the reader's language is known; shape errors come first.
-      check({ ...input, title: typeof input.title === 'function' ? 'x' : input.title, body: undefined });
+      check(input);
       const rows = await tx.query<{ email: string; channel: Channel | null; language: string | null }>(
         `select u.email, p.channel, u.language from core_user u
            left join core_notification_pref p on p.tenant_id = u.tenant_id and p.user_id = u.id and p.type = $3
@@ -123,7 +129,9 @@ export function transactionalNotifier(
         title: readerText(title, language),
         ...(body === undefined ? {} : { body: readerText(body, language) }),
       };
-      check(message);
+      // Text written for the reader by a function is checked now that it exists.
+      const written = textProblems(message.title, message.body);
+      if (written.length) throw new ValidationError('Invalid notification', written);
       const id = randomUUID();
       if (channel === 'email') {
         if (!mail) return { id: null };

@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn, startSmtp, type TestSmtp } from '../../../core/test/support/smtp.ts';
-import { visit } from './crawl.ts';
+import { pageChecker } from './check-pages.ts';
 import {
   afterBrowserTest,
   api,
@@ -14,13 +14,16 @@ import {
   newContext,
   open,
   type Platform,
-  screenshot,
-  setTheme,
   signIn,
   startAll,
   type Tenant,
 } from './platform.ts';
 
+const checkPages = pageChecker('comments', {
+  height: 900,
+  beforeShot: (p, name) =>
+    p.getByTestId(name === 'contact' ? 'comments' : 'notification-preferences').scrollIntoViewIfNeeded(),
+});
 let platform: Platform | undefined;
 let browser: Browser;
 let smtp: TestSmtp;
@@ -128,32 +131,10 @@ describe('comments with @mentions', { timeout: 240_000 }, () => {
     await bPage.getByRole('list', { name: 'Replies' }).getByText('Will do.').waitFor();
 
     // The crawl's checks and screenshots of the contact page with the thread, and of the profile.
-    const consoleErrors: string[] = [];
-    bPage.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    bPage.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    const failures: string[] = [];
-    for (const [width, theme] of [
-      [1440, 'light'],
-      [1440, 'dark'],
-      [375, 'light'],
-      [375, 'dark'],
-    ] as const) {
-      await bPage.setViewportSize({ width, height: 900 });
-      await setTheme(bPage, theme);
-      for (const [name, url] of [
-        ['contact', t.app(`/crm/contacts/${contact.id}`)],
-        ['profile', t.app('/profile')],
-      ] as const) {
-        const v = await visit(bPage, url, `/t/${t.slug}`, consoleErrors, { axe: width === 1440, narrow: width < 640 });
-        for (const f of v.failures) failures.push(`${name} ${width} ${theme}: ${f.kind}: ${f.detail}`);
-        if (name === 'contact') await bPage.getByTestId('comments').scrollIntoViewIfNeeded();
-        else await bPage.getByTestId('notification-preferences').scrollIntoViewIfNeeded();
-        await screenshot(bPage, `comments-${name}-${width}-${theme}`);
-      }
-    }
-    expect(failures).toEqual([]);
+    await checkPages(bPage, t, [
+      ['contact', t.app(`/crm/contacts/${contact.id}`)],
+      ['profile', t.app('/profile')],
+    ]);
 
     // B chooses the daily digest for mentions on the profile screen.
     await bPage.setViewportSize({ width: 1440, height: 900 });
