@@ -58,6 +58,16 @@ export async function devServer(): Promise<void> {
   const config = await loadCliConfig({ port: 0, host: '127.0.0.1', webBuildDir: null });
   // The addons as they are now; a failure (a syntax error being typed) is met again on go.
   const first = await discoverAddonPackages(root, config.addonPaths).catch(() => null);
+  // A throwaway kernel of those addons, stopped at once: the first `createKernel` of a process
+  // runs cold (the GraphQL clash check's schema build and the ORM's entity discovery take 3-4
+  // times as long as later ones), so the spare pays that while it waits instead of after a save.
+  // It opens no database connection; its failure is met again on go.
+  if (first) {
+    const warm = await createKernel({ config, addons: first.map((l) => l.addon), lazyValidators: true }).catch(
+      () => null,
+    );
+    await warm?.stop().catch(() => {});
+  }
   let kernel: Kernel | null = null;
   const stop = async () => {
     await kernel?.stop().catch(() => {});
