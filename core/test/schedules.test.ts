@@ -87,6 +87,43 @@ describe('scheduled jobs', () => {
   });
 });
 
+describe('schedules run now', () => {
+  it('lists the enabled addons\' schedules with their next run, and runs one now for the caller\'s company only', async () => {
+    const on = await env.tenant('sched-now', { enable: ['ticker'] });
+    const off = await env.tenant('sched-now-off');
+    const list = await on.client.get('/api/v1/core/schedules');
+    expect(list.status).toBe(200);
+    expect(list.body.data).toEqual([
+      { name: 'ticker.tick', addon: 'ticker', everyMs: 200, next: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    ]);
+    expect((await off.client.get('/api/v1/core/schedules')).body.data).toEqual([]);
+
+    const run = await on.client.post('/api/v1/core/schedules/ticker.tick/run');
+    expect(run.status).toBe(202);
+    expect(run.body).toEqual({ jobId: expect.any(String), name: 'ticker.tick' });
+    // The workers run it in the company's transaction: its result names the company.
+    const done = await vi.waitFor(async () => {
+      const s = await on.client.get(`/api/v1/core/jobs/${run.body.jobId}`);
+      expect(s.body.state).toBe('completed');
+      return s.body;
+    }, WAIT);
+    expect(done).toMatchObject({ name: 'ticker.tick', result: { tenant: 'sched-now' } });
+    // The test kit's helper for addon tests does the same and waits.
+    expect(await on.runSchedule('ticker.tick')).toEqual({ tenant: 'sched-now' });
+    await expect(off.runSchedule('ticker.tick')).rejects.toThrow(/did not start: 404/);
+    // Another company cannot see the job, nor run a schedule of an addon it has not enabled.
+    expect((await off.client.get(`/api/v1/core/jobs/${run.body.jobId}`)).status).toBe(404);
+    const refused = await off.client.post('/api/v1/core/schedules/ticker.tick/run');
+    expect(refused.status).toBe(404);
+    expect(refused.body.code).toBe('SCHEDULE_NOT_FOUND');
+    expect((await on.client.post('/api/v1/core/schedules/ticker.nope/run')).body.code).toBe('SCHEDULE_NOT_FOUND');
+    // Managing addons is what it takes.
+    const member = await on.as('member');
+    expect((await member.post('/api/v1/core/schedules/ticker.tick/run')).status).toBe(403);
+    expect((await member.get('/api/v1/core/schedules')).status).toBe(403);
+  });
+});
+
 describe('delayed jobs', () => {
   it('run after their delay, not before', async () => {
     const t = await env.tenant('delay-runs', { enable: ['ticker'] });

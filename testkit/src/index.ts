@@ -17,6 +17,12 @@ export interface TestTenant {
   refreshToken: string;
   /** A new user with the given seeded role, logged in. */
   as(role: 'owner' | 'admin' | 'manager' | 'member', email?: string): Promise<ApiClient>;
+  /**
+   * Runs one of the company's schedules now, as the owner (`POST /api/v1/core/schedules/:name/run`),
+   * and waits until the workers finished it (boot the kernel with workers): its result, or an
+   * error with the job's failure. A test of a nightly job need not wait for the night.
+   */
+  runSchedule(name: string, opts?: { timeoutMs?: number }): Promise<unknown>;
 }
 
 export interface TestEnv {
@@ -156,10 +162,11 @@ export async function bootTestKernel(opts: {
       for (const addon of tOpts.enable ?? []) await kernel.tenantAddons.enable(tenant.id, addon);
       const session = await login(slug, ownerEmail, password);
       let n = 0;
+      const client = new ApiClient(url, session.accessToken);
       return {
         id: tenant.id,
         slug,
-        client: new ApiClient(url, session.accessToken),
+        client,
         ownerEmail,
         password,
         refreshToken: session.refreshToken,
@@ -168,6 +175,22 @@ export async function bootTestKernel(opts: {
           const e = email ?? `${role}${n}@${slug}.test`;
           await kernel.users.create(tenant.id, { email: e, password, role });
           return new ApiClient(url, (await login(slug, e, password)).accessToken);
+        },
+        async runSchedule(name, rOpts = {}) {
+          const started = await client.post(`/api/v1/core/schedules/${encodeURIComponent(name)}/run`);
+          if (started.status !== 202) {
+            throw new Error(`Schedule "${name}" did not start: ${started.status} ${JSON.stringify(started.body)}`);
+          }
+          const until = Date.now() + (rOpts.timeoutMs ?? 20_000);
+          for (;;) {
+            // The outbox row goes to the workers once the request committed; relay it now.
+            await kernel.relay.flush();
+            const job = (await client.get(`/api/v1/core/jobs/${started.body.jobId}`)).body;
+            if (job.state === 'completed') return job.result;
+            if (job.state === 'failed') throw new Error(`Schedule "${name}" failed: ${job.error}`);
+            if (Date.now() > until) throw new Error(`Schedule "${name}" still ${job.state} after waiting`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
         },
       };
     },

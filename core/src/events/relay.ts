@@ -228,7 +228,9 @@ export class OutboxRelay {
 
   private async deliver(row: OutboxRow, markDelivered: (sub: string) => Promise<unknown>): Promise<void> {
     if (row.kind === 'job') {
-      const def = this.rt.jobsByName.get(row.name) ?? { job: this.rt.kernelJobs.get(row.name) };
+      // A schedule run now (POST /core/schedules/:name/run) retries as the schedule says.
+      const scheduled = this.rt.schedulesByName.get(row.name)?.schedule;
+      const def = this.rt.jobsByName.get(row.name) ?? { job: scheduled ?? this.rt.kernelJobs.get(row.name) };
       await bounded(
         this.queues.jobs.add(
           row.name,

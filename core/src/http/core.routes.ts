@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { NotFoundError, type PublishedEvent, type RecordScope } from '@elevate/sdk';
+import { type JobDef, NotFoundError, type PublishedEvent, type RecordScope } from '@elevate/sdk';
 import Router from '@koa/router';
 import { Roles } from '../admin/roles.ts';
 import { Teams } from '../admin/teams.ts';
@@ -13,6 +13,7 @@ import { type LiveHub, publishAccessChange } from '../events/live.ts';
 import { Exports } from '../exports/exports.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { bounded } from '../jobs/queues.ts';
+import { schedulerId } from '../jobs/schedules.ts';
 import { moneyRoutes } from '../money/money.routes.ts';
 import type { TenantAddons } from '../registry/tenant-addons.ts';
 import type { Runtime } from '../runtime.ts';
@@ -135,6 +136,45 @@ export function coreRoutes(
       [addon.id, JSON.stringify(next), c.tenant.id],
     );
     ctx.body = next;
+  });
+
+  // The schedules of this company's enabled addons, with their next run (BullMQ's scheduler).
+  r.get('/schedules', async (ctx) => {
+    const c = rc(ctx.state);
+    c.require('core.addons.manage');
+    const mine = [...rt.schedulesByName.values()].filter((s) => ctx.state.enabled?.has(s.addon.id));
+    const data = await Promise.all(
+      mine.map(async ({ addon, schedule }) => {
+        const scheduler = await bounded(
+          queues.jobs.getJobScheduler(schedulerId(c.tenant.id, schedule.name)),
+          2000,
+          'scheduler lookup',
+        ).catch(() => undefined);
+        return {
+          name: schedule.name,
+          addon: addon.id,
+          ...schedule.timing,
+          next: typeof scheduler?.next === 'number' ? new Date(scheduler.next).toISOString() : null,
+        };
+      }),
+    );
+    data.sort((a, b) => a.name.localeCompare(b.name));
+    ctx.body = { data, total_count: data.length, limit: data.length, offset: 0 };
+  });
+
+  // Run a schedule now, once, for this company (besides its timetable): a job through the outbox,
+  // run by the workers like a scheduled firing; poll it at /jobs/:id.
+  r.post('/schedules/:name/run', async (ctx) => {
+    const c = rc(ctx.state);
+    c.require('core.addons.manage');
+    const name = ctx.params.name as string;
+    const entry = rt.schedulesByName.get(name);
+    if (!entry || !ctx.state.enabled?.has(entry.addon.id)) {
+      throw new NotFoundError(`Schedule "${name}"`, { code: 'SCHEDULE_NOT_FOUND' });
+    }
+    const jobId = await c.jobs.enqueue({ name } as JobDef<null>, null);
+    ctx.status = 202;
+    ctx.body = { jobId, name };
   });
 
   // Job status for polling. A job is visible only to the tenant that queued it.

@@ -112,6 +112,16 @@ export const kernelRouteDocs: Readonly<Record<string, KernelRouteDoc>> = {
     permission: MANAGE,
     body: { type: 'object' },
   },
+  'GET /api/v1/core/schedules': {
+    summary: "The schedules of this company's enabled addons and when each runs next",
+    permission: MANAGE,
+    responses: { 200: PAGE_OF({ type: 'object' }) },
+  },
+  'POST /api/v1/core/schedules/:name/run': {
+    summary: 'Run a schedule once now for this company; poll the job at /jobs/:id',
+    permission: MANAGE,
+    responses: { 202: { type: 'object' } },
+  },
   'GET /api/v1/core/jobs/:id': { summary: 'State, progress and result of a job the caller queued' },
   'GET /api/v1/core/live': {
     summary: "Server-sent events: the company's domain events the caller may see",
