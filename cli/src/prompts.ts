@@ -2,7 +2,7 @@
 // is checked by the same rules as the flags, so a wrong one is asked again instead of failing later.
 import { Writable } from 'node:stream';
 import { checkbox, input } from '@inquirer/prompts';
-import { ADDON_ID, NOUN } from './scaffold.ts';
+import { ADDON_ID, NOUN, PARTS, type Part } from './scaffold.ts';
 
 /** Where the questions are read and written: the terminal, or streams in a test. */
 export interface PromptStreams {
@@ -15,6 +15,7 @@ export interface NewAddonAnswers {
   model: string;
   title: string;
   depends: string[];
+  parts: Part[];
   dir: string;
 }
 
@@ -24,7 +25,7 @@ export interface NewAddonContext {
   /** The folder `addon new <id>` would write to without --dir. */
   defaultDir: (id: string) => string;
   /** Answers already given as flags: those questions are not asked. */
-  given?: { model?: string; title?: string; depends?: string[]; dir?: string };
+  given?: { model?: string; title?: string; depends?: string[]; parts?: Part[]; dir?: string };
 }
 
 export const titleFromId = (id: string) => id.charAt(0).toUpperCase() + id.slice(1).replace(/_/g, ' ');
@@ -87,6 +88,15 @@ export async function askNewAddon(ctx: NewAddonContext, streams: PromptStreams =
           },
           io(),
         ));
+  const parts =
+    given.parts ??
+    (await checkbox(
+      {
+        message: 'What to write besides the model, its API and permissions (space to pick, enter when done):',
+        choices: PARTS.map((p) => ({ name: `${p.name}: ${p.what}`, value: p.name, checked: p.name === 'page' })),
+      },
+      io(),
+    ));
   const dir = given.dir ?? (await input({ message: 'Folder to write it in:', default: ctx.defaultDir(id) }, io()));
-  return { id, model, title: title.trim(), depends, dir };
+  return { id, model, title: title.trim(), depends, parts, dir };
 }

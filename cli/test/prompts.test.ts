@@ -51,12 +51,15 @@ describe('addon new, asked in a terminal', () => {
     await t.when('Title in the marketplace', ENTER);
     // Choices are sorted: crm, inventory. Pick the second only.
     await t.when('depends on', DOWN, SPACE, ENTER);
+    // page is picked already; add the job.
+    await t.when('What to write besides', DOWN, SPACE, ENTER);
     await t.when('Folder to write it in', ENTER);
     expect(await answers).toEqual({
       id: 'help_desk',
       model: 'ticket',
       title: 'Help desk',
       depends: ['inventory'],
+      parts: ['page', 'job'],
       dir: '/work/addons/help_desk',
     });
   });
@@ -67,8 +70,16 @@ describe('addon new, asked in a terminal', () => {
     await t.when('Addon id', 'desk', ENTER);
     await t.when("first model's noun", ENTER);
     await t.when('Title in the marketplace', ...Array(4).fill(BACKSPACE), 'Service desk', ENTER);
+    await t.when('What to write besides', ENTER);
     await t.when('Folder to write it in', ...Array(9).fill(BACKSPACE), '../desk', ENTER);
-    expect(await answers).toEqual({ id: 'desk', model: 'item', title: 'Service desk', depends: [], dir: '../desk' });
+    expect(await answers).toEqual({
+      id: 'desk',
+      model: 'item',
+      title: 'Service desk',
+      depends: [],
+      parts: ['page'],
+      dir: '../desk',
+    });
     expect(t.plain()).not.toContain('depends on');
   });
 });
@@ -88,13 +99,20 @@ describe('addon new, where it writes without --dir', () => {
       {
         installed: ['crm'],
         defaultDir: (id) => `/x/${id}`,
-        given: { model: 'ticket', title: 'Desk', depends: [], dir: '/y' },
+        given: { model: 'ticket', title: 'Desk', depends: [], parts: ['webhook'], dir: '/y' },
       },
       t.streams,
     );
     await t.when('Addon id', 'desk', ENTER);
     await t.when("first model's noun", ENTER);
-    expect(await answers).toEqual({ id: 'desk', model: 'ticket', title: 'Desk', depends: [], dir: '/y' });
-    expect(t.plain()).not.toMatch(/Title in the marketplace|depends on|Folder to write/);
+    expect(await answers).toEqual({
+      id: 'desk',
+      model: 'ticket',
+      title: 'Desk',
+      depends: [],
+      parts: ['webhook'],
+      dir: '/y',
+    });
+    expect(t.plain()).not.toMatch(/Title in the marketplace|depends on|What to write|Folder to write/);
   });
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scaffoldFiles } from '../src/scaffold.ts';
 
@@ -74,6 +75,51 @@ describe('elevate addon new', { timeout: 240_000 }, () => {
     expect(files['vitest.config.ts']).toBeUndefined();
     expect(files['src/index.ts']).toContain('depends: [crm]');
     expect(files['test/desk.test.ts']).toContain('addons: [crm, desk]');
+  });
+
+  it('--with page,job,webhook writes a nightly reminder and a signed inbound webhook whose own tests pass', async () => {
+    const dir = join(tmp, 'hooks');
+    const made = await run(
+      process.execPath,
+      [BIN, 'addon', 'new', 'hooks', '--model', 'ticket', '--dir', dir, '--with', 'page,job,webhook', '--no-install'],
+      ROOT,
+    );
+    expect(made.code, made.out).toBe(0);
+    for (const f of ['src/jobs/reminders.schedule.ts', 'src/rest/inbound.routes.ts', 'web/pages/index.svelte']) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    }
+    // What its author does next: install (links to this checkout), the first migration, its tests, tsc.
+    const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.env.npm_execpath] : [];
+    const [cmd, ...pre] = pnpm.length ? [process.execPath, ...pnpm] : ['pnpm'];
+    const installed = await run(cmd as string, [...pre, 'install', '--prefer-offline'], dir);
+    expect(installed.code, installed.out).toBe(0);
+    const migrated = await run(process.execPath, [BIN, 'addon', 'migration', 'hooks', '--name', 'init'], dir);
+    expect(migrated.code, migrated.out).toBe(0);
+    expect(migrated.out).toContain('Migration0001HooksInit.ts');
+    const tested = await run(cmd as string, [...pre, 'test'], dir);
+    expect(tested.code, tested.out).toBe(0);
+    expect(stripVTControlCharacters(tested.out)).toMatch(/Tests\s+7 passed/);
+    const typed = await run(cmd as string, [...pre, 'exec', 'tsc', '-p', 'tsconfig.json'], dir);
+    expect(typed.code, typed.out).toBe(0);
+  });
+
+  it('without the page, writes no web folder and exports none', async () => {
+    const dir = join(tmp, 'quiet');
+    const made = await run(
+      process.execPath,
+      [BIN, 'addon', 'new', 'quiet', '--dir', dir, '--with', 'job', '--no-install'],
+      ROOT,
+    );
+    expect(made.code, made.out).toBe(0);
+    expect(existsSync(join(dir, 'web'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).exports).toEqual({ '.': './src/index.ts' });
+    const bad = await run(
+      process.execPath,
+      [BIN, 'addon', 'new', 'other', '--dir', join(tmp, 'o'), '--with', 'page,cron'],
+      ROOT,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.out.trim()).toBe('elevate: --with: no part "cron" (known: page, job, webhook)');
   });
 
   it('refuses a bad id or model noun, naming it', async () => {

@@ -88,7 +88,7 @@ describe('scheduled jobs', () => {
 });
 
 describe('schedules run now', () => {
-  it('lists the enabled addons\' schedules with their next run, and runs one now for the caller\'s company only', async () => {
+  it("lists the enabled addons' schedules with their next run, and runs one now for the caller's company only", async () => {
     const on = await env.tenant('sched-now', { enable: ['ticker'] });
     const off = await env.tenant('sched-now-off');
     const list = await on.client.get('/api/v1/core/schedules');

@@ -8,7 +8,7 @@ import { CliError } from '../errors.ts';
 import { formatTable, listOrDash, print, yesNo } from '../output.ts';
 import { askNewAddon, titleFromId } from '../prompts.ts';
 import { tenantBySlug, withKernel } from '../runtime.ts';
-import { ADDON_ID, NOUN, scaffoldFiles } from '../scaffold.ts';
+import { ADDON_ID, NOUN, PARTS, type Part, scaffoldFiles } from '../scaffold.ts';
 
 interface TenantOption {
   tenant: string;
@@ -109,8 +109,24 @@ interface NewOptions {
   model: string;
   title?: string;
   depends?: string;
+  with?: string;
   packages?: string;
   install: boolean;
+}
+
+/** `--with page,job`: the parts to write, each one known (default: the page). */
+function partsOf(given: string | undefined): Part[] {
+  if (given === undefined) return ['page'];
+  const names = given
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const n of names) {
+    if (!PARTS.some((p) => p.name === n)) {
+      throw new CliError(`--with: no part "${n}" (known: ${PARTS.map((p) => p.name).join(', ')})`);
+    }
+  }
+  return [...new Set(names)] as Part[];
 }
 
 function run(cmd: string, args: string[], cwd: string): void {
@@ -161,11 +177,16 @@ async function newAddon(id: string | undefined, opts: NewOptions): Promise<void>
       model: opts.model,
       ...(opts.title !== undefined ? { title: opts.title } : {}),
       ...(opts.depends !== undefined ? { depends: opts.depends.split(',').filter(Boolean) } : {}),
+      ...(opts.with !== undefined ? { parts: partsOf(opts.with) } : {}),
       ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
     },
   });
-  const { id: chosen, depends, ...rest } = answers;
-  return create(chosen, { ...opts, ...rest, ...(depends.length ? { depends: depends.join(',') } : {}) }, installed);
+  const { id: chosen, depends, parts, ...rest } = answers;
+  return create(
+    chosen,
+    { ...opts, ...rest, with: parts.join(','), ...(depends.length ? { depends: depends.join(',') } : {}) },
+    installed,
+  );
 }
 
 /** `known`: the installed addons when the caller already discovered them (the questions did). */
@@ -180,6 +201,7 @@ async function create(
   if (!NOUN.test(opts.model)) {
     throw new CliError(`--model "${opts.model}" must be one lowercase word (letters, digits, _), e.g. ticket`);
   }
+  const parts = partsOf(opts.with);
   const { discoverAddonPackages, findWorkspaceRoot, generateMigration } = await import('@elevate/core');
   const root = IN_CHECKOUT ? CHECKOUT : findWorkspaceRoot();
   const workspaceAddons = join(CHECKOUT, 'addons');
@@ -231,6 +253,7 @@ async function create(
           extra: Object.fromEntries(depends.map((d) => [d.pkg, link(d.dir)])),
         },
     depends,
+    parts,
     standalone: !inWorkspace,
   });
   if (published) {
@@ -338,13 +361,17 @@ export function registerAddonCommands(program: Command): void {
     .option('--title <text>', 'the title shown in the marketplace and the menu (default: from the id)')
     .option('--depends <ids>', 'addons it depends on, comma-separated, e.g. crm')
     .option(
+      '--with <parts>',
+      `what to write besides the model, its API and permissions, comma-separated (default: page): ${PARTS.map((p) => `${p.name} (${p.what})`).join(', ')}`,
+    )
+    .option(
       '--packages <folder>',
       'depend on the packed ElevateCRM packages in this folder (scripts/pack-packages.ts) instead of linking the checkout',
     )
     .option('--no-install', 'only write the files (no pnpm install, no first migration)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ elevate addon new helpdesk --model ticket                       # addons/helpdesk in this workspace\n  $ elevate addon new helpdesk --model ticket --dir ../helpdesk     # outside it, linked to this checkout\n  $ elevate addon new helpdesk --dir ../helpdesk --packages dist/packages   # on the packed packages',
+      '\nExamples:\n  $ elevate addon new helpdesk --model ticket                       # addons/helpdesk in this workspace\n  $ elevate addon new helpdesk --model ticket --dir ../helpdesk     # outside it, linked to this checkout\n  $ elevate addon new helpdesk --dir ../helpdesk --packages dist/packages   # on the packed packages\n  $ elevate addon new helpdesk --model ticket --with page,job,webhook   # and a nightly reminder, a signed inbound webhook',
     )
     .action(newAddon);
   addon
