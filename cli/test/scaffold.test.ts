@@ -101,6 +101,10 @@ describe('elevate addon new', { timeout: 240_000 }, () => {
     expect(stripVTControlCharacters(tested.out)).toMatch(/Tests\s+7 passed/);
     const typed = await run(cmd as string, [...pre, 'exec', 'tsc', '-p', 'tsconfig.json'], dir);
     expect(typed.code, typed.out).toBe(0);
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `addon new --with page,job,webhook: write ${s(made.ms)}, pnpm install ${s(installed.ms)}, first migration ${s(migrated.ms)}, its 7 tests ${s(tested.ms)}, tsc ${s(typed.ms)}`,
+    );
   });
 
   it('without the page, writes no web folder and exports none', async () => {
