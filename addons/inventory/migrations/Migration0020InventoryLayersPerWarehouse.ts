@@ -5,6 +5,12 @@ import { Migration } from '@elevate/sdk';
 // null for transit), and the open-layers index gains the warehouse, as deliveries now consume the
 // layers of one warehouse. Layers were company-wide before: value that a transfer between
 // warehouses moved was not recorded, so a backfilled layer stays where it was received.
+/** Each layer's warehouse: that of its move's destination (exported for its test). */
+export const BACKFILL_LAYER_WAREHOUSES = `update "inventory_cost_layer" l set warehouse_id = loc.warehouse_id
+   from "inventory_move" m
+   join "inventory_location" loc on loc.tenant_id = m.tenant_id and loc.id = m.to_id
+  where m.tenant_id = l.tenant_id and m.id = l.move_id and loc.warehouse_id is not null;`;
+
 export class InventoryLayersPerWarehouse0020 extends Migration {
   override name = 'InventoryLayersPerWarehouse0020';
 
@@ -20,12 +26,7 @@ export class InventoryLayersPerWarehouse0020 extends Migration {
     // The owner reads every company's rows only while the tables' row-level security is not forced.
     const tables = ['inventory_cost_layer', 'inventory_move', 'inventory_location'];
     for (const t of tables) this.addSql(`alter table "${t}" no force row level security;`);
-    this.addSql(
-      `update "inventory_cost_layer" l set warehouse_id = loc.warehouse_id
-         from "inventory_move" m
-         join "inventory_location" loc on loc.tenant_id = m.tenant_id and loc.id = m.to_id
-        where m.tenant_id = l.tenant_id and m.id = l.move_id and loc.warehouse_id is not null;`,
-    );
+    this.addSql(BACKFILL_LAYER_WAREHOUSES);
     for (const t of tables) this.addSql(`alter table "${t}" force row level security;`);
     this.addSql(`drop index if exists "inventory_cost_layer_open_idx";`);
     this.addSql(

@@ -1,5 +1,6 @@
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKFILL_LAYER_WAREHOUSES } from '../migrations/Migration0020InventoryLayersPerWarehouse.ts';
 import { inventory } from '../src/index.ts';
 import { API, newProduct, setupOf, withRole } from './helpers.ts';
 
@@ -445,6 +446,24 @@ describe('valuation per warehouse and at a past date', () => {
       expect(held.map((h) => `${h.code} ${h.layers}`)).toEqual(held.map((h) => `${h.code} ${h.quants}`));
     },
   );
+
+  it('migration 0020 gives the layers that exist the warehouse their receipt brought them into', async () => {
+    const w = await world('valhist-backfill', 'fifo', ['W2']);
+    await w.ops.receive('WH', '2', '1.00');
+    await w.ops.receive('W2', '3', '1.00');
+    await w.ops.transfer('W2', 'transit', '1'); // a layer in transit: no warehouse
+    const before = await w.layersNow();
+    expect(before).toEqual(['W2 2.0000 @ 2.0000', 'WH 2.0000 @ 2.0000', 'transit 1.0000 @ 1.0000']);
+    // As before the migration: no layer has a warehouse; then its data step.
+    await env.sql(`update inventory_cost_layer set warehouse_id = null where tenant_id = $1`, [w.t.id]);
+    expect(await w.layersNow()).toEqual([
+      'transit 2.0000 @ 2.0000',
+      'transit 2.0000 @ 2.0000',
+      'transit 1.0000 @ 1.0000',
+    ]);
+    await env.sql(BACKFILL_LAYER_WAREHOUSES);
+    expect(await w.layersNow()).toEqual(before);
+  });
 
   it('gives a daily series of the stock value, per warehouse too; refuses bad input, isolates companies, needs move.read', async () => {
     const w = await world('valhist-series', 'fifo', ['W2']);
