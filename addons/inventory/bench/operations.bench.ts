@@ -26,9 +26,15 @@ const call = async (method: string, path: string, body?: unknown) => {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 };
-const locations = (await call('GET', '/locations?limit=200')).data as { id: string; fullName: string }[];
+const locations = (await call('GET', '/locations?limit=200')).data as {
+  id: string;
+  fullName: string;
+  warehouse: string;
+}[];
 const loc = (n: string) => (locations.find((l) => l.fullName === n) as { id: string }).id;
 const stock = loc('WH/Stock');
+// Layers belong to the warehouse that received the goods: the raw inserts below say which.
+const warehouse = (locations.find((l) => l.fullName === 'WH/Stock') as { warehouse: string }).warehouse;
 const supplier = loc('Partners/Suppliers');
 const products: string[] = [];
 for (let i = 0; i < PRODUCTS; i++) {
@@ -72,9 +78,9 @@ async function rawSetBased(c: pg.PoolClient) {
     [t.id, ids, supplier, stock],
   );
   await c.query(
-    `insert into inventory_cost_layer (tenant_id, product_id, move_id, quantity, remaining, unit_cost, remaining_value)
-     select $1, d.p, d.m, 1, 1, 2.5, 2.5 from unnest($2::uuid[], $3::uuid[]) d(p, m)`,
-    [t.id, m.rows.map((r) => r.product_id), m.rows.map((r) => r.id)],
+    `insert into inventory_cost_layer (tenant_id, product_id, move_id, warehouse_id, quantity, remaining, unit_cost, remaining_value)
+     select $1, d.p, d.m, $4, 1, 1, 2.5, 2.5 from unnest($2::uuid[], $3::uuid[]) d(p, m)`,
+    [t.id, m.rows.map((r) => r.product_id), m.rows.map((r) => r.id), warehouse],
   );
   await c.query(
     `insert into inventory_quant (tenant_id, product_id, location_id, quantity, reserved)
@@ -119,9 +125,9 @@ const rawRow = await rawLoop(async (c) => {
     [t.id, products[0], supplier, stock],
   );
   await c.query(
-    `insert into inventory_cost_layer (tenant_id, product_id, move_id, quantity, remaining, unit_cost, remaining_value)
-     values ($1, $2, $3, 1, 1, 2.5, 2.5)`,
-    [t.id, products[0], m.rows[0].id],
+    `insert into inventory_cost_layer (tenant_id, product_id, move_id, warehouse_id, quantity, remaining, unit_cost, remaining_value)
+     values ($1, $2, $3, $4, 1, 1, 2.5, 2.5)`,
+    [t.id, products[0], m.rows[0].id, warehouse],
   );
   await c.query(
     `insert into inventory_quant (tenant_id, product_id, location_id, quantity, reserved) values ($1, $2, $3, 1, 0)

@@ -21,9 +21,15 @@ const call = async (method: string, path: string, body?: unknown) => {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 };
-const locations = (await call('GET', '/locations?limit=200')).data as { id: string; fullName: string }[];
+const locations = (await call('GET', '/locations?limit=200')).data as {
+  id: string;
+  fullName: string;
+  warehouse: string;
+}[];
 const loc = (n: string) => (locations.find((l) => l.fullName === n) as { id: string }).id;
 const stock = loc('WH/Stock');
+// Layers belong to the warehouse that received the goods: the raw inserts below say which.
+const warehouse = (locations.find((l) => l.fullName === 'WH/Stock') as { warehouse: string }).warehouse;
 const customer = loc('Partners/Customers');
 const supplier = loc('Partners/Suppliers');
 const product = await call('POST', '/products', { sku: 'BENCH', name: 'Bench', cost: '2.00' });
@@ -73,9 +79,9 @@ await Promise.all(
           [t.id, product.id, supplier, stock],
         );
         await c.query(
-          `insert into inventory_cost_layer (tenant_id, product_id, move_id, quantity, remaining, unit_cost, remaining_value)
-           values ($1, $2, $3, 1, 1, 2.5, 2.5)`,
-          [t.id, product.id, m.rows[0].id],
+          `insert into inventory_cost_layer (tenant_id, product_id, move_id, warehouse_id, quantity, remaining, unit_cost, remaining_value)
+           values ($1, $2, $3, $4, 1, 1, 2.5, 2.5)`,
+          [t.id, product.id, m.rows[0].id, warehouse],
         );
         await c.query(
           `insert into inventory_quant (tenant_id, product_id, location_id, quantity, reserved) values ($1, $2, $3, 1, 0)

@@ -17,6 +17,7 @@ import { InventoryLots0015 } from './Migration0015InventoryLots.ts';
 import { InventoryLayerEntries0016 } from './Migration0016InventoryLayerEntries.ts';
 import { InventoryLandedCosts0018 } from './Migration0018InventoryLandedCosts.ts';
 import { InventoryCountLineLots0019 } from './Migration0019InventoryCountLineLots.ts';
+import { InventoryLayersPerWarehouse0020 } from './Migration0020InventoryLayersPerWarehouse.ts';
 
 export const migrations = [
   InventoryInit0001,
@@ -37,4 +38,5 @@ export const migrations = [
   InventoryLayerEntries0016,
   InventoryLandedCosts0018,
   InventoryCountLineLots0019,
+  InventoryLayersPerWarehouse0020,
 ];

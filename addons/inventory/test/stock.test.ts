@@ -1,7 +1,7 @@
 import { bootTestKernel, type TestEnv, type TestTenant } from '@elevate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventory } from '../src/index.ts';
-import { API, lotMismatches, newProduct, setupOf } from './helpers.ts';
+import { API, layerHistoryMismatches, lotMismatches, newProduct, setupOf } from './helpers.ts';
 
 let env: TestEnv;
 let acme: TestTenant;
@@ -341,6 +341,25 @@ describe('stock moves', () => {
     expect(outcomes.get(409) ?? 0, JSON.stringify([...outcomes])).toBeGreaterThan(0);
     expect(await quantMismatches(t.id)).toEqual([]);
     expect(await lotMismatches(env, t.id)).toEqual([]);
+    // The value side (moves into and out of transit move value): each (product, warehouse) line of
+    // the report (transit: no warehouse) is the sum of that warehouse's layers, and every layer's
+    // history adds up to it.
+    const layerSums = await env.sql(
+      `select product_id, warehouse_id, sum(remaining)::numeric(18,4)::text as q, sum(remaining_value)::numeric(18,4)::text as v
+         from inventory_cost_layer where tenant_id = $1 group by 1, 2 having sum(remaining) <> 0 or sum(remaining_value) <> 0`,
+      [t.id],
+    );
+    const reported = (await t.client.get(`${API}/valuation`)).body.lines as {
+      productId: string;
+      warehouseId: string | null;
+      quantity: string;
+      value: string;
+    }[];
+    expect(reported.map((l) => `${l.productId}|${l.warehouseId}|${l.quantity}|${l.value}`).sort()).toEqual(
+      layerSums.map((r) => `${r.product_id}|${r.warehouse_id}|${r.q}|${r.v}`).sort(),
+    );
+    expect(reported.some((l) => l.warehouseId === null)).toBe(true);
+    expect(await layerHistoryMismatches(env, t.id)).toEqual([]);
     // The tracked products did move, in more than one lot.
     const lotMoves = await env.sql(
       `select count(distinct lot_id)::int as lots from inventory_move where tenant_id = $1 and state = 'done' and lot_id is not null`,

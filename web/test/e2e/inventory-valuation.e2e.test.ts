@@ -1,6 +1,6 @@
 // The stock valuation page in the browser: a receipt of known value in each of two warehouses, then
-// the page's totals per warehouse, the product's row, the chart of the last days, and an `as of`
-// date picked before the receipts (nothing valued then). The crawl's checks and screenshots at 1440
+// the page's totals per warehouse, the product's row, the chart of the last days, one warehouse
+// picked (its cards and chart), and an `as of` date picked before the receipts (nothing valued then). The crawl's checks and screenshots at 1440
 // and 375 px, light and dark.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe('inventory valuation page', { timeout: 180_000 }, () => {
       sku: 'VAL-1',
       name: 'Valued mug',
     });
-    const w2 = await tenant.as<{ stockLocation: string }>('POST', '/api/v1/inventory/warehouses', {
+    const w2 = await tenant.as<{ id: string; stockLocation: string }>('POST', '/api/v1/inventory/warehouses', {
       code: 'W2',
       name: 'Second warehouse',
     });
@@ -57,16 +57,28 @@ describe('inventory valuation page', { timeout: 180_000 }, () => {
     await p.waitForURL(/\/inventory\/valuation/);
     await expect.poll(() => p.getByTestId('valuation-total').textContent()).toContain('42.00');
     const cards = await p.getByTestId('valuation-warehouse').allTextContents();
-    // A warehouse's share is its quantity's: 42.00 × 3 / 15 = 8.40 in W2, 33.60 in WH.
+    // Each warehouse's value is its own layers': W2 12.00, WH 30.00.
     expect(cards.map((c) => c.replace(/\s+/g, ' ').trim())).toEqual([
-      'W2 · Second warehouse $8.40',
-      'WH · Main warehouse $33.60',
+      'W2 · Second warehouse $12.00',
+      'WH · Main warehouse $30.00',
     ]);
     const row = p.getByRole('row', { name: /VAL-1 .*Valued mug/ });
     await expect.poll(() => row.textContent()).toContain('42.00');
     // The chart's last point (today) is the value now.
     const chart = p.getByRole('img', { name: /Stock value from/ });
     expect(await chart.getAttribute('aria-label')).toMatch(/\(\$42\.00\)$/);
+
+    // One warehouse: its total, its rows and its chart (12.00 today).
+    await p.getByLabel('Warehouse', { exact: true }).selectOption(w2.id);
+    await p.getByRole('button', { name: 'Show' }).click();
+    await p.waitForURL(new RegExp(`warehouse=${w2.id}`));
+    await expect
+      .poll(async () => (await p.getByTestId('valuation-total').textContent())?.replace(/\s+/g, ' ').trim())
+      .toBe('W2 · Second warehouse $12.00');
+    expect(await p.getByTestId('valuation-warehouse').count()).toBe(0);
+    expect(await p.getByRole('heading', { name: /Stock value of W2 · Second warehouse in USD/ }).count()).toBe(1);
+    expect(await p.getByRole('img', { name: /Stock value from/ }).getAttribute('aria-label')).toMatch(/\(\$12\.00\)$/);
+    await p.getByLabel('Warehouse', { exact: true }).selectOption('');
 
     // As of a day before the receipts: nothing was valued.
     const before = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
@@ -80,6 +92,7 @@ describe('inventory valuation page', { timeout: 180_000 }, () => {
     await checkPages(p, tenant, [
       ['valuation', tenant.app('/inventory/valuation?days=30')],
       ['valuation-90', tenant.app(`/inventory/valuation?days=90&at=${before}`)],
+      ['valuation-w2', tenant.app(`/inventory/valuation?warehouse=${w2.id}`)],
     ]);
 
     // A product valued in euros: never added to the dollars; one total per currency, the chart

@@ -162,15 +162,16 @@ export function valuationGraphql(b: GraphQLBuilder) {
     t.field({
       type: [Point],
       description:
-        'The stock value in one currency (default: the company’s, else the first with stock) at the end of each of the last `days` days (UTC), 1 to 366',
-      args: { days: t.arg.int(), currency: t.arg.string() },
+        'The stock value in one currency (default: the company’s, else the first with stock) at the end of each of the last `days` days (UTC), 1 to 366; of one warehouse with `warehouseId`',
+      args: { days: t.arg.int(), currency: t.arg.string(), warehouseId: t.arg.id() },
       resolve: async (_r, a, ctx) => {
         ctx.require('inventory.move.read');
-        const q = checked<{ days?: number; currency?: string }>(seriesQuery, {
+        const q = checked<{ days?: number; currency?: string; warehouseId?: string }>(seriesQuery, {
           ...(a.days != null ? { days: a.days } : {}),
           ...(a.currency != null ? { currency: a.currency } : {}),
+          ...(a.warehouseId != null ? { warehouseId: String(a.warehouseId) } : {}),
         });
-        return (await valuationSeries(ctx, q.days ?? 30, q.currency)).data;
+        return (await valuationSeries(ctx, q.days ?? 30, q.currency, q.warehouseId)).data;
       },
     }),
   );

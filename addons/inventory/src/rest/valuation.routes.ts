@@ -17,6 +17,7 @@ export const valuationQuery = obj({ at, productId: uuid, warehouseId: uuid });
 export const seriesQuery = obj({
   days: { type: 'integer', minimum: 1, maximum: 366, default: 30 },
   currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  warehouseId: uuid,
 });
 
 export interface Scope {
@@ -53,14 +54,14 @@ export function valuationRoutes(r: RestRouter): void {
       }),
   );
 
-  r.get<Record<string, string>, { days?: number; currency?: string }>(
+  r.get<Record<string, string>, { days?: number; currency?: string; warehouseId?: string }>(
     '/valuation/series',
     {
       permission: 'inventory.move.read',
       query: seriesQuery,
       summary:
-        'The stock value in one currency (default: the company’s, else the first with stock) at the end of each of the last `days` days (UTC)',
+        'The stock value in one currency (default: the company’s, else the first with stock) at the end of each of the last `days` days (UTC), of one warehouse with `warehouseId`',
     },
-    ({ query, ctx }) => valuationSeries(ctx, query.days ?? 30, query.currency),
+    ({ query, ctx }) => valuationSeries(ctx, query.days ?? 30, query.currency, query.warehouseId),
   );
 }

@@ -47,3 +47,10 @@ export const compare = (a: string, b: string) => {
 };
 export const sub = (a: string, b: string) => format(parse(a) - parse(b));
 export const add = (a: string, b: string) => format(parse(a) + parse(b));
+
+/** a ÷ b (both at the internal scale) as a string with `places` decimals, rounded half away from zero. */
+export function ratio(a: bigint, b: bigint, places = 6): string {
+  if (b === 0n) throw new Error('division by zero');
+  const twice = (2n * a * ONE) / b;
+  return format(twice >= 0n ? (twice + 1n) / 2n : (twice - 1n) / 2n, places);
+}

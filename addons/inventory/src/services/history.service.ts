@@ -61,14 +61,10 @@ async function locationFilter(ctx: SystemContext, id: string | undefined) {
   return { id: root.id, like: `${root.fullName.replace(/[\\%_]/g, (c) => `\\${c}`)}/%` };
 }
 
-/**
- * On hand per product per stocked location from done moves before `before`: internal locations
- * (what `/stock` counts), plus transit when `transit` is set (valuation counts what is in transit).
- */
+/** On hand per product per internal location (what `/stock` counts) from done moves before `before`. */
 export async function movedQuantities(
   ctx: SystemContext,
   scope: StockAtScope,
-  transit = false,
 ): Promise<(LocationStockAt & { warehouse: string | null })[]> {
   const loc = await locationFilter(ctx, scope.locationId);
   const rows = await ctx.db.query<{
@@ -94,9 +90,9 @@ export async function movedQuantities(
        join inventory_location l on l.tenant_id = $1 and l.id = f.location_id
        join inventory_product p on p.tenant_id = $1 and p.id = f.product_id
        left join inventory_warehouse w on w.tenant_id = $1 and w.id = l.warehouse_id
-      where (l.usage = 'internal' or ($4::boolean and l.usage = 'transit'))
-        and ($5::uuid is null or l.warehouse_id = $5::uuid)
-        and ($6::uuid is null or l.id = $6::uuid or l.full_name like $7)
+      where l.usage = 'internal'
+        and ($4::uuid is null or l.warehouse_id = $4::uuid)
+        and ($5::uuid is null or l.id = $5::uuid or l.full_name like $6)
       group by f.product_id, p.sku, f.location_id, l.full_name, l.warehouse_id, w.code
      having sum(f.quantity) <> 0
       order by p.sku, l.full_name`,
@@ -104,7 +100,6 @@ export async function movedQuantities(
       ctx.tenant.id,
       scope.before,
       scope.productId ?? null,
-      transit,
       scope.warehouseId ?? null,
       loc?.id ?? null,
       loc?.like ?? null,

@@ -1,8 +1,8 @@
 import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
 
-// The arithmetic of valuation layers, with no database: what a move out of the company takes from
-// a product's layers, and what stays. Shared by the one-move path (valuation.service.ts) and the
+// The arithmetic of valuation layers, with no database: what a move out of a warehouse takes from
+// a product's layers in that warehouse, and what stays. Shared by the one-move path (valuation.service.ts) and the
 // batch path (operations.service.ts), so both value the same way. Amounts are BigInt at the
 // scale of decimal.ts; every value is rounded to 4 places as it is computed.
 
@@ -20,6 +20,10 @@ export interface Consumed {
   touched: Set<LayerState>;
   /** What changed in each of them (negative: taken), for the layers' history (inventory.layer_entry). */
   changes: LayerChange[];
+  /** The quantity the layers covered (the rest is negative stock). */
+  covered: bigint;
+  /** The part of `value` no layer covered: the uncovered quantity at the product's cost. */
+  uncoveredValue: bigint;
 }
 
 export interface LayerChange {
@@ -44,7 +48,7 @@ function changesOf(before: Map<LayerState, [bigint, bigint]>, touched: Set<Layer
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /**
- * Takes `want` out of `layers` (a product's layers oldest first; changed in place). FIFO: each
+ * Takes `want` out of `layers` (a product's layers in one warehouse, oldest first; changed in place). FIFO: each
  * layer gives `q × its unit cost`, a layer used up gives exactly what it still held. AVCO: what
  * leaves is worth `q × average`, what stays is spread over the remaining layers by quantity (the
  * last takes the rounding). What no layer covers (negative stock) is valued at `productCost`.
@@ -76,7 +80,13 @@ export function consume(
     touched.add(l);
   }
   if (valuation !== 'avco' || take === 0n) {
-    return { value: taken + uncoveredValue, touched, changes: changesOf(before, touched) };
+    return {
+      value: taken + uncoveredValue,
+      touched,
+      changes: changesOf(before, touched),
+      covered: take,
+      uncoveredValue,
+    };
   }
   const outValue = take === totalQ ? totalV : parse(convert(format(take, 6), format(totalV, 6), format(totalQ, 6)));
   const newV = totalV - outValue;
@@ -92,5 +102,11 @@ export function consume(
     touched.add(l);
   });
   for (const l of touched) if (l.remaining === 0n) l.value = 0n;
-  return { value: outValue + uncoveredValue, touched, changes: changesOf(before, touched) };
+  return {
+    value: outValue + uncoveredValue,
+    touched,
+    changes: changesOf(before, touched),
+    covered: take,
+    uncoveredValue,
+  };
 }

@@ -9,11 +9,10 @@ import { Product, type ProductRow } from '../models/product.model.ts';
 import { Uom, type UomRow } from '../models/uom.model.ts';
 import type { InventorySettings } from '../settings.ts';
 import { convert, format, parse } from './decimal.ts';
-import { consume, type LayerState } from './layers.ts';
 import { defaultStockLocation, systemLocation } from './locations.service.ts';
 import { applyLotDeltas, assignLots, type LotEntry, type LotFields, lotDeltasOf } from './lots.service.ts';
 import { STOCKED } from './moves.service.ts';
-import { direction, type EntryInput, entriesOf, lockLayers, writeEntries, writeLayers } from './valuation.service.ts';
+import { planValuation } from './valuation.service.ts';
 
 // Operations with many lines, done in one transaction with set-based SQL: one statement each for
 // the moves, the new cost layers, the consumed layers and the quants, however many lines. The
@@ -406,61 +405,11 @@ export async function completeLines(
     }
   }
 
-  // Valuation: lock the layers the lines going out will consume, then value each line in order.
-  const dirs = lines.map((l) => direction(l.product, l.from, l.to));
-  const outs = lines.flatMap((l, i) =>
-    dirs[i] === 'out' ? [{ productId: l.product.id, need: parse(l.quantity) }] : [],
-  );
-  const layers = outs.length ? await lockLayers(ctx, outs, valuation) : new Map<string, LayerState[]>();
-  const fresh: NewLayer[] = [];
-  const touched = new Set<LayerState>();
-  const entries: EntryInput[] = [];
-  const values = lines.map((l, i) => {
-    const dir = dirs[i];
-    if (!dir) return null;
-    let list = layers.get(l.product.id);
-    if (!list) {
-      list = [];
-      layers.set(l.product.id, list);
-    }
-    if (dir === 'in') {
-      const unitCost = l.unitCost ?? l.product.cost ?? '0';
-      const value = parse(convert(l.quantity, unitCost, '1'));
-      const layer = {
-        id: randomUUID(),
-        remaining: parse(l.quantity),
-        unitCost,
-        value,
-        productId: l.product.id,
-        moveId: l.moveId,
-        quantity: l.quantity,
-      };
-      list.push(layer);
-      fresh.push(layer);
-      entries.push({
-        productId: l.product.id,
-        layerId: layer.id,
-        moveId: l.moveId,
-        kind: 'in',
-        quantity: layer.remaining,
-        value,
-      });
-      return format(value);
-    }
-    const c = consume(list, parse(l.quantity), valuation, l.product.cost);
-    for (const t of c.touched) touched.add(t);
-    entries.push(...entriesOf(c.changes, l.product.id, l.moveId));
-    return format(c.value);
-  });
-  const freshIds = new Set(fresh.map((f) => f.id));
+  // Valuation: lock the layers the lines leaving a warehouse will consume, then value each line in order.
+  const plan = await planValuation(ctx, lines, valuation);
   // The moves first: a new layer points to the move that brought its goods in.
-  await writeMoves(values);
-  await insertLayers(ctx, fresh);
-  await writeLayers(
-    ctx,
-    [...touched].filter((t) => !freshIds.has(t.id)),
-  );
-  await writeEntries(ctx, entries);
+  await writeMoves(plan.values);
+  await plan.write();
 
   // Quants: one upsert for every changed (product, location), in key order.
   const changed = keys.filter((k) => k.delta !== 0n);
@@ -490,28 +439,4 @@ export async function completeLines(
       });
     }
   }
-}
-
-type NewLayer = LayerState & { productId: string; moveId: string; quantity: string };
-
-async function insertLayers(ctx: SystemContext, fresh: NewLayer[]): Promise<void> {
-  if (!fresh.length) return;
-  // Oldest first within one transaction too: the n-th layer is n microseconds younger.
-  await ctx.db.query(
-    `insert into inventory_cost_layer (tenant_id, id, product_id, move_id, quantity, remaining, unit_cost, remaining_value, created_at, created_by)
-     select $1, d.id, d.product_id, d.move_id, d.quantity, d.remaining, d.unit_cost, d.value,
-            now() + make_interval(secs => d.n / 1000000.0), nullif(current_setting('app.user_id', true), '')::uuid
-       from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[])
-            with ordinality d(id, product_id, move_id, quantity, remaining, unit_cost, value, n)`,
-    [
-      ctx.tenant.id,
-      fresh.map((f) => f.id),
-      fresh.map((f) => f.productId),
-      fresh.map((f) => f.moveId),
-      fresh.map((f) => f.quantity),
-      fresh.map((f) => format(f.remaining)),
-      fresh.map((f) => f.unitCost),
-      fresh.map((f) => format(f.value)),
-    ],
-  );
 }

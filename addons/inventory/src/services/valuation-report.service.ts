@@ -1,14 +1,13 @@
 import { addExact, multiplyExact, round, type SystemContext } from '@elevate/sdk';
-import { convert, format, parse } from './decimal.ts';
-import { movedQuantities } from './history.service.ts';
+import { inventoryErrors } from '../errors.ts';
+import { Warehouse } from '../models/warehouse.model.ts';
+import { format, parse } from './decimal.ts';
 
-// The stock valuation report, now or at a past moment, per product and per warehouse.
-// A product's value is the sum of its layers' remaining value: now from the layers themselves, at
-// a past moment from their history (inventory.layer_entry up to it), which adds up to the same
-// figures. Layers are company-wide (a transfer between warehouses changes no value), so a
-// warehouse's share of a product's value is by quantity, as Odoo values quants: the product's
-// value × what the warehouse holds ÷ what all stocked locations hold, the last warehouse taking
-// the rounding, so the warehouses of a product always add up to its value exactly.
+// The stock valuation report, now or at a past moment, per product and per warehouse. Layers
+// belong to a warehouse (null: no warehouse, the transit location), so a warehouse's value of a
+// product is the sum of that warehouse's layers' remaining value: now from the layers themselves,
+// at a past moment from their history (inventory.layer_entry up to it), which adds up to the same
+// figures. A product's value is the sum over its warehouses.
 // Values are in each product's currency and never added across currencies: the report's totals
 // and each warehouse's value are per currency, and `total` is the sum only when there is one.
 
@@ -53,119 +52,97 @@ export interface ValuationLine {
   value: string;
 }
 
-interface Held {
-  productId: string;
-  warehouseId: string | null;
+interface LayerSum {
+  product_id: string;
+  sku: string;
+  name: string;
+  currency: string;
+  warehouse_id: string | null;
   code: string | null;
-  q: bigint;
+  warehouse: string | null;
+  q: string;
+  v: string;
 }
 
-async function productValues(ctx: SystemContext, scope: ValuationScope) {
+/** A warehouse filter that names no warehouse of this company is refused, naming `warehouseId`. */
+export async function checkWarehouse(ctx: SystemContext, id: string | undefined): Promise<void> {
+  if (id && !(await ctx.db.repo(Warehouse).get(id))) throw inventoryErrors.notFound('warehouse', 'warehouseId');
+}
+
+/** The remaining quantity and value of the layers per (product, warehouse), now or then. */
+async function layerSums(ctx: SystemContext, scope: ValuationScope): Promise<LayerSum[]> {
   const source = scope.before
-    ? `select e.product_id, sum(e.quantity) as q, sum(e.value) as v from inventory_layer_entry e
-        where e.tenant_id = $1 and e.at < $3::timestamptz group by e.product_id`
-    : `select l.product_id, sum(l.remaining) as q, sum(l.remaining_value) as v from inventory_cost_layer l
-        where l.tenant_id = $1 group by l.product_id`;
-  return ctx.db.query<{ product_id: string; sku: string; name: string; currency: string; q: string; v: string }>(
-    `select s.product_id, p.sku, p.name, p.currency, s.q::text, s.v::text
+    ? `select e.product_id, l.warehouse_id, sum(e.quantity) as q, sum(e.value) as v
+         from inventory_layer_entry e
+         join inventory_cost_layer l on l.tenant_id = e.tenant_id and l.id = e.layer_id
+        where e.tenant_id = $1 and e.at < $3::timestamptz group by e.product_id, l.warehouse_id`
+    : `select l.product_id, l.warehouse_id, sum(l.remaining) as q, sum(l.remaining_value) as v from inventory_cost_layer l
+        where l.tenant_id = $1 group by l.product_id, l.warehouse_id`;
+  const rows = await ctx.db.query<LayerSum>(
+    `select s.product_id, p.sku, p.name, p.currency, s.warehouse_id, w.code, w.name as warehouse, s.q::text, s.v::text
        from (${source}) s
        join inventory_product p on p.tenant_id = $1 and p.id = s.product_id
+       left join inventory_warehouse w on w.tenant_id = $1 and w.id = s.warehouse_id
       where ($2::uuid is null or s.product_id = $2::uuid)
       order by p.sku`,
     scope.before ? [ctx.tenant.id, scope.productId ?? null, scope.before] : [ctx.tenant.id, scope.productId ?? null],
   );
-}
-
-/** What each warehouse holds of each product (internal and transit locations), now or then. */
-async function held(ctx: SystemContext, scope: ValuationScope): Promise<Held[]> {
-  if (scope.before) {
-    const rows = await movedQuantities(ctx, { before: scope.before, productId: scope.productId }, true);
-    return rows.map((r) => ({
-      productId: r.productId,
-      warehouseId: r.warehouseId,
-      code: r.warehouse,
-      q: parse(r.onHand),
-    }));
-  }
-  const rows = await ctx.db.query<{ product_id: string; warehouse_id: string | null; code: string | null; q: string }>(
-    `select q.product_id, l.warehouse_id, w.code, sum(q.quantity)::text as q
-       from inventory_quant q
-       join inventory_location l on l.tenant_id = q.tenant_id and l.id = q.location_id
-       left join inventory_warehouse w on w.tenant_id = l.tenant_id and w.id = l.warehouse_id
-      where q.tenant_id = $1 and l.usage in ('internal', 'transit') and ($2::uuid is null or q.product_id = $2::uuid)
-      group by q.product_id, l.warehouse_id, w.code`,
-    [ctx.tenant.id, scope.productId ?? null],
+  // Within a product, the warehouses in code order, no warehouse (transit) last.
+  const rank = new Map<string, number>();
+  for (const r of rows) if (!rank.has(r.product_id)) rank.set(r.product_id, rank.size);
+  return rows.sort(
+    (a, b) =>
+      (rank.get(a.product_id) ?? 0) - (rank.get(b.product_id) ?? 0) ||
+      (a.code ?? '\uffff').localeCompare(b.code ?? '\uffff'),
   );
-  return rows.map((r) => ({ productId: r.product_id, warehouseId: r.warehouse_id, code: r.code, q: parse(r.q) }));
-}
-
-/** Splits `value` over the holdings by quantity; the last takes the rounding. Nothing held: one unplaced row. */
-export function split(value: bigint, holdings: Held[]): { h: Held; value: bigint }[] {
-  const positive = holdings
-    .filter((h) => h.q > 0n)
-    .sort((a, b) => (a.code ?? '\uffff').localeCompare(b.code ?? '\uffff'));
-  const total = positive.reduce((s, h) => s + h.q, 0n);
-  if (total === 0n) return [];
-  let given = 0n;
-  return positive.map((h, i) => {
-    const v = i === positive.length - 1 ? value - given : parse(convert(format(h.q), format(value), format(total)));
-    given += v;
-    return { h, value: v };
-  });
 }
 
 /** The valuation per product, per warehouse and per (product, warehouse), now or at a past moment. */
 export async function valuationReport(ctx: SystemContext, scope: ValuationScope) {
-  const values = await productValues(ctx, scope);
-  const holdings = await held(ctx, scope);
-  const byProduct = new Map<string, Held[]>();
-  for (const h of holdings) byProduct.set(h.productId, [...(byProduct.get(h.productId) ?? []), h]);
-  const names = new Map<string, string>();
-  if (holdings.some((h) => h.warehouseId)) {
-    const ws = await ctx.db.query<{ id: string; name: string }>(
-      `select id, name from inventory_warehouse where tenant_id = $1`,
-      [ctx.tenant.id],
-    );
-    for (const w of ws) names.set(w.id, w.name);
-  }
+  await checkWarehouse(ctx, scope.warehouseId);
+  const sums = await layerSums(ctx, scope);
+  const names = new Map<string | null, string | null>();
+  const byProduct = new Map<string, ProductValuation & { q: bigint; v: bigint }>();
   let lines: ValuationLine[] = [];
-  let data: ProductValuation[] = [];
-  for (const r of values) {
-    const value = parse(r.v);
-    const parts = split(value, byProduct.get(r.product_id) ?? []);
-    // Value with no stock to carry it (negative stock elsewhere, goods not placed): shown unplaced.
-    const placed = parts.length
-      ? parts
-      : value !== 0n
-        ? [{ h: { productId: r.product_id, warehouseId: null, code: null, q: 0n }, value }]
-        : [];
-    for (const p of placed) {
-      lines.push({
-        productId: r.product_id,
-        sku: r.sku,
-        currency: r.currency,
-        warehouseId: p.h.warehouseId,
-        code: p.h.code,
-        quantity: format(p.h.q),
-        value: format(p.value),
-      });
-    }
-    data.push({
+  for (const r of sums) {
+    const q = parse(r.q);
+    const v = parse(r.v);
+    names.set(r.warehouse_id, r.warehouse);
+    const p = byProduct.get(r.product_id) ?? {
       productId: r.product_id,
       sku: r.sku,
       name: r.name,
       currency: r.currency,
-      quantity: format(parse(r.q)),
-      value: format(value),
+      quantity: '',
+      value: '',
+      q: 0n,
+      v: 0n,
+    };
+    p.q += q;
+    p.v += v;
+    byProduct.set(r.product_id, p);
+    if (q === 0n && v === 0n) continue;
+    lines.push({
+      productId: r.product_id,
+      sku: r.sku,
+      currency: r.currency,
+      warehouseId: r.warehouse_id,
+      code: r.code,
+      quantity: format(q),
+      value: format(v),
     });
   }
+  let data: ProductValuation[] = [...byProduct.values()].map(({ q, v, ...p }) => ({
+    ...p,
+    quantity: format(q),
+    value: format(v),
+  }));
   if (scope.warehouseId) {
     lines = lines.filter((l) => l.warehouseId === scope.warehouseId);
-    const names = new Map(data.map((d) => [d.productId, d.name]));
     data = lines.map((l) => ({
       productId: l.productId,
       sku: l.sku,
-      name: names.get(l.productId) ?? '',
+      name: byProduct.get(l.productId)?.name ?? '',
       currency: l.currency,
       quantity: l.quantity,
       value: l.value,
@@ -177,7 +154,7 @@ export async function valuationReport(ctx: SystemContext, scope: ValuationScope)
     const w = wh.get(key) ?? {
       warehouseId: l.warehouseId,
       code: l.code,
-      name: l.warehouseId ? (names.get(l.warehouseId) ?? null) : null,
+      name: names.get(l.warehouseId) ?? null,
       currency: l.currency,
       value: '',
       v: 0n,
@@ -264,9 +241,11 @@ function totalsOf(data: ProductValuation[]): CurrencyTotal[] {
 /**
  * The stock value in one currency at the end of each of the last `days` days (UTC), today
  * included: one statement. `currency` defaults to the company currency when stock is valued in
- * it, else the first currency that has any history; `currencies` lists them all.
+ * it, else the first currency that has any history; `currencies` lists them all. `warehouseId`
+ * narrows it to that warehouse's layers.
  */
-export async function valuationSeries(ctx: SystemContext, days: number, currency?: string) {
+export async function valuationSeries(ctx: SystemContext, days: number, currency?: string, warehouseId?: string) {
+  await checkWarehouse(ctx, warehouseId);
   const used = await ctx.db.query<{ currency: string }>(
     `select distinct p.currency from inventory_product p
       where p.tenant_id = $1 and exists (select 1 from inventory_cost_layer l where l.tenant_id = $1 and l.product_id = p.id)
@@ -280,7 +259,8 @@ export async function valuationSeries(ctx: SystemContext, days: number, currency
     `with span as (select (now() at time zone 'UTC')::date as today, ((now() at time zone 'UTC')::date - ($2::int - 1)) as first),
           valued as (select e.at, e.value from inventory_layer_entry e
                        join inventory_product p on p.tenant_id = e.tenant_id and p.id = e.product_id
-                      where e.tenant_id = $1 and p.currency = $3),
+                       join inventory_cost_layer l on l.tenant_id = e.tenant_id and l.id = e.layer_id
+                      where e.tenant_id = $1 and p.currency = $3 and ($4::uuid is null or l.warehouse_id = $4::uuid)),
           opening as (select coalesce(sum(v.value), 0) as v from valued v, span
                        where v.at < span.first::timestamp at time zone 'UTC'),
           daily as (select (v.at at time zone 'UTC')::date as d, sum(v.value) as v from valued v, span
@@ -289,7 +269,13 @@ export async function valuationSeries(ctx: SystemContext, days: number, currency
        from span, opening, generate_series(span.first, span.today, interval '1 day') g(d)
        left join daily on daily.d = g.d::date
       order by g.d`,
-    [ctx.tenant.id, days, chosen],
+    [ctx.tenant.id, days, chosen, warehouseId ?? null],
   );
-  return { days, currency: chosen, currencies, data: rows.map((r) => ({ date: r.d, value: format(parse(r.v)) })) };
+  return {
+    days,
+    currency: chosen,
+    warehouseId: warehouseId ?? null,
+    currencies,
+    data: rows.map((r) => ({ date: r.d, value: format(parse(r.v)) })),
+  };
 }
