@@ -142,6 +142,22 @@ describe('inventory pages', { timeout: 180_000 }, () => {
       ['dashboard', tenant.app('/')],
     ]);
   });
+
+  it("the admin's schedules page lists inventory's hourly check and runs it now", async () => {
+    const tenant = await createTenant(platform, { prefix: 'invsched', crm: false });
+    await tenant.as('POST', '/api/v1/core/addons/inventory/enable', {});
+    page = await signedInPage(tenant, 1440);
+    const p = page;
+    await open(p, tenant.app('/admin/schedules'));
+    expect(await p.getByRole('heading', { level: 1 }).textContent()).toContain('Schedules');
+    const check = row(p, 'inventory.reorder-check');
+    await expect.poll(() => check.count()).toBe(1);
+    expect(await check.textContent()).toContain('Every hour');
+    // The workers run it for this company: nothing to raise yet.
+    await p.getByRole('button', { name: 'Run now: inventory.reorder-check' }).click();
+    await expect.poll(() => check.textContent(), { timeout: 30_000 }).toContain('Done: {"raised":0}');
+    await checkPages(p, tenant, [['schedules', tenant.app('/admin/schedules')]]);
+  });
 });
 
 /** The crawl's checks on `pages`, light and dark, 1440 and 375, with screenshots (inventory-<name>-<width>-<theme>.png). */
