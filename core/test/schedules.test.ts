@@ -94,7 +94,13 @@ describe('schedules run now', () => {
     const list = await on.client.get('/api/v1/core/schedules');
     expect(list.status).toBe(200);
     expect(list.body.data).toEqual([
-      { name: 'ticker.tick', addon: 'ticker', everyMs: 200, next: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+      {
+        name: 'ticker.tick',
+        title: 'Tick',
+        addon: 'ticker',
+        everyMs: 200,
+        next: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     ]);
     expect((await off.client.get('/api/v1/core/schedules')).body.data).toEqual([]);
 

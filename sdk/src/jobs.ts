@@ -66,6 +66,8 @@ export type ScheduleTiming = { cron: string; tz?: string } | { everyMs: number }
 export interface ScheduleDef<R = unknown> {
   readonly kind: 'schedule';
   readonly name: string;
+  /** What it does, in English, for the admin's Schedules page; `schedule.<name>.title` in the addon's catalogue translates it. */
+  readonly title?: string;
   readonly timing: ScheduleTiming;
   readonly attempts: number;
   readonly backoffMs: number;
@@ -76,6 +78,8 @@ export function defineSchedule<R = unknown>(
   def: {
     /** `<addon id>.<what>`, stable: it names the scheduler kept in Redis for each tenant. */
     name: string;
+    /** What it does, shown to admins (Admin → Schedules): "Reorder check". */
+    title?: string;
     attempts?: number;
     backoffMs?: number;
     run: (ctx: JobContext) => Promise<R> | R;
@@ -86,6 +90,7 @@ export function defineSchedule<R = unknown>(
   return {
     kind: 'schedule',
     name: def.name,
+    ...(def.title === undefined ? {} : { title: def.title }),
     timing,
     attempts: def.attempts ?? 3,
     backoffMs: def.backoffMs ?? 1000,

@@ -114,6 +114,24 @@ describe('reorder rules', () => {
     expect(await suggestions(p.id)).toEqual([expect.objectContaining({ state: 'open', quantity: '18.0000' })]);
   });
 
+  it('an admin sees the check on the Schedules list in their language and runs it now', async () => {
+    const de = await env.tenant(`reorder-de-${Date.now()}`, { enable: ['inventory'] });
+    expect((await de.client.put('/api/v1/core/account/preferences', { language: 'de' })).status).toBe(200);
+    const list = await de.client.get('/api/v1/core/schedules');
+    expect(list.body.data).toEqual([
+      expect.objectContaining({
+        name: 'inventory.reorder-check',
+        title: 'Nachbestellprüfung: die Nachschubvorschläge erstellen, die die Regeln verlangen',
+        everyMs: 3_600_000,
+      }),
+    ]);
+    expect((await acme.client.get('/api/v1/core/schedules')).body.data[0].title).toBe(
+      'Reorder check: raise the replenishments the rules call for',
+    );
+    // Nothing to raise in a company without rules.
+    expect(await de.runSchedule('inventory.reorder-check')).toEqual({ raised: 0 });
+  });
+
   it('the check runs as one BullMQ job scheduler per tenant with inventory enabled', async () => {
     const other = await env.tenant(`reorder-other-${Date.now()}`, { enable: ['inventory'] });
     const without = await env.tenant(`reorder-none-${Date.now()}`);

@@ -150,8 +150,12 @@ export function coreRoutes(
           2000,
           'scheduler lookup',
         ).catch(() => undefined);
+        const english = schedule.title ?? null;
+        const key = `schedule.${schedule.name}.title`;
         return {
           name: schedule.name,
+          // In the reader's language from the addon's catalogue, else as declared (null: none).
+          title: addon.messages?.has(key) ? addon.messages.text(c.user.language, key) : english,
           addon: addon.id,
           ...schedule.timing,
           next: typeof scheduler?.next === 'number' ? new Date(scheduler.next).toISOString() : null,

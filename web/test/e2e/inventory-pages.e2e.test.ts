@@ -150,7 +150,7 @@ describe('inventory pages', { timeout: 180_000 }, () => {
     const p = page;
     await open(p, tenant.app('/admin/schedules'));
     expect(await p.getByRole('heading', { level: 1 }).textContent()).toContain('Schedules');
-    const check = row(p, 'inventory.reorder-check');
+    const check = row(p, 'Reorder check: raise the replenishments the rules call for (inventory.reorder-check)');
     await expect.poll(() => check.count()).toBe(1);
     expect(await check.textContent()).toContain('Every hour');
     // The workers run it for this company: nothing to raise yet.

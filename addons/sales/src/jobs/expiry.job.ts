@@ -4,6 +4,7 @@ import { expireQuotes } from '../services/expiry.service.ts';
 /** Every day at 00:10 UTC, for each company with sales: sent quotes past their validity expire. */
 export const expirySchedule = defineSchedule({
   name: 'sales.quotes-expire',
+  title: 'Expire quotes past their validity date',
   cron: '10 0 * * *',
   run: (ctx) => expireQuotes(ctx),
 });

@@ -4,6 +4,7 @@ import { markOverdue } from '../services/payments.service.ts';
 /** Every day at 00:15 UTC, for each company with sales: invoices past a due part become overdue. */
 export const overdueSchedule = defineSchedule({
   name: 'sales.invoices-overdue',
+  title: 'Mark invoices past their due date as overdue',
   cron: '15 0 * * *',
   run: (ctx) => markOverdue(ctx),
 });

@@ -6,6 +6,8 @@ import type { PageLoad } from './$types';
 /** One schedule of an enabled addon (GET /api/v1/core/schedules). */
 export interface ScheduleInfo {
   name: string;
+  /** What it does, in the reader's language; null when the addon gave no title. */
+  title: string | null;
   addon: string;
   cron?: string;
   tz?: string;
