@@ -259,7 +259,7 @@ export async function load({ api }: LoadArgs): Promise<{ open: number | null }> 
 `;
   }
 
-  if (parts.has('job')) files['src/jobs/reminders.schedule.ts'] = reminderSchedule(id, Model, noun);
+  if (parts.has('job')) files['src/jobs/reminders.schedule.ts'] = reminderSchedule(id, Model, noun, nouns);
   if (parts.has('webhook')) Object.assign(files, webhookFiles(id, Model, noun));
 
   files[`test/${id}.test.ts`] =
@@ -381,7 +381,7 @@ export default addonTestConfig();
   return files;
 }
 
-function reminderSchedule(id: string, Model: string, noun: string): string {
+function reminderSchedule(id: string, Model: string, noun: string, nouns: string): string {
   return `import { defineSchedule, entitySchemaOf, type Row } from '@elevate/sdk';
 import { ${Model} } from '../models/${noun}.model.ts';
 
@@ -395,6 +395,7 @@ const WEEK_MS = 7 * 86_400_000;
  */
 export const reminders = defineSchedule({
   name: '${id}.reminders',
+  title: 'Remind owners of ${nouns} open for a week',
   cron: '0 7 * * *',
   run: async (ctx) => {
     const open = await ctx.em.find(
