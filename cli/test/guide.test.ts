@@ -145,7 +145,6 @@ describe('docs/addon-authoring.md', { timeout: 900_000 }, () => {
       'triage-test',
       'purge-test',
       'roles-test',
-      'web-deps',
       'web-check',
       'test-all',
       'restart',
@@ -158,7 +157,7 @@ describe('docs/addon-authoring.md', { timeout: 900_000 }, () => {
       'deployed-api',
     ]);
     expect(steps.filter((s) => s.kind === 'edit')).toHaveLength(22);
-    expect(steps.filter((s) => s.kind === 'file')).toHaveLength(13);
+    expect(steps.filter((s) => s.kind === 'file')).toHaveLength(12);
 
     symlinkSync(ROOT, join(tmp, 'elevatecrm'));
     const env: NodeJS.ProcessEnv = {
