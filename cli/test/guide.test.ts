@@ -8,8 +8,8 @@
 // scaffold an addon that depends on the tarballs only, add a field and generate its migration, run
 // its tests and type check, start it and call REST and GraphQL; grow it (a relation, an event and a
 // subscriber, a schedule with a setting, an upgrade step, record rules, a page checked by
-// svelte-check), restart it on the upgraded database, extend its ticket from a second addon that
-// installs it from its tarball; then install it into a deployment
+// svelte-check), restart it on the upgraded database, extend its ticket and fill its page's slot
+// from a second addon that installs it from its tarball; then install it into a deployment
 // folder beside the packed CLI, which discovers it in node_modules and serves it. The tarballs
 // themselves are checked after the step that packs them.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -156,8 +156,8 @@ describe('docs/addon-authoring.md', { timeout: 900_000 }, () => {
       'deployed',
       'deployed-api',
     ]);
-    expect(steps.filter((s) => s.kind === 'edit')).toHaveLength(22);
-    expect(steps.filter((s) => s.kind === 'file')).toHaveLength(12);
+    expect(steps.filter((s) => s.kind === 'edit')).toHaveLength(24);
+    expect(steps.filter((s) => s.kind === 'file')).toHaveLength(14);
 
     symlinkSync(ROOT, join(tmp, 'elevatecrm'));
     const env: NodeJS.ProcessEnv = {
