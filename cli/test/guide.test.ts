@@ -6,7 +6,10 @@
 //
 // The path is the one of a third-party developer and of an operator: pack the platform's packages,
 // scaffold an addon that depends on the tarballs only, add a field and generate its migration, run
-// its tests and type check, start it and call REST and GraphQL, then install it into a deployment
+// its tests and type check, start it and call REST and GraphQL; grow it (a relation, an event and a
+// subscriber, a schedule with a setting, an upgrade step, record rules, a page checked by
+// svelte-check), restart it on the upgraded database, extend its ticket and fill its page's slot
+// from a second addon that installs it from its tarball; then install it into a deployment
 // folder beside the packed CLI, which discovers it in node_modules and serves it. The tarballs
 // themselves are checked after the step that packs them.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -122,7 +125,7 @@ async function until(check: () => boolean, what: () => string, child: ChildProce
 }
 
 describe('docs/addon-authoring.md', { timeout: 900_000 }, () => {
-  it('runs as written: pack, scaffold, a field and its migration, tests, start, REST and GraphQL, a deployment', async () => {
+  it('runs as written: pack, scaffold, a field and its migration, tests, start, REST and GraphQL, growing it, a deployment', async () => {
     const port = await freePort();
     // The one liberty the test takes: its own port instead of the guide's 3000.
     const local = (s: string) => s.replace(/(localhost|127\.0\.0\.1):3000\b/g, `$1:${port}`);
@@ -137,11 +140,24 @@ describe('docs/addon-authoring.md', { timeout: 900_000 }, () => {
       'test',
       'start',
       'api',
+      'queues-migration',
+      'queues-test',
+      'triage-test',
+      'purge-test',
+      'roles-test',
+      'web-check',
+      'test-all',
+      'restart',
+      'upgraded-api',
+      'sla-new',
+      'sla-migration',
+      'sla-test',
       'deploy',
       'deployed',
       'deployed-api',
     ]);
-    expect(steps.filter((s) => s.kind === 'edit')).toHaveLength(3);
+    expect(steps.filter((s) => s.kind === 'edit')).toHaveLength(24);
+    expect(steps.filter((s) => s.kind === 'file')).toHaveLength(14);
 
     symlinkSync(ROOT, join(tmp, 'elevatecrm'));
     const env: NodeJS.ProcessEnv = {
@@ -227,6 +243,15 @@ describe('docs/addon-authoring.md', { timeout: 900_000 }, () => {
       if (step.name === 'test') {
         expect(readFileSync(join(cwd, 'test/__snapshots__/helpdesk.graphql'), 'utf8')).toContain(
           'priority: HelpdeskTicketPriority!',
+        );
+      }
+      if (step.name === 'test-all') {
+        // The snapshots -u rewrote: the relation on both sides of the API.
+        expect(readFileSync(join(cwd, 'test/__snapshots__/helpdesk.graphql'), 'utf8')).toContain(
+          'queueRef: HelpdeskQueue',
+        );
+        expect(readFileSync(join(cwd, 'test/__snapshots__/helpdesk.openapi.json'), 'utf8')).toContain(
+          '/helpdesk/queues',
         );
       }
     }

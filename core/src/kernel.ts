@@ -104,6 +104,8 @@ export interface KernelInternals extends Kernel {
   openapi(enabled: ReadonlySet<string>, opts?: { server?: string; only?: string }): OpenApiDocument;
   /** Builds and drops custom-field expression indexes now (the kernel job does it after each change). */
   syncCustomFieldIndexes(): ReturnType<typeof syncCustomFieldIndexes>;
+  /** Runs an addon's job or schedule (by name) for a tenant now, as one worker attempt: the test kit's `runJob`. */
+  runJob(name: string, tenantId: string, data?: unknown): Promise<unknown>;
 }
 
 export interface RouteInfo {
@@ -523,6 +525,7 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
 
     seedDemo: () => seedDemo(rt, tenants, tenantAddons),
     syncCustomFieldIndexes: () => syncCustomFieldIndexes(pools.owner, optedInModels(addons)),
+    runJob: (name, tenantId, data) => workers.runNow(name, tenantId, data),
   };
   return kernel;
 }

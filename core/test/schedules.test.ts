@@ -1,6 +1,6 @@
 import { createKernel, type KernelInternals, loadConfig } from '@elevate/core';
 import { bootTestKernel, type TestEnv } from '@elevate/testkit';
-import { ticker } from '@elevate-fixture/ticker';
+import { laterJob, ticker, tickSchedule } from '@elevate-fixture/ticker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -214,6 +214,26 @@ describe('restarts', () => {
       await next?.stop();
       await q.close();
       conn.disconnect();
+      await own.close();
+    }
+  });
+});
+
+describe('the test kit runs a job or a schedule now', () => {
+  it('in the tenant, committed when it returns, without workers; refused where the addon is off', async () => {
+    const own = await bootTestKernel({ addons: [ticker], workers: false });
+    try {
+      const on = await own.tenant('now-on', { enable: ['ticker'] });
+      const off = await own.tenant('now-off');
+      await own.runJob(tickSchedule, on);
+      expect(await own.runJob(laterJob, on, { label: 'now', dueAt: new Date().toISOString() })).toEqual({
+        label: 'now',
+      });
+      expect(await ticks(own, on.id)).toBe(1);
+      expect(await ticks(own, on.id, 'delayed')).toBe(1);
+      await expect(own.runJob(tickSchedule, off)).rejects.toThrow('Addon "ticker" is not enabled for this tenant');
+      expect(await ticks(own, off.id)).toBe(0);
+    } finally {
       await own.close();
     }
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { checkTenantSchema, createKernel, type KernelInternals, loadConfig, type OpenApiDocument } from '@elevate/core';
-import type { AnyAddon } from '@elevate/sdk';
+import type { AnyAddon, JobDef, ScheduleDef } from '@elevate/sdk';
 import pg from 'pg';
 import { ApiClient } from './client.ts';
 import { createTestDatabase } from './template-db.ts';
@@ -51,6 +51,13 @@ export interface TestEnv {
   tenant(slug: string, opts?: { enable?: string[] }): Promise<TestTenant>;
   /** Relays everything committed so far from the outbox; returns what is still pending. */
   flush(): Promise<number>;
+  /**
+   * Runs a job or a schedule of an installed addon for the tenant now, as one attempt of a worker
+   * (its own tenant transaction, committed when it returns), without waiting for a queue or a cron
+   * time; resolves to what it returned. Works with `workers: false`.
+   */
+  runJob<R>(schedule: ScheduleDef<R>, tenant: { id: string }): Promise<Awaited<R>>;
+  runJob<D, R>(job: JobDef<D, R>, tenant: { id: string }, data: D): Promise<Awaited<R>>;
   /**
    * The GraphQL schema a tenant with exactly these addons enabled sees, as SDL sorted by name:
    * snapshot it in a test so every API change shows in review.
@@ -195,6 +202,8 @@ export async function bootTestKernel(opts: {
       };
     },
     flush: () => kernel.relay.flush(),
+    runJob: async (job: { name: string }, tenant: { id: string }, data?: unknown) =>
+      (await kernel.runJob(job.name, tenant.id, data ?? {})) as never,
     graphqlSdl: (enabled) => kernel.schemas.sdl(new Set(enabled)),
     openapi: (enabled, oOpts = {}) => kernel.openapi(new Set(enabled), oOpts),
     async close() {

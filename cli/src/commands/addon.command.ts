@@ -95,7 +95,10 @@ async function migration(id: string, opts: { name?: string }): Promise<void> {
     print(`"${id}": its models match migrations/.snapshot-${id}.json; no migration needed.`);
     return;
   }
-  print(`Wrote ${relative(process.cwd(), res.file)} (${res.up.length} statements) and updated migrations/index.ts.`);
+  const n = res.up.length;
+  print(
+    `Wrote ${relative(process.cwd(), res.file)} (${n} statement${n === 1 ? '' : 's'}) and updated migrations/index.ts.`,
+  );
   print('Review it, then run `elevate migrate`.');
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyAddon, JobDef, PublishedEvent, ScheduleDef } from '@elevate/sdk';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,6 +15,14 @@ interface JobData {
   tenantId: string;
   data: unknown;
   actorId: string | null;
+}
+
+interface AttemptInfo {
+  name: string;
+  id: string;
+  attempt: number;
+  repeatJobKey?: string | undefined;
+  progress(percent: number): Promise<void>;
 }
 
 /** BullMQ workers for addon jobs and queued subscribers. They can run in `start` or alone. */
@@ -62,10 +71,39 @@ export class Workers {
         },
       });
     }
+    return this.runAddonJob({
+      name: job.name,
+      id: String(job.id),
+      ...job.data,
+      attempt: job.attemptsMade + 1,
+      repeatJobKey: job.repeatJobKey,
+      progress: async (p: number) => {
+        await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
+      },
+    });
+  }
+
+  /**
+   * Runs an addon's job or schedule for a tenant now, in this process, as a worker would run one
+   * attempt of it (its tenant transaction, the enabled check): the test kit's `runJob`.
+   */
+  runNow(name: string, tenantId: string, data: unknown = {}): Promise<unknown> {
+    return this.runAddonJob({
+      name,
+      id: `now-${randomUUID()}`,
+      tenantId,
+      data,
+      actorId: null,
+      attempt: 1,
+      progress: async () => {},
+    });
+  }
+
+  private async runAddonJob(job: JobData & AttemptInfo): Promise<unknown> {
     const scheduled = this.rt.schedulesByName.get(job.name);
     const entry = scheduled ? scheduledJob(scheduled) : (this.rt.jobsByName.get(job.name) ?? null);
     if (!entry) throw new UnrecoverableError(`No job named "${job.name}" is installed`);
-    const { tenantId, data, actorId } = job.data;
+    const { tenantId, data, actorId } = job;
     let enabled = await this.rt.enabledAddons(tenantId);
     if (scheduled && !enabled.has(entry.addon.id)) {
       // Asked again without the cache before a scheduler is removed for good.
@@ -88,11 +126,9 @@ export class Workers {
       const base = systemContext(this.rt, tx, tenant, log, actorId);
       return entry.job.run(data, {
         ...base,
-        jobId: String(job.id),
-        attempt: job.attemptsMade + 1,
-        progress: async (p: number) => {
-          await job.updateProgress(Math.max(0, Math.min(100, Math.round(p))));
-        },
+        jobId: job.id,
+        attempt: job.attempt,
+        progress: job.progress,
         checkpoint: () => tx.checkpoint(),
       });
     });

@@ -43,9 +43,12 @@ export interface ResourceOptions<M extends AnyModel> {
 }
 
 /**
- * What a resource runs before its writes: `beforeWrite` sees the validated input (create) or
+ * What a resource runs around its writes: `beforeWrite` sees the validated input (create) or
  * patch (update) and the stored row (null on create); what it returns is written instead (to
  * normalise values), and what it throws answers the request (a 409 for a taken name).
+ * `afterWrite` sees the written row (with its id) and the row before (null on create), in the same
+ * transaction: the place to publish an event or enqueue a job, which then exist only if the write
+ * commits; what it throws rolls the write back.
  */
 export interface ResourceHooks<M extends AnyModel> {
   beforeWrite?(
@@ -53,6 +56,7 @@ export interface ResourceHooks<M extends AnyModel> {
     input: Record<string, unknown>,
     existing: Row<M> | null,
   ): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
+  afterWrite?(ctx: RequestContext, row: Row<M>, before: Row<M> | null): Promise<void> | void;
 }
 
 export interface ListArgs {
@@ -375,13 +379,16 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       const e = ctx.em.create(entity, toData(ctx, given, shape.fields));
       await writeMany(ctx, e, input);
       await ctx.em.flush();
-      return fullRow(ctx, e);
+      const row = await fullRow(ctx, e);
+      await hooks.afterWrite?.(ctx, row as Row<M>, null);
+      return row;
     },
 
     async update(ctx, id, changes) {
       ctx.require(permission('update'));
       const e = await load(ctx, id);
-      const patch = (await hooks.beforeWrite?.(ctx, changes, rowOf(model, e) as Row<M>)) ?? changes;
+      const before = rowOf(model, e) as Row<M>;
+      const patch = (await hooks.beforeWrite?.(ctx, changes, before)) ?? changes;
       // The unit of work updates by key: the write scope is checked here, on the loaded row.
       await checkOwner(ctx, 'update', e.ownerId, patch.ownerId);
       const data = toData(ctx, patch, shapesFor(ctx.enabledAddons).shape.fields);
@@ -391,7 +398,9 @@ export function defineResource<M extends AnyModel>(model: M, opts: ResourceOptio
       ctx.em.assign(e, data);
       await writeMany(ctx, e, patch);
       await ctx.em.flush();
-      return fullRow(ctx, e);
+      const row = await fullRow(ctx, e);
+      await hooks.afterWrite?.(ctx, row as Row<M>, before);
+      return row;
     },
 
     async remove(ctx, id) {
