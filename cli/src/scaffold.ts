@@ -75,7 +75,9 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
           ? {
               test: 'vitest run',
               // The server code and the pages (svelte-check reads .svelte files, tsc does not).
-              check: 'tsc -p tsconfig.json && svelte-check --tsconfig ./web/tsconfig.json',
+              check: parts.has('page')
+                ? 'tsc -p tsconfig.json && svelte-check --tsconfig ./web/tsconfig.json'
+                : 'tsc -p tsconfig.json',
               dev: 'elevate dev',
               start: 'elevate start --demo',
               migration: `elevate addon migration ${id}`,
@@ -91,7 +93,7 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
         '@elevate/testkit': input.deps.testkit,
         ...(input.standalone ? { vitest: '5.1.1', typescript: '6.0.3', '@types/node': '24.19.2' } : {}),
         // What svelte-check needs to type-check the pages against the UI kit's Svelte sources.
-        ...(input.deps.published
+        ...(input.deps.published && parts.has('page')
           ? { svelte: '5.57.3', 'svelte-check': '4.7.8', '@sveltejs/kit': '3.2.0', vite: '8.3.8' }
           : {}),
       },
@@ -336,7 +338,7 @@ An ElevateCRM addon: \`${id}.${noun}\` records on REST (\`/api/v1/${id}/${nouns}
       ? `here: \`pnpm run migration --name "what changed"\``
       : `from the
   platform checkout: \`${input.standalone ? `ADDON_PATHS=$PWD ` : ''}./elevate addon migration ${id} --name "what changed"\``
-  }.${input.deps.published ? '\n- `pnpm dev`: the platform with this addon, reloading it on every change (`pnpm start`: without).\n- `pnpm run check`: the type check of the server code (`tsc`) and of the pages (`svelte-check`).' : ''}
+  }.${input.deps.published ? `\n- \`pnpm dev\`: the platform with this addon, reloading it on every change (\`pnpm start\`: without).\n- \`pnpm run check\`: the type check of the server code (\`tsc\`)${parts.has('page') ? ' and of the pages (`svelte-check`)' : ''}.` : ''}
 - \`src/permissions.ts\`: who may read, write and delete.
 ${
   parts.has('page')
@@ -382,7 +384,7 @@ export default addonTestConfig();
     )}\n`;
     files['.gitignore'] = 'node_modules/\n.elevate/\n';
   }
-  if (input.deps.published) {
+  if (input.deps.published && parts.has('page')) {
     // The pages run in the browser: its library, and Vite's types for import.meta.glob.
     files['web/tsconfig.json'] = `${JSON.stringify(
       {
