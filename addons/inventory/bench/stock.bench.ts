@@ -1,12 +1,13 @@
 // inventory benchmark: valued stock moves per second through the REST API (authenticated, RLS,
 // permissions, validation, quant upsert, FIFO cost layers, outbox event), compared in the same run
-// with a raw-SQL insert of the same rows (move + cost layer + quant upsert, one transaction, as
-// the database owner: no RLS, no checks); and reservations per second under contention on one
+// with a raw-SQL insert of the same rows (move, cost layer, its entry, quant upsert, one
+// transaction, as the database owner: no RLS, no checks); and reservations per second under contention on one
 // product.   pnpm exec tsx addons/inventory/bench/stock.bench.ts   (BENCH_MS=5000 by default)
 import { bootTestKernel } from '@elevate/testkit';
 import { spawnLoad } from '@elevate/testkit/load';
 import pg from 'pg';
 import { inventory } from '../src/index.ts';
+import { rawReceipt, WRITTEN_TABLES } from './raw-receipt.ts';
 
 const CONCURRENCY = 10;
 const MS = Number(process.env.BENCH_MS ?? 5000);
@@ -35,6 +36,9 @@ const supplier = loc('Partners/Suppliers');
 const product = await call('POST', '/products', { sku: 'BENCH', name: 'Bench', cost: '2.00' });
 const scarce = await call('POST', '/products', { sku: 'SCARCE', name: 'Contended' });
 await env.sql('vacuum analyze');
+// The tables grow from empty and autovacuum may be off: each phase starts with fresh statistics
+// (operations.bench.ts says what stale ones cost).
+const analyze = () => env.sql(`analyze ${WRITTEN_TABLES}`);
 
 const run = { concurrency: CONCURRENCY, ms: MS, method: 'POST', headers };
 const warm = { ...run, ms: 1000 };
@@ -46,6 +50,7 @@ const receipt = {
   body: JSON.stringify({ productId: product.id, quantity: '1', unitCost: '2.50' }),
 };
 await spawnLoad({ ...receipt, ms: 1000 });
+await analyze();
 const receipts = await spawnLoad(receipt);
 // Enough stock that no delivery is refused (they consume the 1-unit layers first, then this one).
 await call('POST', '/receipts', { productId: product.id, quantity: '1000000', unitCost: '2.00' });
@@ -60,9 +65,12 @@ const delivery = {
     state: 'done',
   }),
 };
+await analyze();
 const deliveries = await spawnLoad(delivery);
 
-// 2. The same rows by raw SQL, same concurrency: move, layer, quant upsert in one transaction.
+// 2. The same rows by raw SQL, same concurrency (raw-receipt.ts): move, layer, its entry, quant.
+const target = { tenantId: t.id, supplierId: supplier, stockId: stock, warehouseId: warehouse };
+await analyze();
 const raw = new pg.Pool({ connectionString: env.databaseUrl, max: CONCURRENCY });
 let rawMoves = 0;
 const rawEnd = performance.now() + MS;
@@ -72,24 +80,7 @@ await Promise.all(
     const c = await raw.connect();
     try {
       while (performance.now() < rawEnd) {
-        await c.query('begin');
-        const m = await c.query(
-          `insert into inventory_move (tenant_id, product_id, quantity, from_id, to_id, state, kind, unit_cost, value, done_at)
-           values ($1, $2, 1, $3, $4, 'done', 'receipt', 2.5, 2.5, now()) returning id`,
-          [t.id, product.id, supplier, stock],
-        );
-        await c.query(
-          `insert into inventory_cost_layer (tenant_id, product_id, move_id, warehouse_id, quantity, remaining, unit_cost, remaining_value)
-           values ($1, $2, $3, $4, 1, 1, 2.5, 2.5)`,
-          [t.id, product.id, m.rows[0].id, warehouse],
-        );
-        await c.query(
-          `insert into inventory_quant (tenant_id, product_id, location_id, quantity, reserved) values ($1, $2, $3, 1, 0)
-           on conflict (tenant_id, product_id, location_id) do update set quantity = inventory_quant.quantity + 1`,
-          [t.id, product.id, stock],
-        );
-        await c.query('commit');
-        rawMoves += 1;
+        rawMoves += await rawReceipt(c, target, [product.id]);
       }
     } finally {
       c.release();
@@ -103,6 +94,7 @@ await raw.end();
 await call('POST', '/receipts', { productId: scarce.id, quantity: '10000000' });
 const reserve = { ...run, url: `${API}/reservations`, body: JSON.stringify({ productId: scarce.id, quantity: '1' }) };
 await spawnLoad({ ...warm, url: reserve.url, body: reserve.body });
+await analyze();
 const reservations = await spawnLoad(reserve);
 
 // The platform's floor on this machine: a GET of one product (one indexed select per request).
