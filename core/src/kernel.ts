@@ -403,7 +403,15 @@ export async function createKernel(opts: KernelOptions): Promise<KernelInternals
         await ensureAppRole(pools.owner, config);
         step('grants');
         // Every tenant table of the core and of every addon gets the audit trigger.
-        await attachAuditTriggers(pools.owner);
+        await attachAuditTriggers(
+          pools.owner,
+          new Set(
+            addons
+              .flatMap((a) => a.models)
+              .filter((m) => !m.audited)
+              .map((m) => m.table),
+          ),
+        );
         step('audit triggers');
       }
       // Deleting a commentable record deletes its comments in the same statement.

@@ -165,6 +165,8 @@ export interface ModelDef<N extends string = string, F extends Fields = Fields, 
   readonly privacy: (Required<Pick<ModelPrivacy, 'subject' | 'erase'>> & Pick<ModelPrivacy, 'hold'>) | null;
   /** Tenant admins may add custom fields (stored in the table's `custom jsonb` column). */
   readonly customFields: boolean;
+  /** Changes are written to the audit log (default); false for bookkeeping derived from audited rows. */
+  readonly audited: boolean;
 }
 
 /**
@@ -240,6 +242,13 @@ export function defineModel<const N extends string, const F extends Fields, cons
    * (your migration adds it), and tenant admins define fields on it without code.
    */
   customFields?: boolean;
+  /**
+   * `false`: the table's changes are not written to the audit log, and its audit triggers are
+   * removed at the next migrate. Only for rows derived from rows that are audited (inventory's
+   * cost layers follow its audited moves), where a row-by-row log entry costs without telling
+   * anything new. Default true.
+   */
+  audited?: boolean;
 }): ModelDef<N, F, O> {
   if (!MODEL_NAME.test(def.name)) {
     throw new Error(`Model name "${def.name}" must look like "addon.noun" (lowercase, one dot)`);
@@ -263,6 +272,7 @@ export function defineModel<const N extends string, const F extends Fields, cons
     indexes: def.indexes ?? [],
     privacy: privacyRule(def.name, def.fields, def.privacy),
     customFields: def.customFields ?? false,
+    audited: def.audited ?? true,
   };
 }
 

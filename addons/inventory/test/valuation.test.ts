@@ -65,6 +65,36 @@ async function ops(t: TestTenant) {
 }
 
 describe('valuation', () => {
+  it('valuation bookkeeping is not audited row by row (the moves it follows are), also in a database that had its triggers', async () => {
+    const t = await env.tenant('audit-layers', { enable: ['inventory'] });
+    const { receive, deliver } = await ops(t);
+    await receive('4', '2.50');
+    await deliver('1');
+    const logged = (
+      await env.sql<{ table_name: string }>('select distinct table_name from core_audit where tenant_id = $1', [t.id])
+    ).map((r) => r.table_name);
+    expect(logged).toContain('inventory_move');
+    expect(logged).not.toContain('inventory_cost_layer');
+    expect(logged).not.toContain('inventory_layer_entry');
+    const audited = async () =>
+      (
+        await env.sql<{ t: string }>(
+          `select distinct c.relname as t from pg_trigger g join pg_class c on c.oid = g.tgrelid
+            where g.tgname like 'core\\_audit\\_%' and c.relname in ('inventory_cost_layer', 'inventory_layer_entry', 'inventory_move')
+            order by 1`,
+        )
+      ).map((r) => r.t);
+    expect(await audited()).toEqual(['inventory_move']);
+    // A database migrated before the layers opted out has their triggers: the next migrate removes them.
+    await env.sql(
+      `create trigger core_audit_upd after update on inventory_cost_layer for each row when (old.* is distinct from new.*)
+       execute function core_audit_update_row('id')`,
+    );
+    expect(await audited()).toEqual(['inventory_cost_layer', 'inventory_move']);
+    await env.admin.migrate();
+    expect(await audited()).toEqual(['inventory_move']);
+  });
+
   it('FIFO: deliveries take the oldest layers first, at their own cost', async () => {
     const o = await ops(fifo);
     expect(await o.receive('10', '5.00')).toBe('50.0000'); // 10 × 5.00

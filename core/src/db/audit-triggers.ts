@@ -40,23 +40,27 @@ const EVENTS = [
  * Attaches the audit trigger (core_audit_capture, core-0008) to every tenant table in the
  * schema: every table with a tenant_id column and a primary key, of the core and of every
  * addon, so a new addon's tables are audited with no line of their own. Arguments: the key
- * columns, then '|' and the mask spec of the columns not kept as they are. Idempotent (run by
+ * columns, then '|' and the mask spec of the columns not kept as they are. `unaudited`: the
+ * tables of models declared `audited: false`, whose triggers are removed. Idempotent (run by
  * the migrate step after the migrations); returns the tables it covers.
  */
-export async function attachAuditTriggers(pool: pg.Pool): Promise<string[]> {
+export async function attachAuditTriggers(
+  pool: pg.Pool,
+  unaudited: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
   // One process at a time (several nodes may migrate at once): concurrent `create or replace
   // trigger` on one table fails with "tuple concurrently updated".
   const owner = await pool.connect();
   try {
     await owner.query("select pg_advisory_lock(hashtext('core_audit_attach'))");
-    return await attach(owner);
+    return await attach(owner, unaudited);
   } finally {
     await owner.query("select pg_advisory_unlock(hashtext('core_audit_attach'))").catch(() => {});
     owner.release();
   }
 }
 
-async function attach(owner: pg.PoolClient): Promise<string[]> {
+async function attach(owner: pg.PoolClient, unaudited: ReadonlySet<string>): Promise<string[]> {
   // The mask spec (core_audit_mask): '-' secret, '!' generated (left out), '~' unbounded text/JSON/bytes (cut).
   const { rows } = await owner.query<{ table: string; pk: string[]; spec: string[] }>(
     `select c.relname as table,
@@ -84,6 +88,13 @@ async function attach(owner: pg.PoolClient): Promise<string[]> {
   const covered: string[] = [];
   for (const { table, pk, spec } of rows) {
     if (UNAUDITED_TABLES.has(table)) continue;
+    if (unaudited.has(table)) {
+      // A model declared `audited: false`: its triggers go (they were attached before it was).
+      for (const [name] of EVENTS) {
+        if (have.has(`${table}/${name}`)) await owner.query(`drop trigger ${name} on ${quoteIdent(table)}`);
+      }
+      continue;
+    }
     // A table keyed by the tenant alone (one row per tenant: branding) names its record by the tenant.
     const key = pk.length ? pk : ['tenant_id'];
     const args = [...key, ...(spec.length ? ['|', ...spec] : [])].map((c) => quoteLiteral(c)).join(', ');

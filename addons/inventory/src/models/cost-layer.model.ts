@@ -13,6 +13,9 @@ import { Warehouse } from './warehouse.model.ts';
 export const CostLayer = defineModel({
   name: 'inventory.cost_layer',
   access: 'inventory.move',
+  // Valuation bookkeeping derived from the moves, which are audited: no row-by-row audit entry
+  // (31 ms of a 500-line FIFO delivery's ~330 ms under its locks).
+  audited: false,
   fields: {
     product: f.ref(() => Product, { required: true }),
     move: f.ref(() => Move, { required: true }),

@@ -13,6 +13,9 @@ import { Product } from './product.model.ts';
 export const LayerEntry = defineModel({
   name: 'inventory.layer_entry',
   access: 'inventory.move',
+  // Valuation bookkeeping derived from the moves, which are audited: no row-by-row audit entry
+  // (31 ms of a 500-line FIFO delivery's ~330 ms under its locks).
+  audited: false,
   fields: {
     product: f.ref(() => Product, { required: true }),
     layer: f.ref(() => CostLayer, { required: true }),
