@@ -350,7 +350,7 @@ ${
     : ''
 }${
   parts.has('webhook')
-    ? `- \`src/rest/inbound.routes.ts\`: \`POST /api/v1/${id}/webhook-key\` (admins) makes a signing key, shown once; another system then creates ${nouns} with \`POST /api/v1/${id}/inbound/<company id>\`, signed in \`x-${id.replace(/_/g, '-')}-signature: sha256=<hex HMAC-SHA256 of the body>\`.\n`
+    ? `- \`src/rest/inbound.routes.ts\`: \`POST /api/v1/${id}/webhook-key\` (admins) makes a signing key, shown once; another system then creates ${nouns} with \`POST /api/v1/${id}/inbound/<company id>\`, signed in \`${signatureHeader(id)}: sha256=<hex HMAC-SHA256 of the body>\`.\n`
     : ''
 }- \`test/${id}.test.ts\`: ${input.standalone ? '`pnpm test`' : `\`pnpm exec vitest run addons/${id}\` from the workspace root`} (a fresh database per file).
 
@@ -460,8 +460,11 @@ function reminderTest(id: string, noun: string, nouns: string): string {
   });`;
 }
 
+/** The header the scaffold's inbound webhook reads its signature from: `x-<id>-signature`. */
+const signatureHeader = (id: string) => `x-${id.replace(/_/g, '-')}-signature`;
+
 function webhookFiles(id: string, Model: string, noun: string): Record<string, string> {
-  const header = `x-${id.replace(/_/g, '-')}-signature`;
+  const header = signatureHeader(id);
   return {
     'src/models/webhook-key.model.ts': `import { defineModel, f } from '@elevate/sdk';
 
@@ -540,7 +543,7 @@ export function inboundRoutes(r: RestRouter<typeof permissions>): void {
 }
 
 function webhookTest(id: string, nouns: string): string {
-  const header = `x-${id.replace(/_/g, '-')}-signature`;
+  const header = signatureHeader(id);
   return `
 
   it('creates ${nouns} from calls signed with the company\\'s key, and refuses any other', async () => {
